@@ -1,0 +1,99 @@
+// The one place that knows how we reach PostgreSQL: in-process (PGlite, embedded default) or a
+// server (postgres.js, which follows a failover through a multi-host URL with
+// target_session_attrs=primary). Everything else sees the same Drizzle database.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Arbitrary but fixed: serialises migrations when several replicas start at once. */
+const MIGRATION_LOCK_KEY = 7_237_000_001;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'embedded' | 'server';
+  migrate(): Promise<void>;
+  /** True when every migration this build ships has been applied. */
+  isMigrated(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | { kind: 'server'; url: string; poolSize: number };
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  return target.kind === 'embedded' ? openEmbedded(target.dataDir) : openServer(target.url, target.poolSize);
+}
+
+async function openEmbedded(dataDir: string | null): Promise<DatabaseHandle> {
+  let pgDir: string | undefined;
+  if (dataDir) {
+    pgDir = path.join(dataDir, 'pgdata');
+    mkdirSync(pgDir, { recursive: true });
+  }
+  const client = await PGlite.create(pgDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'embedded',
+    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    isMigrated: () => isMigrated(db),
+    close: () => client.close(),
+  };
+}
+
+async function openServer(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: 'wedsync-feature-requests' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'server',
+    async migrate() {
+      const lock = await client.reserve();
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        lock.release();
+      }
+    },
+    isMigrated: () => isMigrated(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+function latestShippedMigration(): number {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { when: number }[];
+  };
+  return Math.max(...journal.entries.map((e) => e.when));
+}
+
+async function isMigrated(db: Database): Promise<boolean> {
+  const applied = await db
+    .execute<{ latest: string | null }>(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`)
+    .catch(() => null);
+  const latest = applied ? Number(rows<{ latest: string | null }>(applied)[0]?.latest ?? 0) : 0;
+  return latest >= latestShippedMigration();
+}
+
+/** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite. */
+export function rows<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

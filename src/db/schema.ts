@@ -1,0 +1,202 @@
+// The one PostgreSQL schema, shared by the embedded (PGlite) and server modes.
+// Migrations in /migrations are generated from this file by drizzle-kit (`npm run db:generate`)
+// and then reviewed; hand-written SQL goes in custom migrations.
+//
+// Planned for field encryption from the start: the free-text and PII fields (description, pain
+// points, wedding context, comment content, email, phone, business address) live in their own
+// columns with no plaintext-derived index except `search` and `email_index`, which the encryption
+// work replaces by blind (HMAC) indexes without touching any query that reads them.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  foreignKey,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { BusinessSize, Status, SupplierType, Urgency, UserRole } from '../domain/feature-requests.js';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    /** Lookup key for login: the normalised address (an HMAC of it once emails are encrypted). */
+    emailIndex: text('email_index').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').$type<UserRole>().notNull(),
+    supplierType: text('supplier_type').$type<SupplierType>(),
+    businessName: text('business_name'),
+    businessSize: text('business_size').$type<BusinessSize>(),
+    businessAddress: text('business_address'),
+    phone: text('phone'),
+    verified: boolean('verified').notNull().default(false),
+    country: text('country'),
+    region: text('region').notNull(),
+    timeZone: text('time_zone').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the cookie value; the value itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the token, so people can tell their tokens apart. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+export interface WeddingContext {
+  weddingDate: string;
+  guestCount: number;
+  country: string;
+  timeZone: string;
+  venueAddress?: string;
+  coupleNames?: string;
+}
+
+export const featureRequests = pgTable(
+  'feature_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    painPoints: jsonb('pain_points').$type<string[]>().notNull(),
+    category: text('category').notNull(),
+    urgency: text('urgency').$type<Urgency>().notNull(),
+    status: text('status').$type<Status>().notNull().default('open'),
+    /** The author's role when they submitted: the board segments by it even after role changes. */
+    userType: text('user_type').$type<UserRole>().notNull(),
+    weddingContext: jsonb('wedding_context').$type<WeddingContext>(),
+    /** Coarse, non-identifying copies of the context that seasons and metrics group by. */
+    country: text('country'),
+    region: text('region'),
+    voteCount: integer('vote_count').notNull().default(0),
+    voteWeight: doublePrecision('vote_weight').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
+    trendingScore: doublePrecision('trending_score').notNull().default(0),
+    mergedIntoId: uuid('merged_into_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', "title" || ' ' || "description")`),
+  },
+  (t) => [
+    index('feature_requests_top_idx').on(t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_new_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_trending_idx').on(t.trendingScore.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_status_top_idx').on(t.status, t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_category_top_idx').on(t.category, t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_author_idx').on(t.authorId, t.createdAt),
+    index('feature_requests_merged_into_idx').on(t.mergedIntoId),
+    foreignKey({ columns: [t.mergedIntoId], foreignColumns: [t.id], name: 'feature_requests_merged_into_fk' }).onDelete('set null'),
+    index('feature_requests_search_idx').using('gin', t.search),
+  ],
+);
+
+export const votes = pgTable(
+  'votes',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    weight: doublePrecision('weight').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.userId] }), index('votes_user_idx').on(t.userId)],
+);
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    authorRole: text('author_role').$type<UserRole>().notNull(),
+    content: text('content').notNull(),
+    expertAdvice: boolean('expert_advice').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('comments_request_idx').on(t.requestId, t.createdAt)],
+);
+
+export const statusHistory = pgTable(
+  'status_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status').$type<Status>(),
+    toStatus: text('to_status').$type<Status>().notNull(),
+    changedBy: uuid('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    justification: text('justification').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('status_history_request_idx').on(t.requestId, t.createdAt)],
+);
+
+/** What people did, for accountability. Plain now; hash-chaining comes with the compliance work. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_events_actor_idx').on(t.actorId, t.createdAt), index('audit_events_target_idx').on(t.targetType, t.targetId)],
+);

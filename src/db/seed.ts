@@ -1,0 +1,200 @@
+// Demo data: one account per role plus a crowd of couples and suppliers who wrote ~200 realistic
+// requests, voted and commented. Deterministic (seeded random), loaded in one transaction, and
+// skipped when the demo accounts already exist, so a second start is instant.
+import { eq } from 'drizzle-orm';
+import { voteWeight } from '../domain/access-control.js';
+import { BUSINESS_SIZES, SUPPLIER_TYPES, trendingScore, type Status, type UserRole } from '../domain/feature-requests.js';
+import { regionForCountry } from '../domain/seasons.js';
+import { hashPassword, normaliseEmail } from '../services/accounts.js';
+import type { Services } from '../services/context.js';
+import { demoComments, demoRequests } from './demo-catalog.js';
+import { comments, featureRequests, statusHistory, users, votes } from './schema.js';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'couple@demo.test', role: 'couple', displayName: 'Amelia & Jonah (demo couple)', country: 'GB', timeZone: 'Europe/London' },
+  {
+    email: 'supplier@demo.test',
+    role: 'wedding_supplier',
+    displayName: 'Rosewood Barn (demo venue)',
+    country: 'US',
+    timeZone: 'America/New_York',
+    supplierType: 'venue',
+    businessName: 'Rosewood Barn Weddings',
+    businessSize: 'medium',
+  },
+  { email: 'product@demo.test', role: 'product_team', displayName: 'Priya (WedSync product)', country: 'IE', timeZone: 'Europe/Dublin' },
+  { email: 'ai@demo.test', role: 'ai_system', displayName: 'WedSync AI', country: null, timeZone: 'UTC' },
+] as const;
+
+const CROWD_COUPLES = 30;
+/** Request i gets i % COMMENT_CYCLE comments: a board where some requests are discussed, some not. */
+const COMMENT_CYCLE = 4;
+const CROWD_SUPPLIERS = 20;
+const CROWD_ZONES = [
+  ['GB', 'Europe/London'],
+  ['US', 'America/Chicago'],
+  ['IN', 'Asia/Kolkata'],
+  ['AU', 'Australia/Sydney'],
+  ['IE', 'Europe/Dublin'],
+  ['CA', 'America/Toronto'],
+  ['ZA', 'Africa/Johannesburg'],
+  ['FR', 'Europe/Paris'],
+] as const;
+
+/** Small deterministic PRNG (mulberry32): the same demo every time. */
+function random(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
+}
+
+/** Which status a request has reached, and what the product team wrote when moving it there. */
+const STATUS_PLAN: { status: Status; share: number; path: Status[]; why: string }[] = [
+  { status: 'under_review', share: 0.12, path: ['under_review'], why: 'Several venues asked for this; checking effort with engineering' },
+  { status: 'planned', share: 0.1, path: ['under_review', 'planned'], why: 'High weighted demand ahead of peak season; scheduled for next quarter' },
+  { status: 'in_progress', share: 0.06, path: ['planned', 'in_progress'], why: 'Design approved with three pilot suppliers; build started' },
+  { status: 'shipped', share: 0.07, path: ['planned', 'in_progress', 'shipped'], why: 'Released to all couples and suppliers after the pilot' },
+  { status: 'declined', share: 0.04, path: ['under_review', 'declined'], why: 'Covered by an existing integration; documented the workaround instead' },
+];
+
+export async function seedDemo(s: Services): Promise<{ created: boolean; requests: number }> {
+  const existing = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, DEMO_ACCOUNTS[0].email)).limit(1);
+  if (existing.length > 0) return { created: false, requests: 0 };
+
+  const rnd = random(237);
+  const demoHash = await hashPassword(s.config.demoPassword);
+  // The crowd cannot sign in: their password is a random one nobody knows.
+  const crowdHash = await hashPassword(crypto.randomUUID());
+  const now = s.now().getTime();
+
+  return s.db.transaction(async (tx) => {
+    const account = (email: string, role: UserRole, extra: Partial<typeof users.$inferInsert> & { country: string | null; timeZone: string }) => ({
+      email,
+      emailIndex: normaliseEmail(email),
+      role,
+      displayName: extra.displayName ?? email.split('@')[0]!,
+      passwordHash: extra.passwordHash ?? crowdHash,
+      verified: role !== 'wedding_supplier' || extra.verified !== false,
+      region: regionForCountry(extra.country),
+      ...extra,
+    });
+    const people = await tx
+      .insert(users)
+      .values([
+        ...DEMO_ACCOUNTS.map((a) => account(a.email, a.role, { ...a, passwordHash: demoHash })),
+        ...Array.from({ length: CROWD_COUPLES }, (_, i) => {
+          const [country, timeZone] = CROWD_ZONES[i % CROWD_ZONES.length]!;
+          return account(`couple-${i + 1}@demo.test`, 'couple', { displayName: `Demo couple ${i + 1}`, country, timeZone });
+        }),
+        ...Array.from({ length: CROWD_SUPPLIERS }, (_, i) => {
+          const [country, timeZone] = CROWD_ZONES[(i + 3) % CROWD_ZONES.length]!;
+          return account(`supplier-${i + 1}@demo.test`, 'wedding_supplier', {
+            displayName: `Demo supplier ${i + 1}`,
+            country,
+            timeZone,
+            supplierType: SUPPLIER_TYPES[i % SUPPLIER_TYPES.length]!,
+            businessName: `Demo ${SUPPLIER_TYPES[i % SUPPLIER_TYPES.length]!.replace('_', ' ')} ${i + 1}`,
+            businessSize: BUSINESS_SIZES[i % BUSINESS_SIZES.length]!,
+          });
+        }),
+      ])
+      .returning();
+    const byEmail = new Map(people.map((p) => [p.email, p]));
+    const product = byEmail.get('product@demo.test')!;
+    const couples = people.filter((p) => p.role === 'couple');
+    const suppliers = people.filter((p) => p.role === 'wedding_supplier');
+    const voters = [...couples, ...suppliers];
+
+    const requestRows = demoRequests.map((d, i) => {
+      const author = d.authorType === 'couple' ? couples[i % couples.length]! : suppliers[i % suppliers.length]!;
+      const createdAt = new Date(now - (rnd.int(120 * 24) + 1) * 3_600_000);
+      const weddingDate = new Date(createdAt.getTime() + (30 + rnd.int(400)) * 86_400_000).toISOString().slice(0, 10);
+      const context = { ...d.weddingContext, weddingDate };
+      const voterCount = rnd.int(Math.min(voters.length, 6 + (i % 7) * 4));
+      const chosen = [...voters].sort(() => rnd.next() - 0.5).slice(0, voterCount);
+      const weights = chosen.map((v) => voteWeight({ ...v, businessSize: v.businessSize }));
+      const weight = weights.reduce((a, b) => a + b, 0);
+      return {
+        row: {
+          authorId: author.id,
+          title: d.title,
+          description: d.description,
+          painPoints: d.painPoints,
+          category: d.category,
+          urgency: d.urgency,
+          userType: author.role,
+          weddingContext: context,
+          country: context.country,
+          region: regionForCountry(context.country),
+          voteCount: chosen.length,
+          commentCount: i % COMMENT_CYCLE,
+          voteWeight: weight,
+          trendingScore: trendingScore(weight, createdAt),
+          createdAt,
+          updatedAt: createdAt,
+        },
+        chosen,
+        weights,
+      };
+    });
+    const inserted = await tx.insert(featureRequests).values(requestRows.map((r) => r.row)).returning({ id: featureRequests.id, createdAt: featureRequests.createdAt });
+
+    const voteRows = inserted.flatMap((req, i) =>
+      requestRows[i]!.chosen.map((voter, j) => ({
+        requestId: req.id,
+        userId: voter.id,
+        weight: requestRows[i]!.weights[j]!,
+        createdAt: new Date(req.createdAt.getTime() + rnd.int(72) * 3_600_000),
+      })),
+    );
+    for (let i = 0; i < voteRows.length; i += 1000) await tx.insert(votes).values(voteRows.slice(i, i + 1000));
+
+    const commentRows = inserted.flatMap((req, i) =>
+      Array.from({ length: requestRows[i]!.row.commentCount }, (_, j) => {
+        const c = demoComments[(i * 3 + j) % demoComments.length]!;
+        const author = c.expertAdvice ? suppliers[(i + j) % suppliers.length]! : couples[(i + j) % couples.length]!;
+        return {
+          requestId: req.id,
+          authorId: author.id,
+          authorRole: author.role,
+          content: c.content,
+          expertAdvice: c.expertAdvice,
+          createdAt: new Date(req.createdAt.getTime() + (j + 1) * 5_400_000),
+        };
+      }),
+    );
+    if (commentRows.length) await tx.insert(comments).values(commentRows);
+
+    // Walk some requests through the workflow, most-voted first, so the roadmap has content.
+    const ranked = inserted.map((req, i) => ({ req, weight: requestRows[i]!.row.voteWeight })).sort((a, b) => b.weight - a.weight);
+    let cursor = 0;
+    for (const plan of STATUS_PLAN) {
+      const count = Math.round(plan.share * inserted.length);
+      for (const { req } of ranked.slice(cursor, cursor + count)) {
+        let from: Status = 'open';
+        const history = plan.path.map((to, step) => {
+          const entry = {
+            requestId: req.id,
+            fromStatus: from,
+            toStatus: to,
+            changedBy: product.id,
+            justification: to === plan.status ? plan.why : 'Triaged: enough detail and demand to evaluate',
+            createdAt: new Date(Math.min(now, req.createdAt.getTime() + (step + 1) * 3 * 86_400_000)),
+          };
+          from = to;
+          return entry;
+        });
+        await tx.insert(statusHistory).values(history);
+        await tx.update(featureRequests).set({ status: plan.status }).where(eq(featureRequests.id, req.id));
+      }
+      cursor += count;
+    }
+    return { created: true, requests: inserted.length };
+  });
+}

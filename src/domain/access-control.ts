@@ -1,0 +1,102 @@
+// Role-based access control, exactly the brief's setupAccessControls: permissions and restrictions
+// per role. Pure functions of the acting user, so every route and the role × route matrix test
+// read the same table.
+import type { UserRole } from './feature-requests.js';
+
+export const ROLE_POLICIES = {
+  couple: {
+    permissions: ['feature_requests:create', 'feature_requests:read:own', 'feature_requests:vote', 'comments:create'],
+    restrictions: ['no_bulk_operations', 'rate_limit_submissions:10_per_day', 'wedding_context_required'],
+  },
+  wedding_supplier: {
+    permissions: [
+      'feature_requests:create',
+      'feature_requests:read:all',
+      'feature_requests:vote:weighted',
+      'comments:create:expert_advice',
+      'analytics:read:category_trends',
+    ],
+    restrictions: ['verified_supplier_required', 'business_context_required'],
+  },
+  product_team: {
+    permissions: ['feature_requests:*', 'roadmap:*', 'analytics:*', 'ai_insights:read', 'user_feedback:read'],
+    restrictions: ['audit_all_actions', 'require_justification:status_changes'],
+  },
+  ai_system: {
+    permissions: ['feature_requests:read:content_only', 'embeddings:write', 'similarity:calculate', 'insights:generate'],
+    restrictions: ['no_user_identification', 'content_anonymization_required', 'audit_ai_decisions'],
+  },
+} as const satisfies Record<UserRole, { permissions: readonly string[]; restrictions: readonly string[] }>;
+
+export type Restriction = (typeof ROLE_POLICIES)[UserRole]['restrictions'][number];
+
+/** The part of a user that access decisions depend on. */
+export interface Actor {
+  id: string;
+  role: UserRole;
+  verified: boolean;
+}
+
+export function hasRestriction(role: UserRole, restriction: Restriction): boolean {
+  return (ROLE_POLICIES[role].restrictions as readonly string[]).includes(restriction);
+}
+
+/** An unverified supplier holds no permissions yet ('verified_supplier_required'). */
+export function grantedPermissions(actor: Actor): readonly string[] {
+  if (hasRestriction(actor.role, 'verified_supplier_required') && !actor.verified) return [];
+  return ROLE_POLICIES[actor.role].permissions;
+}
+
+/**
+ * A granted permission covers a required one when it is the same, a narrower qualification of it
+ * (`feature_requests:vote:weighted` covers `feature_requests:vote`), or a wildcard over it
+ * (`feature_requests:*` covers every `feature_requests:…`).
+ */
+export function permissionCovers(granted: string, required: string): boolean {
+  if (granted === required) return true;
+  if (granted.endsWith(':*')) return required.startsWith(granted.slice(0, -1));
+  return granted.startsWith(`${required}:`);
+}
+
+export function can(actor: Actor, permission: string): boolean {
+  return grantedPermissions(actor).some((g) => permissionCovers(g, permission));
+}
+
+/**
+ * How much of a request's full record (description, pain points, wedding context) an actor may
+ * read. Everyone who may see the board sees each request's public projection regardless.
+ */
+export type ReadScope = 'all' | 'own' | 'content_only' | 'none';
+
+export function readScope(actor: Actor | null): ReadScope {
+  if (!actor) return 'none';
+  if (can(actor, 'feature_requests:read:all')) return 'all';
+  if (can(actor, 'feature_requests:read:own')) return 'own';
+  if (can(actor, 'feature_requests:read:content_only')) return 'content_only';
+  return 'none';
+}
+
+export function mayReadFullRecord(actor: Actor | null, authorId: string | null): boolean {
+  const scope = readScope(actor);
+  return scope === 'all' || scope === 'content_only' || (scope === 'own' && actor !== null && actor.id === authorId);
+}
+
+/** Authors may rectify their own request while it is still open; the product team may edit any. */
+export function mayEditRequest(actor: Actor, request: { authorId: string | null; status: string }): boolean {
+  if (can(actor, 'feature_requests:update')) return true;
+  return can(actor, 'feature_requests:create') && actor.id === request.authorId && request.status === 'open';
+}
+
+export const COUPLE_DAILY_SUBMISSION_LIMIT = 10;
+
+/**
+ * Vote weights: suppliers' votes weigh more ('feature_requests:vote:weighted') because one venue or
+ * planner speaks for the many couples it serves; larger businesses serve more weddings. Only an
+ * explicit grant weighs more: the product team's wildcard is internal, not extra customer demand.
+ */
+const SUPPLIER_WEIGHT_BY_SIZE: Record<string, number> = { solo: 2, small: 2, medium: 2.5, large: 3 };
+
+export function voteWeight(actor: Actor & { businessSize?: string | null }): number {
+  if (grantedPermissions(actor).includes('feature_requests:vote:weighted')) return SUPPLIER_WEIGHT_BY_SIZE[actor.businessSize ?? 'small'] ?? 2;
+  return 1;
+}

@@ -1,0 +1,54 @@
+// One error shape for every failure: { error: { code, message, details } }. Client mistakes get a
+// 4xx that says what to fix; anything unexpected is logged and answered with a bland 500.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { ServiceError } from '../../../services/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Fastify's own client errors, renamed to codes a client can switch on. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      if (err instanceof ServiceError) {
+        if (err.retryAfterSeconds) reply.header('Retry-After', String(err.retryAfterSeconds));
+        return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
+      }
+      if (err.validation) {
+        const details = err.validation.map((v) => ({
+          field: `${err.validationContext ?? ''}${v.instancePath}`.replace(/\//g, '.') || err.validationContext,
+          message: v.message,
+          ...(v.keyword === 'additionalProperties' ? { unexpected: (v.params as { additionalProperty?: string }).additionalProperty } : {}),
+        }));
+        return reply.status(400).send(errorBody('validation_failed', 'The request is not valid: see details', details));
+      }
+      const status = err.statusCode ?? 500;
+      if (status < 500) {
+        // The JSON parser's SyntaxError (including prototype-poisoning rejections) arrives as a 400.
+        const code = FASTIFY_CODES[err.code] ?? (err.name === 'SyntaxError' ? 'invalid_json' : 'bad_request');
+        return reply.status(status).send(errorBody(code, err.message));
+      }
+      request.log.error({ err }, 'unhandled error');
+      return reply.status(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged'));
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+import { BusinessSize, DateTime, Nullable, SupplierType, UserRole, Uuid } from '../../schemas.js';
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' });
+
+export const Account = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  displayName: Type.String(),
+  role: UserRole,
+  verified: Type.Boolean(),
+  supplierType: Nullable(SupplierType),
+  businessName: Nullable(Type.String()),
+  businessSize: Nullable(BusinessSize),
+  country: Nullable(Type.String()),
+  region: Type.String(),
+  timeZone: Type.String(),
+  createdAt: DateTime,
+});
+
+export const SignUpBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    displayName: Type.String({ minLength: 1, maxLength: 80 }),
+    role: Type.Union([Type.Literal('couple'), Type.Literal('wedding_supplier')]),
+    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' })),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/London' }),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,24}$' })),
+    supplierType: Type.Optional(SupplierType),
+    businessName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    businessSize: Type.Optional(BusinessSize),
+    businessAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const SessionReply = Type.Object({ user: Account, csrfToken: Type.String() });
+
+export const TokenBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ApiToken = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: DateTime,
+  expiresAt: Nullable(DateTime),
+  lastUsedAt: Nullable(DateTime),
+  revokedAt: Nullable(DateTime),
+});
+
+export const CreatedApiToken = Type.Composite([ApiToken, Type.Object({ token: Type.String({ description: 'Shown once; store it now' }) })]);

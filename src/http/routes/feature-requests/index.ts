@@ -1,0 +1,86 @@
+// Feature requests, their votes, comments and status workflow.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import * as comments from '../../../services/comments.js';
+import * as requests from '../../../services/feature-requests.js';
+import * as votes from '../../../services/votes.js';
+import { IdParams, Page, responses } from '../../schemas.js';
+import type { RouteDeps } from '../index.js';
+import {
+  BoardItem,
+  Comment,
+  CommentBody,
+  CommentsQuery,
+  FeatureRequest,
+  ListQuery,
+  StatusBody,
+  SubmitBody,
+  UpdateBody,
+  VoteReply,
+} from './schemas.js';
+
+const tags = ['feature requests'];
+
+const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
+  app.get('/api/feature-requests', {
+    config: { access: 'board' },
+    schema: { tags, summary: 'The board: filter, search, sort and page through requests', querystring: ListQuery, response: responses({ 200: Page(BoardItem) }) },
+    handler: async (request) => {
+      const { sort = 'top', limit = 20, ...filters } = request.query;
+      return requests.listFeatureRequests(services, request.principal, { ...filters, sort, limit });
+    },
+  });
+
+  app.post('/api/feature-requests', {
+    config: { access: { anyOf: ['feature_requests:create'] } },
+    schema: { tags, summary: 'Submit a feature request', body: SubmitBody, response: responses({ 201: FeatureRequest }) },
+    handler: async (request, reply) => {
+      const created = await requests.submitFeatureRequest(services, call(request), { painPoints: [], ...request.body });
+      return reply.status(201).header('Location', `/api/feature-requests/${created.id}`).send(created);
+    },
+  });
+
+  app.get('/api/feature-requests/:id', {
+    config: { access: 'board' },
+    schema: { tags, summary: 'One request: full record for those allowed, public projection otherwise', params: IdParams, response: responses({ 200: FeatureRequest }) },
+    handler: async (request) => requests.getFeatureRequest(services, request.principal, request.params.id),
+  });
+
+  app.patch('/api/feature-requests/:id', {
+    config: { access: { anyOf: ['feature_requests:create', 'feature_requests:update'] } },
+    schema: { tags, summary: 'Edit a request (its author while open, or the product team)', params: IdParams, body: UpdateBody, response: responses({ 200: FeatureRequest }) },
+    handler: async (request) => requests.updateFeatureRequest(services, call(request), request.params.id, request.body),
+  });
+
+  app.post('/api/feature-requests/:id/status', {
+    config: { access: { anyOf: ['feature_requests:update_status'] } },
+    schema: { tags, summary: 'Move a request through the workflow (product team; justification required)', params: IdParams, body: StatusBody, response: responses({ 200: FeatureRequest }) },
+    handler: async (request) => requests.changeStatus(services, call(request), request.params.id, request.body),
+  });
+
+  app.put('/api/feature-requests/:id/vote', {
+    config: { access: { anyOf: ['feature_requests:vote'] } },
+    schema: { tags, summary: 'Vote for a request (once per person)', params: IdParams, response: responses({ 201: VoteReply }) },
+    handler: async (request, reply) => reply.status(201).send(await votes.castVote(services, call(request), request.params.id)),
+  });
+
+  app.delete('/api/feature-requests/:id/vote', {
+    config: { access: { anyOf: ['feature_requests:vote'] } },
+    schema: { tags, summary: 'Withdraw your vote', params: IdParams, response: responses({ 200: VoteReply }) },
+    handler: async (request) => votes.withdrawVote(services, call(request), request.params.id),
+  });
+
+  app.get('/api/feature-requests/:id/comments', {
+    config: { access: 'signed_in' },
+    schema: { tags, summary: 'The discussion on a request, oldest first', params: IdParams, querystring: CommentsQuery, response: responses({ 200: Page(Comment) }) },
+    handler: async (request) => comments.listComments(services, call(request).actor, request.params.id, { cursor: request.query.cursor, limit: request.query.limit ?? 50 }),
+  });
+
+  app.post('/api/feature-requests/:id/comments', {
+    // The product team answers requests too: editing rights over requests include replying to them.
+    config: { access: { anyOf: ['comments:create', 'feature_requests:update'] } },
+    schema: { tags, summary: 'Comment on a request (verified suppliers comment as experts)', params: IdParams, body: CommentBody, response: responses({ 201: Comment }) },
+    handler: async (request, reply) => reply.status(201).send(await comments.addComment(services, call(request), request.params.id, request.body)),
+  });
+};
+
+export default featureRequests;

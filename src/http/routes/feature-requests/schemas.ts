@@ -1,0 +1,116 @@
+import { Type } from '@sinclair/typebox';
+import { BOARD_SORTS } from '../../../domain/feature-requests.js';
+import { Author, DateTime, literals, Nullable, Status, Urgency, UserRole, Uuid } from '../../schemas.js';
+
+const Category = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'One of the configured categories' });
+
+export const WeddingContext = Type.Object(
+  {
+    weddingDate: Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
+    guestCount: Type.Integer({ minimum: 1, maximum: 5000 }),
+    country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone' }),
+    venueAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    coupleNames: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const requestFields = {
+  title: Type.String({ minLength: 8, maxLength: 120 }),
+  description: Type.String({ minLength: 20, maxLength: 5000 }),
+  category: Category,
+  urgency: Urgency,
+  painPoints: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 10 }),
+  weddingContext: WeddingContext,
+};
+
+export const SubmitBody = Type.Object(
+  {
+    ...requestFields,
+    painPoints: Type.Optional(requestFields.painPoints),
+    weddingContext: Type.Optional(WeddingContext),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateBody = Type.Partial(Type.Object(requestFields, { additionalProperties: false }), { minProperties: 1 });
+
+export const ListQuery = Type.Object({
+  status: Type.Optional(Status),
+  category: Type.Optional(Category),
+  userType: Type.Optional(UserRole),
+  sort: Type.Optional(literals(BOARD_SORTS, 'top: most weighted votes; new: newest; trending: votes with recency')),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over title and description' })),
+  mine: Type.Optional(Type.Boolean({ description: 'Only requests you submitted' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const BoardItem = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  category: Type.String(),
+  status: Status,
+  urgency: Urgency,
+  userType: UserRole,
+  voteCount: Type.Integer(),
+  voteWeight: Type.Number(),
+  commentCount: Type.Integer(),
+  mergedIntoId: Nullable(Uuid),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  viewerHasVoted: Type.Optional(Type.Boolean({ description: 'Present when signed in' })),
+});
+
+const StatusChange = Type.Object({ fromStatus: Nullable(Status), toStatus: Status, justification: Type.String(), createdAt: DateTime });
+
+export const FeatureRequest = Type.Composite([
+  BoardItem,
+  Type.Object({
+    access: literals(['public', 'content', 'full'] as const, 'How much of the record you may read'),
+    statusHistory: Type.Array(StatusChange),
+    description: Type.Optional(Type.String()),
+    painPoints: Type.Optional(Type.Array(Type.String())),
+    weddingContext: Type.Optional(Nullable(Type.Object({
+      weddingDate: Type.String(),
+      guestCount: Type.Integer(),
+      country: Type.String(),
+      timeZone: Type.String(),
+      venueAddress: Type.Optional(Type.String()),
+      coupleNames: Type.Optional(Type.String()),
+    }))),
+    author: Type.Optional(Nullable(Author)),
+    allowedTransitions: Type.Optional(Type.Array(Status)),
+  }),
+]);
+
+export const StatusBody = Type.Object(
+  {
+    status: Status,
+    justification: Type.String({ minLength: 10, maxLength: 2000, description: 'Why: shown on the request and kept in its history' }),
+  },
+  { additionalProperties: false },
+);
+
+export const VoteReply = Type.Object({
+  requestId: Uuid,
+  voted: Type.Boolean(),
+  weight: Type.Number({ description: 'Weight of your vote (suppliers count more)' }),
+  voteCount: Type.Integer(),
+  voteWeight: Type.Number(),
+});
+
+export const CommentBody = Type.Object({ content: Type.String({ minLength: 2, maxLength: 5000 }) }, { additionalProperties: false });
+export const Comment = Type.Object({
+  id: Uuid,
+  requestId: Uuid,
+  content: Type.String(),
+  expertAdvice: Type.Boolean({ description: 'Written by a verified wedding supplier' }),
+  author: Nullable(Author),
+  createdAt: DateTime,
+});
+export const CommentsQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});

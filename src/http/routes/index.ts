@@ -1,0 +1,29 @@
+// All route folders, registered with what they need. Routes stay thin: parse, authorise (declared
+// in config.access), call a service, shape the reply.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DatabaseHandle } from '../../db/client.js';
+import type { Call, Services } from '../../services/context.js';
+import { ServiceError } from '../../services/errors.js';
+import analytics from './analytics/index.js';
+import auth from './auth/index.js';
+import featureRequests from './feature-requests/index.js';
+import health from './health/index.js';
+import roadmap from './roadmap/index.js';
+import user from './user/index.js';
+
+export interface RouteDeps {
+  services: Services;
+  database: DatabaseHandle;
+  /** The acting user of a request whose route requires sign-in. */
+  call: (request: FastifyRequest) => Call;
+}
+
+function call(request: FastifyRequest): Call {
+  if (!request.principal) throw new ServiceError(401, 'unauthenticated', 'Sign in first');
+  return { actor: request.principal, requestId: request.id };
+}
+
+export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
+  const opts = { ...deps, call };
+  for (const routes of [health, auth, featureRequests, roadmap, user, analytics]) await app.register(routes, opts);
+}

@@ -1,0 +1,38 @@
+// Schemas shared by several route folders. Each folder keeps its own request schemas beside it.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { BUSINESS_SIZES, STATUSES, SUPPLIER_TYPES, URGENCIES, USER_ROLES } from '../domain/feature-requests.js';
+
+/** A string enum that keeps its literal type (TypeBox's union over a mapped array would lose it). */
+export const literals = <const T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
+export const IdParams = Type.Object({ id: Uuid });
+export const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Status = literals(STATUSES);
+export const Urgency = literals(URGENCIES);
+export const UserRole = literals(USER_ROLES);
+export const SupplierType = literals(SUPPLIER_TYPES);
+export const BusinessSize = literals(BUSINESS_SIZES);
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable, machine-readable' }),
+      message: Type.String({ description: 'For people' }),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+const errorRef = Type.Ref('ErrorResponse');
+/** Declares the success schema(s) plus the shared error shape for every 4xx/5xx. */
+export const responses = <T extends Record<number, TSchema>>(ok: T) => ({ ...ok, '4xx': errorRef, '5xx': errorRef });
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page' })) });
+
+export const Author = Type.Object({ id: Nullable(Uuid), displayName: Type.String(), role: UserRole });

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
+// embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
+import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './ops/logger.js';
+import { createUser, verifySupplier } from './services/accounts.js';
+import type { Services } from './services/context.js';
+import { ServiceError } from './services/errors.js';
+
+const USAGE = `Usage: node dist/main.js <verb>
+
+  start                     migrate, load demo data on first run (not in production), serve
+  serve                     serve the API and UI (cluster mode: migrations run separately)
+  migrate                   apply pending database migrations
+  seed-demo                 load demo accounts and ~200 requests (refused in production)
+  verify-supplier EMAIL     mark a wedding supplier's account as verified
+  create-user EMAIL ROLE NAME TIME_ZONE
+                            create an account of any role; password from NEW_USER_PASSWORD
+
+Configuration comes from the environment: see README.md.`;
+
+const EXIT_USAGE = 64;
+const EXIT_CONFIG = 78;
+
+function databaseTarget(config: Config): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: 'server', url: config.databaseUrl, poolSize: config.databasePoolSize }
+    : { kind: 'embedded', dataDir: config.dataDir };
+}
+
+async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>): Promise<T> {
+  const database = await openDatabase(databaseTarget(config));
+  try {
+    return await work(database, { db: database.db, config, now: () => new Date() });
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(databaseTarget(config));
+  const services: Services = { db: database.db, config, now: () => new Date() };
+  log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
+  if (migrateAndSeed) {
+    await database.migrate();
+    if (!config.production) {
+      const seeded = await seedDemo(services);
+      if (seeded.created) log.info({ requests: seeded.requests }, 'demo data loaded');
+      const password = config.demoPassword === 'wedding-demo' ? 'wedding-demo' : 'the value of DEMO_PASSWORD';
+      log.info(`demo sign-in: ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} with password ${password}`);
+    }
+  }
+  const app = await buildApp({ services, database, logger: log });
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) log.error({ err }, 'shutting down after an error');
+    await app.close();
+    await database.close();
+  });
+  await app.listen({ host: config.host, port: config.port });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...args] = argv;
+  if (!verb || verb === 'help' || verb === '--help') {
+    console.log(USAGE);
+    return verb ? 0 : EXIT_USAGE;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return EXIT_CONFIG;
+    }
+    throw err;
+  }
+  switch (verb) {
+    case 'start':
+      await serve(config, { migrateAndSeed: true });
+      return 0;
+    case 'serve':
+      await serve(config, { migrateAndSeed: false });
+      return 0;
+    case 'migrate':
+      await withDatabase(config, (database) => database.migrate());
+      console.log('migrations applied');
+      return 0;
+    case 'seed-demo': {
+      if (config.production) {
+        console.error('seed-demo refused: demo accounts are never created when NODE_ENV=production');
+        return 1;
+      }
+      const result = await withDatabase(config, async (database, services) => {
+        await database.migrate();
+        return seedDemo(services);
+      });
+      console.log(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
+      return 0;
+    }
+    case 'verify-supplier': {
+      if (!args[0]) break;
+      const account = await withDatabase(config, (_d, services) => verifySupplier(services, args[0]!));
+      console.log(`verified ${account.businessName ?? account.displayName}`);
+      return 0;
+    }
+    case 'create-user': {
+      const [email, role, name, timeZone] = args;
+      const password = process.env.NEW_USER_PASSWORD;
+      if (!email || !name || !timeZone || !USER_ROLES.includes(role as UserRole)) break;
+      if (!password) {
+        console.error('create-user: set NEW_USER_PASSWORD (kept out of shell history and process lists)');
+        return EXIT_USAGE;
+      }
+      const user = await withDatabase(config, (_d, services) =>
+        createUser(services, { email, password, displayName: name, role: role as UserRole, timeZone, verified: true }),
+      );
+      console.log(`created ${user.role} ${user.id}`);
+      return 0;
+    }
+  }
+  console.error(USAGE);
+  return EXIT_USAGE;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (err: unknown) => {
+    // A refused operation (unknown supplier, taken email…) is a message, not a crash.
+    console.error(err instanceof ServiceError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

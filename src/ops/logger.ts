@@ -1,0 +1,25 @@
+// pino JSON lines. Request lines carry `requestId` (Fastify adds it); secrets and personal data are
+// kept out: credentials are redacted and URLs are logged without their query string, where
+// search text and other personal input would otherwise end up.
+import pino, { type Logger, type LoggerOptions } from 'pino';
+import type { Config } from '../config.js';
+
+export function loggerOptions(level: Config['logLevel']): LoggerOptions {
+  return {
+    level,
+    base: { service: 'wedsync-feature-requests' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.email'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino(loggerOptions(level));
+}

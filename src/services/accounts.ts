@@ -1,0 +1,263 @@
+// Accounts, sign-in and credentials: argon2id passwords, server-side sessions for the UI and
+// hashed, revocable API tokens for programs. Secrets are only ever stored as SHA-256 hashes.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { apiTokens, sessions, users } from '../db/schema.js';
+import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
+import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
+import { regionForCountry, seasonStatus } from '../domain/seasons.js';
+import { recordAudit } from './audit.js';
+import type { Call, Principal, Services } from './context.js';
+import { badRequest, conflict, notFound, ServiceError } from './errors.js';
+import { submissionsInLastDay } from './feature-requests.js';
+
+const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/** Verified against when an email is unknown, so a failed login takes as long either way. */
+const DECOY_HASH = await hash('decoy-password-for-unknown-accounts', ARGON2);
+
+export const hashPassword = (password: string) => hash(password, ARGON2);
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+const newSecret = () => randomBytes(32).toString('base64url');
+
+/**
+ * The CSRF token is derived from the session secret, which only the httpOnly cookie carries: a page
+ * on another origin can make the browser send the cookie but can never read or compute the token.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('csrf').digest('base64url');
+}
+
+export function csrfTokenMatches(sessionToken: string, presented: string | undefined): boolean {
+  if (!presented) return false;
+  const expected = Buffer.from(csrfTokenFor(sessionToken));
+  const given = Buffer.from(presented);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  displayName: string;
+  role: 'couple' | 'wedding_supplier';
+  country?: string;
+  timeZone: string;
+  phone?: string;
+  supplierType?: SupplierType;
+  businessName?: string;
+  businessSize?: BusinessSize;
+  businessAddress?: string;
+}
+
+type UserRow = typeof users.$inferSelect;
+
+export function accountView(user: UserRow) {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    verified: user.verified,
+    supplierType: user.supplierType,
+    businessName: user.businessName,
+    businessSize: user.businessSize,
+    country: user.country,
+    region: user.region,
+    timeZone: user.timeZone,
+    createdAt: user.createdAt,
+  };
+}
+export type AccountView = ReturnType<typeof accountView>;
+
+export interface NewUser extends Omit<SignUpInput, 'role'> {
+  role: UserRole;
+  verified?: boolean;
+}
+
+/** Creates an account of any role: self-service sign-up and the operators' CLI both come here. */
+export async function createUser(s: Services, input: NewUser, requestId?: string): Promise<UserRow> {
+  if (hasRestriction(input.role, 'business_context_required') && !(input.supplierType && input.businessName && input.businessSize)) {
+    throw badRequest('business_context_required', 'Wedding suppliers must give their supplier type, business name and business size', {
+      missing: ['supplierType', 'businessName', 'businessSize'].filter((k) => !input[k as keyof NewUser]),
+    });
+  }
+  const passwordHash = await hashPassword(input.password);
+  return s.db.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        email: input.email.trim(),
+        emailIndex: normaliseEmail(input.email),
+        passwordHash,
+        displayName: input.displayName,
+        role: input.role,
+        verified: input.verified ?? false,
+        supplierType: input.supplierType ?? null,
+        businessName: input.businessName ?? null,
+        businessSize: input.businessSize ?? null,
+        businessAddress: input.businessAddress ?? null,
+        phone: input.phone ?? null,
+        country: input.country?.toUpperCase() ?? null,
+        region: regionForCountry(input.country),
+        timeZone: input.timeZone,
+      })
+      .onConflictDoNothing({ target: users.emailIndex })
+      .returning();
+    if (!user) throw conflict('email_taken', 'An account with this email already exists');
+    await recordAudit(tx, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
+    return user;
+  });
+}
+
+export interface SessionGrant {
+  user: AccountView;
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+async function openSession(s: Services, user: UserRow): Promise<SessionGrant> {
+  const sessionToken = newSecret();
+  const expiresAt = new Date(s.now().getTime() + s.config.sessionTtlHours * 3_600_000);
+  await s.db.insert(sessions).values({ userId: user.id, tokenHash: sha256(sessionToken), expiresAt });
+  return { user: accountView(user), sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
+}
+
+export async function signUp(s: Services, input: SignUpInput, requestId?: string): Promise<SessionGrant> {
+  const user = await createUser(s, input, requestId);
+  return openSession(s, user);
+}
+
+export async function logIn(s: Services, email: string, password: string, requestId?: string): Promise<SessionGrant> {
+  const [user] = await s.db.select().from(users).where(eq(users.emailIndex, normaliseEmail(email))).limit(1);
+  const ok = await verify(user?.passwordHash ?? DECOY_HASH, password);
+  if (!user || !ok) {
+    // One answer for "no such account" and "wrong password": no account enumeration.
+    throw new ServiceError(401, 'invalid_credentials', 'Email or password is incorrect');
+  }
+  await recordAudit(s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
+  return openSession(s, user);
+}
+
+export async function logOut(s: Services, sessionId: string): Promise<void> {
+  await s.db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+const principalColumns = {
+  id: users.id,
+  role: users.role,
+  verified: users.verified,
+  displayName: users.displayName,
+  businessSize: users.businessSize,
+  region: users.region,
+  timeZone: users.timeZone,
+};
+
+export async function authenticateSession(s: Services, sessionToken: string): Promise<Principal | null> {
+  const [row] = await s.db
+    .select({ ...principalColumns, sessionId: sessions.id })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sha256(sessionToken)), gt(sessions.expiresAt, s.now())))
+    .limit(1);
+  return row ? { ...row, via: 'session' } : null;
+}
+
+/** Token use is recorded at most once a minute per token: a write per API call would halve throughput. */
+const lastUseRecorded = new Map<string, number>();
+
+export async function authenticateApiToken(s: Services, token: string): Promise<Principal | null> {
+  const now = s.now();
+  const [row] = await s.db
+    .select({ ...principalColumns, tokenId: apiTokens.id })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
+    .limit(1);
+  if (!row) return null;
+  const { tokenId, ...principal } = row;
+  if ((lastUseRecorded.get(tokenId) ?? 0) < now.getTime() - 60_000) {
+    lastUseRecorded.set(tokenId, now.getTime());
+    await s.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
+  }
+  return { ...principal, via: 'token' };
+}
+
+const tokenView = (t: typeof apiTokens.$inferSelect) => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  lastUsedAt: t.lastUsedAt,
+  revokedAt: t.revokedAt,
+});
+
+export async function createApiToken(s: Services, call: Call, input: { name: string; expiresInDays?: number }) {
+  const token = `wsfr_${newSecret()}`;
+  const expiresAt = input.expiresInDays ? new Date(s.now().getTime() + input.expiresInDays * 86_400_000) : null;
+  return s.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({ userId: call.actor.id, name: input.name, prefix: token.slice(0, 12), tokenHash: sha256(token), expiresAt })
+      .returning();
+    if (!row) throw new Error('token insert returned nothing');
+    await recordAudit(tx, call, { action: 'api_token_created', targetType: 'api_token', targetId: row.id, details: { name: input.name } });
+    return { ...tokenView(row), token };
+  });
+}
+
+export async function listApiTokens(s: Services, call: Call) {
+  const rows = await s.db.select().from(apiTokens).where(eq(apiTokens.userId, call.actor.id)).orderBy(desc(apiTokens.createdAt));
+  return rows.map(tokenView);
+}
+
+export async function revokeApiToken(s: Services, call: Call, tokenId: string): Promise<void> {
+  await s.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${s.now()})` })
+      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, call.actor.id)))
+      .returning({ id: apiTokens.id });
+    if (!row) throw notFound('API token');
+    await recordAudit(tx, call, { action: 'api_token_revoked', targetType: 'api_token', targetId: tokenId });
+  });
+}
+
+export async function getAccount(s: Services, userId: string): Promise<AccountView> {
+  const [user] = await s.db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw notFound('User');
+  return accountView(user);
+}
+
+/** The signed-in user's wedding context: who they are, what they may do, and the season they are in. */
+export async function userContext(s: Services, actor: Principal) {
+  const [account, submittedToday] = await Promise.all([getAccount(s, actor.id), submissionsInLastDay(s.db, actor.id, s.now())]);
+  return {
+    user: account,
+    permissions: grantedPermissions(actor),
+    restrictions: ROLE_POLICIES[actor.role].restrictions,
+    season: seasonStatus(s.now(), actor.region, actor.timeZone),
+    submissions: {
+      today: submittedToday,
+      dailyLimit: hasRestriction(actor.role, 'rate_limit_submissions:10_per_day') ? COUPLE_DAILY_SUBMISSION_LIMIT : null,
+    },
+  };
+}
+
+export async function verifySupplier(s: Services, email: string): Promise<AccountView> {
+  const [user] = await s.db
+    .update(users)
+    .set({ verified: true })
+    .where(and(eq(users.emailIndex, normaliseEmail(email)), eq(users.role, 'wedding_supplier')))
+    .returning();
+  if (!user) throw notFound('Wedding supplier');
+  await recordAudit(s.db, { actor: null }, { action: 'supplier_verified', targetType: 'user', targetId: user.id });
+  return accountView(user);
+}

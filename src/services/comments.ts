@@ -1,0 +1,71 @@
+// Comments on a request. A verified supplier's comment is marked as expert advice, because the
+// brief gives suppliers 'comments:create:expert_advice'.
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { comments, featureRequests, users } from '../db/schema.js';
+import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
+import { recordAudit } from './audit.js';
+import type { Call, Services } from './context.js';
+import { badRequest, conflict, notFound } from './errors.js';
+
+export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
+  const expertAdvice = grantedPermissions(call.actor).includes('comments:create:expert_advice');
+  const comment = await s.db.transaction(async (tx) => {
+    const [request] = await tx
+      .update(featureRequests)
+      .set({ commentCount: sql`${featureRequests.commentCount} + 1` })
+      .where(eq(featureRequests.id, requestId))
+      .returning({ status: featureRequests.status });
+    if (!request) throw notFound('Feature request');
+    if (request.status === 'merged') throw conflict('request_merged', 'This request was merged into another; comment there instead');
+    const [row] = await tx
+      .insert(comments)
+      .values({ requestId, authorId: call.actor.id, authorRole: call.actor.role, content: input.content.trim(), expertAdvice, createdAt: s.now() })
+      .returning();
+    await recordAudit(tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
+    return row!;
+  });
+  return {
+    id: comment.id,
+    requestId,
+    content: comment.content,
+    expertAdvice: comment.expertAdvice,
+    author: { id: call.actor.id, displayName: call.actor.displayName, role: call.actor.role },
+    createdAt: comment.createdAt,
+  };
+}
+
+function decodeCursor(cursor: string): [Date, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw badRequest('invalid_cursor', 'The cursor is not one this list produced');
+  return [date, id];
+}
+
+/** Oldest first, like a conversation. The AI service account reads content without authors. */
+export async function listComments(s: Services, viewer: Actor, requestId: string, page: { cursor?: string; limit: number }) {
+  const [request] = await s.db.select({ id: featureRequests.id }).from(featureRequests).where(eq(featureRequests.id, requestId)).limit(1);
+  if (!request) throw notFound('Feature request');
+  const where = [eq(comments.requestId, requestId)];
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor);
+    where.push(or(gt(comments.createdAt, at), and(eq(comments.createdAt, at), gt(comments.id, id)))!);
+  }
+  const rows = await s.db
+    .select({ comment: comments, authorName: users.displayName })
+    .from(comments)
+    .leftJoin(users, eq(users.id, comments.authorId))
+    .where(and(...where))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(page.limit + 1);
+  const anonymous = readScope(viewer) === 'content_only';
+  const items = rows.slice(0, page.limit).map(({ comment, authorName }) => ({
+    id: comment.id,
+    requestId,
+    content: comment.content,
+    expertAdvice: comment.expertAdvice,
+    author: anonymous ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
+    createdAt: comment.createdAt,
+  }));
+  const last = rows.length > page.limit ? items[items.length - 1] : undefined;
+  return { items, nextCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null };
+}

@@ -1,0 +1,30 @@
+// What every use case is called with: the database, the configuration, a clock (tests control
+// time), and who is acting.
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Actor } from '../domain/access-control.js';
+import type { BusinessSize, UserRole } from '../domain/feature-requests.js';
+
+export interface Services {
+  db: Database;
+  config: Config;
+  now: () => Date;
+}
+
+/** A signed-in user as the services see them: enough to decide access without another query. */
+export interface Principal extends Actor {
+  role: UserRole;
+  displayName: string;
+  businessSize: BusinessSize | null;
+  region: string;
+  timeZone: string;
+  /** How they authenticated: only cookie sessions need CSRF protection. */
+  via: 'session' | 'token';
+  sessionId?: string;
+}
+
+/** Who did it and under which HTTP request, for the audit trail. */
+export interface Call {
+  actor: Principal;
+  requestId?: string;
+}

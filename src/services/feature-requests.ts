@@ -1,0 +1,345 @@
+// Feature requests: submit, browse, read, rectify, move through the workflow, publish the roadmap.
+// Each change is one transaction together with its history and audit records.
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { featureRequests, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
+import {
+  COUPLE_DAILY_SUBMISSION_LIMIT,
+  hasRestriction,
+  mayEditRequest,
+  mayReadFullRecord,
+  readScope,
+  type Actor,
+} from '../domain/access-control.js';
+import {
+  allowedTransitions,
+  canTransition,
+  ROADMAP_STATUSES,
+  trendingScore,
+  type BoardSort,
+  type Status,
+  type Urgency,
+  type UserRole,
+} from '../domain/feature-requests.js';
+import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
+import { recordAudit } from './audit.js';
+import type { Call, Services } from './context.js';
+import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
+
+const fr = featureRequests;
+
+/** The public projection: what the board shows to everyone allowed to see it. */
+const boardColumns = {
+  id: fr.id,
+  title: fr.title,
+  category: fr.category,
+  status: fr.status,
+  urgency: fr.urgency,
+  userType: fr.userType,
+  voteCount: fr.voteCount,
+  voteWeight: fr.voteWeight,
+  commentCount: fr.commentCount,
+  mergedIntoId: fr.mergedIntoId,
+  createdAt: fr.createdAt,
+  updatedAt: fr.updatedAt,
+};
+type BoardRow = { [K in keyof typeof boardColumns]: (typeof fr.$inferSelect)[K] };
+export type BoardItem = BoardRow & { viewerHasVoted?: boolean };
+
+export interface SubmitInput {
+  title: string;
+  description: string;
+  category: string;
+  urgency: Urgency;
+  painPoints: string[];
+  weddingContext?: WeddingContext;
+}
+
+function checkCategory(s: Services, category: string) {
+  if (!s.config.categories.includes(category)) {
+    throw badRequest('unknown_category', `Unknown category "${category}"`, { allowed: s.config.categories });
+  }
+}
+
+function checkWeddingContext(context: WeddingContext | undefined) {
+  if (context && !isValidTimeZone(context.timeZone)) {
+    throw badRequest('invalid_time_zone', `"${context.timeZone}" is not an IANA time zone`, { field: 'weddingContext.timeZone' });
+  }
+}
+
+export async function submissionsInLastDay(db: Database, authorId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(fr)
+    .where(and(eq(fr.authorId, authorId), gt(fr.createdAt, new Date(now.getTime() - 86_400_000))));
+  return row?.n ?? 0;
+}
+
+/** Couples may submit 10 requests in any 24 hours; the answer says when the next one fits. */
+async function enforceDailyLimit(db: Database, actor: Actor, now: Date) {
+  if (!hasRestriction(actor.role, 'rate_limit_submissions:10_per_day')) return;
+  // Lock the author's row so two concurrent submissions cannot both take the last slot.
+  await db.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).for('update');
+  const recent = await db
+    .select({ createdAt: fr.createdAt })
+    .from(fr)
+    .where(and(eq(fr.authorId, actor.id), gt(fr.createdAt, new Date(now.getTime() - 86_400_000))))
+    .orderBy(desc(fr.createdAt))
+    .limit(COUPLE_DAILY_SUBMISSION_LIMIT);
+  if (recent.length < COUPLE_DAILY_SUBMISSION_LIMIT) return;
+  const oldest = recent[recent.length - 1]!.createdAt;
+  const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + 86_400_000 - now.getTime()) / 1000));
+  throw new ServiceError(
+    429,
+    'submission_limit_reached',
+    `Couples can submit ${COUPLE_DAILY_SUBMISSION_LIMIT} feature requests a day; vote on existing ones or try again later`,
+    { limit: COUPLE_DAILY_SUBMISSION_LIMIT, windowHours: 24 },
+    retryAfter,
+  );
+}
+
+export async function submitFeatureRequest(s: Services, call: Call, input: SubmitInput) {
+  checkCategory(s, input.category);
+  if (hasRestriction(call.actor.role, 'wedding_context_required') && !input.weddingContext) {
+    throw badRequest('wedding_context_required', 'Couples must describe their wedding (date, guest count, country, time zone)', {
+      field: 'weddingContext',
+    });
+  }
+  checkWeddingContext(input.weddingContext);
+  const id = await s.db.transaction(async (tx) => {
+    const now = s.now();
+    await enforceDailyLimit(tx, call.actor, now);
+    const country = input.weddingContext?.country.toUpperCase() ?? null;
+    const [row] = await tx
+      .insert(fr)
+      .values({
+        authorId: call.actor.id,
+        title: input.title.trim(),
+        description: input.description.trim(),
+        painPoints: input.painPoints,
+        category: input.category,
+        urgency: input.urgency,
+        userType: call.actor.role,
+        weddingContext: input.weddingContext ? { ...input.weddingContext, country: country! } : null,
+        country,
+        region: input.weddingContext ? regionForCountry(country) : call.actor.region,
+        trendingScore: trendingScore(0, now),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: fr.id });
+    await recordAudit(tx, call, {
+      action: 'feature_request_created',
+      targetType: 'feature_request',
+      targetId: row!.id,
+      details: {
+        content_hash: createHash('sha256').update(`${input.title}\n${input.description}`).digest('hex'),
+        wedding_context_type: input.weddingContext ? 'wedding' : 'business',
+      },
+    });
+    return row!.id;
+  });
+  return getFeatureRequest(s, call.actor, id);
+}
+
+export interface ListQuery {
+  status?: Status;
+  category?: string;
+  userType?: UserRole;
+  sort: BoardSort;
+  q?: string;
+  mine?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+const SORT_KEYS = {
+  top: { column: fr.voteWeight, decode: Number },
+  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)) },
+  trending: { column: fr.trendingScore, decode: Number },
+} as const;
+
+/** Keyset cursor: the last row's sort value and id, so pages stay stable while votes arrive. */
+function encodeCursor(sort: BoardSort, row: BoardRow & { trendingScore?: number }): string {
+  const value = sort === 'top' ? row.voteWeight : sort === 'new' ? row.createdAt.toISOString() : row.trendingScore;
+  return Buffer.from(JSON.stringify([value, row.id])).toString('base64url');
+}
+
+function decodeCursor(sort: BoardSort, cursor: string): [unknown, string] {
+  try {
+    const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const decoded = SORT_KEYS[sort].decode(value);
+    const ok = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && !(decoded instanceof Date ? Number.isNaN(decoded.getTime()) : !Number.isFinite(decoded));
+    if (ok) return [decoded, id];
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('invalid_cursor', 'The cursor is not one this list produced (it must come with the same sort)');
+}
+
+export async function listFeatureRequests(s: Services, viewer: Actor | null, query: ListQuery) {
+  const where: SQL[] = [];
+  if (query.status) where.push(eq(fr.status, query.status));
+  else where.push(ne(fr.status, 'merged'));
+  if (query.category) where.push(eq(fr.category, query.category));
+  if (query.userType) where.push(eq(fr.userType, query.userType));
+  if (query.q) where.push(sql`${fr.search} @@ websearch_to_tsquery('english', ${query.q})`);
+  if (query.mine) {
+    if (!viewer) throw new ServiceError(401, 'unauthenticated', 'Sign in to list your own requests');
+    where.push(eq(fr.authorId, viewer.id));
+  }
+  const key = SORT_KEYS[query.sort];
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.sort, query.cursor);
+    where.push(sql`(${key.column}, ${fr.id}) < (${value}, ${id})`);
+  }
+  const columns = { ...boardColumns, trendingScore: fr.trendingScore };
+  const base = viewer
+    ? s.db
+        .select({ ...columns, viewerHasVoted: sql<boolean>`${votes.userId} is not null` })
+        .from(fr)
+        .leftJoin(votes, and(eq(votes.requestId, fr.id), eq(votes.userId, viewer.id)))
+    : s.db.select(columns).from(fr);
+  const rows = await base
+    .where(and(...where))
+    .orderBy(desc(key.column), desc(fr.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ trendingScore: _t, ...item }) => item as BoardItem),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, last) : null,
+  };
+}
+
+type FullRow = typeof fr.$inferSelect;
+
+/** What the AI may see of a wedding: content only, never names or addresses. */
+function anonymiseContext(context: WeddingContext | null) {
+  if (!context) return null;
+  const { venueAddress: _v, coupleNames: _c, ...rest } = context;
+  return rest;
+}
+
+export async function getFeatureRequest(s: Services, viewer: Actor | null, id: string) {
+  const [row] = await s.db
+    .select({ request: fr, viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false` })
+    .from(fr)
+    .where(eq(fr.id, id))
+    .limit(1);
+  if (!row) throw notFound('Feature request');
+  const request: FullRow = row.request;
+  const board: BoardItem = {
+    ...(Object.fromEntries(Object.keys(boardColumns).map((k) => [k, request[k as keyof FullRow]])) as BoardRow),
+    ...(viewer ? { viewerHasVoted: row.viewerHasVoted } : {}),
+  };
+  const history = await s.db
+    .select({ fromStatus: statusHistory.fromStatus, toStatus: statusHistory.toStatus, justification: statusHistory.justification, createdAt: statusHistory.createdAt })
+    .from(statusHistory)
+    .where(eq(statusHistory.requestId, id))
+    .orderBy(asc(statusHistory.createdAt));
+  if (!mayReadFullRecord(viewer, request.authorId)) return { ...board, access: 'public' as const, statusHistory: history };
+  const content = { description: request.description, painPoints: request.painPoints, statusHistory: history };
+  if (readScope(viewer) === 'content_only') {
+    return { ...board, ...content, weddingContext: anonymiseContext(request.weddingContext), access: 'content' as const };
+  }
+  const author = request.authorId
+    ? await s.db.select({ id: users.id, displayName: users.displayName, role: users.role }).from(users).where(eq(users.id, request.authorId)).limit(1)
+    : [];
+  return {
+    ...board,
+    ...content,
+    weddingContext: request.weddingContext,
+    author: author[0] ?? null,
+    allowedTransitions: allowedTransitions(request.status),
+    access: 'full' as const,
+  };
+}
+
+async function lockRequest(db: Database, id: string): Promise<FullRow> {
+  const [row] = await db.select().from(fr).where(eq(fr.id, id)).for('update');
+  if (!row) throw notFound('Feature request');
+  return row;
+}
+
+export type UpdateInput = Partial<SubmitInput>;
+
+export async function updateFeatureRequest(s: Services, call: Call, id: string, patch: UpdateInput) {
+  if (patch.category) checkCategory(s, patch.category);
+  checkWeddingContext(patch.weddingContext);
+  await s.db.transaction(async (tx) => {
+    const current = await lockRequest(tx, id);
+    if (!mayEditRequest(call.actor, current)) {
+      throw forbidden('Only the author (while the request is open) or the product team can edit a request', 'not_editable');
+    }
+    const country = patch.weddingContext?.country.toUpperCase();
+    await tx
+      .update(fr)
+      .set({
+        ...(patch.title !== undefined && { title: patch.title.trim() }),
+        ...(patch.description !== undefined && { description: patch.description.trim() }),
+        ...(patch.painPoints !== undefined && { painPoints: patch.painPoints }),
+        ...(patch.category !== undefined && { category: patch.category }),
+        ...(patch.urgency !== undefined && { urgency: patch.urgency }),
+        ...(patch.weddingContext !== undefined && {
+          weddingContext: { ...patch.weddingContext, country: country! },
+          country,
+          region: regionForCountry(country),
+        }),
+        updatedAt: s.now(),
+      })
+      .where(eq(fr.id, id));
+    await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
+  });
+  return getFeatureRequest(s, call.actor, id);
+}
+
+export async function changeStatus(s: Services, call: Call, id: string, input: { status: Status; justification: string }) {
+  if (input.status === 'merged') {
+    throw badRequest('use_merge', 'A request becomes "merged" by merging it into another, which carries its votes over');
+  }
+  await s.db.transaction(async (tx) => {
+    const current = await lockRequest(tx, id);
+    if (!canTransition(current.status, input.status)) {
+      throw conflict('invalid_transition', `A request cannot move from "${current.status}" to "${input.status}"`, {
+        from: current.status,
+        to: input.status,
+        allowed: allowedTransitions(current.status),
+      });
+    }
+    const now = s.now();
+    await tx.update(fr).set({ status: input.status, updatedAt: now }).where(eq(fr.id, id));
+    await tx.insert(statusHistory).values({
+      requestId: id,
+      fromStatus: current.status,
+      toStatus: input.status,
+      changedBy: call.actor.id,
+      justification: input.justification.trim(),
+      createdAt: now,
+    });
+    await recordAudit(tx, call, {
+      action: 'status_changed',
+      targetType: 'feature_request',
+      targetId: id,
+      details: { from: current.status, to: input.status, justification: input.justification.trim() },
+    });
+  });
+  return getFeatureRequest(s, call.actor, id);
+}
+
+/** The public roadmap: the most-wanted requests in each roadmap status, one query. */
+export async function roadmap(s: Services, perStatus: number) {
+  const ranked = s.db
+    .select({
+      ...boardColumns,
+      rank: sql<number>`row_number() over (partition by ${fr.status} order by ${fr.voteWeight} desc, ${fr.id} desc)`.as('rank'),
+    })
+    .from(fr)
+    .where(inArray(fr.status, [...ROADMAP_STATUSES]))
+    .as('ranked');
+  const rows = await s.db.select().from(ranked).where(lte(ranked.rank, perStatus)).orderBy(asc(ranked.rank));
+  const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as BoardItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], BoardItem[]>;
+  for (const { rank: _r, ...item } of rows) columns[item.status as (typeof ROADMAP_STATUSES)[number]].push(item);
+  return { generatedAt: s.now(), statuses: ROADMAP_STATUSES, columns };
+}

@@ -1,0 +1,169 @@
+// The role × route matrix: every documented route, tried as every role and anonymously, against the
+// brief's setupAccessControls. The table must cover exactly the routes the app serves.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
+import { DATABASE_MODES } from '../helpers/database.js';
+
+const ROLES = ['anonymous', 'couple', 'supplier', 'unverified_supplier', 'product_team', 'ai_system'] as const;
+type Role = (typeof ROLES)[number];
+type Expect = Record<Role, number>;
+
+const all = (status: number): Expect => Object.fromEntries(ROLES.map((r) => [r, status])) as Expect;
+const signedIn = (status: number): Expect => ({ ...all(status), anonymous: 401 });
+
+let emailSeq = 0;
+const newSignup = () => ({
+  email: `matrix-${++emailSeq}-${Date.now()}@example.test`,
+  password: 'a-long-enough-password',
+  displayName: 'Matrix tester',
+  role: 'couple',
+  timeZone: 'Europe/Rome',
+  country: 'IT',
+});
+
+const newRequest = () => ({
+  title: 'Printable seating chart with dietary icons',
+  description: 'Let us print the seating chart with small icons for vegetarian, vegan and allergy guests for the caterer.',
+  category: 'seating',
+  urgency: 'medium',
+  painPoints: ['caterer asks for a separate list'],
+  weddingContext: { weddingDate: '2027-06-19', guestCount: 110, country: 'GB', timeZone: 'Europe/London' },
+});
+
+interface Row {
+  method: string;
+  path: string;
+  expect: Expect;
+  /** Builds the concrete request for one caller; may prepare state (a token to revoke, a vote to withdraw). */
+  build(ctx: Ctx, caller: Caller, role: Role): Promise<{ url: string; payload?: unknown }>;
+}
+
+interface Ctx {
+  t: TestApp;
+  ownRequestId: string; // submitted by couple@demo.test
+  otherRequestId: string; // submitted by someone else
+}
+
+const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
+
+const MATRIX: Row[] = [
+  { method: 'GET', path: '/health', expect: all(200), build: fixed(() => '/health') },
+  { method: 'GET', path: '/ready', expect: all(200), build: fixed(() => '/ready') },
+  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    expect: all(200),
+    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
+  },
+  { method: 'GET', path: '/api/auth/session', expect: signedIn(200), build: fixed(() => '/api/auth/session') },
+  { method: 'POST', path: '/api/auth/tokens', expect: signedIn(201), build: fixed(() => '/api/auth/tokens', () => ({ name: 'matrix' })) },
+  { method: 'GET', path: '/api/auth/tokens', expect: signedIn(200), build: fixed(() => '/api/auth/tokens') },
+  {
+    method: 'DELETE',
+    path: '/api/auth/tokens/{id}',
+    expect: signedIn(204),
+    async build(ctx, caller, role) {
+      if (role === 'anonymous') return { url: '/api/auth/tokens/00000000-0000-4000-8000-000000000000' };
+      const res = await ctx.t.request(caller, { method: 'POST', url: '/api/auth/tokens', payload: { name: 'to revoke' } });
+      return { url: `/api/auth/tokens/${res.json().id}` };
+    },
+  },
+  { method: 'GET', path: '/api/feature-requests', expect: all(200), build: fixed(() => '/api/feature-requests?limit=5') },
+  {
+    method: 'POST',
+    path: '/api/feature-requests',
+    expect: { anonymous: 401, couple: 201, supplier: 201, unverified_supplier: 403, product_team: 201, ai_system: 403 },
+    build: fixed(() => '/api/feature-requests', newRequest),
+  },
+  { method: 'GET', path: '/api/feature-requests/{id}', expect: all(200), build: fixed((c) => `/api/feature-requests/${c.otherRequestId}`) },
+  {
+    method: 'PATCH',
+    path: '/api/feature-requests/{id}',
+    // Suppliers may create, so they pass the route check, but only authors edit their own request.
+    expect: { anonymous: 401, couple: 200, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.ownRequestId}`, () => ({ urgency: 'high' })),
+  },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/status',
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/status`, () => ({ status: 'under_review', justification: 'Triage: reviewing demand' })),
+  },
+  {
+    method: 'PUT',
+    path: '/api/feature-requests/{id}/vote',
+    expect: { anonymous: 401, couple: 201, supplier: 201, unverified_supplier: 403, product_team: 201, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/vote`),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/feature-requests/{id}/vote',
+    expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/vote`),
+  },
+  { method: 'GET', path: '/api/feature-requests/{id}/comments', expect: signedIn(200), build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`) },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/comments',
+    expect: { anonymous: 401, couple: 201, supplier: 201, unverified_supplier: 403, product_team: 201, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`, () => ({ content: 'We need this for our June wedding too.' })),
+  },
+  { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
+  { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
+  {
+    method: 'GET',
+    path: '/api/analytics/category-trends',
+    expect: { anonymous: 401, couple: 403, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed(() => '/api/analytics/category-trends'),
+  },
+  // Last: it ends the caller's session.
+  { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
+];
+
+describe.each(DATABASE_MODES)('role × route matrix (%s)', (mode) => {
+  let t: TestApp;
+  let ctx: Ctx;
+  const callers = {} as Record<Role, Caller>;
+
+  beforeAll(async () => {
+    t = await createTestApp(mode);
+    callers.anonymous = anonymous;
+    callers.couple = await t.login('couple@demo.test');
+    callers.supplier = await t.login('supplier@demo.test');
+    callers.product_team = await t.login('product@demo.test');
+    callers.ai_system = await t.bearer(await t.login('ai@demo.test'), 'ai pipeline');
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Petal & Stem', businessSize: 'solo' },
+    });
+    expect(signup.statusCode).toBe(201);
+    callers.unverified_supplier = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
+
+    const own = await t.request(callers.couple, { method: 'POST', url: '/api/feature-requests', payload: newRequest() });
+    expect(own.statusCode).toBe(201);
+    const board = await t.request(anonymous, { method: 'GET', url: '/api/feature-requests?status=open&limit=1' });
+    ctx = { t, ownRequestId: own.json().id, otherRequestId: board.json().items[0].id };
+  });
+  afterAll(() => t?.close());
+
+  it('covers every route the API documents, and nothing else', () => {
+    const documented = Object.entries((t.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(MATRIX.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+
+  for (const row of MATRIX) {
+    it(`${row.method} ${row.path}`, async () => {
+      const got = {} as Expect;
+      for (const role of ROLES) {
+        const { url, payload } = await row.build(ctx, callers[role], role);
+        const res = await t.request(callers[role], { method: row.method as 'GET', url, payload: payload as object });
+        got[role] = res.statusCode;
+      }
+      expect(got).toEqual(row.expect);
+    });
+  }
+});
