@@ -97,3 +97,9 @@ async function isMigrated(db: Database): Promise<boolean> {
 export function rows<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
+
+/**
+ * A point in time inside a raw `sql` fragment. Drizzle maps Dates for typed columns, but in raw
+ * fragments postgres.js would receive a bare Date (PGlite copes, the server driver does not).
+ */
+export const timestamptz = (at: Date) => sql`${at.toISOString()}::timestamptz`;

@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { timestamptz } from '../db/client.js';
 import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
@@ -222,7 +223,7 @@ export async function revokeApiToken(s: Services, call: Call, tokenId: string): 
   await s.db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiTokens)
-      .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${s.now()})` })
+      .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${timestamptz(s.now())})` })
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, call.actor.id)))
       .returning({ id: apiTokens.id });
     if (!row) throw notFound('API token');

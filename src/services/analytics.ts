@@ -1,5 +1,6 @@
 // Category trends for suppliers and the product team: where demand is growing.
 import { and, gt, ne, sql } from 'drizzle-orm';
+import { timestamptz } from '../db/client.js';
 import { featureRequests, votes } from '../db/schema.js';
 import type { Services } from './context.js';
 
@@ -10,7 +11,7 @@ export async function categoryTrends(s: Services, weeks: number) {
       .select({
         category: featureRequests.category,
         total: sql<number>`count(*)::int`,
-        recent: sql<number>`(count(*) filter (where ${featureRequests.createdAt} > ${since}))::int`,
+        recent: sql<number>`(count(*) filter (where ${featureRequests.createdAt} > ${timestamptz(since)}))::int`,
         voteWeight: sql<number>`coalesce(sum(${featureRequests.voteWeight}), 0)::float8`,
       })
       .from(featureRequests)

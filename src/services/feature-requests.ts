@@ -2,7 +2,7 @@
 // Each change is one transaction together with its history and audit records.
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { timestamptz, type Database } from '../db/client.js';
 import { featureRequests, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
 import {
   COUPLE_DAILY_SUBMISSION_LIMIT,
@@ -154,10 +154,11 @@ export interface ListQuery {
   limit: number;
 }
 
+const asNumber = (v: unknown) => sql`${Number(v)}::float8`;
 const SORT_KEYS = {
-  top: { column: fr.voteWeight, decode: Number },
-  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)) },
-  trending: { column: fr.trendingScore, decode: Number },
+  top: { column: fr.voteWeight, decode: Number, param: asNumber },
+  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)), param: (v: unknown) => timestamptz(v as Date) },
+  trending: { column: fr.trendingScore, decode: Number, param: asNumber },
 } as const;
 
 /** Keyset cursor: the last row's sort value and id, so pages stay stable while votes arrive. */
@@ -192,7 +193,7 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
   const key = SORT_KEYS[query.sort];
   if (query.cursor) {
     const [value, id] = decodeCursor(query.sort, query.cursor);
-    where.push(sql`(${key.column}, ${fr.id}) < (${value}, ${id})`);
+    where.push(sql`(${key.column}, ${fr.id}) < (${key.param(value)}, ${id}::uuid)`);
   }
   const columns = { ...boardColumns, trendingScore: fr.trendingScore };
   const base = viewer

@@ -57,7 +57,8 @@ export async function createTestApp(
   const clock = options.clock ?? testClock();
   const services: Services = { db: database.db, config, now: clock.now };
   if (options.seed !== false) await seedDemo(services);
-  const app = await buildApp({ services, database, logger: false });
+  // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
+  const app = await buildApp({ services, database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
 
   const request = (caller: Caller, opts: InjectOptions) => {
@@ -93,4 +94,14 @@ export async function createTestApp(
       await database.close();
     },
   };
+}
+
+/** Waits for something that happens after the response (onResponse hooks), without fixed sleeps. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -41,7 +41,7 @@ interface Row {
 interface Ctx {
   t: TestApp;
   ownRequestId: string; // submitted by couple@demo.test
-  otherRequestId: string; // submitted by someone else
+  otherRequestId: string; // submitted by the product team
 }
 
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
@@ -143,8 +143,9 @@ describe.each(DATABASE_MODES)('role × route matrix (%s)', (mode) => {
 
     const own = await t.request(callers.couple, { method: 'POST', url: '/api/feature-requests', payload: newRequest() });
     expect(own.statusCode).toBe(201);
-    const board = await t.request(anonymous, { method: 'GET', url: '/api/feature-requests?status=open&limit=1' });
-    ctx = { t, ownRequestId: own.json().id, otherRequestId: board.json().items[0].id };
+    // A request nobody has voted on yet (demo users have voted on seeded ones).
+    const other = await t.request(callers.product_team, { method: 'POST', url: '/api/feature-requests', payload: newRequest() });
+    ctx = { t, ownRequestId: own.json().id, otherRequestId: other.json().id };
   });
   afterAll(() => t?.close());
 

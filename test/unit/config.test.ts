@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has working defaults: embedded database in ./data on port 3000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.boardVisibility).toBe('public');
+    expect(config.categories).toHaveLength(14);
+  });
+
+  it('converts and validates values from the environment', () => {
+    const config = loadConfig({ PORT: '8080', BOARD_VISIBILITY: 'members', COOKIE_SECURE: 'false', CATEGORIES: 'rsvp,seating' });
+    expect(config).toMatchObject({ port: 8080, boardVisibility: 'members', cookieSecure: false, categories: ['rsvp', 'seating'] });
+  });
+
+  it('names every bad variable, and never prints a secret', () => {
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://user:hunter2@db/x' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).toMatch(/PORT="eighty"/);
+      expect(message).toMatch(/LOG_LEVEL="loud"/);
+      expect(message).toMatch(/DATABASE_URL=\(hidden\)/);
+      expect(message).not.toMatch(/hunter2/);
+    }
+  });
+
+  it('rejects an unknown wedding season region', () => {
+    expect(() => loadConfig({ SEASON_REGION: 'atlantis' })).toThrow(/SEASON_REGION/);
+  });
+
+  it('reads secrets from NAME_FILE (mounted Kubernetes secrets)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wsfr-config-'));
+    const file = path.join(dir, 'db-url');
+    writeFileSync(file, 'postgres://app:s3cret@db.internal:5432/wedsync\n');
+    expect(loadConfig({ DATABASE_URL_FILE: file }).databaseUrl).toBe('postgres://app:s3cret@db.internal:5432/wedsync');
+    expect(() => loadConfig({ DATABASE_URL_FILE: path.join(dir, 'missing') })).toThrow(/DATABASE_URL_FILE/);
+  });
+});
