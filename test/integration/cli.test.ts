@@ -1,58 +1,12 @@
 // The real process, as operators run it: `start` on a fresh data directory, a second start on the
 // same data, configuration errors, and what ends up in the logs.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../helpers/database.js';
-
-const MAIN = ['--import', 'tsx', 'src/main.ts'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  base: string;
-  log: () => string;
-  stop(): Promise<number | null>;
-}
-
-async function start(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [...MAIN, 'start'], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', ...env } });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`start exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`no /health within 60 s: ${output}`);
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    child,
-    base,
-    log: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill('SIGTERM');
-      }),
-  };
-}
+import { MAIN, start } from '../helpers/process.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [...MAIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
@@ -99,14 +53,14 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     expect((await fetch(`${first.base}/ready`)).status).toBe(200);
     const board = await fetch(`${first.base}/api/feature-requests?limit=50`);
     expect(board.headers.get('x-wedding-season')).toMatch(/^(peak|off)$/);
-    expect((await board.json()).items.length).toBe(50);
+    expect(((await board.json()) as { items: unknown[] }).items.length).toBe(50);
     expect(first.log()).toMatch(/demo data loaded/);
     expect(first.log()).toMatch(/demo sign-in: couple@demo.test.* with password the value of DEMO_PASSWORD/);
 
     // Sign in, submit something personal, and check none of it reaches the log.
     const login = await fetch(`${first.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'couple@demo.test', password }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const { csrfToken } = await login.json();
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
     const marker = `zqvx${Date.now()}marker`;
     const created = await fetch(`${first.base}/api/feature-requests?q=${marker}`, {
       method: 'POST',
@@ -124,8 +78,8 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     const second = await start(env);
     cleanups.push(() => second.stop());
     expect(second.log()).not.toMatch(/demo data loaded/);
-    const all = await (await fetch(`${second.base}/api/feature-requests?limit=100&sort=new`)).json();
-    expect(all.items[0].title).toBe('Seating chart printing');
+    const all = (await (await fetch(`${second.base}/api/feature-requests?limit=100&sort=new`)).json()) as { items: { title: string }[] };
+    expect(all.items[0]?.title).toBe('Seating chart printing');
     expect(await second.stop()).toBe(0);
   });
 });
