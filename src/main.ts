@@ -61,6 +61,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     if (err) log.error({ err }, 'shutting down after an error');
     await app.close();
     await database.close();
+    log.flush();
   });
   await app.listen({ host: config.host, port: config.port });
 }

@@ -116,7 +116,10 @@ export const featureRequests = pgTable(
     voteCount: integer('vote_count').notNull().default(0),
     voteWeight: doublePrecision('vote_weight').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),
-    trendingScore: doublePrecision('trending_score').notNull().default(0),
+    /** See migrations/0001: recomputed by PostgreSQL whenever the votes or the date change. */
+    trendingScore: doublePrecision('trending_score')
+      .notNull()
+      .generatedAlwaysAs(sql`trending_score("vote_weight", "created_at")`),
     mergedIntoId: uuid('merged_into_id'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

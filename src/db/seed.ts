@@ -3,7 +3,7 @@
 // skipped when the demo accounts already exist, so a second start is instant.
 import { eq } from 'drizzle-orm';
 import { voteWeight } from '../domain/access-control.js';
-import { BUSINESS_SIZES, SUPPLIER_TYPES, trendingScore, type Status, type UserRole } from '../domain/feature-requests.js';
+import { BUSINESS_SIZES, SUPPLIER_TYPES, type Status, type UserRole } from '../domain/feature-requests.js';
 import { regionForCountry } from '../domain/seasons.js';
 import { hashPassword, normaliseEmail } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
@@ -135,7 +135,6 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
           voteCount: chosen.length,
           commentCount: i % COMMENT_CYCLE,
           voteWeight: weight,
-          trendingScore: trendingScore(weight, createdAt),
           createdAt,
           updatedAt: createdAt,
         },

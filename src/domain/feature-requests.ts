@@ -79,14 +79,3 @@ export function allowedTransitions(from: Status): readonly Status[] {
 
 /** The statuses the public roadmap shows, in the order a reader scans them. */
 export const ROADMAP_STATUSES = ['under_review', 'planned', 'in_progress', 'shipped'] as const satisfies readonly Status[];
-
-/**
- * Trending order: Reddit's "hot" formula. It depends only on the weighted vote total and the
- * creation time, not on "now", so it is stored and indexed instead of recomputed per page view.
- */
-export function trendingScore(voteWeight: number, createdAt: Date): number {
-  const order = Math.log10(Math.max(Math.abs(voteWeight), 1));
-  const sign = voteWeight > 0 ? 1 : voteWeight < 0 ? -1 : 0;
-  const seconds = createdAt.getTime() / 1000 - 1_704_067_200; // 2024-01-01T00:00:00Z
-  return Number((sign * order + seconds / 45_000).toFixed(7));
-}

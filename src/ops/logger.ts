@@ -20,6 +20,10 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
   };
 }
 
+/**
+ * Asynchronous stdout: lines written while a write is in flight go out together, so a busy server
+ * spends one system call on many request lines instead of one each. Flushed on shutdown.
+ */
 export function createLogger(level: Config['logLevel']): Logger {
-  return pino(loggerOptions(level));
+  return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false }));
 }

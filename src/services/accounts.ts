@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import { timestamptz } from '../db/client.js';
 import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
@@ -147,7 +148,8 @@ export async function logIn(s: Services, email: string, password: string, reques
 }
 
 export async function logOut(s: Services, sessionId: string): Promise<void> {
-  await s.db.delete(sessions).where(eq(sessions.id, sessionId));
+  const [ended] = await s.db.delete(sessions).where(eq(sessions.id, sessionId)).returning({ tokenHash: sessions.tokenHash });
+  if (ended) credentials.delete(ended.tokenHash);
 }
 
 const principalColumns = {
@@ -160,34 +162,75 @@ const principalColumns = {
   timeZone: users.timeZone,
 };
 
-export async function authenticateSession(s: Services, sessionToken: string): Promise<Principal | null> {
-  const [row] = await s.db
-    .select({ ...principalColumns, sessionId: sessions.id })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sha256(sessionToken)), gt(sessions.expiresAt, s.now())))
-    .limit(1);
-  return row ? { ...row, via: 'session' } : null;
+/**
+ * Who a credential belongs to, remembered briefly: otherwise every vote and page view would spend a
+ * database round trip on it. Sign-out and revocation evict the entry at once in this process; other
+ * replicas notice within CREDENTIAL_CACHE_MS, as they do a role change or a supplier's verification.
+ */
+const CREDENTIAL_CACHE_MS = 10_000;
+interface CachedCredential {
+  principal: Principal;
+  validUntil: number;
+  /** For API tokens: when last_used_at was last written (at most once a minute). */
+  tokenId?: string;
+  usageRecordedAt?: number;
+}
+const credentials = new LRUCache<string, CachedCredential>({ max: 50_000 });
+
+async function cachedCredential(
+  s: Services,
+  secret: string,
+  load: (hash: string, now: Date) => Promise<{ principal: Principal; expiresAt: Date | null; tokenId?: string } | null>,
+): Promise<CachedCredential | null> {
+  const hash = sha256(secret);
+  const now = s.now();
+  const hit = credentials.get(hash);
+  if (hit && hit.validUntil > now.getTime()) return hit;
+  const found = await load(hash, now);
+  if (!found) {
+    credentials.delete(hash);
+    return null;
+  }
+  const validUntil = Math.min(now.getTime() + CREDENTIAL_CACHE_MS, found.expiresAt?.getTime() ?? Infinity);
+  const entry: CachedCredential = { principal: found.principal, validUntil, tokenId: found.tokenId, usageRecordedAt: hit?.usageRecordedAt };
+  credentials.set(hash, entry);
+  return entry;
 }
 
-/** Token use is recorded at most once a minute per token: a write per API call would halve throughput. */
-const lastUseRecorded = new Map<string, number>();
+export async function authenticateSession(s: Services, sessionToken: string): Promise<Principal | null> {
+  const entry = await cachedCredential(s, sessionToken, async (hash, now) => {
+    const [row] = await s.db
+      .select({ ...principalColumns, sessionId: sessions.id, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, now)))
+      .limit(1);
+    if (!row) return null;
+    const { expiresAt, ...principal } = row;
+    return { principal: { ...principal, via: 'session' }, expiresAt };
+  });
+  return entry?.principal ?? null;
+}
 
 export async function authenticateApiToken(s: Services, token: string): Promise<Principal | null> {
+  const entry = await cachedCredential(s, token, async (hash, now) => {
+    const [row] = await s.db
+      .select({ ...principalColumns, tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
+      .limit(1);
+    if (!row) return null;
+    const { tokenId, expiresAt, ...principal } = row;
+    return { principal: { ...principal, via: 'token' }, expiresAt, tokenId };
+  });
+  if (!entry) return null;
   const now = s.now();
-  const [row] = await s.db
-    .select({ ...principalColumns, tokenId: apiTokens.id })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
-    .limit(1);
-  if (!row) return null;
-  const { tokenId, ...principal } = row;
-  if ((lastUseRecorded.get(tokenId) ?? 0) < now.getTime() - 60_000) {
-    lastUseRecorded.set(tokenId, now.getTime());
-    await s.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
+  if ((entry.usageRecordedAt ?? 0) < now.getTime() - 60_000) {
+    entry.usageRecordedAt = now.getTime();
+    await s.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, entry.tokenId!));
   }
-  return { ...principal, via: 'token' };
+  return entry.principal;
 }
 
 const tokenView = (t: typeof apiTokens.$inferSelect) => ({
@@ -225,8 +268,9 @@ export async function revokeApiToken(s: Services, call: Call, tokenId: string): 
       .update(apiTokens)
       .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${timestamptz(s.now())})` })
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, call.actor.id)))
-      .returning({ id: apiTokens.id });
+      .returning({ tokenHash: apiTokens.tokenHash });
     if (!row) throw notFound('API token');
+    credentials.delete(row.tokenHash);
     await recordAudit(tx, call, { action: 'api_token_revoked', targetType: 'api_token', targetId: tokenId });
   });
 }

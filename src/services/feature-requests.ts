@@ -2,7 +2,7 @@
 // Each change is one transaction together with its history and audit records.
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
-import { timestamptz, type Database } from '../db/client.js';
+import { preparedPerDatabase, type Database } from '../db/client.js';
 import { featureRequests, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
 import {
   COUPLE_DAILY_SUBMISSION_LIMIT,
@@ -16,7 +16,6 @@ import {
   allowedTransitions,
   canTransition,
   ROADMAP_STATUSES,
-  trendingScore,
   type BoardSort,
   type Status,
   type Urgency,
@@ -124,7 +123,6 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         weddingContext: input.weddingContext ? { ...input.weddingContext, country: country! } : null,
         country,
         region: input.weddingContext ? regionForCountry(country) : call.actor.region,
-        trendingScore: trendingScore(0, now),
         createdAt: now,
         updatedAt: now,
       })
@@ -154,62 +152,111 @@ export interface ListQuery {
   limit: number;
 }
 
-const asNumber = (v: unknown) => sql`${Number(v)}::float8`;
+/** Keyset order of each board sort: the column, and how a cursor's value is read back and typed. */
 const SORT_KEYS = {
-  top: { column: fr.voteWeight, decode: Number, param: asNumber },
-  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)), param: (v: unknown) => timestamptz(v as Date) },
-  trending: { column: fr.trendingScore, decode: Number, param: asNumber },
+  top: { column: fr.voteWeight, decode: Number, sqlType: 'float8' },
+  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },
+  trending: { column: fr.trendingScore, decode: Number, sqlType: 'float8' },
 } as const;
 
 /** Keyset cursor: the last row's sort value and id, so pages stay stable while votes arrive. */
-function encodeCursor(sort: BoardSort, row: BoardRow & { trendingScore?: number }): string {
+function encodeCursor(sort: BoardSort, row: BoardRow & { trendingScore: number }): string {
   const value = sort === 'top' ? row.voteWeight : sort === 'new' ? row.createdAt.toISOString() : row.trendingScore;
   return Buffer.from(JSON.stringify([value, row.id])).toString('base64url');
 }
 
-function decodeCursor(sort: BoardSort, cursor: string): [unknown, string] {
+function decodeCursor(sort: BoardSort, cursor: string): [number | string, string] {
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     const decoded = SORT_KEYS[sort].decode(value);
-    const ok = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && !(decoded instanceof Date ? Number.isNaN(decoded.getTime()) : !Number.isFinite(decoded));
-    if (ok) return [decoded, id];
+    const valid = decoded instanceof Date ? !Number.isNaN(decoded.getTime()) : Number.isFinite(decoded);
+    if (valid && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return [decoded instanceof Date ? decoded.toISOString() : decoded, id];
   } catch {
     // fall through to the 400 below
   }
   throw badRequest('invalid_cursor', 'The cursor is not one this list produced (it must come with the same sort)');
 }
 
-export async function listFeatureRequests(s: Services, viewer: Actor | null, query: ListQuery) {
-  const where: SQL[] = [];
-  if (query.status) where.push(eq(fr.status, query.status));
-  else where.push(ne(fr.status, 'merged'));
-  if (query.category) where.push(eq(fr.category, query.category));
-  if (query.userType) where.push(eq(fr.userType, query.userType));
-  if (query.q) where.push(sql`${fr.search} @@ websearch_to_tsquery('english', ${query.q})`);
-  if (query.mine) {
-    if (!viewer) throw new ServiceError(401, 'unauthenticated', 'Sign in to list your own requests');
-    where.push(eq(fr.authorId, viewer.id));
-  }
-  const key = SORT_KEYS[query.sort];
-  if (query.cursor) {
-    const [value, id] = decodeCursor(query.sort, query.cursor);
-    where.push(sql`(${key.column}, ${fr.id}) < (${key.param(value)}, ${id}::uuid)`);
-  }
-  const columns = { ...boardColumns, trendingScore: fr.trendingScore };
-  const base = viewer
-    ? s.db
-        .select({ ...columns, viewerHasVoted: sql<boolean>`${votes.userId} is not null` })
+/** Which optional parts a board query has; each distinct shape is prepared once and reused. */
+interface BoardShape {
+  sort: BoardSort;
+  status: boolean;
+  category: boolean;
+  userType: boolean;
+  q: boolean;
+  mine: boolean;
+  cursor: boolean;
+  viewer: boolean;
+}
+
+const param = (name: string) => sql.placeholder(name);
+
+function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
+  const key = SORT_KEYS[shape.sort];
+  const where: SQL[] = [shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
+  if (shape.category) where.push(eq(fr.category, param('category')));
+  if (shape.userType) where.push(eq(fr.userType, param('userType')));
+  if (shape.q) where.push(sql`${fr.search} @@ websearch_to_tsquery('english', ${param('q')})`);
+  if (shape.mine) where.push(eq(fr.authorId, param('viewerId')));
+  if (shape.cursor) where.push(sql`(${key.column}, ${fr.id}) < (${param('cursorValue')}::${sql.raw(key.sqlType)}, ${param('cursorId')}::uuid)`);
+  const columns = {
+    ...boardColumns,
+    trendingScore: fr.trendingScore,
+    viewerHasVoted: shape.viewer ? sql<boolean | null>`${votes.userId} is not null` : sql<boolean | null>`null`,
+  };
+  const base = shape.viewer
+    ? db
+        .select(columns)
         .from(fr)
-        .leftJoin(votes, and(eq(votes.requestId, fr.id), eq(votes.userId, viewer.id)))
-    : s.db.select(columns).from(fr);
-  const rows = await base
+        .leftJoin(votes, and(eq(votes.requestId, fr.id), eq(votes.userId, param('viewerId'))))
+    : db.select(columns).from(fr);
+  return base
     .where(and(...where))
     .orderBy(desc(key.column), desc(fr.id))
-    .limit(query.limit + 1);
+    .limit(param('limit'))
+    .prepare(name);
+}
+
+const boardQueries = preparedPerDatabase(() => new Map<string, ReturnType<typeof buildBoardQuery>>());
+
+function boardQuery(db: Database, shape: BoardShape) {
+  const queries = boardQueries(db);
+  const key = JSON.stringify(shape);
+  let query = queries.get(key);
+  if (!query) {
+    query = buildBoardQuery(db, shape, `board_${queries.size}`);
+    queries.set(key, query);
+  }
+  return query;
+}
+
+export async function listFeatureRequests(s: Services, viewer: Actor | null, query: ListQuery) {
+  if (query.mine && !viewer) throw new ServiceError(401, 'unauthenticated', 'Sign in to list your own requests');
+  const [cursorValue, cursorId] = query.cursor ? decodeCursor(query.sort, query.cursor) : [undefined, undefined];
+  const shape: BoardShape = {
+    sort: query.sort,
+    status: Boolean(query.status),
+    category: Boolean(query.category),
+    userType: Boolean(query.userType),
+    q: Boolean(query.q),
+    mine: Boolean(query.mine),
+    cursor: Boolean(query.cursor),
+    viewer: Boolean(viewer),
+  };
+  const rows = await boardQuery(s.db, shape).execute({
+    status: query.status,
+    category: query.category,
+    userType: query.userType,
+    q: query.q,
+    viewerId: viewer?.id,
+    cursorValue,
+    cursorId,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(({ trendingScore: _t, ...item }) => item as BoardItem),
+    items: page.map(({ trendingScore: _t, viewerHasVoted, ...item }): BoardItem => (viewerHasVoted === null ? item : { ...item, viewerHasVoted })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, last) : null,
   };
 }

@@ -1,61 +1,73 @@
-// Votes: one per person per request, weighted by who votes. The counters on the request move in
-// the same transaction as the vote, so the board never disagrees with the votes table.
-import { and, eq, sql } from 'drizzle-orm';
+// Votes: one per person per request, weighted by who votes. Each vote or withdrawal is ONE
+// prepared statement (a data-modifying CTE): the vote row and the request's tally change together,
+// the UPDATE's row lock serialises concurrent votes on a request, and the trending score follows by
+// itself (a generated column). Only a refusal costs a second query, to say why.
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { preparedPerDatabase } from '../db/client.js';
 import { featureRequests, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
-import { trendingScore } from '../domain/feature-requests.js';
-import type { Database } from '../db/client.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
 
 const fr = featureRequests;
+const tallyColumns = { voteCount: fr.voteCount, voteWeight: fr.voteWeight };
+const param = (name: string) => sql.placeholder(name);
 
-async function lockForVoting(db: Database, requestId: string) {
-  const [request] = await db
-    .select({ status: fr.status, mergedIntoId: fr.mergedIntoId, createdAt: fr.createdAt, voteWeight: fr.voteWeight })
-    .from(fr)
-    .where(eq(fr.id, requestId))
-    .for('update');
-  if (!request) throw notFound('Feature request');
-  return request;
-}
-
-async function applyTally(db: Database, requestId: string, createdAt: Date, newWeight: number, countDelta: number) {
-  const [tally] = await db
+const castVoteStatement = preparedPerDatabase((db) => {
+  const cast = db.$with('cast_vote').as(
+    db
+      .insert(votes)
+      .select(
+        db
+          .select({
+            requestId: fr.id,
+            userId: sql`${param('userId')}::uuid`.as('user_id'),
+            weight: sql`${param('weight')}::float8`.as('weight'),
+            createdAt: sql`${param('at')}::timestamptz`.as('created_at'),
+          })
+          .from(fr)
+          .where(and(eq(fr.id, param('requestId')), ne(fr.status, 'merged'))),
+      )
+      .onConflictDoNothing()
+      .returning({ weight: votes.weight }),
+  );
+  return db
+    .with(cast)
     .update(fr)
-    .set({ voteCount: sql`${fr.voteCount} + ${countDelta}`, voteWeight: newWeight, trendingScore: trendingScore(newWeight, createdAt) })
-    .where(eq(fr.id, requestId))
-    .returning({ voteCount: fr.voteCount, voteWeight: fr.voteWeight });
-  return tally!;
-}
+    .set({ voteCount: sql`${fr.voteCount} + 1`, voteWeight: sql`${fr.voteWeight} + (select ${cast.weight} from ${cast})` })
+    .where(and(eq(fr.id, param('requestId')), sql`exists (select 1 from ${cast})`))
+    .returning(tallyColumns)
+    .prepare('cast_vote');
+});
+
+const withdrawVoteStatement = preparedPerDatabase((db) => {
+  const withdrawn = db
+    .$with('withdrawn')
+    .as(db.delete(votes).where(and(eq(votes.requestId, param('requestId')), eq(votes.userId, param('userId')))).returning({ weight: votes.weight }));
+  return db
+    .with(withdrawn)
+    .update(fr)
+    .set({ voteCount: sql`${fr.voteCount} - 1`, voteWeight: sql`${fr.voteWeight} - (select ${withdrawn.weight} from ${withdrawn})` })
+    .where(and(eq(fr.id, param('requestId')), sql`exists (select 1 from ${withdrawn})`))
+    .returning(tallyColumns)
+    .prepare('withdraw_vote');
+});
 
 export async function castVote(s: Services, call: Call, requestId: string) {
-  return s.db.transaction(async (tx) => {
-    const request = await lockForVoting(tx, requestId);
-    if (request.status === 'merged') {
-      throw conflict('request_merged', 'This request was merged into another; vote there instead', { mergedIntoId: request.mergedIntoId });
-    }
-    const weight = voteWeight(call.actor);
-    const [vote] = await tx
-      .insert(votes)
-      .values({ requestId, userId: call.actor.id, weight })
-      .onConflictDoNothing()
-      .returning({ weight: votes.weight });
-    if (!vote) throw conflict('already_voted', 'You have already voted for this request');
-    const tally = await applyTally(tx, requestId, request.createdAt, request.voteWeight + weight, 1);
-    return { requestId, voted: true, weight, ...tally };
-  });
+  const weight = voteWeight(call.actor);
+  const [tally] = await castVoteStatement(s.db).execute({ requestId, userId: call.actor.id, weight, at: s.now().toISOString() });
+  if (tally) return { requestId, voted: true, weight, ...tally };
+
+  const [request] = await s.db.select({ status: fr.status, mergedIntoId: fr.mergedIntoId }).from(fr).where(eq(fr.id, requestId));
+  if (!request) throw notFound('Feature request');
+  if (request.status === 'merged') {
+    throw conflict('request_merged', 'This request was merged into another; vote there instead', { mergedIntoId: request.mergedIntoId });
+  }
+  throw conflict('already_voted', 'You have already voted for this request');
 }
 
 export async function withdrawVote(s: Services, call: Call, requestId: string) {
-  return s.db.transaction(async (tx) => {
-    const request = await lockForVoting(tx, requestId);
-    const [vote] = await tx
-      .delete(votes)
-      .where(and(eq(votes.requestId, requestId), eq(votes.userId, call.actor.id)))
-      .returning({ weight: votes.weight });
-    if (!vote) throw notFound('Vote');
-    const tally = await applyTally(tx, requestId, request.createdAt, request.voteWeight - vote.weight, -1);
-    return { requestId, voted: false, weight: 0, ...tally };
-  });
+  const [tally] = await withdrawVoteStatement(s.db).execute({ requestId, userId: call.actor.id });
+  if (!tally) throw notFound('Vote');
+  return { requestId, voted: false, weight: 0, ...tally };
 }
