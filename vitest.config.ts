@@ -8,6 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // CI lists every test, so its log shows the PostgreSQL-server runs by name.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });
