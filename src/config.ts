@@ -25,11 +25,12 @@ const EnvSchema = Type.Object({
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 });
 type Env = Static<typeof EnvSchema>;
 
 /** Secrets may come from a mounted file (Kubernetes secrets): NAME_FILE wins over NAME. */
-const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD'] as const;
+const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -48,6 +49,8 @@ export interface Config {
   sessionTtlHours: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -101,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: parsed.SESSION_TTL_HOURS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     trustProxy: parsed.TRUST_PROXY,
+    metricsToken: parsed.METRICS_TOKEN,
   };
 }

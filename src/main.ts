@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './ops/logger.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
@@ -44,8 +45,10 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, 
 
 async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(databaseTarget(config));
+  let metrics: Metrics | undefined;
+  const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
   const services: Services = { db: database.db, config, now: () => new Date() };
+  metrics = createMetrics(services, () => database.isMigrated());
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   if (migrateAndSeed) {
     await database.migrate();
@@ -56,7 +59,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
       log.info(`demo sign-in: ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} with password ${password}`);
     }
   }
-  const app = await buildApp({ services, database, logger: log });
+  const app = await buildApp({ services, database, logger: log, metrics });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     await app.close();

@@ -32,17 +32,36 @@ export interface DatabaseHandle {
 
 export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | { kind: 'server'; url: string; poolSize: number };
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === 'embedded' ? openEmbedded(target.dataDir) : openServer(target.url, target.poolSize);
+/** Told the text and duration of each statement (each transaction, as a whole, on the server). */
+export type QueryObserver = (text: string, ms: number) => void;
+
+export async function openDatabase(target: DatabaseTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
+  return target.kind === 'embedded' ? openEmbedded(target.dataDir, observe) : openServer(target.url, target.poolSize, observe);
 }
 
-async function openEmbedded(dataDir: string | null): Promise<DatabaseHandle> {
+/** Wraps a driver method so each call's duration is reported, whether it succeeds or fails. */
+function timed<A extends unknown[], R>(call: (...args: A) => Promise<R>, describe: (...args: A) => string, observe: QueryObserver) {
+  return async (...args: A): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await call(...args);
+    } finally {
+      observe(describe(...args), performance.now() - started);
+    }
+  };
+}
+
+async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Promise<DatabaseHandle> {
   let pgDir: string | undefined;
   if (dataDir) {
     pgDir = path.join(dataDir, 'pgdata');
     mkdirSync(pgDir, { recursive: true });
   }
   const client = await PGlite.create(pgDir);
+  if (observe) {
+    client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
+    client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
@@ -53,12 +72,13 @@ async function openEmbedded(dataDir: string | null): Promise<DatabaseHandle> {
   };
 }
 
-async function openServer(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openServer(url: string, poolSize: number, observe?: QueryObserver): Promise<DatabaseHandle> {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
     connection: { application_name: 'wedsync-feature-requests' },
   });
+  if (observe) instrumentPostgres(client, observe);
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,
@@ -76,6 +96,33 @@ async function openServer(url: string, poolSize: number): Promise<DatabaseHandle
     isMigrated: () => isMigrated(db),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * postgres.js queries are lazy promises that Drizzle configures (`.values()`) before awaiting, so the
+ * timing hooks into the query's own `then` rather than wrapping the call.
+ */
+function instrumentPostgres(client: postgres.Sql, observe: QueryObserver) {
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((text: string, ...rest: unknown[]) => {
+    const query = (unsafe as (...a: unknown[]) => Promise<unknown>)(text, ...rest);
+    const started = performance.now();
+    const then = query.then.bind(query);
+    query.then = ((ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
+      then(
+        (value) => {
+          observe(text, performance.now() - started);
+          return ok ? ok(value) : value;
+        },
+        (err: unknown) => {
+          observe(text, performance.now() - started);
+          if (fail) return fail(err);
+          throw err;
+        },
+      )) as typeof query.then;
+    return query;
+  }) as typeof client.unsafe;
+  client.begin = timed(client.begin.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.begin;
 }
 
 function latestShippedMigration(): number {

@@ -5,10 +5,12 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DatabaseHandle } from '../db/client.js';
+import { createMetrics, type Metrics } from '../ops/metrics.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
 import errors from './plugins/app/errors.js';
+import metricsEndpoint from './plugins/app/metrics.js';
 import weddingSeason from './plugins/app/wedding-season.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
@@ -18,12 +20,14 @@ export interface AppOptions {
   services: Services;
   database: DatabaseHandle;
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  /** Pass the instance whose observer the database reports to; one is made otherwise. */
+  metrics?: Metrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-const PROBE_PATHS = new Set(['/health', '/ready']);
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
-export async function buildApp({ services, database, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, database, logger, metrics }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger && typeof (logger as { child?: unknown }).child === 'function'
       ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
@@ -52,6 +56,7 @@ export async function buildApp({ services, database, logger }: AppOptions): Prom
   await app.register(authentication, { services });
   await app.register(authorization, { services });
   await app.register(weddingSeason, { services });
+  await app.register(metricsEndpoint, { services, metrics: metrics ?? createMetrics(services, () => database.isMigrated()) });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });

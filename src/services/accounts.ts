@@ -176,6 +176,12 @@ interface CachedCredential {
   usageRecordedAt?: number;
 }
 const credentials = new LRUCache<string, CachedCredential>({ max: 50_000 });
+const credentialLookups = { hits: 0, lookups: 0 };
+
+/** For the cache_hit_rate metric. */
+export function credentialCacheStats(): Readonly<typeof credentialLookups> {
+  return credentialLookups;
+}
 
 async function cachedCredential(
   s: Services,
@@ -185,7 +191,11 @@ async function cachedCredential(
   const hash = sha256(secret);
   const now = s.now();
   const hit = credentials.get(hash);
-  if (hit && hit.validUntil > now.getTime()) return hit;
+  credentialLookups.lookups += 1;
+  if (hit && hit.validUntil > now.getTime()) {
+    credentialLookups.hits += 1;
+    return hit;
+  }
   const found = await load(hash, now);
   if (!found) {
     credentials.delete(hash);

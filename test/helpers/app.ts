@@ -4,6 +4,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/db/seed.js';
 import { buildApp } from '../../src/http/app.js';
+import { createMetrics, type Metrics } from '../../src/ops/metrics.js';
 import type { Services } from '../../src/services/context.js';
 import { freshDatabase, type DatabaseMode, type TestDatabase } from './database.js';
 
@@ -52,13 +53,15 @@ export async function createTestApp(
   mode: DatabaseMode,
   options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase(mode);
+  let metrics: Metrics | undefined;
+  const database = await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, ...options.env });
   const clock = options.clock ?? testClock();
   const services: Services = { db: database.db, config, now: clock.now };
+  metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
-  const app = await buildApp({ services, database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
+  const app = await buildApp({ services, database, metrics, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
 
   const request = (caller: Caller, opts: InjectOptions) => {

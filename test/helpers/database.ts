@@ -2,7 +2,7 @@
 // real PostgreSQL server — each run in a database of its own, created here and dropped after.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { openDatabase, type DatabaseHandle, type QueryObserver } from '../../src/db/client.js';
 
 export type DatabaseMode = 'pglite' | 'postgres';
 
@@ -12,9 +12,9 @@ export interface TestDatabase extends DatabaseHandle {
   url?: string;
 }
 
-export async function freshDatabase(mode: DatabaseMode): Promise<TestDatabase> {
+export async function freshDatabase(mode: DatabaseMode, observe?: QueryObserver): Promise<TestDatabase> {
   if (mode === 'pglite') {
-    const handle = await openDatabase({ kind: 'embedded', dataDir: null });
+    const handle = await openDatabase({ kind: 'embedded', dataDir: null }, observe);
     await handle.migrate();
     return handle;
   }
@@ -24,7 +24,7 @@ export async function freshDatabase(mode: DatabaseMode): Promise<TestDatabase> {
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'server', url: url.toString(), poolSize: 5 });
+  const handle = await openDatabase({ kind: 'server', url: url.toString(), poolSize: 5 }, observe);
   await handle.migrate();
   return {
     ...handle,

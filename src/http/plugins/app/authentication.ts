@@ -43,6 +43,8 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request, reply) => {
+      // The scraper's Bearer token is METRICS_TOKEN, not an account's API token.
+      if (request.routeOptions.config.access === 'metrics_scraper') return;
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
         const [scheme, token] = authorization.split(' ');

@@ -1,0 +1,205 @@
+// Prometheus metrics with the brief's names, types, labels and buckets. Request and query metrics
+// are measured as they happen; business metrics are computed from the database when Prometheus
+// scrapes (at most every METRICS_REFRESH_MS), so every replica reports the same truth.
+import { sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { rows } from '../db/client.js';
+import { seasonStatus } from '../domain/seasons.js';
+import { credentialCacheStats } from '../services/accounts.js';
+import type { Services } from '../services/context.js';
+
+const METRICS_REFRESH_MS = 10_000;
+
+export interface QueryLabels {
+  query_type: string;
+  table: string;
+  complexity: string;
+}
+
+/** Reads a statement's kind, main table and shape from its text; remembered per distinct text. */
+const classified = new LRUCache<string, QueryLabels>({ max: 2_000 });
+
+export function classifyQuery(text: string): QueryLabels {
+  const known = classified.get(text);
+  if (known) return known;
+  const lower = text.trim().toLowerCase();
+  const first = lower.split(/\s+/, 1)[0] ?? '';
+  const cte = first === 'with';
+  // The statement after a CTE's definitions is what the query does overall.
+  const main = cte ? (/\)\s*(select|insert|update|delete)\b/.exec(lower)?.[1] ?? 'select') : first;
+  const table =
+    (main === 'insert' && /\binto\s+"?([a-z_]+)"?/.exec(lower)?.[1]) ||
+    (main === 'update' && /\bupdate\s+"?([a-z_]+)"?/.exec(lower)?.[1]) ||
+    /\bfrom\s+"?([a-z_.]+)"?/.exec(lower)?.[1] ||
+    'none';
+  const labels: QueryLabels = {
+    query_type: ['select', 'insert', 'update', 'delete'].includes(main) ? main : 'other',
+    table: table.replace(/^"|"$/g, ''),
+    complexity: cte ? 'cte' : /\bjoin\b/.test(lower) ? 'join' : /\bgroup by\b|\bover\s*\(/.test(lower) ? 'aggregate' : 'simple',
+  };
+  classified.set(text, labels);
+  return labels;
+}
+
+/** Guest-count bands for the resolution-time histogram: low cardinality, meaningful to planners. */
+function weddingSize(guests: number | null): string {
+  if (guests === null) return 'unknown';
+  if (guests < 50) return 'intimate';
+  if (guests < 150) return 'medium';
+  if (guests < 300) return 'large';
+  return 'grand';
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>, readiness: () => Promise<boolean>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const responseTime = new Histogram({
+    name: 'api_response_time_by_endpoint',
+    help: 'API response times by endpoint and region (milliseconds)',
+    labelNames: ['endpoint', 'method', 'region', 'user_tier'],
+    buckets: [50, 100, 200, 500, 1000, 2000, 5000],
+    registers,
+  });
+  const queryTime = new Histogram({
+    name: 'database_query_performance',
+    help: 'Database query performance for feature request operations (milliseconds)',
+    labelNames: ['query_type', 'table', 'complexity'],
+    buckets: [10, 25, 50, 100, 250, 500, 1000],
+    registers,
+  });
+  const seasonVolume = new Gauge({
+    name: 'wedding_season_request_volume',
+    help: 'Feature requests submitted in the last 24 hours, by the season of their region',
+    labelNames: ['season', 'user_type', 'category'],
+    registers,
+  });
+  const supplierEngagement = new Histogram({
+    name: 'supplier_engagement_score',
+    help: 'Wedding supplier engagement with feature requests (0–1: requests, votes and comments in 30 days)',
+    labelNames: ['supplier_type', 'region', 'business_size'],
+    buckets: [0.1, 0.25, 0.5, 0.75, 0.9, 1.0],
+    registers,
+  });
+  const resolutionTime = new Histogram({
+    name: 'couple_pain_point_resolution_time',
+    help: 'Time to resolve couple pain points through features (days from submission to shipped)',
+    labelNames: ['pain_point_category', 'wedding_size', 'urgency'],
+    buckets: [1, 7, 14, 30, 60, 90],
+    registers,
+  });
+  // Registered now so dashboards and alerts can be built; they get values when the AI, RICE and
+  // job-queue work lands (no invented numbers until then).
+  new Gauge({
+    name: 'ai_duplicate_detection_accuracy',
+    help: 'Accuracy of AI duplicate detection system',
+    labelNames: ['model_version', 'metric'],
+    registers,
+  });
+  new Gauge({
+    name: 'rice_score_prediction_accuracy',
+    help: 'Accuracy of RICE score predictions vs actual outcomes',
+    labelNames: ['category', 'user_segment'],
+    registers,
+  });
+  new Gauge({ name: 'ai_processing_queue_depth', help: 'Depth of AI processing queue', labelNames: ['queue_type', 'priority'], registers });
+  const cacheHitRate = new Gauge({
+    name: 'cache_hit_rate',
+    help: 'Cache hit rates by type and region (0–1, since start)',
+    labelNames: ['cache_type', 'region', 'wedding_season'],
+    registers,
+  });
+  const requestsTotal = new Gauge({
+    name: 'feature_requests_total',
+    help: 'Feature requests on the board (merged ones excluded), by category and user type',
+    labelNames: ['category', 'user_type'],
+    registers,
+  });
+  const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
+  const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
+
+  let refreshedAt = 0;
+  let refreshing: Promise<void> | null = null;
+
+  async function refreshBusinessMetrics() {
+    const now = services.now();
+    const season = seasonStatus(now, services.config.seasonRegion);
+    multiplier.set(season.multiplier);
+    const credentials = credentialCacheStats();
+    cacheHitRate.set(
+      { cache_type: 'credentials', region: services.config.seasonRegion, wedding_season: season.season },
+      credentials.lookups === 0 ? 0 : credentials.hits / credentials.lookups,
+    );
+    const isReady = await readiness().catch(() => false);
+    ready.set(isReady ? 1 : 0);
+    if (!isReady) return;
+
+    const db = services.db;
+    const [board, recent, suppliers, shipped] = await Promise.all([
+      db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' group by 1, 2`),
+      db.execute(sql`select user_type, category, coalesce(region, '') as region, count(*)::int as n
+        from feature_requests where created_at > now() - interval '24 hours' group by 1, 2, 3`),
+      db.execute(sql`select u.supplier_type, u.region, u.business_size,
+          least(1, ((select count(*) from votes v where v.user_id = u.id and v.created_at > now() - interval '30 days')
+                  + (select count(*) from comments c where c.author_id = u.id and c.created_at > now() - interval '30 days')
+                  + (select count(*) from feature_requests f where f.author_id = u.id and f.created_at > now() - interval '30 days'))::float8 / 10) as score
+        from users u where u.role = 'wedding_supplier' and u.verified`),
+      db.execute(sql`select f.category, f.urgency, (f.wedding_context->>'guestCount')::int as guests,
+          extract(epoch from (h.created_at - f.created_at))::float8 / 86400 as days
+        from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
+        where f.user_type = 'couple'`),
+    ]);
+
+    requestsTotal.reset();
+    for (const r of rows<{ category: string; user_type: string; n: number }>(board)) requestsTotal.set({ category: r.category, user_type: r.user_type }, r.n);
+
+    seasonVolume.reset();
+    for (const r of rows<{ user_type: string; category: string; region: string; n: number }>(recent)) {
+      const labels = { season: seasonStatus(now, r.region || services.config.seasonRegion).season, user_type: r.user_type, category: r.category };
+      seasonVolume.inc(labels, r.n);
+    }
+
+    // Distributions of the current population: rebuilt from the database on each refresh.
+    supplierEngagement.reset();
+    for (const r of rows<{ supplier_type: string | null; region: string; business_size: string | null; score: number }>(suppliers)) {
+      supplierEngagement.observe({ supplier_type: r.supplier_type ?? 'other', region: r.region, business_size: r.business_size ?? 'unknown' }, r.score);
+    }
+    resolutionTime.reset();
+    for (const r of rows<{ category: string; urgency: string; guests: number | null; days: number }>(shipped)) {
+      resolutionTime.observe({ pain_point_category: r.category, wedding_size: weddingSize(r.guests), urgency: r.urgency }, r.days);
+    }
+  }
+
+  return {
+    registry,
+    observeRequest(labels: { method: string; route: string; status: number; region: string; userTier: string }, ms: number) {
+      httpRequests.inc({ method: labels.method, route: labels.route, status: String(labels.status) });
+      responseTime.observe({ endpoint: labels.route, method: labels.method, region: labels.region, user_tier: labels.userTier }, ms);
+    },
+    observeQuery(text: string, ms: number) {
+      queryTime.observe({ ...classifyQuery(text) }, ms);
+    },
+    /** The exposition text, with business metrics at most METRICS_REFRESH_MS old. */
+    async scrape(): Promise<string> {
+      // abs: a clock stepped backwards (NTP) must not freeze the values.
+      if (Math.abs(services.now().getTime() - refreshedAt) > METRICS_REFRESH_MS) {
+        refreshing ??= refreshBusinessMetrics().finally(() => {
+          refreshedAt = services.now().getTime();
+          refreshing = null;
+        });
+        await refreshing;
+      }
+      return registry.metrics();
+    },
+  };
+}
