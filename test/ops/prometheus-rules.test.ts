@@ -319,6 +319,24 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
     expect(res.output.match(/SUCCESS/g)?.length, res.output).toBe(testFiles.length);
   });
 
+  it('promtool check config accepts the scrape configuration (job feature-request-api, token from a file)', { timeout: TOOL_TIMEOUT_MS }, async () => {
+    const source = readFileSync(join(RULES_DIR, 'scrape/prometheus.yml'), 'utf8');
+    expect(source).toMatch(/job_name: feature-request-api/);
+    // promtool insists that referenced files exist: point them at a throwaway token and the real rules.
+    const dir = mkdtempSync(join(tmpdir(), 'wsfr-scrape-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'scrape-token-for-the-check');
+      const config = source
+        .replace('/etc/prometheus/secrets/wedsync-metrics-token', join(dir, 'token'))
+        .replace('../wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'));
+      writeFileSync(join(dir, 'prometheus.yml'), config);
+      const res = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(res.code, res.output).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('amtool check-config accepts the Alertmanager config', { timeout: TOOL_TIMEOUT_MS }, async () => {
     const res = await run('amtool', ['check-config', ALERTMANAGER_CONFIG]);
     expect(res.code, res.output).toBe(0);
