@@ -26,6 +26,7 @@ const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -51,6 +52,8 @@ export interface Config {
   trustProxy: boolean;
   /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
   metricsToken: string | undefined;
+  /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     trustProxy: parsed.TRUST_PROXY,
     metricsToken: parsed.METRICS_TOKEN,
+    workerConcurrency: parsed.WORKER_CONCURRENCY,
   };
 }

@@ -7,6 +7,10 @@ import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/cli
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
+import type { Logger } from 'pino';
+import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
+import { deadJobs, QUEUES, replay } from './jobs/queue.js';
+import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createUser, verifySupplier } from './services/accounts.js';
@@ -15,8 +19,12 @@ import { ServiceError } from './services/errors.js';
 
 const USAGE = `Usage: node dist/main.js <verb>
 
-  start                     migrate, load demo data on first run (not in production), serve
-  serve                     serve the API and UI (cluster mode: migrations run separately)
+  start                     migrate, load demo data on first run (not in production), serve,
+                            and run the job worker in the same process
+  serve                     serve the API and UI (cluster mode: migrations and workers separate)
+  worker                    run background jobs only (cluster mode)
+  jobs dead                 list dead-lettered jobs
+  jobs replay JOB_ID        put a dead-lettered job back in line
   migrate                   apply pending database migrations
   seed-demo                 load demo accounts and ~200 requests (refused in production)
   verify-supplier EMAIL     mark a wedding supplier's account as verified
@@ -43,6 +51,23 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, 
   }
 }
 
+function jobWorker(services: Services, log: Logger) {
+  return createWorker({ services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: QUEUES, concurrency: services.config.workerConcurrency, log });
+}
+
+async function runWorker(config: Config) {
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(databaseTarget(config));
+  const worker = jobWorker({ db: database.db, config, now: () => new Date() }, log);
+  closeWithGrace({ delay: 30_000 }, async ({ err }) => {
+    if (err) log.error({ err }, 'worker shutting down after an error');
+    await worker.stop();
+    await database.close();
+    log.flush();
+  });
+  worker.start();
+}
+
 async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
   const log = createLogger(config.logLevel);
   let metrics: Metrics | undefined;
@@ -60,13 +85,17 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     }
   }
   const app = await buildApp({ services, database, logger: log, metrics });
+  // The embedded default is one process: it runs the jobs too.
+  const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     await app.close();
+    await worker?.stop();
     await database.close();
     log.flush();
   });
   await app.listen({ host: config.host, port: config.port });
+  worker?.start();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -92,6 +121,23 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await serve(config, { migrateAndSeed: false });
       return 0;
+    case 'worker':
+      await runWorker(config);
+      return 0;
+    case 'jobs': {
+      if (args[0] === 'dead') {
+        const dead = await withDatabase(config, (_d, services) => deadJobs(services.db));
+        for (const job of dead) console.log(`${job.id}  ${job.queue}/${job.type}  attempts=${job.attempts}  died=${job.finishedAt?.toISOString()}  ${job.lastError ?? ''}`);
+        console.log(`${dead.length} dead-lettered job(s)`);
+        return 0;
+      }
+      if (args[0] === 'replay' && args[1]) {
+        const replayed = await withDatabase(config, (_d, services) => replay(services.db, args[1]!, services.now()));
+        console.log(replayed ? `job ${args[1]} queued again` : `no dead-lettered job ${args[1]}`);
+        return replayed ? 0 : 1;
+      }
+      break;
+    }
     case 'migrate':
       await withDatabase(config, (database) => database.migrate());
       console.log('migrations applied');

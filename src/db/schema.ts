@@ -187,6 +187,61 @@ export const statusHistory = pgTable(
   (t) => [index('status_history_request_idx').on(t.requestId, t.createdAt)],
 );
 
+/**
+ * The durable job queue (see src/jobs/queue.ts). A job is inserted in the same transaction as the
+ * change that causes it; workers claim jobs with FOR UPDATE SKIP LOCKED under a lease, so a crashed
+ * worker's job runs again (at-least-once) and handlers must be idempotent.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    queue: text('queue').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /** Higher runs first. */
+    priority: integer('priority').notNull().default(0),
+    state: text('state').$type<'pending' | 'running' | 'succeeded' | 'dead'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(5),
+    runAt: timestamp('run_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    /** How many times it was dead-lettered (a replayed job can die again): jobs_dead_lettered_total. */
+    deadLetters: integer('dead_letters').notNull().default(0),
+    /** At most one live job per key: repeated enqueues (and every worker's scheduler) collapse. */
+    dedupeKey: text('dedupe_key'),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('jobs_claim_idx').on(t.queue, t.priority.desc().nullsFirst(), t.runAt).where(sql`${t.state} = 'pending'`),
+    index('jobs_lease_idx').on(t.lockedUntil).where(sql`${t.state} = 'running'`),
+    index('jobs_dead_idx').on(t.queue, t.finishedAt).where(sql`${t.state} = 'dead'`),
+    uniqueIndex('jobs_dedupe_key').on(t.dedupeKey).where(sql`${t.state} in ('pending', 'running')`),
+  ],
+);
+
+/** In-product notifications: what changed on the requests someone voted for or submitted. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    requestId: uuid('request_id').references(() => featureRequests.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** The event that caused it: re-running a fan-out job inserts nothing twice. */
+    sourceId: text('source_id').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notifications_source_key').on(t.userId, t.sourceId), index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
 /** What people did, for accountability. Plain now; hash-chaining comes with the compliance work. */
 export const auditEvents = pgTable(
   'audit_events',

@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
+import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
 
@@ -98,8 +99,8 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     buckets: [1, 7, 14, 30, 60, 90],
     registers,
   });
-  // Registered now so dashboards and alerts can be built; they get values when the AI, RICE and
-  // job-queue work lands (no invented numbers until then).
+  // Registered now so dashboards and alerts can be built; they get values when the AI and RICE
+  // work lands (no invented numbers until then).
   new Gauge({
     name: 'ai_duplicate_detection_accuracy',
     help: 'Accuracy of AI duplicate detection system',
@@ -112,7 +113,8 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     labelNames: ['category', 'user_segment'],
     registers,
   });
-  new Gauge({ name: 'ai_processing_queue_depth', help: 'Depth of AI processing queue', labelNames: ['queue_type', 'priority'], registers });
+  const queueDepth = new Gauge({ name: 'ai_processing_queue_depth', help: 'Depth of AI processing queue (pending jobs per queue)', labelNames: ['queue_type', 'priority'], registers });
+  const deadLettered = new Counter({ name: 'jobs_dead_lettered_total', help: 'Jobs that exhausted their retries, per queue', labelNames: ['queue'], registers });
   const cacheHitRate = new Gauge({
     name: 'cache_hit_rate',
     help: 'Cache hit rates by type and region (0–1, since start)',
@@ -145,7 +147,9 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [board, recent, suppliers, shipped] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped] = await Promise.all([
+      queueDepths(db),
+      deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' group by 1, 2`),
       db.execute(sql`select user_type, category, coalesce(region, '') as region, count(*)::int as n
         from feature_requests where created_at > now() - interval '24 hours' group by 1, 2, 3`),
@@ -159,6 +163,14 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
         from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
         where f.user_type = 'couple'`),
     ]);
+
+    // Every queue is reported, idle ones as 0, so alerts see a series rather than nothing.
+    queueDepth.reset();
+    for (const queue of QUEUES) queueDepth.set({ queue_type: queue, priority: 'normal' }, 0);
+    for (const d of depths) queueDepth.set({ queue_type: d.queue, priority: d.priority }, d.depth);
+    // Counted in the database (every worker process adds to it), so the value is read, not added.
+    deadLettered.reset();
+    for (const queue of QUEUES) deadLettered.inc({ queue }, dead.find((d) => d.queue === queue)?.total ?? 0);
 
     requestsTotal.reset();
     for (const r of rows<{ category: string; user_type: string; n: number }>(board)) requestsTotal.set({ category: r.category, user_type: r.user_type }, r.n);

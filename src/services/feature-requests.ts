@@ -22,6 +22,8 @@ import {
   type UserRole,
 } from '../domain/feature-requests.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
+import { STATUS_CHANGED } from '../jobs/handlers/notifications.js';
+import { enqueue } from '../jobs/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
@@ -358,14 +360,12 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
     }
     const now = s.now();
     await tx.update(fr).set({ status: input.status, updatedAt: now }).where(eq(fr.id, id));
-    await tx.insert(statusHistory).values({
-      requestId: id,
-      fromStatus: current.status,
-      toStatus: input.status,
-      changedBy: call.actor.id,
-      justification: input.justification.trim(),
-      createdAt: now,
-    });
+    const [change] = await tx
+      .insert(statusHistory)
+      .values({ requestId: id, fromStatus: current.status, toStatus: input.status, changedBy: call.actor.id, justification: input.justification.trim(), createdAt: now })
+      .returning({ id: statusHistory.id });
+    // Same transaction: the author and voters hear about every change that happened, and only those.
+    await enqueue(tx, { queue: 'notification_sending', type: STATUS_CHANGED, payload: { requestId: id, historyId: change!.id } }, now);
     await recordAudit(tx, call, {
       action: 'status_changed',
       targetType: 'feature_request',

@@ -8,6 +8,7 @@ import analytics from './analytics/index.js';
 import auth from './auth/index.js';
 import featureRequests from './feature-requests/index.js';
 import health from './health/index.js';
+import notifications from './notifications/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
 
@@ -25,5 +26,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, roadmap, user, analytics]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, roadmap, user, analytics, notifications]) await app.register(routes, opts);
 }

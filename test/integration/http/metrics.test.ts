@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
+import { claim, enqueue, fail } from '../../../src/jobs/queue.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
@@ -119,6 +120,22 @@ describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
     const rate = sample(await scrape(), 'cache_hit_rate', { cache_type: 'credentials' });
     expect(rate).toBeGreaterThan(0);
     expect(rate).toBeLessThanOrEqual(1);
+  });
+
+  it('reports queue depth per queue and dead letters from the job table', async () => {
+    const before = await scrape();
+    expect(sample(before, 'ai_processing_queue_depth', { queue_type: 'duplicate_detection' })).toBe(0);
+    await enqueue(t.services.db, { queue: 'duplicate_detection', type: 'check', priority: 5 }, t.clock.now());
+    await enqueue(t.services.db, { queue: 'duplicate_detection', type: 'check' }, t.clock.now());
+    const id = (await enqueue(t.services.db, { queue: 'analytics_processing', type: 'no_handler_anywhere', maxAttempts: 1 }, t.clock.now()))!;
+    const [job] = await claim(t.services.db, ['analytics_processing'], 'metrics-test', 1, 60_000, t.clock.now());
+    await fail(t.services.db, job!, 'metrics-test', new Error('boom'), t.clock.now());
+    const after = await scrape();
+    expect(sample(after, 'ai_processing_queue_depth', { queue_type: 'duplicate_detection', priority: 'high' })).toBe(1);
+    expect(sample(after, 'ai_processing_queue_depth', { queue_type: 'duplicate_detection', priority: 'normal' })).toBe(1);
+    expect(after).toMatch(/^# TYPE jobs_dead_lettered_total counter$/m);
+    expect(sample(after, 'jobs_dead_lettered_total', { queue: 'analytics_processing' }) - sample(before, 'jobs_dead_lettered_total', { queue: 'analytics_processing' })).toBe(1);
+    expect(id).toBe(job!.id);
   });
 
   it('answers loopback scrapers only', async () => {

@@ -1,0 +1,28 @@
+// notification_sending: tells the people who care about a request — its author and its voters —
+// that it changed. Idempotent: one notification per person per source event, however often the
+// job runs.
+import { eq, sql } from 'drizzle-orm';
+import { statusHistory } from '../../db/schema.js';
+import type { Services } from '../../services/context.js';
+import type { Job } from '../queue.js';
+import { PermanentJobError, type JobHandler } from '../worker.js';
+
+export const STATUS_CHANGED = 'status_changed';
+
+export const notifyStatusChanged: JobHandler = async (job: Job, s: Services) => {
+  const historyId = job.payload.historyId;
+  if (typeof historyId !== 'string') throw new PermanentJobError('payload.historyId missing');
+  const [change] = await s.db.select().from(statusHistory).where(eq(statusHistory.id, historyId)).limit(1);
+  if (!change) return; // the request was deleted since: nobody left to tell
+  const details = { from: change.fromStatus, to: change.toStatus, justification: change.justification };
+  await s.db.execute(sql`
+    insert into notifications (user_id, request_id, kind, source_id, details, created_at)
+    select recipient, ${change.requestId}::uuid, ${STATUS_CHANGED}, ${`status:${change.id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
+    from (
+      select user_id as recipient from votes where request_id = ${change.requestId}::uuid
+      union
+      select author_id from feature_requests where id = ${change.requestId}::uuid and author_id is not null
+    ) people
+    where recipient is distinct from ${change.changedBy}::uuid
+    on conflict (user_id, source_id) do nothing`);
+};

@@ -1,0 +1,15 @@
+// Every job type the product runs, and the housekeeping schedule: one place to look.
+import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
+import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
+import type { JobHandler, Schedule } from './worker.js';
+
+export const JOB_HANDLERS: Record<string, JobHandler> = {
+  [STATUS_CHANGED]: notifyStatusChanged,
+  purge_expired_sessions: purgeExpiredSessions,
+  purge_finished_jobs: purgeFinishedJobs,
+};
+
+export const SCHEDULES: readonly Schedule[] = [
+  { name: 'purge_expired_sessions', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'purge_expired_sessions', priority: -1 } },
+  { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
+];
