@@ -56,12 +56,13 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(authentication, { services });
   await app.register(authorization, { services });
   await app.register(weddingSeason, { services });
-  await app.register(metricsEndpoint, { services, metrics: metrics ?? createMetrics(services, () => database.isMigrated()) });
+  const appMetrics = metrics ?? createMetrics(services, () => database.isMigrated());
+  await app.register(metricsEndpoint, { services, metrics: appMetrics });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
 
-  await registerRoutes(app, { services, database });
+  await registerRoutes(app, { services, database, metrics: appMetrics });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -123,6 +123,21 @@ export async function deadLetterCounts(db: Database) {
     .groupBy(jobs.queue);
 }
 
+/** Per queue: jobs waiting, running and dead, and how long the oldest due one has waited. */
+export async function queueOverview(db: Database, now: Date) {
+  return db
+    .select({
+      queue: jobs.queue,
+      pending: sql<number>`(count(*) filter (where ${jobs.state} = 'pending'))::int`,
+      running: sql<number>`(count(*) filter (where ${jobs.state} = 'running'))::int`,
+      dead: sql<number>`(count(*) filter (where ${jobs.state} = 'dead'))::int`,
+      oldestDueSeconds: sql<number | null>`extract(epoch from (${now.toISOString()}::timestamptz - min(${jobs.runAt}) filter (where ${jobs.state} = 'pending' and ${jobs.runAt} <= ${now.toISOString()}::timestamptz)))::float8`,
+    })
+    .from(jobs)
+    .where(inArray(jobs.state, ['pending', 'running', 'dead']))
+    .groupBy(jobs.queue);
+}
+
 /** Pending jobs per queue and priority band, for ai_processing_queue_depth. */
 export async function queueDepths(db: Database) {
   return db

@@ -8,6 +8,7 @@ import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
+import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
 const METRICS_REFRESH_MS = 10_000;
@@ -130,6 +131,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
   const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
 
+  const recent = new RequestWindow();
   let refreshedAt = 0;
   let refreshing: Promise<void> | null = null;
 
@@ -197,6 +199,11 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     observeRequest(labels: { method: string; route: string; status: number; region: string; userTier: string }, ms: number) {
       httpRequests.inc({ method: labels.method, route: labels.route, status: String(labels.status) });
       responseTime.observe({ endpoint: labels.route, method: labels.method, region: labels.region, user_tier: labels.userTier }, ms);
+      recent.record(services.now().getTime(), labels.status, ms);
+    },
+    /** This process's last minutes of traffic, for the health page. */
+    recentTraffic(seconds?: number) {
+      return recent.summary(services.now().getTime(), seconds);
     },
     observeQuery(text: string, ms: number) {
       queryTime.observe({ ...classifyQuery(text) }, ms);

@@ -117,6 +117,12 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 403, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 403 },
     build: fixed(() => '/api/analytics/category-trends'),
   },
+  {
+    method: 'GET',
+    path: '/api/platform/health',
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed(() => '/api/platform/health'),
+  },
   { method: 'GET', path: '/api/notifications', expect: signedIn(200), build: fixed(() => '/api/notifications') },
   { method: 'POST', path: '/api/notifications/read', expect: signedIn(200), build: fixed(() => '/api/notifications/read', () => ({})) },
   // Last: it ends the caller's session.

@@ -2,6 +2,7 @@
 // in config.access), call a service, shape the reply.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DatabaseHandle } from '../../db/client.js';
+import type { Metrics } from '../../ops/metrics.js';
 import type { Call, Services } from '../../services/context.js';
 import { ServiceError } from '../../services/errors.js';
 import analytics from './analytics/index.js';
@@ -9,12 +10,14 @@ import auth from './auth/index.js';
 import featureRequests from './feature-requests/index.js';
 import health from './health/index.js';
 import notifications from './notifications/index.js';
+import platform from './platform/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
 
 export interface RouteDeps {
   services: Services;
   database: DatabaseHandle;
+  metrics: Metrics;
   /** The acting user of a request whose route requires sign-in. */
   call: (request: FastifyRequest) => Call;
 }
@@ -26,5 +29,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, roadmap, user, analytics, notifications]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, roadmap, user, analytics, notifications, platform]) await app.register(routes, opts);
 }
