@@ -40,7 +40,7 @@ process.on('exit', () => {
 });
 
 /** The ones we set; everything else in the caller's environment (DATABASE_POOL_SIZE…) passes through. */
-const OWNED_ENV = ['HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'NODE_ENV', 'LOG_LEVEL'];
+const OWNED_ENV = ['HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'NODE_ENV', 'LOG_LEVEL', 'BOARD_CACHE_TTL_MS'];
 
 export function ensureBuilt(root: string, force: boolean): void {
   if (!force && existsSync(path.join(root, 'dist', 'main.js'))) return;
@@ -168,7 +168,15 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const baseEnv = { NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port) };
+  // The targets are for the database path: the anonymous board cache is off unless asked for
+  // (BENCH_BOARD_CACHE_TTL_MS=2000 measures what visitors get).
+  const baseEnv = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    BOARD_CACHE_TTL_MS: process.env.BENCH_BOARD_CACHE_TTL_MS ?? '0',
+  };
 
   if (mode === 'embedded') {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wsfr-bench-'));

@@ -27,11 +27,17 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  ONCALL_SCHEDULE_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
+  BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
 });
 type Env = Static<typeof EnvSchema>;
 
 /** Secrets may come from a mounted file (Kubernetes secrets): NAME_FILE wins over NAME. */
-const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN'] as const;
+const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -54,6 +60,17 @@ export interface Config {
   metricsToken: string | undefined;
   /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
   workerConcurrency: number;
+  /** Bearer token Alertmanager presents on POST /api/ops/alertmanager/webhook; unset = webhook refused. */
+  alertmanagerWebhookToken: string | undefined;
+  /** JSON roster of on-call teams (see deploy/oncall/schedule.example.json); unset = built-in demo roster. */
+  oncallScheduleFile: string | undefined;
+  /** Slack-compatible incoming webhook that escalation notifications are posted to. */
+  escalationWebhookUrl: string | undefined;
+  /** SMTP server for escalation emails (smtp://user:pass@host:587, smtps://…). */
+  smtpUrl: string | undefined;
+  escalationEmailFrom: string;
+  /** How long the anonymous board may be served from memory (0: never). */
+  boardCacheTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +126,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parsed.TRUST_PROXY,
     metricsToken: parsed.METRICS_TOKEN,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
+    alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
+    oncallScheduleFile: parsed.ONCALL_SCHEDULE_FILE ? path.resolve(parsed.ONCALL_SCHEDULE_FILE) : undefined,
+    escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
+    smtpUrl: parsed.SMTP_URL,
+    escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
+    boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
   };
 }

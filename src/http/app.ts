@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
+import boardCache from './plugins/app/board-cache.js';
 import errors from './plugins/app/errors.js';
 import metricsEndpoint from './plugins/app/metrics.js';
 import weddingSeason from './plugins/app/wedding-season.js';
@@ -55,6 +56,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(cookie);
   await app.register(authentication, { services });
   await app.register(authorization, { services });
+  await app.register(boardCache, { services });
   await app.register(weddingSeason, { services });
   const appMetrics = metrics ?? createMetrics(services, () => database.isMigrated());
   await app.register(metricsEndpoint, { services, metrics: appMetrics });
