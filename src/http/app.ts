@@ -13,6 +13,7 @@ import boardCache from './plugins/app/board-cache.js';
 import errors from './plugins/app/errors.js';
 import metricsEndpoint from './plugins/app/metrics.js';
 import weddingSeason from './plugins/app/wedding-season.js';
+import helmet from './plugins/external/helmet.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorResponse } from './schemas.js';
@@ -52,6 +53,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
 
   app.addSchema(ErrorResponse);
   await app.register(errors);
+  await app.register(helmet);
   await app.register(openapi);
   await app.register(cookie);
   await app.register(authentication, { services });

@@ -13,6 +13,7 @@ import { recordAudit } from './audit.js';
 import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, notFound, ServiceError } from './errors.js';
 import { submissionsInLastDay } from './feature-requests.js';
+import { beginLoginAttempt } from './login-throttle.js';
 
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -136,13 +137,20 @@ export async function signUp(s: Services, input: SignUpInput, requestId?: string
   return openSession(s, user);
 }
 
-export async function logIn(s: Services, email: string, password: string, requestId?: string): Promise<SessionGrant> {
-  const [user] = await s.db.select().from(users).where(eq(users.emailIndex, normaliseEmail(email))).limit(1);
+/** `address` is the client's (request.ip): failures are throttled per account and per address. */
+export async function logIn(s: Services, email: string, password: string, requestId?: string, address?: string): Promise<SessionGrant> {
+  const emailIndex = normaliseEmail(email);
+  const findUser = async () => (await s.db.select().from(users).where(eq(users.emailIndex, emailIndex)).limit(1))[0];
+  // Too many failures: 429 before the password is even looked at. Otherwise this attempt counts as
+  // a failure until it succeeds.
+  const attempt = await beginLoginAttempt(s, { email: emailIndex, address, requestId, accountId: async () => (await findUser())?.id ?? null });
+  const user = await findUser();
   const ok = await verify(user?.passwordHash ?? DECOY_HASH, password);
   if (!user || !ok) {
     // One answer for "no such account" and "wrong password": no account enumeration.
     throw new ServiceError(401, 'invalid_credentials', 'Email or password is incorrect');
   }
+  await attempt.succeeded();
   await recordAudit(s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
   return openSession(s, user);
 }

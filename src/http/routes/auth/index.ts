@@ -20,9 +20,9 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
 
   app.post('/api/auth/login', {
     config: { access: 'public', csrf: false },
-    schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBody, response: responses({ 200: SessionReply }) },
+    schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token. Repeated failures (per account or address) get 429 too_many_attempts with Retry-After', body: LoginBody, response: responses({ 200: SessionReply }) },
     handler: async (request, reply) => {
-      const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id);
+      const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id, request.ip);
       return reply.startSession(grant).send({ user: grant.user, csrfToken: grant.csrfToken });
     },
   });
