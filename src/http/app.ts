@@ -12,6 +12,7 @@ import authorization from './plugins/app/authorization.js';
 import boardCache from './plugins/app/board-cache.js';
 import errors from './plugins/app/errors.js';
 import metricsEndpoint from './plugins/app/metrics.js';
+import webUi from './plugins/app/web-ui.js';
 import weddingSeason from './plugins/app/wedding-season.js';
 import helmet from './plugins/external/helmet.js';
 import openapi from './plugins/external/swagger.js';
@@ -68,5 +69,6 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
 
   await registerRoutes(app, { services, database, metrics: appMetrics });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(webUi, { services });
   return app;
 }

@@ -1,0 +1,102 @@
+// The pieces of the browser suite: Debian's Chromium driven by playwright-core, the real server on a
+// real port (the browser needs one), axe-core for accessibility, and screenshots for people.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestClock } from '../helpers/app.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/**
+ * Whether the suite can run. Without Chromium it is skipped with a warning, unless
+ * REQUIRE_BROWSER=1 (CI), where a missing browser must fail the run rather than pass it silently.
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.REQUIRE_BROWSER === '1') return true; // let launch() fail loudly
+  console.warn(`e2e: ${CHROMIUM_PATH} not found; skipping the browser suite (apt-get install -y chromium, or set REQUIRE_BROWSER=1 to fail instead)`);
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} does not exist: apt-get install -y chromium`);
+  // playwright-core gives every launch a fresh temporary profile (--user-data-dir) and removes it on close.
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** The clock the browser sees is the real one: sessions, "new" ordering and drafts all use it. */
+const realClock: TestClock = { now: () => new Date(), set: () => undefined, advance: () => undefined };
+
+export interface LiveServer {
+  t: TestApp;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The production app (with the web UI plugin) on PGlite with demo data, listening on a free port. */
+export async function startServer(): Promise<LiveServer> {
+  const t = await createTestApp('pglite', { clock: realClock });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  return { t, baseUrl: `http://127.0.0.1:${address.port}`, close: () => t.close() };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far (CSP violations show up here too). */
+  problems: string[];
+}
+
+export async function openTab(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number }; axe?: boolean } = {}): Promise<Tab> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  context.setDefaultTimeout(20_000);
+  // axe-core in every page of this tab, added over CDP: the page's own CSP stays in force.
+  if (options.axe) await context.addInitScript({ content: axeSource });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    // The browser logs every 4xx it fetched; the anonymous session check answers 401 by design.
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    problems.push(`console: ${text}`);
+  });
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's WCAG 2.x A/AA and best-practice checks on the page as it is now (a tab opened with `axe: true`). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  return page.evaluate<AxeViolation[]>(`
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))
+  `);
+}
+
+export const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+
+/** Width of the page's content: more than the viewport means a horizontal scrollbar. */
+export const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');

@@ -1,0 +1,85 @@
+// Voting with an optimistic update: the button and count change at once, the API's answer then
+// sets the true figures (weights differ by role), and a failure puts things back and says why.
+import { useRef, useState } from 'react';
+import { api, ApiError } from '../api.js';
+import { plainMessage } from '../errors.js';
+import { navigate } from '../router.js';
+import { useSession } from '../session.js';
+import type { BoardItem, VoteReply } from '../types.js';
+
+export type VoteFields = Pick<BoardItem, 'voteCount' | 'voteWeight' | 'viewerHasVoted'>;
+
+export function useVote(item: BoardItem, update: (id: string, patch: VoteFields) => void) {
+  const session = useSession();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inFlight = useRef(false);
+
+  async function toggle() {
+    if (session.status !== 'signed_in') {
+      navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      return;
+    }
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const before: VoteFields = { voteCount: item.voteCount, voteWeight: item.voteWeight, viewerHasVoted: Boolean(item.viewerHasVoted) };
+    const voting = !before.viewerHasVoted;
+    const step = voting ? 1 : -1;
+    update(item.id, { viewerHasVoted: voting, voteCount: before.voteCount + step, voteWeight: before.voteWeight + step });
+    setPending(true);
+    setError(null);
+    try {
+      const reply = await api<VoteReply>(voting ? 'PUT' : 'DELETE', `/api/feature-requests/${encodeURIComponent(item.id)}/vote`);
+      update(item.id, { viewerHasVoted: reply.voted, voteCount: reply.voteCount, voteWeight: reply.voteWeight });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'already_voted') {
+        // Voted in another tab: the vote stands, the figures we had already counted it.
+        update(item.id, { ...before, viewerHasVoted: true });
+      } else if (err instanceof ApiError && !voting && err.status === 404 && /vote/i.test(err.message)) {
+        update(item.id, { ...before, viewerHasVoted: false });
+      } else {
+        update(item.id, before);
+        setError(plainMessage(err));
+      }
+    } finally {
+      inFlight.current = false;
+      setPending(false);
+    }
+  }
+
+  return { toggle, pending, error };
+}
+
+interface VoteButtonProps {
+  item: BoardItem;
+  pending: boolean;
+  onToggle: () => void;
+  large?: boolean;
+}
+
+export function VoteButton({ item, pending, onToggle, large }: VoteButtonProps) {
+  const voted = Boolean(item.viewerHasVoted);
+  return (
+    <button
+      type="button"
+      className={`vote-button${voted ? ' voted' : ''}${large ? ' large' : ''}`}
+      aria-pressed={voted}
+      aria-busy={pending || undefined}
+      onClick={onToggle}
+      title={voted ? 'You voted for this. Press again to take your vote back.' : 'Vote for this request'}
+    >
+      <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" focusable="false">
+        <path d="M8 3 14 11H2z" fill="currentColor" />
+      </svg>
+      <span className="vote-count" data-testid="vote-count" aria-hidden="true">
+        {item.voteCount.toLocaleString()}
+      </span>
+      <span className="vote-label" aria-hidden="true">
+        {voted ? 'Voted' : 'Vote'}
+      </span>
+      <span className="visually-hidden">
+        Vote for “{item.title}”, {item.voteCount === 1 ? '1 vote' : `${item.voteCount.toLocaleString()} votes`}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,88 @@
+// Words for the API's keys, and the deployment's settings the server writes into the page.
+import { DEFAULT_CATEGORIES, STATUSES, URGENCIES } from '../../src/domain/feature-requests.js';
+import type { Status, Urgency, UserRole } from './types.js';
+
+interface PageConfig {
+  categories: string[];
+  boardVisibility: 'public' | 'members';
+}
+
+function readPageConfig(): PageConfig {
+  const fallback: PageConfig = { categories: [...DEFAULT_CATEGORIES], boardVisibility: 'public' };
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="wedsync-config"]');
+  if (!meta) return fallback;
+  try {
+    const parsed = JSON.parse(meta.content) as Partial<PageConfig>;
+    return {
+      categories: Array.isArray(parsed.categories) && parsed.categories.length ? parsed.categories : fallback.categories,
+      boardVisibility: parsed.boardVisibility === 'members' ? 'members' : 'public',
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+export const pageConfig = readPageConfig();
+export const CATEGORIES: readonly string[] = pageConfig.categories;
+export { STATUSES, URGENCIES };
+
+const CATEGORY_LABELS: Record<string, string> = {
+  guest_management: 'Guest management',
+  rsvp: 'RSVPs',
+  seating: 'Seating plans',
+  budget_payments: 'Budget & payments',
+  vendor_management: 'Suppliers & vendors',
+  timeline_planning: 'Timeline & planning',
+  communication: 'Messages & communication',
+  website_invitations: 'Website & invitations',
+  mobile_app: 'Mobile app',
+  integrations: 'Integrations',
+  reporting_analytics: 'Reports & analytics',
+  accessibility_localization: 'Accessibility & languages',
+  contracts_documents: 'Contracts & documents',
+  photos_media: 'Photos & media',
+};
+
+const humanise = (key: string) => {
+  const words = key.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+export const categoryLabel = (key: string) => CATEGORY_LABELS[key] ?? humanise(key);
+
+const STATUS_LABELS: Record<Status, string> = {
+  open: 'Open',
+  under_review: 'Under review',
+  planned: 'Planned',
+  in_progress: 'In progress',
+  shipped: 'Shipped',
+  declined: 'Declined',
+  merged: 'Merged',
+};
+export const statusLabel = (s: Status) => STATUS_LABELS[s] ?? humanise(s);
+
+const URGENCY_LABELS: Record<Urgency, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+export const urgencyLabel = (u: Urgency) => URGENCY_LABELS[u] ?? humanise(u);
+
+export const URGENCY_HINTS: Record<Urgency, string> = {
+  low: 'Nice to have',
+  medium: 'Would save real time',
+  high: 'Causing problems now',
+  critical: 'Blocking our wedding or business',
+};
+
+const ROLE_LABELS: Record<UserRole, string> = {
+  couple: 'Couple',
+  wedding_supplier: 'Wedding supplier',
+  product_team: 'WedSync team',
+  ai_system: 'Automated assistant',
+};
+export const roleLabel = (r: UserRole) => ROLE_LABELS[r] ?? humanise(r);
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+export const formatDate = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+};
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;

@@ -1,0 +1,399 @@
+// One request: what the viewer may read of it (the API decides: public projection, content, or the
+// full record), its status history with the team's reasons, and the discussion.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, get, query } from '../api.js';
+import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
+import { Notice } from '../components/Notice.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { useVote, VoteButton, type VoteFields } from '../components/Vote.js';
+import { fieldErrors, plainMessage } from '../errors.js';
+import { formatDate, plural, roleLabel, statusLabel } from '../labels.js';
+import { Link, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+import type { Comment, FeatureRequest, Page } from '../types.js';
+
+type Load = { state: 'loading' } | { state: 'ready'; request: FeatureRequest } | { state: 'error'; message: string; notFound: boolean };
+
+export default function Detail({ id }: { id: string }) {
+  const session = useSession();
+  const { params } = useLocation();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [retry, setRetry] = useState(0);
+
+  // What we may read depends on who we are: load again after signing in or out here.
+  const viewer = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (session.status === 'loading') return;
+    const who = session.user?.id ?? null;
+    if (viewer.current !== undefined && viewer.current !== who) setRetry((n) => n + 1);
+    viewer.current = who;
+  }, [session.status, session.user?.id]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoad({ state: 'loading' });
+    get<FeatureRequest>(`/api/feature-requests/${encodeURIComponent(id)}`, controller.signal)
+      .then((request) => setLoad({ state: 'ready', request }))
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        const notFound = err instanceof ApiError && (err.status === 404 || err.code === 'validation_failed');
+        setLoad({ state: 'error', notFound, message: notFound ? 'This request doesn’t exist, or the link is wrong.' : plainMessage(err) });
+      });
+    return () => controller.abort();
+  }, [id, retry]);
+
+  const update = useCallback((_id: string, patch: Partial<FeatureRequest>) => {
+    setLoad((l) => (l.state === 'ready' ? { state: 'ready', request: { ...l.request, ...patch } } : l));
+  }, []);
+
+  if (load.state === 'loading') {
+    return (
+      <>
+        <PageHeading title="Loading request…" />
+        <p aria-busy="true">Loading the request…</p>
+      </>
+    );
+  }
+  if (load.state === 'error') {
+    return (
+      <>
+        <PageHeading title={load.notFound ? 'Request not found' : 'Could not load the request'} />
+        <Notice kind="error">
+          <p>{load.message}</p>
+          {!load.notFound && (
+            <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
+              Try again
+            </button>
+          )}
+        </Notice>
+        <p>
+          <Link to="/">Back to all requests</Link>
+        </p>
+      </>
+    );
+  }
+
+  const request = load.request;
+  return (
+    <article className="detail">
+      <p className="breadcrumb">
+        <Link to="/">← All requests</Link>
+      </p>
+      {params.get('submitted') === '1' && (
+        <Notice kind="success">
+          <p>Thank you: your request is on the board. Others can now find it and vote for it.</p>
+        </Notice>
+      )}
+      <div className="detail-head">
+        <DetailVote request={request} update={update} />
+        <div>
+          <PageHeading title={request.title} />
+          <p className="card-meta">
+            <StatusBadge status={request.status} />
+            <CategoryTag category={request.category} />
+            <UrgencyTag urgency={request.urgency} />
+          </p>
+          <p className="card-facts">
+            <span>From a {roleLabel(request.userType).toLowerCase()}</span>
+            <span>
+              Asked <time dateTime={request.createdAt}>{formatDate(request.createdAt)}</time>
+            </span>
+            <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
+          </p>
+        </div>
+      </div>
+
+      {request.mergedIntoId && (
+        <Notice>
+          <p>
+            This request was merged into another with the same need. <Link to={`/requests/${request.mergedIntoId}`}>Vote and comment there</Link>.
+          </p>
+        </Notice>
+      )}
+
+      <RequestContent request={request} signedIn={session.status === 'signed_in'} />
+
+      <section className="history" aria-labelledby="history-heading">
+        <h2 id="history-heading">Status history</h2>
+        {request.statusHistory.length === 0 ? (
+          <p className="muted">No changes yet. Every request starts as Open; the WedSync team explains each change here.</p>
+        ) : (
+          <ol className="timeline">
+            {request.statusHistory.map((change, i) => (
+              <li key={`${change.createdAt}-${i}`}>
+                <p className="timeline-head">
+                  <strong>
+                    {change.fromStatus ? `${statusLabel(change.fromStatus)} → ${statusLabel(change.toStatus)}` : statusLabel(change.toStatus)}
+                  </strong>{' '}
+                  <time dateTime={change.createdAt}>{formatDate(change.createdAt)}</time>
+                </p>
+                {change.justification && <p className="justification">{change.justification}</p>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <Discussion request={request} onAdded={() => update(request.id, { commentCount: request.commentCount + 1 })} />
+    </article>
+  );
+}
+
+function DetailVote({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
+  const { toggle, pending, error } = useVote(request, update);
+  return (
+    <div className="detail-vote">
+      <VoteButton item={request} pending={pending} onToggle={toggle} large />
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function RequestContent({ request, signedIn }: { request: FeatureRequest; signedIn: boolean }) {
+  if (request.access === 'public') {
+    return (
+      <Notice>
+        <p>
+          {signedIn
+            ? 'The full description and wedding details are shared with the person who asked, verified suppliers and the WedSync team. Everyone sees the summary above.'
+            : 'Sign in to read the discussion. The full description is shared with the person who asked, verified suppliers and the WedSync team.'}
+        </p>
+        {!signedIn && (
+          <p>
+            <Link to={`/login?next=${encodeURIComponent(`/requests/${request.id}`)}`}>Sign in</Link>
+          </p>
+        )}
+      </Notice>
+    );
+  }
+  const context = request.weddingContext;
+  return (
+    <section className="content" aria-labelledby="content-heading">
+      <h2 id="content-heading" className="visually-hidden">
+        The request
+      </h2>
+      {request.description && <p className="description">{request.description}</p>}
+      {request.painPoints && request.painPoints.length > 0 && (
+        <>
+          <h3>What gets in the way</h3>
+          <ul className="pain-points">
+            {request.painPoints.map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {context && (
+        <>
+          <h3>The wedding</h3>
+          <dl className="facts">
+            <div>
+              <dt>Date</dt>
+              <dd>{context.weddingDate ? formatDate(`${context.weddingDate}T12:00:00Z`) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Guests</dt>
+              <dd>{context.guestCount.toLocaleString()}</dd>
+            </div>
+            <div>
+              <dt>Country</dt>
+              <dd>{regionName(context.country)}</dd>
+            </div>
+            <div>
+              <dt>Time zone</dt>
+              <dd>{context.timeZone}</dd>
+            </div>
+            {context.venueAddress && (
+              <div>
+                <dt>Venue</dt>
+                <dd>{context.venueAddress}</dd>
+              </div>
+            )}
+            {context.coupleNames && (
+              <div>
+                <dt>Couple</dt>
+                <dd>{context.coupleNames}</dd>
+              </div>
+            )}
+          </dl>
+        </>
+      )}
+      {request.author && (
+        <p className="muted">
+          Asked by {request.author.displayName} ({roleLabel(request.author.role).toLowerCase()})
+        </p>
+      )}
+    </section>
+  );
+}
+
+function regionName(code: string): string {
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+function Discussion({ request, onAdded }: { request: FeatureRequest; onAdded: () => void }) {
+  const session = useSession();
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
+  const [retry, setRetry] = useState(0);
+  const signedIn = session.status === 'signed_in';
+
+  useEffect(() => {
+    if (!signedIn) return;
+    const controller = new AbortController();
+    setState({ loading: true, error: null });
+    get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(request.id)}/comments${query({ limit: 50 })}`, controller.signal)
+      .then((page) => {
+        setComments(page.items);
+        setNextCursor(page.nextCursor);
+        setState({ loading: false, error: null });
+      })
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setState({ loading: false, error: plainMessage(err) });
+      });
+    return () => controller.abort();
+  }, [request.id, signedIn, retry]);
+
+  async function more() {
+    if (!nextCursor) return;
+    setState({ loading: true, error: null });
+    try {
+      const page = await get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(request.id)}/comments${query({ limit: 50, cursor: nextCursor })}`);
+      setComments((c) => [...c, ...page.items.filter((n) => !c.some((o) => o.id === n.id))]);
+      setNextCursor(page.nextCursor);
+      setState({ loading: false, error: null });
+    } catch (err) {
+      setState({ loading: false, error: plainMessage(err) });
+    }
+  }
+
+  return (
+    <section className="discussion" aria-labelledby="discussion-heading">
+      <h2 id="discussion-heading">Discussion ({request.commentCount.toLocaleString()})</h2>
+      {!signedIn ? (
+        <p>
+          <Link to={`/login?next=${encodeURIComponent(`/requests/${request.id}`)}`}>Sign in</Link> to read the discussion and add to it.
+        </p>
+      ) : (
+        <>
+          {state.error && (
+            <Notice kind="error">
+              <p>{state.error}</p>
+              <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
+                Try again
+              </button>
+            </Notice>
+          )}
+          {!state.loading && !state.error && comments.length === 0 && <p className="muted">No comments yet. Start the conversation.</p>}
+          <ol className="comments" aria-busy={state.loading}>
+            {comments.map((c) => (
+              <li key={c.id} className={`comment${c.expertAdvice ? ' expert-comment' : ''}`}>
+                <p className="comment-head">
+                  <strong>{c.author?.displayName ?? 'A WedSync user'}</strong>
+                  {c.author && <span className="muted"> · {roleLabel(c.author.role)}</span>}
+                  {c.expertAdvice && <ExpertBadge />}
+                  <time className="muted" dateTime={c.createdAt}>
+                    {formatDate(c.createdAt)}
+                  </time>
+                </p>
+                <p className="comment-body">{c.content}</p>
+              </li>
+            ))}
+          </ol>
+          {nextCursor && (
+            <button type="button" className="button secondary" onClick={more} aria-busy={state.loading || undefined}>
+              Show more comments
+            </button>
+          )}
+          {request.status === 'merged' ? (
+            <p className="muted">This request is closed for comments because it was merged.</p>
+          ) : session.user?.role === 'ai_system' ? null : (
+            <CommentForm
+              requestId={request.id}
+              onAdded={(comment) => {
+                setComments((c) => [...c, comment]);
+                onAdded();
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: Comment) => void }) {
+  const [content, setContent] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState(false);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const text = content.trim();
+    if (text.length < 2) {
+      setError('Write at least 2 characters.');
+      textarea.current?.focus();
+      return;
+    }
+    setSending(true);
+    setError(null);
+    setAdded(false);
+    try {
+      const comment = await api<Comment>('POST', `/api/feature-requests/${encodeURIComponent(requestId)}/comments`, { body: { content: text } });
+      onAdded(comment);
+      setContent('');
+      setAdded(true);
+    } catch (err) {
+      setError(fieldErrors(err).content ?? plainMessage(err));
+      textarea.current?.focus();
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <form className="comment-form" onSubmit={submit} noValidate>
+      <label htmlFor="comment-content">Add a comment</label>
+      <p id="comment-hint" className="hint">
+        Share how this affects your wedding or your business. Everyone signed in can read it.
+      </p>
+      <textarea
+        id="comment-content"
+        ref={textarea}
+        rows={4}
+        maxLength={5000}
+        value={content}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? 'comment-hint comment-error' : 'comment-hint'}
+        onChange={(e) => {
+          setContent(e.target.value);
+          setAdded(false);
+        }}
+      />
+      {error && (
+        <p id="comment-error" className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button" aria-busy={sending || undefined} disabled={sending}>
+          {sending ? 'Posting…' : 'Post comment'}
+        </button>
+        <span role="status" className="muted">
+          {added ? 'Your comment was added.' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}

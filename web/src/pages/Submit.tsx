@@ -1,0 +1,647 @@
+// Submit a request. The draft is kept on this device as it is typed (restored on return, cleared
+// once sent); if the connection drops while sending, it is sent again when the browser is back
+// online. Rules mirror the API's schema so most mistakes are caught before sending, and whatever
+// the API still refuses is shown next to the field it is about.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError, get } from '../api.js';
+import { Notice } from '../components/Notice.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { fieldErrors, plainMessage } from '../errors.js';
+import { CATEGORIES, categoryLabel, URGENCIES, URGENCY_HINTS, urgencyLabel } from '../labels.js';
+import { Link, navigate } from '../router.js';
+import { useSession } from '../session.js';
+import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '../types.js';
+
+const MAX_PAIN_POINTS = 10;
+
+interface Draft {
+  title: string;
+  description: string;
+  category: string;
+  urgency: Urgency | '';
+  painPoints: string[];
+  includeWedding: boolean;
+  weddingDate: string;
+  guestCount: string;
+  country: string;
+  timeZone: string;
+  venueAddress: string;
+  coupleNames: string;
+}
+
+const COUNTRY_CODES =
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(
+    ' ',
+  );
+
+function countries(): { code: string; name: string }[] {
+  let names: Intl.DisplayNames | null = null;
+  try {
+    names = new Intl.DisplayNames(undefined, { type: 'region' });
+  } catch {
+    names = null;
+  }
+  return COUNTRY_CODES.map((code) => ({ code, name: names?.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function timeZones(preferred: string): string[] {
+  let zones: string[] = [];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = [];
+  }
+  const all = new Set([...zones, 'UTC', preferred].filter(Boolean));
+  return [...all].sort();
+}
+
+const browserTimeZone = () => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+};
+
+const browserCountry = () => navigator.language.match(/-([A-Z]{2})\b/)?.[1] ?? '';
+
+function emptyDraft(user: Account): Draft {
+  return {
+    title: '',
+    description: '',
+    category: '',
+    urgency: '',
+    painPoints: [''],
+    includeWedding: user.role === 'couple',
+    weddingDate: '',
+    guestCount: '',
+    country: user.country ?? browserCountry(),
+    timeZone: user.timeZone || browserTimeZone(),
+    venueAddress: '',
+    coupleNames: '',
+  };
+}
+
+// --- The draft on this device, one per account ------------------------------------------------
+
+const draftKey = (userId: string) => `wedsync:submit-draft:v1:${userId}`;
+
+function readDraft(userId: string): { draft: Draft; savedAt: string } | null {
+  try {
+    const raw = localStorage.getItem(draftKey(userId));
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as { draft?: Partial<Draft>; savedAt?: string };
+    if (!parsed.draft || typeof parsed.draft !== 'object') return null;
+    return { draft: parsed.draft as Draft, savedAt: parsed.savedAt ?? '' };
+  } catch {
+    return null;
+  }
+}
+
+function writeDraft(userId: string, draft: Draft): string | null {
+  try {
+    const savedAt = new Date().toISOString();
+    localStorage.setItem(draftKey(userId), JSON.stringify({ draft, savedAt }));
+    return savedAt;
+  } catch {
+    return null; // storage full or disabled: the form still works, just without a saved draft
+  }
+}
+
+function deleteDraft(userId: string) {
+  try {
+    localStorage.removeItem(draftKey(userId));
+  } catch {
+    // nothing to do
+  }
+}
+
+const sameDraft = (a: Draft, b: Draft) => JSON.stringify(a) === JSON.stringify(b);
+
+// --- Rules (as the API's SubmitBody schema) ------------------------------------------------------
+
+type Errors = Record<string, string>;
+
+function validate(d: Draft, weddingRequired: boolean): Errors {
+  const e: Errors = {};
+  const title = d.title.trim();
+  if (!title) e.title = 'Give your request a title.';
+  else if (title.length < 8) e.title = 'The title must be at least 8 characters long.';
+  else if (title.length > 120) e.title = 'The title must be at most 120 characters long.';
+  const description = d.description.trim();
+  if (!description) e.description = 'Describe what you need.';
+  else if (description.length < 20) e.description = 'The description must be at least 20 characters long: say what happens today and why it matters.';
+  else if (description.length > 5000) e.description = 'The description must be at most 5,000 characters long.';
+  if (!d.category) e.category = 'Choose a category.';
+  if (!d.urgency) e.urgency = 'Choose how urgent this is for you.';
+  d.painPoints.forEach((p, i) => {
+    const text = p.trim();
+    if (text && text.length < 2) e[`painPoints.${i}`] = `Pain point ${i + 1} must be at least 2 characters long.`;
+    if (text.length > 200) e[`painPoints.${i}`] = `Pain point ${i + 1} must be at most 200 characters long.`;
+  });
+  if (weddingRequired || d.includeWedding) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d.weddingDate)) e['weddingContext.weddingDate'] = 'Enter the wedding date.';
+    const guests = Number(d.guestCount);
+    if (!d.guestCount.trim()) e['weddingContext.guestCount'] = 'Enter the number of guests.';
+    else if (!Number.isInteger(guests) || guests < 1 || guests > 5000) e['weddingContext.guestCount'] = 'The number of guests must be a whole number from 1 to 5,000.';
+    if (!/^[A-Za-z]{2}$/.test(d.country)) e['weddingContext.country'] = 'Choose the country of the wedding.';
+    if (!d.timeZone) e['weddingContext.timeZone'] = 'Choose the time zone of the wedding.';
+    if (d.venueAddress.trim().length > 300) e['weddingContext.venueAddress'] = 'The venue address must be at most 300 characters long.';
+    if (d.coupleNames.trim().length > 200) e['weddingContext.coupleNames'] = 'The couple’s names must be at most 200 characters long.';
+  }
+  return e;
+}
+
+function toBody(d: Draft, includeWedding: boolean): SubmitBody {
+  const painPoints = d.painPoints.map((p) => p.trim()).filter(Boolean);
+  return {
+    title: d.title.trim(),
+    description: d.description.trim(),
+    category: d.category,
+    urgency: d.urgency as Urgency,
+    ...(painPoints.length ? { painPoints } : {}),
+    ...(includeWedding
+      ? {
+          weddingContext: {
+            weddingDate: d.weddingDate,
+            guestCount: Number(d.guestCount),
+            country: d.country.toUpperCase(),
+            timeZone: d.timeZone,
+            ...(d.venueAddress.trim() ? { venueAddress: d.venueAddress.trim() } : {}),
+            ...(d.coupleNames.trim() ? { coupleNames: d.coupleNames.trim() } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const WEDDING_FIELDS = new Set<keyof Draft>(['weddingDate', 'guestCount', 'country', 'timeZone', 'venueAddress', 'coupleNames']);
+
+/** The error key (the API's field path) a draft field's errors are filed under. */
+const errorKeyOf = (key: keyof Draft): string => (WEDDING_FIELDS.has(key) ? `weddingContext.${key}` : key === 'includeWedding' ? 'weddingContext' : key);
+
+/** The element each error key points at. */
+function fieldId(key: string): string {
+  if (key === 'painPoints') return 'submit-painPoints-0';
+  if (key.startsWith('painPoints.')) return `submit-painPoints-${key.split('.')[1]}`;
+  if (key === 'weddingContext') return 'submit-weddingContext-weddingDate';
+  if (key === 'urgency') return `submit-urgency-${URGENCIES[0]}`;
+  return `submit-${key.replace('.', '-')}`;
+}
+
+// --- The page -------------------------------------------------------------------------------------
+
+export default function Submit() {
+  const session = useSession();
+  if (session.status === 'loading') {
+    return (
+      <>
+        <PageHeading title="Submit a request" />
+        <p aria-busy="true">Checking your sign-in…</p>
+      </>
+    );
+  }
+  if (!session.user) {
+    return (
+      <>
+        <PageHeading title="Submit a request" />
+        <p>Sign in to ask for a feature. It takes a minute, and you can vote for what others asked while you’re here.</p>
+        <p>
+          <Link className="button" to={`/login?next=${encodeURIComponent('/submit')}`}>
+            Sign in to submit
+          </Link>
+        </p>
+      </>
+    );
+  }
+  return <SubmitForm key={session.user.id} user={session.user} />;
+}
+
+function SubmitForm({ user }: { user: Account }) {
+  const initial = useRef(emptyDraft(user)).current;
+  const restored = useRef(readDraft(user.id)).current;
+  const [draft, setDraft] = useState<Draft>(() => (restored ? { ...initial, ...restored.draft } : initial));
+  const [restoredAt, setRestoredAt] = useState<string | null>(restored?.savedAt ?? null);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [waitingForNetwork, setWaitingForNetwork] = useState(false);
+  const [context, setContext] = useState<UserContext | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const focusPain = useRef<number | null>(null);
+
+  const weddingRequired = user.role === 'couple';
+  const includeWedding = weddingRequired || draft.includeWedding;
+  const zones = useRef<string[] | null>(null);
+  zones.current ??= timeZones(draft.timeZone);
+  const countryList = useRef<{ code: string; name: string }[] | null>(null);
+  countryList.current ??= countries();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    get<UserContext>('/api/user/context', controller.signal)
+      .then(setContext)
+      .catch(() => undefined); // only adds the daily allowance; the form works without it
+    return () => controller.abort();
+  }, []);
+
+  // Keep the draft on this device as it is typed.
+  useEffect(() => {
+    if (sameDraft(draft, initial)) return;
+    const at = writeDraft(user.id, draft);
+    if (at) setSavedAt(at);
+  }, [draft, initial, user.id]);
+
+  useEffect(() => {
+    if (focusPain.current === null) return;
+    document.getElementById(`submit-painPoints-${focusPain.current}`)?.focus();
+    focusPain.current = null;
+  }, [draft.painPoints.length]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    // A field that was changed is no longer wrong as far as we know: drop its error until the next try.
+    const prefix = errorKeyOf(key);
+    setErrors((e) => {
+      const kept = Object.entries(e).filter(([k]) => k !== prefix && !k.startsWith(`${prefix}.`) && !(prefix.startsWith('weddingContext.') && k === 'weddingContext'));
+      return kept.length === Object.keys(e).length ? e : Object.fromEntries(kept);
+    });
+  };
+
+  function startOver() {
+    deleteDraft(user.id);
+    setDraft(initial);
+    setRestoredAt(null);
+    setSavedAt(null);
+    setErrors({});
+    setFormError(null);
+    document.getElementById('submit-title')?.focus();
+  }
+
+  function showProblems(next: Errors, message: string | null) {
+    setErrors(next);
+    setFormError(message);
+    requestAnimationFrame(() => summaryRef.current?.focus());
+  }
+
+  async function send() {
+    const problems = validate(draft, weddingRequired);
+    if (Object.keys(problems).length) return showProblems(problems, null);
+    setSending(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      const created = await api<FeatureRequest>('POST', '/api/feature-requests', { body: toBody(draft, includeWedding) });
+      deleteDraft(user.id);
+      setWaitingForNetwork(false);
+      navigate(`/requests/${created.id}?submitted=1`);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'network') {
+        setWaitingForNetwork(true);
+        showProblems({}, 'You seem to be offline. Your draft is saved on this device, and we’ll send it as soon as you’re back online.');
+      } else {
+        setWaitingForNetwork(false);
+        const byField = fieldErrors(err);
+        const keys = Object.keys(byField);
+        showProblems(byField, keys.length && err instanceof ApiError && err.code === 'validation_failed' ? null : plainMessage(err));
+      }
+    } finally {
+      setSending(false);
+    }
+  }
+
+  // Connection back: send what was waiting.
+  const sendRef = useRef(send);
+  sendRef.current = send;
+  useEffect(() => {
+    if (!waitingForNetwork) return;
+    const retry = () => void sendRef.current();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
+  }, [waitingForNetwork]);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!sending) void send();
+  }
+
+  const allowed =
+    !context || context.permissions.some((p) => p === 'feature_requests:create' || p === 'feature_requests:*' || p === '*');
+  const left = context?.submissions.dailyLimit != null ? Math.max(0, context.submissions.dailyLimit - context.submissions.today) : null;
+  const errorList = Object.entries(errors);
+
+  const described = (key: string, hint?: string) => [hint, errors[key] ? `${fieldId(key)}-error` : undefined].filter(Boolean).join(' ') || undefined;
+  const invalid = (key: string) => (errors[key] ? true : undefined);
+
+  return (
+    <>
+      <PageHeading title="Submit a request" />
+      <p className="lede">
+        Tell us what would make planning or running weddings easier. Before you write, a quick <Link to="/">search of the board</Link> may find the
+        same idea: a vote there counts just as much.
+      </p>
+
+      {!allowed && (
+        <Notice kind="error">
+          <p>
+            {user.role === 'wedding_supplier' && !user.verified
+              ? 'Your supplier account is waiting for verification by the WedSync team. You can prepare your request now; it can be sent once you’re verified.'
+              : 'Your account can’t submit requests.'}
+          </p>
+        </Notice>
+      )}
+      {left !== null && (
+        <p className="muted" data-testid="daily-allowance">
+          {left === 0 ? 'You’ve used today’s requests: you can still prepare this one and send it tomorrow.' : `You can send ${left} more ${left === 1 ? 'request' : 'requests'} today.`}
+        </p>
+      )}
+      {restoredAt && (
+        <Notice>
+          <p>We restored the draft you started{restoredAt ? ` on ${new Date(restoredAt).toLocaleString()}` : ''}.</p>
+          <button type="button" className="button secondary" onClick={startOver}>
+            Start over with an empty form
+          </button>
+        </Notice>
+      )}
+
+      {(errorList.length > 0 || formError) && (
+        <div className="error-summary" role="alert" tabIndex={-1} ref={summaryRef} aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">{errorList.length ? 'Please check the form' : 'Your request was not sent'}</h2>
+          {formError && <p>{formError}</p>}
+          {errorList.length > 0 && (
+            <ul>
+              {errorList.map(([key, message]) => (
+                <li key={key}>
+                  <a
+                    href={`#${fieldId(key)}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      document.getElementById(fieldId(key))?.focus();
+                    }}
+                  >
+                    {message}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      <form className="submit-form" onSubmit={onSubmit} noValidate aria-label="New feature request">
+        <Field id="submit-title" label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title}>
+          <input
+            id="submit-title"
+            type="text"
+            value={draft.title}
+            maxLength={120}
+            autoComplete="off"
+            aria-invalid={invalid('title')}
+            aria-describedby={described('title', 'submit-title-hint')}
+            onChange={(e) => set('title', e.target.value)}
+          />
+        </Field>
+
+        <Field id="submit-description" label="Description" hint="What do you need, what happens today, and why does it matter? At least 20 characters." error={errors.description}>
+          <textarea
+            id="submit-description"
+            rows={6}
+            value={draft.description}
+            maxLength={5000}
+            aria-invalid={invalid('description')}
+            aria-describedby={described('description', 'submit-description-hint')}
+            onChange={(e) => set('description', e.target.value)}
+          />
+        </Field>
+
+        <Field id="submit-category" label="Category" error={errors.category}>
+          <select
+            id="submit-category"
+            value={draft.category}
+            aria-invalid={invalid('category')}
+            aria-describedby={described('category')}
+            onChange={(e) => set('category', e.target.value)}
+          >
+            <option value="">Choose a category</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {categoryLabel(c)}
+              </option>
+            ))}
+          </select>
+        </Field>
+
+        <fieldset className="field" aria-describedby={described('urgency')}>
+          <legend>How urgent is it for you?</legend>
+          <div className="choices">
+            {URGENCIES.map((u) => (
+              <label key={u} className="choice" htmlFor={`submit-urgency-${u}`}>
+                <input id={`submit-urgency-${u}`} type="radio" name="urgency" value={u} checked={draft.urgency === u} onChange={() => set('urgency', u)} />
+                <span>
+                  <strong>{urgencyLabel(u)}</strong> <span className="muted">{URGENCY_HINTS[u]}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          {errors.urgency && (
+            <p className="field-error" id={`${fieldId('urgency')}-error`}>
+              {errors.urgency}
+            </p>
+          )}
+        </fieldset>
+
+        <fieldset className="field">
+          <legend>
+            What gets in the way today? <span className="optional">(optional)</span>
+          </legend>
+          <p className="hint" id="submit-painPoints-hint">
+            One problem per box, up to {MAX_PAIN_POINTS}. For example “chasing meal choices by phone”.
+          </p>
+          <ul className="pain-list">
+            {draft.painPoints.map((p, i) => {
+              const key = `painPoints.${i}`;
+              return (
+                <li key={i}>
+                  <label className="visually-hidden" htmlFor={`submit-painPoints-${i}`}>
+                    Pain point {i + 1}
+                  </label>
+                  <div className="pain-row">
+                    <input
+                      id={`submit-painPoints-${i}`}
+                      type="text"
+                      value={p}
+                      maxLength={200}
+                      aria-invalid={invalid(key) ?? invalid('painPoints')}
+                      aria-describedby={described(key, 'submit-painPoints-hint')}
+                      onChange={(e) => set('painPoints', draft.painPoints.map((old, j) => (j === i ? e.target.value : old)))}
+                    />
+                    {draft.painPoints.length > 1 && (
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        aria-label={`Remove pain point ${i + 1}`}
+                        onClick={() => {
+                          set('painPoints', draft.painPoints.filter((_, j) => j !== i));
+                          document.getElementById(`submit-painPoints-${Math.max(0, i - 1)}`)?.focus();
+                        }}
+                      >
+                        Remove
+                      </button>
+                    )}
+                  </div>
+                  {errors[key] && (
+                    <p className="field-error" id={`${fieldId(key)}-error`}>
+                      {errors[key]}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {errors.painPoints && <p className="field-error">{errors.painPoints}</p>}
+          {draft.painPoints.length < MAX_PAIN_POINTS && (
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={() => {
+                focusPain.current = draft.painPoints.length;
+                set('painPoints', [...draft.painPoints, '']);
+              }}
+            >
+              Add another pain point
+            </button>
+          )}
+        </fieldset>
+
+        <fieldset className="field wedding">
+          <legend>Your wedding{weddingRequired ? '' : ' (optional)'}</legend>
+          {weddingRequired ? (
+            <p className="hint">It helps us judge timing: peak season and Saturdays matter. Venue and names are optional and never shown publicly.</p>
+          ) : (
+            <label className="choice" htmlFor="submit-includeWedding">
+              <input id="submit-includeWedding" type="checkbox" checked={draft.includeWedding} onChange={(e) => set('includeWedding', e.target.checked)} />
+              <span>This is about a specific wedding</span>
+            </label>
+          )}
+          {errors.weddingContext && <p className="field-error">{errors.weddingContext}</p>}
+          {includeWedding && (
+            <div className="wedding-grid">
+              <Field id="submit-weddingContext-weddingDate" label="Wedding date" error={errors['weddingContext.weddingDate']}>
+                <input
+                  id="submit-weddingContext-weddingDate"
+                  type="date"
+                  value={draft.weddingDate}
+                  aria-invalid={invalid('weddingContext.weddingDate') ?? invalid('weddingContext')}
+                  aria-describedby={described('weddingContext.weddingDate')}
+                  onChange={(e) => set('weddingDate', e.target.value)}
+                />
+              </Field>
+              <Field id="submit-weddingContext-guestCount" label="Number of guests" error={errors['weddingContext.guestCount']}>
+                <input
+                  id="submit-weddingContext-guestCount"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={5000}
+                  step={1}
+                  value={draft.guestCount}
+                  aria-invalid={invalid('weddingContext.guestCount')}
+                  aria-describedby={described('weddingContext.guestCount')}
+                  onChange={(e) => set('guestCount', e.target.value)}
+                />
+              </Field>
+              <Field id="submit-weddingContext-country" label="Country" error={errors['weddingContext.country']}>
+                <select
+                  id="submit-weddingContext-country"
+                  value={draft.country}
+                  aria-invalid={invalid('weddingContext.country')}
+                  aria-describedby={described('weddingContext.country')}
+                  onChange={(e) => set('country', e.target.value)}
+                >
+                  <option value="">Choose a country</option>
+                  {countryList.current.map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id="submit-weddingContext-timeZone" label="Time zone" error={errors['weddingContext.timeZone']}>
+                <select
+                  id="submit-weddingContext-timeZone"
+                  value={draft.timeZone}
+                  aria-invalid={invalid('weddingContext.timeZone')}
+                  aria-describedby={described('weddingContext.timeZone')}
+                  onChange={(e) => set('timeZone', e.target.value)}
+                >
+                  <option value="">Choose a time zone</option>
+                  {zones.current.map((z) => (
+                    <option key={z} value={z}>
+                      {z.replace(/_/g, ' ')}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id="submit-weddingContext-venueAddress" label="Venue address" optional error={errors['weddingContext.venueAddress']}>
+                <input
+                  id="submit-weddingContext-venueAddress"
+                  type="text"
+                  value={draft.venueAddress}
+                  maxLength={300}
+                  autoComplete="off"
+                  aria-invalid={invalid('weddingContext.venueAddress')}
+                  aria-describedby={described('weddingContext.venueAddress')}
+                  onChange={(e) => set('venueAddress', e.target.value)}
+                />
+              </Field>
+              <Field id="submit-weddingContext-coupleNames" label="Couple’s names" optional error={errors['weddingContext.coupleNames']}>
+                <input
+                  id="submit-weddingContext-coupleNames"
+                  type="text"
+                  value={draft.coupleNames}
+                  maxLength={200}
+                  autoComplete="off"
+                  aria-invalid={invalid('weddingContext.coupleNames')}
+                  aria-describedby={described('weddingContext.coupleNames')}
+                  onChange={(e) => set('coupleNames', e.target.value)}
+                />
+              </Field>
+            </div>
+          )}
+        </fieldset>
+
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
+            {sending ? 'Sending…' : waitingForNetwork ? 'Try sending now' : 'Send request'}
+          </button>
+          <span id="draft-status" className="muted">
+            {savedAt ? `Draft saved on this device at ${new Date(savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` : ''}
+          </span>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function Field({ id, label, hint, optional, error, children }: { id: string; label: string; hint?: string; optional?: boolean; error?: string; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>
+        {label}
+        {optional && <span className="optional"> (optional)</span>}
+      </label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {children}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+// Who is signed in. The CSRF token lives in memory (api.ts); after a reload it is recovered from
+// GET /api/auth/session, which the httpOnly cookie authenticates.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
+import type { Account, SessionReply } from './types.js';
+
+type Status = 'loading' | 'anonymous' | 'signed_in';
+
+interface SessionValue {
+  status: Status;
+  user: Account | null;
+  /** Set when a signed-in session ended on its own (expired, or signed out elsewhere). */
+  lost: boolean;
+  signIn(email: string, password: string): Promise<Account>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<{ status: Status; user: Account | null; lost: boolean }>({ status: 'loading', user: null, lost: false });
+
+  useEffect(() => {
+    let cancelled = false;
+    api<SessionReply>('GET', '/api/auth/session')
+      .then((reply) => {
+        if (cancelled) return;
+        setCsrfToken(reply.csrfToken);
+        setState({ status: 'signed_in', user: reply.user, lost: false });
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        if (!(err instanceof ApiError) || err.status !== 401) console.warn('could not read the session', err);
+        setState({ status: 'anonymous', user: null, lost: false });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  useEffect(
+    () =>
+      onSessionLost(() => {
+        setCsrfToken(null);
+        setState((s) => (s.status === 'signed_in' ? { status: 'anonymous', user: null, lost: true } : s));
+      }),
+    [],
+  );
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const reply = await api<SessionReply>('POST', '/api/auth/login', { body: { email, password } });
+    setCsrfToken(reply.csrfToken);
+    setState({ status: 'signed_in', user: reply.user, lost: false });
+    return reply.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api<void>('POST', '/api/auth/logout');
+    } catch (err) {
+      // Already signed out on the server is fine; anything else leaves the cookie in place: say so.
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    }
+    setCsrfToken(null);
+    setState({ status: 'anonymous', user: null, lost: false });
+  }, []);
+
+  const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
