@@ -258,3 +258,85 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_actor_idx').on(t.actorId, t.createdAt), index('audit_events_target_idx').on(t.targetType, t.targetId)],
 );
+
+/**
+ * Escalation engine (src/services/incidents.ts): one incident per firing alert fingerprint — at most
+ * one unresolved per fingerprint, so Alertmanager's repeats attach to it. The policy is frozen at
+ * opening; each step's due time lives in `incident_steps`, so timers survive restarts.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fingerprint: text('fingerprint').notNull(),
+    alertName: text('alert_name').notNull(),
+    severity: text('severity').$type<'critical' | 'warning' | 'info'>().notNull(),
+    status: text('status').$type<'open' | 'acknowledged' | 'resolved'>().notNull().default('open'),
+    summary: text('summary').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+    annotations: jsonb('annotations').$type<Record<string, string>>().notNull().default({}),
+    policy: jsonb('policy').$type<{ source: string; steps: { afterMinutes: number; teams: string[] }[]; communication?: string }>().notNull(),
+    /** How many times Alertmanager sent it while unresolved (de-duplicated repeats). */
+    occurrences: integer('occurrences').notNull().default(1),
+    alertStartsAt: timestamp('alert_starts_at', { withTimezone: true, mode: 'date' }),
+    openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    /** Null with a resolvedAt: resolved by Alertmanager. */
+    resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+  },
+  (t) => [
+    uniqueIndex('incidents_unresolved_fingerprint_key').on(t.fingerprint).where(sql`${t.status} <> 'resolved'`),
+    index('incidents_status_opened_idx').on(t.status, t.openedAt.desc().nullsFirst()),
+  ],
+);
+
+/** One row per escalation step of an incident: when it is due and whether it ran (unique: runs once). */
+export const incidentSteps = pgTable(
+  'incident_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    step: integer('step').notNull(),
+    teams: jsonb('teams').$type<string[]>().notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+    state: text('state').$type<'scheduled' | 'notified' | 'cancelled'>().notNull().default('scheduled'),
+    /** Who was picked per team, and why (awake, critical wakes primary, waits for morning). */
+    picks: jsonb('picks').$type<Record<string, unknown>[]>().notNull().default([]),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('incident_steps_incident_step_key').on(t.incidentId, t.step)],
+);
+
+/** Each outbound delivery (webhook, email) of a step to one team: its own retried job. */
+export const incidentNotifications = pgTable(
+  'incident_notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    step: integer('step').notNull(),
+    team: text('team').notNull(),
+    member: text('member'),
+    memberTimeZone: text('member_time_zone'),
+    reason: text('reason').notNull(),
+    channel: text('channel').$type<'webhook' | 'email'>().notNull(),
+    recipient: text('recipient').notNull(),
+    notifyAt: timestamp('notify_at', { withTimezone: true, mode: 'date' }).notNull(),
+    state: text('state').$type<'pending' | 'sent' | 'failed' | 'cancelled'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('incident_notifications_step_key').on(t.incidentId, t.step, t.team, t.channel),
+    index('incident_notifications_incident_idx').on(t.incidentId, t.createdAt),
+  ],
+);

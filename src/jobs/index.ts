@@ -1,4 +1,5 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
+import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
 import type { JobHandler, Schedule } from './worker.js';
@@ -7,6 +8,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [STATUS_CHANGED]: notifyStatusChanged,
   purge_expired_sessions: purgeExpiredSessions,
   purge_finished_jobs: purgeFinishedJobs,
+  [ESCALATE_INCIDENT]: escalateIncident,
+  [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
 };
 
 export const SCHEDULES: readonly Schedule[] = [

@@ -1,6 +1,7 @@
 // The role × route matrix: every documented route, tried as every role and anonymously, against the
 // brief's setupAccessControls. The table must cover exactly the routes the app serves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidents } from '../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { DATABASE_MODES } from '../helpers/database.js';
 
@@ -43,6 +44,18 @@ interface Ctx {
   ownRequestId: string; // submitted by couple@demo.test
   otherRequestId: string; // submitted by the product team
 }
+
+/** An open incident for the product team to act on (other roles are refused before any lookup). */
+const anIncident = async (ctx: Ctx, role: Role) => {
+  if (role !== 'product_team') return '00000000-0000-4000-8000-000000000000';
+  const now = ctx.t.clock.now();
+  const [row] = await ctx.t.database.db
+    .insert(incidents)
+    .values({ fingerprint: `matrix-${++emailSeq}`, alertName: 'MatrixAlert', severity: 'warning', summary: 'matrix', policy: { source: 'test', steps: [] }, openedAt: now, lastSeenAt: now })
+    .returning({ id: incidents.id });
+  return row!.id;
+};
+const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
@@ -125,6 +138,22 @@ const MATRIX: Row[] = [
   },
   { method: 'GET', path: '/api/notifications', expect: signedIn(200), build: fixed(() => '/api/notifications') },
   { method: 'POST', path: '/api/notifications/read', expect: signedIn(200), build: fixed(() => '/api/notifications/read', () => ({})) },
+  // Alertmanager's own Bearer secret (unset here): no account, session or API token gets in.
+  { method: 'POST', path: '/api/ops/alertmanager/webhook', expect: all(401), build: fixed(() => '/api/ops/alertmanager/webhook', () => ({ version: '4', alerts: [] })) },
+  { method: 'GET', path: '/api/ops/incidents', expect: operatorsOnly, build: fixed(() => '/api/ops/incidents') },
+  { method: 'GET', path: '/api/ops/incidents/{id}', expect: operatorsOnly, build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}` }) },
+  {
+    method: 'POST',
+    path: '/api/ops/incidents/{id}/acknowledge',
+    expect: operatorsOnly,
+    build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/acknowledge` }),
+  },
+  {
+    method: 'POST',
+    path: '/api/ops/incidents/{id}/resolve',
+    expect: operatorsOnly,
+    build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
+  },
   // Last: it ends the caller's session.
   { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
 ];

@@ -43,8 +43,9 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request, reply) => {
-      // The scraper's Bearer token is METRICS_TOKEN, not an account's API token.
-      if (request.routeOptions.config.access === 'metrics_scraper') return;
+      // The scraper's Bearer token is METRICS_TOKEN, Alertmanager's ALERTMANAGER_WEBHOOK_TOKEN: not an account's API token.
+      const access = request.routeOptions.config.access;
+      if (access === 'metrics_scraper' || access === 'alertmanager') return;
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
         const [scheme, token] = authorization.split(' ');

@@ -14,8 +14,9 @@ import { errorBody } from './errors.js';
  * - signed_in: any authenticated account
  * - { anyOf }: an account holding one of these permissions (see domain/access-control.ts)
  * - metrics_scraper: Prometheus, which the route itself checks (METRICS_TOKEN or loopback)
+ * - alertmanager: Alertmanager's webhook, which the route itself checks (ALERTMANAGER_WEBHOOK_TOKEN)
  */
-export type RouteAccess = 'public' | 'board' | 'signed_in' | 'metrics_scraper' | { anyOf: readonly string[] };
+export type RouteAccess = 'public' | 'board' | 'signed_in' | 'metrics_scraper' | 'alertmanager' | { anyOf: readonly string[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,7 +36,7 @@ export default fp(
 
     app.addHook('onRequest', async (request, reply) => {
       const access = request.routeOptions.config.access;
-      if (!access || access === 'public' || access === 'metrics_scraper') return;
+      if (!access || access === 'public' || access === 'metrics_scraper' || access === 'alertmanager') return;
       if (access === 'board' && services.config.boardVisibility === 'public') return;
       const principal = request.principal;
       if (!principal) return reply.status(401).send(errorBody('unauthenticated', 'Sign in first'));

@@ -1,0 +1,75 @@
+// The escalation engine's outbound channels: a Slack-compatible webhook (`{text, blocks}`) and email
+// over SMTP (nodemailer). Each call is one attempt; the job queue retries and dead-letters.
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+export interface IncidentMessage {
+  subject: string;
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+export interface MessageInput {
+  incident: { id: string; alertName: string; severity: string; summary: string; annotations: Record<string, string>; occurrences: number; openedAt: Date };
+  step: number;
+  afterMinutes: number;
+  team: string;
+  member: string | null;
+  memberTimeZone: string | null;
+  reason: string;
+  communication?: string;
+}
+
+const REASONS: Record<string, string> = {
+  awake: 'on call and within working hours',
+  critical_wakes_primary: 'nobody is awake: critical, so the primary is woken',
+  waits_for_morning: 'nobody was awake: held until their working hours began',
+  no_roster: 'the team has no on-call roster',
+};
+
+export function renderIncidentMessage(m: MessageInput): IncidentMessage {
+  const { incident } = m;
+  const when = m.afterMinutes === 0 ? 'immediate' : `after ${m.afterMinutes >= 60 && m.afterMinutes % 60 === 0 ? `${m.afterMinutes / 60}h` : `${m.afterMinutes}m`}`;
+  const who = m.member ? `${m.member} (${m.team}, ${m.memberTimeZone})` : m.team;
+  const subject = `[${incident.severity.toUpperCase()}] ${incident.alertName}: ${incident.summary}`;
+  const lines = [
+    subject,
+    `Escalation step ${m.step + 1} (${when}) → ${who}: ${REASONS[m.reason] ?? m.reason}.`,
+    incident.annotations.wedding_impact ? `Wedding impact: ${incident.annotations.wedding_impact}` : null,
+    incident.annotations.runbook_url ? `Runbook: ${incident.annotations.runbook_url}` : null,
+    m.communication ? `Communication protocol: ${m.communication}` : null,
+    `Incident ${incident.id}, open since ${incident.openedAt.toISOString()} (${incident.occurrences} alert${incident.occurrences === 1 ? '' : 's'}).`,
+    `Acknowledge to stop escalation: POST /api/ops/incidents/${incident.id}/acknowledge`,
+  ].filter((l): l is string => l !== null);
+  const text = lines.join('\n');
+  const blocks = [
+    { type: 'header', text: { type: 'plain_text', text: subject.slice(0, 150) } },
+    { type: 'section', text: { type: 'mrkdwn', text: lines.slice(1, -2).join('\n') } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: lines.slice(-2).join('\n') }] },
+  ];
+  return { subject, text, blocks };
+}
+
+/** Posts Slack-compatible JSON; anything but a 2xx answer is a failure (retried by the queue). */
+export async function postWebhook(url: string, message: IncidentMessage): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+    signal: AbortSignal.timeout(10_000),
+    redirect: 'error',
+  });
+  await res.body?.cancel().catch(() => {});
+  if (!res.ok) throw new Error(`escalation webhook answered ${res.status}`);
+}
+
+const transports = new Map<string, Transporter>();
+
+export async function sendEmail(smtpUrl: string, from: string, to: string, message: IncidentMessage): Promise<void> {
+  let transport = transports.get(smtpUrl);
+  if (!transport) {
+    transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+    transports.set(smtpUrl, transport);
+  }
+  await transport.sendMail({ from, to, subject: message.subject, text: message.text });
+}
