@@ -8,21 +8,16 @@
 //  - the real PromQL parser: each dashboard's expressions become recording rules in a throwaway
 //    rule file that `promtool check rules` must accept. Without promtool this is skipped with a
 //    warning — unless REQUIRE_OPS_TOOLS=1 (CI), where a missing promtool is a failure.
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ROOT, runTool, toolAvailable, TOOL_TIMEOUT_MS } from '../helpers/ops-tools.js';
 
-const execFileAsync = promisify(execFile);
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DASHBOARD_DIR = join(ROOT, 'deploy/grafana');
 const RULES_DIR = join(ROOT, 'deploy/prometheus');
-const TOOL_TIMEOUT_MS = 120_000;
 const DS_VARIABLE = 'DS_PROMETHEUS';
 const DS_UID = '${DS_PROMETHEUS}';
 
@@ -243,20 +238,6 @@ function dsUid(ds: DataSourceRef | string | null | undefined): string | undefine
   return typeof ds === 'string' ? ds : (ds?.uid ?? undefined);
 }
 
-function toolAvailable(tool: string): boolean {
-  const r = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  return r.error === undefined && r.status === 0;
-}
-
-async function run(tool: string, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(tool, args, { cwd: ROOT, timeout: TOOL_TIMEOUT_MS });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
-  }
-}
 
 /** Writes the expressions as recording rules and runs `promtool check rules` on them. */
 async function promtoolCheck(group: string, exprs: readonly string[]): Promise<{ code: number; output: string }> {
@@ -265,7 +246,7 @@ async function promtoolCheck(group: string, exprs: readonly string[]): Promise<{
     const file = join(dir, `${group}.rules.yml`);
     const rules = exprs.map((expr, n) => ({ record: `dashboard:check:${n}`, expr }));
     writeFileSync(file, stringify({ groups: [{ name: group, rules }] }));
-    return await run('promtool', ['check', 'rules', '--lint=none', file]);
+    return await runTool('promtool', ['check', 'rules', '--lint=none', file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

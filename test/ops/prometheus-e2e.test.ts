@@ -16,13 +16,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { rows } from '../../src/db/client.js';
 import { seasonStatus } from '../../src/domain/seasons.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { ROOT, type RuleFile } from '../helpers/ops-tools.js';
 import {
   distinctFreePort,
   findPrometheus,
@@ -34,7 +34,6 @@ import {
   type RunningPrometheus,
 } from '../helpers/prometheus.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RULES_FILE = join(ROOT, 'deploy/prometheus/wedsync-alerts.yml');
 const JOB = 'feature-request-api';
 /** Every wait on Prometheus shares one budget, counted from the end of the traffic. */
@@ -59,17 +58,6 @@ describe.runIf(toolsRequired)('ops tools for the end-to-end scrape (REQUIRE_OPS_
 
 // ------------------------------------------------------------------------------ the rule file
 
-interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface RuleFile {
-  groups: { name: string; rules: Rule[] }[];
-}
 
 const original = parse(readFileSync(RULES_FILE, 'utf8')) as RuleFile;
 const originalRules = original.groups.flatMap((g) => g.rules);

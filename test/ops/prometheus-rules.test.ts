@@ -7,18 +7,14 @@
 //    check rules, run the rule unit tests, check and route-test the Alertmanager config.
 //    Without the tools the layer is skipped with a warning — unless REQUIRE_OPS_TOOLS=1 (CI), where
 //    a missing tool is a failure.
-import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ROOT, runTool, toolAvailable, TOOL_TIMEOUT_MS, type Rule, type RuleFile } from '../helpers/ops-tools.js';
 
-const execFileAsync = promisify(execFile);
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RULES_DIR = join(ROOT, 'deploy/prometheus');
 const TESTS_DIR = join(RULES_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
@@ -26,7 +22,6 @@ const ALERTMANAGER_CONFIG = 'deploy/alertmanager/alertmanager.yml';
 const RUNBOOK_PREFIX = 'https://github.com/wedsync/feature-requests/blob/main/docs/runbooks/';
 const WEBHOOK_URL = 'http://feature-request-api.feature-requests.svc:3000/api/ops/alertmanager/webhook';
 const CREDENTIALS_FILE = '/etc/alertmanager/secrets/escalation-token';
-const TOOL_TIMEOUT_MS = 120_000;
 
 /** The brief's five alerts (§3) with their severity, immediate team and wedding_impact text. */
 const BRIEF_ALERTS = {
@@ -76,17 +71,6 @@ const RUNBOOK_SECTIONS = [
 
 // ------------------------------------------------------------------------------------- types
 
-interface Rule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface RuleFile {
-  groups: { name: string; rules: Rule[] }[];
-}
 interface AlertTestCase {
   eval_time: string;
   alertname: string;
@@ -121,20 +105,6 @@ const alertRules: Rule[] = parsedRules.flatMap(({ doc }) => doc.groups.flatMap((
 const parsedTests = testFiles.map((file) => ({ file, doc: parse(readFileSync(file, 'utf8')) as RuleTestFile }));
 const alertCases: AlertTestCase[] = parsedTests.flatMap(({ doc }) => doc.tests.flatMap((t) => t.alert_rule_test ?? []));
 
-function toolAvailable(tool: string): boolean {
-  const r = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  return r.error === undefined && r.status === 0;
-}
-
-async function run(tool: string, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(tool, args, { cwd: ROOT, timeout: TOOL_TIMEOUT_MS });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
-  }
-}
 
 // ---------------------------------------------------------------------- structure (Node only)
 
@@ -308,13 +278,13 @@ describe.runIf(toolsRequired)('ops tools (REQUIRE_OPS_TOOLS=1)', () => {
 
 describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
   it('promtool check rules accepts every rule file (with lint)', { timeout: TOOL_TIMEOUT_MS }, async () => {
-    const res = await run('promtool', ['check', 'rules', '--lint=all', '--lint-fatal', ...ruleFiles.map(relative)]);
+    const res = await runTool('promtool', ['check', 'rules', '--lint=all', '--lint-fatal', ...ruleFiles.map(relative)]);
     expect(res.output).not.toMatch(/FAILED/);
     expect(res.code, res.output).toBe(0);
   });
 
   it('promtool test rules passes every rule unit test', { timeout: TOOL_TIMEOUT_MS }, async () => {
-    const res = await run('promtool', ['test', 'rules', ...testFiles.map(relative)]);
+    const res = await runTool('promtool', ['test', 'rules', ...testFiles.map(relative)]);
     expect(res.code, res.output).toBe(0);
     expect(res.output.match(/SUCCESS/g)?.length, res.output).toBe(testFiles.length);
   });
@@ -330,7 +300,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
         .replace('/etc/prometheus/secrets/wedsync-metrics-token', join(dir, 'token'))
         .replace('../wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'));
       writeFileSync(join(dir, 'prometheus.yml'), config);
-      const res = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
+      const res = await runTool('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(res.code, res.output).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -338,7 +308,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
   });
 
   it('amtool check-config accepts the Alertmanager config', { timeout: TOOL_TIMEOUT_MS }, async () => {
-    const res = await run('amtool', ['check-config', ALERTMANAGER_CONFIG]);
+    const res = await runTool('amtool', ['check-config', ALERTMANAGER_CONFIG]);
     expect(res.code, res.output).toBe(0);
     expect(res.output).toContain('SUCCESS');
   });
@@ -350,7 +320,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
     ['severity=warning', 'team=ai-team', 'alertname=LowAIDuplicateAccuracy', 'escalation-warning'],
     ['severity=info', 'team=platform-team', 'alertname=SomethingNew', 'escalation-warning'],
   ])('amtool routes %s %s %s to %s', { timeout: TOOL_TIMEOUT_MS }, async (severity, team, alertname, receiver) => {
-    const res = await run('amtool', [
+    const res = await runTool('amtool', [
       'config',
       'routes',
       'test',
@@ -386,7 +356,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
           '',
         ].join('\n'),
       );
-      const res = await run('promtool', ['test', 'rules', bad]);
+      const res = await runTool('promtool', ['test', 'rules', bad]);
       expect(res.code).not.toBe(0);
       expect(res.output).toContain('FAILED');
     } finally {
