@@ -132,12 +132,12 @@ function latestShippedMigration(): number {
   return Math.max(...journal.entries.map((e) => e.when));
 }
 
+/** False for a database never migrated; throws when the database cannot be reached. */
 async function isMigrated(db: Database): Promise<boolean> {
-  const applied = await db
-    .execute<{ latest: string | null }>(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`)
-    .catch(() => null);
-  const latest = applied ? Number(rows<{ latest: string | null }>(applied)[0]?.latest ?? 0) : 0;
-  return latest >= latestShippedMigration();
+  const [table] = rows<{ present: boolean }>(await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`));
+  if (!table?.present) return false;
+  const [applied] = rows<{ latest: string | null }>(await db.execute(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`));
+  return Number(applied?.latest ?? 0) >= latestShippedMigration();
 }
 
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite. */

@@ -44,3 +44,12 @@ describe('readiness before migration', () => {
     await handle.close();
   });
 });
+
+describe('readiness when the database is gone', () => {
+  it('reports unreachable rather than unmigrated', async () => {
+    const handle = await openDatabase({ kind: 'embedded', dataDir: null });
+    await handle.migrate();
+    await handle.close();
+    await expect(handle.isMigrated()).rejects.toThrow();
+  });
+});
