@@ -290,7 +290,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
   });
 
   it('promtool check config accepts the scrape configuration (job feature-request-api, token from a file)', { timeout: TOOL_TIMEOUT_MS }, async () => {
-    const source = readFileSync(join(RULES_DIR, 'scrape/prometheus.yml'), 'utf8');
+    const source = readFileSync(join(ROOT, 'deploy/monitoring/prometheus.yml'), 'utf8');
     expect(source).toMatch(/job_name: feature-request-api/);
     // promtool insists that referenced files exist: point them at a throwaway token and the real rules.
     const dir = mkdtempSync(join(tmpdir(), 'wsfr-scrape-'));
@@ -298,7 +298,7 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
       writeFileSync(join(dir, 'token'), 'scrape-token-for-the-check');
       const config = source
         .replace('/etc/prometheus/secrets/wedsync-metrics-token', join(dir, 'token'))
-        .replace('../wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'));
+        .replace('../prometheus/wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'));
       writeFileSync(join(dir, 'prometheus.yml'), config);
       const res = await runTool('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(res.code, res.output).toBe(0);
