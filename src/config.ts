@@ -33,6 +33,7 @@ const EnvSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
   BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -71,6 +72,8 @@ export interface Config {
   escalationEmailFrom: string;
   /** How long the anonymous board may be served from memory (0: never). */
   boardCacheTtlMs: number;
+  /** Where the synthetic probes call the running API (default: this process on loopback). */
+  probeBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -132,5 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
+    probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
   };
 }

@@ -49,6 +49,8 @@ export const users = pgTable(
     region: text('region').notNull(),
     timeZone: text('time_zone').notNull(),
     createdAt: createdAt(),
+    /** A service account of the synthetic probes (src/ops/probes.ts): what it submits is synthetic. */
+    synthetic: boolean('synthetic').notNull().default(false),
   },
   (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex)],
 );
@@ -126,6 +128,8 @@ export const featureRequests = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', "title" || ' ' || "description")`),
+    /** Submitted by a synthetic probe: kept off the board, roadmap, trends and business metrics. */
+    synthetic: boolean('synthetic').notNull().default(false),
   },
   (t) => [
     index('feature_requests_top_idx').on(t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -339,4 +343,18 @@ export const incidentNotifications = pgTable(
     uniqueIndex('incident_notifications_step_key').on(t.incidentId, t.step, t.team, t.channel),
     index('incident_notifications_incident_idx').on(t.incidentId, t.createdAt),
   ],
+);
+
+/** Each synthetic probe run (src/ops/probes.ts): every process reports the same results from here. */
+export const probeRuns = pgTable(
+  'probe_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    probe: text('probe').notNull(),
+    ok: boolean('ok').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('probe_runs_probe_at_idx').on(t.probe, t.at.desc()), index('probe_runs_at_idx').on(t.at)],
 );

@@ -2,6 +2,7 @@
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
+import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
 import type { JobHandler, Schedule } from './worker.js';
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -10,9 +11,12 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   purge_finished_jobs: purgeFinishedJobs,
   [ESCALATE_INCIDENT]: escalateIncident,
   [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
+  [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
 };
 
 export const SCHEDULES: readonly Schedule[] = [
   { name: 'purge_expired_sessions', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'purge_expired_sessions', priority: -1 } },
   { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
+  // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
+  ...PROBE_SCHEDULES,
 ];

@@ -6,8 +6,8 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { jobs } from '../db/schema.js';
 
-/** The brief's queues, plus housekeeping (scheduled purges). */
-export const QUEUES = ['duplicate_detection', 'ai_analysis', 'notification_sending', 'analytics_processing', 'maintenance'] as const;
+/** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/ops/probes.ts). */
+export const QUEUES = ['duplicate_detection', 'ai_analysis', 'notification_sending', 'analytics_processing', 'maintenance', 'synthetic_probes'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export type Job = typeof jobs.$inferSelect;

@@ -8,6 +8,7 @@ import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
+import { probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
@@ -130,6 +131,16 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
   });
   const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
+  // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
+  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail)', labelNames: ['probe'], registers });
+  const probeDuration = new Histogram({
+    name: 'synthetic_probe_duration_seconds',
+    help: 'Duration of synthetic probe runs (seconds), each recorded run counted once since this process started',
+    labelNames: ['probe'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const readProbeRuns = probeRunFeed(services.now());
 
   const recent = new RequestWindow();
   let refreshedAt = 0;
@@ -149,22 +160,27 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped, probes] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
-      db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' group by 1, 2`),
+      db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
       db.execute(sql`select user_type, category, coalesce(region, '') as region, count(*)::int as n
-        from feature_requests where created_at > now() - interval '24 hours' group by 1, 2, 3`),
+        from feature_requests where created_at > now() - interval '24 hours' and not synthetic group by 1, 2, 3`),
       db.execute(sql`select u.supplier_type, u.region, u.business_size,
           least(1, ((select count(*) from votes v where v.user_id = u.id and v.created_at > now() - interval '30 days')
                   + (select count(*) from comments c where c.author_id = u.id and c.created_at > now() - interval '30 days')
                   + (select count(*) from feature_requests f where f.author_id = u.id and f.created_at > now() - interval '30 days'))::float8 / 10) as score
-        from users u where u.role = 'wedding_supplier' and u.verified`),
+        from users u where u.role = 'wedding_supplier' and u.verified and not u.synthetic`),
       db.execute(sql`select f.category, f.urgency, (f.wedding_context->>'guestCount')::int as guests,
           extract(epoch from (h.created_at - f.created_at))::float8 / 86400 as days
         from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
         where f.user_type = 'couple'`),
+      readProbeRuns(db),
     ]);
+
+    probeSuccess.reset();
+    for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);
+    for (const r of probes.fresh) probeDuration.observe({ probe: r.probe }, r.durationMs / 1000);
 
     // Every queue is reported, idle ones as 0, so alerts see a series rather than nothing.
     queueDepth.reset();

@@ -1,5 +1,5 @@
 // Category trends for suppliers and the product team: where demand is growing.
-import { and, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { timestamptz } from '../db/client.js';
 import { featureRequests, votes } from '../db/schema.js';
 import type { Services } from './context.js';
@@ -15,13 +15,13 @@ export async function categoryTrends(s: Services, weeks: number) {
         voteWeight: sql<number>`coalesce(sum(${featureRequests.voteWeight}), 0)::float8`,
       })
       .from(featureRequests)
-      .where(ne(featureRequests.status, 'merged'))
+      .where(and(ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false)))
       .groupBy(featureRequests.category),
     s.db
       .select({ category: featureRequests.category, votes: sql<number>`count(*)::int` })
       .from(votes)
       .innerJoin(featureRequests, sql`${featureRequests.id} = ${votes.requestId}`)
-      .where(and(gt(votes.createdAt, since), ne(featureRequests.status, 'merged')))
+      .where(and(gt(votes.createdAt, since), ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false)))
       .groupBy(featureRequests.category),
   ]);
   const votesBy = new Map(recentVotes.map((v) => [v.category, v.votes]));

@@ -127,6 +127,8 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         region: input.weddingContext ? regionForCountry(country) : call.actor.region,
         createdAt: now,
         updatedAt: now,
+        // The probes' service account (users.synthetic) submits synthetic requests; nobody else does.
+        synthetic: sql`(select ${users.synthetic} from ${users} where ${users.id} = ${call.actor.id})`,
       })
       .returning({ id: fr.id });
     await recordAudit(tx, call, {
@@ -195,7 +197,8 @@ const param = (name: string) => sql.placeholder(name);
 
 function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
   const key = SORT_KEYS[shape.sort];
-  const where: SQL[] = [shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
+  // Synthetic probe requests are never on the board.
+  const where: SQL[] = [eq(fr.synthetic, false), shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
   if (shape.category) where.push(eq(fr.category, param('category')));
   if (shape.userType) where.push(eq(fr.userType, param('userType')));
   if (shape.q) where.push(sql`${fr.search} @@ websearch_to_tsquery('english', ${param('q')})`);
@@ -384,7 +387,7 @@ export async function roadmap(s: Services, perStatus: number) {
       rank: sql<number>`row_number() over (partition by ${fr.status} order by ${fr.voteWeight} desc, ${fr.id} desc)`.as('rank'),
     })
     .from(fr)
-    .where(inArray(fr.status, [...ROADMAP_STATUSES]))
+    .where(and(inArray(fr.status, [...ROADMAP_STATUSES]), eq(fr.synthetic, false)))
     .as('ranked');
   const rows = await s.db.select().from(ranked).where(lte(ranked.rank, perStatus)).orderBy(asc(ranked.rank));
   const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as BoardItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], BoardItem[]>;
