@@ -5,6 +5,7 @@ import { rows } from '../../../src/db/client.js';
 import { claim, enqueue, fail } from '../../../src/jobs/queue.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { sample } from '../../helpers/exposition.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
 
 const BRIEF_METRICS = [
@@ -21,18 +22,6 @@ const BRIEF_METRICS = [
   'feature_requests_total',
   'wedding_season_multiplier',
 ];
-
-/** Sum of the samples of one series whose labels include all of `match`. */
-function sample(text: string, name: string, match: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(match).every(([k, v]) => labels[k] === v)) total += Number(m[3]);
-  }
-  return total;
-}
 
 describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
   let t: TestApp;

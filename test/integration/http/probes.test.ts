@@ -14,17 +14,7 @@ import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/
 import type { Services } from '../../../src/services/context.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
-
-function sample(text: string, name: string, match: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(match).every(([k, v]) => labels[k] === v)) total += Number(m[3]);
-  }
-  return total;
-}
+import { sample } from '../../helpers/exposition.js';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
