@@ -26,3 +26,37 @@ export function coupleSignup(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** One alert as Alertmanager's webhook (v4) carries it. */
+export function alertmanagerAlert(
+  status: 'firing' | 'resolved',
+  name: string,
+  fingerprint: string,
+  options: { labels?: Record<string, string>; annotations?: Record<string, string>; startsAt?: Date } = {},
+) {
+  return {
+    status,
+    labels: { alertname: name, severity: 'critical', team: 'on-call-engineer', ...options.labels },
+    annotations: { summary: `${name} summary`, wedding_impact: 'Couples cannot submit feedback', ...options.annotations },
+    startsAt: (options.startsAt ?? new Date()).toISOString(),
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus.local/graph',
+    fingerprint,
+  };
+}
+
+/** Alertmanager's webhook body around some alerts. */
+export function alertmanagerWebhook(alerts: unknown[], status: 'firing' | 'resolved' = 'firing') {
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="x"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: 'escalation-critical',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.local',
+    alerts,
+  };
+}

@@ -20,6 +20,7 @@ import { createMetrics } from '../../../src/ops/metrics.js';
 import type { Services } from '../../../src/services/context.js';
 import { anonymous, createTestApp, testClock, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { alertmanagerAlert, alertmanagerWebhook } from '../../helpers/fixtures.js';
 
 const TOKEN = 'alertmanager-test-token-0123456789';
 // 07:00 UTC: 02:00 in New York and Los Angeles' evening before, 12:30 in Mumbai.
@@ -59,28 +60,9 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-const alert = (status: 'firing' | 'resolved', name: string, fingerprint: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) => ({
-  status,
-  labels: { alertname: name, severity: 'critical', team: 'on-call-engineer', ...labels },
-  annotations: { summary: `${name} summary`, wedding_impact: 'Couples cannot submit feedback', ...annotations },
-  startsAt: BASE.toISOString(),
-  endsAt: '0001-01-01T00:00:00Z',
-  generatorURL: 'http://prometheus.local/graph',
-  fingerprint,
-});
-
-const webhook = (alerts: unknown[], status = 'firing') => ({
-  version: '4',
-  groupKey: '{}:{alertname="x"}',
-  truncatedAlerts: 0,
-  status,
-  receiver: 'escalation-critical',
-  groupLabels: {},
-  commonLabels: {},
-  commonAnnotations: {},
-  externalURL: 'http://alertmanager.local',
-  alerts,
-});
+const alert = (status: 'firing' | 'resolved', name: string, fingerprint: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) =>
+  alertmanagerAlert(status, name, fingerprint, { labels, annotations, startsAt: BASE });
+const webhook = alertmanagerWebhook;
 
 describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
   let t: TestApp;

@@ -4,29 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEDDING_DAY_MESSAGE } from '../../../src/ops/public-status.js';
 import { anonymous, createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { alertmanagerAlert, alertmanagerWebhook } from '../../helpers/fixtures.js';
 
 const TOKEN = 'alertmanager-token-for-status-tests';
 
-const webhook = (status: 'firing' | 'resolved', summary: string) => ({
-  version: '4',
-  groupKey: '{}:{alertname="HighFeatureRequestErrorRate"}',
-  status,
-  receiver: 'escalation-critical',
-  groupLabels: {},
-  commonLabels: {},
-  commonAnnotations: {},
-  externalURL: 'http://alertmanager.local',
-  alerts: [
-    {
-      status,
-      labels: { alertname: 'HighFeatureRequestErrorRate', severity: 'critical', team: 'on-call-engineer' },
-      annotations: { summary },
-      startsAt: new Date().toISOString(),
-      endsAt: '0001-01-01T00:00:00Z',
-      fingerprint: 'status-page-test',
-    },
-  ],
-});
+const webhook = (status: 'firing' | 'resolved', summary: string) =>
+  alertmanagerWebhook([alertmanagerAlert(status, 'HighFeatureRequestErrorRate', 'status-page-test', { annotations: { summary } })], status);
 
 describe.each(DATABASE_MODES)('public status page (%s)', (mode) => {
   let t: TestApp;
