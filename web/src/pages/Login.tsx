@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { Field } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { fieldErrors, plainMessage } from '../errors.js';
@@ -71,8 +72,7 @@ export default function Login() {
       {session.lost && <Notice>Your session ended. Sign in again to carry on.</Notice>}
       {errors.form && <Notice kind="error">{errors.form}</Notice>}
       <form onSubmit={onSubmit} noValidate className="login-form" aria-label="Sign in">
-        <div className={`field${errors.email ? ' has-error' : ''}`}>
-          <label htmlFor="login-email">Email address</label>
+        <Field id="login-email" label="Email address" error={errors.email}>
           <input
             id="login-email"
             ref={emailRef}
@@ -87,14 +87,8 @@ export default function Login() {
             aria-describedby={errors.email ? 'login-email-error' : undefined}
             onChange={(e) => setEmail(e.target.value)}
           />
-          {errors.email && (
-            <p className="field-error" id="login-email-error">
-              {errors.email}
-            </p>
-          )}
-        </div>
-        <div className={`field${errors.password ? ' has-error' : ''}`}>
-          <label htmlFor="login-password">Password</label>
+        </Field>
+        <Field id="login-password" label="Password" error={errors.password}>
           <input
             id="login-password"
             ref={passwordRef}
@@ -107,12 +101,7 @@ export default function Login() {
             aria-describedby={errors.password ? 'login-password-error' : undefined}
             onChange={(e) => setPassword(e.target.value)}
           />
-          {errors.password && (
-            <p className="field-error" id="login-password-error">
-              {errors.password}
-            </p>
-          )}
-        </div>
+        </Field>
         <div className="form-actions">
           <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
             {sending ? 'Signing in…' : 'Sign in'}

@@ -2,8 +2,9 @@
 // once sent); if the connection drops while sending, it is sent again when the browser is back
 // online. Rules mirror the API's schema so most mistakes are caught before sending, and whatever
 // the API still refuses is shown next to the field it is about.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, get } from '../api.js';
+import { Field } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { fieldErrors, plainMessage } from '../errors.js';
@@ -621,27 +622,5 @@ function SubmitForm({ user }: { user: Account }) {
         </div>
       </form>
     </>
-  );
-}
-
-function Field({ id, label, hint, optional, error, children }: { id: string; label: string; hint?: string; optional?: boolean; error?: string; children: ReactNode }) {
-  return (
-    <div className={`field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {optional && <span className="optional"> (optional)</span>}
-      </label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {children}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
