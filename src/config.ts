@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
   BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
+  AI_ENABLED: Type.Boolean({ default: true }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -67,6 +68,8 @@ export interface Config {
   oncallScheduleFile: string | undefined;
   /** Slack-compatible incoming webhook that escalation notifications are posted to. */
   escalationWebhookUrl: string | undefined;
+  /** Off: duplicate detection runs lexically only and reports the AI as unavailable. */
+  aiEnabled: boolean;
   /** SMTP server for escalation emails (smtp://user:pass@host:587, smtps://…). */
   smtpUrl: string | undefined;
   escalationEmailFrom: string;
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
+    aiEnabled: parsed.AI_ENABLED,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
   };
 }

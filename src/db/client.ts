@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -57,7 +58,8 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     pgDir = path.join(dataDir, 'pgdata');
     mkdirSync(pgDir, { recursive: true });
   }
-  const client = await PGlite.create(pgDir);
+  // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0007).
+  const client = await PGlite.create(pgDir, { extensions: { vector } });
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
     client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;

@@ -17,6 +17,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  real,
   primaryKey,
   text,
   timestamp,
@@ -51,6 +52,8 @@ export const users = pgTable(
     createdAt: createdAt(),
     /** A service account of the synthetic probes (src/ops/probes.ts): what it submits is synthetic. */
     synthetic: boolean('synthetic').notNull().default(false),
+    /** Consent to AI analysis of what they submit (duplicate detection, scoring); on by default. */
+    aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(true),
   },
   (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex)],
 );
@@ -357,4 +360,55 @@ export const probeRuns = pgTable(
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('probe_runs_probe_at_idx').on(t.probe, t.at.desc()), index('probe_runs_at_idx').on(t.at)],
+);
+
+/**
+ * What the duplicate detector knows about a request (src/ai): its sentence embedding (null when it was
+ * indexed while the model was down) and how similar it is to its nearest neighbours. Where pgvector
+ * exists, a migration adds `embedding_vector` with an HNSW index for nearest-neighbour candidates.
+ */
+export const requestEmbeddings = pgTable('request_embeddings', {
+  requestId: uuid('request_id')
+    .primaryKey()
+    .references(() => featureRequests.id, { onDelete: 'cascade' }),
+  model: text('model').notNull(),
+  /** Of the text that was embedded: an unchanged request is not embedded again. */
+  contentHash: text('content_hash').notNull(),
+  embedding: real('embedding').array(),
+  neighbourhood: jsonb('neighbourhood').$type<{ semantic: number | null; words: number | null; characters: number | null }>().notNull(),
+  indexedAt: timestamp('indexed_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
+ * The detector's inverted index: one keyed hash per distinct comparable term (stemmed, synonym-folded
+ * word) of a request's title and description — document frequencies and lexical candidates come from
+ * here without storing the (encrypted) text in the clear.
+ */
+export const requestTerms = pgTable(
+  'request_terms',
+  {
+    term: text('term').notNull(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.term, t.requestId] }), index('request_terms_request_idx').on(t.requestId)],
+);
+
+/** Likely duplicates the background check found, with the score and the reasons, for triage. */
+export const duplicateCandidates = pgTable(
+  'duplicate_candidates',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    candidateId: uuid('candidate_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    score: doublePrecision('score').notNull(),
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    model: text('model').notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.candidateId] }), index('duplicate_candidates_candidate_idx').on(t.candidateId)],
 );

@@ -1,4 +1,5 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
+import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICATES, detectDuplicates } from './handlers/duplicate-detection.js';
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
@@ -12,6 +13,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [ESCALATE_INCIDENT]: escalateIncident,
   [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
   [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
+  [DETECT_DUPLICATES]: detectDuplicates,
+  [CATCH_UP_DUPLICATE_DETECTION]: catchUpDuplicateDetection,
 };
 
 export const SCHEDULES: readonly Schedule[] = [
@@ -19,4 +22,5 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
+  { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },
 ];

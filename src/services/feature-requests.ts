@@ -23,6 +23,7 @@ import {
 } from '../domain/feature-requests.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { STATUS_CHANGED } from '../jobs/handlers/notifications.js';
+import { duplicateDetectionJob } from '../jobs/handlers/duplicate-detection.js';
 import { enqueue } from '../jobs/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
@@ -140,6 +141,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         wedding_context_type: input.weddingContext ? 'wedding' : 'business',
       },
     });
+    await enqueue(tx, duplicateDetectionJob(row!.id), now);
     return row!.id;
   });
   return getFeatureRequest(s, call.actor, id);
@@ -344,6 +346,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
       })
       .where(eq(fr.id, id));
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
+    if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
   });
   return getFeatureRequest(s, call.actor, id);
 }

@@ -122,6 +122,13 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 201, supplier: 201, unverified_supplier: 403, product_team: 201, ai_system: 403 },
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`, () => ({ content: 'We need this for our June wedding too.' })),
   },
+  {
+    method: 'POST',
+    path: '/api/ai/detect-duplicates',
+    expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 200 },
+    build: fixed(() => '/api/ai/detect-duplicates', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
+  },
+  { method: 'GET', path: '/api/feature-requests/{id}/duplicates', expect: operatorsOnly, build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates`) },
   { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
   { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
   {

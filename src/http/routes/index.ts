@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../db/client.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Call, Services } from '../../services/context.js';
 import { ServiceError } from '../../services/errors.js';
+import ai from './ai/index.js';
 import analytics from './analytics/index.js';
 import auth from './auth/index.js';
 import featureRequests from './feature-requests/index.js';
@@ -31,5 +32,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, roadmap, user, analytics, notifications, platform, ops, status]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, ai, roadmap, user, analytics, notifications, platform, ops, status]) await app.register(routes, opts);
 }

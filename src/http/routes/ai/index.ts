@@ -1,0 +1,59 @@
+// Duplicate detection for people: suggestions while a request is drafted, and the likely duplicates
+// the background check linked, for the product team's triage.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { getFeatureRequest } from '../../../services/feature-requests.js';
+import { detectDuplicates, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
+import { IdParams, responses, Status, Uuid } from '../../schemas.js';
+import type { RouteDeps } from '../index.js';
+
+const DuplicateSuggestion = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  status: Status,
+  votes: Type.Integer(),
+  score: Type.Number({ minimum: 0, maximum: 1, description: 'Probability that this is the same request' }),
+  likelyDuplicate: Type.Boolean({ description: 'Score at or above the shipped threshold' }),
+  reasons: Type.Array(Type.String(), { description: 'Shared phrases, semantic similarity' }),
+});
+
+const DetectDuplicatesBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.String({ maxLength: 10_000, default: '' }),
+    limit: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
+  },
+  { additionalProperties: false },
+);
+
+const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
+  app.post('/api/ai/detect-duplicates', {
+    config: { access: { anyOf: ['feature_requests:create', 'similarity:calculate'] } },
+    schema: {
+      tags: ['ai'],
+      summary: 'Existing requests similar to a draft, best first',
+      description: 'With the AI model unavailable the check runs on wording alone and `available` is false.',
+      body: DetectDuplicatesBody,
+      response: responses({
+        200: Type.Object({ matches: Type.Array(DuplicateSuggestion), model: Type.String(), available: Type.Boolean() }),
+      }),
+    },
+    handler: async (request) => detectDuplicates(services, request.body as { title: string; description: string; limit: number }),
+  });
+
+  app.get('/api/feature-requests/:id/duplicates', {
+    config: { access: { anyOf: ['ai_insights:read'] } },
+    schema: {
+      tags: ['ai'],
+      summary: 'Likely duplicates the background check linked to this request',
+      params: IdParams,
+      response: responses({ 200: Type.Object({ items: Type.Array(DuplicateSuggestion) }) }),
+    },
+    handler: async (request) => {
+      await getFeatureRequest(services, call(request).actor, request.params.id);
+      return { items: await likelyDuplicatesOf(services, request.params.id) };
+    },
+  });
+};
+
+export default ai;

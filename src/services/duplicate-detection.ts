@@ -1,0 +1,262 @@
+// Duplicate detection as the product uses it: live suggestions for a draft, and the background check
+// after submission that indexes a request and links its likely duplicates for the product team.
+// Candidates come from pgvector's nearest neighbours where available plus the lexical term index;
+// src/ai ranks them. With the model down, the same flow runs lexically and says so.
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { rows, timestamptz } from '../db/client.js';
+import {
+  combinerFor,
+  type ComparableRequest,
+  type CorpusStatistics,
+  type DuplicateMatch,
+  type Neighbourhood,
+  neighbourhood,
+  profile,
+  rankDuplicates,
+  signals,
+} from '../ai/detector.js';
+import { contentHash, createUniversalSentenceEncoder, type EmbeddingModel } from '../ai/embedding-model.js';
+import { comparableText, wordTerms } from '../ai/text-features.js';
+import type { Config } from '../config.js';
+import type { Status } from '../domain/feature-requests.js';
+import type { Services } from './context.js';
+
+/** How many nearest requests each candidate source contributes. */
+const CANDIDATES_PER_SOURCE = 40;
+/** Terms in more than this share of requests say little and cost a long posting list. */
+const COMMON_TERM_SHARE = 0.1;
+
+const models = new WeakMap<Config, EmbeddingModel>();
+
+/** One sentence encoder per configuration (per process in production; per app in tests). */
+export function embeddingModelFor(config: Config): EmbeddingModel {
+  let model = models.get(config);
+  if (!model) {
+    model = createUniversalSentenceEncoder({ enabled: config.aiEnabled });
+    models.set(config, model);
+  }
+  return model;
+}
+
+/** Terms are stored as digests so the index never holds the words of the (encrypted) description. */
+function termDigest(term: string): string {
+  return createHash('sha256').update(`request-term:${term}`).digest().subarray(0, 12).toString('base64url');
+}
+
+export interface DuplicateSuggestion {
+  id: string;
+  title: string;
+  status: Status;
+  votes: number;
+  score: number;
+  likelyDuplicate: boolean;
+  reasons: string[];
+}
+
+export interface DuplicateReport {
+  matches: DuplicateSuggestion[];
+  model: string;
+  available: boolean;
+}
+
+interface StoredRequest {
+  id: string;
+  title: string;
+  description: string;
+  status: Status;
+  vote_count: number;
+  embedding: number[] | null;
+  neighbourhood: Neighbourhood | null;
+}
+
+const vectorColumn = new WeakMap<Database, Promise<boolean>>();
+
+/** Whether migrations/0007 found pgvector on this database. */
+function hasVectorIndex(db: Database): Promise<boolean> {
+  let known = vectorColumn.get(db);
+  if (!known) {
+    known = db
+      .execute(sql`select exists (select 1 from information_schema.columns where table_name = 'request_embeddings' and column_name = 'embedding_vector') as present`)
+      .then((result) => rows<{ present: boolean }>(result)[0]!.present);
+    vectorColumn.set(db, known);
+  }
+  return known;
+}
+
+const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
+const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
+
+async function semanticCandidates(db: Database, embedding: Float32Array, exclude: string | null): Promise<string[]> {
+  if (!(await hasVectorIndex(db))) return [];
+  const result = await db.execute(sql`
+    select e.request_id as id from request_embeddings e join feature_requests f on f.id = e.request_id
+    where e.embedding_vector is not null and f.merged_into_id is null and not f.synthetic
+      and f.id is distinct from ${exclude}::uuid
+    order by e.embedding_vector <=> ${vectorLiteral(embedding)}::vector
+    limit ${CANDIDATES_PER_SOURCE}`);
+  return rows<{ id: string }>(result).map((r) => r.id);
+}
+
+async function lexicalCandidates(db: Database, digests: readonly string[], documents: number, exclude: string | null): Promise<string[]> {
+  if (digests.length === 0) return [];
+  const result = await db.execute(sql`
+    with query_terms as (
+      select term, count(*)::float8 as df from request_terms where term = any(${pgArray(digests)}::text[]) group by term
+    )
+    select t.request_id as id
+    from request_terms t
+    join query_terms q on q.term = t.term
+    join feature_requests f on f.id = t.request_id
+    where q.df <= greatest(20, ${documents * COMMON_TERM_SHARE}::float8) and f.merged_into_id is null and not f.synthetic
+      and f.id is distinct from ${exclude}::uuid
+    group by t.request_id
+    order by sum(ln((${documents}::float8 + 1) / (q.df + 1) + 1)) desc
+    limit ${CANDIDATES_PER_SOURCE}::int`);
+  return rows<{ id: string }>(result).map((r) => r.id);
+}
+
+async function loadRequests(db: Database, ids: readonly string[]): Promise<StoredRequest[]> {
+  if (ids.length === 0) return [];
+  const result = await db.execute(sql`
+    select f.id, f.title, f.description, f.status, f.vote_count, e.embedding, e.neighbourhood
+    from feature_requests f left join request_embeddings e on e.request_id = f.id
+    where f.id = any(${pgArray(ids)}::uuid[])`);
+  return rows<StoredRequest>(result);
+}
+
+/** Document frequencies of every term the query and the candidates use, in one round trip. */
+async function corpusStatistics(db: Database, texts: readonly string[]): Promise<CorpusStatistics> {
+  const byDigest = new Map<string, string>();
+  for (const text of texts) for (const t of wordTerms(text)) byDigest.set(t, termDigest(t));
+  const result = await db.execute(sql`
+    select (select count(*)::int from request_embeddings) as documents,
+      coalesce((select json_object_agg(term, df) from (
+        select term, count(*)::int as df from request_terms where term = any(${pgArray([...new Set(byDigest.values())])}::text[]) group by term
+      ) counted), '{}'::json) as frequencies`);
+  const [row] = rows<{ documents: number; frequencies: Record<string, number> }>(result);
+  return { documents: row!.documents, documentFrequency: (t) => row!.frequencies[byDigest.get(t) ?? termDigest(t)] ?? 0 };
+}
+
+const asComparable = (r: StoredRequest): ComparableRequest => ({
+  id: r.id,
+  title: r.title,
+  description: r.description,
+  embedding: r.embedding ? Float32Array.from(r.embedding) : null,
+});
+
+async function rank(db: Database, query: ComparableRequest, exclude: string | null) {
+  const digests = [...new Set(wordTerms(comparableText(query)))].map(termDigest);
+  const [documents] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from request_embeddings`));
+  const ids = new Set([
+    ...(query.embedding ? await semanticCandidates(db, query.embedding, exclude) : []),
+    ...(await lexicalCandidates(db, digests, documents!.n, exclude)),
+  ]);
+  const stored = await loadRequests(db, [...ids]);
+  const corpus = await corpusStatistics(db, [comparableText(query), ...stored.map((r) => comparableText(r))]);
+  const matches = rankDuplicates(
+    query,
+    stored.map((r) => ({ request: asComparable(r), neighbourhood: r.neighbourhood })),
+    corpus,
+  );
+  return { matches, stored: new Map(stored.map((r) => [r.id, r])), corpus };
+}
+
+function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestion {
+  return { id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: Number(match.score.toFixed(4)), likelyDuplicate: match.likelyDuplicate, reasons: match.reasons };
+}
+
+/** Live suggestions while someone types: similar requests that already exist. */
+export async function detectDuplicates(s: Services, draft: { title: string; description: string; limit: number }): Promise<DuplicateReport> {
+  const model = embeddingModelFor(s.config);
+  const text = comparableText(draft);
+  const [embedding] = (await model.embed([text])) ?? [null];
+  const query: ComparableRequest = { id: 'draft', title: draft.title, description: draft.description, embedding: embedding ?? null };
+  const { matches, stored } = await rank(s.db, query, null);
+  return {
+    matches: matches.slice(0, draft.limit).map((m) => suggestion(m, stored.get(m.id)!)),
+    model: combinerFor(query.embedding !== null).name,
+    available: query.embedding !== null,
+  };
+}
+
+export type IndexOutcome = 'indexed' | 'unchanged' | 'no_consent' | 'gone' | 'model_unavailable';
+
+/**
+ * The background check after submission or edit: embeds the request, updates the term index, records
+ * how crowded its neighbourhood is and links likely duplicates. Idempotent: re-running replaces what a
+ * previous run wrote. When the model is down the request is indexed lexically and the job is retried
+ * later for the semantic half (the caller sees `model_unavailable`).
+ */
+export async function indexRequest(s: Services, requestId: string): Promise<IndexOutcome> {
+  const [request] = rows<StoredRequest & { consent: boolean | null; content_hash: string | null; model: string | null }>(
+    await s.db.execute(sql`
+      select f.id, f.title, f.description, f.status, f.vote_count, e.embedding, e.neighbourhood, e.content_hash, e.model,
+        (select u.ai_analysis_consent from users u where u.id = f.author_id) as consent
+      from feature_requests f left join request_embeddings e on e.request_id = f.id
+      where f.id = ${requestId}::uuid and not f.synthetic`),
+  );
+  if (!request) return 'gone';
+  // Without an author (deleted account) there is nobody to ask; the request itself stays public.
+  if (request.consent === false) {
+    await forget(s.db, requestId);
+    return 'no_consent';
+  }
+  const model = embeddingModelFor(s.config);
+  const text = comparableText(request);
+  const hash = contentHash(text);
+  if (request.content_hash === hash && request.model === model.version && request.embedding) return 'unchanged';
+  const [embedding] = (await model.embed([text])) ?? [null];
+  const query: ComparableRequest = { ...asComparable(request), embedding: embedding ?? null };
+  const { matches, stored, corpus } = await rank(s.db, query, requestId);
+  const own = profile(query, corpus);
+  const ownNeighbourhood = neighbourhood(
+    [...stored.values()].map((r) => signals(own, profile(asComparable(r), corpus))),
+  );
+  const likely = matches.filter((m) => m.likelyDuplicate);
+  const now = s.now();
+  const hasVector = await hasVectorIndex(s.db);
+  await s.db.transaction(async (tx) => {
+    await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
+    const digests = [...new Set(wordTerms(text))].map(termDigest);
+    if (digests.length > 0)
+      await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${pgArray(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
+    const embeddingArray = embedding ? `{${Array.from(embedding).join(',')}}` : null;
+    await tx.execute(sql`
+      insert into request_embeddings (request_id, model, content_hash, embedding, neighbourhood, indexed_at)
+      values (${requestId}::uuid, ${model.version}, ${hash}, ${embeddingArray}::real[], ${JSON.stringify(ownNeighbourhood)}::jsonb, ${timestamptz(now)})
+      on conflict (request_id) do update set model = excluded.model, content_hash = excluded.content_hash,
+        embedding = excluded.embedding, neighbourhood = excluded.neighbourhood, indexed_at = excluded.indexed_at`);
+    if (hasVector)
+      await tx.execute(sql`update request_embeddings set embedding_vector = ${embedding ? vectorLiteral(embedding) : null}::vector where request_id = ${requestId}::uuid`);
+    await tx.execute(sql`delete from duplicate_candidates where request_id = ${requestId}::uuid`);
+    for (const m of likely)
+      await tx.execute(sql`
+        insert into duplicate_candidates (request_id, candidate_id, score, reasons, model, detected_at)
+        values (${requestId}::uuid, ${m.id}::uuid, ${m.score}, ${JSON.stringify(m.reasons)}::jsonb, ${combinerFor(Boolean(embedding)).name}, ${timestamptz(now)})`);
+  });
+  return embedding ? 'indexed' : 'model_unavailable';
+}
+
+async function forget(db: Database, requestId: string) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
+    await tx.execute(sql`delete from request_embeddings where request_id = ${requestId}::uuid`);
+    await tx.execute(sql`delete from duplicate_candidates where request_id = ${requestId}::uuid`);
+  });
+}
+
+/** The product team's view: likely duplicates found for a request, in either direction. */
+export async function likelyDuplicatesOf(s: Services, requestId: string): Promise<DuplicateSuggestion[]> {
+  const result = await s.db.execute(sql`
+    select f.id, f.title, f.status, f.vote_count, d.score, d.reasons
+    from duplicate_candidates d
+    join feature_requests f on f.id = case when d.request_id = ${requestId}::uuid then d.candidate_id else d.request_id end
+    where (d.request_id = ${requestId}::uuid or d.candidate_id = ${requestId}::uuid) and f.merged_into_id is null
+    order by d.score desc`);
+  const seen = new Set<string>();
+  return rows<{ id: string; title: string; status: Status; vote_count: number; score: number; reasons: string[] }>(result)
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .map((r) => ({ id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: r.score, likelyDuplicate: true, reasons: r.reasons }));
+}
