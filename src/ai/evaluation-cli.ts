@@ -20,6 +20,7 @@ const { values } = parseArgs({
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const rows = parseLabelledRequests(readFileSync(path.resolve(values.data), 'utf8'));
 log(`${rows.length} requests in ${values.data}`);
 
@@ -62,7 +63,7 @@ const started = performance.now();
 const figures = evaluateDetector(requests);
 log(`scored ${figures.pairs} pairs (${figures.duplicatePairs} duplicates) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pct = (x: number) => x.toFixed(3);
-log(`model ${figures.model}, threshold ${figures.threshold}`);
-log(`precision ${pct(figures.precision)}  recall ${pct(figures.recall)}  F1 ${pct(figures.f1)}  ROC-AUC ${pct(figures.roc_auc)}`);
-log(`top-1 ${pct(figures.top1)}  top-5 ${pct(figures.top5)}`);
+say(`model ${figures.model}, threshold ${figures.threshold}`);
+say(`precision ${pct(figures.precision)}  recall ${pct(figures.recall)}  F1 ${pct(figures.f1)}  ROC-AUC ${pct(figures.roc_auc)}`);
+say(`top-1 ${pct(figures.top1)}  top-5 ${pct(figures.top5)}`);
 if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
