@@ -4,9 +4,6 @@
 // run is recorded in `probe_runs`, so every process exports the same success and latency; after a
 // probe's failure threshold of consecutive failures an incident is opened through the escalation
 // engine (as if Alertmanager had sent SyntheticProbeFailing), and the next success resolves it.
-//
-// Not probed yet: the brief's ai_duplicate_detection (POST /api/ai/detect-duplicates every 2 min,
-// threshold 2) — that endpoint does not exist yet. Add it to PROBES when it lands.
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -55,6 +52,17 @@ export const PROBES = {
     description: 'The voting_system probe (PUT and DELETE /api/feature-requests/{id}/vote every 1m) has failed 3 times in a row.',
     weddingImpact: 'Couples and suppliers cannot vote, so the product team prioritises on incomplete demand',
     escalation: 'immediate: on-call-engineer; after 30m: platform-team',
+  },
+  ai_duplicate_detection: {
+    everyMs: 120_000,
+    timeoutMs: 10_000,
+    failureThreshold: 2,
+    severity: 'warning',
+    team: 'ai-team',
+    description:
+      'The ai_duplicate_detection probe (POST /api/ai/detect-duplicates every 2m) has failed twice in a row: the endpoint errs, is slow, or answers without the AI model.',
+    weddingImpact: 'Couples file duplicates instead of voting, fragmenting the feedback the product team plans the season on',
+    escalation: 'immediate: ai-team; after 30m: platform-team',
   },
 } as const satisfies Record<string, ProbeDefinition>;
 
@@ -230,6 +238,17 @@ const CHECKS: Record<ProbeName, (ctx: ProbeContext) => Promise<void>> = {
     }
     expectStatus(vote, 201, 'PUT /api/feature-requests/:id/vote');
     expectStatus(await api(ctx, 'DELETE', `/api/feature-requests/${id}/vote`), 200, 'DELETE /api/feature-requests/:id/vote');
+  },
+  async ai_duplicate_detection(ctx) {
+    const res = await api(ctx, 'POST', '/api/ai/detect-duplicates', {
+      title: 'Let guests RSVP by text message',
+      description: 'Synthetic probe: older guests want to reply to an SMS instead of using the wedding website.',
+      limit: 3,
+    });
+    expectStatus(res, 200, 'POST /api/ai/detect-duplicates');
+    if (!Array.isArray(res.json?.matches)) throw new ProbeFailure('POST /api/ai/detect-duplicates answered without matches');
+    // Lexical answers keep users going, but the probe exists to notice that the model is down.
+    if (res.json.available !== true) throw new ProbeFailure('POST /api/ai/detect-duplicates answered without the AI model (available: false)');
   },
 };
 

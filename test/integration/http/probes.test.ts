@@ -52,9 +52,13 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     t.clock.advance(1000);
     const voting = await runProbe(at(live), 'voting_system');
     expect(voting).toMatchObject({ ok: true, error: null });
+    t.clock.advance(1000);
+    const duplicates = await runProbe(at(live), 'ai_duplicate_detection');
+    expect(duplicates).toMatchObject({ ok: true, error: null });
 
     const runs = await t.database.db.select().from(probeRuns);
     expect(runs.map((r) => [r.probe, r.ok]).sort()).toEqual([
+      ['ai_duplicate_detection', true],
       ['feature_request_submission', true],
       ['voting_system', true],
     ]);
@@ -162,7 +166,19 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     }
   });
 
-  it('runs both probes as scheduled jobs on the synthetic_probes queue', async () => {
+  it('fails the AI probe when the API answers without the model', async () => {
+    const withoutAi = await createTestApp(mode, { env: { AI_ENABLED: 'false' } });
+    try {
+      await withoutAi.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(withoutAi.app.server.address() as AddressInfo).port}`;
+      const run = await runProbe({ ...withoutAi.services, config: { ...withoutAi.config, probeBaseUrl: url } }, 'ai_duplicate_detection');
+      expect(run).toMatchObject({ ok: false, error: 'POST /api/ai/detect-duplicates answered without the AI model (available: false)' });
+    } finally {
+      await withoutAi.close();
+    }
+  });
+
+  it('runs every probe as scheduled jobs on the synthetic_probes queue', async () => {
     const services = at(live);
     // Its own queue: the incident above left escalation deliveries due on notification_sending.
     expect(QUEUES).toContain('synthetic_probes');
@@ -173,8 +189,9 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     await worker.runDue();
     const runs = await t.database.db.select().from(probeRuns);
     const added = runs.filter((r) => r.at.getTime() === t.clock.now().getTime());
-    expect(runs.length - before).toBe(2);
+    expect(runs.length - before).toBe(3);
     expect(added.map((r) => [r.probe, r.ok]).sort()).toEqual([
+      ['ai_duplicate_detection', true],
       ['feature_request_submission', true],
       ['voting_system', true],
     ]);
