@@ -12,9 +12,14 @@ CREATE TABLE "request_embeddings" (
 	"request_id" uuid PRIMARY KEY NOT NULL,
 	"model" text NOT NULL,
 	"content_hash" text NOT NULL,
-	"embedding" real[],
+	"embedding" "bytea",
 	"neighbourhood" jsonb NOT NULL,
 	"indexed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "request_term_frequencies" (
+	"term" text PRIMARY KEY NOT NULL,
+	"requests" integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "request_terms" (

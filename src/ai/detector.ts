@@ -13,10 +13,10 @@ import {
   inverseDocumentFrequency,
   type SparseVector,
   sparseCosine,
+  term,
   termCounts,
   weightedVector,
   words,
-  term,
 } from './text-features.js';
 
 export const NEIGHBOURHOOD_SIZE = 10;
@@ -66,7 +66,15 @@ export function combinerFor(semanticAvailable: boolean): CombinerModel {
   return semanticAvailable ? COMBINERS.hybrid : COMBINERS.lexical;
 }
 
-export function profile(request: ComparableRequest, corpus: CorpusStatistics): Profile {
+/** What a request's text contributes before corpus statistics apply: cacheable per content. */
+export interface LexicalFeatures {
+  terms: Map<string, number>;
+  characters: SparseVector;
+  /** A readable word for each comparable term, to explain a match. */
+  surface: Map<string, string>;
+}
+
+export function lexicalFeatures(request: { title: string; description: string }): LexicalFeatures {
   const text = comparableText(request);
   const surface = new Map<string, string>();
   const terms: string[] = [];
@@ -76,11 +84,15 @@ export function profile(request: ComparableRequest, corpus: CorpusStatistics): P
     terms.push(t);
     if (!surface.has(t)) surface.set(t, word);
   }
+  return { terms: termCounts(terms), characters: weightedVector(termCounts(characterGrams(text)), () => 1), surface };
+}
+
+export function profile(request: ComparableRequest, corpus: CorpusStatistics, features: LexicalFeatures = lexicalFeatures(request)): Profile {
   return {
     request,
-    words: weightedVector(termCounts(terms), (t) => inverseDocumentFrequency(corpus.documentFrequency(t), corpus.documents)),
-    characters: weightedVector(termCounts(characterGrams(text)), () => 1),
-    surface,
+    words: weightedVector(features.terms, (t) => inverseDocumentFrequency(corpus.documentFrequency(t), corpus.documents)),
+    characters: features.characters,
+    surface: features.surface,
   };
 }
 
@@ -135,12 +147,12 @@ export function reasons(a: Profile, b: Profile, pair: Signals): string[] {
  */
 export function rankDuplicates(
   query: ComparableRequest,
-  candidates: readonly { request: ComparableRequest; neighbourhood: Neighbourhood | null }[],
+  candidates: readonly { request: ComparableRequest; neighbourhood: Neighbourhood | null; features?: LexicalFeatures }[],
   corpus: CorpusStatistics,
 ): DuplicateMatch[] {
   const queryProfile = profile(query, corpus);
   const scored = candidates.map((c) => {
-    const candidateProfile = profile(c.request, corpus);
+    const candidateProfile = profile(c.request, corpus, c.features);
     return { c, candidateProfile, pair: signals(queryProfile, candidateProfile) };
   });
   const queryNeighbourhood = neighbourhood(scored.map((s) => s.pair));

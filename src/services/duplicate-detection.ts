@@ -4,6 +4,7 @@
 // src/ai ranks them. With the model down, the same flow runs lexically and says so.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/client.js';
 import { rows, timestamptz } from '../db/client.js';
 import {
@@ -11,6 +12,8 @@ import {
   type ComparableRequest,
   type CorpusStatistics,
   type DuplicateMatch,
+  type LexicalFeatures,
+  lexicalFeatures,
   type Neighbourhood,
   neighbourhood,
   profile,
@@ -25,8 +28,8 @@ import type { Services } from './context.js';
 
 /** How many nearest requests each candidate source contributes. */
 const CANDIDATES_PER_SOURCE = 40;
-/** Terms in more than this share of requests say little and cost a long posting list. */
-const COMMON_TERM_SHARE = 0.1;
+/** How many of a draft's rarest terms fetch lexical candidates. */
+const RAREST_QUERY_TERMS = 8;
 
 const models = new WeakMap<Config, EmbeddingModel>();
 
@@ -41,7 +44,7 @@ export function embeddingModelFor(config: Config): EmbeddingModel {
 }
 
 /** Terms are stored as digests so the index never holds the words of the (encrypted) description. */
-function termDigest(term: string): string {
+export function termDigest(term: string): string {
   return createHash('sha256').update(`request-term:${term}`).digest().subarray(0, 12).toString('base64url');
 }
 
@@ -67,7 +70,7 @@ interface StoredRequest {
   description: string;
   status: Status;
   vote_count: number;
-  embedding: number[] | null;
+  embedding: Uint8Array | null;
   neighbourhood: Neighbourhood | null;
 }
 
@@ -85,8 +88,41 @@ function hasVectorIndex(db: Database): Promise<boolean> {
   return known;
 }
 
+const corpusSizes = new WeakMap<Database, { documents: number; at: number }>();
+/** Indexed requests, for IDF: counting 100 000 rows per keystroke is waste when ±1 changes nothing. */
+async function indexedRequests(db: Database): Promise<number> {
+  const cached = corpusSizes.get(db);
+  if (cached && Date.now() - cached.at < 10_000) return cached.documents;
+  const [row] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from request_embeddings`));
+  corpusSizes.set(db, { documents: row!.n, at: Date.now() });
+  return row!.n;
+}
+
+/** Stored requests' lexical features by id and content: candidates recur across keystrokes. */
+const featureCache = new LRUCache<string, LexicalFeatures>({ max: 20_000 });
+function cachedFeatures(r: { id: string; title: string; description: string }): LexicalFeatures {
+  const key = `${r.id}:${contentHash(comparableText(r))}`;
+  let features = featureCache.get(key);
+  if (!features) {
+    features = lexicalFeatures(r);
+    featureCache.set(key, features);
+  }
+  return features;
+}
+
 const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
+const embeddingBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const embeddingOf = (bytes: Uint8Array) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+
+/** How many requests use each of `terms` (missing = none). */
+async function termFrequencies(db: Database, terms: Iterable<string>): Promise<Map<string, number>> {
+  const byDigest = new Map<string, string>();
+  for (const t of terms) byDigest.set(termDigest(t), t);
+  if (byDigest.size === 0) return new Map();
+  const result = await db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[]) and requests > 0`);
+  return new Map(rows<{ term: string; requests: number }>(result).map((r) => [byDigest.get(r.term)!, r.requests]));
+}
 
 async function semanticCandidates(db: Database, embedding: Float32Array, exclude: string | null): Promise<string[]> {
   if (!(await hasVectorIndex(db))) return [];
@@ -95,24 +131,26 @@ async function semanticCandidates(db: Database, embedding: Float32Array, exclude
     where e.embedding_vector is not null and f.merged_into_id is null and not f.synthetic
       and f.id is distinct from ${exclude}::uuid
     order by e.embedding_vector <=> ${vectorLiteral(embedding)}::vector
-    limit ${CANDIDATES_PER_SOURCE}`);
+    limit ${CANDIDATES_PER_SOURCE}::int`);
   return rows<{ id: string }>(result).map((r) => r.id);
 }
 
-async function lexicalCandidates(db: Database, digests: readonly string[], documents: number, exclude: string | null): Promise<string[]> {
-  if (digests.length === 0) return [];
+/**
+ * Requests sharing the query's rarest terms, rarest weighing most. Only the few rarest terms are
+ * looked up: they identify a request, and their posting lists stay short however large the board grows.
+ */
+async function lexicalCandidates(db: Database, queryTerms: Map<string, number>, documents: number, exclude: string | null): Promise<string[]> {
+  const rarest = [...queryTerms].sort((a, b) => a[1] - b[1]).slice(0, RAREST_QUERY_TERMS);
+  if (rarest.length === 0) return [];
+  const weights = rarest.map(([t, df]) => ({ term: termDigest(t), idf: Math.log((documents + 1) / (df + 1) + 1) }));
   const result = await db.execute(sql`
-    with query_terms as (
-      select term, count(*)::float8 as df from request_terms where term = any(${pgArray(digests)}::text[]) group by term
-    )
     select t.request_id as id
     from request_terms t
-    join query_terms q on q.term = t.term
+    join unnest(${pgArray(weights.map((w) => w.term))}::text[], ${pgArray(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
     join feature_requests f on f.id = t.request_id
-    where q.df <= greatest(20, ${documents * COMMON_TERM_SHARE}::float8) and f.merged_into_id is null and not f.synthetic
-      and f.id is distinct from ${exclude}::uuid
+    where f.merged_into_id is null and not f.synthetic and f.id is distinct from ${exclude}::uuid
     group by t.request_id
-    order by sum(ln((${documents}::float8 + 1) / (q.df + 1) + 1)) desc
+    order by sum(q.idf) desc
     limit ${CANDIDATES_PER_SOURCE}::int`);
   return rows<{ id: string }>(result).map((r) => r.id);
 }
@@ -126,41 +164,27 @@ async function loadRequests(db: Database, ids: readonly string[]): Promise<Store
   return rows<StoredRequest>(result);
 }
 
-/** Document frequencies of every term the query and the candidates use, in one round trip. */
-async function corpusStatistics(db: Database, texts: readonly string[]): Promise<CorpusStatistics> {
-  const byDigest = new Map<string, string>();
-  for (const text of texts) for (const t of wordTerms(text)) byDigest.set(t, termDigest(t));
-  const result = await db.execute(sql`
-    select (select count(*)::int from request_embeddings) as documents,
-      coalesce((select json_object_agg(term, df) from (
-        select term, count(*)::int as df from request_terms where term = any(${pgArray([...new Set(byDigest.values())])}::text[]) group by term
-      ) counted), '{}'::json) as frequencies`);
-  const [row] = rows<{ documents: number; frequencies: Record<string, number> }>(result);
-  return { documents: row!.documents, documentFrequency: (t) => row!.frequencies[byDigest.get(t) ?? termDigest(t)] ?? 0 };
-}
-
 const asComparable = (r: StoredRequest): ComparableRequest => ({
   id: r.id,
   title: r.title,
   description: r.description,
-  embedding: r.embedding ? Float32Array.from(r.embedding) : null,
+  embedding: r.embedding ? embeddingOf(r.embedding) : null,
 });
 
 async function rank(db: Database, query: ComparableRequest, exclude: string | null) {
-  const digests = [...new Set(wordTerms(comparableText(query)))].map(termDigest);
-  const [documents] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from request_embeddings`));
-  const ids = new Set([
-    ...(query.embedding ? await semanticCandidates(db, query.embedding, exclude) : []),
-    ...(await lexicalCandidates(db, digests, documents!.n, exclude)),
+  const queryFeatures = lexicalFeatures(query);
+  const [documents, queryFrequencies] = await Promise.all([indexedRequests(db), termFrequencies(db, queryFeatures.terms.keys())]);
+  const [semantic, lexical] = await Promise.all([
+    query.embedding ? semanticCandidates(db, query.embedding, exclude) : [],
+    lexicalCandidates(db, queryFrequencies, documents, exclude),
   ]);
-  const stored = await loadRequests(db, [...ids]);
-  const corpus = await corpusStatistics(db, [comparableText(query), ...stored.map((r) => comparableText(r))]);
-  const matches = rankDuplicates(
-    query,
-    stored.map((r) => ({ request: asComparable(r), neighbourhood: r.neighbourhood })),
-    corpus,
-  );
-  return { matches, stored: new Map(stored.map((r) => [r.id, r])), corpus };
+  const stored = await loadRequests(db, [...new Set([...semantic, ...lexical])]);
+  const candidates = stored.map((r) => ({ request: asComparable(r), neighbourhood: r.neighbourhood, features: cachedFeatures(r) }));
+  const unknownTerms = new Set(candidates.flatMap((c) => [...c.features.terms.keys()].filter((t) => !queryFeatures.terms.has(t))));
+  const frequencies = new Map([...queryFrequencies, ...(await termFrequencies(db, unknownTerms))]);
+  const corpus: CorpusStatistics = { documents, documentFrequency: (t) => frequencies.get(t) ?? 0 };
+  const matches = rankDuplicates(query, candidates, corpus);
+  return { matches, stored: new Map(stored.map((r) => [r.id, r])), candidates, corpus };
 }
 
 function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestion {
@@ -209,11 +233,9 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   if (request.content_hash === hash && request.model === model.version && request.embedding) return 'unchanged';
   const [embedding] = (await model.embed([text])) ?? [null];
   const query: ComparableRequest = { ...asComparable(request), embedding: embedding ?? null };
-  const { matches, stored, corpus } = await rank(s.db, query, requestId);
+  const { matches, candidates, corpus } = await rank(s.db, query, requestId);
   const own = profile(query, corpus);
-  const ownNeighbourhood = neighbourhood(
-    [...stored.values()].map((r) => signals(own, profile(asComparable(r), corpus))),
-  );
+  const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
   const likely = matches.filter((m) => m.likelyDuplicate);
   const now = s.now();
   const hasVector = await hasVectorIndex(s.db);
@@ -222,10 +244,9 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     const digests = [...new Set(wordTerms(text))].map(termDigest);
     if (digests.length > 0)
       await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${pgArray(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
-    const embeddingArray = embedding ? `{${Array.from(embedding).join(',')}}` : null;
     await tx.execute(sql`
       insert into request_embeddings (request_id, model, content_hash, embedding, neighbourhood, indexed_at)
-      values (${requestId}::uuid, ${model.version}, ${hash}, ${embeddingArray}::real[], ${JSON.stringify(ownNeighbourhood)}::jsonb, ${timestamptz(now)})
+      values (${requestId}::uuid, ${model.version}, ${hash}, ${embedding ? embeddingBytes(embedding) : null}::bytea, ${JSON.stringify(ownNeighbourhood)}::jsonb, ${timestamptz(now)})
       on conflict (request_id) do update set model = excluded.model, content_hash = excluded.content_hash,
         embedding = excluded.embedding, neighbourhood = excluded.neighbourhood, indexed_at = excluded.indexed_at`);
     if (hasVector)

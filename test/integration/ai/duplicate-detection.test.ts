@@ -39,7 +39,7 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     while ((await worker.runDue()) > 0);
   };
   const embeddingOf = async (id: string) =>
-    rows<{ embedding: number[] | null; model: string }>(await t.database.db.execute(sql`select embedding, model from request_embeddings where request_id = ${id}::uuid`))[0];
+    rows<{ embedding: Uint8Array | null; model: string }>(await t.database.db.execute(sql`select embedding, model from request_embeddings where request_id = ${id}::uuid`))[0];
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -59,7 +59,7 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     expect(queued!.n).toBe(1);
     await runJobs();
     const stored = await embeddingOf(ids.smsRsvp!);
-    expect(stored?.embedding).toHaveLength(512);
+    expect(stored?.embedding?.byteLength).toBe(512 * 4); // float32 values
   });
 
   it('suggests the existing request while a paraphrase is typed, with reasons', async () => {
@@ -113,7 +113,7 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
 
     await JOB_HANDLERS[CATCH_UP_DUPLICATE_DETECTION]!({ payload: {} } as never, t.services);
     await runJobs();
-    expect((await embeddingOf(late))?.embedding).toHaveLength(512);
+    expect((await embeddingOf(late))?.embedding?.byteLength).toBe(512 * 4);
   });
 
   it('refuses a draft without a title', async () => {

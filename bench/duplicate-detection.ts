@@ -1,0 +1,149 @@
+// `npm run bench:duplicates`: how fast duplicate detection answers against a large corpus.
+// Loads N requests (default 100 000) into a fresh database — texts recombined from the labelled dev
+// set, embeddings derived from the real model's vectors for those texts, and the real term index —
+// then times the product's detectDuplicates() for a set of draft queries. Two phases: with the
+// draft's embedding already cached (what repeated keystrokes cost: candidate search + ranking) and
+// cold (a new draft, including the sentence encoder). Prints p50/p95/p99, throughput and error rate.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createUniversalSentenceEncoder } from '../src/ai/embedding-model.js';
+import { parseLabelledRequests } from '../src/ai/evaluation.js';
+import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { seedDemo } from '../src/db/seed.js';
+import type { Services } from '../src/services/context.js';
+import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'embedded' },
+    requests: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '200' },
+    data: { type: 'string', default: '../shared/data/duplicates-dev.jsonl' },
+  },
+});
+const corpusSize = Number(values.requests);
+const queryCount = Number(values.queries);
+if (!['embedded', 'server'].includes(values.mode!) || !(corpusSize > 0) || !(queryCount > 0)) {
+  console.error('usage: npm run bench:duplicates -- [--mode embedded|server] [--requests N] [--queries N] [--data FILE]');
+  process.exit(64);
+}
+
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function openTarget(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  if (values.mode === 'embedded') {
+    const handle = await openDatabase({ kind: 'embedded', dataDir: null });
+    return { handle, drop: async () => {} };
+  }
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `wsfr_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ kind: 'server', url: url.toString(), poolSize: 4 });
+  return {
+    handle,
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const dev = parseLabelledRequests(readFileSync(values.data!, 'utf8'));
+const encoder = createUniversalSentenceEncoder({ enabled: true, cacheSize: 10_000 });
+let started = performance.now();
+const devVectors = (await encoder.embed(dev.map((r) => comparableText(r))))!;
+console.log(`embedded ${dev.length} dev texts in ${seconds(started)} s`);
+
+const { handle, drop } = await openTarget();
+try {
+  await handle.migrate();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const s: Services = { db: handle.db, config, now: () => new Date() };
+  await seedDemo(s);
+  await handle.db.execute(sql`delete from feature_requests`);
+  const [author] = (await handle.db.execute(sql`select id from users where role = 'couple' limit 1`)) as unknown as { id: string }[];
+  const authorId = author?.id ?? ((await handle.db.execute(sql`select id from users where role = 'couple' limit 1`)) as unknown as { rows: { id: string }[] }).rows[0]!.id;
+
+  // Each stored request mixes two dev requests' wording and meaning, plus noise, so candidate lists
+  // and posting lists look like a real board's rather than 300 texts repeated.
+  const pick = () => Math.floor(Math.random() * dev.length);
+  started = performance.now();
+  const BATCH = 500;
+  // PGlite ships pgvector (migrations/0007 then adds the HNSW-indexed column); Debian's PostgreSQL does not.
+  const hasVector = handle.kind === 'embedded';
+  for (let offset = 0; offset < corpusSize; offset += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, corpusSize - offset) }, (_, k) => {
+      const a = pick();
+      const b = pick();
+      const title = `${dev[a]!.title} ${dev[b]!.title.split(' ').slice(0, 2).join(' ')}`.slice(0, 200);
+      const description = `${dev[a]!.description} ${dev[b]!.description.split('. ')[0] ?? ''} (#${offset + k})`;
+      const vector = normalise(devVectors[a]!.map((x, i) => x + 0.35 * devVectors[b]![i]! + (Math.random() - 0.5) * 0.02));
+      return { title, description, vector, terms: [...new Set(wordTerms(comparableText({ title, description })))].map(termDigest) };
+    });
+    const ids = (await handle.db.execute(sql`
+      insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type)
+      select ${authorId}::uuid, t, d, '[]'::jsonb, 'rsvp', 'medium', 'couple'
+      from unnest(${`{${batch.map((r) => JSON.stringify(r.title)).join(',')}}`}::text[], ${`{${batch.map((r) => JSON.stringify(r.description)).join(',')}}`}::text[]) as x(t, d)
+      returning id`)) as unknown;
+    const idRows = Array.isArray(ids) ? (ids as { id: string }[]) : (ids as { rows: { id: string }[] }).rows;
+    const terms = batch.flatMap((r, k) => r.terms.map((t) => `(${JSON.stringify(t).replace(/"/g, "'")},'${idRows[k]!.id}')`));
+    await handle.db.execute(sql.raw(`insert into request_terms (term, request_id) values ${terms.join(',')} on conflict do nothing`));
+    const hexes = batch.map((r) => Buffer.from(r.vector.buffer).toString('hex'));
+    await handle.db.execute(sql`
+      insert into request_embeddings (request_id, model, content_hash, embedding, neighbourhood, indexed_at)
+      select id, 'bench', 'bench', decode(h, 'hex'), '{"semantic":0.61,"words":0.19,"characters":0.23}'::jsonb, now()
+      from unnest(${`{${idRows.map((r) => r.id).join(',')}}`}::uuid[], ${`{${hexes.join(',')}}`}::text[]) as x(id, h)`);
+    if (hasVector)
+      await handle.db.execute(sql`
+        update request_embeddings e set embedding_vector = v::vector
+        from unnest(${`{${idRows.map((r) => r.id).join(',')}}`}::uuid[], ${`{${batch.map((r) => `"[${Array.from(r.vector).join(',')}]"`).join(',')}}`}::text[]) as x(id, v)
+        where e.request_id = x.id`);
+    if ((offset / BATCH) % 20 === 0) process.stdout.write(`\rloaded ${offset + batch.length} requests (${seconds(started)} s)`);
+  }
+  console.log(`\rloaded ${corpusSize} requests in ${seconds(started)} s`);
+  await handle.db.execute(sql`analyze`);
+
+  const queries = Array.from({ length: queryCount }, (_, i) => {
+    const r = dev[i % dev.length]!;
+    return { title: r.title.toLowerCase(), description: r.description.split('. ')[0] ?? '', limit: 5 };
+  });
+  const model = embeddingModelFor(config);
+  async function phase(name: string, warm: boolean) {
+    if (warm) await model.embed(queries.map((q) => comparableText(q)));
+    const latencies: number[] = [];
+    let errors = 0;
+    const phaseStart = performance.now();
+    for (const q of queries) {
+      const draft = warm ? q : { ...q, description: `${q.description} ${randomBytes(3).toString('hex')}` };
+      const t0 = performance.now();
+      try {
+        const report = await detectDuplicates(s, draft);
+        if (!report.available) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+    const total = (performance.now() - phaseStart) / 1000;
+    latencies.sort((x, y) => x - y);
+    console.log(
+      `${values.mode} ${corpusSize} requests, ${name}: p50 ${percentile(latencies, 50).toFixed(1)} ms  p95 ${percentile(latencies, 95).toFixed(1)} ms  ` +
+        `p99 ${percentile(latencies, 99).toFixed(1)} ms  ${(queries.length / total).toFixed(1)} queries/s  error rate ${(errors / queries.length).toFixed(3)}`,
+    );
+  }
+  await phase('warm-up (discarded)', true);
+  await phase('search (draft embedding cached)', true);
+  await phase('cold draft (embedding included)', false);
+} finally {
+  await handle.close();
+  await drop();
+}
