@@ -402,7 +402,11 @@ export const requestTermFrequencies = pgTable('request_term_frequencies', {
   requests: integer('requests').notNull(),
 });
 
-/** Likely duplicates the background check found, with the score and the reasons, for triage. */
+/**
+ * What the background check found for a request: its five best candidates (and any further likely
+ * duplicates) with score, rank and reasons. Likely ones are shown in triage until dismissed; merges and
+ * dismissals against these rows give the detector's live accuracy.
+ */
 export const duplicateCandidates = pgTable(
   'duplicate_candidates',
   {
@@ -414,8 +418,15 @@ export const duplicateCandidates = pgTable(
       .references(() => featureRequests.id, { onDelete: 'cascade' }),
     score: doublePrecision('score').notNull(),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
+    /** 1 = the best candidate. */
+    rank: integer('rank').notNull(),
+    /** Scored at or above the shipped threshold. */
+    likely: boolean('likely').notNull(),
     model: text('model').notNull(),
     detectedAt: timestamp('detected_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The product team said "not a duplicate". */
+    dismissedAt: timestamp('dismissed_at', { withTimezone: true, mode: 'date' }),
+    dismissedBy: uuid('dismissed_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [primaryKey({ columns: [t.requestId, t.candidateId] }), index('duplicate_candidates_candidate_idx').on(t.candidateId)],
 );

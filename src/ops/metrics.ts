@@ -8,6 +8,7 @@ import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
+import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
@@ -101,9 +102,9 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     buckets: [1, 7, 14, 30, 60, 90],
     registers,
   });
-  // Registered now so dashboards and alerts can be built; they get values when the AI and RICE
-  // work lands (no invented numbers until then).
-  new Gauge({
+  // Live, from the product team's merges and dismissals (src/services/duplicate-detection.ts);
+  // absent until enough decisions exist. RICE accuracy gets values when that work lands.
+  const duplicateAccuracy = new Gauge({
     name: 'ai_duplicate_detection_accuracy',
     help: 'Accuracy of AI duplicate detection system',
     labelNames: ['model_version', 'metric'],
@@ -177,6 +178,11 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
         where f.user_type = 'couple'`),
       readProbeRuns(db),
     ]);
+    const accuracy = await duplicateDetectionAccuracy(db);
+
+    duplicateAccuracy.reset();
+    for (const { model, figures } of accuracy)
+      for (const [metric, value] of Object.entries(figures)) duplicateAccuracy.set({ model_version: model, metric }, value);
 
     probeSuccess.reset();
     for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);

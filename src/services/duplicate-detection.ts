@@ -24,10 +24,14 @@ import { contentHash, createUniversalSentenceEncoder, type EmbeddingModel } from
 import { comparableText, wordTerms } from '../ai/text-features.js';
 import type { Config } from '../config.js';
 import type { Status } from '../domain/feature-requests.js';
-import type { Services } from './context.js';
+import { recordAudit } from './audit.js';
+import type { Call, Services } from './context.js';
+import { notFound } from './errors.js';
 
 /** How many nearest requests each candidate source contributes. */
 const CANDIDATES_PER_SOURCE = 40;
+/** Candidates the background check keeps per request besides the likely duplicates. */
+const KEPT_CANDIDATES = 5;
 /** How many of a draft's rarest terms fetch lexical candidates. */
 const RAREST_QUERY_TERMS = 8;
 
@@ -236,7 +240,8 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const { matches, candidates, corpus } = await rank(s.db, query, requestId);
   const own = profile(query, corpus);
   const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
-  const likely = matches.filter((m) => m.likelyDuplicate);
+  // The best few are kept whatever their score: live accuracy asks whether a later merge target was among them.
+  const kept = matches.filter((m, index) => index < KEPT_CANDIDATES || m.likelyDuplicate);
   const now = s.now();
   const hasVector = await hasVectorIndex(s.db);
   await s.db.transaction(async (tx) => {
@@ -251,11 +256,17 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
         embedding = excluded.embedding, neighbourhood = excluded.neighbourhood, indexed_at = excluded.indexed_at`);
     if (hasVector)
       await tx.execute(sql`update request_embeddings set embedding_vector = ${embedding ? vectorLiteral(embedding) : null}::vector where request_id = ${requestId}::uuid`);
-    await tx.execute(sql`delete from duplicate_candidates where request_id = ${requestId}::uuid`);
-    for (const m of likely)
+    // A dismissal outlives re-indexing: the product team already answered for that pair.
+    await tx.execute(sql`
+      delete from duplicate_candidates where request_id = ${requestId}::uuid and dismissed_at is null
+        and candidate_id <> all(${pgArray(kept.map((m) => m.id))}::uuid[])`);
+    for (const [index, m] of kept.entries())
       await tx.execute(sql`
-        insert into duplicate_candidates (request_id, candidate_id, score, reasons, model, detected_at)
-        values (${requestId}::uuid, ${m.id}::uuid, ${m.score}, ${JSON.stringify(m.reasons)}::jsonb, ${combinerFor(Boolean(embedding)).name}, ${timestamptz(now)})`);
+        insert into duplicate_candidates (request_id, candidate_id, score, reasons, rank, likely, model, detected_at)
+        values (${requestId}::uuid, ${m.id}::uuid, ${m.score}, ${JSON.stringify(m.reasons)}::jsonb, ${index + 1}, ${m.likelyDuplicate},
+          ${combinerFor(Boolean(embedding)).name}, ${timestamptz(now)})
+        on conflict (request_id, candidate_id) do update set score = excluded.score, reasons = excluded.reasons, rank = excluded.rank,
+          likely = excluded.likely, model = excluded.model, detected_at = excluded.detected_at`);
   });
   return embedding ? 'indexed' : 'model_unavailable';
 }
@@ -274,10 +285,70 @@ export async function likelyDuplicatesOf(s: Services, requestId: string): Promis
     select f.id, f.title, f.status, f.vote_count, d.score, d.reasons
     from duplicate_candidates d
     join feature_requests f on f.id = case when d.request_id = ${requestId}::uuid then d.candidate_id else d.request_id end
-    where (d.request_id = ${requestId}::uuid or d.candidate_id = ${requestId}::uuid) and f.merged_into_id is null
+    where (d.request_id = ${requestId}::uuid or d.candidate_id = ${requestId}::uuid) and d.likely and d.dismissed_at is null
+      and f.merged_into_id is null
     order by d.score desc`);
   const seen = new Set<string>();
   return rows<{ id: string; title: string; status: Status; vote_count: number; score: number; reasons: string[] }>(result)
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
     .map((r) => ({ id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: r.score, likelyDuplicate: true, reasons: r.reasons }));
+}
+
+/** The product team's "not a duplicate": the link leaves triage and counts against precision. */
+export async function dismissDuplicate(s: Services, call: Call, requestId: string, candidateId: string): Promise<void> {
+  await s.db.transaction(async (tx) => {
+    const dismissed = rows<{ request_id: string }>(
+      await tx.execute(sql`
+        update duplicate_candidates set dismissed_at = ${timestamptz(s.now())}, dismissed_by = ${call.actor.id}::uuid
+        where likely and dismissed_at is null and ((request_id = ${requestId}::uuid and candidate_id = ${candidateId}::uuid)
+          or (request_id = ${candidateId}::uuid and candidate_id = ${requestId}::uuid))
+        returning request_id`),
+    );
+    if (dismissed.length === 0) throw notFound('Open likely-duplicate link between these requests');
+    await recordAudit(tx, call, { action: 'duplicate_dismissed', targetType: 'feature_request', targetId: requestId, details: { candidate_id: candidateId } });
+  });
+}
+
+export type AccuracyFigure = 'precision' | 'recall' | 'f1' | 'top1' | 'top5';
+
+/** Below this many decisions the figures would swing on one merge: nothing is reported. */
+const MINIMUM_DECISIONS = 5;
+
+/**
+ * The detector's live accuracy, judged by the product team's decisions over the last 90 days: merges
+ * are true duplicates (was the target linked as likely? ranked first? in the top five?), dismissals of
+ * likely links are false alarms. Per model version of the link; none while too few decisions exist.
+ */
+export async function duplicateDetectionAccuracy(db: Database): Promise<{ model: string; figures: Partial<Record<AccuracyFigure, number>> }[]> {
+  const result = await db.execute(sql`
+    with merges as (
+      select f.id, f.merged_into_id as target from feature_requests f
+      where f.merged_into_id is not null and f.updated_at > now() - interval '90 days'
+    ),
+    judged as (
+      select m.id, d.model, min(d.rank) as rank, bool_or(d.likely) as likely
+      from merges m join duplicate_candidates d
+        on (d.request_id = m.id and d.candidate_id = m.target) or (d.request_id = m.target and d.candidate_id = m.id)
+      group by m.id, d.model
+    ),
+    models as (select distinct model from duplicate_candidates where detected_at > now() - interval '90 days')
+    select md.model,
+      (select count(*) from merges)::int as merges,
+      (select count(*) from judged j where j.model = md.model and j.likely)::int as caught,
+      (select count(*) from judged j where j.model = md.model and j.rank = 1)::int as first,
+      (select count(*) from judged j where j.model = md.model and j.rank <= 5)::int as top5,
+      (select count(*) from duplicate_candidates d where d.model = md.model and d.likely and d.dismissed_at > now() - interval '90 days')::int as dismissed
+    from models md`);
+  return rows<{ model: string; merges: number; caught: number; first: number; top5: number; dismissed: number }>(result).map((r) => {
+    const figures: Partial<Record<AccuracyFigure, number>> = {};
+    if (r.merges >= MINIMUM_DECISIONS) {
+      figures.recall = r.caught / r.merges;
+      figures.top1 = r.first / r.merges;
+      figures.top5 = r.top5 / r.merges;
+    }
+    if (r.caught + r.dismissed >= MINIMUM_DECISIONS) figures.precision = r.caught / (r.caught + r.dismissed);
+    if (figures.precision !== undefined && figures.recall !== undefined)
+      figures.f1 = figures.precision + figures.recall === 0 ? 0 : (2 * figures.precision * figures.recall) / (figures.precision + figures.recall);
+    return { model: r.model, figures };
+  });
 }

@@ -129,6 +129,13 @@ const MATRIX: Row[] = [
     build: fixed(() => '/api/ai/detect-duplicates', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
   },
   { method: 'GET', path: '/api/feature-requests/{id}/duplicates', expect: operatorsOnly, build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates`) },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/duplicates/{candidateId}/dismiss',
+    // The product team passes the route check; with no link between the two requests the answer is 404.
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 404, ai_system: 403 },
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates/${c.ownRequestId}/dismiss`),
+  },
   { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
   { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
   {

@@ -10,9 +10,10 @@ import { CATCH_UP_DUPLICATE_DETECTION } from '../../../src/jobs/handlers/duplica
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/jobs/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
-import { detectDuplicates, indexRequest } from '../../../src/services/duplicate-detection.js';
-import { createTestApp, DEMO_PASSWORD, type Caller, type TestApp } from '../../helpers/app.js';
+import { detectDuplicates, duplicateDetectionAccuracy, indexRequest } from '../../../src/services/duplicate-detection.js';
+import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { sample } from '../../helpers/exposition.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
 
 const CORPUS = {
@@ -89,6 +90,39 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     const forOriginal = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${ids.smsRsvp}/duplicates` })).json();
     expect(forOriginal.items.map((i: { id: string }) => i.id)).toContain(twin);
     expect(forOriginal.items.map((i: { id: string }) => i.id)).not.toContain(ids.playlist);
+  });
+
+  it('a dismissed link leaves triage; merges and dismissals become the live accuracy on /metrics', async () => {
+    const product = await t.login('product@demo.test');
+    const twins = [];
+    for (let i = 0; i < 5; i++) {
+      const original = await submit(product, `Printable seating chart for table ${i}`, 'Export the table plan as a PDF for the venue entrance.');
+      const copy = await submit(product, `Print the seating plan for table ${i}`, 'A PDF of the seating chart to print for the venue.');
+      twins.push([original, copy] as const);
+    }
+    await runJobs();
+    const [first, firstCopy] = twins[0]!;
+    const linked = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);
+    expect(linked).toContain(first);
+    // Four confirmed (merged), one dismissed.
+    for (const [original, copy] of twins.slice(1)) await t.database.db.execute(sql`update feature_requests set merged_into_id = ${original}::uuid, status = 'merged' where id = ${copy}::uuid`);
+    const dismiss = await t.request(product, { method: 'POST', url: `/api/feature-requests/${firstCopy}/duplicates/${first}/dismiss` });
+    expect(dismiss.statusCode).toBe(204);
+    const after = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);
+    expect(after).not.toContain(first);
+    expect((await t.request(product, { method: 'POST', url: `/api/feature-requests/${firstCopy}/duplicates/${first}/dismiss` })).statusCode).toBe(404);
+
+    // Re-indexing the dismissed pair keeps the product team's answer.
+    await indexRequest(t.services, firstCopy);
+    expect((await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id)).not.toContain(first);
+
+    const accuracy = await duplicateDetectionAccuracy(t.database.db);
+    const hybrid = accuracy.find((a) => a.model === 'use-lite+lexical-v1')!;
+    // The demo has no merges of its own: only this test's five decisions (4 merges + 1 dismissal) exist.
+    expect(hybrid.figures.precision).toBeCloseTo(4 / 5);
+    t.clock.advance(11_000);
+    const metrics = (await t.request(anonymous, { method: 'GET', url: '/metrics' })).body;
+    expect(sample(metrics, 'ai_duplicate_detection_accuracy', { model_version: 'use-lite+lexical-v1', metric: 'precision' })).toBeCloseTo(0.8);
   });
 
   it('does not analyse requests of authors who withdrew consent to AI analysis', async () => {

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { getFeatureRequest } from '../../../services/feature-requests.js';
-import { detectDuplicates, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
+import { detectDuplicates, dismissDuplicate, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
 import { IdParams, responses, Status, Uuid } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
 
@@ -52,6 +52,20 @@ const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call })
     handler: async (request) => {
       await getFeatureRequest(services, call(request).actor, request.params.id);
       return { items: await likelyDuplicatesOf(services, request.params.id) };
+    },
+  });
+
+  app.post('/api/feature-requests/:id/duplicates/:candidateId/dismiss', {
+    config: { access: { anyOf: ['feature_requests:merge'] } },
+    schema: {
+      tags: ['ai'],
+      summary: 'Not a duplicate: removes the link from triage (and counts against the detector’s precision)',
+      params: Type.Object({ id: Uuid, candidateId: Uuid }),
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await dismissDuplicate(services, call(request), request.params.id, request.params.candidateId);
+      return reply.code(204).send(null);
     },
   });
 };
