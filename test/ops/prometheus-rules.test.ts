@@ -161,7 +161,7 @@ describe('alert rules: structure', () => {
     expect(recording.find((r) => r.record === 'job:http_requests_5xx:rate5m')?.expr).toContain('status=~"5.."');
     // histogram_quantile over rate() of the _bucket series, aggregated by le
     expect(expr('DatabaseSlowQueries')).toMatch(/histogram_quantile\(0\.95,[\s\S]*by \(table, le\)[\s\S]*rate\(database_query_performance_bucket\{table="feature_requests"\}\[5m\]\)/);
-    expect(expr('LowAIDuplicateAccuracy')).toContain('ai_duplicate_detection_accuracy{metric="f1"}');
+    expect(expr('LowAIDuplicateAccuracy')).toContain('ai_duplicate_detection_accuracy{metric="top5"}');
     // a vector matching clause so the two sides of the AND can match at all
     expect(expr('WeddingSeasonOverload')).toContain('and on ()');
     expect(expr('BackupTooOld')).toContain('wedding_season_multiplier');

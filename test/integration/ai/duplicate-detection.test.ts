@@ -96,8 +96,8 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     const product = await t.login('product@demo.test');
     const twins = [];
     for (let i = 0; i < 5; i++) {
-      const original = await submit(product, `Printable seating chart for table ${i}`, 'Export the table plan as a PDF for the venue entrance.');
-      const copy = await submit(product, `Print the seating plan for table ${i}`, 'A PDF of the seating chart to print for the venue.');
+      const original = await submit(product, `Storm warnings for outdoor ceremony ${i}`, 'Alert us when the forecast shows rain or wind for our garden ceremony.');
+      const copy = await submit(product, `Weather alerts for garden ceremony ${i}`, 'Warn the couple if storms are forecast for the outdoor ceremony.');
       twins.push([original, copy] as const);
     }
     await runJobs();

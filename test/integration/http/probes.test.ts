@@ -166,8 +166,9 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     }
   });
 
-  it('fails the AI probe when the API answers without the model', async () => {
-    const withoutAi = await createTestApp(mode, { env: { AI_ENABLED: 'false' } });
+  it('fails the AI probe when the API answers without the model', { timeout: 120_000 }, async () => {
+    // No demo data: the probe brings its own account, and seeding would only slow this down.
+    const withoutAi = await createTestApp(mode, { env: { AI_ENABLED: 'false' }, seed: false });
     try {
       await withoutAi.app.listen({ port: 0, host: '127.0.0.1' });
       const url = `http://127.0.0.1:${(withoutAi.app.server.address() as AddressInfo).port}`;
