@@ -9,6 +9,7 @@ import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { CATEGORIES, categoryLabel, URGENCIES, URGENCY_HINTS, urgencyLabel } from '../labels.js';
+import { browserCountry, browserTimeZone, countries, timeZoneLabel, timeZones } from '../places.js';
 import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '../types.js';
@@ -29,42 +30,6 @@ interface Draft {
   venueAddress: string;
   coupleNames: string;
 }
-
-const COUNTRY_CODES =
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(
-    ' ',
-  );
-
-function countries(): { code: string; name: string }[] {
-  let names: Intl.DisplayNames | null = null;
-  try {
-    names = new Intl.DisplayNames(undefined, { type: 'region' });
-  } catch {
-    names = null;
-  }
-  return COUNTRY_CODES.map((code) => ({ code, name: names?.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function timeZones(preferred: string): string[] {
-  let zones: string[] = [];
-  try {
-    zones = Intl.supportedValuesOf('timeZone');
-  } catch {
-    zones = [];
-  }
-  const all = new Set([...zones, 'UTC', preferred].filter(Boolean));
-  return [...all].sort();
-}
-
-const browserTimeZone = () => {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-};
-
-const browserCountry = () => navigator.language.match(/-([A-Z]{2})\b/)?.[1] ?? '';
 
 function emptyDraft(user: Account): Draft {
   return {
@@ -236,8 +201,6 @@ function SubmitForm({ user }: { user: Account }) {
   const includeWedding = weddingRequired || draft.includeWedding;
   const zones = useRef<string[] | null>(null);
   zones.current ??= timeZones(draft.timeZone);
-  const countryList = useRef<{ code: string; name: string }[] | null>(null);
-  countryList.current ??= countries();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -561,7 +524,7 @@ function SubmitForm({ user }: { user: Account }) {
                   onChange={(e) => set('country', e.target.value)}
                 >
                   <option value="">Choose a country</option>
-                  {countryList.current.map((c) => (
+                  {countries().map((c) => (
                     <option key={c.code} value={c.code}>
                       {c.name}
                     </option>
@@ -579,7 +542,7 @@ function SubmitForm({ user }: { user: Account }) {
                   <option value="">Choose a time zone</option>
                   {zones.current.map((z) => (
                     <option key={z} value={z}>
-                      {z.replace(/_/g, ' ')}
+                      {timeZoneLabel(z)}
                     </option>
                   ))}
                 </select>
