@@ -37,6 +37,7 @@ interface Props {
   series: Series[];
   /** What the chart shows, read out instead of the picture. */
   summary: string;
+  /** The value axis' title (vertical for lines, horizontal for bars). */
   yTitle?: string;
   yMax?: number;
   stacked?: boolean;
@@ -44,6 +45,20 @@ interface Props {
 }
 
 function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartConfiguration<ChartType> {
+  // Lines run over time, left to right; bars are horizontal so every category's name is readable.
+  const timeAxis = type === 'line';
+  const categoryAxis = {
+    stacked,
+    ticks: { color: '#5b5258', maxRotation: 0, autoSkip: timeAxis, maxTicksLimit: timeAxis ? 6 : undefined },
+    grid: { display: false },
+  };
+  const valueAxis = {
+    stacked,
+    beginAtZero: true,
+    suggestedMax: yMax,
+    ticks: { color: '#5b5258', precision: type === 'bar' ? 0 : undefined },
+    title: yTitle ? { display: true, text: yTitle, color: '#5b5258' } : undefined,
+  };
   return {
     type,
     data: {
@@ -55,21 +70,20 @@ function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartCo
         backgroundColor: s.reference ? '#a3161b' : PALETTE[i % PALETTE.length],
         borderDash: s.reference ? [8, 4] : type === 'line' ? DASHES[i % DASHES.length] : [],
         borderWidth: 2,
-        pointRadius: type === 'line' ? 0 : undefined,
+        // Points while there are few readings (one reading is no line), a plain line after.
+        pointRadius: timeAxis ? (labels.length < 30 && !s.reference ? 3 : 0) : undefined,
         spanGaps: true,
       })),
     },
     options: {
       // Live data every 10 seconds: no animation (and nothing moving for people who turned motion off).
       animation: false,
+      indexAxis: timeAxis ? 'x' : 'y',
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { position: 'bottom', labels: { color: '#1f1a1d', boxWidth: 14 } } },
-      scales: {
-        x: { stacked, ticks: { color: '#5b5258', maxRotation: 0, autoSkip: true, maxTicksLimit: 6 }, grid: { display: false } },
-        y: { stacked, beginAtZero: true, suggestedMax: yMax, ticks: { color: '#5b5258' }, title: yTitle ? { display: true, text: yTitle, color: '#5b5258' } : undefined },
-      },
+      scales: timeAxis ? { x: categoryAxis, y: valueAxis } : { x: valueAxis, y: categoryAxis },
     },
   };
 }

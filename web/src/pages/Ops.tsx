@@ -24,10 +24,12 @@ const ERROR_RATE_LIMIT = 0.01;
 const AI_QUEUES = ['duplicate_detection', 'ai_analysis'];
 
 const STATUS_WORDS: Record<ComponentStatus, string> = { operational: 'Operational', degraded: 'Degraded', down: 'Down' };
-const COMPONENT_NAMES: Record<string, string> = { api: 'API', database: 'Database', background_jobs: 'Background jobs' };
+const KEY_NAMES: Record<string, string> = { api: 'API', database: 'Database', background_jobs: 'Background jobs', ai_analysis: 'AI analysis' };
+/** A horizontal bar chart's height for this many categories. */
+const barsHeight = (n: number) => 70 + n * 34;
 const REGION_NAMES: Record<string, string> = { northern_hemisphere: 'Northern hemisphere', southern_hemisphere: 'Southern hemisphere', indian_subcontinent: 'Indian subcontinent' };
 
-const humanise = (key: string) => (REGION_NAMES[key] ?? COMPONENT_NAMES[key] ?? key.replace(/_/g, ' ')).replace(/^./, (c) => c.toUpperCase());
+const humanise = (key: string) => (REGION_NAMES[key] ?? KEY_NAMES[key] ?? key.replace(/_/g, ' ')).replace(/^./, (c) => c.toUpperCase());
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
@@ -243,7 +245,9 @@ function AiSection({ health, history }: { health: PlatformHealth; history: Sampl
           { label: 'Failed (dead letters)', data: health.queues.map((q) => q.dead) },
         ]}
         summary={`Jobs per queue now: ${health.queues.map((q) => `${humanise(q.queue)} ${q.pending} waiting, ${q.running} running, ${q.dead} failed`).join('; ')}.`}
+        yTitle="jobs"
         stacked
+        height={barsHeight(health.queues.length)}
       />
       <LiveChart
         type="line"
@@ -283,7 +287,7 @@ function BusinessSection({ health, trends, withTrends }: { health: PlatformHealt
             { label: 'New votes', data: busiest.map((i) => i.newVotes) },
           ]}
           summary={`This week by category: ${busiest.map((i) => `${categoryLabel(i.category)} ${i.newRequests} requests, ${i.newVotes} votes`).join('; ')}.`}
-          height={260}
+          height={barsHeight(busiest.length * 1.6)}
         />
       )}
     </section>

@@ -122,7 +122,10 @@ function Queue() {
         {items.map((item) => (
           <li key={item.id}>
             <RequestMini item={item} showUrgency>
-              <StatusChange request={item} onChanged={changed} />
+              <details className="triage-action">
+                <summary>Change status…</summary>
+                <StatusChange request={item} onChanged={changed} />
+              </details>
             </RequestMini>
           </li>
         ))}
