@@ -270,6 +270,41 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expectNoPageErrors(t);
   });
 
+  it('says in plain words when the roadmap cannot load, and loads it on “Try again”', async () => {
+    const t = await live.tab();
+    const { page } = t;
+    await page.route('**/api/roadmap', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }) }),
+    );
+    await page.goto('/roadmap');
+    await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again in a moment.' }).waitFor();
+    await page.unroute('**/api/roadmap');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.phase .mini-card').first().waitFor();
+    t.problems.splice(0); // the browser logs the 503 itself
+    expectNoPageErrors(t);
+  });
+
+  it('works from the keyboard: roadmap views by arrow keys, the kanban scrolls with a visible focus', async () => {
+    const t = await live.tab({ viewport: { width: 800, height: 900 } }); // narrower than the four columns
+    const { page } = t;
+    await page.goto('/roadmap');
+    await page.locator('.phase .mini-card').first().waitFor();
+    await page.getByRole('radio', { name: 'Timeline' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/\/roadmap\?view=kanban$/);
+    await page.locator('.kanban').waitFor();
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate<{ label: string | null; outline: string }>(
+      `({ label: document.activeElement?.getAttribute('aria-label') ?? null, outline: getComputedStyle(document.activeElement).outlineStyle })`,
+    );
+    expect(focused).toEqual({ label: 'Roadmap kanban board', outline: 'solid' });
+    const scrolled = await page.evaluate<number>(`document.querySelector('.kanban').scrollLeft`);
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.evaluate<number>(`document.querySelector('.kanban').scrollLeft`)).toBeGreaterThan(scrolled);
+    expectNoPageErrors(t);
+  });
+
   it('fits sign-up, the roadmap, triage and the dashboard on a 360 px phone', async () => {
     const t = await live.tab({ viewport: { width: 360, height: 740 } });
     const { page } = t;
