@@ -56,6 +56,7 @@ function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartCo
     stacked,
     beginAtZero: true,
     suggestedMax: yMax,
+    grace: '10%',
     ticks: { color: '#5b5258', precision: type === 'bar' ? 0 : undefined },
     title: yTitle ? { display: true, text: yTitle, color: '#5b5258' } : undefined,
   };
