@@ -2,10 +2,11 @@
 // sign-up, roadmap, triage, ops), so the board's first load carries only React, this shell and the
 // board itself; the chart library comes with the ops dashboard alone.
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
+import { can } from '../../src/domain/access-control.js';
 import { Notice } from './components/Notice.js';
 import { plainMessage } from './errors.js';
 import { roleLabel } from './labels.js';
-import { OPS_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
+import { OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 
@@ -61,6 +62,9 @@ function Header({ path }: { path: string }) {
   const session = useSession();
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const current = (to: string) => (path === to ? ('page' as const) : undefined);
+  // Anyone signed out is invited (sign-in comes first); an unverified supplier may prepare a request;
+  // an account whose role never submits (the AI service account) is not offered the form.
+  const mayEverSubmit = !session.user || can({ ...session.user, verified: true }, SUBMIT_PERMISSION);
 
   async function signOut() {
     setSignOutError(null);
@@ -97,11 +101,13 @@ function Header({ path }: { path: string }) {
                 Roadmap
               </Link>
             </li>
-            <li>
-              <Link to="/submit" aria-current={current('/submit')}>
-                Submit a request
-              </Link>
-            </li>
+            {mayEverSubmit && (
+              <li>
+                <Link to="/submit" aria-current={current('/submit')}>
+                  Submit a request
+                </Link>
+              </li>
+            )}
             {session.can(TRIAGE_PERMISSION) && (
               <li>
                 <Link to="/triage" aria-current={current('/triage')}>

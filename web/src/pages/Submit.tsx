@@ -9,6 +9,7 @@ import { Field } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { userContext } from '../endpoints.js';
+import { SUBMIT_PERMISSION } from '../permissions.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { CATEGORIES, categoryLabel, URGENCIES, URGENCY_HINTS, urgencyLabel } from '../labels.js';
 import { browserCountry, browserTimeZone, countries, timeZoneLabel, timeZones } from '../places.js';
@@ -328,7 +329,7 @@ function SubmitForm({ user }: { user: Account }) {
     if (!sending) void send();
   }
 
-  const allowed = can(user, 'feature_requests:create');
+  const allowed = can(user, SUBMIT_PERMISSION);
   const left = context?.submissions.dailyLimit != null ? Math.max(0, context.submissions.dailyLimit - context.submissions.today) : null;
   const errorList = Object.entries(errors);
 
