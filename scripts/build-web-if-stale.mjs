@@ -41,7 +41,7 @@ export function buildWebIfStale({ force = false } = {}) {
   }
   console.log(`web UI: building (${reason})`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const run = spawnSync(npm, ['run', '--silent', 'build:web'], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(npm, ['run', '--silent', 'build:web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (run.status !== 0) throw new Error(`web UI build failed (exit ${run.status ?? run.signal})`);
   return true;
 }

@@ -1,72 +1,21 @@
 // The web UI in real headless Chromium against the real server (PGlite + demo data): what a
 // couple or a supplier does on the board, the request page, the form and sign-in, on a desktop and
 // a 360 px phone, checked by axe-core. Screenshots land in test/e2e/screenshots/ (not committed).
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, launchBrowser, openTab, screenshot, scrollWidth, serious, startServer, type LiveServer, type Tab } from './browser.js';
-
-interface BoardItem {
-  id: string;
-  title: string;
-  voteCount: number;
-  status: string;
-}
-interface Page_<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-const PASSWORD = 'wedding-demo';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, browserAvailable, screenshot, scrollWidth, serious } from './browser.js';
+import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage as Page_ } from './live-app.js';
 
 describe.runIf(browserAvailable())('web UI in Chromium', () => {
-  let server: LiveServer;
-  let browser: Browser;
-  const tabs: Tab[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(tabs.map((t) => t.context.close().catch(() => undefined)));
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function tab(options?: Parameters<typeof openTab>[2]): Promise<Tab> {
-    const t = await openTab(browser, server.baseUrl, options);
-    tabs.push(t);
-    return t;
-  }
-
-  async function api<T>(path: string): Promise<T> {
-    const res = await fetch(`${server.baseUrl}${path}`);
-    expect(res.status, path).toBe(200);
-    return (await res.json()) as T;
-  }
-
-  // The page's CSP forbids eval, so waits poll from here (expect.poll) rather than page.waitForFunction.
-  const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+  const live = useLiveApp();
+  const tab = live.tab;
+  const api = live.api;
 
   /** Waits until the board's first card shows this title. */
   const firstCardIs = (page: Page, title: string) => poll(() => page.locator('.card-title').first().textContent()).toBe(title);
   const cardCount = (page: Page) => page.locator('.card').count();
   const commentsLoaded = (page: Page) => poll(() => page.locator('.comments').getAttribute('aria-busy')).toBe('false');
 
-  const isApi = (method: string, pattern: RegExp) => (r: Response) => r.request().method() === method && pattern.test(new URL(r.url()).pathname + new URL(r.url()).search);
-
-  async function signIn(page: Page, email: string) {
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    const [res] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/login$/)), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    expect(res.status()).toBe(200);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  }
-
-  function expectNoPageErrors(t: Tab) {
-    expect(t.problems, 'console errors, uncaught exceptions or CSP violations in the page').toEqual([]);
-  }
 
   it('shows the demo board in the API’s default order, and filters, searches, sorts and pages it', async () => {
     const t = await tab();

@@ -1,9 +1,12 @@
-// The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in),
-// so the board's first load carries only React, this shell and the board itself.
+// The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in,
+// sign-up, roadmap, triage, ops), so the board's first load carries only React, this shell and the
+// board itself; the chart library comes with the ops dashboard alone.
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
+import { can } from '../../src/domain/access-control.js';
 import { Notice } from './components/Notice.js';
 import { plainMessage } from './errors.js';
 import { roleLabel } from './labels.js';
+import { OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 
@@ -11,6 +14,10 @@ const Board = lazy(() => import('./pages/Board.js'));
 const Detail = lazy(() => import('./pages/Detail.js'));
 const Submit = lazy(() => import('./pages/Submit.js'));
 const Login = lazy(() => import('./pages/Login.js'));
+const Signup = lazy(() => import('./pages/Signup.js'));
+const Roadmap = lazy(() => import('./pages/Roadmap.js'));
+const Triage = lazy(() => import('./pages/Triage.js'));
+const Ops = lazy(() => import('./pages/Ops.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 function Screen() {
@@ -18,6 +25,10 @@ function Screen() {
   if (path === '/' || path === '') return <Board />;
   if (path === '/submit') return <Submit />;
   if (path === '/login') return <Login />;
+  if (path === '/signup') return <Signup />;
+  if (path === '/roadmap') return <Roadmap />;
+  if (path === '/triage') return <Triage />;
+  if (path === '/ops') return <Ops />;
   const detail = path.match(/^\/requests\/([^/]+)\/?$/);
   if (detail) return <Detail key={detail[1]} id={decodeURIComponent(detail[1]!)} />;
   return <NotFound />;
@@ -40,7 +51,7 @@ export function App() {
       </main>
       <footer className="site-footer">
         <p>
-          WedSync Feature Requests · <a href="/api/openapi.json">API</a>
+          WedSync Feature Requests · <a href="/status">Service status</a> · <a href="/api/openapi.json">API</a>
         </p>
       </footer>
     </>
@@ -51,6 +62,9 @@ function Header({ path }: { path: string }) {
   const session = useSession();
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const current = (to: string) => (path === to ? ('page' as const) : undefined);
+  // Anyone signed out is invited (sign-in comes first); an unverified supplier may prepare a request;
+  // an account whose role never submits (the AI service account) is not offered the form.
+  const mayEverSubmit = !session.user || can({ ...session.user, verified: true }, SUBMIT_PERMISSION);
 
   async function signOut() {
     setSignOutError(null);
@@ -83,10 +97,31 @@ function Header({ path }: { path: string }) {
               </Link>
             </li>
             <li>
-              <Link to="/submit" aria-current={current('/submit')}>
-                Submit a request
+              <Link to="/roadmap" aria-current={current('/roadmap')}>
+                Roadmap
               </Link>
             </li>
+            {mayEverSubmit && (
+              <li>
+                <Link to="/submit" aria-current={current('/submit')}>
+                  Submit a request
+                </Link>
+              </li>
+            )}
+            {session.can(TRIAGE_PERMISSION) && (
+              <li>
+                <Link to="/triage" aria-current={current('/triage')}>
+                  Triage
+                </Link>
+              </li>
+            )}
+            {session.can(OPS_PERMISSION) && (
+              <li>
+                <Link to="/ops" aria-current={current('/ops')}>
+                  Platform health
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="account" aria-live="polite">
@@ -102,13 +137,18 @@ function Header({ path }: { path: string }) {
               </button>
             </>
           ) : session.status === 'anonymous' ? (
-            <Link
-              className="button small"
-              to={path === '/login' ? '/login' : `/login?next=${encodeURIComponent(location.pathname + location.search)}`}
-              aria-current={current('/login')}
-            >
-              Sign in
-            </Link>
+            <>
+              <Link className="button secondary small" to="/signup" aria-current={current('/signup')}>
+                Sign up
+              </Link>
+              <Link
+                className="button small"
+                to={path === '/login' ? '/login' : `/login?next=${encodeURIComponent(location.pathname + location.search)}`}
+                aria-current={current('/login')}
+              >
+                Sign in
+              </Link>
+            </>
           ) : null}
         </div>
       </div>

@@ -9,8 +9,12 @@ export interface Filters {
   sort: BoardSort | '';
   category: string;
   status: string;
+  /** Who asked: couple or wedding_supplier. */
+  userType: string;
   q: string;
 }
+
+const USER_TYPES = new Set(['couple', 'wedding_supplier']);
 
 export function readFilters(params: URLSearchParams): Filters {
   const sort = params.get('sort');
@@ -18,15 +22,16 @@ export function readFilters(params: URLSearchParams): Filters {
     sort: sort === 'top' || sort === 'new' || sort === 'trending' ? sort : '',
     category: params.get('category') ?? '',
     status: params.get('status') ?? '',
+    userType: USER_TYPES.has(params.get('userType') ?? '') ? params.get('userType')! : '',
     q: (params.get('q') ?? '').trim(),
   };
 }
 
 /** The board's own address for these filters (no sort means the API's default order, top). */
-export const boardUrl = (f: Filters) => `/${query({ sort: f.sort || undefined, category: f.category, status: f.status, q: f.q })}`;
+export const boardUrl = (f: Filters) => `/${query({ sort: f.sort || undefined, category: f.category, status: f.status, userType: f.userType, q: f.q })}`;
 
 export const boardApiUrl = (f: Filters, cursor?: string | null) =>
-  `/api/feature-requests${query({ sort: f.sort || undefined, category: f.category, status: f.status, q: f.q, limit: PAGE_SIZE, cursor })}`;
+  `/api/feature-requests${query({ sort: f.sort || undefined, category: f.category, status: f.status, userType: f.userType, q: f.q, limit: PAGE_SIZE, cursor })}`;
 
 let early: { url: string; at: number; page: Promise<Page<BoardItem>> } | null = null;
 

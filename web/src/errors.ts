@@ -17,6 +17,16 @@ const FIELD_NAMES: Record<string, string> = {
   'weddingContext.coupleNames': 'The couple’s names',
   email: 'The email address',
   password: 'The password',
+  displayName: 'Your name',
+  role: 'The account type',
+  country: 'The country',
+  timeZone: 'The time zone',
+  supplierType: 'The kind of business',
+  businessName: 'The business name',
+  businessSize: 'The business size',
+  businessAddress: 'The business address',
+  justification: 'The reason',
+  status: 'The new status',
   content: 'Your comment',
   q: 'The search',
 };
@@ -87,6 +97,12 @@ export function plainMessage(err: unknown): string {
       return 'We couldn’t reach WedSync. Check your connection and try again.';
     case 'unauthenticated':
       return 'Please sign in first. If you were signed in, your session has ended.';
+    case 'email_taken':
+      return 'There is already an account with this email address. Sign in instead, or use another address.';
+    case 'business_context_required':
+      return 'Tell us your kind of business, its name and its size: they decide how much your votes count.';
+    case 'invalid_transition':
+      return 'The request can’t move to that status from where it is now. Reload to see its current status.';
     case 'invalid_credentials':
       return 'That email and password don’t match an account. Check them and try again.';
     case 'csrf_token_invalid':

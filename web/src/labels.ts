@@ -1,5 +1,5 @@
 // Words for the API's keys, and the deployment's settings the server writes into the page.
-import { DEFAULT_CATEGORIES, STATUSES, URGENCIES } from '../../src/domain/feature-requests.js';
+import { BUSINESS_SIZES, DEFAULT_CATEGORIES, ROADMAP_STATUSES, STATUSES, SUPPLIER_TYPES, URGENCIES } from '../../src/domain/feature-requests.js';
 import type { Status, Urgency, UserRole } from './types.js';
 
 interface PageConfig {
@@ -24,7 +24,7 @@ function readPageConfig(): PageConfig {
 
 export const pageConfig = readPageConfig();
 export const CATEGORIES: readonly string[] = pageConfig.categories;
-export { STATUSES, URGENCIES };
+export { BUSINESS_SIZES, ROADMAP_STATUSES, STATUSES, SUPPLIER_TYPES, URGENCIES };
 
 const CATEGORY_LABELS: Record<string, string> = {
   guest_management: 'Guest management',
@@ -78,6 +78,23 @@ const ROLE_LABELS: Record<UserRole, string> = {
   ai_system: 'Automated assistant',
 };
 export const roleLabel = (r: UserRole) => ROLE_LABELS[r] ?? humanise(r);
+
+const SUPPLIER_TYPE_LABELS: Record<string, string> = {
+  venue: 'Venue',
+  planner: 'Wedding planner',
+  music_entertainment: 'Music & entertainment',
+  hair_makeup: 'Hair & make-up',
+  attire: 'Dresses & suits',
+  transport: 'Transport',
+};
+export const supplierTypeLabel = (t: string) => SUPPLIER_TYPE_LABELS[t] ?? humanise(t);
+
+export const BUSINESS_SIZE_LABELS: Record<string, string> = {
+  solo: 'Just me',
+  small: 'Small team',
+  medium: 'Medium-sized business',
+  large: 'Large business',
+};
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 export const formatDate = (iso: string) => {

@@ -1,8 +1,10 @@
 // Who is signed in. The CSRF token lives in memory (api.ts); after a reload it is recovered from
 // GET /api/auth/session, which the httpOnly cookie authenticates.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { can } from '../../src/domain/access-control.js';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
-import type { Account, SessionReply } from './types.js';
+import { signUp as signUpCall } from './endpoints.js';
+import type { Account, SessionReply, SignUpBody } from './types.js';
 
 type Status = 'loading' | 'anonymous' | 'signed_in';
 
@@ -12,7 +14,10 @@ interface SessionValue {
   /** Set when a signed-in session ended on its own (expired, or signed out elsewhere). */
   lost: boolean;
   signIn(email: string, password: string): Promise<Account>;
+  signUp(body: SignUpBody): Promise<Account>;
   signOut(): Promise<void>;
+  /** Whether the signed-in account holds a permission, by the same rules the API applies. */
+  can(permission: string): boolean;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -47,12 +52,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const reply = await api<SessionReply>('POST', '/api/auth/login', { body: { email, password } });
+  const start = useCallback((reply: SessionReply) => {
     setCsrfToken(reply.csrfToken);
     setState({ status: 'signed_in', user: reply.user, lost: false });
     return reply.user;
   }, []);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => start(await api<SessionReply>('POST', '/api/auth/login', { body: { email, password } })),
+    [start],
+  );
+
+  const signUp = useCallback(async (body: SignUpBody) => start(await signUpCall(body)), [start]);
 
   const signOut = useCallback(async () => {
     try {
@@ -65,7 +76,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'anonymous', user: null, lost: false });
   }, []);
 
-  const value = useMemo(() => ({ ...state, signIn, signOut }), [state, signIn, signOut]);
+  const value = useMemo(
+    () => ({ ...state, signIn, signUp, signOut, can: (permission: string) => (state.user ? can(state.user, permission) : false) }),
+    [state, signIn, signUp, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,5 +1,5 @@
 // The API's shapes as the UI reads them (see src/http/routes/*/schemas.ts and /api/openapi.json).
-import type { Status, Urgency, UserRole } from '../../src/domain/feature-requests.js';
+import type { ROADMAP_STATUSES, Status, Urgency, UserRole } from '../../src/domain/feature-requests.js';
 
 export type { Status, Urgency, UserRole };
 export type BoardSort = 'top' | 'new' | 'trending';
@@ -109,4 +109,48 @@ export interface SubmitBody {
   urgency: Urgency;
   painPoints?: string[];
   weddingContext?: WeddingContext;
+}
+
+export interface SignUpBody {
+  email: string;
+  password: string;
+  displayName: string;
+  role: 'couple' | 'wedding_supplier';
+  country?: string;
+  timeZone: string;
+  supplierType?: string;
+  businessName?: string;
+  businessSize?: string;
+  businessAddress?: string;
+}
+
+export type RoadmapStatus = (typeof ROADMAP_STATUSES)[number];
+
+export interface Roadmap {
+  generatedAt: string;
+  /** Column order. */
+  statuses: RoadmapStatus[];
+  columns: Record<RoadmapStatus, BoardItem[]>;
+}
+
+export interface StatusChangeBody {
+  status: Status;
+  justification: string;
+}
+
+export interface CategoryTrends {
+  since: string;
+  weeks: number;
+  items: { category: string; requests: number; newRequests: number; newVotes: number; voteWeight: number }[];
+}
+
+export type ComponentStatus = 'operational' | 'degraded' | 'down';
+
+export interface PlatformHealth {
+  status: ComponentStatus;
+  checkedAt: string;
+  components: { name: string; status: ComponentStatus; detail: string }[];
+  season: { region: string; season: string; criticalHours: boolean; multiplier: number };
+  queues: { queue: string; pending: number; running: number; dead: number; oldestDueSeconds: number | null }[];
+  traffic: { windowSeconds: number; requests: number; errorRate: number; p95Ms: number | null };
 }

@@ -90,7 +90,7 @@ export default function Board() {
   // Read from the address at call time: a search typed a moment ago must not undo a newer filter.
   const setFilter = (patch: Partial<Filters>, replace = false) =>
     navigate(boardUrl({ ...readFilters(new URLSearchParams(location.search)), ...patch }), { replace });
-  const filtered = Boolean(filters.category || filters.status || filters.q);
+  const filtered = Boolean(filters.category || filters.status || filters.userType || filters.q);
   const sortLabel = SORTS.find((s) => s.value === (filters.sort || 'top'))?.hint ?? '';
 
   return (
@@ -132,7 +132,7 @@ export default function Board() {
         <div className="empty">
           <p>{filtered ? 'No requests match these filters.' : 'No requests yet.'}</p>
           {filtered && (
-            <button type="button" className="button secondary" onClick={() => navigate(boardUrl({ sort: filters.sort, category: '', status: '', q: '' }))}>
+            <button type="button" className="button secondary" onClick={() => navigate(boardUrl({ sort: filters.sort, category: '', status: '', userType: '', q: '' }))}>
               Clear filters
             </button>
           )}
@@ -255,6 +255,14 @@ function BoardFilters({ filters, onChange }: { filters: Filters; onChange: (patc
                 {statusLabel(s)}
               </option>
             ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="board-userType">Asked by</label>
+          <select id="board-userType" value={filters.userType} onChange={(e) => onChange({ userType: e.target.value })}>
+            <option value="">Everyone</option>
+            <option value="couple">Couples</option>
+            <option value="wedding_supplier">Wedding suppliers</option>
           </select>
         </div>
         <fieldset className="sort">

@@ -2,6 +2,9 @@
 // full record), its status history with the team's reasons, and the discussion.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, get, query } from '../api.js';
+import { StatusChange } from '../components/StatusChange.js';
+import { featureRequest } from '../endpoints.js';
+import { TRIAGE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -32,7 +35,7 @@ export default function Detail({ id }: { id: string }) {
   useEffect(() => {
     const controller = new AbortController();
     setLoad({ state: 'loading' });
-    get<FeatureRequest>(`/api/feature-requests/${encodeURIComponent(id)}`, controller.signal)
+    featureRequest(id, controller.signal)
       .then((request) => setLoad({ state: 'ready', request }))
       .catch((err: unknown) => {
         if (controller.signal.aborted) return;
@@ -131,6 +134,12 @@ export default function Detail({ id }: { id: string }) {
               </li>
             ))}
           </ol>
+        )}
+        {session.can(TRIAGE_PERMISSION) && !request.mergedIntoId && (
+          <div className="triage-here">
+            <h3>Move this request on</h3>
+            <StatusChange request={request} onChanged={(updated) => update(request.id, updated)} />
+          </div>
         )}
       </section>
 

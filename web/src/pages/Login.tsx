@@ -5,12 +5,9 @@ import { PageHeading } from '../components/PageHeading.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { roleLabel } from '../labels.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { safeNext } from '../safeNext.js';
 import { useSession } from '../session.js';
 
-/** Only same-site paths: `?next=https://elsewhere` must not turn sign-in into a redirector. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 export default function Login() {
   const session = useSession();
@@ -68,7 +65,9 @@ export default function Login() {
   return (
     <div className="narrow">
       <PageHeading title="Sign in" />
-      <p className="lede">Sign in to vote, comment and ask for features.</p>
+      <p className="lede">
+        Sign in to vote, comment and ask for features. New here? <Link to={`/signup${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>.
+      </p>
       {session.lost && <Notice>Your session ended. Sign in again to carry on.</Notice>}
       {errors.form && <Notice kind="error">{errors.form}</Notice>}
       <form onSubmit={onSubmit} noValidate className="login-form" aria-label="Sign in">

@@ -1,14 +1,18 @@
 // Submit a request. The draft is kept on this device as it is typed (restored on return, cleared
-// once sent); if the connection drops while sending, it is sent again when the browser is back
-// online. Rules mirror the API's schema so most mistakes are caught before sending, and whatever
+// once sent). Offline (or when the connection drops while sending) the request is queued with the
+// draft, survives a reload, and is sent when the browser fires `online`. Rules mirror the API's schema so most mistakes are caught before sending, and whatever
 // the API still refuses is shown next to the field it is about.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, get } from '../api.js';
+import { can } from '../../../src/domain/access-control.js';
+import { api, ApiError } from '../api.js';
 import { Field } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
+import { userContext } from '../endpoints.js';
+import { SUBMIT_PERMISSION } from '../permissions.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { CATEGORIES, categoryLabel, URGENCIES, URGENCY_HINTS, urgencyLabel } from '../labels.js';
+import { browserCountry, browserTimeZone, countries, timeZoneLabel, timeZones } from '../places.js';
 import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '../types.js';
@@ -29,42 +33,6 @@ interface Draft {
   venueAddress: string;
   coupleNames: string;
 }
-
-const COUNTRY_CODES =
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(
-    ' ',
-  );
-
-function countries(): { code: string; name: string }[] {
-  let names: Intl.DisplayNames | null = null;
-  try {
-    names = new Intl.DisplayNames(undefined, { type: 'region' });
-  } catch {
-    names = null;
-  }
-  return COUNTRY_CODES.map((code) => ({ code, name: names?.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function timeZones(preferred: string): string[] {
-  let zones: string[] = [];
-  try {
-    zones = Intl.supportedValuesOf('timeZone');
-  } catch {
-    zones = [];
-  }
-  const all = new Set([...zones, 'UTC', preferred].filter(Boolean));
-  return [...all].sort();
-}
-
-const browserTimeZone = () => {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-};
-
-const browserCountry = () => navigator.language.match(/-([A-Z]{2})\b/)?.[1] ?? '';
 
 function emptyDraft(user: Account): Draft {
   return {
@@ -87,22 +55,29 @@ function emptyDraft(user: Account): Draft {
 
 const draftKey = (userId: string) => `wedsync:submit-draft:v1:${userId}`;
 
-function readDraft(userId: string): { draft: Draft; savedAt: string } | null {
+interface Stored {
+  draft: Draft;
+  savedAt: string;
+  /** Sent while offline: to be sent when the connection returns. */
+  queued: boolean;
+}
+
+function readDraft(userId: string): Stored | null {
   try {
     const raw = localStorage.getItem(draftKey(userId));
     if (!raw) return null;
-    const parsed = JSON.parse(raw) as { draft?: Partial<Draft>; savedAt?: string };
+    const parsed = JSON.parse(raw) as { draft?: Partial<Draft>; savedAt?: string; queued?: boolean };
     if (!parsed.draft || typeof parsed.draft !== 'object') return null;
-    return { draft: parsed.draft as Draft, savedAt: parsed.savedAt ?? '' };
+    return { draft: parsed.draft as Draft, savedAt: parsed.savedAt ?? '', queued: parsed.queued === true };
   } catch {
     return null;
   }
 }
 
-function writeDraft(userId: string, draft: Draft): string | null {
+function writeDraft(userId: string, draft: Draft, queued: boolean): string | null {
   try {
     const savedAt = new Date().toISOString();
-    localStorage.setItem(draftKey(userId), JSON.stringify({ draft, savedAt }));
+    localStorage.setItem(draftKey(userId), JSON.stringify({ draft, savedAt, queued } satisfies Stored));
     return savedAt;
   } catch {
     return null; // storage full or disabled: the form still works, just without a saved draft
@@ -218,6 +193,21 @@ export default function Submit() {
   return <SubmitForm key={session.user.id} user={session.user} />;
 }
 
+/** Whether the browser thinks it is online, following its `online` and `offline` events. */
+function useOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
 function SubmitForm({ user }: { user: Account }) {
   const initial = useRef(emptyDraft(user)).current;
   const restored = useRef(readDraft(user.id)).current;
@@ -227,7 +217,9 @@ function SubmitForm({ user }: { user: Account }) {
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const [waitingForNetwork, setWaitingForNetwork] = useState(false);
+  const [queued, setQueued] = useState(restored?.queued ?? false);
+  const online = useOnline();
+  const inFlight = useRef(false);
   const [context, setContext] = useState<UserContext | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const focusPain = useRef<number | null>(null);
@@ -236,23 +228,21 @@ function SubmitForm({ user }: { user: Account }) {
   const includeWedding = weddingRequired || draft.includeWedding;
   const zones = useRef<string[] | null>(null);
   zones.current ??= timeZones(draft.timeZone);
-  const countryList = useRef<{ code: string; name: string }[] | null>(null);
-  countryList.current ??= countries();
 
   useEffect(() => {
     const controller = new AbortController();
-    get<UserContext>('/api/user/context', controller.signal)
+    userContext(controller.signal)
       .then(setContext)
       .catch(() => undefined); // only adds the daily allowance; the form works without it
     return () => controller.abort();
   }, []);
 
-  // Keep the draft on this device as it is typed.
+  // Keep the draft (and whether it waits to be sent) on this device as it is typed.
   useEffect(() => {
-    if (sameDraft(draft, initial)) return;
-    const at = writeDraft(user.id, draft);
+    if (sameDraft(draft, initial) && !queued) return;
+    const at = writeDraft(user.id, draft, queued);
     if (at) setSavedAt(at);
-  }, [draft, initial, user.id]);
+  }, [draft, initial, user.id, queued]);
 
   useEffect(() => {
     if (focusPain.current === null) return;
@@ -272,6 +262,7 @@ function SubmitForm({ user }: { user: Account }) {
 
   function startOver() {
     deleteDraft(user.id);
+    setQueued(false);
     setDraft(initial);
     setRestoredAt(null);
     setSavedAt(null);
@@ -289,46 +280,56 @@ function SubmitForm({ user }: { user: Account }) {
   async function send() {
     const problems = validate(draft, weddingRequired);
     if (Object.keys(problems).length) return showProblems(problems, null);
-    setSending(true);
     setErrors({});
     setFormError(null);
+    // Offline: don't try (a phone at a venue would wait for a timeout); queue it for the `online` event.
+    if (!navigator.onLine) {
+      setQueued(true);
+      return;
+    }
+    // One request at a time: `online` and a press of the button can arrive together.
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setSending(true);
     try {
       const created = await api<FeatureRequest>('POST', '/api/feature-requests', { body: toBody(draft, includeWedding) });
       deleteDraft(user.id);
-      setWaitingForNetwork(false);
       navigate(`/requests/${created.id}?submitted=1`);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'network') {
-        setWaitingForNetwork(true);
-        showProblems({}, 'You seem to be offline. Your draft is saved on this device, and we’ll send it as soon as you’re back online.');
+        setQueued(true);
       } else {
-        setWaitingForNetwork(false);
+        setQueued(false);
         const byField = fieldErrors(err);
         const keys = Object.keys(byField);
         showProblems(byField, keys.length && err instanceof ApiError && err.code === 'validation_failed' ? null : plainMessage(err));
       }
     } finally {
+      inFlight.current = false;
       setSending(false);
     }
   }
 
-  // Connection back: send what was waiting.
+  // Connection back: send what was waiting. A queued request restored after a reload while online
+  // is sent at once: the person already pressed Send.
   const sendRef = useRef(send);
   sendRef.current = send;
   useEffect(() => {
-    if (!waitingForNetwork) return;
+    if (!queued) return;
     const retry = () => void sendRef.current();
     window.addEventListener('online', retry);
     return () => window.removeEventListener('online', retry);
-  }, [waitingForNetwork]);
+  }, [queued]);
+  useEffect(() => {
+    if (restored?.queued && navigator.onLine) void sendRef.current();
+  }, [restored]);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!sending) void send();
   }
 
-  const allowed =
-    !context || context.permissions.some((p) => p === 'feature_requests:create' || p === 'feature_requests:*' || p === '*');
+  const allowed = can(user, SUBMIT_PERMISSION);
   const left = context?.submissions.dailyLimit != null ? Math.max(0, context.submissions.dailyLimit - context.submissions.today) : null;
   const errorList = Object.entries(errors);
 
@@ -363,6 +364,20 @@ function SubmitForm({ user }: { user: Account }) {
           <button type="button" className="button secondary" onClick={startOver}>
             Start over with an empty form
           </button>
+        </Notice>
+      )}
+
+      {queued && !sending && (
+        <Notice>
+          <p data-testid="submit-queued">
+            <strong>Waiting for a connection.</strong> Your request is saved on this device and will be sent automatically as soon as you’re back
+            online. You can keep editing it until then.
+          </p>
+        </Notice>
+      )}
+      {!online && !queued && (
+        <Notice>
+          <p>You’re offline. Keep writing: your draft is saved on this device, and if you press Send it goes as soon as you’re back online.</p>
         </Notice>
       )}
 
@@ -561,7 +576,7 @@ function SubmitForm({ user }: { user: Account }) {
                   onChange={(e) => set('country', e.target.value)}
                 >
                   <option value="">Choose a country</option>
-                  {countryList.current.map((c) => (
+                  {countries().map((c) => (
                     <option key={c.code} value={c.code}>
                       {c.name}
                     </option>
@@ -579,7 +594,7 @@ function SubmitForm({ user }: { user: Account }) {
                   <option value="">Choose a time zone</option>
                   {zones.current.map((z) => (
                     <option key={z} value={z}>
-                      {z.replace(/_/g, ' ')}
+                      {timeZoneLabel(z)}
                     </option>
                   ))}
                 </select>
@@ -614,7 +629,7 @@ function SubmitForm({ user }: { user: Account }) {
 
         <div className="form-actions">
           <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
-            {sending ? 'Sending…' : waitingForNetwork ? 'Try sending now' : 'Send request'}
+            {sending ? 'Sending…' : queued ? 'Try sending now' : 'Send request'}
           </button>
           <span id="draft-status" className="muted">
             {savedAt ? `Draft saved on this device at ${new Date(savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` : ''}

@@ -1,0 +1,24 @@
+// Typed calls for the screens beyond the board: one function per API route, so a screen never
+// spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
+// RICE, privacy) is one more function here and one component that calls it.
+import { api, get, query } from './api.js';
+import type { CategoryTrends, FeatureRequest, Page, BoardItem, PlatformHealth, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
+
+export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
+
+export const userContext = (signal?: AbortSignal) => get<UserContext>('/api/user/context', signal);
+
+export const roadmap = (signal?: AbortSignal) => get<Roadmap>('/api/roadmap', signal);
+
+/** The newest open requests: the product team's triage queue. */
+export const triageQueue = (cursor: string | null, signal?: AbortSignal) =>
+  get<Page<BoardItem>>(`/api/feature-requests${query({ status: 'open', sort: 'new', limit: 20, cursor })}`, signal);
+
+export const featureRequest = (id: string, signal?: AbortSignal) => get<FeatureRequest>(`/api/feature-requests/${encodeURIComponent(id)}`, signal);
+
+export const changeStatus = (id: string, body: StatusChangeBody) =>
+  api<FeatureRequest>('POST', `/api/feature-requests/${encodeURIComponent(id)}/status`, { body });
+
+export const categoryTrends = (weeks: number, signal?: AbortSignal) => get<CategoryTrends>(`/api/analytics/category-trends${query({ weeks })}`, signal);
+
+export const platformHealth = (signal?: AbortSignal) => get<PlatformHealth>('/api/platform/health', signal);

@@ -1,0 +1,203 @@
+// The product team's triage: the newest open requests, each moved on with a written reason, and
+// which categories are gathering requests and votes. A request leaves the queue once it is moved.
+import { useEffect, useState } from 'react';
+import { Notice } from '../components/Notice.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { RequestMini } from '../components/RequestMini.js';
+import { StatusChange } from '../components/StatusChange.js';
+import { categoryTrends, triageQueue } from '../endpoints.js';
+import { plainMessage } from '../errors.js';
+import { categoryLabel, formatDate, plural, ROADMAP_STATUSES, statusLabel } from '../labels.js';
+import { TRENDS_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
+import { Link } from '../router.js';
+import { useSession } from '../session.js';
+import type { BoardItem, CategoryTrends, FeatureRequest } from '../types.js';
+
+export default function Triage() {
+  const session = useSession();
+  if (session.status === 'loading') return <PageHeading title="Triage" />;
+  if (!session.can(TRIAGE_PERMISSION)) {
+    return (
+      <>
+        <PageHeading title="Triage" />
+        <Notice>
+          <p>Triage is for the WedSync product team.</p>
+          {session.status === 'anonymous' && (
+            <p>
+              <Link to={`/login?next=${encodeURIComponent('/triage')}`}>Sign in</Link> with a product-team account.
+            </p>
+          )}
+        </Notice>
+      </>
+    );
+  }
+  return (
+    <>
+      <div className="page-intro">
+        <PageHeading title="Triage" />
+        <p className="lede">New requests, newest first. Move each one on with a reason: couples and suppliers read it on the request and on the roadmap.</p>
+      </div>
+      <div className="triage-layout">
+        <Queue />
+        {session.can(TRENDS_PERMISSION) && <Trends />}
+      </div>
+    </>
+  );
+}
+
+interface Moved {
+  title: string;
+  id: string;
+  status: FeatureRequest['status'];
+}
+
+function Queue() {
+  const [items, setItems] = useState<BoardItem[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
+  const [retry, setRetry] = useState(0);
+  const [moved, setMoved] = useState<Moved | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ loading: true, error: null });
+    triageQueue(null, controller.signal)
+      .then((page) => {
+        setItems(page.items);
+        setNextCursor(page.nextCursor);
+        setState({ loading: false, error: null });
+      })
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setState({ loading: false, error: plainMessage(err) });
+      });
+    return () => controller.abort();
+  }, [retry]);
+
+  async function more() {
+    setState({ loading: true, error: null });
+    try {
+      const page = await triageQueue(nextCursor);
+      setItems((old) => [...old, ...page.items.filter((n) => !old.some((o) => o.id === n.id))]);
+      setNextCursor(page.nextCursor);
+      setState({ loading: false, error: null });
+    } catch (err) {
+      setState({ loading: false, error: plainMessage(err) });
+    }
+  }
+
+  function changed(updated: FeatureRequest) {
+    setItems((old) => old.filter((i) => i.id !== updated.id));
+    setMoved({ id: updated.id, title: updated.title, status: updated.status });
+  }
+
+  const onRoadmap = moved && (ROADMAP_STATUSES as readonly string[]).includes(moved.status);
+  return (
+    <section className="triage-queue" aria-labelledby="queue-heading">
+      <h2 id="queue-heading">New requests</h2>
+      <div aria-live="polite">
+        {moved && (
+          <Notice kind="success">
+            <p>
+              “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” is now {statusLabel(moved.status).toLowerCase()}.
+              {onRoadmap && (
+                <>
+                  {' '}
+                  It’s on the <Link to="/roadmap">roadmap</Link>.
+                </>
+              )}
+            </p>
+          </Notice>
+        )}
+      </div>
+      {state.error && (
+        <Notice kind="error">
+          <p>{state.error}</p>
+          <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
+            Try again
+          </button>
+        </Notice>
+      )}
+      {!state.loading && !state.error && items.length === 0 && <p className="muted">Nothing new to triage. Well done.</p>}
+      <ol className="triage-list" aria-busy={state.loading}>
+        {items.map((item) => (
+          <li key={item.id}>
+            <RequestMini item={item} showUrgency>
+              <details className="triage-action">
+                <summary>Change status…</summary>
+                <StatusChange request={item} onChanged={changed} />
+              </details>
+            </RequestMini>
+          </li>
+        ))}
+      </ol>
+      {nextCursor && (
+        <button type="button" className="button secondary" onClick={more} aria-busy={state.loading || undefined}>
+          Show more new requests
+        </button>
+      )}
+    </section>
+  );
+}
+
+const WEEK_CHOICES = [4, 8, 12, 26];
+
+function Trends() {
+  const [weeks, setWeeks] = useState(8);
+  const [data, setData] = useState<CategoryTrends | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(null);
+    categoryTrends(weeks, controller.signal)
+      .then(setData)
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setError(plainMessage(err));
+      });
+    return () => controller.abort();
+  }, [weeks]);
+
+  return (
+    <section className="trends" aria-labelledby="trends-heading">
+      <h2 id="trends-heading">Category trends</h2>
+      <div className="field">
+        <label htmlFor="trends-weeks">Over the last</label>
+        <select id="trends-weeks" value={weeks} onChange={(e) => setWeeks(Number(e.target.value))}>
+          {WEEK_CHOICES.map((w) => (
+            <option key={w} value={w}>
+              {plural(w, 'week')}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && <Notice kind="error">{error}</Notice>}
+      {data && (
+        <div className="table-scroll" role="region" aria-labelledby="trends-heading" tabIndex={0}>
+          <table className="data-table">
+            <caption>
+              Since <time dateTime={data.since}>{formatDate(data.since)}</time>, busiest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Category</th>
+                <th scope="col">New requests</th>
+                <th scope="col">New votes</th>
+                <th scope="col">All requests</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((row) => (
+                <tr key={row.category}>
+                  <th scope="row">{categoryLabel(row.category)}</th>
+                  <td>{row.newRequests.toLocaleString()}</td>
+                  <td>{row.newVotes.toLocaleString()}</td>
+                  <td>{row.requests.toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
