@@ -11,6 +11,7 @@ DROP INDEX "feature_requests_search_idx";--> statement-breakpoint
 ALTER TABLE "feature_requests" ALTER COLUMN "pain_points" SET DATA TYPE text;--> statement-breakpoint
 ALTER TABLE "feature_requests" ALTER COLUMN "wedding_context" SET DATA TYPE text;--> statement-breakpoint
 ALTER TABLE "comments" ADD COLUMN "key_version" integer;--> statement-breakpoint
+ALTER TABLE "feature_requests" ADD COLUMN "guest_count" integer;--> statement-breakpoint
 ALTER TABLE "feature_requests" ADD COLUMN "key_version" integer;--> statement-breakpoint
 ALTER TABLE "feature_requests" ADD COLUMN "search_tokens" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "data_key" text;--> statement-breakpoint

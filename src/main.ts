@@ -13,7 +13,7 @@ import { deadJobs, QUEUES, replay } from './jobs/queue.js';
 import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import { Keyring, resolveMasterKey } from './security/keyring.js';
+import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import type { Services } from './services/context.js';
@@ -127,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
   let config: Config;
   try {
     config = loadConfig();
+    requireMasterKeyWhereNeeded(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -124,6 +124,7 @@ export const featureRequests = pgTable(
     /** Coarse, non-identifying copies of the context that seasons and metrics group by. */
     country: text('country'),
     region: text('region'),
+    guestCount: integer('guest_count'),
     voteCount: integer('vote_count').notNull().default(0),
     voteWeight: doublePrecision('vote_weight').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),

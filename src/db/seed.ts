@@ -138,6 +138,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
           weddingContext: sealWeddingContext(s.keyring, personalKeys.get(author.id)!, id, context),
           country: context.country,
           region: regionForCountry(context.country),
+          guestCount: context.guestCount,
           voteCount: chosen.length,
           commentCount: i % COMMENT_CYCLE,
           voteWeight: weight,

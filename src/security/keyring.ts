@@ -34,12 +34,8 @@ export const masterKeyFile = (dataDir: string) => path.join(dataDir, 'keys', 'ma
  * (several processes that must share one key) need it configured.
  */
 export async function resolveMasterKey(config: Config, db: Database, log: { info(msg: string): void }): Promise<Buffer> {
+  requireMasterKeyWhereNeeded(config);
   if (config.encryptionMasterKey) return config.encryptionMasterKey;
-  if (config.production || config.databaseUrl) {
-    throw new ConfigError([
-      `ENCRYPTION_MASTER_KEY: required ${config.production ? 'when NODE_ENV=production' : 'with DATABASE_URL (every process must share it)'}; generate one with \`openssl rand -base64 32\` and set it or ENCRYPTION_MASTER_KEY_FILE`,
-    ]);
-  }
   const file = masterKeyFile(config.dataDir);
   if (existsSync(file)) {
     const key = parseMasterKey(readFileSync(file, 'utf8'));
@@ -56,6 +52,14 @@ export async function resolveMasterKey(config: Config, db: Database, log: { info
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   log.info(`generated a new encryption master key in ${file} (mode 0600); back it up apart from the database: without it the data cannot be read`);
   return key;
+}
+
+/** Checked before anything opens the database: production and server mode need a configured key. */
+export function requireMasterKeyWhereNeeded(config: Config): void {
+  if (config.encryptionMasterKey || !(config.production || config.databaseUrl)) return;
+  throw new ConfigError([
+    `ENCRYPTION_MASTER_KEY: required ${config.production ? 'when NODE_ENV=production' : 'with DATABASE_URL (every process must share it)'}; generate one with \`openssl rand -base64 32\` and set it or ENCRYPTION_MASTER_KEY_FILE`,
+  ]);
 }
 
 const keyringRow = (purpose: string, version: number): FieldContext => ({ table: 'encryption_keys', column: purpose, rowId: String(version) });

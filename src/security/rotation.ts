@@ -86,6 +86,7 @@ async function sweepFeatureRequests(s: Services, version: number, limit: number)
           .set({
             ...(await sealRequestContent(s.keyring, tx, row.id, { title: row.title, description: row.description, painPoints: JSON.parse(row.painPoints) as string[] })),
             weddingContext: sealWeddingContext(s.keyring, authorKey, row.id, context),
+            guestCount: context?.guestCount ?? null,
           })
           .where(eq(featureRequests.id, row.id));
       } else {

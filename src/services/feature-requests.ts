@@ -129,6 +129,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         weddingContext: sealWeddingContext(s.keyring, authorKey, id, input.weddingContext ? { ...input.weddingContext, country: country! } : null),
         country,
         region: input.weddingContext ? regionForCountry(country) : call.actor.region,
+        guestCount: input.weddingContext?.guestCount ?? null,
         createdAt: now,
         updatedAt: now,
         // The probes' service account (users.synthetic) submits synthetic requests; nobody else does.
@@ -357,6 +358,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
           weddingContext: sealWeddingContext(s.keyring, await personalKeyOf(s.keyring, tx, current.authorId), id, { ...patch.weddingContext, country: country! }),
           country,
           region: regionForCountry(country),
+          guestCount: patch.weddingContext.guestCount,
         }),
         updatedAt: s.now(),
       })
