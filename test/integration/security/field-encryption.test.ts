@@ -2,20 +2,27 @@
 // database holds is not; blind indexes keep login and search working; rotation moves every row to a
 // new key while reads go on; shredding a personal key makes that person's data unreadable.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../../../src/db/client.js';
+import { loadConfig } from '../../../src/config.js';
+import { MIGRATIONS_FOLDER, rows } from '../../../src/db/client.js';
 import { comments, encryptionKeys, featureRequests, users } from '../../../src/db/schema.js';
-import { DecryptionError, shredUserKey } from '../../../src/security/keyring.js';
+import { DecryptionError, Keyring, shredUserKey } from '../../../src/security/keyring.js';
 import { emailIndexOf } from '../../../src/security/records.js';
 import { reencryptAll, rotateKeys, rotateKeysIfDue, sealPlaintextRows } from '../../../src/security/rotation.js';
-import { hashPassword } from '../../../src/services/accounts.js';
-import { getFeatureRequest } from '../../../src/services/feature-requests.js';
+import { hashPassword, logIn } from '../../../src/services/accounts.js';
+import type { Services } from '../../../src/services/context.js';
+import { getFeatureRequest, listFeatureRequests } from '../../../src/services/feature-requests.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
-import { DATABASE_MODES } from '../../helpers/database.js';
+import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
-export async function rawDatabaseText(t: TestApp): Promise<string> {
+async function rawDatabaseText(t: TestApp): Promise<string> {
   const tables = rows<{ name: string }>(await t.database.db.execute(sql`select tablename as name from pg_tables where schemaname = 'public'`));
   const dumps = await Promise.all(tables.map(async ({ name }) => rows<{ dump: string | null }>(await t.database.db.execute(sql`select string_agg(t::text, E'\n') as dump from ${sql.identifier(name)} t`))[0]?.dump ?? ''));
   return dumps.join('\n');
@@ -173,47 +180,48 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
   });
 });
 
-describe.each(DATABASE_MODES)('data migration from plaintext rows (%s)', (mode) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(mode, { seed: false });
-  });
-  afterAll(() => t?.close());
+describe.each(DATABASE_MODES)('upgrading a database from before field encryption (%s)', (mode) => {
+  let database: TestDatabase | undefined;
+  afterAll(() => database?.close());
 
-  it('seals rows stored before encryption in place; login, reads and search work afterwards', async () => {
-    const marker = `legacy${randomBytes(4).toString('hex')}`;
-    const db = t.database.db;
-    const [user] = await db
-      .insert(users)
-      .values({ email: `Old.Couple+${marker}@example.test`, emailIndex: `old.couple+${marker}@example.test`, passwordHash: await hashPassword('old password 123'), displayName: 'Old couple', role: 'couple', region: 'northern_hemisphere', timeZone: 'Europe/London', phone: '+44 1234 567890' })
-      .returning();
-    const [request] = await db
-      .insert(featureRequests)
-      .values({
-        authorId: user!.id,
-        title: 'Old request',
-        description: `A ${marker} description`,
-        painPoints: JSON.stringify([`old ${marker}`]),
-        category: 'seating',
-        urgency: 'low',
-        userType: 'couple',
-        weddingContext: JSON.stringify({ weddingDate: '2027-05-01', guestCount: 40, country: 'GB', timeZone: 'Europe/London', venueAddress: `${marker} Hall` }),
-        country: 'GB',
-        region: 'northern_hemisphere',
-      })
-      .returning();
-    await db.insert(comments).values({ requestId: request!.id, authorId: user!.id, authorRole: 'couple', content: `old comment ${marker}` });
+  it('migrates the old columns and seals the old rows: login, reads and search work, no plaintext is left', async () => {
+    database = await freshDatabase(mode, undefined, { migrate: false });
+    // The schema as the previous release left it: every migration before field encryption.
+    const previous = mkdtempSync(path.join(tmpdir(), 'wsfr-previous-'));
+    cpSync(MIGRATIONS_FOLDER, previous, { recursive: true });
+    const journalFile = path.join(previous, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_field_encryption')));
+    writeFileSync(journalFile, JSON.stringify(journal));
+    await (mode === 'pglite' ? migratePglite : migratePostgres)(database.db as never, { migrationsFolder: previous });
 
-    expect(await sealPlaintextRows(t.services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
-    expect((await rawDatabaseText(t)).toLowerCase()).not.toContain(marker);
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `old.couple+${marker}@example.test`, password: 'old password 123' } });
-    expect(login.statusCode).toBe(200);
-    const caller = { headers: { cookie: `wsfr_session=${login.cookies[0]!.value}` } };
-    const full = (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${request!.id}` })).json();
-    expect(full).toMatchObject({ description: `A ${marker} description`, painPoints: [`old ${marker}`], weddingContext: { venueAddress: `${marker} Hall` } });
-    expect((await t.request(caller, { method: 'GET', url: `/api/feature-requests/${request!.id}/comments` })).json().items[0].content).toBe(`old comment ${marker}`);
-    expect((await t.request(anonymous, { method: 'GET', url: `/api/feature-requests?q=${marker}` })).json().items).toHaveLength(1);
-    // Idempotent: nothing left to seal.
-    expect(await sealPlaintextRows(t.services)).toEqual({ users: 0, featureRequests: 0, comments: 0 });
+    const marker = `oldrow${randomBytes(4).toString('hex')}`;
+    const passwordHash = await hashPassword('old password 123');
+    const [user] = rows<{ id: string }>(
+      await database.db.execute(sql`insert into users (email, email_index, password_hash, display_name, role, region, time_zone, phone)
+        values (${`Old.${marker}@Example.test`}, ${`old.${marker}@example.test`}, ${passwordHash}, 'Old couple', 'couple', 'northern_hemisphere', 'Europe/London', '+44 1234 567890') returning id`),
+    );
+    const [request] = rows<{ id: string }>(
+      await database.db.execute(sql`insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type, wedding_context, country, region)
+        values (${user!.id}, 'Old request', ${`A ${marker} description`}, ${JSON.stringify([`old ${marker}`, 'second'])}::jsonb, 'seating', 'low', 'couple',
+          ${JSON.stringify({ weddingDate: '2027-05-01', guestCount: 40, country: 'GB', timeZone: 'Europe/London', coupleNames: `${marker} & Co` })}::jsonb, 'GB', 'northern_hemisphere') returning id`),
+    );
+    await database.db.execute(sql`insert into comments (request_id, author_id, author_role, content) values (${request!.id}, ${user!.id}, 'couple', ${`old comment ${marker}`})`);
+
+    await database.migrate();
+    const config = loadConfig({ NODE_ENV: 'test' });
+    const services: Services = { db: database.db, config, now: () => new Date(), keyring: await Keyring.open(database.db, randomBytes(32)) };
+    expect(await sealPlaintextRows(services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
+
+    const raw = rows<{ dump: string }>(await database.db.execute(sql`select concat_ws(E'\n', (select string_agg(u::text, ' ') from users u), (select string_agg(f::text, ' ') from feature_requests f), (select string_agg(c::text, ' ') from comments c)) as dump`))[0]!.dump;
+    expect(raw.toLowerCase()).not.toContain(marker);
+    const grant = await logIn(services, `old.${marker}@example.test`, 'old password 123');
+    expect(grant.user.email).toBe(`Old.${marker}@Example.test`);
+    const actor = { id: user!.id, role: 'couple' as const, verified: true };
+    const full = await getFeatureRequest(services, actor, request!.id);
+    expect(full).toMatchObject({ description: `A ${marker} description`, painPoints: [`old ${marker}`, 'second'], weddingContext: { guestCount: 40, coupleNames: `${marker} & Co` } });
+    const [row] = await database.db.select({ guestCount: featureRequests.guestCount }).from(featureRequests);
+    expect(row!.guestCount).toBe(40);
+    expect((await listFeatureRequests(services, null, { sort: 'new', q: marker, limit: 10 })).items.map((i) => i.id)).toEqual([request!.id]);
   });
 });
