@@ -7,8 +7,9 @@
 //          │    └─ HKDF "user-keys" → wraps each user's personal key (users.data_key)
 //          │                            └─ HKDF "fields" → seals that user's PII and wedding contexts
 //          └─ blind-index key (random, one, never rotated)
-//               ├─ HKDF "email-index"  → HMAC of the normalised email (login lookup)
-//               └─ HKDF "search-token" → HMAC per normalised word (blind full-text search)
+//               ├─ HKDF "email-index"    → HMAC of the normalised email (login lookup)
+//               ├─ HKDF "search-token"   → HMAC per normalised word (blind full-text search)
+//               └─ HKDF "content-digest" → HMAC of title + description (audit content_hash)
 import { createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,6 +78,7 @@ export class Keyring {
   private currentCheckedAt = 0;
   private emailIndexKey!: Buffer;
   private searchTokenKey!: Buffer;
+  private contentDigestKey!: Buffer;
 
   private constructor(
     private readonly db: Database,
@@ -107,6 +109,7 @@ export class Keyring {
     }
     keyring.emailIndexKey = deriveKey(blindKey, 'email-index');
     keyring.searchTokenKey = deriveKey(blindKey, 'search-token');
+    keyring.contentDigestKey = deriveKey(blindKey, 'content-digest');
     await keyring.loadDataKeys();
     return keyring;
   }
@@ -207,6 +210,11 @@ export class Keyring {
   /** Login lookup key: HMAC of the (already normalised) email. */
   emailIndex(normalisedEmail: string): string {
     return createHmac('sha256', this.emailIndexKey).update(normalisedEmail).digest('base64url');
+  }
+
+  /** Keyed fingerprint of content (audit `content_hash`): equal texts match, guesses cannot be tested. */
+  contentDigest(text: string): string {
+    return createHmac('sha256', this.contentDigestKey).update(text).digest('hex');
   }
 
   /**

@@ -102,6 +102,10 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     expect(all.items[0]?.title).toBe('Seating chart printing');
     expect(await second.stop()).toBe(0);
 
+    const rotated = run(['rotate-keys'], env);
+    expect(rotated.status).toBe(0);
+    expect(rotated.stdout).toMatch(/data key version 1 → 2; re-encrypted \d+ personal keys, \d+ requests, \d+ comments/);
+
     if (mode === 'pglite') {
       // A lost key file is an error, never a fresh key that cannot read the data.
       const keyFile = path.join(env.DATA_DIR!, 'keys', 'master.key');
