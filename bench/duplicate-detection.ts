@@ -4,7 +4,7 @@
 // then times the product's detectDuplicates() for a set of draft queries. Two phases: with the
 // draft's embedding already cached (what repeated keystrokes cost: candidate search + ranking) and
 // cold (a new draft, including the sentence encoder). Prints p50/p95/p99, throughput and error rate.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -15,6 +15,8 @@ import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { seedDemo } from '../src/db/seed.js';
+import { Keyring } from '../src/security/keyring.js';
+import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';
 import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
 
@@ -67,7 +69,8 @@ const { handle, drop } = await openTarget();
 try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const s: Services = { db: handle.db, config, now: () => new Date() };
+  const keyring = await Keyring.open(handle.db, randomBytes(32));
+  const s: Services = { db: handle.db, config, now: () => new Date(), keyring };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const [author] = (await handle.db.execute(sql`select id from users where role = 'couple' limit 1`)) as unknown as { id: string }[];
@@ -81,21 +84,26 @@ try {
   // PGlite ships pgvector (migrations/0007 then adds the HNSW-indexed column); Debian's PostgreSQL does not.
   const hasVector = handle.kind === 'embedded';
   for (let offset = 0; offset < corpusSize; offset += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, corpusSize - offset) }, (_, k) => {
-      const a = pick();
-      const b = pick();
-      const title = `${dev[a]!.title} ${dev[b]!.title.split(' ').slice(0, 2).join(' ')}`.slice(0, 200);
-      const description = `${dev[a]!.description} ${dev[b]!.description.split('. ')[0] ?? ''} (#${offset + k})`;
-      const vector = normalise(devVectors[a]!.map((x, i) => x + 0.35 * devVectors[b]![i]! + (Math.random() - 0.5) * 0.02));
-      return { title, description, vector, terms: [...new Set(wordTerms(comparableText({ title, description })))].map(termDigest) };
-    });
-    const ids = (await handle.db.execute(sql`
-      insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type)
-      select ${authorId}::uuid, t, d, '[]'::jsonb, 'rsvp', 'medium', 'couple'
-      from unnest(${`{${batch.map((r) => JSON.stringify(r.title)).join(',')}}`}::text[], ${`{${batch.map((r) => JSON.stringify(r.description)).join(',')}}`}::text[]) as x(t, d)
-      returning id`)) as unknown;
-    const idRows = Array.isArray(ids) ? (ids as { id: string }[]) : (ids as { rows: { id: string }[] }).rows;
-    const terms = batch.flatMap((r, k) => r.terms.map((t) => `(${JSON.stringify(t).replace(/"/g, "'")},'${idRows[k]!.id}')`));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(BATCH, corpusSize - offset) }, async (_, k) => {
+        const a = pick();
+        const b = pick();
+        const id = randomUUID();
+        const title = `${dev[a]!.title} ${dev[b]!.title.split(' ').slice(0, 2).join(' ')}`.slice(0, 200);
+        const description = `${dev[a]!.description} ${dev[b]!.description.split('. ')[0] ?? ''} (#${offset + k})`;
+        const vector = normalise(devVectors[a]!.map((x, i) => x + 0.35 * devVectors[b]![i]! + (Math.random() - 0.5) * 0.02));
+        const sealed = await sealRequestContent(keyring, handle.db, id, { title, description, painPoints: [] });
+        return { id, title, sealed, vector, terms: [...new Set(wordTerms(comparableText({ title, description })))].map((t) => termDigest(keyring, t)) };
+      }),
+    );
+    const column = (values: readonly string[]) => `{${values.map((v) => JSON.stringify(v)).join(',')}}`;
+    await handle.db.execute(sql`
+      insert into feature_requests (id, author_id, title, description, pain_points, key_version, search_tokens, category, urgency, user_type)
+      select id, ${authorId}::uuid, t, d, p, ${batch[0]!.sealed.keyVersion}::int, '{}'::text[], 'rsvp', 'medium', 'couple'
+      from unnest(${column(batch.map((r) => r.id))}::uuid[], ${column(batch.map((r) => r.title))}::text[],
+        ${column(batch.map((r) => r.sealed.description))}::text[], ${column(batch.map((r) => r.sealed.painPoints))}::text[]) as x(id, t, d, p)`);
+    const idRows = batch.map((r) => ({ id: r.id }));
+    const terms = batch.flatMap((r) => r.terms.map((t) => `('${t}','${r.id}')`));
     await handle.db.execute(sql.raw(`insert into request_terms (term, request_id) values ${terms.join(',')} on conflict do nothing`));
     const hexes = batch.map((r) => Buffer.from(r.vector.buffer).toString('hex'));
     await handle.db.execute(sql`

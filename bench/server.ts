@@ -40,7 +40,7 @@ process.on('exit', () => {
 });
 
 /** The ones we set; everything else in the caller's environment (DATABASE_POOL_SIZE…) passes through. */
-const OWNED_ENV = ['HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'NODE_ENV', 'LOG_LEVEL', 'BOARD_CACHE_TTL_MS'];
+const OWNED_ENV = ['HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'NODE_ENV', 'LOG_LEVEL', 'BOARD_CACHE_TTL_MS', 'ENCRYPTION_MASTER_KEY', 'ENCRYPTION_MASTER_KEY_FILE'];
 
 export function ensureBuilt(root: string, force: boolean): void {
   if (!force && existsSync(path.join(root, 'dist', 'main.js'))) return;
@@ -218,7 +218,8 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
     }
   });
   try {
-    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString() });
+    // Server mode needs a configured master key; a throwaway one per run, like the database.
+    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString(), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') });
     await waitForReady(url, app, readyTimeoutMs);
   } catch (err) {
     await stop();

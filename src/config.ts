@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
+import { parseMasterKey } from './security/master-key.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -35,11 +36,21 @@ const EnvSchema = Type.Object({
   BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AI_ENABLED: Type.Boolean({ default: true }),
+  ENCRYPTION_MASTER_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
+  KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
 });
 type Env = Static<typeof EnvSchema>;
 
 /** Secrets may come from a mounted file (Kubernetes secrets): NAME_FILE wins over NAME. */
-const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL'] as const;
+const SECRET_NAMES = [
+  'DATABASE_URL',
+  'DEMO_PASSWORD',
+  'METRICS_TOKEN',
+  'ALERTMANAGER_WEBHOOK_TOKEN',
+  'ESCALATION_WEBHOOK_URL',
+  'SMTP_URL',
+  'ENCRYPTION_MASTER_KEY',
+] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -77,6 +88,13 @@ export interface Config {
   boardCacheTtlMs: number;
   /** Where the synthetic probes call the running API (default: this process on loopback). */
   probeBaseUrl: string;
+  /**
+   * 32-byte master key of the field encryption (src/security/keyring.ts). Unset: the embedded mode
+   * keeps one in DATA_DIR/keys/master.key; production and server mode refuse to start.
+   */
+  encryptionMasterKey: Buffer | undefined;
+  /** A new data key version after this many days (the brief's 90), re-encrypting in the background. */
+  keyRotationDays: number;
 }
 
 export class ConfigError extends Error {
@@ -140,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
     aiEnabled: parsed.AI_ENABLED,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
+    encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
+    keyRotationDays: parsed.KEY_ROTATION_DAYS,
   };
 }

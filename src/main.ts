@@ -13,6 +13,8 @@ import { deadJobs, QUEUES, replay } from './jobs/queue.js';
 import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
+import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
@@ -25,7 +27,10 @@ const USAGE = `Usage: node dist/main.js <verb>
   worker                    run background jobs only (cluster mode)
   jobs dead                 list dead-lettered jobs
   jobs replay JOB_ID        put a dead-lettered job back in line
-  migrate                   apply pending database migrations
+  migrate                   apply pending database migrations (and encrypt rows stored before
+                            field encryption)
+  rotate-keys               new data key version now; re-encrypts every row in batches while
+                            the service keeps running (the worker also does it every 90 days)
   seed-demo                 load demo accounts and ~200 requests (refused in production)
   verify-supplier EMAIL     mark a wedding supplier's account as verified
   create-user EMAIL ROLE NAME TIME_ZONE
@@ -42,10 +47,26 @@ function databaseTarget(config: Config): DatabaseTarget {
     : { kind: 'embedded', dataDir: config.dataDir };
 }
 
-async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>): Promise<T> {
+/**
+ * Services over an open database: the master key resolved (in embedded mode created on first start)
+ * and the keyring opened. With `migrate`, migrations run first and rows from before field
+ * encryption are sealed in place.
+ */
+async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
+  if (migrate) await database.migrate();
+  const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log));
+  const services: Services = { db: database.db, config, now: () => new Date(), keyring };
+  if (migrate) {
+    const sealed = await sealPlaintextRows(services);
+    if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
+  }
+  return services;
+}
+
+async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>, options = { migrate: false }): Promise<T> {
   const database = await openDatabase(databaseTarget(config));
   try {
-    return await work(database, { db: database.db, config, now: () => new Date() });
+    return await work(database, await openServices(config, database, createLogger(config.logLevel), options));
   } finally {
     await database.close();
   }
@@ -58,7 +79,7 @@ function jobWorker(services: Services, log: Logger) {
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(databaseTarget(config));
-  const worker = jobWorker({ db: database.db, config, now: () => new Date() }, log);
+  const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
     await worker.stop();
@@ -72,11 +93,10 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const log = createLogger(config.logLevel);
   let metrics: Metrics | undefined;
   const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
-  const services: Services = { db: database.db, config, now: () => new Date() };
-  metrics = createMetrics(services, () => database.isMigrated());
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
+  const services = await openServices(config, database, log, { migrate: migrateAndSeed });
+  metrics = createMetrics(services, () => database.isMigrated());
   if (migrateAndSeed) {
-    await database.migrate();
     if (!config.production) {
       const seeded = await seedDemo(services);
       if (seeded.created) log.info({ requests: seeded.requests }, 'demo data loaded');
@@ -107,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
   let config: Config;
   try {
     config = loadConfig();
+    requireMasterKeyWhereNeeded(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -139,18 +160,21 @@ async function main(argv: string[]): Promise<number> {
       break;
     }
     case 'migrate':
-      await withDatabase(config, (database) => database.migrate());
+      await withDatabase(config, async () => {}, { migrate: true });
       console.log('migrations applied');
       return 0;
+    case 'rotate-keys': {
+      const rotated = await withDatabase(config, (_d, services) => rotateKeys(services, 'cli'));
+      const moved = rotated.reencrypted;
+      console.log(`data key version ${rotated.from} → ${rotated.to}; re-encrypted ${moved.users} personal keys, ${moved.featureRequests} requests, ${moved.comments} comments`);
+      return 0;
+    }
     case 'seed-demo': {
       if (config.production) {
         console.error('seed-demo refused: demo accounts are never created when NODE_ENV=production');
         return 1;
       }
-      const result = await withDatabase(config, async (database, services) => {
-        await database.migrate();
-        return seedDemo(services);
-      });
+      const result = await withDatabase(config, (_d, services) => seedDemo(services), { migrate: true });
       console.log(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
       return 0;
     }
@@ -185,7 +209,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // A refused operation (unknown supplier, taken email…) is a message, not a crash.
-    console.error(err instanceof ServiceError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
+    console.error(err instanceof ServiceError || err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
   },
 );

@@ -58,7 +58,7 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     pgDir = path.join(dataDir, 'pgdata');
     mkdirSync(pgDir, { recursive: true });
   }
-  // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0007).
+  // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
   const client = await PGlite.create(pgDir, { extensions: { vector } });
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;

@@ -2,10 +2,11 @@
 // Migrations in /migrations are generated from this file by drizzle-kit (`npm run db:generate`)
 // and then reviewed; hand-written SQL goes in custom migrations.
 //
-// Planned for field encryption from the start: the free-text and PII fields (description, pain
-// points, wedding context, comment content, email, phone, business address) live in their own
-// columns with no plaintext-derived index except `search` and `email_index`, which the encryption
-// work replaces by blind (HMAC) indexes without touching any query that reads them.
+// Field encryption (src/security/, docs/decisions/0014): the free-text and PII fields (description,
+// pain points, wedding context, comment content, email, phone, business address) hold sealed text
+// (`v1.k<version>.…` or `v1.u.…`), never plaintext; `key_version` says which data key version a
+// row's shared-content fields use (null: a row from before encryption, sealed at migrate time).
+// Lookups go through blind (HMAC) indexes: `email_index` and `search_tokens`.
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -25,7 +26,6 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { BusinessSize, Status, SupplierType, Urgency, UserRole } from '../domain/feature-requests.js';
 
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -34,8 +34,9 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Sealed with the user's personal key. */
     email: text('email').notNull(),
-    /** Lookup key for login: the normalised address (an HMAC of it once emails are encrypted). */
+    /** Blind index for login: HMAC of the normalised address (src/security/keyring.ts). */
     emailIndex: text('email_index').notNull(),
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
@@ -54,8 +55,15 @@ export const users = pgTable(
     synthetic: boolean('synthetic').notNull().default(false),
     /** Consent to AI analysis of what they submit (duplicate detection, scoring); on by default. */
     aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(true),
+    /**
+     * The user's personal data key (email, phone, business address, wedding contexts), wrapped by data
+     * key version `key_version`. Null with a key_version: crypto-shredded, the sealed fields are gone.
+     */
+    dataKey: text('data_key'),
+    /** Null: a row from before encryption (sealed at migrate time). */
+    keyVersion: integer('key_version'),
   },
-  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex)],
+  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex), index('users_key_version_idx').on(t.keyVersion)],
 );
 
 export const sessions = pgTable(
@@ -107,17 +115,21 @@ export const featureRequests = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     title: text('title').notNull(),
+    /** Sealed (data key). */
     description: text('description').notNull(),
-    painPoints: jsonb('pain_points').$type<string[]>().notNull(),
+    /** Sealed JSON array of strings (data key). */
+    painPoints: text('pain_points').notNull(),
     category: text('category').notNull(),
     urgency: text('urgency').$type<Urgency>().notNull(),
     status: text('status').$type<Status>().notNull().default('open'),
     /** The author's role when they submitted: the board segments by it even after role changes. */
     userType: text('user_type').$type<UserRole>().notNull(),
-    weddingContext: jsonb('wedding_context').$type<WeddingContext>(),
+    /** Sealed JSON WeddingContext, with the author's personal key: erasing the author shreds it. */
+    weddingContext: text('wedding_context'),
     /** Coarse, non-identifying copies of the context that seasons and metrics group by. */
     country: text('country'),
     region: text('region'),
+    guestCount: integer('guest_count'),
     voteCount: integer('vote_count').notNull().default(0),
     voteWeight: doublePrecision('vote_weight').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),
@@ -128,9 +140,10 @@ export const featureRequests = pgTable(
     mergedIntoId: uuid('merged_into_id'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    search: tsvector('search')
-      .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', "title" || ' ' || "description")`),
+    /** Data key version of description and pain points; null before encryption. */
+    keyVersion: integer('key_version'),
+    /** Blind full-text index: an HMAC per normalised token of title, description and pain points. */
+    searchTokens: text('search_tokens').array().notNull().default(sql`'{}'::text[]`),
     /** Submitted by a synthetic probe: kept off the board, roadmap, trends and business metrics. */
     synthetic: boolean('synthetic').notNull().default(false),
   },
@@ -143,7 +156,8 @@ export const featureRequests = pgTable(
     index('feature_requests_author_idx').on(t.authorId, t.createdAt),
     index('feature_requests_merged_into_idx').on(t.mergedIntoId),
     foreignKey({ columns: [t.mergedIntoId], foreignColumns: [t.id], name: 'feature_requests_merged_into_fk' }).onDelete('set null'),
-    index('feature_requests_search_idx').using('gin', t.search),
+    index('feature_requests_search_tokens_idx').using('gin', t.searchTokens),
+    index('feature_requests_key_version_idx').on(t.keyVersion),
   ],
 );
 
@@ -171,11 +185,13 @@ export const comments = pgTable(
       .references(() => featureRequests.id, { onDelete: 'cascade' }),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     authorRole: text('author_role').$type<UserRole>().notNull(),
+    /** Sealed (data key version key_version). */
     content: text('content').notNull(),
     expertAdvice: boolean('expert_advice').notNull().default(false),
     createdAt: createdAt(),
+    keyVersion: integer('key_version'),
   },
-  (t) => [index('comments_request_idx').on(t.requestId, t.createdAt)],
+  (t) => [index('comments_request_idx').on(t.requestId, t.createdAt), index('comments_key_version_idx').on(t.keyVersion)],
 );
 
 export const statusHistory = pgTable(
@@ -396,7 +412,7 @@ export const requestTerms = pgTable(
   (t) => [primaryKey({ columns: [t.term, t.requestId] }), index('request_terms_request_idx').on(t.requestId)],
 );
 
-/** How many requests use each term (IDF), kept by a trigger on request_terms (migrations/0007). */
+/** How many requests use each term (IDF), kept by a trigger on request_terms (migrations/0008). */
 export const requestTermFrequencies = pgTable('request_term_frequencies', {
   term: text('term').primaryKey(),
   requests: integer('requests').notNull(),
@@ -429,4 +445,21 @@ export const duplicateCandidates = pgTable(
     dismissedBy: uuid('dismissed_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [primaryKey({ columns: [t.requestId, t.candidateId] }), index('duplicate_candidates_candidate_idx').on(t.candidateId)],
+);
+
+/**
+ * The keyring (src/security/keyring.ts): random keys wrapped by the master key. `data` has one row per
+ * version (the highest is current; rotation adds one); `blind_index` has one, never rotated.
+ */
+export const encryptionKeys = pgTable(
+  'encryption_keys',
+  {
+    purpose: text('purpose').$type<'data' | 'blind_index'>().notNull(),
+    version: integer('version').notNull(),
+    wrappedKey: text('wrapped_key').notNull(),
+    createdAt: createdAt(),
+    /** Set once no row uses this version any more (rotation finished); kept to read older backups. */
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.purpose, t.version] })],
 );

@@ -5,7 +5,9 @@ import { eq } from 'drizzle-orm';
 import { voteWeight } from '../domain/access-control.js';
 import { BUSINESS_SIZES, SUPPLIER_TYPES, type Status, type UserRole } from '../domain/feature-requests.js';
 import { regionForCountry } from '../domain/seasons.js';
-import { hashPassword, normaliseEmail } from '../services/accounts.js';
+import { randomUUID } from 'node:crypto';
+import { emailIndexOf, sealComment, sealNewUser, sealRequestContent, sealWeddingContext } from '../security/records.js';
+import { hashPassword } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
 import { demoComments, demoRequests } from './demo-catalog.js';
 import { comments, featureRequests, statusHistory, users, votes } from './schema.js';
@@ -64,7 +66,7 @@ const STATUS_PLAN: { status: Status; share: number; path: Status[]; why: string 
 ];
 
 export async function seedDemo(s: Services): Promise<{ created: boolean; requests: number }> {
-  const existing = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, DEMO_ACCOUNTS[0].email)).limit(1);
+  const existing = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(s.keyring, DEMO_ACCOUNTS[0].email))).limit(1);
   if (existing.length > 0) return { created: false, requests: 0 };
 
   const rnd = random(237);
@@ -76,7 +78,6 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
   return s.db.transaction(async (tx) => {
     const account = (email: string, role: UserRole, extra: Partial<typeof users.$inferInsert> & { country: string | null; timeZone: string }) => ({
       email,
-      emailIndex: normaliseEmail(email),
       role,
       displayName: extra.displayName ?? email.split('@')[0]!,
       passwordHash: extra.passwordHash ?? crowdHash,
@@ -84,9 +85,8 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       region: regionForCountry(extra.country),
       ...extra,
     });
-    const people = await tx
-      .insert(users)
-      .values([
+    const accounts = await Promise.all(
+      [
         ...DEMO_ACCOUNTS.map((a) => account(a.email, a.role, { ...a, passwordHash: demoHash })),
         ...Array.from({ length: CROWD_COUPLES }, (_, i) => {
           const [country, timeZone] = CROWD_ZONES[i % CROWD_ZONES.length]!;
@@ -103,15 +103,20 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
             businessSize: BUSINESS_SIZES[i % BUSINESS_SIZES.length]!,
           });
         }),
-      ])
+      ].map(async ({ email, ...person }) => ({ ...person, ...(await sealNewUser(s.keyring, tx, randomUUID(), { email, phone: null, businessAddress: null })), plainEmail: email })),
+    );
+    const people = await tx
+      .insert(users)
+      .values(accounts.map(({ plainEmail: _plain, ...row }) => row))
       .returning();
-    const byEmail = new Map(people.map((p) => [p.email, p]));
+    const byEmail = new Map(people.map((p, i) => [accounts[i]!.plainEmail, p]));
+    const personalKeys = new Map(await Promise.all(people.map(async (p) => [p.id, await s.keyring.userKey(p.dataKey, p.id)] as const)));
     const product = byEmail.get('product@demo.test')!;
     const couples = people.filter((p) => p.role === 'couple');
     const suppliers = people.filter((p) => p.role === 'wedding_supplier');
     const voters = [...couples, ...suppliers];
 
-    const requestRows = demoRequests.map((d, i) => {
+    const requestRows = await Promise.all(demoRequests.map(async (d, i) => {
       const author = d.authorType === 'couple' ? couples[i % couples.length]! : suppliers[i % suppliers.length]!;
       const createdAt = new Date(now - (rnd.int(120 * 24) + 1) * 3_600_000);
       const weddingDate = new Date(createdAt.getTime() + (30 + rnd.int(400)) * 86_400_000).toISOString().slice(0, 10);
@@ -120,18 +125,20 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       const chosen = [...voters].sort(() => rnd.next() - 0.5).slice(0, voterCount);
       const weights = chosen.map((v) => voteWeight({ ...v, businessSize: v.businessSize }));
       const weight = weights.reduce((a, b) => a + b, 0);
+      const id = randomUUID();
       return {
         row: {
+          id,
           authorId: author.id,
           title: d.title,
-          description: d.description,
-          painPoints: d.painPoints,
+          ...(await sealRequestContent(s.keyring, tx, id, d)),
           category: d.category,
           urgency: d.urgency,
           userType: author.role,
-          weddingContext: context,
+          weddingContext: sealWeddingContext(s.keyring, personalKeys.get(author.id)!, id, context),
           country: context.country,
           region: regionForCountry(context.country),
+          guestCount: context.guestCount,
           voteCount: chosen.length,
           commentCount: i % COMMENT_CYCLE,
           voteWeight: weight,
@@ -141,7 +148,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
         chosen,
         weights,
       };
-    });
+    }));
     const inserted = await tx.insert(featureRequests).values(requestRows.map((r) => r.row)).returning({ id: featureRequests.id, createdAt: featureRequests.createdAt });
 
     const voteRows = inserted.flatMap((req, i) =>
@@ -154,19 +161,23 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     );
     for (let i = 0; i < voteRows.length; i += 1000) await tx.insert(votes).values(voteRows.slice(i, i + 1000));
 
-    const commentRows = inserted.flatMap((req, i) =>
-      Array.from({ length: requestRows[i]!.row.commentCount }, (_, j) => {
-        const c = demoComments[(i * 3 + j) % demoComments.length]!;
-        const author = c.expertAdvice ? suppliers[(i + j) % suppliers.length]! : couples[(i + j) % couples.length]!;
-        return {
-          requestId: req.id,
-          authorId: author.id,
-          authorRole: author.role,
-          content: c.content,
-          expertAdvice: c.expertAdvice,
-          createdAt: new Date(req.createdAt.getTime() + (j + 1) * 5_400_000),
-        };
-      }),
+    const commentRows = await Promise.all(
+      inserted.flatMap((req, i) =>
+        Array.from({ length: requestRows[i]!.row.commentCount }, async (_, j) => {
+          const c = demoComments[(i * 3 + j) % demoComments.length]!;
+          const author = c.expertAdvice ? suppliers[(i + j) % suppliers.length]! : couples[(i + j) % couples.length]!;
+          const id = randomUUID();
+          return {
+            id,
+            requestId: req.id,
+            authorId: author.id,
+            authorRole: author.role,
+            ...(await sealComment(s.keyring, tx, id, c.content)),
+            expertAdvice: c.expertAdvice,
+            createdAt: new Date(req.createdAt.getTime() + (j + 1) * 5_400_000),
+          };
+        }),
+      ),
     );
     if (commentRows.length) await tx.insert(comments).values(commentRows);
 

@@ -1,6 +1,7 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
 import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICATES, detectDuplicates } from './handlers/duplicate-detection.js';
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
+import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
 import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
@@ -15,11 +16,14 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
   [DETECT_DUPLICATES]: detectDuplicates,
   [CATCH_UP_DUPLICATE_DETECTION]: catchUpDuplicateDetection,
+  [ROTATE_ENCRYPTION_KEYS]: rotateEncryptionKeys,
 };
 
 export const SCHEDULES: readonly Schedule[] = [
   { name: 'purge_expired_sessions', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'purge_expired_sessions', priority: -1 } },
   { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
+  // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old.
+  { name: ROTATE_ENCRYPTION_KEYS, everyMs: 86_400_000, job: { queue: 'maintenance', type: ROTATE_ENCRYPTION_KEYS, priority: -1 } },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
   { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },

@@ -172,7 +172,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
                   + (select count(*) from comments c where c.author_id = u.id and c.created_at > now() - interval '30 days')
                   + (select count(*) from feature_requests f where f.author_id = u.id and f.created_at > now() - interval '30 days'))::float8 / 10) as score
         from users u where u.role = 'wedding_supplier' and u.verified and not u.synthetic`),
-      db.execute(sql`select f.category, f.urgency, (f.wedding_context->>'guestCount')::int as guests,
+      db.execute(sql`select f.category, f.urgency, f.guest_count as guests,
           extract(epoch from (h.created_at - f.created_at))::float8 / 86400 as days
         from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
         where f.user_type = 'couple'`),

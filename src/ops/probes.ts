@@ -4,14 +4,15 @@
 // run is recorded in `probe_runs`, so every process exports the same success and latency; after a
 // probe's failure threshold of consecutive failures an incident is opened through the escalation
 // engine (as if Alertmanager had sent SyntheticProbeFailing), and the next success resolves it.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { and, desc, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { apiTokens, featureRequests, probeRuns, users } from '../db/schema.js';
 import { regionForCountry } from '../domain/seasons.js';
-import { createApiToken, hashPassword, normaliseEmail } from '../services/accounts.js';
+import { emailIndexOf, sealNewUser } from '../security/records.js';
+import { createApiToken, hashPassword } from '../services/accounts.js';
 import { recordAudit } from '../services/audit.js';
 import type { Principal, Services } from '../services/context.js';
 import { receiveAlertmanagerWebhook } from '../services/incidents.js';
@@ -86,7 +87,7 @@ type UserRow = typeof users.$inferSelect;
  * existing account with this email that is not synthetic is never promoted: the probe refuses.
  */
 export async function ensureProbeAccount(s: Services): Promise<UserRow> {
-  const emailIndex = normaliseEmail(PROBE_ACCOUNT_EMAIL);
+  const emailIndex = emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL);
   const find = async () => (await s.db.select().from(users).where(eq(users.emailIndex, emailIndex)).limit(1))[0];
   let user = await find();
   if (!user) {
@@ -95,8 +96,7 @@ export async function ensureProbeAccount(s: Services): Promise<UserRow> {
       const [created] = await tx
         .insert(users)
         .values({
-          email: PROBE_ACCOUNT_EMAIL,
-          emailIndex,
+          ...(await sealNewUser(s.keyring, tx, randomUUID(), { email: PROBE_ACCOUNT_EMAIL, phone: null, businessAddress: null })),
           passwordHash,
           displayName: 'WedSync synthetic probe',
           role: 'wedding_supplier',
@@ -320,7 +320,7 @@ export async function runProbe(s: Services, name: ProbeName): Promise<ProbeRun> 
 /** Keeps the synthetic data small: requests older than a day, runs older than a week. */
 export async function purgeSyntheticData(s: Services): Promise<void> {
   const now = s.now().getTime();
-  const [account] = await s.db.select({ id: users.id }).from(users).where(and(eq(users.emailIndex, normaliseEmail(PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
+  const [account] = await s.db.select({ id: users.id }).from(users).where(and(eq(users.emailIndex, emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
   if (account) {
     await s.db
       .delete(featureRequests)

@@ -1,6 +1,6 @@
 // Accounts, sign-in and credentials: argon2id passwords, server-side sessions for the UI and
 // hashed, revocable API tokens for programs. Secrets are only ever stored as SHA-256 hashes.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
@@ -9,6 +9,7 @@ import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
 import { regionForCountry, seasonStatus } from '../domain/seasons.js';
+import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, notFound, ServiceError } from './errors.js';
@@ -22,9 +23,7 @@ const DECOY_HASH = await hash('decoy-password-for-unknown-accounts', ARGON2);
 
 export const hashPassword = (password: string) => hash(password, ARGON2);
 
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normaliseEmail } from '../security/records.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -60,10 +59,12 @@ export interface SignUpInput {
 
 type UserRow = typeof users.$inferSelect;
 
-export function accountView(user: UserRow) {
+/** The account as its owner sees it (PII opened; an erased account's email reads as empty). */
+export async function accountView(s: Services, user: UserRow) {
+  const pii = await openUserPii(s.keyring, user);
   return {
     id: user.id,
-    email: user.email,
+    email: pii?.email ?? '',
     displayName: user.displayName,
     role: user.role,
     verified: user.verified,
@@ -76,7 +77,7 @@ export function accountView(user: UserRow) {
     createdAt: user.createdAt,
   };
 }
-export type AccountView = ReturnType<typeof accountView>;
+export type AccountView = Awaited<ReturnType<typeof accountView>>;
 
 export interface NewUser extends Omit<SignUpInput, 'role'> {
   role: UserRole;
@@ -92,11 +93,11 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
   }
   const passwordHash = await hashPassword(input.password);
   return s.db.transaction(async (tx) => {
+    const sealed = await sealNewUser(s.keyring, tx, randomUUID(), { email: input.email, phone: input.phone ?? null, businessAddress: input.businessAddress ?? null });
     const [user] = await tx
       .insert(users)
       .values({
-        email: input.email.trim(),
-        emailIndex: normaliseEmail(input.email),
+        ...sealed,
         passwordHash,
         displayName: input.displayName,
         role: input.role,
@@ -104,8 +105,6 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
         supplierType: input.supplierType ?? null,
         businessName: input.businessName ?? null,
         businessSize: input.businessSize ?? null,
-        businessAddress: input.businessAddress ?? null,
-        phone: input.phone ?? null,
         country: input.country?.toUpperCase() ?? null,
         region: regionForCountry(input.country),
         timeZone: input.timeZone,
@@ -129,7 +128,7 @@ async function openSession(s: Services, user: UserRow): Promise<SessionGrant> {
   const sessionToken = newSecret();
   const expiresAt = new Date(s.now().getTime() + s.config.sessionTtlHours * 3_600_000);
   await s.db.insert(sessions).values({ userId: user.id, tokenHash: sha256(sessionToken), expiresAt });
-  return { user: accountView(user), sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
+  return { user: await accountView(s, user), sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
 }
 
 export async function signUp(s: Services, input: SignUpInput, requestId?: string): Promise<SessionGrant> {
@@ -139,11 +138,11 @@ export async function signUp(s: Services, input: SignUpInput, requestId?: string
 
 /** `address` is the client's (request.ip): failures are throttled per account and per address. */
 export async function logIn(s: Services, email: string, password: string, requestId?: string, address?: string): Promise<SessionGrant> {
-  const emailIndex = normaliseEmail(email);
+  const emailIndex = emailIndexOf(s.keyring, email);
   const findUser = async () => (await s.db.select().from(users).where(eq(users.emailIndex, emailIndex)).limit(1))[0];
   // Too many failures: 429 before the password is even looked at. Otherwise this attempt counts as
   // a failure until it succeeds.
-  const attempt = await beginLoginAttempt(s, { email: emailIndex, address, requestId, accountId: async () => (await findUser())?.id ?? null });
+  const attempt = await beginLoginAttempt(s, { email: normaliseEmail(email), address, requestId, accountId: async () => (await findUser())?.id ?? null });
   const user = await findUser();
   const ok = await verify(user?.passwordHash ?? DECOY_HASH, password);
   if (!user || !ok) {
@@ -296,7 +295,7 @@ export async function revokeApiToken(s: Services, call: Call, tokenId: string): 
 export async function getAccount(s: Services, userId: string): Promise<AccountView> {
   const [user] = await s.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw notFound('User');
-  return accountView(user);
+  return accountView(s, user);
 }
 
 /** The signed-in user's wedding context: who they are, what they may do, and the season they are in. */
@@ -318,9 +317,9 @@ export async function verifySupplier(s: Services, email: string): Promise<Accoun
   const [user] = await s.db
     .update(users)
     .set({ verified: true })
-    .where(and(eq(users.emailIndex, normaliseEmail(email)), eq(users.role, 'wedding_supplier')))
+    .where(and(eq(users.emailIndex, emailIndexOf(s.keyring, email)), eq(users.role, 'wedding_supplier')))
     .returning();
   if (!user) throw notFound('Wedding supplier');
   await recordAudit(s.db, { actor: null }, { action: 'supplier_verified', targetType: 'user', targetId: user.id });
-  return accountView(user);
+  return accountView(s, user);
 }

@@ -1,14 +1,17 @@
 // Comments on a request. A verified supplier's comment is marked as expert advice, because the
 // brief gives suppliers 'comments:create:expert_advice'.
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
+import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
   const expertAdvice = grantedPermissions(call.actor).includes('comments:create:expert_advice');
+  const content = input.content.trim();
   const comment = await s.db.transaction(async (tx) => {
     const [request] = await tx
       .update(featureRequests)
@@ -17,9 +20,10 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
       .returning({ status: featureRequests.status });
     if (!request) throw notFound('Feature request');
     if (request.status === 'merged') throw conflict('request_merged', 'This request was merged into another; comment there instead');
+    const id = randomUUID();
     const [row] = await tx
       .insert(comments)
-      .values({ requestId, authorId: call.actor.id, authorRole: call.actor.role, content: input.content.trim(), expertAdvice, createdAt: s.now() })
+      .values({ id, requestId, authorId: call.actor.id, authorRole: call.actor.role, ...(await sealComment(s.keyring, tx, id, content)), expertAdvice, createdAt: s.now() })
       .returning();
     await recordAudit(tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     return row!;
@@ -27,7 +31,7 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
   return {
     id: comment.id,
     requestId,
-    content: comment.content,
+    content,
     expertAdvice: comment.expertAdvice,
     author: { id: call.actor.id, displayName: call.actor.displayName, role: call.actor.role },
     createdAt: comment.createdAt,
@@ -58,14 +62,14 @@ export async function listComments(s: Services, viewer: Actor, requestId: string
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(page.limit + 1);
   const anonymous = readScope(viewer) === 'content_only';
-  const items = rows.slice(0, page.limit).map(({ comment, authorName }) => ({
+  const items = await Promise.all(rows.slice(0, page.limit).map(async ({ comment, authorName }) => ({
     id: comment.id,
     requestId,
-    content: comment.content,
+    content: await openComment(s.keyring, comment),
     expertAdvice: comment.expertAdvice,
     author: anonymous ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
     createdAt: comment.createdAt,
-  }));
+  })));
   const last = rows.length > page.limit ? items[items.length - 1] : undefined;
   return { items, nextCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null };
 }

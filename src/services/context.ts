@@ -1,14 +1,17 @@
 // What every use case is called with: the database, the configuration, a clock (tests control
-// time), and who is acting.
+// time), the keyring, and who is acting.
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Actor } from '../domain/access-control.js';
 import type { BusinessSize, UserRole } from '../domain/feature-requests.js';
+import type { Keyring } from '../security/keyring.js';
 
 export interface Services {
   db: Database;
   config: Config;
   now: () => Date;
+  /** Field encryption and blind indexes: services seal and open through src/security/records.ts. */
+  keyring: Keyring;
 }
 
 /** A signed-in user as the services see them: enough to decide access without another query. */

@@ -2,7 +2,6 @@
 // after submission that indexes a request and links its likely duplicates for the product team.
 // Candidates come from pgvector's nearest neighbours where available plus the lexical term index;
 // src/ai ranks them. With the model down, the same flow runs lexically and says so.
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/client.js';
@@ -24,6 +23,8 @@ import { contentHash, createUniversalSentenceEncoder, type EmbeddingModel } from
 import { comparableText, wordTerms } from '../ai/text-features.js';
 import type { Config } from '../config.js';
 import type { Status } from '../domain/feature-requests.js';
+import type { Keyring } from '../security/keyring.js';
+import { openRequestDescription } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { notFound } from './errors.js';
@@ -47,10 +48,8 @@ export function embeddingModelFor(config: Config): EmbeddingModel {
   return model;
 }
 
-/** Terms are stored as digests so the index never holds the words of the (encrypted) description. */
-export function termDigest(term: string): string {
-  return createHash('sha256').update(`request-term:${term}`).digest().subarray(0, 12).toString('base64url');
-}
+/** Terms are stored as keyed digests (a blind index) so the index never holds the encrypted description's words. */
+export const termDigest = (keyring: Keyring, term: string) => keyring.blindDigest(term, 'duplicate-term');
 
 export interface DuplicateSuggestion {
   id: string;
@@ -80,7 +79,7 @@ interface StoredRequest {
 
 const vectorColumn = new WeakMap<Database, Promise<boolean>>();
 
-/** Whether migrations/0007 found pgvector on this database. */
+/** Whether migrations/0008 found pgvector on this database. */
 function hasVectorIndex(db: Database): Promise<boolean> {
   let known = vectorColumn.get(db);
   if (!known) {
@@ -120,11 +119,11 @@ const embeddingBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, 
 const embeddingOf = (bytes: Uint8Array) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 /** How many requests use each of `terms` (missing = none). */
-async function termFrequencies(db: Database, terms: Iterable<string>): Promise<Map<string, number>> {
+async function termFrequencies(s: Services, terms: Iterable<string>): Promise<Map<string, number>> {
   const byDigest = new Map<string, string>();
-  for (const t of terms) byDigest.set(termDigest(t), t);
+  for (const t of terms) byDigest.set(termDigest(s.keyring, t), t);
   if (byDigest.size === 0) return new Map();
-  const result = await db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[]) and requests > 0`);
+  const result = await s.db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[]) and requests > 0`);
   return new Map(rows<{ term: string; requests: number }>(result).map((r) => [byDigest.get(r.term)!, r.requests]));
 }
 
@@ -143,11 +142,11 @@ async function semanticCandidates(db: Database, embedding: Float32Array, exclude
  * Requests sharing the query's rarest terms, rarest weighing most. Only the few rarest terms are
  * looked up: they identify a request, and their posting lists stay short however large the board grows.
  */
-async function lexicalCandidates(db: Database, queryTerms: Map<string, number>, documents: number, exclude: string | null): Promise<string[]> {
+async function lexicalCandidates(s: Services, queryTerms: Map<string, number>, documents: number, exclude: string | null): Promise<string[]> {
   const rarest = [...queryTerms].sort((a, b) => a[1] - b[1]).slice(0, RAREST_QUERY_TERMS);
   if (rarest.length === 0) return [];
-  const weights = rarest.map(([t, df]) => ({ term: termDigest(t), idf: Math.log((documents + 1) / (df + 1) + 1) }));
-  const result = await db.execute(sql`
+  const weights = rarest.map(([t, df]) => ({ term: termDigest(s.keyring, t), idf: Math.log((documents + 1) / (df + 1) + 1) }));
+  const result = await s.db.execute(sql`
     select t.request_id as id
     from request_terms t
     join unnest(${pgArray(weights.map((w) => w.term))}::text[], ${pgArray(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
@@ -159,13 +158,13 @@ async function lexicalCandidates(db: Database, queryTerms: Map<string, number>, 
   return rows<{ id: string }>(result).map((r) => r.id);
 }
 
-async function loadRequests(db: Database, ids: readonly string[]): Promise<StoredRequest[]> {
+async function loadRequests(s: Services, ids: readonly string[]): Promise<StoredRequest[]> {
   if (ids.length === 0) return [];
-  const result = await db.execute(sql`
+  const result = await s.db.execute(sql`
     select f.id, f.title, f.description, f.status, f.vote_count, e.embedding, e.neighbourhood
     from feature_requests f left join request_embeddings e on e.request_id = f.id
     where f.id = any(${pgArray(ids)}::uuid[])`);
-  return rows<StoredRequest>(result);
+  return Promise.all(rows<StoredRequest>(result).map(async (r) => ({ ...r, description: await openRequestDescription(s.keyring, r) })));
 }
 
 const asComparable = (r: StoredRequest): ComparableRequest => ({
@@ -175,17 +174,17 @@ const asComparable = (r: StoredRequest): ComparableRequest => ({
   embedding: r.embedding ? embeddingOf(r.embedding) : null,
 });
 
-async function rank(db: Database, query: ComparableRequest, exclude: string | null) {
+async function rank(s: Services, query: ComparableRequest, exclude: string | null) {
   const queryFeatures = lexicalFeatures(query);
-  const [documents, queryFrequencies] = await Promise.all([indexedRequests(db), termFrequencies(db, queryFeatures.terms.keys())]);
+  const [documents, queryFrequencies] = await Promise.all([indexedRequests(s.db), termFrequencies(s, queryFeatures.terms.keys())]);
   const [semantic, lexical] = await Promise.all([
-    query.embedding ? semanticCandidates(db, query.embedding, exclude) : [],
-    lexicalCandidates(db, queryFrequencies, documents, exclude),
+    query.embedding ? semanticCandidates(s.db, query.embedding, exclude) : [],
+    lexicalCandidates(s, queryFrequencies, documents, exclude),
   ]);
-  const stored = await loadRequests(db, [...new Set([...semantic, ...lexical])]);
+  const stored = await loadRequests(s, [...new Set([...semantic, ...lexical])]);
   const candidates = stored.map((r) => ({ request: asComparable(r), neighbourhood: r.neighbourhood, features: cachedFeatures(r) }));
   const unknownTerms = new Set(candidates.flatMap((c) => [...c.features.terms.keys()].filter((t) => !queryFeatures.terms.has(t))));
-  const frequencies = new Map([...queryFrequencies, ...(await termFrequencies(db, unknownTerms))]);
+  const frequencies = new Map([...queryFrequencies, ...(await termFrequencies(s, unknownTerms))]);
   const corpus: CorpusStatistics = { documents, documentFrequency: (t) => frequencies.get(t) ?? 0 };
   const matches = rankDuplicates(query, candidates, corpus);
   return { matches, stored: new Map(stored.map((r) => [r.id, r])), candidates, corpus };
@@ -201,7 +200,7 @@ export async function detectDuplicates(s: Services, draft: { title: string; desc
   const text = comparableText(draft);
   const [embedding] = (await model.embed([text])) ?? [null];
   const query: ComparableRequest = { id: 'draft', title: draft.title, description: draft.description, embedding: embedding ?? null };
-  const { matches, stored } = await rank(s.db, query, null);
+  const { matches, stored } = await rank(s, query, null);
   return {
     matches: matches.slice(0, draft.limit).map((m) => suggestion(m, stored.get(m.id)!)),
     model: combinerFor(query.embedding !== null).name,
@@ -218,14 +217,15 @@ export type IndexOutcome = 'indexed' | 'unchanged' | 'no_consent' | 'gone' | 'mo
  * later for the semantic half (the caller sees `model_unavailable`).
  */
 export async function indexRequest(s: Services, requestId: string): Promise<IndexOutcome> {
-  const [request] = rows<StoredRequest & { consent: boolean | null; content_hash: string | null; model: string | null }>(
+  const [sealed] = rows<StoredRequest & { consent: boolean | null; content_hash: string | null; model: string | null }>(
     await s.db.execute(sql`
       select f.id, f.title, f.description, f.status, f.vote_count, e.embedding, e.neighbourhood, e.content_hash, e.model,
         (select u.ai_analysis_consent from users u where u.id = f.author_id) as consent
       from feature_requests f left join request_embeddings e on e.request_id = f.id
       where f.id = ${requestId}::uuid and not f.synthetic`),
   );
-  if (!request) return 'gone';
+  if (!sealed) return 'gone';
+  const request = { ...sealed, description: await openRequestDescription(s.keyring, sealed) };
   // Without an author (deleted account) there is nobody to ask; the request itself stays public.
   if (request.consent === false) {
     await forget(s.db, requestId);
@@ -237,7 +237,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   if (request.content_hash === hash && request.model === model.version && request.embedding) return 'unchanged';
   const [embedding] = (await model.embed([text])) ?? [null];
   const query: ComparableRequest = { ...asComparable(request), embedding: embedding ?? null };
-  const { matches, candidates, corpus } = await rank(s.db, query, requestId);
+  const { matches, candidates, corpus } = await rank(s, query, requestId);
   const own = profile(query, corpus);
   const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
   // The best few are kept whatever their score: live accuracy asks whether a later merge target was among them.
@@ -246,7 +246,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const hasVector = await hasVectorIndex(s.db);
   await s.db.transaction(async (tx) => {
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
-    const digests = [...new Set(wordTerms(text))].map(termDigest);
+    const digests = [...new Set(wordTerms(text))].map((t) => termDigest(s.keyring, t));
     if (digests.length > 0)
       await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${pgArray(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
     await tx.execute(sql`

@@ -1,6 +1,6 @@
 // Feature requests: submit, browse, read, rectify, move through the workflow, publish the roadmap.
 // Each change is one transaction together with its history and audit records.
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
 import { featureRequests, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
@@ -25,6 +25,7 @@ import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { STATUS_CHANGED } from '../jobs/handlers/notifications.js';
 import { duplicateDetectionJob } from '../jobs/handlers/duplicate-detection.js';
 import { enqueue } from '../jobs/queue.js';
+import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
@@ -113,19 +114,23 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
     const country = input.weddingContext?.country.toUpperCase() ?? null;
+    const id = randomUUID();
+    const title = input.title.trim();
+    const authorKey = await personalKeyOf(s.keyring, tx, call.actor.id);
     const [row] = await tx
       .insert(fr)
       .values({
+        id,
         authorId: call.actor.id,
-        title: input.title.trim(),
-        description: input.description.trim(),
-        painPoints: input.painPoints,
+        title,
+        ...(await sealRequestContent(s.keyring, tx, id, { title, description: input.description.trim(), painPoints: input.painPoints })),
         category: input.category,
         urgency: input.urgency,
         userType: call.actor.role,
-        weddingContext: input.weddingContext ? { ...input.weddingContext, country: country! } : null,
+        weddingContext: sealWeddingContext(s.keyring, authorKey, id, input.weddingContext ? { ...input.weddingContext, country: country! } : null),
         country,
         region: input.weddingContext ? regionForCountry(country) : call.actor.region,
+        guestCount: input.weddingContext?.guestCount ?? null,
         createdAt: now,
         updatedAt: now,
         // The probes' service account (users.synthetic) submits synthetic requests; nobody else does.
@@ -137,7 +142,8 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       targetType: 'feature_request',
       targetId: row!.id,
       details: {
-        content_hash: createHash('sha256').update(`${input.title}\n${input.description}`).digest('hex'),
+        // Keyed: a plain SHA-256 of a short description would let anyone with the audit log test guesses.
+        content_hash: s.keyring.contentDigest(`${input.title}\n${input.description}`),
         wedding_context_type: input.weddingContext ? 'wedding' : 'business',
       },
     });
@@ -203,7 +209,8 @@ function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
   const where: SQL[] = [eq(fr.synthetic, false), shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
   if (shape.category) where.push(eq(fr.category, param('category')));
   if (shape.userType) where.push(eq(fr.userType, param('userType')));
-  if (shape.q) where.push(sql`${fr.search} @@ websearch_to_tsquery('english', ${param('q')})`);
+  // Blind full-text search: every query word's HMAC must be among the row's (GIN-indexed).
+  if (shape.q) where.push(sql`${fr.searchTokens} @> ${param('searchTokens')}::text[]`);
   if (shape.mine) where.push(eq(fr.authorId, param('viewerId')));
   if (shape.cursor) where.push(sql`(${key.column}, ${fr.id}) < (${param('cursorValue')}::${sql.raw(key.sqlType)}, ${param('cursorId')}::uuid)`);
   const columns = {
@@ -250,11 +257,15 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
     cursor: Boolean(query.cursor),
     viewer: Boolean(viewer),
   };
+  // A query with no searchable word (only punctuation or stop words) matches nothing.
+  const tokens = query.q ? s.keyring.searchTokenHashes(query.q) : [];
+  if (query.q && tokens.length === 0) return { items: [], nextCursor: null };
   const rows = await boardQuery(s.db, shape).execute({
     status: query.status,
     category: query.category,
     userType: query.userType,
-    q: query.q,
+    // Postgres array literal; the hashes are base64url, so nothing needs quoting.
+    searchTokens: `{${tokens.join(',')}}`,
     viewerId: viewer?.id,
     cursorValue,
     cursorId,
@@ -279,8 +290,13 @@ function anonymiseContext(context: WeddingContext | null) {
 
 export async function getFeatureRequest(s: Services, viewer: Actor | null, id: string) {
   const [row] = await s.db
-    .select({ request: fr, viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false` })
+    .select({
+      request: fr,
+      authorKey: users.dataKey,
+      viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false`,
+    })
     .from(fr)
+    .leftJoin(users, eq(users.id, fr.authorId))
     .where(eq(fr.id, id))
     .limit(1);
   if (!row) throw notFound('Feature request');
@@ -295,9 +311,10 @@ export async function getFeatureRequest(s: Services, viewer: Actor | null, id: s
     .where(eq(statusHistory.requestId, id))
     .orderBy(asc(statusHistory.createdAt));
   if (!mayReadFullRecord(viewer, request.authorId)) return { ...board, access: 'public' as const, statusHistory: history };
-  const content = { description: request.description, painPoints: request.painPoints, statusHistory: history };
+  const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
+  const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
-    return { ...board, ...content, weddingContext: anonymiseContext(request.weddingContext), access: 'content' as const };
+    return { ...board, ...content, weddingContext: anonymiseContext(weddingContext), access: 'content' as const };
   }
   const author = request.authorId
     ? await s.db.select({ id: users.id, displayName: users.displayName, role: users.role }).from(users).where(eq(users.id, request.authorId)).limit(1)
@@ -305,7 +322,7 @@ export async function getFeatureRequest(s: Services, viewer: Actor | null, id: s
   return {
     ...board,
     ...content,
-    weddingContext: request.weddingContext,
+    weddingContext,
     author: author[0] ?? null,
     allowedTransitions: allowedTransitions(request.status),
     access: 'full' as const,
@@ -329,18 +346,22 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
       throw forbidden('Only the author (while the request is open) or the product team can edit a request', 'not_editable');
     }
     const country = patch.weddingContext?.country.toUpperCase();
+    // Content is re-sealed whole (current key version, fresh search index) whatever part changed.
+    const stored = await openRequestContent(s.keyring, current);
+    const title = patch.title?.trim() ?? current.title;
+    const content = { title, description: patch.description?.trim() ?? stored.description, painPoints: patch.painPoints ?? stored.painPoints };
     await tx
       .update(fr)
       .set({
-        ...(patch.title !== undefined && { title: patch.title.trim() }),
-        ...(patch.description !== undefined && { description: patch.description.trim() }),
-        ...(patch.painPoints !== undefined && { painPoints: patch.painPoints }),
+        title,
+        ...(await sealRequestContent(s.keyring, tx, id, content)),
         ...(patch.category !== undefined && { category: patch.category }),
         ...(patch.urgency !== undefined && { urgency: patch.urgency }),
         ...(patch.weddingContext !== undefined && {
-          weddingContext: { ...patch.weddingContext, country: country! },
+          weddingContext: sealWeddingContext(s.keyring, await personalKeyOf(s.keyring, tx, current.authorId), id, { ...patch.weddingContext, country: country! }),
           country,
           region: regionForCountry(country),
+          guestCount: patch.weddingContext.guestCount,
         }),
         updatedAt: s.now(),
       })

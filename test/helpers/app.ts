@@ -1,9 +1,11 @@
 // A real application (Fastify + services + database) for a test, driven through app.inject:
 // no network, but every plugin, schema and query is the production one.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/db/seed.js';
 import { buildApp } from '../../src/http/app.js';
+import { Keyring } from '../../src/security/keyring.js';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.js';
 import type { Services } from '../../src/services/context.js';
 import { freshDatabase, type DatabaseMode, type TestDatabase } from './database.js';
@@ -57,7 +59,8 @@ export async function createTestApp(
   const database = await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, ...options.env });
   const clock = options.clock ?? testClock();
-  const services: Services = { db: database.db, config, now: clock.now };
+  const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
+  const services: Services = { db: database.db, config, now: clock.now, keyring };
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.

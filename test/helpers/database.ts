@@ -12,10 +12,11 @@ export interface TestDatabase extends DatabaseHandle {
   url?: string;
 }
 
-export async function freshDatabase(mode: DatabaseMode, observe?: QueryObserver): Promise<TestDatabase> {
+/** `migrate: false` leaves it empty (for tests of migrations themselves). */
+export async function freshDatabase(mode: DatabaseMode, observe?: QueryObserver, { migrate = true } = {}): Promise<TestDatabase> {
   if (mode === 'pglite') {
     const handle = await openDatabase({ kind: 'embedded', dataDir: null }, observe);
-    await handle.migrate();
+    if (migrate) await handle.migrate();
     return handle;
   }
   const adminUrl = process.env.TEST_DATABASE_URL!;
@@ -25,7 +26,7 @@ export async function freshDatabase(mode: DatabaseMode, observe?: QueryObserver)
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ kind: 'server', url: url.toString(), poolSize: 5 }, observe);
-  await handle.migrate();
+  if (migrate) await handle.migrate();
   return {
     ...handle,
     url: url.toString(),

@@ -1,7 +1,8 @@
 // The real process, as operators run it: `start` on a fresh data directory, a second start on the
 // same data, configuration errors, and what ends up in the logs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,8 +26,19 @@ describe('command line', () => {
     expect(result.stderr).toMatch(/Usage: node dist\/main.js <verb>/);
   });
 
+  it('refuses to start without a master key in production, or with one that is not 32 bytes', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-prod-'));
+    const missing = run(['migrate'], { NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(missing.status).toBe(78);
+    expect(missing.stderr).toMatch(/ENCRYPTION_MASTER_KEY: required when NODE_ENV=production/);
+    expect(existsSync(path.join(dataDir, 'keys'))).toBe(false);
+    const short = run(['serve'], { ENCRYPTION_MASTER_KEY: 'too-short' });
+    expect(short.status).toBe(78);
+    expect(short.stderr).toMatch(/ENCRYPTION_MASTER_KEY=\(hidden\)/);
+  });
+
   it('never creates demo accounts in production', () => {
-    const result = run(['seed-demo'], { NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-prod-')) });
+    const result = run(['seed-demo'], { NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-prod-')), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/never created when NODE_ENV=production/);
   });
@@ -46,7 +58,7 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     } else {
       const db: TestDatabase = await freshDatabase('postgres');
       cleanups.push(() => db.close());
-      env = { DATABASE_URL: db.url!, DEMO_PASSWORD: password };
+      env = { DATABASE_URL: db.url!, DEMO_PASSWORD: password, ENCRYPTION_MASTER_KEY: randomBytes(32).toString('hex') };
     }
     const first = await start(env);
     cleanups.push(() => first.stop());
@@ -55,6 +67,13 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     expect(board.headers.get('x-wedding-season')).toMatch(/^(peak|off)$/);
     expect(((await board.json()) as { items: unknown[] }).items.length).toBe(50);
     expect(first.log()).toMatch(/demo data loaded/);
+    if (mode === 'pglite') {
+      // Embedded without a configured key: one is created beside (not inside) the database, 0600.
+      const keyFile = path.join(env.DATA_DIR!, 'keys', 'master.key');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(first.log()).toMatch(/generated a new encryption master key/);
+      expect(first.log()).not.toContain(readFileSync(keyFile, 'utf8').trim());
+    }
     expect(first.log()).toMatch(/demo sign-in: couple@demo.test.* with password the value of DEMO_PASSWORD/);
 
     // Sign in, submit something personal, and check none of it reaches the log.
@@ -78,8 +97,26 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     const second = await start(env);
     cleanups.push(() => second.stop());
     expect(second.log()).not.toMatch(/demo data loaded/);
+    expect(second.log()).not.toMatch(/generated a new encryption master key/);
     const all = (await (await fetch(`${second.base}/api/feature-requests?limit=100&sort=new`)).json()) as { items: { title: string }[] };
     expect(all.items[0]?.title).toBe('Seating chart printing');
     expect(await second.stop()).toBe(0);
-  });
+
+    const rotated = run(['rotate-keys'], env);
+    expect(rotated.status).toBe(0);
+    expect(rotated.stdout).toMatch(/data key version 1 → 2; re-encrypted \d+ personal keys, \d+ requests, \d+ comments/);
+
+    if (mode === 'pglite') {
+      // A lost key file is an error, never a fresh key that cannot read the data.
+      const keyFile = path.join(env.DATA_DIR!, 'keys', 'master.key');
+      renameSync(keyFile, `${keyFile}.away`);
+      const lost = run(['migrate'], env);
+      expect(lost.status).toBe(78);
+      expect(lost.stderr).toMatch(/the database is encrypted but .*master.key is missing/);
+      expect(existsSync(keyFile)).toBe(false);
+      const wrong = run(['migrate'], { ...env, ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') });
+      expect(wrong.status).toBe(78);
+      expect(wrong.stderr).toMatch(/cannot open the keyring/);
+    }
+  }, 180_000);
 });

@@ -253,7 +253,7 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
 
     // "Restart": nothing in memory survives; a fresh app, services and worker on the same database.
     const clock = testClock(t.clock.now());
-    const services: Services = { db: t.database.db, config: t.config, now: clock.now };
+    const services: Services = { ...t.services, now: clock.now };
     const app2 = await buildApp({ services, database: t.database, metrics: createMetrics(services, () => t.database.isMigrated()), logger: false });
     await app2.ready();
     const worker2 = createWorker({ services, handlers: JOB_HANDLERS, queues: QUEUES, concurrency: 8, log: pino({ level: 'silent' }) });

@@ -11,6 +11,7 @@ import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/jobs/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/ops/probes.js';
+import { emailIndexOf } from '../../../src/security/records.js';
 import type { Services } from '../../../src/services/context.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -62,7 +63,7 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
       ['feature_request_submission', true],
       ['voting_system', true],
     ]);
-    const [account] = await t.database.db.select().from(users).where(eq(users.email, PROBE_ACCOUNT_EMAIL));
+    const [account] = await t.database.db.select().from(users).where(eq(users.emailIndex, emailIndexOf(t.services.keyring, PROBE_ACCOUNT_EMAIL)));
     expect(account).toMatchObject({ role: 'wedding_supplier', verified: true, synthetic: true, businessName: 'WedSync synthetic probe' });
     // The vote was withdrawn again: the synthetic request has no votes left.
     const mine = await t.database.db.select().from(featureRequests).where(eq(featureRequests.authorId, account!.id));

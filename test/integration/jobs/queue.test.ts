@@ -1,5 +1,6 @@
 // The durable job queue on both databases: transactional enqueue, retries with back-off, dead
 // letters and replay, leases that survive a crashed worker, de-duplication and schedules.
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { rows } from '../../../src/db/client.js';
 import { jobs } from '../../../src/db/schema.js';
 import { claim, enqueue, replay, retryDelayMs, type Job } from '../../../src/jobs/queue.js';
 import { createWorker, PermanentJobError, type JobHandler, type Schedule } from '../../../src/jobs/worker.js';
+import { Keyring } from '../../../src/security/keyring.js';
 import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
@@ -51,7 +53,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
 
   beforeAll(async () => {
     database = await freshDatabase(mode);
-    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now };
+    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)) };
   });
   beforeEach(async () => {
     calls.length = 0;

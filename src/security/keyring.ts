@@ -1,0 +1,262 @@
+// The key hierarchy (docs/decisions/0014-field-encryption.md):
+//
+//   master key (ENCRYPTION_MASTER_KEY[_FILE], or DATA_DIR/keys/master.key in embedded mode)
+//     └─ HKDF "keyring-wrap" → key-encryption key, wraps the rows of encryption_keys
+//          ├─ data key version N (random; rotation adds N+1, the highest is current)
+//          │    ├─ HKDF "fields"    → seals shared content (description, pain points, comments)
+//          │    └─ HKDF "user-keys" → wraps each user's personal key (users.data_key)
+//          │                            └─ HKDF "fields" → seals that user's PII and wedding contexts
+//          └─ blind-index key (random, one, never rotated)
+//               ├─ HKDF "email-index"    → HMAC of the normalised email (login lookup)
+//               ├─ HKDF "search-token"   → HMAC per normalised word (blind full-text search)
+//               └─ HKDF "content-digest" → HMAC of title + description (audit content_hash)
+import { createHmac } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq, max, sql } from 'drizzle-orm';
+import stem from 'wink-porter2-stemmer';
+import { ConfigError, type Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { encryptionKeys, users } from '../db/schema.js';
+import { parseMasterKey } from './master-key.js';
+import { DecryptionError, deriveKey, keyRefOf, newKey, open, seal, unwrapKey, wrapKey, type FieldContext } from './field-encryption.js';
+
+export { DecryptionError, type FieldContext } from './field-encryption.js';
+
+/** How long a process trusts its idea of the current data key version (another replica may rotate). */
+const CURRENT_VERSION_TTL_MS = 30_000;
+
+export const masterKeyFile = (dataDir: string) => path.join(dataDir, 'keys', 'master.key');
+
+/**
+ * Where the master key comes from. Configured: used as is. Otherwise only the embedded mode may
+ * create one — and only for a database that has no keyring yet, so a lost key file is an error
+ * rather than a fresh key that silently cannot read the existing data. Production and server mode
+ * (several processes that must share one key) need it configured.
+ */
+export async function resolveMasterKey(config: Config, db: Database, log: { info(msg: string): void }): Promise<Buffer> {
+  requireMasterKeyWhereNeeded(config);
+  if (config.encryptionMasterKey) return config.encryptionMasterKey;
+  const file = masterKeyFile(config.dataDir);
+  if (existsSync(file)) {
+    const key = parseMasterKey(readFileSync(file, 'utf8'));
+    if (!key) throw new ConfigError([`${file}: not a 32-byte key (base64 or hex)`]);
+    return key;
+  }
+  const [keyring] = await db.select({ n: sql<number>`count(*)::int` }).from(encryptionKeys);
+  if ((keyring?.n ?? 0) > 0) {
+    throw new ConfigError([`ENCRYPTION_MASTER_KEY: the database is encrypted but ${file} is missing; restore that file or set ENCRYPTION_MASTER_KEY`]);
+  }
+  const key = newKey();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  chmodSync(path.dirname(file), 0o700);
+  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  log.info(`generated a new encryption master key in ${file} (mode 0600); back it up apart from the database: without it the data cannot be read`);
+  return key;
+}
+
+/** Checked before anything opens the database: production and server mode need a configured key. */
+export function requireMasterKeyWhereNeeded(config: Config): void {
+  if (config.encryptionMasterKey || !(config.production || config.databaseUrl)) return;
+  throw new ConfigError([
+    `ENCRYPTION_MASTER_KEY: required ${config.production ? 'when NODE_ENV=production' : 'with DATABASE_URL (every process must share it)'}; generate one with \`openssl rand -base64 32\` and set it or ENCRYPTION_MASTER_KEY_FILE`,
+  ]);
+}
+
+const keyringRow = (purpose: string, version: number): FieldContext => ({ table: 'encryption_keys', column: purpose, rowId: String(version) });
+const userKeyRow = (userId: string): FieldContext => ({ table: 'users', column: 'data_key', rowId: userId });
+
+/** A user's personal key, unwrapped (never stored like this). */
+export interface UserKey {
+  key: Buffer;
+}
+
+export class Keyring {
+  private readonly kek: Buffer;
+  private readonly dataKeys = new Map<number, { fields: Buffer; userKeys: Buffer }>();
+  private current = 0;
+  private currentCheckedAt = 0;
+  private emailIndexKey!: Buffer;
+  private searchTokenKey!: Buffer;
+  private contentDigestKey!: Buffer;
+
+  private constructor(
+    private readonly db: Database,
+    masterKey: Buffer,
+    private readonly clock: () => number,
+  ) {
+    this.kek = deriveKey(masterKey, 'keyring-wrap');
+  }
+
+  /**
+   * Opens the keyring, creating data key version 1 and the blind-index key on first use (safe when
+   * several processes race), and checks that the master key can unwrap them.
+   */
+  static async open(db: Database, masterKey: Buffer, clock: () => number = Date.now): Promise<Keyring> {
+    const keyring = new Keyring(db, masterKey, clock);
+    for (const purpose of ['data', 'blind_index'] as const) {
+      await db
+        .insert(encryptionKeys)
+        .values({ purpose, version: 1, wrappedKey: wrapKey(keyring.kek, { kind: 'master' }, keyringRow(purpose, 1), newKey()) })
+        .onConflictDoNothing();
+    }
+    const [blind] = await db.select().from(encryptionKeys).where(and(eq(encryptionKeys.purpose, 'blind_index'), eq(encryptionKeys.version, 1)));
+    let blindKey: Buffer;
+    try {
+      blindKey = unwrapKey(keyring.kek, blind!.wrappedKey, keyringRow('blind_index', 1));
+    } catch {
+      throw new ConfigError(['ENCRYPTION_MASTER_KEY: this master key cannot open the keyring stored in the database (wrong key?)']);
+    }
+    keyring.emailIndexKey = deriveKey(blindKey, 'email-index');
+    keyring.searchTokenKey = deriveKey(blindKey, 'search-token');
+    keyring.contentDigestKey = deriveKey(blindKey, 'content-digest');
+    await keyring.loadDataKeys();
+    return keyring;
+  }
+
+  private async loadDataKeys(db: Database = this.db) {
+    const rows = await db.select().from(encryptionKeys).where(eq(encryptionKeys.purpose, 'data'));
+    for (const row of rows) {
+      if (this.dataKeys.has(row.version)) continue;
+      const root = unwrapKey(this.kek, row.wrappedKey, keyringRow('data', row.version));
+      this.dataKeys.set(row.version, { fields: deriveKey(root, 'fields'), userKeys: deriveKey(root, 'user-keys') });
+    }
+    this.current = Math.max(0, ...this.dataKeys.keys());
+    this.currentCheckedAt = this.clock();
+  }
+
+  /**
+   * The data key version new values are sealed with (re-read from the database every 30 s). Inside a
+   * transaction pass it: PGlite has one connection, which the transaction holds.
+   */
+  async currentVersion(db: Database = this.db): Promise<number> {
+    if (this.clock() - this.currentCheckedAt > CURRENT_VERSION_TTL_MS) await this.loadDataKeys(db);
+    return this.current;
+  }
+
+  private async dataKey(version: number) {
+    if (!this.dataKeys.has(version)) await this.loadDataKeys();
+    const key = this.dataKeys.get(version);
+    if (!key) throw new DecryptionError(`data key version ${version} is not in the keyring`);
+    return key;
+  }
+
+  /** Adds a new data key version, which becomes current at once here (elsewhere within 30 s). */
+  async addVersion(): Promise<{ from: number; to: number }> {
+    const [latest] = await this.db.select({ version: max(encryptionKeys.version) }).from(encryptionKeys).where(eq(encryptionKeys.purpose, 'data'));
+    const from = latest?.version ?? 0;
+    const to = from + 1;
+    await this.db
+      .insert(encryptionKeys)
+      .values({ purpose: 'data', version: to, wrappedKey: wrapKey(this.kek, { kind: 'master' }, keyringRow('data', to), newKey()) })
+      .onConflictDoNothing();
+    await this.loadDataKeys();
+    return { from, to: this.current };
+  }
+
+  // ---- shared content (data key) ------------------------------------------------------------
+
+  async sealShared(version: number, at: FieldContext, plaintext: string): Promise<string> {
+    return seal((await this.dataKey(version)).fields, { kind: 'data', version }, at, plaintext);
+  }
+
+  async openShared(sealed: string, at: FieldContext): Promise<string> {
+    const ref = keyRefOf(sealed);
+    if (ref.kind !== 'data') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a data key`);
+    return open((await this.dataKey(ref.version)).fields, sealed, at);
+  }
+
+  // ---- personal keys (crypto-shredding) -----------------------------------------------------
+
+  /** A new personal key for `userId`, and its wrapped form for users.data_key / key_version. */
+  async newUserKey(userId: string, db: Database = this.db): Promise<{ key: UserKey; dataKey: string; keyVersion: number }> {
+    const keyVersion = await this.currentVersion(db);
+    const key = newKey();
+    return { key: { key: deriveKey(key, 'fields') }, dataKey: await this.wrapUserKey(key, userId, keyVersion), keyVersion };
+  }
+
+  private async wrapUserKey(key: Buffer, userId: string, version: number) {
+    return wrapKey((await this.dataKey(version)).userKeys, { kind: 'data', version }, userKeyRow(userId), key);
+  }
+
+  private async unwrapUserKeyRaw(wrapped: string, userId: string): Promise<Buffer> {
+    const ref = keyRefOf(wrapped);
+    if (ref.kind !== 'data') throw new DecryptionError(`personal key of ${userId} is not wrapped by a data key`);
+    return unwrapKey((await this.dataKey(ref.version)).userKeys, wrapped, userKeyRow(userId));
+  }
+
+  /** The user's personal key from users.data_key; null when shredded (or the user is gone). */
+  async userKey(wrapped: string | null | undefined, userId: string | null | undefined): Promise<UserKey | null> {
+    if (!wrapped || !userId) return null;
+    return { key: deriveKey(await this.unwrapUserKeyRaw(wrapped, userId), 'fields') };
+  }
+
+  /** Rotation: the same personal key, wrapped by another data key version. */
+  async rewrapUserKey(wrapped: string, userId: string, version: number): Promise<string> {
+    return this.wrapUserKey(await this.unwrapUserKeyRaw(wrapped, userId), userId, version);
+  }
+
+  sealPersonal(key: UserKey, at: FieldContext, plaintext: string): string {
+    return seal(key.key, { kind: 'user' }, at, plaintext);
+  }
+
+  openPersonal(key: UserKey, sealed: string, at: FieldContext): string {
+    if (keyRefOf(sealed).kind !== 'user') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a personal key`);
+    return open(key.key, sealed, at);
+  }
+
+  // ---- blind indexes ------------------------------------------------------------------------
+
+  /** Login lookup key: HMAC of the (already normalised) email. */
+  emailIndex(normalisedEmail: string): string {
+    return createHmac('sha256', this.emailIndexKey).update(normalisedEmail).digest('base64url');
+  }
+
+  /** Keyed fingerprint of content (audit `content_hash`): equal texts match, guesses cannot be tested. */
+  contentDigest(text: string): string {
+    return createHmac('sha256', this.contentDigestKey).update(text).digest('hex');
+  }
+
+  /**
+   * The blind full-text index of a text: one HMAC (first 12 bytes) per distinct normalised word.
+   * Matching is by equality of whole normalised words; the same function serves queries and rows,
+   * and other code (duplicate detection) may use it to fetch candidates with `search_tokens && …`.
+   */
+  searchTokenHashes(text: string): string[] {
+    return [...new Set(normaliseWords(text))].map((word) => this.blindDigest(word));
+  }
+
+  /**
+   * A keyed digest for another blind index over encrypted text — the duplicate detector's term
+   * index passes `duplicate-term`. The purpose keeps its digests apart from the search tokens'.
+   */
+  blindDigest(value: string, purpose?: string): string {
+    const input = purpose === undefined ? value : `${purpose}\u0000${value}`;
+    return createHmac('sha256', this.searchTokenKey).update(input).digest().subarray(0, 12).toString('base64url');
+  }
+}
+
+/** Words too common to narrow a search (as PostgreSQL's English configuration drops them). */
+const STOP_WORDS = new Set(
+  'a an and are as at be but by can do for from has have i if in into is it its me my no not of on or our so that the their them then there these they this to too was we were what when which who will with you your'.split(' '),
+);
+
+/** Lower-cased, accents folded, split on anything but letters and digits, stop words dropped, Porter-stemmed. */
+export function normaliseWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0 && w.length <= 64 && !STOP_WORDS.has(w))
+    .map((w) => stem(w));
+}
+
+/**
+ * Crypto-shredding for erasure: destroys the user's personal key, so their email, phone, address and
+ * wedding contexts can never be decrypted again — in this database or in copies made from now on.
+ */
+export async function shredUserKey(tx: Database, userId: string): Promise<boolean> {
+  const shredded = await tx.update(users).set({ dataKey: null }).where(eq(users.id, userId)).returning({ id: users.id });
+  return shredded.length > 0;
+}
