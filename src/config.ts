@@ -6,6 +6,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
+import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
+import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './security/threats/scraping.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -24,7 +26,8 @@ const EnvSchema = Type.Object({
   COOKIE_SECURE: Type.Boolean({ default: true }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  // false | true | a hop count | a comma-separated list of proxy addresses/CIDRs (see parseTrustProxy).
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
@@ -34,11 +37,15 @@ const EnvSchema = Type.Object({
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
   BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,64}$', default: 'wsfr:' }),
+  RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
+  SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
 });
 type Env = Static<typeof EnvSchema>;
 
 /** Secrets may come from a mounted file (Kubernetes secrets): NAME_FILE wins over NAME. */
-const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL'] as const;
+const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL', 'REDIS_URL'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -56,7 +63,8 @@ export interface Config {
   cookieSecure: boolean;
   sessionTtlHours: number;
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For hops to believe: none, all, the nearest N, or those from listed proxies. */
+  trustProxy: boolean | number | string[];
   /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
   metricsToken: string | undefined;
   /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
@@ -74,6 +82,13 @@ export interface Config {
   boardCacheTtlMs: number;
   /** Where the synthetic probes call the running API (default: this process on loopback). */
   probeBaseUrl: string;
+  /** Shared state for several replicas (rate limits); unset: in memory, per process. */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Requests per minute per role and route class (src/security/threats/rate-limits.ts + RATE_LIMITS). */
+  rateLimits: RateLimits;
+  /** When bulk reading slows down and then blocks a client (src/security/threats/scraping.ts + SCRAPING_LIMITS). */
+  scrapingPolicy: ScrapingPolicy;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +113,37 @@ function withSecretFiles(env: NodeJS.ProcessEnv): Record<string, string | undefi
   return resolved;
 }
 
+const PROXY_ENTRY = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+/**
+ * TRUST_PROXY: `false` (default: request.ip is the socket's peer), a hop count (`1`: one proxy of
+ * ours in front, the client is the address it appended), a list of our proxies' addresses/CIDRs
+ * (`10.0.0.0/8,loopback`), or `true` (believe the whole header — only when every path to the
+ * server goes through a proxy that overwrites it, or clients can choose their own address).
+ */
+export function parseTrustProxy(value: string): Config['trustProxy'] | undefined {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const list = value.split(',').map((v) => v.trim());
+  return list.every((entry) => PROXY_ENTRY.test(entry)) ? list : undefined;
+}
+
+/** A JSON override of a data default, checked against its schema: problems name the variable. */
+function jsonOverride<T>(name: string, text: string | undefined, schema: Parameters<typeof Value.Check>[0], problems: string[]): T | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    problems.push(`${name}: not valid JSON`);
+    return undefined;
+  }
+  const first = [...Value.Errors(schema, value)][0];
+  if (first) problems.push(`${name}: ${first.path || '/'} ${first.message}`);
+  return first ? undefined : (value as T);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(EnvSchema.properties);
   const raw = Object.fromEntries(Object.entries(withSecretFiles(env)).filter(([k, v]) => known.includes(k) && v !== ''));
@@ -109,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   const parsed = candidate as Env;
   if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
+  const trustProxy = parseTrustProxy(parsed.TRUST_PROXY ?? 'false');
+  if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
+  const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
+  const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -126,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: parsed.COOKIE_SECURE,
     sessionTtlHours: parsed.SESSION_TTL_HOURS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    trustProxy: parsed.TRUST_PROXY,
+    trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
@@ -136,5 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
+    redisUrl: parsed.REDIS_URL,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+    rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),
+    scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
   };
 }
