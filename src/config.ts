@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
+import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
 import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
 import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './security/threats/scraping.js';
 
@@ -41,6 +42,7 @@ const EnvSchema = Type.Object({
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,64}$', default: 'wsfr:' }),
   RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
+  INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -89,6 +91,8 @@ export interface Config {
   rateLimits: RateLimits;
   /** When bulk reading slows down and then blocks a client (src/security/threats/scraping.ts + SCRAPING_LIMITS). */
   scrapingPolicy: ScrapingPolicy;
+  /** Which staff access to personal data is anomalous (src/security/threats/insider.ts + INSIDER_ACCESS_POLICY). */
+  insiderAccessPolicy: InsiderAccessPolicy;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
+  const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -190,5 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
+    insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
   };
 }
