@@ -85,7 +85,8 @@ describe.runIf(redisUrl)('rate limits in Redis: two app instances share one budg
   const env = { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 4 } }), REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` };
 
   beforeAll(async () => {
-    apps.push(await createTestApp('pglite', { env }), await createTestApp('pglite', { env }));
+    // No demo data: these only count anonymous requests (seeding hashes every demo password).
+    apps.push(await createTestApp('pglite', { env, seed: false }), await createTestApp('pglite', { env, seed: false }));
   });
   afterAll(async () => {
     for (const t of apps) await t.close();
@@ -113,7 +114,7 @@ describe.runIf(redisUrl)('rate limits in Redis: two app instances share one budg
 describe('rate limits without Redis are per instance', () => {
   const apps: TestApp[] = [];
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) apps.push(await createTestApp('pglite', { env: { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 2 } }) } }));
+    for (let i = 0; i < 2; i++) apps.push(await createTestApp('pglite', { env: { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 2 } }) }, seed: false }));
   });
   afterAll(async () => {
     for (const t of apps) await t.close();
