@@ -7,6 +7,9 @@ import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
 import { parseMasterKey } from './security/master-key.js';
+import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
+import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
+import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './security/threats/scraping.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -25,7 +28,8 @@ const EnvSchema = Type.Object({
   COOKIE_SECURE: Type.Boolean({ default: true }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  // false | true | a hop count | a comma-separated list of proxy addresses/CIDRs (see parseTrustProxy).
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
@@ -38,6 +42,11 @@ const EnvSchema = Type.Object({
   AI_ENABLED: Type.Boolean({ default: true }),
   ENCRYPTION_MASTER_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
   KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,64}$', default: 'wsfr:' }),
+  RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
+  SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
+  INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -50,6 +59,7 @@ const SECRET_NAMES = [
   'ESCALATION_WEBHOOK_URL',
   'SMTP_URL',
   'ENCRYPTION_MASTER_KEY',
+  'REDIS_URL',
 ] as const;
 
 export interface Config {
@@ -68,7 +78,8 @@ export interface Config {
   cookieSecure: boolean;
   sessionTtlHours: number;
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For hops to believe: none, all, the nearest N, or those from listed proxies. */
+  trustProxy: boolean | number | string[];
   /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
   metricsToken: string | undefined;
   /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
@@ -95,6 +106,15 @@ export interface Config {
   encryptionMasterKey: Buffer | undefined;
   /** A new data key version after this many days (the brief's 90), re-encrypting in the background. */
   keyRotationDays: number;
+  /** Shared state for several replicas (rate limits); unset: in memory, per process. */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Requests per minute per role and route class (src/security/threats/rate-limits.ts + RATE_LIMITS). */
+  rateLimits: RateLimits;
+  /** When bulk reading slows down and then blocks a client (src/security/threats/scraping.ts + SCRAPING_LIMITS). */
+  scrapingPolicy: ScrapingPolicy;
+  /** Which staff access to personal data is anomalous (src/security/threats/insider.ts + INSIDER_ACCESS_POLICY). */
+  insiderAccessPolicy: InsiderAccessPolicy;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +139,37 @@ function withSecretFiles(env: NodeJS.ProcessEnv): Record<string, string | undefi
   return resolved;
 }
 
+const PROXY_ENTRY = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+
+/**
+ * TRUST_PROXY: `false` (default: request.ip is the socket's peer), a hop count (`1`: one proxy of
+ * ours in front, the client is the address it appended), a list of our proxies' addresses/CIDRs
+ * (`10.0.0.0/8,loopback`), or `true` (believe the whole header — only when every path to the
+ * server goes through a proxy that overwrites it, or clients can choose their own address).
+ */
+export function parseTrustProxy(value: string): Config['trustProxy'] | undefined {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const list = value.split(',').map((v) => v.trim());
+  return list.every((entry) => PROXY_ENTRY.test(entry)) ? list : undefined;
+}
+
+/** A JSON override of a data default, checked against its schema: problems name the variable. */
+function jsonOverride<T>(name: string, text: string | undefined, schema: Parameters<typeof Value.Check>[0], problems: string[]): T | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    problems.push(`${name}: not valid JSON`);
+    return undefined;
+  }
+  const first = [...Value.Errors(schema, value)][0];
+  if (first) problems.push(`${name}: ${first.path || '/'} ${first.message}`);
+  return first ? undefined : (value as T);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(EnvSchema.properties);
   const raw = Object.fromEntries(Object.entries(withSecretFiles(env)).filter(([k, v]) => known.includes(k) && v !== ''));
@@ -130,6 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   const parsed = candidate as Env;
   if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
+  const trustProxy = parseTrustProxy(parsed.TRUST_PROXY ?? 'false');
+  if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
+  const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
+  const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
+  const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -147,7 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: parsed.COOKIE_SECURE,
     sessionTtlHours: parsed.SESSION_TTL_HOURS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    trustProxy: parsed.TRUST_PROXY,
+    trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
@@ -160,5 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
     encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
     keyRotationDays: parsed.KEY_ROTATION_DAYS,
+    redisUrl: parsed.REDIS_URL,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+    rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),
+    scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
+    insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
   };
 }

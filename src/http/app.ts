@@ -1,6 +1,7 @@
 // The HTTP application: Fastify with our plugins and routes. Built the same way by `serve`, the
 // tests and the benchmarks.
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -9,12 +10,16 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
-import boardCache from './plugins/app/board-cache.js';
+import { boardFastLane } from './fast-lane.js';
+import boardCache, { createBoardCache } from './plugins/app/board-cache.js';
 import errors from './plugins/app/errors.js';
 import metricsEndpoint from './plugins/app/metrics.js';
+import scrapingGuard from './plugins/app/scraping-guard.js';
 import webUi from './plugins/app/web-ui.js';
-import weddingSeason from './plugins/app/wedding-season.js';
-import helmet from './plugins/external/helmet.js';
+import weddingSeason, { weddingSeasonHeader } from './plugins/app/wedding-season.js';
+import helmet, { securityHeaders } from './plugins/external/helmet.js';
+import rateLimits from './plugins/external/rate-limit.js';
+import redis from './plugins/external/redis.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorResponse } from './schemas.js';
@@ -30,24 +35,42 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
+/** Accept a caller's request id only when it looks like one, so logs cannot be forged. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp({ services, database, logger, metrics }: AppOptions): Promise<FastifyInstance> {
+  const cache = createBoardCache(services);
+  const season = weddingSeasonHeader(services);
+  let appMetrics: Metrics | undefined = metrics;
+  const fastLane = boardFastLane({ cache, securityHeaders: securityHeaders(), season, requestId: requestIdOf, metrics: () => appMetrics });
   const app = Fastify({
+    // Cached anonymous board pages are answered before Fastify sees them (src/http/fast-lane.ts).
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (!fastLane(req, res)) handler(req, res);
+      });
+      // What Fastify does to a server it creates itself (its processed options carry the defaults).
+      const timeouts = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      server.keepAliveTimeout = timeouts.keepAliveTimeout;
+      server.requestTimeout = timeouts.requestTimeout;
+      server.setTimeout(timeouts.connectionTimeout);
+      return server;
+    },
     ...(logger && typeof (logger as { child?: unknown }).child === 'function'
       ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
       : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: services.config.bodyLimitBytes,
-    trustProxy: services.config.trustProxy,
+    // A hop count N trusts the nearest N proxies (proxy-addr's rule, spelled out for Fastify's types).
+    trustProxy: typeof services.config.trustProxy === 'number' ? trustNearest(services.config.trustProxy) : services.config.trustProxy,
     requestIdHeader: false,
-    logController: new LogController({
-      requestIdLogLabel: 'requestId',
-      // Probes hit these every few seconds; logging them would bury the lines that matter.
-      disableRequestLogging: (req) => PROBE_PATHS.has((req as unknown as { url: string }).url),
-    }),
-    // Accept a caller's request id only when it looks like one, so logs cannot be forged.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    // One completion line per request (below) instead of Fastify's two.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    genReqId: requestIdOf,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -55,16 +78,28 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   app.addSchema(ErrorResponse);
   await app.register(errors);
   await app.register(helmet);
+  await app.register(boardCache, { cache });
   await app.register(openapi);
   await app.register(cookie);
   await app.register(authentication, { services });
   await app.register(authorization, { services });
-  await app.register(boardCache, { services });
-  await app.register(weddingSeason, { services });
-  const appMetrics = metrics ?? createMetrics(services, () => database.isMigrated());
+  await app.register(redis, { services });
+  await app.register(rateLimits, { services });
+  await app.register(scrapingGuard, { services });
+  await app.register(weddingSeason, { season });
+  appMetrics ??= createMetrics(services, () => database.isMigrated());
   await app.register(metricsEndpoint, { services, metrics: appMetrics });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
+    done(null, payload);
+  });
+  // Probes hit their paths every few seconds, and board cache hits are the same bytes for everyone:
+  // logging them would bury the lines that matter (metrics still count both).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (reply.statusCode >= 400 || !(request.boardCacheHit || PROBE_PATHS.has(request.url))) {
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
+    done();
   });
 
   await registerRoutes(app, { services, database, metrics: appMetrics });

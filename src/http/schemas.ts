@@ -36,3 +36,16 @@ export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page' })) });
 
 export const Author = Type.Object({ id: Nullable(Uuid), displayName: Type.String(), role: UserRole });
+
+/**
+ * Per-route body limits, below the global BODY_LIMIT_BYTES: each fits the largest valid body with
+ * every character \u-escaped (6 bytes), so only an invalid body is cut off — before it is parsed.
+ */
+export const BODY_LIMITS = {
+  /** Sign-in, sign-up, API token names. */
+  auth: 16 * 1024,
+  /** A comment or a status justification (5000 characters at most). */
+  text: 48 * 1024,
+  /** A feature request with its description, pain points and wedding context. */
+  featureRequest: 64 * 1024,
+} as const;

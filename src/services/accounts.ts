@@ -1,6 +1,6 @@
 // Accounts, sign-in and credentials: argon2id passwords, server-side sessions for the UI and
 // hashed, revocable API tokens for programs. Secrets are only ever stored as SHA-256 hashes.
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
@@ -9,6 +9,7 @@ import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
 import { regionForCountry, seasonStatus } from '../domain/seasons.js';
+import { secretsEqual } from '../security/constant-time.js';
 import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Principal, Services } from './context.js';
@@ -37,10 +38,7 @@ export function csrfTokenFor(sessionToken: string): string {
 }
 
 export function csrfTokenMatches(sessionToken: string, presented: string | undefined): boolean {
-  if (!presented) return false;
-  const expected = Buffer.from(csrfTokenFor(sessionToken));
-  const given = Buffer.from(presented);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return secretsEqual(presented, csrfTokenFor(sessionToken));
 }
 
 export interface SignUpInput {
@@ -124,20 +122,32 @@ export interface SessionGrant {
   expiresAt: Date;
 }
 
-async function openSession(s: Services, user: UserRow): Promise<SessionGrant> {
+/**
+ * Always a new session id on sign-in (session fixation: a session id planted before sign-in must
+ * not become a signed-in one). The session the browser presented, if any, ends in the same
+ * transaction, so exactly one of the two is ever valid.
+ */
+async function openSession(s: Services, user: UserRow, replacing?: string): Promise<SessionGrant> {
   const sessionToken = newSecret();
   const expiresAt = new Date(s.now().getTime() + s.config.sessionTtlHours * 3_600_000);
-  await s.db.insert(sessions).values({ userId: user.id, tokenHash: sha256(sessionToken), expiresAt });
+  await s.db.transaction(async (tx) => {
+    if (replacing) {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, sha256(replacing)));
+      credentials.delete(sha256(replacing));
+    }
+    await tx.insert(sessions).values({ userId: user.id, tokenHash: sha256(sessionToken), expiresAt });
+  });
   return { user: await accountView(s, user), sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
 }
 
-export async function signUp(s: Services, input: SignUpInput, requestId?: string): Promise<SessionGrant> {
+/** `replacing`: the session cookie the browser sent, if any — it ends (see openSession). */
+export async function signUp(s: Services, input: SignUpInput, requestId?: string, replacing?: string): Promise<SessionGrant> {
   const user = await createUser(s, input, requestId);
-  return openSession(s, user);
+  return openSession(s, user, replacing);
 }
 
 /** `address` is the client's (request.ip): failures are throttled per account and per address. */
-export async function logIn(s: Services, email: string, password: string, requestId?: string, address?: string): Promise<SessionGrant> {
+export async function logIn(s: Services, email: string, password: string, requestId?: string, address?: string, replacing?: string): Promise<SessionGrant> {
   const emailIndex = emailIndexOf(s.keyring, email);
   const findUser = async () => (await s.db.select().from(users).where(eq(users.emailIndex, emailIndex)).limit(1))[0];
   // Too many failures: 429 before the password is even looked at. Otherwise this attempt counts as
@@ -151,7 +161,7 @@ export async function logIn(s: Services, email: string, password: string, reques
   }
   await attempt.succeeded();
   await recordAudit(s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
-  return openSession(s, user);
+  return openSession(s, user, replacing);
 }
 
 export async function logOut(s: Services, sessionId: string): Promise<void> {

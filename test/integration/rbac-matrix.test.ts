@@ -62,13 +62,6 @@ const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx
 const MATRIX: Row[] = [
   { method: 'GET', path: '/health', expect: all(200), build: fixed(() => '/health') },
   { method: 'GET', path: '/ready', expect: all(200), build: fixed(() => '/ready') },
-  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
-  {
-    method: 'POST',
-    path: '/api/auth/login',
-    expect: all(200),
-    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
-  },
   { method: 'GET', path: '/api/auth/session', expect: signedIn(200), build: fixed(() => '/api/auth/session') },
   { method: 'POST', path: '/api/auth/tokens', expect: signedIn(201), build: fixed(() => '/api/auth/tokens', () => ({ name: 'matrix' })) },
   { method: 'GET', path: '/api/auth/tokens', expect: signedIn(200), build: fixed(() => '/api/auth/tokens') },
@@ -169,7 +162,14 @@ const MATRIX: Row[] = [
     expect: operatorsOnly,
     build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
   },
-  // Last: it ends the caller's session.
+  // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
+  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    expect: all(200),
+    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
+  },
   { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
 ];
 

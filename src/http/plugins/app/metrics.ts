@@ -1,22 +1,15 @@
 // Request metrics for every answered request, and the /metrics endpoint Prometheus scrapes. The
 // endpoint is not public: with METRICS_TOKEN set it needs that Bearer token, without one it answers
 // loopback clients only (a sidecar or a local agent).
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Metrics } from '../../../ops/metrics.js';
+import { bearerMatches } from '../../../security/constant-time.js';
 import type { Services } from '../../../services/context.js';
 import { errorBody } from './errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function bearerMatches(request: FastifyRequest, expected: string): boolean {
-  const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) return false;
-  const given = Buffer.from(token);
-  const want = Buffer.from(expected);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
 
 export default fp(
   async function metricsEndpoint(app: FastifyInstance, opts: { services: Services; metrics: Metrics }) {
@@ -41,7 +34,7 @@ export default fp(
       schema: { hide: true },
       handler: async (request, reply) => {
         const token = services.config.metricsToken;
-        const allowed = token ? bearerMatches(request, token) : LOOPBACK.has(request.socket.remoteAddress ?? '');
+        const allowed = token ? bearerMatches(request.headers.authorization, token) : LOOPBACK.has(request.socket.remoteAddress ?? '');
         if (!allowed) {
           return reply
             .status(token ? 401 : 403)

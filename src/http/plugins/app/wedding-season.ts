@@ -5,19 +5,26 @@ import fp from 'fastify-plugin';
 import { seasonStatus } from '../../../domain/seasons.js';
 import type { Services } from '../../../services/context.js';
 
+/** The header's value now (SEASON_REGION's season), recomputed at most once a minute. */
+export function weddingSeasonHeader(services: Services): () => string {
+  let minute = -1;
+  let season = 'off';
+  return () => {
+    const now = services.now();
+    const thisMinute = Math.floor(now.getTime() / 60_000);
+    if (thisMinute !== minute) {
+      minute = thisMinute;
+      season = seasonStatus(now, services.config.seasonRegion).season;
+    }
+    return season;
+  };
+}
+
 export default fp(
-  async function weddingSeason(app: FastifyInstance, opts: { services: Services }) {
-    const { services } = opts;
-    let minute = -1;
-    let season = 'off';
-    app.addHook('onSend', async (_request, reply) => {
-      const now = services.now();
-      const thisMinute = Math.floor(now.getTime() / 60_000);
-      if (thisMinute !== minute) {
-        minute = thisMinute;
-        season = seasonStatus(now, services.config.seasonRegion).season;
-      }
-      reply.header('X-Wedding-Season', season);
+  async function weddingSeason(app: FastifyInstance, opts: { season: () => string }) {
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      reply.header('X-Wedding-Season', opts.season());
+      done(null, payload);
     });
   },
   { name: 'wedding-season' },

@@ -4,25 +4,27 @@ import { Type } from '@sinclair/typebox';
 import * as accounts from '../../../services/accounts.js';
 import { csrfTokenFor } from '../../../services/accounts.js';
 import { SESSION_COOKIE } from '../../plugins/app/authentication.js';
-import { IdParams, responses } from '../../schemas.js';
+import { BODY_LIMITS, IdParams, responses } from '../../schemas.js';
 import { ApiToken, CreatedApiToken, LoginBody, SessionReply, SignUpBody, TokenBody } from './schemas.js';
 import type { RouteDeps } from '../index.js';
 
 const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   app.post('/api/auth/signup', {
+    bodyLimit: BODY_LIMITS.auth,
     config: { access: 'public', csrf: false },
     schema: { tags: ['auth'], summary: 'Create a couple or wedding-supplier account and sign in', body: SignUpBody, response: responses({ 201: SessionReply }) },
     handler: async (request, reply) => {
-      const grant = await accounts.signUp(services, request.body, request.id);
+      const grant = await accounts.signUp(services, request.body, request.id, request.cookies[SESSION_COOKIE]);
       return reply.startSession(grant).status(201).send({ user: grant.user, csrfToken: grant.csrfToken });
     },
   });
 
   app.post('/api/auth/login', {
+    bodyLimit: BODY_LIMITS.auth,
     config: { access: 'public', csrf: false },
     schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token. Repeated failures (per account or address) get 429 too_many_attempts with Retry-After', body: LoginBody, response: responses({ 200: SessionReply }) },
     handler: async (request, reply) => {
-      const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id, request.ip);
+      const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id, request.ip, request.cookies[SESSION_COOKIE]);
       return reply.startSession(grant).send({ user: grant.user, csrfToken: grant.csrfToken });
     },
   });
@@ -47,6 +49,7 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
   });
 
   app.post('/api/auth/tokens', {
+    bodyLimit: BODY_LIMITS.auth,
     config: { access: 'signed_in' },
     schema: { tags: ['auth'], summary: 'Create an API token for the signed-in account', body: TokenBody, response: responses({ 201: CreatedApiToken }) },
     handler: async (request, reply) => reply.status(201).send(await accounts.createApiToken(services, call(request), request.body)),

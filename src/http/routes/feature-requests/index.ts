@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as comments from '../../../services/comments.js';
 import * as requests from '../../../services/feature-requests.js';
 import * as votes from '../../../services/votes.js';
-import { IdParams, Page, responses } from '../../schemas.js';
+import { BODY_LIMITS, IdParams, Page, responses } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
 import {
   BoardItem,
@@ -31,6 +31,7 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
   });
 
   app.post('/api/feature-requests', {
+    bodyLimit: BODY_LIMITS.featureRequest,
     config: { access: { anyOf: ['feature_requests:create'] } },
     schema: { tags, summary: 'Submit a feature request', body: SubmitBody, response: responses({ 201: FeatureRequest }) },
     handler: async (request, reply) => {
@@ -46,12 +47,14 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
   });
 
   app.patch('/api/feature-requests/:id', {
+    bodyLimit: BODY_LIMITS.featureRequest,
     config: { access: { anyOf: ['feature_requests:create', 'feature_requests:update'] } },
     schema: { tags, summary: 'Edit a request (its author while open, or the product team)', params: IdParams, body: UpdateBody, response: responses({ 200: FeatureRequest }) },
     handler: async (request) => requests.updateFeatureRequest(services, call(request), request.params.id, request.body),
   });
 
   app.post('/api/feature-requests/:id/status', {
+    bodyLimit: BODY_LIMITS.text,
     config: { access: { anyOf: ['feature_requests:update_status'] } },
     schema: { tags, summary: 'Move a request through the workflow (product team; justification required)', params: IdParams, body: StatusBody, response: responses({ 200: FeatureRequest }) },
     handler: async (request) => requests.changeStatus(services, call(request), request.params.id, request.body),
@@ -76,6 +79,7 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
   });
 
   app.post('/api/feature-requests/:id/comments', {
+    bodyLimit: BODY_LIMITS.text,
     // The product team answers requests too: editing rights over requests include replying to them.
     config: { access: { anyOf: ['comments:create', 'feature_requests:update'] } },
     schema: { tags, summary: 'Comment on a request (verified suppliers comment as experts)', params: IdParams, body: CommentBody, response: responses({ 201: Comment }) },

@@ -1,9 +1,9 @@
 // The escalation engine's routes: Alertmanager's webhook (its own Bearer secret), and the incident
 // list, timeline, acknowledge and resolve for the product team, who run the platform.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { bearerMatches } from '../../../security/constant-time.js';
 import { acknowledgeIncident, getIncident, listIncidents, onCallSchedule, receiveAlertmanagerWebhook, resolveIncident } from '../../../services/incidents.js';
 import { IdParams, responses } from '../../schemas.js';
 import { errorBody } from '../../plugins/app/errors.js';
@@ -12,15 +12,6 @@ import { AlertmanagerWebhook, IncidentDetail, IncidentQuery, IncidentSummary, Re
 
 /** Operators of the platform: the product team, through the permission that already guards /api/platform/health. */
 const OPERATORS = { anyOf: ['analytics:platform_health'] } as const;
-
-function bearerMatches(header: string | undefined, expected: string | undefined): boolean {
-  if (!expected) return false;
-  const [scheme, token] = (header ?? '').split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) return false;
-  const given = Buffer.from(token);
-  const want = Buffer.from(expected);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
 
 const ops: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   // Fail at start-up, not at 3 a.m., when the roster file is unreadable; say once which roster runs.

@@ -1,0 +1,29 @@
+// Threat-protection counters. Created once per process and added to each metrics registry (see
+// src/ops/metrics.ts), so that services without access to the HTTP layer — recordPiiAccess, the
+// vote checks — can count without the registry being passed around.
+import { Counter, type Registry } from 'prom-client';
+
+export const threatMetrics = {
+  rateLimited: new Counter({
+    name: 'http_requests_rate_limited_total',
+    help: 'Requests refused with 429 by the per-role, per-route-class rate limits',
+    labelNames: ['role', 'route_class'],
+    registers: [],
+  }),
+  bulkAccess: new Counter({
+    name: 'bulk_access_detections_total',
+    help: 'Scraping / bulk-access detections: clients slowed down (once per window), blocked (once per cool-off), and reads refused while blocked',
+    labelNames: ['action'],
+    registers: [],
+  }),
+  insiderAccess: new Counter({
+    name: 'insider_access_anomalies_total',
+    help: 'Staff access to personal data outside working hours or in bulk',
+    labelNames: ['kind'],
+    registers: [],
+  }),
+};
+
+export function registerThreatMetrics(registry: Registry): void {
+  for (const metric of Object.values(threatMetrics) as Counter<string>[]) registry.registerMetric(metric);
+}
