@@ -1,8 +1,10 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
+import { notifyRequestMerged, REQUEST_MERGED } from './handlers/merges.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
 import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
+import { RECOMPUTE_RICE, recomputeRiceJob } from './handlers/rice.js';
 import type { JobHandler, Schedule } from './worker.js';
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -12,6 +14,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [ESCALATE_INCIDENT]: escalateIncident,
   [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
   [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
+  [RECOMPUTE_RICE]: recomputeRiceJob,
+  [REQUEST_MERGED]: notifyRequestMerged,
 };
 
 export const SCHEDULES: readonly Schedule[] = [

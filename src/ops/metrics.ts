@@ -8,6 +8,7 @@ import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
+import { predictionAccuracyByGroup } from '../services/rice.js';
 import { probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
@@ -101,17 +102,17 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     buckets: [1, 7, 14, 30, 60, 90],
     registers,
   });
-  // Registered now so dashboards and alerts can be built; they get values when the AI and RICE
-  // work lands (no invented numbers until then).
+  // Registered now so dashboards and alerts can be built; it gets values when the AI work lands
+  // (no invented numbers until then).
   new Gauge({
     name: 'ai_duplicate_detection_accuracy',
     help: 'Accuracy of AI duplicate detection system',
     labelNames: ['model_version', 'metric'],
     registers,
   });
-  new Gauge({
+  const riceAccuracy = new Gauge({
     name: 'rice_score_prediction_accuracy',
-    help: 'Accuracy of RICE score predictions vs actual outcomes',
+    help: 'Accuracy of RICE score predictions vs actual outcomes (0–1, mean over shipped requests with a recorded outcome)',
     labelNames: ['category', 'user_segment'],
     registers,
   });
@@ -160,7 +161,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped, probes] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -176,7 +177,11 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
         from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
         where f.user_type = 'couple'`),
       readProbeRuns(db),
+      predictionAccuracyByGroup(db),
     ]);
+
+    riceAccuracy.reset();
+    for (const g of riceOutcomes) riceAccuracy.set({ category: g.category, user_segment: g.userSegment }, g.accuracy);
 
     probeSuccess.reset();
     for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);
