@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type NumberOptions, type TSchema } from '@sinclair/typebox';
 import { BOARD_SORTS } from '../../../domain/feature-requests.js';
 import { IMPACT_SCALE, RICE_FACTORS } from '../../../domain/rice.js';
 import { Author, DateTime, literals, Nullable, Status, Urgency, UserRole, Uuid } from '../../schemas.js';
@@ -160,13 +160,21 @@ export const UnmergeReply = Type.Object({
   restoredComments: Type.Integer(),
 });
 
-const override = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
+/**
+ * A number or null in a request body, as ONE schema with `type: [number, null]`: the app's Ajv
+ * coerces types, and a union would turn null into 0 (number branch) or 0 into null (null branch).
+ */
+const numberOrNull = (options: NumberOptions) => Type.Optional(Type.Unsafe<number | null>({ ...Type.Number(options), type: ['number', 'null'] }));
+const REACH = { minimum: 0, maximum: 1e9 };
+const IMPACT = { minimum: IMPACT_SCALE[0], maximum: IMPACT_SCALE[IMPACT_SCALE.length - 1] };
+const EFFORT = { exclusiveMinimum: 0, maximum: 1200 };
+
 export const RiceOverrideBody = Type.Object(
   {
-    reach: override(Type.Number({ minimum: 0, maximum: 1e9, description: 'People reached in the quarter after shipping' })),
-    impact: override(Type.Number({ minimum: IMPACT_SCALE[0], maximum: IMPACT_SCALE[IMPACT_SCALE.length - 1], description: '0.25 minimal … 3 massive' })),
-    confidence: override(Type.Number({ minimum: 0, maximum: 1, description: '0–1' })),
-    effort: override(Type.Number({ exclusiveMinimum: 0, maximum: 1200, description: 'Person-months' })),
+    reach: numberOrNull({ ...REACH, description: 'People reached in the quarter after shipping' }),
+    impact: numberOrNull({ ...IMPACT, description: '0.25 minimal … 3 massive' }),
+    confidence: numberOrNull({ minimum: 0, maximum: 1, description: '0–1' }),
+    effort: numberOrNull({ ...EFFORT, description: 'Person-months' }),
   },
   { additionalProperties: false, minProperties: 1, description: 'A number sets the override, null clears it' },
 );
@@ -174,9 +182,9 @@ export const RiceOverrideBody = Type.Object(
 const OutcomeFactors = <T extends TSchema>(value: T) => Type.Object({ reach: value, impact: value, effort: value });
 export const OutcomeBody = Type.Object(
   {
-    actualReach: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1e9, description: 'People who used it in its first quarter' }))),
-    actualImpact: Type.Optional(Nullable(Type.Number({ minimum: IMPACT_SCALE[0], maximum: IMPACT_SCALE[IMPACT_SCALE.length - 1] }))),
-    actualEffort: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 1200, description: 'Person-months spent' }))),
+    actualReach: numberOrNull({ ...REACH, description: 'People who used it in its first quarter' }),
+    actualImpact: numberOrNull({ ...IMPACT, description: 'Impact it turned out to have, same scale' }),
+    actualEffort: numberOrNull({ ...EFFORT, description: 'Person-months spent' }),
   },
   { additionalProperties: false, minProperties: 1 },
 );
