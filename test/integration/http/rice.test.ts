@@ -1,7 +1,7 @@
 // RICE on every request: predicted at submission, recomputed by the analytics_processing job after
 // votes and status changes, overridden per factor by the product team, sortable on the board, and
 // judged against what shipped requests achieved (rice_score_prediction_accuracy).
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, featureRequests, jobs } from '../../../src/db/schema.js';
@@ -139,7 +139,7 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     expect(cleared).toMatchObject({ ...before, computedAt: cleared.computedAt });
     expect(cleared.overridden).toEqual([]);
 
-    const audit = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'rice_overridden'), eq(auditEvents.targetId, id)));
+    const audit = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'rice_overridden'), eq(auditEvents.targetId, id))).orderBy(asc(auditEvents.id));
     expect(audit).toHaveLength(3);
     expect(audit[0]!.details).toEqual({ changes: { impact: { from: null, to: 3 }, effort: { from: null, to: 0.5 } } });
   });
@@ -185,7 +185,7 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     // Effort exactly as predicted: (0.5 + 1) / 2.
     expect((await outcome({ actualEffort: rice.effort })).json()).toMatchObject({ predicted: { reach: rice.reach }, accuracy: 0.75 });
     expect(sample(await scrape(), 'rice_score_prediction_accuracy', labels)).toBeCloseTo(0.75);
-    const [audit] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'outcome_recorded'), eq(auditEvents.targetId, id)));
+    const [audit] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'outcome_recorded'), eq(auditEvents.targetId, id))).orderBy(asc(auditEvents.id));
     expect(audit!.details).toEqual({ outcome: { actualReach: rice.reach * 2 } });
   });
 });
