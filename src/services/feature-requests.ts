@@ -160,8 +160,8 @@ export interface ListQuery {
   limit: number;
 }
 
-/** Keyset order of each board sort: the column, and how a cursor's value is read back and typed. */
 type CursorRow = BoardRow & { trendingScore: number };
+/** Keyset order of each board sort: the column, the row's value for a cursor, and how it is read back and typed. */
 const SORT_KEYS = {
   top: { column: fr.voteWeight, value: (r: CursorRow) => r.voteWeight, decode: Number, sqlType: 'float8' },
   new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },

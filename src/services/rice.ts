@@ -15,7 +15,7 @@ import {
   type RiceOverrides,
 } from '../domain/rice.js';
 import type { Status, Urgency } from '../domain/feature-requests.js';
-import type { JobSpec } from '../jobs/queue.js';
+import type { JobSpec, QueueName } from '../jobs/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
@@ -23,9 +23,10 @@ import { conflict, notFound } from './errors.js';
 const fr = featureRequests;
 
 export const RECOMPUTE_RICE = 'recompute_rice';
+export const RICE_QUEUE: QueueName = 'analytics_processing';
 
 /** The job that brings a request's predicted factors up to date; enqueue it with the change that causes it. */
-export const riceJob = (requestId: string): JobSpec => ({ queue: 'analytics_processing', type: RECOMPUTE_RICE, payload: { requestId } });
+export const riceJob = (requestId: string): JobSpec => ({ queue: RICE_QUEUE, type: RECOMPUTE_RICE, payload: { requestId } });
 
 const CUSTOMER_ROLES = sql`('couple', 'wedding_supplier')`;
 

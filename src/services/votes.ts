@@ -10,7 +10,7 @@ import { featureRequests, jobs, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
-import { riceJob } from './rice.js';
+import { RECOMPUTE_RICE, RICE_QUEUE } from './rice.js';
 
 const fr = featureRequests;
 const tallyColumns = { id: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight };
@@ -18,11 +18,10 @@ const param = (name: string) => sql.placeholder(name);
 
 /** A CTE queueing the RICE recompute of the request a tally CTE changed (none when it changed nothing). */
 function queueRiceRecompute(db: Database, tally: WithSubquery & { id: AnyPgColumn }, name: string) {
-  const job = riceJob('');
   const at = sql`${param('at')}::timestamptz`;
   return db.$with(name, { id: sql<string>`id` }).as(
-    sql`insert into ${jobs} (${sql.identifier(jobs.queue.name)}, ${sql.identifier(jobs.type.name)}, ${sql.identifier(jobs.payload.name)}, ${sql.identifier(jobs.runAt.name)}, ${sql.identifier(jobs.createdAt.name)})
-      select ${job.queue}, ${job.type}, jsonb_build_object('requestId', ${tally.id}), ${at}, ${at} from ${tally} returning ${jobs.id}`,
+    sql`insert into ${jobs} (queue, type, payload, run_at, created_at)
+      select ${RICE_QUEUE}, ${RECOMPUTE_RICE}, jsonb_build_object('requestId', ${tally.id}), ${at}, ${at} from ${tally} returning id`,
   );
 }
 
