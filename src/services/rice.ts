@@ -2,7 +2,7 @@
 // votes, overridden per factor by the product team, and checked against what shipped requests
 // actually achieved. The effective score is a generated column, so an override counts at once.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { timestamptz, type Database } from '../db/client.js';
 import { featureRequests, requestOutcomes, users, votes } from '../db/schema.js';
 import {
   effectiveRice,
@@ -24,9 +24,11 @@ const fr = featureRequests;
 
 export const RECOMPUTE_RICE = 'recompute_rice';
 export const RICE_QUEUE: QueueName = 'analytics_processing';
+/** Below the default: people waiting for a notification go before a background score. */
+export const RICE_JOB_PRIORITY = -1;
 
 /** The job that brings a request's predicted factors up to date; enqueue it with the change that causes it. */
-export const riceJob = (requestId: string): JobSpec => ({ queue: RICE_QUEUE, type: RECOMPUTE_RICE, payload: { requestId } });
+export const riceJob = (requestId: string): JobSpec => ({ queue: RICE_QUEUE, type: RECOMPUTE_RICE, payload: { requestId }, priority: RICE_JOB_PRIORITY });
 
 const CUSTOMER_ROLES = sql`('couple', 'wedding_supplier')`;
 
@@ -52,19 +54,26 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     .leftJoin(users, eq(users.id, votes.userId))
     .where(inArray(fr.id, [...requestIds]))
     .groupBy(fr.id);
-  for (const e of evidence) {
-    const predicted = predictRice({
+  if (evidence.length === 0) return;
+  const predicted = evidence.map((e) => ({
+    id: e.id,
+    ...predictRice({
       category: e.category,
       urgency: e.urgency as Urgency,
       status: e.status as Status,
       painPointCount: e.painPointCount,
       demand: { voters: e.voters, weight: e.weight, supplierWeight: e.supplierWeight, userTypes: e.userTypes, regions: e.regions },
-    });
-    await db
-      .update(fr)
-      .set({ riceReach: predicted.reach, riceImpact: predicted.impact, riceConfidence: predicted.confidence, riceEffort: predicted.effort, riceComputedAt: now })
-      .where(eq(fr.id, e.id));
-  }
+    }),
+  }));
+  // One statement for the whole batch (the demo seed scores 200 requests at once).
+  const values = sql.join(
+    predicted.map((p) => sql`(${p.id}::uuid, ${p.reach}::float8, ${p.impact}::float8, ${p.confidence}::float8, ${p.effort}::float8)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${fr} set rice_reach = v.reach, rice_impact = v.impact, rice_confidence = v.confidence, rice_effort = v.effort, rice_computed_at = ${timestamptz(now)}
+    from (values ${values}) as v(id, reach, impact, confidence, effort)
+    where ${fr.id} = v.id`);
 }
 
 /** The columns a request's `rice` answer is made from; part of every board and detail query. */

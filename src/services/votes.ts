@@ -10,7 +10,7 @@ import { featureRequests, jobs, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
-import { RECOMPUTE_RICE, RICE_QUEUE } from './rice.js';
+import { RECOMPUTE_RICE, RICE_JOB_PRIORITY, RICE_QUEUE } from './rice.js';
 
 const fr = featureRequests;
 const tallyColumns = { id: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight };
@@ -20,8 +20,8 @@ const param = (name: string) => sql.placeholder(name);
 function queueRiceRecompute(db: Database, tally: WithSubquery & { id: AnyPgColumn }, name: string) {
   const at = sql`${param('at')}::timestamptz`;
   return db.$with(name, { id: sql<string>`id` }).as(
-    sql`insert into ${jobs} (queue, type, payload, run_at, created_at)
-      select ${RICE_QUEUE}, ${RECOMPUTE_RICE}, jsonb_build_object('requestId', ${tally.id}), ${at}, ${at} from ${tally} returning id`,
+    sql`insert into ${jobs} (queue, type, payload, priority, run_at, created_at)
+      select ${RICE_QUEUE}, ${RECOMPUTE_RICE}, jsonb_build_object('requestId', ${tally.id}), ${RICE_JOB_PRIORITY}::int, ${at}, ${at} from ${tally} returning id`,
   );
 }
 
