@@ -130,6 +130,8 @@ export const featureRequests = pgTable(
     country: text('country'),
     region: text('region'),
     guestCount: integer('guest_count'),
+    /** How many pain points the (sealed) list holds: RICE's effort and confidence use it. */
+    painPointCount: integer('pain_point_count').notNull().default(0),
     voteCount: integer('vote_count').notNull().default(0),
     voteWeight: doublePrecision('vote_weight').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),
@@ -138,6 +140,23 @@ export const featureRequests = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`trending_score("vote_weight", "created_at")`),
     mergedIntoId: uuid('merged_into_id'),
+    /** RICE (src/domain/rice.ts): factors predicted from the request by the recompute_rice job. */
+    riceReach: doublePrecision('rice_reach'),
+    riceImpact: doublePrecision('rice_impact'),
+    riceConfidence: doublePrecision('rice_confidence'),
+    riceEffort: doublePrecision('rice_effort'),
+    /** The product team's overrides, one per factor; null: the prediction counts. */
+    riceReachOverride: doublePrecision('rice_reach_override'),
+    riceImpactOverride: doublePrecision('rice_impact_override'),
+    riceConfidenceOverride: doublePrecision('rice_confidence_override'),
+    riceEffortOverride: doublePrecision('rice_effort_override'),
+    /** Effective score R×I×C/E, kept right by PostgreSQL whenever a factor or override changes. */
+    riceScore: doublePrecision('rice_score')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`coalesce(coalesce("rice_reach_override", "rice_reach") * coalesce("rice_impact_override", "rice_impact") * coalesce("rice_confidence_override", "rice_confidence") / nullif(coalesce("rice_effort_override", "rice_effort"), 0), 0)`,
+      ),
+    riceComputedAt: timestamp('rice_computed_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** Data key version of description and pain points; null before encryption. */
@@ -151,6 +170,7 @@ export const featureRequests = pgTable(
     index('feature_requests_top_idx').on(t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('feature_requests_new_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('feature_requests_trending_idx').on(t.trendingScore.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('feature_requests_rice_idx').on(t.riceScore.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('feature_requests_status_top_idx').on(t.status, t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('feature_requests_category_top_idx').on(t.category, t.voteWeight.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('feature_requests_author_idx').on(t.authorId, t.createdAt),
@@ -188,10 +208,16 @@ export const comments = pgTable(
     /** Sealed (data key version key_version). */
     content: text('content').notNull(),
     expertAdvice: boolean('expert_advice').notNull().default(false),
+    /** Set while the comment sits on a merge target: the duplicate it came from (un-merge moves it back). */
+    mergedFromRequestId: uuid('merged_from_request_id').references(() => featureRequests.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     keyVersion: integer('key_version'),
   },
-  (t) => [index('comments_request_idx').on(t.requestId, t.createdAt), index('comments_key_version_idx').on(t.keyVersion)],
+  (t) => [
+    index('comments_request_idx').on(t.requestId, t.createdAt),
+    index('comments_key_version_idx').on(t.keyVersion),
+    index('comments_merged_from_idx').on(t.mergedFromRequestId).where(sql`${t.mergedFromRequestId} is not null`),
+  ],
 );
 
 export const statusHistory = pgTable(
@@ -209,6 +235,72 @@ export const statusHistory = pgTable(
   },
   (t) => [index('status_history_request_idx').on(t.requestId, t.createdAt)],
 );
+
+/**
+ * Merges of a duplicate into a target (src/services/merges.ts). A row stays after un-merge (with
+ * `unmerged_at`) as history; at most one live merge per duplicate.
+ */
+export const requestMerges = pgTable(
+  'request_merges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    duplicateId: uuid('duplicate_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    targetId: uuid('target_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    justification: text('justification').notNull(),
+    /** The duplicate's status before the merge: un-merge puts it back. */
+    priorStatus: text('prior_status').$type<Status>().notNull(),
+    mergedBy: uuid('merged_by').references(() => users.id, { onDelete: 'set null' }),
+    mergedAt: timestamp('merged_at', { withTimezone: true, mode: 'date' }).notNull(),
+    unmergedBy: uuid('unmerged_by').references(() => users.id, { onDelete: 'set null' }),
+    unmergedAt: timestamp('unmerged_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('request_merges_live_duplicate_key').on(t.duplicateId).where(sql`${t.unmergedAt} is null`),
+    index('request_merges_live_target_idx').on(t.targetId).where(sql`${t.unmergedAt} is null`),
+  ],
+);
+
+/**
+ * The votes a merge touched, as they were: each vote taken from the duplicate (`duplicate`) and, when
+ * the voter had also voted on the target, that original target vote (`target_original`).
+ */
+export const requestMergeVotes = pgTable(
+  'request_merge_votes',
+  {
+    mergeId: uuid('merge_id')
+      .notNull()
+      .references(() => requestMerges.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'duplicate' | 'target_original'>().notNull(),
+    weight: doublePrecision('weight').notNull(),
+    votedAt: timestamp('voted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mergeId, t.userId, t.kind] }), index('request_merge_votes_user_idx').on(t.userId)],
+);
+
+/**
+ * What a shipped request actually achieved, filled in by the product team, next to what RICE had
+ * predicted when the outcome was recorded: rice_score_prediction_accuracy compares the two.
+ */
+export const requestOutcomes = pgTable('request_outcomes', {
+  requestId: uuid('request_id')
+    .primaryKey()
+    .references(() => featureRequests.id, { onDelete: 'cascade' }),
+  actualReach: doublePrecision('actual_reach'),
+  actualImpact: doublePrecision('actual_impact'),
+  actualEffort: doublePrecision('actual_effort'),
+  predictedReach: doublePrecision('predicted_reach').notNull(),
+  predictedImpact: doublePrecision('predicted_impact').notNull(),
+  predictedEffort: doublePrecision('predicted_effort').notNull(),
+  recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+  recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
 
 /**
  * The durable job queue (see src/jobs/queue.ts). A job is inserted in the same transaction as the

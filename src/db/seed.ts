@@ -1,16 +1,18 @@
 // Demo data: one account per role plus a crowd of couples and suppliers who wrote ~200 realistic
 // requests, voted and commented. Deterministic (seeded random), loaded in one transaction, and
 // skipped when the demo accounts already exist, so a second start is instant.
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { voteWeight } from '../domain/access-control.js';
 import { BUSINESS_SIZES, SUPPLIER_TYPES, type Status, type UserRole } from '../domain/feature-requests.js';
+import { IMPACT_SCALE } from '../domain/rice.js';
 import { regionForCountry } from '../domain/seasons.js';
 import { randomUUID } from 'node:crypto';
 import { emailIndexOf, sealComment, sealNewUser, sealRequestContent, sealWeddingContext } from '../security/records.js';
 import { hashPassword } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
+import { recomputeRice } from '../services/rice.js';
 import { demoComments, demoRequests } from './demo-catalog.js';
-import { comments, featureRequests, statusHistory, users, votes } from './schema.js';
+import { comments, featureRequests, requestOutcomes, statusHistory, users, votes } from './schema.js';
 
 export const DEMO_ACCOUNTS = [
   { email: 'couple@demo.test', role: 'couple', displayName: 'Amelia & Jonah (demo couple)', country: 'GB', timeZone: 'Europe/London' },
@@ -55,6 +57,9 @@ function random(seed: number) {
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
 }
+
+/** Shipped requests whose outcome the product team has recorded, so rice_score_prediction_accuracy has a value. */
+const SHIPPED_WITH_OUTCOME = 8;
 
 /** Which status a request has reached, and what the product team wrote when moving it there. */
 const STATUS_PLAN: { status: Status; share: number; path: Status[]; why: string }[] = [
@@ -184,6 +189,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     // Walk some requests through the workflow, most-voted first, so the roadmap has content.
     const ranked = inserted.map((req, i) => ({ req, weight: requestRows[i]!.row.voteWeight })).sort((a, b) => b.weight - a.weight);
     let cursor = 0;
+    const shippedIds: string[] = [];
     for (const plan of STATUS_PLAN) {
       const count = Math.round(plan.share * inserted.length);
       for (const { req } of ranked.slice(cursor, cursor + count)) {
@@ -202,9 +208,30 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
         });
         await tx.insert(statusHistory).values(history);
         await tx.update(featureRequests).set({ status: plan.status }).where(eq(featureRequests.id, req.id));
+        if (plan.status === 'shipped') shippedIds.push(req.id);
       }
       cursor += count;
     }
+
+    // Every request gets its RICE prediction; a few shipped ones get what they actually achieved.
+    await recomputeRice(tx, inserted.map((r) => r.id), s.now());
+    const shipped = await tx
+      .select({ id: featureRequests.id, reach: featureRequests.riceReach, impact: featureRequests.riceImpact, effort: featureRequests.riceEffort })
+      .from(featureRequests)
+      .where(inArray(featureRequests.id, shippedIds.slice(0, SHIPPED_WITH_OUTCOME)));
+    const outcomes = shipped.map((r) => ({
+      requestId: r.id,
+      // Real launches land around the prediction: reach ×0.5–1.6, impact a step either way, effort ×0.8–1.8.
+      actualReach: Math.round(r.reach! * (0.5 + rnd.next() * 1.1)),
+      actualImpact: IMPACT_SCALE[Math.max(0, Math.min(IMPACT_SCALE.length - 1, IMPACT_SCALE.indexOf(r.impact as (typeof IMPACT_SCALE)[number]) + rnd.int(3) - 1))]!,
+      actualEffort: Math.round(r.effort! * (0.8 + rnd.next()) * 4) / 4,
+      predictedReach: r.reach!,
+      predictedImpact: r.impact!,
+      predictedEffort: r.effort!,
+      recordedBy: product.id,
+      recordedAt: s.now(),
+    }));
+    if (outcomes.length) await tx.insert(requestOutcomes).values(outcomes);
     return { created: true, requests: inserted.length };
   });
 }

@@ -51,7 +51,7 @@ export type SupplierType = (typeof SUPPLIER_TYPES)[number];
 export const BUSINESS_SIZES = ['solo', 'small', 'medium', 'large'] as const;
 export type BusinessSize = (typeof BUSINESS_SIZES)[number];
 
-export const BOARD_SORTS = ['top', 'new', 'trending'] as const;
+export const BOARD_SORTS = ['top', 'new', 'trending', 'rice'] as const;
 export type BoardSort = (typeof BOARD_SORTS)[number];
 
 /**

@@ -3,8 +3,10 @@ import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICA
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
+import { notifyRequestMerged, REQUEST_MERGED } from './handlers/merges.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
 import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
+import { RECOMPUTE_RICE, recomputeRiceJob } from './handlers/rice.js';
 import type { JobHandler, Schedule } from './worker.js';
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -17,6 +19,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [DETECT_DUPLICATES]: detectDuplicates,
   [CATCH_UP_DUPLICATE_DETECTION]: catchUpDuplicateDetection,
   [ROTATE_ENCRYPTION_KEYS]: rotateEncryptionKeys,
+  [RECOMPUTE_RICE]: recomputeRiceJob,
+  [REQUEST_MERGED]: notifyRequestMerged,
 };
 
 export const SCHEDULES: readonly Schedule[] = [

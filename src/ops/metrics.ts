@@ -9,6 +9,7 @@ import { seasonStatus } from '../domain/seasons.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
+import { predictionAccuracyByGroup } from '../services/rice.js';
 import { registerThreatMetrics } from '../security/threats/metrics.js';
 import { probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
@@ -105,16 +106,16 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     registers,
   });
   // Live, from the product team's merges and dismissals (src/services/duplicate-detection.ts);
-  // absent until enough decisions exist. RICE accuracy gets values when that work lands.
+  // absent until enough decisions exist.
   const duplicateAccuracy = new Gauge({
     name: 'ai_duplicate_detection_accuracy',
     help: 'Accuracy of AI duplicate detection system',
     labelNames: ['model_version', 'metric'],
     registers,
   });
-  new Gauge({
+  const riceAccuracy = new Gauge({
     name: 'rice_score_prediction_accuracy',
-    help: 'Accuracy of RICE score predictions vs actual outcomes',
+    help: 'Accuracy of RICE score predictions vs actual outcomes (0–1, mean over shipped requests with a recorded outcome)',
     labelNames: ['category', 'user_segment'],
     registers,
   });
@@ -167,7 +168,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped, probes] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -183,12 +184,16 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
         from feature_requests f join status_history h on h.request_id = f.id and h.to_status = 'shipped'
         where f.user_type = 'couple'`),
       readProbeRuns(db),
+      predictionAccuracyByGroup(db),
     ]);
     const accuracy = await duplicateDetectionAccuracy(db);
 
     duplicateAccuracy.reset();
     for (const { model, figures } of accuracy)
       for (const [metric, value] of Object.entries(figures)) duplicateAccuracy.set({ model_version: model, metric }, value);
+
+    riceAccuracy.reset();
+    for (const g of riceOutcomes) riceAccuracy.set({ category: g.category, user_segment: g.userSegment }, g.accuracy);
 
     probeSuccess.reset();
     for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);

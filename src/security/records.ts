@@ -69,7 +69,7 @@ export interface RequestContent {
   painPoints: string[];
 }
 
-/** description, pain_points, key_version and the blind search index of request `id`. */
+/** description, pain_points (and their clear count), key_version and the blind search index of request `id`. */
 export async function sealRequestContent(keyring: Keyring, db: Database, id: string, content: RequestContent) {
   const keyVersion = await keyring.currentVersion(db);
   return {
@@ -77,6 +77,7 @@ export async function sealRequestContent(keyring: Keyring, db: Database, id: str
     painPoints: await keyring.sealShared(keyVersion, at('feature_requests', 'pain_points', id), JSON.stringify(content.painPoints)),
     keyVersion,
     searchTokens: keyring.searchTokenHashes([content.title, content.description, ...content.painPoints].join('\n')),
+    painPointCount: content.painPoints.length,
   };
 }
 

@@ -322,8 +322,8 @@ const MINIMUM_DECISIONS = 5;
 export async function duplicateDetectionAccuracy(db: Database): Promise<{ model: string; figures: Partial<Record<AccuracyFigure, number>> }[]> {
   const result = await db.execute(sql`
     with merges as (
-      select f.id, f.merged_into_id as target from feature_requests f
-      where f.merged_into_id is not null and f.updated_at > now() - interval '90 days'
+      select m.duplicate_id as id, m.target_id as target from request_merges m
+      where m.unmerged_at is null and m.merged_at > now() - interval '90 days'
     ),
     judged as (
       select m.id, d.model, min(d.rank) as rank, bool_or(d.likely) as likely

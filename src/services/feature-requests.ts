@@ -29,6 +29,7 @@ import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestConte
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
+import { recomputeRice, riceColumns, riceJob, withRice } from './rice.js';
 
 const fr = featureRequests;
 
@@ -46,9 +47,10 @@ const boardColumns = {
   mergedIntoId: fr.mergedIntoId,
   createdAt: fr.createdAt,
   updatedAt: fr.updatedAt,
+  ...riceColumns,
 };
 type BoardRow = { [K in keyof typeof boardColumns]: (typeof fr.$inferSelect)[K] };
-export type BoardItem = BoardRow & { viewerHasVoted?: boolean };
+export type BoardItem = ReturnType<typeof withRice<BoardRow>> & { viewerHasVoted?: boolean };
 
 export interface SubmitInput {
   title: string;
@@ -137,6 +139,8 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         synthetic: sql`(select ${users.synthetic} from ${users} where ${users.id} = ${call.actor.id})`,
       })
       .returning({ id: fr.id });
+    // Scored from the start (no votes yet), so the board never shows a request without RICE.
+    await recomputeRice(tx, [row!.id], now);
     await recordAudit(tx, call, {
       action: 'feature_request_created',
       targetType: 'feature_request',
@@ -164,17 +168,18 @@ export interface ListQuery {
   limit: number;
 }
 
-/** Keyset order of each board sort: the column, and how a cursor's value is read back and typed. */
+type CursorRow = BoardRow & { trendingScore: number };
+/** Keyset order of each board sort: the column, the row's value for a cursor, and how it is read back and typed. */
 const SORT_KEYS = {
-  top: { column: fr.voteWeight, decode: Number, sqlType: 'float8' },
-  new: { column: fr.createdAt, decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },
-  trending: { column: fr.trendingScore, decode: Number, sqlType: 'float8' },
-} as const;
+  top: { column: fr.voteWeight, value: (r: CursorRow) => r.voteWeight, decode: Number, sqlType: 'float8' },
+  new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },
+  trending: { column: fr.trendingScore, value: (r: CursorRow) => r.trendingScore, decode: Number, sqlType: 'float8' },
+  rice: { column: fr.riceScore, value: (r: CursorRow) => r.riceScore, decode: Number, sqlType: 'float8' },
+} as const satisfies Record<BoardSort, unknown>;
 
 /** Keyset cursor: the last row's sort value and id, so pages stay stable while votes arrive. */
-function encodeCursor(sort: BoardSort, row: BoardRow & { trendingScore: number }): string {
-  const value = sort === 'top' ? row.voteWeight : sort === 'new' ? row.createdAt.toISOString() : row.trendingScore;
-  return Buffer.from(JSON.stringify([value, row.id])).toString('base64url');
+function encodeCursor(sort: BoardSort, row: CursorRow): string {
+  return Buffer.from(JSON.stringify([SORT_KEYS[sort].value(row), row.id])).toString('base64url');
 }
 
 function decodeCursor(sort: BoardSort, cursor: string): [number | string, string] {
@@ -274,7 +279,10 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(({ trendingScore: _t, viewerHasVoted, ...item }): BoardItem => (viewerHasVoted === null ? item : { ...item, viewerHasVoted })),
+    items: page.map(({ trendingScore: _t, viewerHasVoted, ...row }): BoardItem => {
+      const item = withRice(row);
+      return viewerHasVoted === null ? item : { ...item, viewerHasVoted };
+    }),
     nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, last) : null,
   };
 }
@@ -302,7 +310,7 @@ export async function getFeatureRequest(s: Services, viewer: Actor | null, id: s
   if (!row) throw notFound('Feature request');
   const request: FullRow = row.request;
   const board: BoardItem = {
-    ...(Object.fromEntries(Object.keys(boardColumns).map((k) => [k, request[k as keyof FullRow]])) as BoardRow),
+    ...withRice(Object.fromEntries(Object.keys(boardColumns).map((k) => [k, request[k as keyof FullRow]])) as BoardRow),
     ...(viewer ? { viewerHasVoted: row.viewerHasVoted } : {}),
   };
   const history = await s.db
@@ -366,6 +374,8 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
         updatedAt: s.now(),
       })
       .where(eq(fr.id, id));
+    // Category, urgency and pain points feed the RICE prediction.
+    await enqueue(tx, riceJob(id), s.now());
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
   });
@@ -393,6 +403,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
       .returning({ id: statusHistory.id });
     // Same transaction: the author and voters hear about every change that happened, and only those.
     await enqueue(tx, { queue: 'notification_sending', type: STATUS_CHANGED, payload: { requestId: id, historyId: change!.id } }, now);
+    await enqueue(tx, riceJob(id), now);
     await recordAudit(tx, call, {
       action: 'status_changed',
       targetType: 'feature_request',
@@ -415,6 +426,6 @@ export async function roadmap(s: Services, perStatus: number) {
     .as('ranked');
   const rows = await s.db.select().from(ranked).where(lte(ranked.rank, perStatus)).orderBy(asc(ranked.rank));
   const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as BoardItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], BoardItem[]>;
-  for (const { rank: _r, ...item } of rows) columns[item.status as (typeof ROADMAP_STATUSES)[number]].push(item);
+  for (const { rank: _r, ...row } of rows) columns[row.status as (typeof ROADMAP_STATUSES)[number]].push(withRice(row));
   return { generatedAt: s.now(), statuses: ROADMAP_STATUSES, columns };
 }

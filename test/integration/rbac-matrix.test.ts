@@ -56,6 +56,26 @@ const anIncident = async (ctx: Ctx, role: Role) => {
   return row!.id;
 };
 const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
+const productTeamOnly = operatorsOnly;
+const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
+
+/** A fresh request submitted by the product team (other roles are refused before any lookup). */
+const aRequest = async (ctx: Ctx, caller: Caller) => (await ctx.t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: newRequest() })).json().id as string;
+/** A duplicate merged into a target, ready to be un-merged. */
+const aMergedRequest = async (ctx: Ctx, caller: Caller, role: Role) => {
+  if (role !== 'product_team') return NO_REQUEST;
+  const [duplicate, targetId] = [await aRequest(ctx, caller), await aRequest(ctx, caller)];
+  await ctx.t.request(caller, { method: 'POST', url: `/api/feature-requests/${duplicate}/merge`, payload: { targetId } });
+  return duplicate;
+};
+const aShippedRequest = async (ctx: Ctx, caller: Caller, role: Role) => {
+  if (role !== 'product_team') return NO_REQUEST;
+  const id = await aRequest(ctx, caller);
+  for (const status of ['planned', 'shipped']) {
+    await ctx.t.request(caller, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status, justification: 'Moving along the roadmap' } });
+  }
+  return id;
+};
 
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
@@ -107,6 +127,33 @@ const MATRIX: Row[] = [
     path: '/api/feature-requests/{id}/vote',
     expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 403 },
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/vote`),
+  },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/merge',
+    expect: productTeamOnly,
+    async build(ctx, caller, role) {
+      if (role !== 'product_team') return { url: `/api/feature-requests/${NO_REQUEST}/merge`, payload: { targetId: NO_REQUEST } };
+      return { url: `/api/feature-requests/${await aRequest(ctx, caller)}/merge`, payload: { targetId: await aRequest(ctx, caller) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/unmerge',
+    expect: productTeamOnly,
+    build: async (ctx, caller, role) => ({ url: `/api/feature-requests/${await aMergedRequest(ctx, caller, role)}/unmerge`, payload: {} }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/feature-requests/{id}/rice',
+    expect: productTeamOnly,
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/rice`, () => ({ effort: 2 })),
+  },
+  {
+    method: 'PUT',
+    path: '/api/feature-requests/{id}/outcome',
+    expect: productTeamOnly,
+    build: async (ctx, caller, role) => ({ url: `/api/feature-requests/${await aShippedRequest(ctx, caller, role)}/outcome`, payload: { actualReach: 120 } }),
   },
   { method: 'GET', path: '/api/feature-requests/{id}/comments', expect: signedIn(200), build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`) },
   {

@@ -105,7 +105,10 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     const linked = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);
     expect(linked).toContain(first);
     // Four confirmed (merged), one dismissed.
-    for (const [original, copy] of twins.slice(1)) await t.database.db.execute(sql`update feature_requests set merged_into_id = ${original}::uuid, status = 'merged' where id = ${copy}::uuid`);
+    for (const [original, copy] of twins.slice(1)) {
+      const merged = await t.request(product, { method: 'POST', url: `/api/feature-requests/${copy}/merge`, payload: { targetId: original, justification: 'Same weather alert' } });
+      expect(merged.statusCode).toBe(200);
+    }
     const dismiss = await t.request(product, { method: 'POST', url: `/api/feature-requests/${firstCopy}/duplicates/${first}/dismiss` });
     expect(dismiss.statusCode).toBe(204);
     const after = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);

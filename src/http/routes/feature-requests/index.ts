@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as comments from '../../../services/comments.js';
 import * as requests from '../../../services/feature-requests.js';
+import * as merges from '../../../services/merges.js';
+import * as rice from '../../../services/rice.js';
 import * as votes from '../../../services/votes.js';
 import { BODY_LIMITS, IdParams, Page, responses } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -12,8 +14,15 @@ import {
   CommentsQuery,
   FeatureRequest,
   ListQuery,
+  MergeBody,
+  MergeReply,
+  Outcome,
+  OutcomeBody,
+  RiceOverrideBody,
   StatusBody,
   SubmitBody,
+  UnmergeBody,
+  UnmergeReply,
   UpdateBody,
   VoteReply,
 } from './schemas.js';
@@ -58,6 +67,45 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
     config: { access: { anyOf: ['feature_requests:update_status'] } },
     schema: { tags, summary: 'Move a request through the workflow (product team; justification required)', params: IdParams, body: StatusBody, response: responses({ 200: FeatureRequest }) },
     handler: async (request) => requests.changeStatus(services, call(request), request.params.id, request.body),
+  });
+
+  app.post('/api/feature-requests/:id/merge', {
+    config: { access: { anyOf: ['feature_requests:merge'] } },
+    schema: {
+      tags,
+      summary: 'Merge a duplicate into the request it duplicates: votes (one per person, higher weight wins) and comments move, voters are told',
+      params: IdParams,
+      body: MergeBody,
+      response: responses({ 200: MergeReply }),
+    },
+    handler: async (request) => merges.mergeRequest(services, call(request), request.params.id, request.body),
+  });
+
+  app.post('/api/feature-requests/:id/unmerge', {
+    config: { access: { anyOf: ['feature_requests:merge'] } },
+    schema: { tags, summary: 'Undo a merge exactly: votes, comments, counters and status as they were', params: IdParams, body: UnmergeBody, response: responses({ 200: UnmergeReply }) },
+    handler: async (request) => merges.unmergeRequest(services, call(request), request.params.id, request.body),
+  });
+
+  app.put('/api/feature-requests/:id/rice', {
+    config: { access: { anyOf: ['feature_requests:prioritize'] } },
+    schema: { tags, summary: 'Override RICE factors (a number sets, null clears; product team)', params: IdParams, body: RiceOverrideBody, response: responses({ 200: FeatureRequest }) },
+    handler: async (request) => {
+      await rice.overrideRice(services, call(request), request.params.id, request.body);
+      return requests.getFeatureRequest(services, request.principal, request.params.id);
+    },
+  });
+
+  app.put('/api/feature-requests/:id/outcome', {
+    config: { access: { anyOf: ['feature_requests:prioritize'] } },
+    schema: {
+      tags,
+      summary: 'Record what a shipped request achieved, compared with its RICE prediction (feeds rice_score_prediction_accuracy)',
+      params: IdParams,
+      body: OutcomeBody,
+      response: responses({ 200: Outcome }),
+    },
+    handler: async (request) => rice.recordOutcome(services, call(request), request.params.id, request.body),
   });
 
   app.put('/api/feature-requests/:id/vote', {

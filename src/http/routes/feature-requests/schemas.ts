@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type NumberOptions, type TSchema } from '@sinclair/typebox';
 import { BOARD_SORTS } from '../../../domain/feature-requests.js';
+import { IMPACT_SCALE, RICE_FACTORS } from '../../../domain/rice.js';
 import { Author, DateTime, literals, Nullable, Status, Urgency, UserRole, Uuid } from '../../schemas.js';
 
 const Category = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'One of the configured categories' });
@@ -40,12 +41,30 @@ export const ListQuery = Type.Object({
   status: Type.Optional(Status),
   category: Type.Optional(Category),
   userType: Type.Optional(UserRole),
-  sort: Type.Optional(literals(BOARD_SORTS, 'top: most weighted votes; new: newest; trending: votes with recency')),
+  sort: Type.Optional(literals(BOARD_SORTS, 'top: most weighted votes; new: newest; trending: votes with recency; rice: highest RICE score')),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over title and description' })),
   mine: Type.Optional(Type.Boolean({ description: 'Only requests you submitted' })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
+
+const RiceNumber = Nullable(Type.Number());
+const RiceFactors = (description: string) =>
+  Type.Object({ reach: RiceNumber, impact: RiceNumber, confidence: RiceNumber, effort: RiceNumber }, { description });
+
+export const Rice = Type.Object(
+  {
+    score: Type.Number({ description: 'Reach × Impact × Confidence / Effort, from the effective factors' }),
+    reach: RiceNumber,
+    impact: RiceNumber,
+    confidence: RiceNumber,
+    effort: RiceNumber,
+    predicted: RiceFactors('What the platform predicts from votes, voters, urgency, category and pain points'),
+    overridden: Type.Array(literals(RICE_FACTORS), { description: 'Factors the product team set itself' }),
+    computedAt: Nullable(DateTime),
+  },
+  { description: 'RICE prioritisation (effective factors: the override where set, the prediction otherwise)' },
+);
 
 export const BoardItem = Type.Object({
   id: Uuid,
@@ -60,6 +79,7 @@ export const BoardItem = Type.Object({
   mergedIntoId: Nullable(Uuid),
   createdAt: DateTime,
   updatedAt: DateTime,
+  rice: Rice,
   viewerHasVoted: Type.Optional(Type.Boolean({ description: 'Present when signed in' })),
 });
 
@@ -113,4 +133,65 @@ export const Comment = Type.Object({
 export const CommentsQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const MergeBody = Type.Object(
+  {
+    targetId: Type.String({ format: 'uuid', description: 'The request this one duplicates: it receives the votes and comments' }),
+    justification: Type.Optional(Type.String({ minLength: 10, maxLength: 2000, description: 'Why: shown in both requests\' history' })),
+  },
+  { additionalProperties: false },
+);
+export const UnmergeBody = Type.Object(
+  { justification: Type.Optional(Type.String({ minLength: 10, maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+
+const MergedPair = { mergeId: Uuid, targetId: Uuid, duplicate: FeatureRequest, target: FeatureRequest };
+export const MergeReply = Type.Object({
+  ...MergedPair,
+  movedVotes: Type.Integer({ description: 'Votes taken from the duplicate (one per person on the target; the higher weight won)' }),
+  movedComments: Type.Integer(),
+});
+export const UnmergeReply = Type.Object({
+  ...MergedPair,
+  restoredVotes: Type.Integer({ description: 'Votes back on the duplicate' }),
+  restoredTargetVotes: Type.Integer({ description: "Target votes put back as they were before the merge" }),
+  restoredComments: Type.Integer(),
+});
+
+/**
+ * A number or null in a request body, as ONE schema with `type: [number, null]`: the app's Ajv
+ * coerces types, and a union would turn null into 0 (number branch) or 0 into null (null branch).
+ */
+const numberOrNull = (options: NumberOptions) => Type.Optional(Type.Unsafe<number | null>({ ...Type.Number(options), type: ['number', 'null'] }));
+const REACH = { minimum: 0, maximum: 1e9 };
+const IMPACT = { minimum: IMPACT_SCALE[0], maximum: IMPACT_SCALE[IMPACT_SCALE.length - 1] };
+const EFFORT = { exclusiveMinimum: 0, maximum: 1200 };
+
+export const RiceOverrideBody = Type.Object(
+  {
+    reach: numberOrNull({ ...REACH, description: 'People reached in the quarter after shipping' }),
+    impact: numberOrNull({ ...IMPACT, description: '0.25 minimal … 3 massive' }),
+    confidence: numberOrNull({ minimum: 0, maximum: 1, description: '0–1' }),
+    effort: numberOrNull({ ...EFFORT, description: 'Person-months' }),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'A number sets the override, null clears it' },
+);
+
+const OutcomeFactors = <T extends TSchema>(value: T) => Type.Object({ reach: value, impact: value, effort: value });
+export const OutcomeBody = Type.Object(
+  {
+    actualReach: numberOrNull({ ...REACH, description: 'People who used it in its first quarter' }),
+    actualImpact: numberOrNull({ ...IMPACT, description: 'Impact it turned out to have, same scale' }),
+    actualEffort: numberOrNull({ ...EFFORT, description: 'Person-months spent' }),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const Outcome = Type.Object({
+  requestId: Uuid,
+  predicted: OutcomeFactors(Type.Number()),
+  actual: OutcomeFactors(Nullable(Type.Number())),
+  accuracy: Nullable(Type.Number({ description: '0–1: how close the predictions came, over the factors recorded' })),
+  recordedAt: DateTime,
 });

@@ -1,0 +1,210 @@
+// Merging a duplicate into the request it duplicates, and undoing it — each one transaction with
+// its status history, audit event and jobs. Every vote a merge touches is recorded as it was
+// (request_merge_votes), so an un-merge restores exactly what the merge changed, whichever order
+// merges into the same target are undone in.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { comments, featureRequests, requestMerges, requestMergeVotes, statusHistory, votes } from '../db/schema.js';
+import { mergeRefusal, strongerVote } from '../domain/merges.js';
+import type { Status } from '../domain/feature-requests.js';
+import { REQUEST_MERGED } from '../jobs/handlers/merges.js';
+import { enqueue } from '../jobs/queue.js';
+import { recordAudit } from './audit.js';
+import type { Call, Services } from './context.js';
+import { ServiceError, conflict, notFound } from './errors.js';
+import { getFeatureRequest } from './feature-requests.js';
+import { riceJob } from './rice.js';
+
+const fr = featureRequests;
+const mv = requestMergeVotes;
+
+/** Locks both requests in id order, so concurrent merges over the same pair cannot deadlock. */
+async function lockPair(db: Database, duplicateId: string, targetId: string) {
+  const rows = await db
+    .select({ id: fr.id, status: fr.status, title: fr.title, mergedIntoId: fr.mergedIntoId })
+    .from(fr)
+    .where(inArray(fr.id, [duplicateId, targetId]))
+    .orderBy(asc(fr.id))
+    .for('update');
+  const duplicate = rows.find((r) => r.id === duplicateId);
+  if (!duplicate) throw notFound('Feature request');
+  const target = rows.find((r) => r.id === targetId);
+  if (!target) throw new ServiceError(404, 'target_not_found', 'The target feature request does not exist', { targetId });
+  return { duplicate, target };
+}
+
+/** Counters from the rows themselves: after votes and comments moved, nothing is added up by hand. */
+async function recount(db: Database, ids: string[], now: Date) {
+  await db
+    .update(fr)
+    .set({
+      voteCount: sql`(select count(*)::int from ${votes} where ${votes.requestId} = ${fr.id})`,
+      voteWeight: sql`(select coalesce(sum(${votes.weight}), 0) from ${votes} where ${votes.requestId} = ${fr.id})`,
+      commentCount: sql`(select count(*)::int from ${comments} where ${comments.requestId} = ${fr.id})`,
+      updatedAt: now,
+    })
+    .where(inArray(fr.id, ids));
+}
+
+export async function mergeRequest(s: Services, call: Call, duplicateId: string, input: { targetId: string; justification?: string }) {
+  const { targetId } = input;
+  const outcome = await s.db.transaction(async (tx) => {
+    const { duplicate, target } = await lockPair(tx, duplicateId, targetId);
+    const mergedIntoDuplicate = await tx
+      .select({ id: requestMerges.duplicateId })
+      .from(requestMerges)
+      .where(and(eq(requestMerges.targetId, duplicateId), isNull(requestMerges.unmergedAt)));
+    const refusal = mergeRefusal(duplicate, target, mergedIntoDuplicate.map((m) => m.id));
+    if (refusal) throw new ServiceError(refusal.statusCode, refusal.code, refusal.message, refusal.details);
+
+    const now = s.now();
+    const justification = input.justification?.trim() || `Duplicate of “${target.title}”`;
+    const [merge] = await tx
+      .insert(requestMerges)
+      .values({ duplicateId, targetId, justification, priorStatus: duplicate.status, mergedBy: call.actor.id, mergedAt: now })
+      .returning({ id: requestMerges.id });
+    const mergeId = merge!.id;
+
+    // Record the duplicate's votes, and each of those voters' own earlier vote on the target — unless
+    // an earlier live merge into the target already holds it (then the target's vote is not original).
+    await tx.execute(sql`
+      insert into ${mv} (merge_id, user_id, kind, weight, voted_at)
+      select ${mergeId}::uuid, user_id, 'duplicate', weight, created_at from ${votes} where request_id = ${duplicateId}::uuid`);
+    await tx.execute(sql`
+      insert into ${mv} (merge_id, user_id, kind, weight, voted_at)
+      select ${mergeId}::uuid, t.user_id, 'target_original', t.weight, t.created_at
+      from ${votes} t join ${votes} d on d.user_id = t.user_id and d.request_id = ${duplicateId}::uuid
+      where t.request_id = ${targetId}::uuid
+        and not exists (
+          select 1 from ${mv} earlier join ${requestMerges} m on m.id = earlier.merge_id
+          where m.target_id = ${targetId}::uuid and m.unmerged_at is null and m.id <> ${mergeId}::uuid and earlier.user_id = t.user_id)`);
+
+    // One vote per person on the target: the higher weight wins.
+    await tx.execute(sql`
+      insert into ${votes} (request_id, user_id, weight, created_at)
+      select ${targetId}::uuid, user_id, weight, created_at from ${votes} where request_id = ${duplicateId}::uuid
+      on conflict (request_id, user_id) do update set weight = excluded.weight, created_at = excluded.created_at
+        where excluded.weight > ${votes}.weight`);
+    const movedVotes = await tx.delete(votes).where(eq(votes.requestId, duplicateId)).returning({ userId: votes.userId });
+    const movedComments = await tx
+      .update(comments)
+      .set({ requestId: targetId, mergedFromRequestId: duplicateId })
+      .where(eq(comments.requestId, duplicateId))
+      .returning({ id: comments.id });
+
+    await tx.update(fr).set({ status: 'merged', mergedIntoId: targetId }).where(eq(fr.id, duplicateId));
+    await recount(tx, [duplicateId, targetId], now);
+    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: duplicate.status, toStatus: 'merged', changedBy: call.actor.id, justification, createdAt: now });
+    // Same transaction: the voters hear where their votes went, and the target's RICE follows its votes.
+    await enqueue(tx, { queue: 'notification_sending', type: REQUEST_MERGED, payload: { mergeId } }, now);
+    await enqueue(tx, riceJob(targetId), now);
+    const summary = { mergeId, targetId, movedVotes: movedVotes.length, movedComments: movedComments.length };
+    await recordAudit(tx, call, {
+      action: 'feature_request_merged',
+      targetType: 'feature_request',
+      targetId: duplicateId,
+      details: { ...summary, justification, priorStatus: duplicate.status },
+    });
+    return summary;
+  });
+  return withBothRequests(s, call, duplicateId, outcome);
+}
+
+type RecordedVote = { mergeId: string; userId: string; kind: 'duplicate' | 'target_original'; weight: number; votedAt: Date };
+
+export async function unmergeRequest(s: Services, call: Call, duplicateId: string, input: { justification?: string }) {
+  const outcome = await s.db.transaction(async (tx) => {
+    const [live] = await tx
+      .select()
+      .from(requestMerges)
+      .where(and(eq(requestMerges.duplicateId, duplicateId), isNull(requestMerges.unmergedAt)));
+    if (!live) {
+      const [exists] = await tx.select({ status: fr.status }).from(fr).where(eq(fr.id, duplicateId));
+      if (!exists) throw notFound('Feature request');
+      throw conflict('not_merged', 'This request is not merged into another', { status: exists.status });
+    }
+    const { duplicate } = await lockPair(tx, duplicateId, live.targetId);
+    // A concurrent un-merge may have won while we waited for the locks.
+    if (duplicate.status !== 'merged') throw conflict('not_merged', 'This request is not merged into another', { status: duplicate.status });
+    const targetId = live.targetId;
+    const now = s.now();
+
+    const recorded: RecordedVote[] = await tx
+      .select({ mergeId: mv.mergeId, userId: mv.userId, kind: mv.kind, weight: mv.weight, votedAt: mv.votedAt })
+      .from(mv)
+      .innerJoin(requestMerges, eq(requestMerges.id, mv.mergeId))
+      .where(
+        and(
+          eq(requestMerges.targetId, targetId),
+          isNull(requestMerges.unmergedAt),
+          inArray(mv.userId, tx.select({ userId: mv.userId }).from(mv).where(eq(mv.mergeId, live.id))),
+        ),
+      );
+    const mine = recorded.filter((r) => r.mergeId === live.id);
+
+    // The duplicate's votes come back as they were.
+    const back = mine.filter((r) => r.kind === 'duplicate');
+    if (back.length > 0) {
+      await tx
+        .insert(votes)
+        .values(back.map((r) => ({ requestId: duplicateId, userId: r.userId, weight: r.weight, createdAt: r.votedAt })))
+        .onConflictDoNothing();
+    }
+
+    // Each of those voters' target vote becomes what it would be without this merge: their own
+    // original vote or one another live merge carried over, the stronger — unless they changed it
+    // themselves since (withdrew, or withdrew and voted again), which is theirs to keep.
+    const current = await tx
+      .select({ userId: votes.userId, weight: votes.weight, votedAt: votes.createdAt })
+      .from(votes)
+      .where(and(eq(votes.requestId, targetId), inArray(votes.userId, [...new Set(mine.map((r) => r.userId))])));
+    let restoredTargetVotes = 0;
+    for (const userId of new Set(mine.map((r) => r.userId))) {
+      const theirs = recorded.filter((r) => r.userId === userId);
+      const vote = current.find((c) => c.userId === userId);
+      const mergeMade = vote && theirs.some((r) => r.weight === vote.weight && r.votedAt.getTime() === vote.votedAt.getTime());
+      const remaining = theirs.filter((r) => r.kind === 'target_original' || r.mergeId !== live.id).reduce<RecordedVote | null>(strongerVote, null);
+      // The original target vote stays on record with another live merge that still needs it.
+      const other = theirs.find((r) => r.mergeId !== live.id);
+      if (other && mine.some((r) => r.userId === userId && r.kind === 'target_original')) {
+        await tx
+          .update(mv)
+          .set({ mergeId: other.mergeId })
+          .where(and(eq(mv.mergeId, live.id), eq(mv.userId, userId), eq(mv.kind, 'target_original')));
+      }
+      if (!mergeMade) continue;
+      const voteKey = and(eq(votes.requestId, targetId), eq(votes.userId, userId));
+      if (remaining) await tx.update(votes).set({ weight: remaining.weight, createdAt: remaining.votedAt }).where(voteKey);
+      else await tx.delete(votes).where(voteKey);
+      restoredTargetVotes += 1;
+    }
+
+    const movedBack = await tx
+      .update(comments)
+      .set({ requestId: duplicateId, mergedFromRequestId: null })
+      .where(and(eq(comments.mergedFromRequestId, duplicateId), eq(comments.requestId, targetId)))
+      .returning({ id: comments.id });
+
+    const justification = input.justification?.trim() || 'Not a duplicate after all: merge undone';
+    await tx.update(fr).set({ status: live.priorStatus, mergedIntoId: null }).where(eq(fr.id, duplicateId));
+    await recount(tx, [duplicateId, targetId], now);
+    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: 'merged', toStatus: live.priorStatus as Status, changedBy: call.actor.id, justification, createdAt: now });
+    await tx.update(requestMerges).set({ unmergedAt: now, unmergedBy: call.actor.id }).where(eq(requestMerges.id, live.id));
+    await enqueue(tx, riceJob(targetId), now);
+    await enqueue(tx, riceJob(duplicateId), now);
+    const summary = { mergeId: live.id, targetId, restoredVotes: back.length, restoredTargetVotes, restoredComments: movedBack.length };
+    await recordAudit(tx, call, {
+      action: 'feature_request_unmerged',
+      targetType: 'feature_request',
+      targetId: duplicateId,
+      details: { ...summary, justification, status: live.priorStatus },
+    });
+    return summary;
+  });
+  return withBothRequests(s, call, duplicateId, outcome);
+}
+
+async function withBothRequests<T extends { targetId: string }>(s: Services, call: Call, duplicateId: string, summary: T) {
+  const [duplicate, target] = await Promise.all([getFeatureRequest(s, call.actor, duplicateId), getFeatureRequest(s, call.actor, summary.targetId)]);
+  return { ...summary, duplicate, target };
+}

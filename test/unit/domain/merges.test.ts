@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRefusal, strongerVote, type MergeCandidate } from '../../../src/domain/merges.js';
+
+const request = (id: string, over: Partial<MergeCandidate> = {}): MergeCandidate => ({ id, status: 'open', mergedIntoId: null, ...over });
+
+describe('merge rules', () => {
+  it('allows a plain duplicate into a live target, whatever their workflow status', () => {
+    expect(mergeRefusal(request('a', { status: 'under_review' }), request('b', { status: 'planned' }), [])).toBeNull();
+  });
+
+  it('refuses self-merges, repeats, merged targets and chains', () => {
+    expect(mergeRefusal(request('a'), request('a'), [])?.code).toBe('merge_into_itself');
+    expect(mergeRefusal(request('a', { status: 'merged', mergedIntoId: 'c' }), request('b'), [])).toMatchObject({ statusCode: 409, code: 'already_merged', details: { mergedIntoId: 'c' } });
+    expect(mergeRefusal(request('a'), request('b', { status: 'merged', mergedIntoId: 'c' }), [])).toMatchObject({ statusCode: 409, code: 'target_merged' });
+    expect(mergeRefusal(request('a'), request('b'), ['x'])).toMatchObject({ statusCode: 409, code: 'has_merged_duplicates', details: { duplicateIds: ['x'] } });
+  });
+});
+
+describe('one vote per person', () => {
+  const at = (ms: number) => new Date(ms);
+  it('keeps the higher weight, the earlier vote on a tie, and whichever exists when only one does', () => {
+    const light = { weight: 1, votedAt: at(1) };
+    const heavy = { weight: 3, votedAt: at(2) };
+    expect(strongerVote(light, heavy)).toBe(heavy);
+    expect(strongerVote(heavy, light)).toBe(heavy);
+    const later = { weight: 1, votedAt: at(5) };
+    expect(strongerVote(later, light)).toBe(light);
+    expect(strongerVote(null, light)).toBe(light);
+    expect(strongerVote(light, null)).toBe(light);
+    expect(strongerVote(null, null)).toBeNull();
+  });
+});
