@@ -35,11 +35,12 @@ const EnvSchema = Type.Object({
   BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AI_ENABLED: Type.Boolean({ default: true }),
+  AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
 });
 type Env = Static<typeof EnvSchema>;
 
 /** Secrets may come from a mounted file (Kubernetes secrets): NAME_FILE wins over NAME. */
-const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL'] as const;
+const SECRET_NAMES = ['DATABASE_URL', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'ALERTMANAGER_WEBHOOK_TOKEN', 'ESCALATION_WEBHOOK_URL', 'SMTP_URL', 'AUDIT_SIGNING_KEY'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -77,6 +78,8 @@ export interface Config {
   boardCacheTtlMs: number;
   /** Where the synthetic probes call the running API (default: this process on loopback). */
   probeBaseUrl: string;
+  /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
+  auditSigningKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
     aiEnabled: parsed.AI_ENABLED,
+    auditSigningKey: parsed.AUDIT_SIGNING_KEY,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
   };
 }

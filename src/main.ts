@@ -14,6 +14,8 @@ import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createUser, verifySupplier } from './services/accounts.js';
+import { verifyAuditChains } from './services/audit.js';
+import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
 
@@ -26,6 +28,8 @@ const USAGE = `Usage: node dist/main.js <verb>
   jobs dead                 list dead-lettered jobs
   jobs replay JOB_ID        put a dead-lettered job back in line
   migrate                   apply pending database migrations
+  audit verify              check every audit chain from its latest signed checkpoint; names any
+                            modified, deleted or reordered event (exit code 1 when tampered)
   seed-demo                 load demo accounts and ~200 requests (refused in production)
   verify-supplier EMAIL     mark a wedding supplier's account as verified
   create-user EMAIL ROLE NAME TIME_ZONE
@@ -52,6 +56,13 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, 
 }
 
 function jobWorker(services: Services, log: Logger) {
+  // Resolved now, so a generated key is announced once and a missing one is said at start.
+  try {
+    const signing = auditSigningKey(services.config);
+    if (signing.generatedAt) log.warn({ file: signing.generatedAt }, 'no AUDIT_SIGNING_KEY configured: generated an audit checkpoint key (keep it with your backups)');
+  } catch (err) {
+    log.error({ err }, 'the audit retention purge cannot run until AUDIT_SIGNING_KEY is set');
+  }
   return createWorker({ services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: QUEUES, concurrency: services.config.workerConcurrency, log });
 }
 
@@ -137,6 +148,15 @@ async function main(argv: string[]): Promise<number> {
         return replayed ? 0 : 1;
       }
       break;
+    }
+    case 'audit': {
+      if (args[0] !== 'verify') break;
+      const reports = await withDatabase(config, (_d, services) => verifyAuditChains(services.db, auditSigningKey(config).key));
+      for (const r of reports) {
+        console.log(`${r.chain}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
+        for (const problem of r.problems) console.log(`  ${problem}`);
+      }
+      return reports.some((r) => r.problems.length > 0) ? 1 : 0;
     }
     case 'migrate':
       await withDatabase(config, (database) => database.migrate());
