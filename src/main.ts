@@ -15,6 +15,7 @@ import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import { verifyAuditChains } from './services/audit.js';
+import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
@@ -28,6 +29,10 @@ const USAGE = `Usage: node dist/main.js <verb>
   jobs dead                 list dead-lettered jobs
   jobs replay JOB_ID        put a dead-lettered job back in line
   migrate                   apply pending database migrations
+  gdpr export EMAIL         print everything held about a member as JSON (audited)
+  gdpr erase EMAIL          erase a member's personal data; contributions stay as "Former member"
+  gdpr restrict EMAIL on|off
+                            restrict (or lift the restriction of) processing: AI and analytics halt
   audit verify              check every audit chain from its latest signed checkpoint; names any
                             modified, deleted or reordered event (exit code 1 when tampered)
   seed-demo                 load demo accounts and ~200 requests (refused in production)
@@ -157,6 +162,19 @@ async function main(argv: string[]): Promise<number> {
         for (const problem of r.problems) console.log(`  ${problem}`);
       }
       return reports.some((r) => r.problems.length > 0) ? 1 : 0;
+    }
+    case 'gdpr': {
+      const [action, email, flag] = args;
+      if (!email || !['export', 'erase', 'restrict'].includes(action!) || (action === 'restrict' && flag !== 'on' && flag !== 'off')) break;
+      const operator = { actor: null, via: 'cli' as const };
+      const result = await withDatabase(config, async (_d, services) => {
+        const userId = await userIdByEmail(services, email);
+        if (action === 'export') return exportPersonalData(services, operator, userId);
+        if (action === 'erase') return erasePersonalData(services, operator, userId);
+        return restrictProcessing(services, operator, userId, flag === 'on');
+      });
+      console.log(JSON.stringify(result, null, 2));
+      return 0;
     }
     case 'migrate':
       await withDatabase(config, (database) => database.migrate());
