@@ -164,7 +164,8 @@ export function verifyChain(
   const bySequence = new Map(events.map((e) => [e.sequence, e]));
   for (const anchor of anchors) {
     const event = bySequence.get(anchor.sequence);
-    if (event && event.hash !== anchor.hash) unique.push({ kind: 'checkpoint_contradicted', sequence: anchor.sequence });
+    // A signed point the chain reached must still be there, unchanged (unless purged since).
+    if (anchor.sequence > start.sequence && event?.hash !== anchor.hash) unique.push({ kind: 'checkpoint_contradicted', sequence: anchor.sequence });
   }
   return unique;
 }
@@ -196,6 +197,6 @@ export function describeProblem(chain: RetentionClass, p: ChainProblem): string 
     case 'checkpoint_forged':
       return `${chain} chain: checkpoint at sequence ${p.sequence} has an invalid signature`;
     case 'checkpoint_contradicted':
-      return `${chain} chain: event ${p.sequence} does not match the signed checkpoint taken there`;
+      return `${chain} chain: event ${p.sequence} is missing or does not match the signed checkpoint taken there`;
   }
 }

@@ -52,6 +52,14 @@ describe('audit chain rules', () => {
     ]);
   });
 
+  it('finds a tail cut off together with the head, against a signed anchor', () => {
+    const events = chainOf(6);
+    const anchors = [{ sequence: 6, hash: events[5]!.hash }];
+    expect(verifyChain(events, start, headOf(events), anchors)).toEqual([]);
+    const cut = events.slice(0, 4);
+    expect(verifyChain(cut, start, headOf(cut), anchors)).toEqual([{ kind: 'checkpoint_contradicted', sequence: 6 }]);
+  });
+
   it('signs checkpoints so that a changed claim or a wrong key fails', () => {
     const key = Buffer.from('k'.repeat(32));
     const claim = { chain: '1_year' as const, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
