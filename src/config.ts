@@ -47,6 +47,7 @@ const EnvSchema = Type.Object({
   RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
+  AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -60,6 +61,7 @@ const SECRET_NAMES = [
   'SMTP_URL',
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
+  'AUDIT_SIGNING_KEY',
 ] as const;
 
 export interface Config {
@@ -115,6 +117,8 @@ export interface Config {
   scrapingPolicy: ScrapingPolicy;
   /** Which staff access to personal data is anomalous (src/security/threats/insider.ts + INSIDER_ACCESS_POLICY). */
   insiderAccessPolicy: InsiderAccessPolicy;
+  /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
+  auditSigningKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -213,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
     aiEnabled: parsed.AI_ENABLED,
+    auditSigningKey: parsed.AUDIT_SIGNING_KEY,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
     encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
     keyRotationDays: parsed.KEY_ROTATION_DAYS,

@@ -16,6 +16,9 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
 import { createUser, verifySupplier } from './services/accounts.js';
+import { verifyAuditChains } from './services/audit.js';
+import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
+import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
 
@@ -31,6 +34,12 @@ const USAGE = `Usage: node dist/main.js <verb>
                             field encryption)
   rotate-keys               new data key version now; re-encrypts every row in batches while
                             the service keeps running (the worker also does it every 90 days)
+  gdpr export EMAIL         print everything held about a member as JSON (audited)
+  gdpr erase EMAIL          erase a member's personal data; contributions stay as "Former member"
+  gdpr restrict EMAIL on|off
+                            restrict (or lift the restriction of) processing: AI and analytics halt
+  audit verify              check every audit chain from its latest signed checkpoint; names any
+                            modified, deleted or reordered event (exit code 1 when tampered)
   seed-demo                 load demo accounts and ~200 requests (refused in production)
   verify-supplier EMAIL     mark a wedding supplier's account as verified
   create-user EMAIL ROLE NAME TIME_ZONE
@@ -73,6 +82,13 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, 
 }
 
 function jobWorker(services: Services, log: Logger) {
+  // Resolved now, so a generated key is announced once and a missing one is said at start.
+  try {
+    const signing = auditSigningKey(services.config);
+    if (signing.generatedAt) log.warn({ file: signing.generatedAt }, 'no AUDIT_SIGNING_KEY configured: generated an audit checkpoint key (keep it with your backups)');
+  } catch (err) {
+    log.error({ err }, 'the audit retention purge cannot run until AUDIT_SIGNING_KEY is set');
+  }
   return createWorker({ services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: QUEUES, concurrency: services.config.workerConcurrency, log });
 }
 
@@ -158,6 +174,28 @@ async function main(argv: string[]): Promise<number> {
         return replayed ? 0 : 1;
       }
       break;
+    }
+    case 'audit': {
+      if (args[0] !== 'verify') break;
+      const reports = await withDatabase(config, (_d, services) => verifyAuditChains(services.db, auditSigningKey(config).key));
+      for (const r of reports) {
+        console.log(`${r.chain}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
+        for (const problem of r.problems) console.log(`  ${problem}`);
+      }
+      return reports.some((r) => r.problems.length > 0) ? 1 : 0;
+    }
+    case 'gdpr': {
+      const [action, email, flag] = args;
+      if (!email || !['export', 'erase', 'restrict'].includes(action!) || (action === 'restrict' && flag !== 'on' && flag !== 'off')) break;
+      const operator = { actor: null, via: 'cli' as const };
+      const result = await withDatabase(config, async (_d, services) => {
+        const userId = await userIdByEmail(services, email);
+        if (action === 'export') return exportPersonalData(services, operator, userId);
+        if (action === 'erase') return erasePersonalData(services, operator, userId);
+        return restrictProcessing(services, operator, userId, flag === 'on');
+      });
+      console.log(JSON.stringify(result, null, 2));
+      return 0;
     }
     case 'migrate':
       await withDatabase(config, async () => {}, { migrate: true });

@@ -9,6 +9,7 @@
 // Lookups go through blind (HMAC) indexes: `email_index` and `search_tokens`.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -24,6 +25,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { RetentionClass } from '../domain/audit-chain.js';
+import type { ConsentPurpose } from '../domain/consent.js';
 import type { BusinessSize, Status, SupplierType, Urgency, UserRole } from '../domain/feature-requests.js';
 
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
@@ -53,7 +56,11 @@ export const users = pgTable(
     createdAt: createdAt(),
     /** A service account of the synthetic probes (src/ops/probes.ts): what it submits is synthetic. */
     synthetic: boolean('synthetic').notNull().default(false),
-    /** Consent to AI analysis of what they submit (duplicate detection, scoring); on by default. */
+    /**
+     * Whether AI may analyse what they submit (duplicate detection, scoring): their `ai_analysis`
+     * consent and no restriction of processing. Kept by src/services/consent.ts in the transaction
+     * that records the consent or restriction; jobs re-check it when they run.
+     */
     aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(true),
     /**
      * The user's personal data key (email, phone, business address, wedding contexts), wrapped by data
@@ -62,6 +69,12 @@ export const users = pgTable(
     dataKey: text('data_key'),
     /** Null: a row from before encryption (sealed at migrate time). */
     keyVersion: integer('key_version'),
+    /** Likewise for trend analytics (`trend_analytics` consent and no restriction). */
+    trendAnalyticsConsent: boolean('trend_analytics_consent').notNull().default(true),
+    /** GDPR restriction of processing: AI and analytics halt for them until lifted. */
+    processingRestricted: boolean('processing_restricted').notNull().default(false),
+    /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex), index('users_key_version_idx').on(t.keyVersion)],
 );
@@ -357,11 +370,19 @@ export const notifications = pgTable(
   (t) => [uniqueIndex('notifications_source_key').on(t.userId, t.sourceId), index('notifications_user_idx').on(t.userId, t.createdAt)],
 );
 
-/** What people did, for accountability. Plain now; hash-chaining comes with the compliance work. */
+/**
+ * What people did, for accountability: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE
+ * outside the retention purge) and hash-chained, one chain per retention class (see
+ * src/domain/audit-chain.ts). Events recorded before chaining existed have no chain columns.
+ */
 export const auditEvents = pgTable(
   'audit_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chain: text('chain').$type<RetentionClass>(),
+    sequence: bigint('sequence', { mode: 'number' }),
+    previousHash: text('previous_hash'),
+    hash: text('hash'),
     actorId: uuid('actor_id'),
     actorRole: text('actor_role'),
     action: text('action').notNull(),
@@ -371,7 +392,62 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_events_actor_idx').on(t.actorId, t.createdAt), index('audit_events_target_idx').on(t.targetType, t.targetId)],
+  (t) => [
+    index('audit_events_actor_idx').on(t.actorId, t.createdAt),
+    index('audit_events_target_idx').on(t.targetType, t.targetId),
+    uniqueIndex('audit_events_chain_sequence_key').on(t.chain, t.sequence),
+  ],
+);
+
+/** Where each audit chain ends: locked and advanced in the transaction that appends an event. */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  chain: text('chain').$type<RetentionClass>().primaryKey(),
+  sequence: bigint('sequence', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
+/**
+ * Signed (HMAC, AUDIT_SIGNING_KEY) statements that a chain reached `sequence` with `hash`: written
+ * before the purge deletes a chain's expired prefix (`purge`), so verification can start there, and
+ * on each purge run for the current head (`anchor`), so a rewritten chain contradicts them.
+ */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chain: text('chain').$type<RetentionClass>().notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    kind: text('kind').$type<'purge' | 'anchor'>().notNull(),
+    signature: text('signature').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_checkpoints_chain_idx').on(t.chain, t.sequence)],
+);
+
+/**
+ * Consent evidence: every grant or withdrawal, who recorded it, how, under which policy version —
+ * hash-chained per user (each record's hash covers the previous one), never updated. A user's
+ * current consent for a purpose is their latest record (the default when there is none).
+ */
+export const consentRecords = pgTable(
+  'consent_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<ConsentPurpose>().notNull(),
+    granted: boolean('granted').notNull(),
+    /** How it was given: the web/API, an operator on the command line… */
+    method: text('method').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    recordedBy: uuid('recorded_by'),
+    createdAt: createdAt(),
+    previousHash: text('previous_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('consent_records_user_idx').on(t.userId, t.id), uniqueIndex('consent_records_previous_key').on(t.userId, t.previousHash)],
 );
 
 /**

@@ -1,4 +1,5 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
+import { PURGE_EXPIRED_AUDIT_EVENTS, purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
 import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICATES, detectDuplicates } from './handlers/duplicate-detection.js';
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
@@ -13,6 +14,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [STATUS_CHANGED]: notifyStatusChanged,
   purge_expired_sessions: purgeExpiredSessions,
   purge_finished_jobs: purgeFinishedJobs,
+  [PURGE_EXPIRED_AUDIT_EVENTS]: purgeExpiredAuditEventsJob,
   [ESCALATE_INCIDENT]: escalateIncident,
   [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
   [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
@@ -28,6 +30,7 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
   // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old.
   { name: ROTATE_ENCRYPTION_KEYS, everyMs: 86_400_000, job: { queue: 'maintenance', type: ROTATE_ENCRYPTION_KEYS, priority: -1 } },
+  { name: PURGE_EXPIRED_AUDIT_EVENTS, everyMs: 86_400_000, job: { queue: 'maintenance', type: PURGE_EXPIRED_AUDIT_EVENTS, priority: -1 } },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
   { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },

@@ -54,6 +54,17 @@ export async function openUserPii(keyring: Keyring, row: SealedUser): Promise<Us
   return { email: openOpt('email', row.email)!, phone: openOpt('phone', row.phone), businessAddress: openOpt('business_address', row.businessAddress) };
 }
 
+/** Sealed columns for a corrected phone and/or business address of user `id` (rectification). */
+export async function sealUserContactChange(keyring: Keyring, db: Database, id: string, change: { phone?: string | null; businessAddress?: string | null }) {
+  const key = await personalKeyOf(keyring, db, id);
+  if (!key) return {};
+  const seal = (column: string, value: string | null) => (value === null ? null : keyring.sealPersonal(key, at('users', column, id), value));
+  return {
+    ...(change.phone !== undefined && { phone: seal('phone', change.phone) }),
+    ...(change.businessAddress !== undefined && { businessAddress: seal('business_address', change.businessAddress) }),
+  };
+}
+
 /** The personal key of a user (null: no such user, or shredded). */
 export async function personalKeyOf(keyring: Keyring, db: Database, userId: string | null): Promise<UserKey | null> {
   if (!userId) return null;

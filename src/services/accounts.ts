@@ -195,6 +195,11 @@ interface CachedCredential {
 const credentials = new LRUCache<string, CachedCredential>({ max: 50_000 });
 const credentialLookups = { hits: 0, lookups: 0 };
 
+/** Erasure: the credentials (session and token hashes) stop working in this process at once. */
+export function forgetCredentials(tokenHashes: readonly string[]): void {
+  for (const h of tokenHashes) credentials.delete(h);
+}
+
 /** For the cache_hit_rate metric. */
 export function credentialCacheStats(): Readonly<typeof credentialLookups> {
   return credentialLookups;

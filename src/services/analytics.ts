@@ -1,8 +1,14 @@
 // Category trends for suppliers and the product team: where demand is growing.
-import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, sql, type AnyColumn } from 'drizzle-orm';
 import { timestamptz } from '../db/client.js';
-import { featureRequests, votes } from '../db/schema.js';
+import { featureRequests, users, votes } from '../db/schema.js';
 import type { Services } from './context.js';
+
+/**
+ * Trend analytics leave out people who withdrew `trend_analytics` consent or restricted processing
+ * (users.trend_analytics_consent, kept by src/services/consent.ts); authorless requests stay in.
+ */
+const analysable = (userId: AnyColumn) => sql`not exists (select 1 from ${users} where ${users.id} = ${userId} and not ${users.trendAnalyticsConsent})`;
 
 export async function categoryTrends(s: Services, weeks: number) {
   const since = new Date(s.now().getTime() - weeks * 7 * 86_400_000);
@@ -15,13 +21,13 @@ export async function categoryTrends(s: Services, weeks: number) {
         voteWeight: sql<number>`coalesce(sum(${featureRequests.voteWeight}), 0)::float8`,
       })
       .from(featureRequests)
-      .where(and(ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false)))
+      .where(and(ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false), analysable(featureRequests.authorId)))
       .groupBy(featureRequests.category),
     s.db
       .select({ category: featureRequests.category, votes: sql<number>`count(*)::int` })
       .from(votes)
       .innerJoin(featureRequests, sql`${featureRequests.id} = ${votes.requestId}`)
-      .where(and(gt(votes.createdAt, since), ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false)))
+      .where(and(gt(votes.createdAt, since), ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false), analysable(votes.userId)))
       .groupBy(featureRequests.category),
   ]);
   const votesBy = new Map(recentVotes.map((v) => [v.category, v.votes]));

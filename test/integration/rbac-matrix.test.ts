@@ -1,7 +1,8 @@
 // The role × route matrix: every documented route, tried as every role and anonymously, against the
 // brief's setupAccessControls. The table must cover exactly the routes the app serves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidents } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { incidents, users } from '../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { DATABASE_MODES } from '../helpers/database.js';
 
@@ -36,7 +37,7 @@ interface Row {
   path: string;
   expect: Expect;
   /** Builds the concrete request for one caller; may prepare state (a token to revoke, a vote to withdraw). */
-  build(ctx: Ctx, caller: Caller, role: Role): Promise<{ url: string; payload?: unknown }>;
+  build(ctx: Ctx, caller: Caller, role: Role): Promise<{ url: string; payload?: unknown; headers?: Record<string, string> }>;
 }
 
 interface Ctx {
@@ -55,6 +56,7 @@ const anIncident = async (ctx: Ctx, role: Role) => {
     .returning({ id: incidents.id });
   return row!.id;
 };
+const demoUserId = async (ctx: Ctx) => (await ctx.t.database.db.select({ id: users.id }).from(users).where(eq(users.email, 'couple@demo.test')))[0]!.id;
 const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 const productTeamOnly = operatorsOnly;
 const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
@@ -217,6 +219,26 @@ const MATRIX: Row[] = [
     expect: all(200),
     build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
   },
+  { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
+  { method: 'PATCH', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile', () => ({ phone: null })) },
+  // A wrong confirmation: proves who may reach erasure without erasing the callers.
+  { method: 'POST', path: '/api/privacy/erasure', expect: signedIn(400), build: fixed(() => '/api/privacy/erasure', () => ({ confirm: 'no' })) },
+  { method: 'PUT', path: '/api/privacy/restriction', expect: signedIn(200), build: fixed(() => '/api/privacy/restriction', () => ({ restricted: false })) },
+  { method: 'GET', path: '/api/privacy/consents', expect: signedIn(200), build: fixed(() => '/api/privacy/consents') },
+  { method: 'PUT', path: '/api/privacy/consents/{purpose}', expect: signedIn(200), build: fixed(() => '/api/privacy/consents/trend_analytics', () => ({ granted: true })) },
+  {
+    method: 'GET',
+    path: '/api/privacy/users/{id}',
+    expect: operatorsOnly,
+    build: async (ctx) => ({ url: `/api/privacy/users/${await demoUserId(ctx)}`, headers: { 'x-access-justification': 'Role matrix check of access rules' } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/privacy/users/{id}/export',
+    expect: operatorsOnly,
+    build: async (ctx) => ({ url: `/api/privacy/users/${await demoUserId(ctx)}/export`, headers: { 'x-access-justification': 'Role matrix check of access rules' } }),
+  },
+  // Last: it ends the caller's session.
   { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
 ];
 
@@ -259,8 +281,8 @@ describe.each(DATABASE_MODES)('role × route matrix (%s)', (mode) => {
     it(`${row.method} ${row.path}`, async () => {
       const got = {} as Expect;
       for (const role of ROLES) {
-        const { url, payload } = await row.build(ctx, callers[role], role);
-        const res = await t.request(callers[role], { method: row.method as 'GET', url, payload: payload as object });
+        const { url, payload, headers } = await row.build(ctx, callers[role], role);
+        const res = await t.request(callers[role], { method: row.method as 'GET', url, payload: payload as object, headers });
         got[role] = res.statusCode;
       }
       expect(got).toEqual(row.expect);

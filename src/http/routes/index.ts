@@ -13,6 +13,7 @@ import health from './health/index.js';
 import notifications from './notifications/index.js';
 import ops from './ops/index.js';
 import platform from './platform/index.js';
+import privacy from './privacy/index.js';
 import status from './status/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
@@ -32,5 +33,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, ai, roadmap, user, analytics, notifications, platform, ops, status]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, ai, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
 }

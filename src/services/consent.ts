@@ -1,0 +1,63 @@
+// Granular consent: the current state per purpose and the hash-chained evidence behind it. A
+// decision and its effect land in one transaction — the users row's effective flags, which the AI
+// jobs and analytics read when they run, change together with the evidence record.
+import { asc, desc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { consentRecords, users } from '../db/schema.js';
+import {
+  CONSENT_DEFAULTS,
+  CONSENT_GENESIS_HASH,
+  consentHash,
+  effectiveProcessing,
+  firstBrokenConsentRecord,
+  PRIVACY_POLICY_VERSION,
+  type ConsentPurpose,
+} from '../domain/consent.js';
+import { recordAudit } from './audit.js';
+import type { Services } from './context.js';
+import { notFound } from './errors.js';
+
+/** Who recorded a decision and how: the person themselves through the API, or an operator. */
+export interface ConsentSource {
+  actor: { id: string; role: string } | null;
+  requestId?: string;
+  method: 'api' | 'cli';
+}
+
+export async function consentEvidence(db: Database, userId: string) {
+  return db.select().from(consentRecords).where(eq(consentRecords.userId, userId)).orderBy(asc(consentRecords.id));
+}
+
+export async function currentConsents(db: Database, userId: string): Promise<Record<ConsentPurpose, boolean>> {
+  const consents = { ...CONSENT_DEFAULTS };
+  for (const record of await consentEvidence(db, userId)) consents[record.purpose] = record.granted;
+  return consents;
+}
+
+export async function consentState(s: Services, userId: string) {
+  const evidence = await consentEvidence(s.db, userId);
+  const consents = { ...CONSENT_DEFAULTS };
+  for (const record of evidence) consents[record.purpose] = record.granted;
+  const broken = firstBrokenConsentRecord(evidence);
+  return { policyVersion: PRIVACY_POLICY_VERSION, consents, evidenceIntact: broken === null, evidence };
+}
+
+/** Re-derives the effective processing flags from consent and restriction, inside `tx`. */
+export async function applyProcessingFlags(tx: Database, userId: string, restricted: boolean) {
+  await tx.update(users).set(effectiveProcessing(await currentConsents(tx, userId), restricted)).where(eq(users.id, userId));
+}
+
+export async function recordConsent(s: Services, source: ConsentSource, userId: string, purpose: ConsentPurpose, granted: boolean) {
+  await s.db.transaction(async (tx) => {
+    // The user's row lock orders concurrent decisions, so each record links to the one before.
+    const [user] = await tx.select({ restricted: users.processingRestricted }).from(users).where(eq(users.id, userId)).for('update');
+    if (!user) throw notFound('Account');
+    const [last] = await tx.select({ hash: consentRecords.hash }).from(consentRecords).where(eq(consentRecords.userId, userId)).orderBy(desc(consentRecords.id)).limit(1);
+    const evidence = { userId, purpose, granted, method: source.method, policyVersion: PRIVACY_POLICY_VERSION, recordedBy: source.actor?.id ?? null, createdAt: s.now() };
+    const previousHash = last?.hash ?? CONSENT_GENESIS_HASH;
+    await tx.insert(consentRecords).values({ ...evidence, previousHash, hash: consentHash(evidence, previousHash) });
+    await applyProcessingFlags(tx, userId, user.restricted);
+    await recordAudit(tx, source, { action: 'consent_changed', targetType: 'user', targetId: userId, details: { purpose, granted, method: source.method, policy_version: PRIVACY_POLICY_VERSION } });
+  });
+  return consentState(s, userId);
+}

@@ -1,0 +1,196 @@
+// GDPR data-subject rights (the brief's gdprControls.data_subject_requests): access/portability
+// export, rectification, erasure, restriction of processing. Every export and erasure is audited.
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
+import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
+import { shredUserKey } from '../security/keyring.js';
+import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
+import { accountView, forgetCredentials, hashPassword } from './accounts.js';
+import { recordAudit } from './audit.js';
+import { applyProcessingFlags, consentState } from './consent.js';
+import type { Services } from './context.js';
+import { badRequest, notFound } from './errors.js';
+
+/** Who is acting on a data-subject request: the person themselves (API) or an operator (CLI). */
+export interface DataSubjectCall {
+  actor: { id: string; role: string } | null;
+  requestId?: string;
+  via: 'api' | 'cli';
+}
+
+export const FORMER_MEMBER = 'Former member';
+
+export async function userIdByEmail(s: Services, email: string): Promise<string> {
+  const [user] = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(s.keyring, email))).limit(1);
+  if (!user) throw notFound('Account');
+  return user.id;
+}
+
+async function account(db: Database, userId: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw notFound('Account');
+  return user;
+}
+
+/** The account with its contact details opened (none once erased: the personal key is shredded). */
+async function personView(s: Services, user: typeof users.$inferSelect) {
+  const pii = await openUserPii(s.keyring, user);
+  return {
+    ...(await accountView(s, user)),
+    phone: pii?.phone ?? null,
+    businessAddress: pii?.businessAddress ?? null,
+    processingRestricted: user.processingRestricted,
+    erasedAt: user.erasedAt,
+  };
+}
+
+/** Everything held about a person, machine-readable (JSON), as the right of access and portability ask. */
+export async function exportPersonalData(s: Services, call: DataSubjectCall, userId: string, justification?: string) {
+  const user = await account(s.db, userId);
+  const [requests, ownVotes, ownComments, ownNotifications, tokens, consent, audit] = await Promise.all([
+    s.db.select().from(featureRequests).where(eq(featureRequests.authorId, userId)),
+    s.db.select({ requestId: votes.requestId, weight: votes.weight, createdAt: votes.createdAt }).from(votes).where(eq(votes.userId, userId)),
+    s.db.select().from(comments).where(eq(comments.authorId, userId)),
+    s.db.select().from(notifications).where(eq(notifications.userId, userId)),
+    s.db.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, userId)),
+    consentState(s, userId),
+    s.db
+      .select({ action: auditEvents.action, actorRole: auditEvents.actorRole, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditEvents.details, createdAt: auditEvents.createdAt })
+      .from(auditEvents)
+      .where(or(eq(auditEvents.actorId, userId), and(eq(auditEvents.targetType, 'user'), eq(auditEvents.targetId, userId))))
+      .orderBy(auditEvents.id),
+  ]);
+  await recordAudit(s.db, call, {
+    action: 'personal_data_exported',
+    targetType: 'user',
+    targetId: userId,
+    details: { via: call.via, by_subject: call.actor?.id === userId, ...(justification ? { justification } : {}) },
+  });
+  const authorKey = await personalKeyOf(s.keyring, s.db, userId);
+  return {
+    format: 'wedsync-personal-data/1',
+    exportedAt: s.now().toISOString(),
+    policyVersion: PRIVACY_POLICY_VERSION,
+    account: await personView(s, user),
+    consents: { current: consent.consents, evidence: consent.evidence.map(({ userId: _u, ...r }) => r) },
+    featureRequests: await Promise.all(
+      requests.map(async ({ searchTokens: _s, trendingScore: _t, keyVersion: _k, ...r }) => ({
+        ...r,
+        ...(await openRequestContent(s.keyring, r)),
+        weddingContext: openWeddingContext(s.keyring, authorKey, r.id, r.weddingContext),
+      })),
+    ),
+    votes: ownVotes,
+    comments: await Promise.all(ownComments.map(async ({ keyVersion: _k, ...c }) => ({ ...c, content: await openComment(s.keyring, c) }))),
+    notifications: ownNotifications,
+    apiTokens: tokens,
+    auditEvents: audit,
+  };
+}
+
+export interface ProfilePatch {
+  displayName?: string;
+  phone?: string | null;
+  businessName?: string | null;
+  businessAddress?: string | null;
+  country?: string | null;
+  timeZone?: string;
+}
+
+/** Rectification: people correct their own profile; the audit records which fields, not the values. */
+export async function rectifyProfile(s: Services, call: DataSubjectCall & { actor: { id: string; role: string } }, patch: ProfilePatch) {
+  const fields = Object.keys(patch).filter((k) => patch[k as keyof ProfilePatch] !== undefined);
+  if (fields.length === 0) throw badRequest('nothing_to_change', 'Send at least one profile field to correct');
+  const { phone, businessAddress, ...clear } = patch;
+  const user = await s.db.transaction(async (tx) => {
+    const sealed = await sealUserContactChange(s.keyring, tx, call.actor.id, { phone, businessAddress });
+    const [updated] = await tx.update(users).set({ ...clear, ...sealed }).where(and(eq(users.id, call.actor.id), isNull(users.erasedAt))).returning();
+    if (!updated) throw notFound('Account');
+    await recordAudit(tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
+    return updated;
+  });
+  const { processingRestricted: _p, erasedAt: _e, ...view } = await personView(s, user);
+  return view;
+}
+
+/** Restriction of processing: AI and analytics halt for them (queued AI jobs re-check and skip). */
+export async function restrictProcessing(s: Services, call: DataSubjectCall, userId: string, restricted: boolean) {
+  await s.db.transaction(async (tx) => {
+    const [user] = await tx.update(users).set({ processingRestricted: restricted }).where(eq(users.id, userId)).returning({ id: users.id });
+    if (!user) throw notFound('Account');
+    await applyProcessingFlags(tx, userId, restricted);
+    await recordAudit(tx, call, { action: 'processing_restricted', targetType: 'user', targetId: userId, details: { restricted, via: call.via } });
+  });
+  return { restricted };
+}
+
+
+/**
+ * Right to be forgotten: the personal key is shredded (email, phone, business address and the wedding
+ * contexts of their requests become unreadable here and in every later backup), the sealed values are
+ * dropped, sign-in is impossible, sessions and tokens are revoked, processing halts; requests, comments
+ * and votes stay (vote counts unchanged) under "Former member". The coarse country/region/guest count
+ * copies stay for analytics: they do not identify anyone.
+ */
+export async function erasePersonalData(s: Services, call: DataSubjectCall, userId: string) {
+  const unusablePassword = await hashPassword(randomBytes(32).toString('hex'));
+  const revoked = await s.db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id, erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId)).for('update');
+    if (!user) throw notFound('Account');
+    await tx
+      .update(users)
+      .set({
+        email: 'erased',
+        emailIndex: `erased:${userId}`,
+        passwordHash: unusablePassword,
+        displayName: FORMER_MEMBER,
+        phone: null,
+        businessName: null,
+        businessAddress: null,
+        erasedAt: user.erasedAt ?? s.now(),
+        processingRestricted: true,
+        aiAnalysisConsent: false,
+        trendAnalyticsConsent: false,
+      })
+      .where(eq(users.id, userId));
+    const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ tokenHash: sessions.tokenHash });
+    const tokens = await tx
+      .update(apiTokens)
+      .set({ revokedAt: s.now() })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ tokenHash: apiTokens.tokenHash });
+    await tx.delete(notifications).where(eq(notifications.userId, userId));
+    await shredUserKey(tx, userId);
+    await recordAudit(tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
+    return [...ended, ...tokens].map((c) => c.tokenHash);
+  });
+  forgetCredentials(revoked);
+  const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
+  return { erased: true, votesKept: kept };
+}
+
+/** Product-team access to someone's contact details: only with a written reason, which is audited. */
+export async function accessUserDetails(s: Services, call: DataSubjectCall & { actor: { id: string; role: string } }, userId: string, justification: string) {
+  const user = await account(s.db, userId);
+  await recordAudit(s.db, call, {
+    action: 'user_data_accessed',
+    targetType: 'user',
+    targetId: userId,
+    details: { accessor_id: call.actor.id, data_type: 'account', justification },
+  });
+  return personView(s, user);
+}
+
+/** The product team answering a data-subject request for someone else: justified and audited. */
+export async function exportForSubject(s: Services, call: DataSubjectCall & { actor: { id: string; role: string } }, userId: string, justification: string) {
+  await account(s.db, userId);
+  await recordAudit(s.db, call, {
+    action: 'user_data_accessed',
+    targetType: 'user',
+    targetId: userId,
+    details: { accessor_id: call.actor.id, data_type: 'personal_data_export', justification },
+  });
+  return exportPersonalData(s, call, userId, justification);
+}

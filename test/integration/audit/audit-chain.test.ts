@@ -1,0 +1,204 @@
+// The audit trail is append-only and hash-chained: tampering with rows directly — as someone with
+// database access would — is found by the verifier, which names the event.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { openDatabase, rows, type Database } from '../../../src/db/client.js';
+import { purgeExpiredAuditEvents, recordAudit, verifyAuditChains } from '../../../src/services/audit.js';
+import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
+import { MAIN } from '../../helpers/process.js';
+
+const KEY = Buffer.from('an-audit-signing-key-of-32-characters!', 'utf8');
+const system = { actor: null, requestId: 'req-1' };
+
+/** Seven login events (1-year chain) and one status change (7-year chain). */
+async function recordSome(db: Database) {
+  for (let i = 1; i <= 7; i++) {
+    await recordAudit(db, { actor: { id: '00000000-0000-4000-8000-00000000000' + i, role: 'couple' }, requestId: `req-${i}` }, {
+      action: 'user_logged_in',
+      targetType: 'user',
+      details: { attempt: i, nested: { b: 2, a: [1, 'x'] } },
+    });
+  }
+  await recordAudit(db, system, { action: 'status_changed', targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' } });
+}
+
+/** What an intruder with database access does: switch the append-only trigger off and edit. */
+async function tamper(db: Database, statements: string[]) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql.raw('alter table audit_events disable trigger audit_events_append_only'));
+    for (const statement of statements) await tx.execute(sql.raw(statement));
+    await tx.execute(sql.raw('alter table audit_events enable trigger audit_events_append_only'));
+  });
+}
+
+async function problems(db: Database) {
+  return (await verifyAuditChains(db, KEY)).flatMap((r) => r.problems);
+}
+
+describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
+  let database: TestDatabase;
+  afterEach(async () => database?.close());
+
+  it('chains each retention class contiguously and verifies clean', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    const reports = await verifyAuditChains(database.db, KEY);
+    expect(reports.map((r) => [r.chain, r.events, r.problems])).toEqual([
+      ['7_years', 1, []],
+      ['3_years', 0, []],
+      ['1_year', 7, []],
+    ]);
+    const chained = rows<{ sequence: string; previous_hash: string; hash: string }>(
+      await database.db.execute(sql`select sequence, previous_hash, hash from audit_events where chain = '1_year' order by sequence`),
+    );
+    expect(chained.map((r) => Number(r.sequence))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(chained[0]!.previous_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < chained.length; i++) expect(chained[i]!.previous_hash).toBe(chained[i - 1]!.hash);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE from the application', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    for (const statement of ["update audit_events set action = 'nothing' where sequence = 1", 'delete from audit_events', 'truncate audit_events']) {
+      const refusal = await database.db.execute(sql.raw(statement)).then(() => null, (err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+      expect(refusal).toMatch(/audit_events is append-only/);
+    }
+    expect(await problems(database.db)).toEqual([]);
+  });
+
+  it('names a modified event', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    const [row] = rows<{ id: string }>(await database.db.execute(sql`select id from audit_events where chain = '1_year' and sequence = 3`));
+    await tamper(database.db, [`update audit_events set details = '{"attempt": 99}' where chain = '1_year' and sequence = 3`]);
+    expect(await problems(database.db)).toEqual([`1_year chain: event 3 (id ${row!.id}) was modified`]);
+  });
+
+  it('names an event whose hash was recomputed after editing it (its successor no longer links)', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    await tamper(database.db, [`update audit_events set hash = repeat('a', 64) where chain = '1_year' and sequence = 4`]);
+    expect((await problems(database.db)).join('\n')).toMatch(/1_year chain: event 4 \(id \d+\) was modified/);
+  });
+
+  it('names a deleted event, and deleted events at the end of a chain', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    await tamper(database.db, [`delete from audit_events where chain = '1_year' and sequence = 3`, `delete from audit_events where chain = '7_years'`]);
+    expect(await problems(database.db)).toEqual(['7_years chain: event 1 was deleted', '1_year chain: event 3 was deleted']);
+  });
+
+  it('names reordered events', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    const ids = rows<{ id: string; sequence: string }>(await database.db.execute(sql`select id, sequence from audit_events where chain = '1_year' and sequence in (2, 5)`));
+    const idAt = (s: number) => ids.find((r) => Number(r.sequence) === s)!.id;
+    await tamper(database.db, [
+      `update audit_events set sequence = -2 where chain = '1_year' and sequence = 2`,
+      `update audit_events set sequence = 2 where chain = '1_year' and sequence = 5`,
+      `update audit_events set sequence = 5 where chain = '1_year' and sequence = -2`,
+    ]);
+    expect((await problems(database.db)).sort()).toEqual([
+      `1_year chain: event at sequence 2 (id ${idAt(5)}) was moved there from sequence 5`,
+      `1_year chain: event at sequence 5 (id ${idAt(2)}) was moved there from sequence 2`,
+    ]);
+  });
+
+  it('purges expired events behind a signed checkpoint and still verifies; a forged checkpoint is found', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    const inTwoYears = new Date(Date.now() + 2 * 366 * 86_400_000);
+    const results = await purgeExpiredAuditEvents(database.db, KEY, inTwoYears);
+    expect(results).toEqual([
+      { chain: '7_years', purged: 0, checkpointSequence: null },
+      { chain: '3_years', purged: 0, checkpointSequence: null },
+      { chain: '1_year', purged: 7, checkpointSequence: 7 },
+    ]);
+    await recordAudit(database.db, system, { action: 'user_logged_in', targetType: 'user' });
+    const reports = await verifyAuditChains(database.db, KEY);
+    expect(reports.find((r) => r.chain === '1_year')).toMatchObject({ from: 8, to: 8, events: 1, problems: [] });
+    expect(reports.flatMap((r) => r.problems)).toEqual([]);
+
+    // Deleting the event after the checkpoint is still seen…
+    await tamper(database.db, [`delete from audit_events where chain = '1_year' and sequence = 8`]);
+    expect(await problems(database.db)).toEqual(['1_year chain: event 8 was deleted']);
+    // …and so is a checkpoint not signed with the key.
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql.raw('alter table audit_checkpoints disable trigger audit_checkpoints_append_only'));
+      await tx.execute(sql.raw(`update audit_checkpoints set signature = repeat('0', 64) where chain = '7_years' and kind = 'anchor'`));
+      await tx.execute(sql.raw('alter table audit_checkpoints enable trigger audit_checkpoints_append_only'));
+    });
+    expect(await problems(database.db)).toContain('7_years chain: checkpoint at sequence 1 has an invalid signature');
+  });
+
+  it('a chain rewritten from scratch contradicts the signed anchor taken before', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    await purgeExpiredAuditEvents(database.db, KEY, new Date());
+    // Rewrite event 7_years/1 and its hash, and move the head to match: self-consistent, but not signed.
+    await tamper(database.db, [`update audit_events set hash = repeat('b', 64) where chain = '7_years'`]);
+    await database.db.execute(sql`update audit_chain_heads set hash = repeat('b', 64) where chain = '7_years'`);
+    expect(await problems(database.db)).toContain('7_years chain: event 1 is missing or does not match the signed checkpoint taken there');
+  });
+
+  it('keeps one contiguous chain under concurrent writers', async () => {
+    database = await freshDatabase(mode);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        database.db.transaction(async (tx) => {
+          await recordAudit(tx, system, { action: 'api_call', targetId: String(i) });
+          await recordAudit(tx, system, { action: 'status_changed', targetId: String(i) });
+        }),
+      ),
+    );
+    const reports = await verifyAuditChains(database.db, KEY);
+    expect(reports.map((r) => [r.chain, r.events, r.to, r.problems])).toEqual([
+      ['7_years', 30, 30, []],
+      ['3_years', 0, 0, []],
+      ['1_year', 30, 30, []],
+    ]);
+  });
+});
+
+describe.each(DATABASE_MODES)('audit verify command (%s)', (mode) => {
+  it('exits 0 on an intact trail and 1 naming the event after tampering', async () => {
+    let env: Record<string, string>;
+    let database: TestDatabase;
+    if (mode === 'pglite') {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-audit-'));
+      env = { DATA_DIR: dataDir };
+      database = await openDatabase({ kind: 'embedded', dataDir });
+      await database.migrate();
+    } else {
+      database = await freshDatabase('postgres');
+      // Server mode refuses to start without the field-encryption master key.
+      env = { DATABASE_URL: database.url!, AUDIT_SIGNING_KEY: KEY.toString('utf8'), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('hex') };
+    }
+    const verify = () => spawnSync(process.execPath, [...MAIN, 'audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+    try {
+      await recordSome(database.db);
+      if (mode === 'pglite') await database.close();
+      const intact = verify();
+      expect(intact.stdout).toMatch(/1_year: OK \(7 events, sequence 1–7\)/);
+      expect(intact.status).toBe(0);
+      if (mode === 'pglite') {
+        expect(loadConfig(env).auditSigningKey).toBeUndefined();
+        database = await openDatabase({ kind: 'embedded', dataDir: env.DATA_DIR! });
+      }
+      await tamper(database.db, [`update audit_events set action = 'user_signed_up' where chain = '1_year' and sequence = 6`]);
+      if (mode === 'pglite') await database.close();
+      const tampered = verify();
+      expect(tampered.stdout).toMatch(/1_year: TAMPERED/);
+      expect(tampered.stdout).toMatch(/1_year chain: event 6 \(id \d+\) was modified/);
+      expect(tampered.status).toBe(1);
+    } finally {
+      if (mode === 'postgres') await database.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkpointSignatureValid,
+  eventHash,
+  GENESIS_HASH,
+  retentionClassOf,
+  retentionCutoff,
+  signCheckpoint,
+  verifyChain,
+  type StoredEvent,
+} from '../../../src/domain/audit-chain.js';
+import { CONSENT_GENESIS_HASH, consentHash, effectiveProcessing, firstBrokenConsentRecord } from '../../../src/domain/consent.js';
+
+function chainOf(n: number): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  let previousHash = GENESIS_HASH;
+  for (let i = 1; i <= n; i++) {
+    const content = { chain: '1_year' as const, action: 'user_logged_in', actorId: null, actorRole: null, targetType: 'user', targetId: `u${i}`, details: { i }, requestId: null, createdAt: new Date(Date.UTC(2026, 0, i)) };
+    const hash = eventHash(content, previousHash);
+    events.push({ ...content, id: 100 + i, sequence: i, previousHash, hash });
+    previousHash = hash;
+  }
+  return events;
+}
+const start = { sequence: 0, hash: GENESIS_HASH };
+const headOf = (events: StoredEvent[]) => ({ sequence: events.at(-1)!.sequence, hash: events.at(-1)!.hash });
+
+describe('audit chain rules', () => {
+  it('gives the brief’s events their retention classes, and the longest to unknown ones', () => {
+    expect(['feature_request_created', 'ai_analysis_performed', 'user_data_accessed', 'wedding_context_processed'].map(retentionClassOf)).toEqual(['7_years', '3_years', '7_years', '1_year']);
+    expect(retentionClassOf('something_new')).toBe('7_years');
+    expect(retentionCutoff('3_years', new Date('2030-05-01T00:00:00Z')).toISOString()).toBe('2027-05-01T00:00:00.000Z');
+  });
+
+  it('hashes canonically: key order in details does not matter, content does', () => {
+    const base = { chain: '7_years' as const, action: 'a', actorId: null, actorRole: null, targetType: null, targetId: null, requestId: null, createdAt: new Date(0) };
+    expect(eventHash({ ...base, details: { a: 1, b: 2 } }, GENESIS_HASH)).toBe(eventHash({ ...base, details: { b: 2, a: 1 } }, GENESIS_HASH));
+    expect(eventHash({ ...base, details: { a: 1 } }, GENESIS_HASH)).not.toBe(eventHash({ ...base, details: { a: 2 } }, GENESIS_HASH));
+  });
+
+  it('diagnoses modified, deleted and reordered events', () => {
+    const events = chainOf(6);
+    expect(verifyChain(events, start, headOf(events))).toEqual([]);
+    const modified = events.map((e) => (e.sequence === 3 ? { ...e, details: { i: 99 } } : e));
+    expect(verifyChain(modified, start, headOf(events))).toEqual([{ kind: 'modified', sequence: 3, id: 103 }]);
+    expect(verifyChain(events.filter((e) => e.sequence !== 4), start, headOf(events))).toEqual([{ kind: 'deleted', fromSequence: 4, toSequence: 4 }]);
+    expect(verifyChain(events.slice(0, 4), start, headOf(events))).toEqual([{ kind: 'deleted', fromSequence: 5, toSequence: 6 }]);
+    const swapped = [events[0]!, { ...events[2]!, sequence: 2 }, { ...events[1]!, sequence: 3 }, ...events.slice(3)];
+    expect(verifyChain(swapped, start, headOf(events))).toEqual([
+      { kind: 'reordered', sequence: 3, id: 102, originalSequence: 2 },
+      { kind: 'reordered', sequence: 2, id: 103, originalSequence: 3 },
+    ]);
+  });
+
+  it('finds a tail cut off together with the head, against a signed anchor', () => {
+    const events = chainOf(6);
+    const anchors = [{ sequence: 6, hash: events[5]!.hash }];
+    expect(verifyChain(events, start, headOf(events), anchors)).toEqual([]);
+    const cut = events.slice(0, 4);
+    expect(verifyChain(cut, start, headOf(cut), anchors)).toEqual([{ kind: 'checkpoint_contradicted', sequence: 6 }]);
+  });
+
+  it('signs checkpoints so that a changed claim or a wrong key fails', () => {
+    const key = Buffer.from('k'.repeat(32));
+    const claim = { chain: '1_year' as const, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
+    const signature = signCheckpoint(key, claim);
+    expect(checkpointSignatureValid(key, claim, signature)).toBe(true);
+    expect(checkpointSignatureValid(key, { ...claim, sequence: 8 }, signature)).toBe(false);
+    expect(checkpointSignatureValid(Buffer.from('x'.repeat(32)), claim, signature)).toBe(false);
+    expect(checkpointSignatureValid(key, claim, 'nothex')).toBe(false);
+  });
+});
+
+describe('consent rules', () => {
+  it('chains evidence and finds the first broken record', () => {
+    const first = { userId: 'u', purpose: 'ai_analysis' as const, granted: false, method: 'api', policyVersion: 'v1', recordedBy: 'u', createdAt: new Date(0) };
+    const second = { ...first, purpose: 'trend_analytics' as const, createdAt: new Date(1000) };
+    const h1 = consentHash(first, CONSENT_GENESIS_HASH);
+    const records = [
+      { ...first, id: 1, previousHash: CONSENT_GENESIS_HASH, hash: h1 },
+      { ...second, id: 2, previousHash: h1, hash: consentHash(second, h1) },
+    ];
+    expect(firstBrokenConsentRecord(records)).toBeNull();
+    expect(firstBrokenConsentRecord([records[0]!, { ...records[1]!, granted: true }])?.id).toBe(2);
+  });
+
+  it('restriction overrides consent', () => {
+    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: false }, false)).toEqual({ aiAnalysisConsent: true, trendAnalyticsConsent: false });
+    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: true }, true)).toEqual({ aiAnalysisConsent: false, trendAnalyticsConsent: false });
+  });
+});
