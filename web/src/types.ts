@@ -154,3 +154,22 @@ export interface PlatformHealth {
   queues: { queue: string; pending: number; running: number; dead: number; oldestDueSeconds: number | null }[];
   traffic: { windowSeconds: number; requests: number; errorRate: number; p95Ms: number | null };
 }
+
+/** A request that may be the same as another one (`POST /api/ai/detect-duplicates`, `GET …/duplicates`). */
+export interface DuplicateSuggestion {
+  id: string;
+  title: string;
+  status: Status;
+  votes: number;
+  /** Probability (0–1) that it is the same request. */
+  score: number;
+  likelyDuplicate: boolean;
+  reasons: string[];
+}
+
+export interface DuplicateCheck {
+  matches: DuplicateSuggestion[];
+  model: string;
+  /** False when the AI model is unavailable and only the wording was compared. */
+  available: boolean;
+}
