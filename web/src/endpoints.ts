@@ -2,7 +2,7 @@
 // spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
 // RICE, privacy) is one more function here and one component that calls it.
 import { api, get, query } from './api.js';
-import type { CategoryTrends, DuplicateCheck, DuplicateSuggestion, FeatureRequest, Page, BoardItem, PlatformHealth, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
+import type { CategoryTrends, DuplicateCheck, DuplicateSuggestion, FeatureRequest, Page, BoardItem, PlatformHealth, RiceFactors, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
 
@@ -36,3 +36,9 @@ export const mergeRequest = (id: string, body: { targetId: string; justification
 
 export const dismissDuplicate = (id: string, candidateId: string) =>
   api<void>('POST', `/api/feature-requests/${encodeURIComponent(id)}/duplicates/${encodeURIComponent(candidateId)}/dismiss`);
+
+/** Undoes a merge exactly: votes, comments and status go back as they were. */
+export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/unmerge`, { body: {} });
+
+/** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
+export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });

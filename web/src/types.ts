@@ -1,8 +1,9 @@
 // The API's shapes as the UI reads them (see src/http/routes/*/schemas.ts and /api/openapi.json).
+import type { RiceFactor } from '../../src/domain/rice.js';
 import type { ROADMAP_STATUSES, Status, Urgency, UserRole } from '../../src/domain/feature-requests.js';
 
 export type { Status, Urgency, UserRole };
-export type BoardSort = 'top' | 'new' | 'trending';
+export type { BoardSort } from '../../src/domain/feature-requests.js';
 
 export interface Page<T> {
   items: T[];
@@ -42,6 +43,7 @@ export interface BoardItem {
   mergedIntoId: string | null;
   createdAt: string;
   updatedAt: string;
+  rice: Rice;
   /** Present when signed in. */
   viewerHasVoted?: boolean;
 }
@@ -172,4 +174,14 @@ export interface DuplicateCheck {
   model: string;
   /** False when the AI model is unavailable and only the wording was compared. */
   available: boolean;
+}
+
+export type RiceFactors = Record<RiceFactor, number | null>;
+
+/** RICE prioritisation: the effective factors (override where set, prediction otherwise) and the score. */
+export interface Rice extends RiceFactors {
+  score: number;
+  predicted: RiceFactors;
+  overridden: RiceFactor[];
+  computedAt: string | null;
 }
