@@ -43,10 +43,10 @@ export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; on
   }
 
   if (items.length === 0 && !error) return null;
-  const headingId = `dups-${request.id}`;
+  // Folded: a busy queue would otherwise be a wall of pairs; the count says which cards need a look.
   return (
-    <section className="likely-duplicates" aria-labelledby={headingId}>
-      <h4 id={headingId}>Likely duplicates</h4>
+    <details className="likely-duplicates triage-action">
+      <summary>Likely duplicates ({items.length})</summary>
       {error && (
         <p className="field-error" role="alert">
           {error}
@@ -79,6 +79,6 @@ export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; on
           </li>
         ))}
       </ul>
-    </section>
+    </details>
   );
 }
