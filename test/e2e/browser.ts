@@ -5,6 +5,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { rows } from '../../src/db/client.js';
+import { CATCH_UP_DUPLICATE_DETECTION } from '../../src/jobs/handlers/duplicate-detection.js';
+import { JOB_HANDLERS } from '../../src/jobs/index.js';
+import { enqueue } from '../../src/jobs/queue.js';
+import { createWorker } from '../../src/jobs/worker.js';
 import { createTestApp, type TestApp, type TestClock } from '../helpers/app.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,16 +44,44 @@ const realClock: TestClock = { now: () => new Date(), set: () => undefined, adva
 export interface LiveServer {
   t: TestApp;
   baseUrl: string;
+  /** Resolves once the duplicate check has nothing left to do (only with `worker: true`). */
+  duplicatesIndexed(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The production app (with the web UI plugin) on PGlite with demo data, listening on a free port. */
-export async function startServer(): Promise<LiveServer> {
+/**
+ * The production app (with the web UI plugin) on PGlite with demo data, listening on a free port.
+ * `worker: true` also runs the duplicate-detection worker in the process, as `npm start` does, and
+ * starts its catch-up sweep at once so the demo requests are indexed.
+ */
+export async function startServer(options: { worker?: boolean } = {}): Promise<LiveServer> {
   const t = await createTestApp('pglite', { clock: realClock });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
-  return { t, baseUrl: `http://127.0.0.1:${address.port}`, close: () => t.close() };
+  const worker = options.worker ? createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['duplicate_detection'], concurrency: 1, pollMs: 100, log: pino({ level: 'silent' }) }) : null;
+  if (worker) {
+    await enqueue(t.services.db, { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, payload: {} }, new Date());
+    worker.start();
+  }
+  const busy = async () =>
+    rows<{ n: number }>(await t.services.db.execute(sql`select count(*)::int as n from jobs where queue = 'duplicate_detection' and state in ('pending', 'running')`))[0]!.n;
+  return {
+    t,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async duplicatesIndexed() {
+      if (!worker) throw new Error('started without a worker');
+      const deadline = Date.now() + 120_000;
+      while ((await busy()) > 0) {
+        if (Date.now() > deadline) throw new Error('duplicate detection did not finish in 2 minutes');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async close() {
+      await worker?.stop();
+      await t.close();
+    },
+  };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

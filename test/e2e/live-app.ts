@@ -38,13 +38,13 @@ export function expectNoPageErrors(t: Tab) {
 }
 
 /** Registers the file's server and browser (beforeAll/afterAll) and hands out tabs and anonymous API reads. */
-export function useLiveApp() {
+export function useLiveApp(options: Parameters<typeof startServer>[0] = {}) {
   let server: LiveServer;
   let browser: Browser;
   const tabs: Tab[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(options), launchBrowser()]);
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 // The board's query, shared by the board and by main.tsx, which starts fetching the first page
 // while the board's code is still downloading (one round trip less on a slow connection).
+import { BOARD_SORTS } from '../../src/domain/feature-requests.js';
 import { get, query } from './api.js';
 import type { BoardItem, BoardSort, Page } from './types.js';
 
@@ -19,7 +20,7 @@ const USER_TYPES = new Set(['couple', 'wedding_supplier']);
 export function readFilters(params: URLSearchParams): Filters {
   const sort = params.get('sort');
   return {
-    sort: sort === 'top' || sort === 'new' || sort === 'trending' ? sort : '',
+    sort: (BOARD_SORTS as readonly string[]).includes(sort ?? '') ? (sort as BoardSort) : '',
     category: params.get('category') ?? '',
     status: params.get('status') ?? '',
     userType: USER_TYPES.has(params.get('userType') ?? '') ? params.get('userType')! : '',

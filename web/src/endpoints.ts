@@ -2,7 +2,7 @@
 // spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
 // RICE, privacy) is one more function here and one component that calls it.
 import { api, get, query } from './api.js';
-import type { CategoryTrends, FeatureRequest, Page, BoardItem, PlatformHealth, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
+import type { CategoryTrends, DuplicateCheck, DuplicateSuggestion, FeatureRequest, Page, BoardItem, PlatformHealth, RiceFactors, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
 
@@ -22,3 +22,23 @@ export const changeStatus = (id: string, body: StatusChangeBody) =>
 export const categoryTrends = (weeks: number, signal?: AbortSignal) => get<CategoryTrends>(`/api/analytics/category-trends${query({ weeks })}`, signal);
 
 export const platformHealth = (signal?: AbortSignal) => get<PlatformHealth>('/api/platform/health', signal);
+
+/** Existing requests like a draft, best first (while a request is being written). */
+export const detectDuplicates = (body: { title: string; description: string; limit: number }, signal?: AbortSignal) =>
+  api<DuplicateCheck>('POST', '/api/ai/detect-duplicates', { body, signal });
+
+/** The likely duplicates the background check linked to a request (triage). */
+export const likelyDuplicates = (id: string, signal?: AbortSignal) => get<{ items: DuplicateSuggestion[] }>(`/api/feature-requests/${encodeURIComponent(id)}/duplicates`, signal);
+
+/** Merges `id` into `targetId`: its votes and comments move there. */
+export const mergeRequest = (id: string, body: { targetId: string; justification: string }) =>
+  api<unknown>('POST', `/api/feature-requests/${encodeURIComponent(id)}/merge`, { body });
+
+export const dismissDuplicate = (id: string, candidateId: string) =>
+  api<void>('POST', `/api/feature-requests/${encodeURIComponent(id)}/duplicates/${encodeURIComponent(candidateId)}/dismiss`);
+
+/** Undoes a merge exactly: votes, comments and status go back as they were. */
+export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/unmerge`, { body: {} });
+
+/** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
+export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });

@@ -1,8 +1,9 @@
 // The API's shapes as the UI reads them (see src/http/routes/*/schemas.ts and /api/openapi.json).
+import type { RiceFactor } from '../../src/domain/rice.js';
 import type { ROADMAP_STATUSES, Status, Urgency, UserRole } from '../../src/domain/feature-requests.js';
 
 export type { Status, Urgency, UserRole };
-export type BoardSort = 'top' | 'new' | 'trending';
+export type { BoardSort } from '../../src/domain/feature-requests.js';
 
 export interface Page<T> {
   items: T[];
@@ -42,6 +43,7 @@ export interface BoardItem {
   mergedIntoId: string | null;
   createdAt: string;
   updatedAt: string;
+  rice: Rice;
   /** Present when signed in. */
   viewerHasVoted?: boolean;
 }
@@ -153,4 +155,33 @@ export interface PlatformHealth {
   season: { region: string; season: string; criticalHours: boolean; multiplier: number };
   queues: { queue: string; pending: number; running: number; dead: number; oldestDueSeconds: number | null }[];
   traffic: { windowSeconds: number; requests: number; errorRate: number; p95Ms: number | null };
+}
+
+/** A request that may be the same as another one (`POST /api/ai/detect-duplicates`, `GET …/duplicates`). */
+export interface DuplicateSuggestion {
+  id: string;
+  title: string;
+  status: Status;
+  votes: number;
+  /** Probability (0–1) that it is the same request. */
+  score: number;
+  likelyDuplicate: boolean;
+  reasons: string[];
+}
+
+export interface DuplicateCheck {
+  matches: DuplicateSuggestion[];
+  model: string;
+  /** False when the AI model is unavailable and only the wording was compared. */
+  available: boolean;
+}
+
+export type RiceFactors = Record<RiceFactor, number | null>;
+
+/** RICE prioritisation: the effective factors (override where set, prediction otherwise) and the score. */
+export interface Rice extends RiceFactors {
+  score: number;
+  predicted: RiceFactors;
+  overridden: RiceFactor[];
+  computedAt: string | null;
 }

@@ -20,6 +20,7 @@ const SORTS: { value: BoardSort; label: string; hint: string }[] = [
   { value: 'top', label: 'Top', hint: 'most votes first (a supplier’s vote counts for the couples they serve)' },
   { value: 'new', label: 'New', hint: 'newest first' },
   { value: 'trending', label: 'Trending', hint: 'gathering votes fastest first' },
+  { value: 'rice', label: 'RICE', hint: 'highest RICE priority first (reach × impact × confidence ÷ effort)' },
 ];
 
 type Load =

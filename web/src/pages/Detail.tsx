@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, get, query } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
-import { featureRequest } from '../endpoints.js';
-import { TRIAGE_PERMISSION } from '../permissions.js';
+import { RicePanel } from '../components/RicePanel.js';
+import { featureRequest, unmergeRequest } from '../endpoints.js';
+import { MERGE_PERMISSION, RICE_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -111,8 +112,11 @@ export default function Detail({ id }: { id: string }) {
           <p>
             This request was merged into another with the same need. <Link to={`/requests/${request.mergedIntoId}`}>Vote and comment there</Link>.
           </p>
+          {session.can(MERGE_PERMISSION) && <UndoMerge request={request} onUndone={(updated) => update(request.id, updated)} />}
         </Notice>
       )}
+
+      {!request.mergedIntoId && <RicePanel request={request} canOverride={session.can(RICE_PERMISSION)} onChanged={(updated) => update(request.id, updated)} />}
 
       <RequestContent request={request} signedIn={session.status === 'signed_in'} />
 
@@ -145,6 +149,34 @@ export default function Detail({ id }: { id: string }) {
 
       <Discussion request={request} onAdded={() => update(request.id, { commentCount: request.commentCount + 1 })} />
     </article>
+  );
+}
+
+/** Product team: puts a merged request back exactly as it was (votes, comments, status). */
+function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (updated: FeatureRequest) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function undo() {
+    setBusy(true);
+    setError(null);
+    try {
+      onUndone((await unmergeRequest(request.id)).duplicate);
+    } catch (err) {
+      setError(plainMessage(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button secondary" onClick={undo} disabled={busy} aria-busy={busy || undefined}>
+        Undo merge
+      </button>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
 

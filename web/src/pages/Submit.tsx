@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { can } from '../../../src/domain/access-control.js';
 import { api, ApiError } from '../api.js';
+import { DuplicateSuggestions } from '../components/DuplicateSuggestions.js';
 import { Field } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
@@ -418,6 +419,7 @@ function SubmitForm({ user }: { user: Account }) {
             onChange={(e) => set('title', e.target.value)}
           />
         </Field>
+        <DuplicateSuggestions title={draft.title} description={draft.description} />
 
         <Field id="submit-description" label="Description" hint="What do you need, what happens today, and why does it matter? At least 20 characters." error={errors.description}>
           <textarea

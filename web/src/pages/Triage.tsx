@@ -3,15 +3,16 @@
 import { useEffect, useState } from 'react';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
+import { LikelyDuplicates } from '../components/LikelyDuplicates.js';
 import { RequestMini } from '../components/RequestMini.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { categoryTrends, triageQueue } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, formatDate, plural, ROADMAP_STATUSES, statusLabel } from '../labels.js';
-import { TRENDS_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
+import { DUPLICATES_PERMISSION, MERGE_PERMISSION, TRENDS_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
-import type { BoardItem, CategoryTrends, FeatureRequest } from '../types.js';
+import type { BoardItem, CategoryTrends, DuplicateSuggestion, FeatureRequest } from '../types.js';
 
 export default function Triage() {
   const session = useSession();
@@ -49,9 +50,13 @@ interface Moved {
   title: string;
   id: string;
   status: FeatureRequest['status'];
+  /** Set when the request was merged into another one rather than moved. */
+  into?: DuplicateSuggestion;
 }
 
 function Queue() {
+  const session = useSession();
+  const reviewDuplicates = session.can(DUPLICATES_PERMISSION) && session.can(MERGE_PERMISSION);
   const [items, setItems] = useState<BoardItem[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
@@ -90,6 +95,11 @@ function Queue() {
     setMoved({ id: updated.id, title: updated.title, status: updated.status });
   }
 
+  function merged(item: BoardItem, into: DuplicateSuggestion) {
+    setItems((old) => old.filter((i) => i.id !== item.id));
+    setMoved({ id: item.id, title: item.title, status: item.status, into });
+  }
+
   const onRoadmap = moved && (ROADMAP_STATUSES as readonly string[]).includes(moved.status);
   return (
     <section className="triage-queue" aria-labelledby="queue-heading">
@@ -97,15 +107,21 @@ function Queue() {
       <div aria-live="polite">
         {moved && (
           <Notice kind="success">
-            <p>
-              “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” is now {statusLabel(moved.status).toLowerCase()}.
-              {onRoadmap && (
-                <>
-                  {' '}
-                  It’s on the <Link to="/roadmap">roadmap</Link>.
-                </>
-              )}
-            </p>
+            {moved.into ? (
+              <p>
+                “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” was merged into “<Link to={`/requests/${moved.into.id}`}>{moved.into.title}</Link>”. Its page can undo the merge.
+              </p>
+            ) : (
+              <p>
+                “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” is now {statusLabel(moved.status).toLowerCase()}.
+                {onRoadmap && (
+                  <>
+                    {' '}
+                    It’s on the <Link to="/roadmap">roadmap</Link>.
+                  </>
+                )}
+              </p>
+            )}
           </Notice>
         )}
       </div>
@@ -126,6 +142,7 @@ function Queue() {
                 <summary>Change status…</summary>
                 <StatusChange request={item} onChanged={changed} />
               </details>
+              {reviewDuplicates && <LikelyDuplicates request={item} onMerged={(into) => merged(item, into)} />}
             </RequestMini>
           </li>
         ))}
