@@ -7,6 +7,7 @@ import { threatMetrics } from '../../../src/security/threats/metrics.js';
 import { recordPiiAccess, type PiiAccess } from '../../../src/services/threat-pii-access.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { emailIndexOf } from '../../../src/security/records.js';
 
 const counted = async (kind: string) => (await threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
 
@@ -22,7 +23,7 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { INSIDER_ACCESS_POLICY: JSON.stringify({ bulkReadRecords: 10, bulkExportRecords: 5 }) } });
     const account = async (email: string) => {
-      const [u] = await t.database.db.select().from(users).where(eq(users.emailIndex, email));
+      const [u] = await t.database.db.select().from(users).where(eq(users.emailIndex, emailIndexOf(t.services.keyring, email)));
       return { id: u!.id, role: u!.role, timeZone: 'Europe/London' };
     };
     staff = await account('product@demo.test');
