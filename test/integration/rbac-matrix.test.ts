@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { incidents, users } from '../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { DATABASE_MODES } from '../helpers/database.js';
+import { emailIndexOf } from '../../src/security/records.js';
 
 const ROLES = ['anonymous', 'couple', 'supplier', 'unverified_supplier', 'product_team', 'ai_system'] as const;
 type Role = (typeof ROLES)[number];
@@ -56,7 +57,8 @@ const anIncident = async (ctx: Ctx, role: Role) => {
     .returning({ id: incidents.id });
   return row!.id;
 };
-const demoUserId = async (ctx: Ctx) => (await ctx.t.database.db.select({ id: users.id }).from(users).where(eq(users.email, 'couple@demo.test')))[0]!.id;
+const demoUserId = async (ctx: Ctx) =>
+  (await ctx.t.database.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(ctx.t.services.keyring, 'couple@demo.test'))))[0]!.id;
 const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 const productTeamOnly = operatorsOnly;
 const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
@@ -211,14 +213,6 @@ const MATRIX: Row[] = [
     expect: operatorsOnly,
     build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
   },
-  // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
-  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
-  {
-    method: 'POST',
-    path: '/api/auth/login',
-    expect: all(200),
-    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
-  },
   { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
   { method: 'PATCH', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile', () => ({ phone: null })) },
   // A wrong confirmation: proves who may reach erasure without erasing the callers.
@@ -238,7 +232,14 @@ const MATRIX: Row[] = [
     expect: operatorsOnly,
     build: async (ctx) => ({ url: `/api/privacy/users/${await demoUserId(ctx)}/export`, headers: { 'x-access-justification': 'Role matrix check of access rules' } }),
   },
-  // Last: it ends the caller's session.
+  // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
+  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    expect: all(200),
+    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
+  },
   { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
 ];
 
