@@ -91,7 +91,8 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     const log = first.log();
     for (const secret of [marker, password, csrfToken, cookie.split('=')[1]!]) expect(log).not.toContain(secret);
     const requestLines = log.split('\n').filter((l) => l.includes('"incoming request"') || l.includes('"request completed"'));
-    expect(requestLines.length).toBeGreaterThan(4);
+    // One line per request; health checks and cached board pages are not logged: sign-in + submit at least.
+    expect(requestLines.length).toBeGreaterThanOrEqual(2);
     expect(requestLines.every((l) => /"requestId":"[^"]+"/.test(l))).toBe(true);
 
     const second = await start(env);

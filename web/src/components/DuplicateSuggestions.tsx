@@ -24,6 +24,8 @@ export function DuplicateSuggestions({ title, description }: { title: string; de
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
+      // Offline there is nothing to ask: the check is advisory and the form queues the request.
+      if (!navigator.onLine) return;
       detectDuplicates({ title: trimmed.slice(0, 200), description: description.slice(0, 10_000), limit: 5 }, controller.signal)
         .then((reply) => {
           if (!controller.signal.aborted) setCheck(reply);
