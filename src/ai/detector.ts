@@ -20,6 +20,13 @@ import {
 } from './text-features.js';
 
 export const NEIGHBOURHOOD_SIZE = 10;
+/** At most this many of a draft's rarest terms fetch lexical candidates… */
+export const RAREST_QUERY_TERMS = 8;
+/**
+ * …and together they may touch at most this many postings (the rarest term always counts). Terms
+ * shared by a large part of the board identify nothing and would make one query read a tenth of the index.
+ */
+export const POSTINGS_BUDGET = 20_000;
 
 export interface ComparableRequest {
   id: string;
@@ -139,6 +146,22 @@ export function reasons(a: Profile, b: Profile, pair: Signals): string[] {
   if (pair.semantic !== null) out.push(`semantic similarity ${pair.semantic.toFixed(2)}`);
   if (pair.characters >= 0.5) out.push('near-identical wording');
   return out;
+}
+
+/**
+ * The terms of a draft that fetch lexical candidates, given how many requests use each: the rarest
+ * first, while their posting lists stay within the budget. They identify a request, and the work per
+ * query stays bounded however large the board grows.
+ */
+export function candidateTerms(frequencies: ReadonlyMap<string, number>): [term: string, requests: number][] {
+  const chosen: [string, number][] = [];
+  let postings = 0;
+  for (const [t, df] of [...frequencies].filter(([, df]) => df > 0).sort((a, b) => a[1] - b[1])) {
+    if (chosen.length === RAREST_QUERY_TERMS || (chosen.length > 0 && postings + df > POSTINGS_BUDGET)) break;
+    chosen.push([t, df]);
+    postings += df;
+  }
+  return chosen;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Lexical views of a request's text: stemmed words folded through the wedding synonym list (for
 // shared phrases and rare-word overlap) and character n-grams (for typos and word forms the stemmer
 // misses). Sparse vectors are plain Maps, L2-normalised, so a dot product is a cosine.
+import { LRUCache } from 'lru-cache';
 import stem from 'wink-porter2-stemmer';
 import { WEDDING_SYNONYM_GROUPS } from './wedding-synonyms.js';
 
@@ -22,11 +23,20 @@ export function words(text: string): string[] {
   return (folded.match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? []).map((w) => w.replace(/'s$/, '').replace(/['-]/g, ''));
 }
 
+/** Stemming is most of the cost of reading a text (~6 µs a word) and a board's vocabulary is small. */
+const stems = new LRUCache<string, string>({ max: 100_000 });
+
 /** The comparable form of one word, or null for a stop word. Synonyms become one marked concept. */
 export function term(word: string): string | null {
   if (STOP_WORDS.has(word)) return null;
   const concept = SYNONYM_OF.get(word);
-  return concept ? `~${concept}` : stem(word);
+  if (concept) return `~${concept}`;
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = stem(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
 
 export function wordTerms(text: string): string[] {

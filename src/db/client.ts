@@ -78,7 +78,9 @@ async function openServer(url: string, poolSize: number, observe?: QueryObserver
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
-    connection: { application_name: 'wedsync-feature-requests' },
+    // JIT compilation pays off for long analytical scans, not for our short queries: it costs tens of
+    // milliseconds per statement whose row estimate crosses jit_above_cost (duplicate search did).
+    connection: { application_name: 'wedsync-feature-requests', jit: 'off' },
   });
   if (observe) instrumentPostgres(client, observe);
   const db = drizzlePostgres(client, { schema }) as unknown as Database;

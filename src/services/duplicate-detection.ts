@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/client.js';
 import { rows, timestamptz } from '../db/client.js';
 import {
+  candidateTerms,
   combinerFor,
   type ComparableRequest,
   type CorpusStatistics,
@@ -20,7 +21,7 @@ import {
   signals,
 } from '../ai/detector.js';
 import { contentHash, createUniversalSentenceEncoder, type EmbeddingModel } from '../ai/embedding-model.js';
-import { comparableText, wordTerms } from '../ai/text-features.js';
+import { comparableText, inverseDocumentFrequency, wordTerms } from '../ai/text-features.js';
 import type { Config } from '../config.js';
 import type { Status } from '../domain/feature-requests.js';
 import type { Keyring } from '../security/keyring.js';
@@ -33,8 +34,10 @@ import { notFound } from './errors.js';
 const CANDIDATES_PER_SOURCE = 40;
 /** Candidates the background check keeps per request besides the likely duplicates. */
 const KEPT_CANDIDATES = 5;
-/** How many of a draft's rarest terms fetch lexical candidates. */
-const RAREST_QUERY_TERMS = 8;
+/** Candidates scored from the postings before merged ones are dropped: merges are rare, so 4× is plenty. */
+const POSTINGS_OVERFETCH = 4;
+/** How long a term's document frequency is reused: one request more or less does not move an IDF. */
+const FREQUENCY_TTL_MS = 60_000;
 
 const models = new WeakMap<Config, EmbeddingModel>();
 
@@ -118,13 +121,40 @@ const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
 const embeddingBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const embeddingOf = (bytes: Uint8Array) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
-/** How many requests use each of `terms` (missing = none). */
+const frequencyCaches = new WeakMap<Database, LRUCache<string, number>>();
+function frequencyCache(db: Database): LRUCache<string, number> {
+  let cache = frequencyCaches.get(db);
+  if (!cache) {
+    cache = new LRUCache<string, number>({ max: 200_000, ttl: FREQUENCY_TTL_MS });
+    frequencyCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/**
+ * How many requests use each of `terms` (missing = none). Ranking needs them for every term of every
+ * candidate — a couple of thousand a query — and candidates recur across keystrokes and drafts, so
+ * they are cached briefly per database. Unused terms are not cached: the next request may bring one,
+ * and it must be findable at once.
+ */
 async function termFrequencies(s: Services, terms: Iterable<string>): Promise<Map<string, number>> {
+  const cache = frequencyCache(s.db);
+  const known = new Map<string, number>();
   const byDigest = new Map<string, string>();
-  for (const t of terms) byDigest.set(termDigest(s.keyring, t), t);
-  if (byDigest.size === 0) return new Map();
-  const result = await s.db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[]) and requests > 0`);
-  return new Map(rows<{ term: string; requests: number }>(result).map((r) => [byDigest.get(r.term)!, r.requests]));
+  for (const t of terms) {
+    const cached = cache.get(t);
+    if (cached !== undefined) known.set(t, cached);
+    else byDigest.set(termDigest(s.keyring, t), t);
+  }
+  if (byDigest.size === 0) return known;
+  const result = await s.db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[])`);
+  const found = new Map(rows<{ term: string; requests: number }>(result).map((r) => [byDigest.get(r.term)!, r.requests]));
+  for (const t of byDigest.values()) {
+    const requests = found.get(t) ?? 0;
+    if (requests > 0) cache.set(t, requests);
+    known.set(t, requests);
+  }
+  return known;
 }
 
 async function semanticCandidates(db: Database, embedding: Float32Array, exclude: string | null): Promise<string[]> {
@@ -139,21 +169,25 @@ async function semanticCandidates(db: Database, embedding: Float32Array, exclude
 }
 
 /**
- * Requests sharing the query's rarest terms, rarest weighing most. Only the few rarest terms are
- * looked up: they identify a request, and their posting lists stay short however large the board grows.
+ * Requests sharing the query's rarest terms, rarest weighing most. The postings are scored before
+ * anything else is read: joining every posting to its request costs more than the scoring itself.
  */
 async function lexicalCandidates(s: Services, queryTerms: Map<string, number>, documents: number, exclude: string | null): Promise<string[]> {
-  const rarest = [...queryTerms].sort((a, b) => a[1] - b[1]).slice(0, RAREST_QUERY_TERMS);
-  if (rarest.length === 0) return [];
-  const weights = rarest.map(([t, df]) => ({ term: termDigest(s.keyring, t), idf: Math.log((documents + 1) / (df + 1) + 1) }));
+  const chosen = candidateTerms(queryTerms);
+  if (chosen.length === 0) return [];
+  const weights = chosen.map(([t, df]) => ({ term: termDigest(s.keyring, t), idf: inverseDocumentFrequency(df, documents) }));
   const result = await s.db.execute(sql`
-    select t.request_id as id
-    from request_terms t
-    join unnest(${pgArray(weights.map((w) => w.term))}::text[], ${pgArray(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
-    join feature_requests f on f.id = t.request_id
+    with scored as (
+      select t.request_id, sum(q.idf) as score
+      from request_terms t
+      join unnest(${pgArray(weights.map((w) => w.term))}::text[], ${pgArray(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
+      group by t.request_id
+      order by score desc
+      limit ${CANDIDATES_PER_SOURCE * POSTINGS_OVERFETCH}::int
+    )
+    select f.id from scored join feature_requests f on f.id = scored.request_id
     where f.merged_into_id is null and not f.synthetic and f.id is distinct from ${exclude}::uuid
-    group by t.request_id
-    order by sum(q.idf) desc
+    order by scored.score desc
     limit ${CANDIDATES_PER_SOURCE}::int`);
   return rows<{ id: string }>(result).map((r) => r.id);
 }

@@ -119,6 +119,12 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     await indexRequest(t.services, firstCopy);
     expect((await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id)).not.toContain(first);
 
+    // A merged request is never suggested again: people should vote on the request it went into.
+    const draft = await detectDuplicates(t.services, { title: 'Weather alerts for garden ceremony 2', description: 'Warn the couple if storms are forecast for the outdoor ceremony.', limit: 20 });
+    const suggested = draft.matches.map((m) => m.id);
+    expect(suggested).toContain(twins[2]![0]);
+    for (const [, copy] of twins.slice(1)) expect(suggested).not.toContain(copy);
+
     const accuracy = await duplicateDetectionAccuracy(t.database.db);
     const hybrid = accuracy.find((a) => a.model === 'use-lite+lexical-v1')!;
     // The demo has no merges of its own: only this test's five decisions (4 merges + 1 dismissal) exist.
@@ -151,6 +157,15 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     await JOB_HANDLERS[CATCH_UP_DUPLICATE_DETECTION]!({ payload: {} } as never, t.services);
     await runJobs();
     expect((await embeddingOf(late))?.embedding?.byteLength).toBe(512 * 4);
+  });
+
+  it('finds a new request by a word that drafts looked up before anyone used it', async () => {
+    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    const draft = { title: 'Ceilidh caller', description: 'ceilidh callers', limit: 5 };
+    expect((await detectDuplicates(offline, draft)).matches.map((m) => m.id)).toEqual([]);
+    const ceilidh = await submit(product, 'Find a ceilidh caller', 'A list of ceilidh callers who play barn weddings.');
+    expect(await indexRequest(offline, ceilidh)).toBe('model_unavailable');
+    expect((await detectDuplicates(offline, draft)).matches[0]?.id).toBe(ceilidh);
   });
 
   it('refuses a draft without a title', async () => {
