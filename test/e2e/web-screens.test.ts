@@ -77,12 +77,17 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByRole('link', { name: 'Sign up' }).click();
     await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
 
-    // Nothing filled in: each problem next to its field, focus on the first.
+    // Nothing filled in: a summary of the problems takes focus, each next to its field too and linked to it.
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('Enter your names, for example').waitFor();
-    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('signup-displayName');
+    const summary = page.locator('.error-summary');
+    await summary.getByRole('link', { name: /Enter your names, for example/ }).waitFor();
+    expect(await page.evaluate<boolean>(`document.activeElement?.classList.contains('error-summary') ?? false`)).toBe(true);
+    await page.locator('#signup-displayName-error').filter({ hasText: 'Enter your names, for example' }).waitFor();
+    expect(await page.getByLabel('Your names').getAttribute('aria-describedby')).toBe('signup-displayName-error');
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'signup-errors');
+    await summary.getByRole('link', { name: /Enter your names, for example/ }).click();
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('signup-displayName');
 
     // An address that already has an account: the API's refusal, in plain words, at the email field.
     await page.getByLabel('Your names').fill('Sam & Alex');
@@ -108,7 +113,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByLabel('Email address').fill(`jo.${Date.now()}@bloom.example`);
     await page.getByLabel('Password').fill('petals and ribbons');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('Choose the kind of business.').waitFor();
+    await page.locator('#signup-supplierType-error').filter({ hasText: 'Choose the kind of business.' }).waitFor();
     await page.getByLabel('Kind of business').selectOption('florist');
     await page.getByLabel('Business name').fill('Bloom & Wild Flowers');
     await page.getByLabel('Business size').selectOption('small');
@@ -140,7 +145,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     const form = page.getByRole('form', { name: `Change the status of “${title}”` });
     await form.getByLabel('New status').selectOption('planned');
     await form.getByRole('button', { name: 'Change status' }).click();
-    await form.getByText('Explain the change in at least 10 characters').waitFor();
+    await form.locator(`#status-${id}-justification-error`).filter({ hasText: 'Explain the change in at least 10 characters' }).waitFor();
 
     const reason = `Venues asked for this every Saturday this season (${Date.now()})`;
     await form.getByLabel('Reason, shown on the request').fill(reason);

@@ -80,7 +80,20 @@ export function fieldErrors(err: unknown): Record<string, string> {
   const field = (err.details as { field?: string } | undefined)?.field;
   if (typeof field === 'string') return { [formField(field)]: plainMessage(err) };
   if (err.code === 'unknown_category') return { category: plainMessage(err) };
+  if (err.code === 'email_taken') return { email: plainMessage(err) };
   return {};
+}
+
+/** What a form shows when it fails: problems by field, else one message for the form as a whole. */
+export interface Problems {
+  fields: Record<string, string>;
+  form: string | null;
+}
+
+/** The API's refusal as a form's problems: at the fields it names, or in plain words for the form. */
+export function problemsOf(err: unknown): Problems {
+  const fields = fieldErrors(err);
+  return { fields, form: Object.keys(fields).length ? null : plainMessage(err) };
 }
 
 function waitText(seconds: number | undefined): string {
