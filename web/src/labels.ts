@@ -103,3 +103,5 @@ export const formatDate = (iso: string) => {
 };
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+export const riceScoreText = (score: number) => score.toLocaleString(undefined, { maximumFractionDigits: 1 });
