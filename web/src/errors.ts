@@ -29,6 +29,8 @@ const FIELD_NAMES: Record<string, string> = {
   status: 'The new status',
   content: 'Your comment',
   q: 'The search',
+  phone: 'The phone number',
+  confirm: 'The confirmation',
 };
 
 /** `body.painPoints.2` → `painPoints`, `body.weddingContext.guestCount` → `weddingContext.guestCount`. */
@@ -140,6 +142,8 @@ export function plainMessage(err: unknown): string {
       return 'Choose a time zone from the list, for example Europe/London.';
     case 'invalid_cursor':
       return 'The list changed while you were reading it. Reload to start from the top.';
+    case 'nothing_to_change':
+      return 'Nothing has changed yet: correct a detail, then save.';
     case 'payload_too_large':
       return 'That’s too long to send. Shorten it and try again.';
     case 'validation_failed': {
