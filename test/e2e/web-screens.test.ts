@@ -327,6 +327,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.locator('.error-summary').waitFor();
     await fits('sign-up, supplier, with errors');
+    await screenshot(page, 'signup-supplier-errors-mobile', { fullPage: false });
 
     await page.goto('/roadmap');
     await page.locator('.mini-card').first().waitFor();
@@ -347,6 +348,8 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.locator('.triage-list > li').first().getByText('Change status…').click();
     await page.locator('.triage-list > li').first().getByLabel('New status').waitFor();
     await fits('triage, a status form open');
+    await page.locator('.triage-list > li').first().getByLabel('New status').scrollIntoViewIfNeeded();
+    await screenshot(page, 'triage-status-mobile', { fullPage: false });
 
     await page.goto('/ops');
     await poll(() => page.locator('canvas[role="img"]').count()).toBe(6);
