@@ -90,6 +90,11 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
   };
 }
 
+/** The person's own account with contact details and restriction: what rectification and restriction act on. */
+export async function ownProfile(s: Services, userId: string) {
+  return personView(s, await account(s.db, userId));
+}
+
 export interface ProfilePatch {
   displayName?: string;
   phone?: string | null;

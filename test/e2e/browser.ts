@@ -135,3 +135,33 @@ export const serious = (violations: AxeViolation[]) => violations.filter((v) => 
 
 /** Width of the page's content: more than the viewport means a horizontal scrollbar. */
 export const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
+
+/**
+ * The controls a person on this viewport cannot reach or hit: every visible link, button, field and
+ * disclosure must lie within the viewport's width (or inside a region that scrolls sideways, which
+ * a swipe or the arrow keys move), and buttons, fields and disclosures must be at least 24 × 24 px
+ * (WCAG 2.2 target size; links inside a sentence are exempt). Returns one line per problem.
+ */
+export const unreachableControls = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const scrollsSideways = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const overflow = getComputedStyle(p).overflowX;
+        if ((overflow === 'auto' || overflow === 'scroll') && p.scrollWidth > p.clientWidth) return true;
+      }
+      return false;
+    };
+    const problems = [];
+    for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')) {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if ((box.width === 0 && box.height === 0) || style.visibility === 'hidden' || el.closest('.visually-hidden, .skip-link')) continue;
+      const name = (el.getAttribute('aria-label') || el.textContent || el.id || el.tagName).trim().replace(/\\s+/g, ' ').slice(0, 50);
+      if ((box.left < -0.5 || box.right > width + 0.5) && !scrollsSideways(el)) problems.push(name + ': outside the screen (' + Math.round(box.left) + ' to ' + Math.round(box.right) + ' px)');
+      const inline = el.tagName === 'A' && style.display === 'inline';
+      const tick = el.tagName === 'INPUT' && /^(checkbox|radio)$/.test(el.type) && el.labels && el.labels.length > 0;
+      if (!inline && !tick && (box.width < 23.5 || box.height < 23.5)) problems.push(name + ': too small to tap (' + Math.round(box.width) + ' × ' + Math.round(box.height) + ' px)');
+    }
+    return problems;
+  })()`);

@@ -109,18 +109,32 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     expectNoPageErrors(tab);
   });
 
-  it('sorts the board by RICE, shows the score, and lets the product team override a factor', async () => {
+  it('sorts the board by RICE with each card’s score, and lets the product team override a factor', async () => {
     const t = await live.tab({ axe: true });
     const { page } = t;
-    const byRice = await live.api<ListPage<BoardItem>>('/api/feature-requests?sort=rice&limit=20');
+    const scoreText = (score: number) => `RICE score ${score.toLocaleString('en-GB', { maximumFractionDigits: 1 })}`;
+    const byRice = await live.api<ListPage<Detail>>('/api/feature-requests?sort=rice&limit=20');
     await page.goto('/');
     await page.locator('.board .card-title').first().waitFor();
     await Promise.all([page.waitForResponse(isApi('GET', /^\/api\/feature-requests\?.*sort=rice/)), page.getByRole('radio', { name: 'RICE' }).check()]);
     await page.waitForURL(/\/\?sort=rice$/);
     await poll(async () => (await page.locator('.board .card-title a').allTextContents()).slice(0, 5)).toEqual(byRice.items.slice(0, 5).map((i) => i.title));
+    // Sorted by RICE, every card says the score that put it there.
+    expect(await page.locator('.board .card').count()).toBe(await page.locator('.board .card-rice').count());
+    expect((await page.locator('.board .card-rice').allTextContents()).slice(0, 5)).toEqual(byRice.items.slice(0, 5).map((i) => scoreText(i.rice.score)));
+    expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'board-rice');
+    // Sorted otherwise, the board is for voting: no scores for couples and suppliers…
+    await Promise.all([page.waitForResponse(isApi('GET', /^\/api\/feature-requests\?limit=20$/)), page.getByRole('radio', { name: 'Top' }).check()]);
+    await page.locator('.board .card').first().waitFor();
+    expect(await page.locator('.board .card-rice').count()).toBe(0);
 
+    // …but the product team, who prioritise with it, always sees it.
     await signIn(page, 'product@demo.test');
+    const byTop = await live.api<ListPage<Detail>>('/api/feature-requests?limit=20');
+    await page.goto('/');
+    await poll(() => page.locator('.board .card-rice').allTextContents()).toEqual(byTop.items.map((i) => scoreText(i.rice.score)));
+
     const top = await live.api<Detail>(`/api/feature-requests/${byRice.items[0]!.id}`);
     await page.goto(`/requests/${top.id}`);
     await page.getByRole('heading', { name: 'Priority (RICE)' }).waitFor();

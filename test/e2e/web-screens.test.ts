@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, screenshot, scrollWidth, serious } from './browser.js';
+import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage } from './live-app.js';
 
 interface Roadmap {
@@ -77,12 +77,17 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByRole('link', { name: 'Sign up' }).click();
     await page.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
 
-    // Nothing filled in: each problem next to its field, focus on the first.
+    // Nothing filled in: a summary of the problems takes focus, each next to its field too and linked to it.
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('Enter your names, for example').waitFor();
-    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('signup-displayName');
+    const summary = page.locator('.error-summary');
+    await summary.getByRole('link', { name: /Enter your names, for example/ }).waitFor();
+    expect(await page.evaluate<boolean>(`document.activeElement?.classList.contains('error-summary') ?? false`)).toBe(true);
+    await page.locator('#signup-displayName-error').filter({ hasText: 'Enter your names, for example' }).waitFor();
+    expect(await page.getByLabel('Your names').getAttribute('aria-describedby')).toBe('signup-displayName-error');
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'signup-errors');
+    await summary.getByRole('link', { name: /Enter your names, for example/ }).click();
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('signup-displayName');
 
     // An address that already has an account: the API's refusal, in plain words, at the email field.
     await page.getByLabel('Your names').fill('Sam & Alex');
@@ -108,7 +113,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByLabel('Email address').fill(`jo.${Date.now()}@bloom.example`);
     await page.getByLabel('Password').fill('petals and ribbons');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('Choose the kind of business.').waitFor();
+    await page.locator('#signup-supplierType-error').filter({ hasText: 'Choose the kind of business.' }).waitFor();
     await page.getByLabel('Kind of business').selectOption('florist');
     await page.getByLabel('Business name').fill('Bloom & Wild Flowers');
     await page.getByLabel('Business size').selectOption('small');
@@ -140,7 +145,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     const form = page.getByRole('form', { name: `Change the status of “${title}”` });
     await form.getByLabel('New status').selectOption('planned');
     await form.getByRole('button', { name: 'Change status' }).click();
-    await form.getByText('Explain the change in at least 10 characters').waitFor();
+    await form.locator(`#status-${id}-justification-error`).filter({ hasText: 'Explain the change in at least 10 characters' }).waitFor();
 
     const reason = `Venues asked for this every Saturday this season (${Date.now()})`;
     await form.getByLabel('Reason, shown on the request').fill(reason);
@@ -305,35 +310,53 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expectNoPageErrors(t);
   });
 
-  it('fits sign-up, the roadmap, triage and the dashboard on a 360 px phone', async () => {
+  it('fits sign-up, the roadmap, triage and the dashboard on a 360 px phone, every control within reach', async () => {
     const t = await live.tab({ viewport: { width: 360, height: 740 } });
     const { page } = t;
+    /** No sideways scrolling, and every control on the screen is on it and big enough to tap. */
+    const fits = async (what: string) => {
+      expect(await scrollWidth(page), what).toBeLessThanOrEqual(360);
+      expect(await unreachableControls(page), what).toEqual([]);
+    };
+
     await page.goto('/signup');
     await page.getByLabel('Email address').waitFor();
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await fits('sign-up');
     await screenshot(page, 'signup-mobile', { fullPage: false });
+    await page.getByRole('radio', { name: /A wedding supplier/ }).check(); // the business fields too
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('.error-summary').waitFor();
+    await fits('sign-up, supplier, with errors');
+    await screenshot(page, 'signup-supplier-errors-mobile', { fullPage: false });
 
-    for (const [path, name] of [
-      ['/roadmap', 'roadmap-mobile'],
-      ['/roadmap?view=kanban', 'roadmap-kanban-mobile'],
-    ] as const) {
-      await page.goto(path);
-      await page.locator('.mini-card').first().waitFor();
-      expect(await scrollWidth(page), path).toBeLessThanOrEqual(360);
-      await screenshot(page, name, { fullPage: false });
-    }
+    await page.goto('/roadmap');
+    await page.locator('.mini-card').first().waitFor();
+    await fits('roadmap');
+    await screenshot(page, 'roadmap-mobile', { fullPage: false });
+    await page.getByRole('radio', { name: 'Kanban board' }).check();
+    await page.waitForURL(/view=kanban$/);
+    await page.locator('.kanban-column .mini-card').first().waitFor();
+    await fits('roadmap kanban'); // its columns scroll sideways inside their own region
+    await screenshot(page, 'roadmap-kanban-mobile', { fullPage: false });
 
     await signIn(page, 'product@demo.test');
     await page.goto('/triage');
     await page.locator('.triage-list > li').first().waitFor();
     await page.getByRole('table').waitFor();
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await fits('triage');
     await screenshot(page, 'triage-mobile', { fullPage: false });
+    await page.locator('.triage-list > li').first().getByText('Change status…').click();
+    await page.locator('.triage-list > li').first().getByLabel('New status').waitFor();
+    await fits('triage, a status form open');
+    await page.locator('.triage-list > li').first().getByLabel('New status').scrollIntoViewIfNeeded();
+    await screenshot(page, 'triage-status-mobile', { fullPage: false });
 
     await page.goto('/ops');
     await poll(() => page.locator('canvas[role="img"]').count()).toBe(6);
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await fits('ops dashboard');
     await screenshot(page, 'ops-mobile', { fullPage: false });
+    await page.getByRole('button', { name: 'Pause updates' }).click();
+    await page.getByText('Updates paused.').waitFor();
     expectNoPageErrors(t);
   });
 });

@@ -3,7 +3,7 @@
 // a 360 px phone, checked by axe-core. Screenshots land in test/e2e/screenshots/ (not committed).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, screenshot, scrollWidth, serious } from './browser.js';
+import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage as Page_ } from './live-app.js';
 
 describe.runIf(browserAvailable())('web UI in Chromium', () => {
@@ -257,18 +257,20 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     expectNoPageErrors(t);
   });
 
-  it('fits a 360 × 740 phone screen without horizontal scrolling', async () => {
+  it('fits a 360 × 740 phone screen without horizontal scrolling, every control within reach', async () => {
     const t = await tab({ viewport: { width: 360, height: 740 } });
     const { page } = t;
     await page.goto('/');
     await page.locator('.card-title').first().waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    expect(await unreachableControls(page)).toEqual([]);
     await screenshot(page, 'board-mobile', { fullPage: false });
 
     await signIn(page, 'couple@demo.test');
     await page.goto('/submit');
     await page.getByLabel('Title').waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    expect(await unreachableControls(page)).toEqual([]);
     await screenshot(page, 'submit-mobile', { fullPage: false });
 
     const [first] = (await api<Page_<BoardItem>>('/api/feature-requests?limit=1')).items;
@@ -276,6 +278,7 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: first!.title }).waitFor();
     await commentsLoaded(page);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    expect(await unreachableControls(page)).toEqual([]);
     await screenshot(page, 'detail-mobile', { fullPage: false });
     expectNoPageErrors(t);
   });

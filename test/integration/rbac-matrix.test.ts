@@ -214,6 +214,7 @@ const MATRIX: Row[] = [
     build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
   },
   { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
+  { method: 'GET', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile') },
   { method: 'PATCH', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile', () => ({ phone: null })) },
   // A wrong confirmation: proves who may reach erasure without erasing the callers.
   { method: 'POST', path: '/api/privacy/erasure', expect: signedIn(400), build: fixed(() => '/api/privacy/erasure', () => ({ confirm: 'no' })) },

@@ -1,5 +1,5 @@
 // The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in,
-// sign-up, roadmap, triage, ops), so the board's first load carries only React, this shell and the
+// sign-up, roadmap, triage, ops, privacy), so the board's first load carries only React, this shell and the
 // board itself; the chart library comes with the ops dashboard alone.
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
@@ -18,6 +18,7 @@ const Signup = lazy(() => import('./pages/Signup.js'));
 const Roadmap = lazy(() => import('./pages/Roadmap.js'));
 const Triage = lazy(() => import('./pages/Triage.js'));
 const Ops = lazy(() => import('./pages/Ops.js'));
+const Privacy = lazy(() => import('./pages/Privacy.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 function Screen() {
@@ -29,6 +30,7 @@ function Screen() {
   if (path === '/roadmap') return <Roadmap />;
   if (path === '/triage') return <Triage />;
   if (path === '/ops') return <Ops />;
+  if (path === '/privacy') return <Privacy />;
   const detail = path.match(/^\/requests\/([^/]+)\/?$/);
   if (detail) return <Detail key={detail[1]} id={decodeURIComponent(detail[1]!)} />;
   return <NotFound />;
@@ -132,6 +134,9 @@ function Header({ path }: { path: string }) {
                 {session.user.displayName}
                 <span className="muted"> · {roleLabel(session.user.role)}</span>
               </span>
+              <Link className="account-link" to="/privacy" aria-current={current('/privacy')}>
+                Privacy &amp; data
+              </Link>
               <button type="button" className="button secondary small" onClick={signOut}>
                 Sign out
               </button>

@@ -73,7 +73,8 @@ async function recoverCsrfToken(): Promise<boolean> {
   return Boolean(csrfToken);
 }
 
-export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** A successful response, or ApiError; a lost CSRF token is recovered once, a lost session announced. */
+async function call(method: string, path: string, options: RequestOptions): Promise<Response> {
   let res = await send(method, path, options);
   // A token lost or stale (another tab signed in again): fetch the session's token and retry once.
   if (res.status === 403 && !SAFE.has(method)) {
@@ -85,8 +86,20 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     if (error.status === 401 && error.code === 'unauthenticated') signedOutListeners.forEach((l) => l());
     throw error;
   }
+  return res;
+}
+
+export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await call(method, path, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/** A file the API sends as an attachment: its bytes and the name it suggests (Content-Disposition). */
+export async function getFile(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const res = await call('GET', path, {});
+  const filename = res.headers.get('content-disposition')?.match(/filename="([^"]+)"/)?.[1] ?? null;
+  return { blob: await res.blob(), filename };
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, { signal });

@@ -1,8 +1,26 @@
 // Typed calls for the screens beyond the board: one function per API route, so a screen never
 // spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
 // RICE, privacy) is one more function here and one component that calls it.
-import { api, get, query } from './api.js';
-import type { CategoryTrends, DuplicateCheck, DuplicateSuggestion, FeatureRequest, Page, BoardItem, PlatformHealth, RiceFactors, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
+import { api, get, getFile, query } from './api.js';
+import type {
+  BoardItem,
+  CategoryTrends,
+  ConsentPurpose,
+  ConsentState,
+  DuplicateCheck,
+  DuplicateSuggestion,
+  FeatureRequest,
+  Page,
+  PersonalAccount,
+  PlatformHealth,
+  ProfilePatch,
+  RiceFactors,
+  Roadmap,
+  SessionReply,
+  SignUpBody,
+  StatusChangeBody,
+  UserContext,
+} from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
 
@@ -42,3 +60,26 @@ export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; t
 
 /** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
 export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });
+
+// --- Privacy centre: the signed-in member's own data (GDPR rights and consent) ---------------------
+
+export const myProfile = (signal?: AbortSignal) => get<PersonalAccount>('/api/privacy/profile', signal);
+
+/** Rectification: only the fields sent change. */
+export const correctProfile = (body: ProfilePatch) => api<PersonalAccount>('PATCH', '/api/privacy/profile', { body });
+
+/** Everything WedSync holds about the member, as the JSON file the API names. */
+export const exportMyData = () => getFile('/api/privacy/export');
+
+export const consents = (signal?: AbortSignal) => get<ConsentState>('/api/privacy/consents', signal);
+
+/** Gives or withdraws consent for one purpose; it applies at once. */
+export const setConsent = (purpose: ConsentPurpose, granted: boolean) =>
+  api<ConsentState>('PUT', `/api/privacy/consents/${encodeURIComponent(purpose)}`, { body: { granted } });
+
+export const restrictProcessing = (restricted: boolean) => api<{ restricted: boolean }>('PUT', '/api/privacy/restriction', { body: { restricted } });
+
+/** The phrase the API requires before it erases an account. */
+export const ERASURE_PHRASE = 'erase my account';
+
+export const eraseMyAccount = () => api<{ erased: boolean; votesKept: number }>('POST', '/api/privacy/erasure', { body: { confirm: ERASURE_PHRASE } });

@@ -29,6 +29,8 @@ const FIELD_NAMES: Record<string, string> = {
   status: 'The new status',
   content: 'Your comment',
   q: 'The search',
+  phone: 'The phone number',
+  confirm: 'The confirmation',
 };
 
 /** `body.painPoints.2` → `painPoints`, `body.weddingContext.guestCount` → `weddingContext.guestCount`. */
@@ -80,7 +82,20 @@ export function fieldErrors(err: unknown): Record<string, string> {
   const field = (err.details as { field?: string } | undefined)?.field;
   if (typeof field === 'string') return { [formField(field)]: plainMessage(err) };
   if (err.code === 'unknown_category') return { category: plainMessage(err) };
+  if (err.code === 'email_taken') return { email: plainMessage(err) };
   return {};
+}
+
+/** What a form shows when it fails: problems by field, else one message for the form as a whole. */
+export interface Problems {
+  fields: Record<string, string>;
+  form: string | null;
+}
+
+/** The API's refusal as a form's problems: at the fields it names, or in plain words for the form. */
+export function problemsOf(err: unknown): Problems {
+  const fields = fieldErrors(err);
+  return { fields, form: Object.keys(fields).length ? null : plainMessage(err) };
 }
 
 function waitText(seconds: number | undefined): string {
@@ -127,6 +142,8 @@ export function plainMessage(err: unknown): string {
       return 'Choose a time zone from the list, for example Europe/London.';
     case 'invalid_cursor':
       return 'The list changed while you were reading it. Reload to start from the top.';
+    case 'nothing_to_change':
+      return 'Nothing has changed yet: correct a detail, then save.';
     case 'payload_too_large':
       return 'That’s too long to send. Shorten it and try again.';
     case 'validation_failed': {

@@ -16,6 +16,8 @@ interface SessionValue {
   signIn(email: string, password: string): Promise<Account>;
   signUp(body: SignUpBody): Promise<Account>;
   signOut(): Promise<void>;
+  /** The account as the API now has it (after the member corrected their profile). */
+  updateUser(user: Account): void;
   /** Whether the signed-in account holds a permission, by the same rules the API applies. */
   can(permission: string): boolean;
 }
@@ -76,9 +78,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'anonymous', user: null, lost: false });
   }, []);
 
+  const updateUser = useCallback((user: Account) => setState((s) => (s.status === 'signed_in' ? { ...s, user } : s)), []);
+
   const value = useMemo(
-    () => ({ ...state, signIn, signUp, signOut, can: (permission: string) => (state.user ? can(state.user, permission) : false) }),
-    [state, signIn, signUp, signOut],
+    () => ({ ...state, signIn, signUp, signOut, updateUser, can: (permission: string) => (state.user ? can(state.user, permission) : false) }),
+    [state, signIn, signUp, signOut, updateUser],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -185,3 +185,39 @@ export interface Rice extends RiceFactors {
   overridden: RiceFactor[];
   computedAt: string | null;
 }
+
+/** `GET /api/privacy/profile`: the account with what rectification and restriction act on. */
+export interface PersonalAccount extends Account {
+  phone: string | null;
+  businessAddress: string | null;
+  processingRestricted?: boolean;
+}
+
+/** `PATCH /api/privacy/profile`: the fields a member may correct; null removes an optional one. */
+export interface ProfilePatch {
+  displayName?: string;
+  phone?: string | null;
+  businessName?: string | null;
+  businessAddress?: string | null;
+  timeZone?: string;
+}
+
+/** CONSENT_PURPOSES of src/domain/consent.ts (not imported: that module hashes with node:crypto). */
+export type ConsentPurpose = 'feature_feedback' | 'ai_analysis' | 'trend_analytics';
+
+export interface ConsentRecord {
+  purpose: ConsentPurpose;
+  granted: boolean;
+  method: string;
+  policyVersion: string;
+  createdAt: string;
+}
+
+/** `GET /api/privacy/consents`: the decision per purpose and the hash-chained evidence behind it. */
+export interface ConsentState {
+  policyVersion: string;
+  consents: Record<ConsentPurpose, boolean>;
+  evidenceIntact: boolean;
+  /** Oldest first. */
+  evidence: ConsentRecord[];
+}

@@ -91,6 +91,7 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
   it('restriction of processing halts AI and analytics until lifted, whatever the consent', async () => {
     expect((await t.request(member, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: true } })).json()).toEqual({ restricted: true });
     expect(await processingFlags()).toEqual({ ai: false, trends: false });
+    expect((await t.request(member, { method: 'GET', url: '/api/privacy/profile' })).json()).toMatchObject({ id: memberId, processingRestricted: true, erasedAt: null });
     expect((await t.request(member, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: false } })).statusCode).toBe(200);
     expect(await processingFlags()).toEqual({ ai: true, trends: false });
   });
@@ -99,6 +100,10 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     const fixed = await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' } });
     expect(fixed.statusCode).toBe(200);
     expect(fixed.json()).toMatchObject({ displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' });
+    // Read back as the privacy centre shows it: the contact details the session's account leaves out.
+    const profile = await t.request(member, { method: 'GET', url: '/api/privacy/profile' });
+    expect(profile.statusCode).toBe(200);
+    expect(profile.json()).toMatchObject({ email, displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101', businessAddress: null, timeZone: 'Europe/Dublin', processingRestricted: false });
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: {} })).json().error.code).toBe('nothing_to_change');
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { timeZone: 'Mars/Olympus' } })).statusCode).toBe(400);
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { role: 'product_team' } })).statusCode).toBe(400);
@@ -143,6 +148,7 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(erased.json()).toEqual({ erased: true, votesKept: 1 });
 
     expect((await t.request(member, { method: 'GET', url: '/api/user/context' })).statusCode).toBe(401);
+    expect((await t.request(member, { method: 'GET', url: '/api/privacy/profile' })).statusCode).toBe(401);
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'a-long-enough-password' } });
     expect(login.statusCode).toBe(401);
 

@@ -1,8 +1,30 @@
-// A labelled form field: label, optional hint, the control, and its error, wired for screen readers
-// by id (`<id>-hint`, `<id>-error`).
+// A labelled form field: label, optional hint, the control, and its error. The control gets its id,
+// aria-invalid and aria-describedby (hint, then error: `<id>-hint`, `<id>-error`) from here, so no
+// form spells that wiring itself.
 import type { ReactNode } from 'react';
 
-export function Field({ id, label, hint, optional, error, children }: { id: string; label: string; hint?: string; optional?: boolean; error?: string; children: ReactNode }) {
+export interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+export function Field({
+  id,
+  label,
+  hint,
+  optional,
+  error,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  optional?: boolean;
+  error?: string;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>
@@ -14,7 +36,7 @@ export function Field({ id, label, hint, optional, error, children }: { id: stri
           {hint}
         </p>
       )}
-      {children}
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {error && (
         <p className="field-error" id={`${id}-error`}>
           {error}

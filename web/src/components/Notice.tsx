@@ -8,3 +8,17 @@ export function Notice({ kind = 'info', children, id }: { kind?: 'info' | 'error
     </div>
   );
 }
+
+/** Something could not be loaded: why, in plain words, and a way to try again. */
+export function LoadFailed({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <Notice kind="error">
+      <p>{message}</p>
+      {onRetry && (
+        <button type="button" className="button secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </Notice>
+  );
+}

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { IMPACT_SCALE, RICE_FACTORS, type RiceFactor } from '../../../src/domain/rice.js';
 import { overrideRice } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
+import { riceScoreText } from '../labels.js';
 import type { FeatureRequest, RiceFactors } from '../types.js';
 
 const FACTOR_LABELS: Record<RiceFactor, string> = {
@@ -23,8 +24,6 @@ const INPUT_RANGE: Record<Exclude<RiceFactor, 'impact'>, { min: number; max: num
 
 const show = (factor: RiceFactor, value: number | null) =>
   value === null ? '—' : factor === 'impact' ? `${value} (${IMPACT_WORDS[value] ?? 'custom'})` : value.toLocaleString(undefined, { maximumFractionDigits: 2 });
-
-export const riceScoreText = (score: number) => score.toLocaleString(undefined, { maximumFractionDigits: 1 });
 
 type Inputs = Record<RiceFactor, string>;
 const inputsOf = (request: FeatureRequest): Inputs =>

@@ -1,47 +1,66 @@
 // The product team moves a request through the workflow with a written reason (the brief's
 // require_justification:status_changes). Offers only the moves the workflow allows from where the
 // request is (src/domain/feature-requests.ts), so the API's invalid_transition is the exception.
-import { useRef, useState, type FormEvent } from 'react';
+// Renders nothing for anyone else, or when no move is left (merged, declined…): pages just mount it.
+import { useState, type FormEvent } from 'react';
 import { allowedTransitions } from '../../../src/domain/feature-requests.js';
 import { changeStatus } from '../endpoints.js';
-import { fieldErrors, plainMessage } from '../errors.js';
+import { problemsOf } from '../errors.js';
 import { statusLabel } from '../labels.js';
+import { TRIAGE_PERMISSION } from '../permissions.js';
+import { useSession } from '../session.js';
 import type { FeatureRequest, Status } from '../types.js';
+import { ErrorSummary, useProblems } from './ErrorSummary.js';
+import { Field } from './Field.js';
+import { FormActions } from './FormActions.js';
 
 const MIN_REASON = 10;
 const MAX_REASON = 2000;
 
-export function StatusChange({ request, onChanged }: { request: { id: string; title: string; status: Status }; onChanged: (updated: FeatureRequest) => void }) {
-  const options = allowedTransitions(request.status);
+type Request = { id: string; title: string; status: Status };
+
+/**
+ * `folded`: behind a “Change status…” disclosure (a list of requests); otherwise under its own
+ * heading (the request's page).
+ */
+export function StatusChange({ request, onChanged, folded = false }: { request: Request; onChanged: (updated: FeatureRequest) => void; folded?: boolean }) {
+  const session = useSession();
+  if (!session.can(TRIAGE_PERMISSION) || allowedTransitions(request.status).length === 0) return null;
+  const form = <StatusForm request={request} onChanged={onChanged} />;
+  return folded ? (
+    <details className="triage-action">
+      <summary>Change status…</summary>
+      {form}
+    </details>
+  ) : (
+    <div className="triage-here">
+      <h3>Move this request on</h3>
+      {form}
+    </div>
+  );
+}
+
+function StatusForm({ request, onChanged }: { request: Request; onChanged: (updated: FeatureRequest) => void }) {
   const [status, setStatus] = useState<Status | ''>('');
   const [justification, setJustification] = useState('');
-  const [errors, setErrors] = useState<{ status?: string; justification?: string; form?: string }>({});
+  const { problems, fields, attempt, show, clear, fixed } = useProblems();
   const [sending, setSending] = useState(false);
-  const statusRef = useRef<HTMLSelectElement>(null);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
-  const id = (what: string) => `status-${request.id}-${what}`;
-
-  if (options.length === 0) return null;
+  const fieldId = (key: string) => `status-${request.id}-${key}`;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problems: typeof errors = {};
-    if (!status) problems.status = 'Choose the new status.';
-    if (justification.trim().length < MIN_REASON) problems.justification = `Explain the change in at least ${MIN_REASON} characters: it is shown on the request.`;
-    if (problems.status || problems.justification) {
-      setErrors(problems);
-      (problems.status ? statusRef : reasonRef).current?.focus();
-      return;
-    }
+    const wrong: Record<string, string> = {};
+    if (!status) wrong.status = 'Choose the new status.';
+    if (justification.trim().length < MIN_REASON) wrong.justification = `Explain the change in at least ${MIN_REASON} characters: it is shown on the request.`;
+    if (Object.keys(wrong).length) return show({ fields: wrong });
     setSending(true);
-    setErrors({});
+    clear();
     try {
       onChanged(await changeStatus(request.id, { status: status as Status, justification: justification.trim() }));
       setStatus('');
       setJustification('');
     } catch (err) {
-      const byField = fieldErrors(err);
-      setErrors(byField.justification ? { justification: byField.justification } : { form: plainMessage(err) });
+      show(problemsOf(err));
     } finally {
       setSending(false);
     }
@@ -49,57 +68,41 @@ export function StatusChange({ request, onChanged }: { request: { id: string; ti
 
   return (
     <form className="status-change" onSubmit={submit} noValidate aria-label={`Change the status of “${request.title}”`}>
-      {errors.form && (
-        <p className="inline-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="field">
-        <label htmlFor={id('status')}>New status</label>
-        <select
-          id={id('status')}
-          ref={statusRef}
-          value={status}
-          aria-invalid={errors.status ? true : undefined}
-          aria-describedby={errors.status ? id('status-error') : undefined}
-          onChange={(e) => setStatus(e.target.value as Status)}
-        >
-          <option value="">Choose…</option>
-          {options.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
-            </option>
-          ))}
-        </select>
-        {errors.status && (
-          <p className="field-error" id={id('status-error')}>
-            {errors.status}
-          </p>
+      <ErrorSummary problems={problems} attempt={attempt} failure="The status was not changed" fieldId={fieldId} />
+      <Field id={fieldId('status')} label="New status" error={fields.status}>
+        {(control) => (
+          <select
+            {...control}
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as Status);
+              fixed('status');
+            }}
+          >
+            <option value="">Choose…</option>
+            {allowedTransitions(request.status).map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
         )}
-      </div>
-      <div className="field">
-        <label htmlFor={id('justification')}>Reason, shown on the request</label>
-        <textarea
-          id={id('justification')}
-          ref={reasonRef}
-          rows={3}
-          maxLength={MAX_REASON}
-          value={justification}
-          aria-invalid={errors.justification ? true : undefined}
-          aria-describedby={errors.justification ? id('justification-error') : undefined}
-          onChange={(e) => setJustification(e.target.value)}
-        />
-        {errors.justification && (
-          <p className="field-error" id={id('justification-error')}>
-            {errors.justification}
-          </p>
+      </Field>
+      <Field id={fieldId('justification')} label="Reason, shown on the request" error={fields.justification}>
+        {(control) => (
+          <textarea
+            {...control}
+            rows={3}
+            maxLength={MAX_REASON}
+            value={justification}
+            onChange={(e) => {
+              setJustification(e.target.value);
+              fixed('justification');
+            }}
+          />
         )}
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
-          {sending ? 'Saving…' : 'Change status'}
-        </button>
-      </div>
+      </Field>
+      <FormActions sending={sending} label="Change status" sendingLabel="Saving…" />
     </form>
   );
 }

@@ -9,7 +9,8 @@ import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, type VoteFields } from '../components/Vote.js';
 import { plainMessage } from '../errors.js';
-import { CATEGORIES, categoryLabel, formatDate, plural, roleLabel, STATUSES, statusLabel } from '../labels.js';
+import { CATEGORIES, categoryLabel, formatDate, plural, riceScoreText, roleLabel, STATUSES, statusLabel } from '../labels.js';
+import { RICE_PERMISSION } from '../permissions.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import type { BoardItem, BoardSort, Page } from '../types.js';
@@ -93,6 +94,8 @@ export default function Board() {
     navigate(boardUrl({ ...readFilters(new URLSearchParams(location.search)), ...patch }), { replace });
   const filtered = Boolean(filters.category || filters.status || filters.userType || filters.q);
   const sortLabel = SORTS.find((s) => s.value === (filters.sort || 'top'))?.hint ?? '';
+  // The score explains the RICE order; the product team, who set its factors, always sees it.
+  const showRice = filters.sort === 'rice' || session.can(RICE_PERMISSION);
 
   return (
     <>
@@ -145,7 +148,7 @@ export default function Board() {
 
       <ol className="board" ref={listRef} aria-busy={load.state === 'loading'} aria-label="Feature requests">
         {load.items.map((item) => (
-          <BoardCard key={item.id} item={item} update={update} />
+          <BoardCard key={item.id} item={item} update={update} showRice={showRice} />
         ))}
       </ol>
 
@@ -161,7 +164,7 @@ export default function Board() {
   );
 }
 
-function BoardCard({ item, update }: { item: BoardItem; update: (id: string, patch: VoteFields) => void }) {
+function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: string, patch: VoteFields) => void; showRice: boolean }) {
   const { toggle, pending, error } = useVote(item, update);
   return (
     <li className="card">
@@ -180,6 +183,7 @@ function BoardCard({ item, update }: { item: BoardItem; update: (id: string, pat
         <p className="card-facts">
           <span>From a {roleLabel(item.userType).toLowerCase()}</span>
           <span>{plural(item.commentCount, 'comment')}</span>
+          {showRice && <span className="card-rice">RICE score {riceScoreText(item.rice.score)}</span>}
           <span>
             <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
           </span>

@@ -5,9 +5,10 @@ import { api, ApiError, get, query } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
 import { featureRequest, unmergeRequest } from '../endpoints.js';
-import { MERGE_PERMISSION, RICE_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
+import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
-import { Notice } from '../components/Notice.js';
+import { FormActions } from '../components/FormActions.js';
+import { LoadFailed, Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
@@ -62,14 +63,7 @@ export default function Detail({ id }: { id: string }) {
     return (
       <>
         <PageHeading title={load.notFound ? 'Request not found' : 'Could not load the request'} />
-        <Notice kind="error">
-          <p>{load.message}</p>
-          {!load.notFound && (
-            <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
-              Try again
-            </button>
-          )}
-        </Notice>
+        <LoadFailed message={load.message} onRetry={load.notFound ? undefined : () => setRetry((n) => n + 1)} />
         <p>
           <Link to="/">Back to all requests</Link>
         </p>
@@ -139,12 +133,7 @@ export default function Detail({ id }: { id: string }) {
             ))}
           </ol>
         )}
-        {session.can(TRIAGE_PERMISSION) && !request.mergedIntoId && (
-          <div className="triage-here">
-            <h3>Move this request on</h3>
-            <StatusChange request={request} onChanged={(updated) => update(request.id, updated)} />
-          </div>
-        )}
+        <StatusChange request={request} onChanged={(updated) => update(request.id, updated)} />
       </section>
 
       <Discussion request={request} onAdded={() => update(request.id, { commentCount: request.commentCount + 1 })} />
@@ -327,12 +316,7 @@ function Discussion({ request, onAdded }: { request: FeatureRequest; onAdded: ()
       ) : (
         <>
           {state.error && (
-            <Notice kind="error">
-              <p>{state.error}</p>
-              <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
-                Try again
-              </button>
-            </Notice>
+            <LoadFailed message={state.error} onRetry={() => setRetry((n) => n + 1)} />
           )}
           {!state.loading && !state.error && comments.length === 0 && <p className="muted">No comments yet. Start the conversation.</p>}
           <ol className="comments" aria-busy={state.loading}>
@@ -427,14 +411,11 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
           {error}
         </p>
       )}
-      <div className="form-actions">
-        <button type="submit" className="button" aria-busy={sending || undefined} disabled={sending}>
-          {sending ? 'Posting…' : 'Post comment'}
-        </button>
+      <FormActions sending={sending} label="Post comment" sendingLabel="Posting…">
         <span role="status" className="muted">
           {added ? 'Your comment was added.' : ''}
         </span>
-      </div>
+      </FormActions>
     </form>
   );
 }

@@ -1,13 +1,16 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { fieldErrors, plainMessage } from '../errors.js';
+import { problemsOf } from '../errors.js';
 import { roleLabel } from '../labels.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { safeNext } from '../safeNext.js';
 import { useSession } from '../session.js';
 
+const fieldId = (key: string) => `login-${key}`;
 
 export default function Login() {
   const session = useSession();
@@ -15,32 +18,24 @@ export default function Login() {
   const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<{ email?: string; password?: string; form?: string }>({});
+  const { problems, fields, attempt, show, clear } = useProblems();
   const [sending, setSending] = useState(false);
-  const emailRef = useRef<HTMLInputElement>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const problems: typeof errors = {};
-    if (!email.trim()) problems.email = 'Enter your email address.';
-    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) problems.email = 'Enter an email address like name@example.com.';
-    if (!password) problems.password = 'Enter your password.';
-    if (problems.email || problems.password) {
-      setErrors(problems);
-      (problems.email ? emailRef : passwordRef).current?.focus();
-      return;
-    }
+    const wrong: Record<string, string> = {};
+    if (!email.trim()) wrong.email = 'Enter your email address.';
+    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) wrong.email = 'Enter an email address like name@example.com.';
+    if (!password) wrong.password = 'Enter your password.';
+    if (Object.keys(wrong).length) return show({ fields: wrong });
     setSending(true);
-    setErrors({});
+    clear();
     try {
       await session.signIn(email.trim(), password);
       navigate(next, { replace: true });
     } catch (err) {
-      const byField = fieldErrors(err);
-      setErrors({ email: byField.email, password: byField.password, form: byField.email || byField.password ? undefined : plainMessage(err) });
       setPassword('');
-      passwordRef.current?.focus();
+      show(problemsOf(err));
     } finally {
       setSending(false);
     }
@@ -69,43 +64,29 @@ export default function Login() {
         Sign in to vote, comment and ask for features. New here? <Link to={`/signup${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>.
       </p>
       {session.lost && <Notice>Your session ended. Sign in again to carry on.</Notice>}
-      {errors.form && <Notice kind="error">{errors.form}</Notice>}
+      <ErrorSummary problems={problems} attempt={attempt} failure="You’re not signed in" fieldId={fieldId} />
       <form onSubmit={onSubmit} noValidate className="login-form" aria-label="Sign in">
-        <Field id="login-email" label="Email address" error={errors.email}>
-          <input
-            id="login-email"
-            ref={emailRef}
-            type="email"
-            name="email"
-            autoComplete="username"
-            inputMode="email"
-            spellCheck={false}
-            value={email}
-            maxLength={254}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? 'login-email-error' : undefined}
-            onChange={(e) => setEmail(e.target.value)}
-          />
+        <Field id={fieldId('email')} label="Email address" error={fields.email}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              name="email"
+              autoComplete="username"
+              inputMode="email"
+              spellCheck={false}
+              value={email}
+              maxLength={254}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
         </Field>
-        <Field id="login-password" label="Password" error={errors.password}>
-          <input
-            id="login-password"
-            ref={passwordRef}
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            maxLength={200}
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? 'login-password-error' : undefined}
-            onChange={(e) => setPassword(e.target.value)}
-          />
+        <Field id={fieldId('password')} label="Password" error={fields.password}>
+          {(control) => (
+            <input {...control} type="password" name="password" autoComplete="current-password" value={password} maxLength={200} onChange={(e) => setPassword(e.target.value)} />
+          )}
         </Field>
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
-            {sending ? 'Signing in…' : 'Sign in'}
-          </button>
-        </div>
+        <FormActions sending={sending} label="Sign in" sendingLabel="Signing in…" />
       </form>
     </div>
   );

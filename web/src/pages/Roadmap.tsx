@@ -2,7 +2,7 @@
 // a timeline that reads done → now → next → later, and a kanban board with one column per status.
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
-import { Notice } from '../components/Notice.js';
+import { LoadFailed } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { RequestMini } from '../components/RequestMini.js';
 import { roadmap as fetchRoadmap } from '../endpoints.js';
@@ -63,12 +63,7 @@ export default function Roadmap() {
 
       {load.state === 'loading' && <p aria-busy="true">Loading the roadmap…</p>}
       {load.state === 'error' && (
-        <Notice kind="error">
-          <p>{load.message}</p>
-          <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
-            Try again
-          </button>
-        </Notice>
+        <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />
       )}
       {load.state === 'ready' && (view === 'kanban' ? <Kanban data={load.data} /> : <Timeline data={load.data} />)}
     </>

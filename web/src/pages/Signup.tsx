@@ -1,14 +1,16 @@
 // Create a couple or wedding-supplier account (POST /api/auth/signup signs in at once). Suppliers
 // also give their business: its size sets their vote weight, and they wait for verification by the
 // WedSync team before they can vote, comment or submit.
-import { useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../api.js';
+import { useState, type FormEvent } from 'react';
+import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { fieldErrors, plainMessage } from '../errors.js';
+import { problemsOf } from '../errors.js';
 import { BUSINESS_SIZE_LABELS, BUSINESS_SIZES, SUPPLIER_TYPES, supplierTypeLabel } from '../labels.js';
-import { browserCountry, browserTimeZone, countries, timeZoneLabel, timeZones } from '../places.js';
+import { CountrySelect, TimeZoneSelect } from '../components/PlaceSelects.js';
+import { browserCountry, browserTimeZone } from '../places.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { safeNext } from '../safeNext.js';
 import { useSession } from '../session.js';
@@ -30,7 +32,9 @@ interface Form {
 }
 
 const MIN_PASSWORD = 10;
-type Errors = Partial<Record<keyof Form | 'form', string>>;
+type Errors = Partial<Record<keyof Form, string>>;
+
+const fieldId = (key: string) => (key === 'role' ? 'signup-role-couple' : `signup-${key}`);
 
 function validate(f: Form): Errors {
   const e: Errors = {};
@@ -77,45 +81,26 @@ export default function Signup() {
     businessSize: '',
     businessAddress: '',
   }));
-  const [errors, setErrors] = useState<Errors>({});
+  const { problems, fields: errors, attempt, show, clear, fixed } = useProblems();
   const [sending, setSending] = useState(false);
-  const zones = useRef(timeZones(form.timeZone)).current;
-  const formRef = useRef<HTMLFormElement>(null);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
-    setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
+    fixed(key);
   };
-
-  function focusFirstProblem(problems: Errors) {
-    const first = (Object.keys(problems) as (keyof Errors)[]).find((k) => k !== 'form' && problems[k]);
-    requestAnimationFrame(() => (first ? document.getElementById(`signup-${first}`)?.focus() : formRef.current?.querySelector<HTMLElement>('[role=alert]')?.focus()));
-  }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const problems = validate(form);
-    if (Object.keys(problems).length) {
-      setErrors(problems);
-      focusFirstProblem(problems);
-      return;
-    }
+    const wrong = validate(form);
+    if (Object.keys(wrong).length) return show({ fields: wrong as Record<string, string> });
     setSending(true);
-    setErrors({});
+    clear();
     try {
       const user = await session.signUp(toBody(form));
       // Couples carry on where they were going; a supplier stays for the welcome that explains verification.
       if (user.role === 'couple') navigate(next, { replace: true });
     } catch (err) {
-      const byField = fieldErrors(err) as Errors;
-      const problems: Errors =
-        err instanceof ApiError && err.code === 'email_taken'
-          ? { email: plainMessage(err) }
-          : Object.keys(byField).length && err instanceof ApiError && err.code === 'validation_failed'
-            ? byField
-            : { ...byField, form: plainMessage(err) };
-      setErrors(problems);
-      focusFirstProblem(problems);
+      show(problemsOf(err));
     } finally {
       setSending(false);
     }
@@ -146,11 +131,6 @@ export default function Signup() {
   }
 
   const supplier = form.role === 'wedding_supplier';
-  const fieldProps = (key: keyof Form) => ({
-    id: `signup-${key}`,
-    'aria-invalid': errors[key] ? true : undefined,
-    'aria-describedby': errors[key] ? `signup-${key}-error` : undefined,
-  });
 
   return (
     <div className="narrow">
@@ -158,8 +138,8 @@ export default function Signup() {
       <p className="lede">
         Free for couples and wedding suppliers. Already have one? <Link to={`/login${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`}>Sign in</Link>.
       </p>
-      <form ref={formRef} className="signup-form" onSubmit={onSubmit} noValidate aria-label="Create an account">
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+      <ErrorSummary problems={problems} attempt={attempt} failure="Your account was not created" fieldId={fieldId} />
+      <form className="signup-form" onSubmit={onSubmit} noValidate aria-label="Create an account">
         <fieldset className="field">
           <legend>I am</legend>
           <div className="choices">
@@ -179,97 +159,70 @@ export default function Signup() {
           </div>
         </fieldset>
 
-        <Field id="signup-displayName" label={supplier ? 'Your name' : 'Your names'} error={errors.displayName}>
-          <input {...fieldProps('displayName')} type="text" autoComplete="name" maxLength={80} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />
+        <Field id={fieldId('displayName')} label={supplier ? 'Your name' : 'Your names'} error={errors.displayName}>
+          {(control) => <input {...control} type="text" autoComplete="name" maxLength={80} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />}
         </Field>
-        <Field id="signup-email" label="Email address" error={errors.email}>
-          <input
-            {...fieldProps('email')}
-            type="email"
-            autoComplete="email"
-            inputMode="email"
-            spellCheck={false}
-            maxLength={254}
-            value={form.email}
-            onChange={(e) => set('email', e.target.value)}
-          />
+        <Field id={fieldId('email')} label="Email address" error={errors.email}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              spellCheck={false}
+              maxLength={254}
+              value={form.email}
+              onChange={(e) => set('email', e.target.value)}
+            />
+          )}
         </Field>
-        <Field id="signup-password" label="Password" hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember.`} error={errors.password}>
-          <input
-            {...fieldProps('password')}
-            aria-describedby={['signup-password-hint', errors.password ? 'signup-password-error' : ''].filter(Boolean).join(' ')}
-            type="password"
-            autoComplete="new-password"
-            maxLength={200}
-            value={form.password}
-            onChange={(e) => set('password', e.target.value)}
-          />
+        <Field id={fieldId('password')} label="Password" hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember.`} error={errors.password}>
+          {(control) => <input {...control} type="password" autoComplete="new-password" maxLength={200} value={form.password} onChange={(e) => set('password', e.target.value)} />}
         </Field>
-        <Field id="signup-country" label="Country" optional error={errors.country}>
-          <select {...fieldProps('country')} value={form.country} onChange={(e) => set('country', e.target.value)}>
-            <option value="">Prefer not to say</option>
-            {countries().map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+        <Field id={fieldId('country')} label="Country" optional error={errors.country}>
+          {(control) => <CountrySelect control={control} value={form.country} onChange={(v) => set('country', v)} empty="Prefer not to say" />}
         </Field>
-        <Field id="signup-timeZone" label="Time zone" error={errors.timeZone}>
-          <select {...fieldProps('timeZone')} value={form.timeZone} onChange={(e) => set('timeZone', e.target.value)}>
-            <option value="">Choose a time zone</option>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {timeZoneLabel(z)}
-              </option>
-            ))}
-          </select>
+        <Field id={fieldId('timeZone')} label="Time zone" error={errors.timeZone}>
+          {(control) => <TimeZoneSelect control={control} value={form.timeZone} onChange={(v) => set('timeZone', v)} />}
         </Field>
 
         {supplier && (
           <fieldset className="field business">
             <legend>Your business</legend>
-            <Field id="signup-supplierType" label="Kind of business" error={errors.supplierType}>
-              <select {...fieldProps('supplierType')} value={form.supplierType} onChange={(e) => set('supplierType', e.target.value)}>
-                <option value="">Choose one</option>
-                {SUPPLIER_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {supplierTypeLabel(t)}
-                  </option>
-                ))}
-              </select>
+            <Field id={fieldId('supplierType')} label="Kind of business" error={errors.supplierType}>
+              {(control) => (
+                <select {...control} value={form.supplierType} onChange={(e) => set('supplierType', e.target.value)}>
+                  <option value="">Choose one</option>
+                  {SUPPLIER_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {supplierTypeLabel(t)}
+                    </option>
+                  ))}
+                </select>
+              )}
             </Field>
-            <Field id="signup-businessName" label="Business name" error={errors.businessName}>
-              <input {...fieldProps('businessName')} type="text" autoComplete="organization" maxLength={120} value={form.businessName} onChange={(e) => set('businessName', e.target.value)} />
+            <Field id={fieldId('businessName')} label="Business name" error={errors.businessName}>
+              {(control) => <input {...control} type="text" autoComplete="organization" maxLength={120} value={form.businessName} onChange={(e) => set('businessName', e.target.value)} />}
             </Field>
-            <Field id="signup-businessSize" label="Business size" error={errors.businessSize}>
-              <select {...fieldProps('businessSize')} value={form.businessSize} onChange={(e) => set('businessSize', e.target.value)}>
-                <option value="">Choose one</option>
-                {BUSINESS_SIZES.map((size) => (
-                  <option key={size} value={size}>
-                    {BUSINESS_SIZE_LABELS[size]}
-                  </option>
-                ))}
-              </select>
+            <Field id={fieldId('businessSize')} label="Business size" error={errors.businessSize}>
+              {(control) => (
+                <select {...control} value={form.businessSize} onChange={(e) => set('businessSize', e.target.value)}>
+                  <option value="">Choose one</option>
+                  {BUSINESS_SIZES.map((size) => (
+                    <option key={size} value={size}>
+                      {BUSINESS_SIZE_LABELS[size]}
+                    </option>
+                  ))}
+                </select>
+              )}
             </Field>
-            <Field id="signup-businessAddress" label="Business address" optional error={errors.businessAddress}>
-              <input
-                {...fieldProps('businessAddress')}
-                type="text"
-                autoComplete="street-address"
-                maxLength={300}
-                value={form.businessAddress}
-                onChange={(e) => set('businessAddress', e.target.value)}
-              />
+            <Field id={fieldId('businessAddress')} label="Business address" optional error={errors.businessAddress}>
+              {(control) => <input {...control} type="text" autoComplete="street-address" maxLength={300} value={form.businessAddress} onChange={(e) => set('businessAddress', e.target.value)} />}
             </Field>
           </fieldset>
         )}
 
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
-            {sending ? 'Creating your account…' : 'Create account'}
-          </button>
-        </div>
+        <FormActions sending={sending} label="Create account" sendingLabel="Creating your account…" />
       </form>
     </div>
   );

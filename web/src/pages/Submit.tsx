@@ -6,14 +6,17 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { can } from '../../../src/domain/access-control.js';
 import { api, ApiError } from '../api.js';
 import { DuplicateSuggestions } from '../components/DuplicateSuggestions.js';
+import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
+import { CountrySelect, TimeZoneSelect } from '../components/PlaceSelects.js';
 import { userContext } from '../endpoints.js';
 import { SUBMIT_PERMISSION } from '../permissions.js';
-import { fieldErrors, plainMessage } from '../errors.js';
+import { problemsOf } from '../errors.js';
 import { CATEGORIES, categoryLabel, URGENCIES, URGENCY_HINTS, urgencyLabel } from '../labels.js';
-import { browserCountry, browserTimeZone, countries, timeZoneLabel, timeZones } from '../places.js';
+import { browserCountry, browserTimeZone } from '../places.js';
 import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '../types.js';
@@ -215,20 +218,16 @@ function SubmitForm({ user }: { user: Account }) {
   const [draft, setDraft] = useState<Draft>(() => (restored ? { ...initial, ...restored.draft } : initial));
   const [restoredAt, setRestoredAt] = useState<string | null>(restored?.savedAt ?? null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { problems, fields: errors, attempt, show, clear, fixed } = useProblems();
   const [sending, setSending] = useState(false);
   const [queued, setQueued] = useState(restored?.queued ?? false);
   const online = useOnline();
   const inFlight = useRef(false);
   const [context, setContext] = useState<UserContext | null>(null);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const focusPain = useRef<number | null>(null);
 
   const weddingRequired = user.role === 'couple';
   const includeWedding = weddingRequired || draft.includeWedding;
-  const zones = useRef<string[] | null>(null);
-  zones.current ??= timeZones(draft.timeZone);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -255,10 +254,7 @@ function SubmitForm({ user }: { user: Account }) {
     setDraft((d) => ({ ...d, [key]: value }));
     // A field that was changed is no longer wrong as far as we know: drop its error until the next try.
     const prefix = errorKeyOf(key);
-    setErrors((e) => {
-      const kept = Object.entries(e).filter(([k]) => k !== prefix && !k.startsWith(`${prefix}.`) && !(prefix.startsWith('weddingContext.') && k === 'weddingContext'));
-      return kept.length === Object.keys(e).length ? e : Object.fromEntries(kept);
-    });
+    fixed((k) => k === prefix || k.startsWith(`${prefix}.`) || (prefix.startsWith('weddingContext.') && k === 'weddingContext'));
   };
 
   function startOver() {
@@ -267,22 +263,14 @@ function SubmitForm({ user }: { user: Account }) {
     setDraft(initial);
     setRestoredAt(null);
     setSavedAt(null);
-    setErrors({});
-    setFormError(null);
+    clear();
     document.getElementById('submit-title')?.focus();
   }
 
-  function showProblems(next: Errors, message: string | null) {
-    setErrors(next);
-    setFormError(message);
-    requestAnimationFrame(() => summaryRef.current?.focus());
-  }
-
   async function send() {
-    const problems = validate(draft, weddingRequired);
-    if (Object.keys(problems).length) return showProblems(problems, null);
-    setErrors({});
-    setFormError(null);
+    const wrong = validate(draft, weddingRequired);
+    if (Object.keys(wrong).length) return show({ fields: wrong });
+    clear();
     // Offline: don't try (a phone at a venue would wait for a timeout); queue it for the `online` event.
     if (!navigator.onLine) {
       setQueued(true);
@@ -301,9 +289,7 @@ function SubmitForm({ user }: { user: Account }) {
         setQueued(true);
       } else {
         setQueued(false);
-        const byField = fieldErrors(err);
-        const keys = Object.keys(byField);
-        showProblems(byField, keys.length && err instanceof ApiError && err.code === 'validation_failed' ? null : plainMessage(err));
+        show(problemsOf(err));
       }
     } finally {
       inFlight.current = false;
@@ -332,7 +318,6 @@ function SubmitForm({ user }: { user: Account }) {
 
   const allowed = can(user, SUBMIT_PERMISSION);
   const left = context?.submissions.dailyLimit != null ? Math.max(0, context.submissions.dailyLimit - context.submissions.today) : null;
-  const errorList = Object.entries(errors);
 
   const described = (key: string, hint?: string) => [hint, errors[key] ? `${fieldId(key)}-error` : undefined].filter(Boolean).join(' ') || undefined;
   const invalid = (key: string) => (errors[key] ? true : undefined);
@@ -382,72 +367,29 @@ function SubmitForm({ user }: { user: Account }) {
         </Notice>
       )}
 
-      {(errorList.length > 0 || formError) && (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={summaryRef} aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">{errorList.length ? 'Please check the form' : 'Your request was not sent'}</h2>
-          {formError && <p>{formError}</p>}
-          {errorList.length > 0 && (
-            <ul>
-              {errorList.map(([key, message]) => (
-                <li key={key}>
-                  <a
-                    href={`#${fieldId(key)}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      document.getElementById(fieldId(key))?.focus();
-                    }}
-                  >
-                    {message}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <ErrorSummary problems={problems} attempt={attempt} failure="Your request was not sent" fieldId={fieldId} />
 
       <form className="submit-form" onSubmit={onSubmit} noValidate aria-label="New feature request">
-        <Field id="submit-title" label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title}>
-          <input
-            id="submit-title"
-            type="text"
-            value={draft.title}
-            maxLength={120}
-            autoComplete="off"
-            aria-invalid={invalid('title')}
-            aria-describedby={described('title', 'submit-title-hint')}
-            onChange={(e) => set('title', e.target.value)}
-          />
+        <Field id={fieldId('title')} label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title}>
+          {(control) => <input {...control} type="text" value={draft.title} maxLength={120} autoComplete="off" onChange={(e) => set('title', e.target.value)} />}
         </Field>
         <DuplicateSuggestions title={draft.title} description={draft.description} />
 
-        <Field id="submit-description" label="Description" hint="What do you need, what happens today, and why does it matter? At least 20 characters." error={errors.description}>
-          <textarea
-            id="submit-description"
-            rows={6}
-            value={draft.description}
-            maxLength={5000}
-            aria-invalid={invalid('description')}
-            aria-describedby={described('description', 'submit-description-hint')}
-            onChange={(e) => set('description', e.target.value)}
-          />
+        <Field id={fieldId('description')} label="Description" hint="What do you need, what happens today, and why does it matter? At least 20 characters." error={errors.description}>
+          {(control) => <textarea {...control} rows={6} value={draft.description} maxLength={5000} onChange={(e) => set('description', e.target.value)} />}
         </Field>
 
-        <Field id="submit-category" label="Category" error={errors.category}>
-          <select
-            id="submit-category"
-            value={draft.category}
-            aria-invalid={invalid('category')}
-            aria-describedby={described('category')}
-            onChange={(e) => set('category', e.target.value)}
-          >
-            <option value="">Choose a category</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {categoryLabel(c)}
-              </option>
-            ))}
-          </select>
+        <Field id={fieldId('category')} label="Category" error={errors.category}>
+          {(control) => (
+            <select {...control} value={draft.category} onChange={(e) => set('category', e.target.value)}>
+              <option value="">Choose a category</option>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {categoryLabel(c)}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
 
         <fieldset className="field" aria-describedby={described('urgency')}>
@@ -545,98 +487,35 @@ function SubmitForm({ user }: { user: Account }) {
           {errors.weddingContext && <p className="field-error">{errors.weddingContext}</p>}
           {includeWedding && (
             <div className="wedding-grid">
-              <Field id="submit-weddingContext-weddingDate" label="Wedding date" error={errors['weddingContext.weddingDate']}>
-                <input
-                  id="submit-weddingContext-weddingDate"
-                  type="date"
-                  value={draft.weddingDate}
-                  aria-invalid={invalid('weddingContext.weddingDate') ?? invalid('weddingContext')}
-                  aria-describedby={described('weddingContext.weddingDate')}
-                  onChange={(e) => set('weddingDate', e.target.value)}
-                />
+              <Field id={fieldId('weddingContext.weddingDate')} label="Wedding date" error={errors['weddingContext.weddingDate']}>
+                {(control) => <input {...control} type="date" value={draft.weddingDate} onChange={(e) => set('weddingDate', e.target.value)} />}
               </Field>
-              <Field id="submit-weddingContext-guestCount" label="Number of guests" error={errors['weddingContext.guestCount']}>
-                <input
-                  id="submit-weddingContext-guestCount"
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={5000}
-                  step={1}
-                  value={draft.guestCount}
-                  aria-invalid={invalid('weddingContext.guestCount')}
-                  aria-describedby={described('weddingContext.guestCount')}
-                  onChange={(e) => set('guestCount', e.target.value)}
-                />
+              <Field id={fieldId('weddingContext.guestCount')} label="Number of guests" error={errors['weddingContext.guestCount']}>
+                {(control) => (
+                  <input {...control} type="number" inputMode="numeric" min={1} max={5000} step={1} value={draft.guestCount} onChange={(e) => set('guestCount', e.target.value)} />
+                )}
               </Field>
-              <Field id="submit-weddingContext-country" label="Country" error={errors['weddingContext.country']}>
-                <select
-                  id="submit-weddingContext-country"
-                  value={draft.country}
-                  aria-invalid={invalid('weddingContext.country')}
-                  aria-describedby={described('weddingContext.country')}
-                  onChange={(e) => set('country', e.target.value)}
-                >
-                  <option value="">Choose a country</option>
-                  {countries().map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
+              <Field id={fieldId('weddingContext.country')} label="Country" error={errors['weddingContext.country']}>
+                {(control) => <CountrySelect control={control} value={draft.country} onChange={(v) => set('country', v)} empty="Choose a country" />}
               </Field>
-              <Field id="submit-weddingContext-timeZone" label="Time zone" error={errors['weddingContext.timeZone']}>
-                <select
-                  id="submit-weddingContext-timeZone"
-                  value={draft.timeZone}
-                  aria-invalid={invalid('weddingContext.timeZone')}
-                  aria-describedby={described('weddingContext.timeZone')}
-                  onChange={(e) => set('timeZone', e.target.value)}
-                >
-                  <option value="">Choose a time zone</option>
-                  {zones.current.map((z) => (
-                    <option key={z} value={z}>
-                      {timeZoneLabel(z)}
-                    </option>
-                  ))}
-                </select>
+              <Field id={fieldId('weddingContext.timeZone')} label="Time zone" error={errors['weddingContext.timeZone']}>
+                {(control) => <TimeZoneSelect control={control} value={draft.timeZone} onChange={(v) => set('timeZone', v)} />}
               </Field>
-              <Field id="submit-weddingContext-venueAddress" label="Venue address" optional error={errors['weddingContext.venueAddress']}>
-                <input
-                  id="submit-weddingContext-venueAddress"
-                  type="text"
-                  value={draft.venueAddress}
-                  maxLength={300}
-                  autoComplete="off"
-                  aria-invalid={invalid('weddingContext.venueAddress')}
-                  aria-describedby={described('weddingContext.venueAddress')}
-                  onChange={(e) => set('venueAddress', e.target.value)}
-                />
+              <Field id={fieldId('weddingContext.venueAddress')} label="Venue address" optional error={errors['weddingContext.venueAddress']}>
+                {(control) => <input {...control} type="text" value={draft.venueAddress} maxLength={300} autoComplete="off" onChange={(e) => set('venueAddress', e.target.value)} />}
               </Field>
-              <Field id="submit-weddingContext-coupleNames" label="Couple’s names" optional error={errors['weddingContext.coupleNames']}>
-                <input
-                  id="submit-weddingContext-coupleNames"
-                  type="text"
-                  value={draft.coupleNames}
-                  maxLength={200}
-                  autoComplete="off"
-                  aria-invalid={invalid('weddingContext.coupleNames')}
-                  aria-describedby={described('weddingContext.coupleNames')}
-                  onChange={(e) => set('coupleNames', e.target.value)}
-                />
+              <Field id={fieldId('weddingContext.coupleNames')} label="Couple’s names" optional error={errors['weddingContext.coupleNames']}>
+                {(control) => <input {...control} type="text" value={draft.coupleNames} maxLength={200} autoComplete="off" onChange={(e) => set('coupleNames', e.target.value)} />}
               </Field>
             </div>
           )}
         </fieldset>
 
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={sending} aria-busy={sending || undefined}>
-            {sending ? 'Sending…' : queued ? 'Try sending now' : 'Send request'}
-          </button>
+        <FormActions sending={sending} label={queued ? 'Try sending now' : 'Send request'} sendingLabel="Sending…">
           <span id="draft-status" className="muted">
             {savedAt ? `Draft saved on this device at ${new Date(savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` : ''}
           </span>
-        </div>
+        </FormActions>
       </form>
     </>
   );

@@ -1,7 +1,7 @@
 // The product team's triage: the newest open requests, each moved on with a written reason, and
 // which categories are gathering requests and votes. A request leaves the queue once it is moved.
 import { useEffect, useState } from 'react';
-import { Notice } from '../components/Notice.js';
+import { LoadFailed, Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { LikelyDuplicates } from '../components/LikelyDuplicates.js';
 import { RequestMini } from '../components/RequestMini.js';
@@ -126,22 +126,14 @@ function Queue() {
         )}
       </div>
       {state.error && (
-        <Notice kind="error">
-          <p>{state.error}</p>
-          <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
-            Try again
-          </button>
-        </Notice>
+        <LoadFailed message={state.error} onRetry={() => setRetry((n) => n + 1)} />
       )}
       {!state.loading && !state.error && items.length === 0 && <p className="muted">Nothing new to triage. Well done.</p>}
       <ol className="triage-list" aria-busy={state.loading}>
         {items.map((item) => (
           <li key={item.id}>
             <RequestMini item={item} showUrgency>
-              <details className="triage-action">
-                <summary>Change status…</summary>
-                <StatusChange request={item} onChanged={changed} />
-              </details>
+              <StatusChange request={item} onChanged={changed} folded />
               {reviewDuplicates && <LikelyDuplicates request={item} onMerged={(into) => merged(item, into)} />}
             </RequestMini>
           </li>

@@ -7,7 +7,7 @@ import { CONSENT_PURPOSES } from '../../../domain/consent.js';
 import { isValidTimeZone } from '../../../domain/seasons.js';
 import { recordConsent, consentState } from '../../../services/consent.js';
 import { badRequest } from '../../../services/errors.js';
-import { accessUserDetails, erasePersonalData, exportForSubject, exportPersonalData, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
+import { accessUserDetails, erasePersonalData, exportForSubject, exportPersonalData, ownProfile, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
 import { DateTime, IdParams, literals, Nullable, responses } from '../../schemas.js';
 import { Account } from '../auth/schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -91,6 +91,14 @@ const privacy: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, ca
       reply.header('content-disposition', 'attachment; filename="wedsync-personal-data.json"');
       return exportPersonalData(services, c, c.actor.id);
     },
+  });
+
+  // Your own details as rectification and restriction see them (phone, business address and whether
+  // processing is restricted are not in the session's account), without an audited full export.
+  app.get('/api/privacy/profile', {
+    config: { access: 'signed_in' },
+    schema: { tags, summary: 'Your profile with contact details and whether processing is restricted', response: responses({ 200: PersonalAccount }) },
+    handler: async (request) => ownProfile(services, call(request).actor.id),
   });
 
   app.patch('/api/privacy/profile', {
