@@ -26,7 +26,7 @@ export const RAREST_QUERY_TERMS = 8;
  * …and together they may touch at most this many postings (the rarest term always counts). Terms
  * shared by a large part of the board identify nothing and would make one query read a tenth of the index.
  */
-export const POSTINGS_BUDGET = 20_000;
+export const POSTINGS_BUDGET = 8_000;
 
 export interface ComparableRequest {
   id: string;
