@@ -1,9 +1,10 @@
 // `npm run bench:duplicates`: how fast duplicate detection answers against a large corpus.
 // Loads N requests (default 100 000) into a fresh database — texts recombined from the labelled dev
 // set, embeddings derived from the real model's vectors for those texts, and the real term index —
-// then times the product's detectDuplicates() for a set of draft queries. Two phases: with the
-// draft's embedding already cached (what repeated keystrokes cost: candidate search + ranking) and
-// cold (a new draft, including the sentence encoder). Prints p50/p95/p99, throughput and error rate.
+// then times the product's detectDuplicates() for a set of draft queries in three phases: the first
+// look at each draft in a fresh process (every candidate read in full), the same drafts again (what
+// each further keystroke costs: candidate search + ranking over cached candidate content) and new
+// draft texts (the sentence encoder included). Prints p50/p95/p99, throughput and error rate.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -157,9 +158,10 @@ try {
         `p99 ${percentile(latencies, 99).toFixed(1)} ms  ${(queries.length / total).toFixed(1)} queries/s  error rate ${(errors / queries.length).toFixed(3)}`,
     );
   }
-  await phase('warm-up (discarded)', true);
-  await phase('search (draft embedding cached)', true);
-  await phase('cold draft (embedding included)', false);
+  // A fresh process: each draft's candidates are read in full for the first time.
+  await phase('first look (candidates read in full, draft embedding cached)', true);
+  await phase('search (what each further keystroke costs)', true);
+  await phase('new draft text (sentence encoder included)', false);
 } finally {
   await handle.close();
   await drop();

@@ -70,15 +70,12 @@ export interface DuplicateReport {
   available: boolean;
 }
 
+/** What a suggestion shows of a stored request: always read fresh. */
 interface StoredRequest {
   id: string;
   title: string;
-  description: string;
   status: Status;
   vote_count: number;
-  /** Hex of the float32 bytes (see embeddingOf). */
-  embedding: string | null;
-  neighbourhood: Neighbourhood | null;
 }
 
 const vectorColumn = new WeakMap<Database, Promise<boolean>>();
@@ -105,17 +102,18 @@ async function indexedRequests(db: Database): Promise<number> {
   return row!.n;
 }
 
-/** Stored requests' lexical features by id and content: candidates recur across keystrokes. */
-const featureCache = new LRUCache<string, LexicalFeatures>({ max: 20_000 });
-function cachedFeatures(r: { id: string; title: string; description: string }): LexicalFeatures {
-  const key = `${r.id}:${contentHash(comparableText(r))}`;
-  let features = featureCache.get(key);
-  if (!features) {
-    features = lexicalFeatures(r);
-    featureCache.set(key, features);
-  }
-  return features;
+/** What ranking needs of a stored request that changes only when the request is indexed again. */
+interface IndexedContent {
+  embedding: Float32Array | null;
+  features: LexicalFeatures;
 }
+
+/**
+ * Candidates recur across keystrokes and drafts, and reading one in full (decrypting its description,
+ * 4 kB of embedding) costs more than ranking it; their indexed content is kept here, keyed by the
+ * request, the hash of what was indexed and the model, so a re-indexed request is read afresh.
+ */
+const indexedContent = new LRUCache<string, IndexedContent>({ max: 20_000 });
 
 const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
@@ -201,21 +199,49 @@ async function lexicalCandidates(s: Services, queryTerms: Map<string, number>, d
   return rows<{ id: string }>(result).map((r) => r.id);
 }
 
-async function loadRequests(s: Services, ids: readonly string[]): Promise<StoredRequest[]> {
-  if (ids.length === 0) return [];
-  const result = await s.db.execute(sql`
-    select f.id, f.title, f.description, f.status, f.vote_count, ${EMBEDDING_HEX}, e.neighbourhood
-    from feature_requests f left join request_embeddings e on e.request_id = f.id
-    where f.id = any(${pgArray(ids)}::uuid[])`);
-  return Promise.all(rows<StoredRequest>(result).map(async (r) => ({ ...r, description: await openRequestDescription(s.keyring, r) })));
+/** A candidate as ranking and the reply need it: fresh status and votes, cached indexed content. */
+interface Candidate {
+  stored: StoredRequest;
+  neighbourhood: Neighbourhood | null;
+  content: IndexedContent;
 }
 
-const asComparable = (r: StoredRequest): ComparableRequest => ({
-  id: r.id,
-  title: r.title,
-  description: r.description,
-  embedding: r.embedding ? embeddingOf(r.embedding) : null,
-});
+async function loadCandidates(s: Services, ids: readonly string[]): Promise<Candidate[]> {
+  if (ids.length === 0) return [];
+  const current = rows<StoredRequest & { neighbourhood: Neighbourhood | null; content_key: string | null }>(
+    await s.db.execute(sql`
+      select f.id, f.title, f.status, f.vote_count, e.neighbourhood, e.request_id || ':' || e.content_hash || ':' || e.model as content_key
+      from feature_requests f left join request_embeddings e on e.request_id = f.id
+      where f.id = any(${pgArray(ids)}::uuid[])`),
+  );
+  const known = new Map<string, IndexedContent>();
+  for (const r of current) {
+    const cached = r.content_key === null ? undefined : indexedContent.get(r.content_key);
+    if (cached) known.set(r.id, cached);
+  }
+  const unread = current.filter((r) => !known.has(r.id));
+  if (unread.length > 0) {
+    const sealed = rows<{ id: string; description: string; embedding: string | null }>(
+      await s.db.execute(sql`
+        select f.id, f.description, ${EMBEDDING_HEX}
+        from feature_requests f left join request_embeddings e on e.request_id = f.id
+        where f.id = any(${pgArray(unread.map((r) => r.id))}::uuid[])`),
+    );
+    const byId = new Map(sealed.map((r) => [r.id, r]));
+    for (const r of unread) {
+      const full = byId.get(r.id);
+      if (!full) continue;
+      const description = await openRequestDescription(s.keyring, full);
+      const content = { embedding: full.embedding ? embeddingOf(full.embedding) : null, features: lexicalFeatures({ title: r.title, description }) };
+      if (r.content_key !== null) indexedContent.set(r.content_key, content);
+      known.set(r.id, content);
+    }
+  }
+  return current.flatMap((r) => {
+    const content = known.get(r.id);
+    return content ? [{ stored: r, neighbourhood: r.neighbourhood, content }] : [];
+  });
+}
 
 async function rank(s: Services, query: ComparableRequest, exclude: string | null) {
   const queryFeatures = lexicalFeatures(query);
@@ -224,13 +250,18 @@ async function rank(s: Services, query: ComparableRequest, exclude: string | nul
     query.embedding ? semanticCandidates(s.db, query.embedding, exclude) : [],
     lexicalCandidates(s, queryFrequencies, documents, exclude),
   ]);
-  const stored = await loadRequests(s, [...new Set([...semantic, ...lexical])]);
-  const candidates = stored.map((r) => ({ request: asComparable(r), neighbourhood: r.neighbourhood, features: cachedFeatures(r) }));
+  const loaded = await loadCandidates(s, [...new Set([...semantic, ...lexical])]);
+  // Features stand in for the text: a candidate's description is not needed once they are known.
+  const candidates = loaded.map((c) => ({
+    request: { id: c.stored.id, title: c.stored.title, description: '', embedding: c.content.embedding },
+    neighbourhood: c.neighbourhood,
+    features: c.content.features,
+  }));
   const unknownTerms = new Set(candidates.flatMap((c) => [...c.features.terms.keys()].filter((t) => !queryFeatures.terms.has(t))));
   const frequencies = new Map([...queryFrequencies, ...(await termFrequencies(s, unknownTerms))]);
   const corpus: CorpusStatistics = { documents, documentFrequency: (t) => frequencies.get(t) ?? 0 };
   const matches = rankDuplicates(query, candidates, corpus);
-  return { matches, stored: new Map(stored.map((r) => [r.id, r])), candidates, corpus };
+  return { matches, stored: new Map(loaded.map((c) => [c.stored.id, c.stored])), candidates, corpus };
 }
 
 function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestion {
@@ -260,9 +291,9 @@ export type IndexOutcome = 'indexed' | 'unchanged' | 'no_consent' | 'gone' | 'mo
  * later for the semantic half (the caller sees `model_unavailable`).
  */
 export async function indexRequest(s: Services, requestId: string): Promise<IndexOutcome> {
-  const [sealed] = rows<StoredRequest & { consent: boolean | null; content_hash: string | null; model: string | null }>(
+  const [sealed] = rows<{ id: string; title: string; description: string; embedded: boolean | null; consent: boolean | null; content_hash: string | null; model: string | null }>(
     await s.db.execute(sql`
-      select f.id, f.title, f.description, f.status, f.vote_count, ${EMBEDDING_HEX}, e.neighbourhood, e.content_hash, e.model,
+      select f.id, f.title, f.description, e.embedding is not null as embedded, e.content_hash, e.model,
         (select u.ai_analysis_consent from users u where u.id = f.author_id) as consent
       from feature_requests f left join request_embeddings e on e.request_id = f.id
       where f.id = ${requestId}::uuid and not f.synthetic`),
@@ -277,9 +308,9 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const model = embeddingModelFor(s.config);
   const text = comparableText(request);
   const hash = contentHash(text);
-  if (request.content_hash === hash && request.model === model.version && request.embedding) return 'unchanged';
+  if (request.content_hash === hash && request.model === model.version && request.embedded) return 'unchanged';
   const [embedding] = (await model.embed([text])) ?? [null];
-  const query: ComparableRequest = { ...asComparable(request), embedding: embedding ?? null };
+  const query: ComparableRequest = { id: request.id, title: request.title, description: request.description, embedding: embedding ?? null };
   const { matches, candidates, corpus } = await rank(s, query, requestId);
   const own = profile(query, corpus);
   const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
