@@ -168,6 +168,20 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     expect((await detectDuplicates(offline, draft)).matches[0]?.id).toBe(ceilidh);
   });
 
+  it('ranks an edited request by its new wording once it is indexed again', async () => {
+    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    const id = await submit(product, 'Harpist booking for the ceremony', 'Find and book a harpist for the church ceremony.');
+    await indexRequest(offline, id);
+    const harp = { title: 'Harpist for the ceremony', description: 'book a harpist', limit: 5 };
+    const fireworks = { title: 'Fireworks display at midnight', description: 'a fireworks show to end the night', limit: 5 };
+    expect((await detectDuplicates(offline, harp)).matches[0]).toMatchObject({ id, likelyDuplicate: true });
+    const edited = await t.request(product, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { title: 'Fireworks display at midnight', description: 'Plan a fireworks show to end the night.' } });
+    expect(edited.statusCode).toBe(200);
+    await indexRequest(offline, id);
+    expect((await detectDuplicates(offline, fireworks)).matches[0]).toMatchObject({ id, title: 'Fireworks display at midnight', likelyDuplicate: true });
+    expect((await detectDuplicates(offline, harp)).matches.find((m) => m.id === id)?.likelyDuplicate ?? false).toBe(false);
+  });
+
   it('refuses a draft without a title', async () => {
     const res = await t.request(couple, { method: 'POST', url: '/api/ai/detect-duplicates', payload: { description: 'no title' } });
     expect(res.statusCode).toBe(400);
