@@ -2,7 +2,25 @@
 // spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
 // RICE, privacy) is one more function here and one component that calls it.
 import { api, get, query } from './api.js';
-import type { CategoryTrends, DuplicateCheck, DuplicateSuggestion, FeatureRequest, Page, BoardItem, PlatformHealth, RiceFactors, Roadmap, SessionReply, SignUpBody, StatusChangeBody, UserContext } from './types.js';
+import type {
+  CategoryTrends,
+  DuplicateCheck,
+  DuplicateSuggestion,
+  FeatureRequest,
+  Page,
+  BoardItem,
+  PlatformHealth,
+  RiceFactors,
+  Roadmap,
+  SessionReply,
+  SignUpBody,
+  StatusChangeBody,
+  UserContext,
+  VoteDecisionBody,
+  VoteDecisionReply,
+  VoteReview,
+  VoteReviewFilter,
+} from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
 
@@ -42,3 +60,10 @@ export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; t
 
 /** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
 export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });
+
+/** Votes flagged for manipulation, newest first (default: those awaiting a decision). */
+export const voteReviews = (filter: VoteReviewFilter | null, cursor: string | null, signal?: AbortSignal) =>
+  get<Page<VoteReview>>(`/api/vote-reviews${query({ state: filter, limit: 50, cursor })}`, signal);
+
+/** Release (count in full) or reject (keep, count nowhere) flagged votes, with the reason why. */
+export const decideVotes = (decision: 'release' | 'reject', body: VoteDecisionBody) => api<VoteDecisionReply>('POST', `/api/vote-reviews/${decision}`, { body });

@@ -25,6 +25,14 @@ const POLICY = {
 };
 const DAY = 86_400_000;
 
+interface VoteReply {
+  voted: boolean;
+  weight: number;
+  voteCount: number;
+  voteWeight: number;
+  review: { state: string; message: string } | null;
+}
+
 interface Origin {
   ip: string;
   device?: string;
@@ -72,9 +80,9 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     const net = freshNetwork();
     const replies = [];
     for (const [i, c] of voters.entries()) replies.push((await vote(c, id, { ip: `${net}.${10 + i}`, device: `device-${subnet}-${i}` })).json());
-    return replies as { review: { state: string } | null }[];
+    return replies as VoteReply[];
   };
-  const statesOf = (replies: { review: { state: string } | null }[]) => replies.map((r) => r.review?.state ?? 'accepted');
+  const statesOf = (replies: VoteReply[]) => replies.map((r) => r.review?.state ?? 'accepted');
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { TRUST_PROXY: '1', VOTE_MANIPULATION_POLICY: JSON.stringify(POLICY) } });
@@ -130,9 +138,9 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     const id = await submit();
     const before = await detections('held', 'shared_network');
     const net = `${subnet + 1}`;
-    const replies = (await fromOneNetwork(id, couples.slice(0, 3))) as Record<string, any>[];
+    const replies = await fromOneNetwork(id, couples.slice(0, 3));
     expect(replies[2]).toMatchObject({ voted: true, weight: 0, voteCount: 2, voteWeight: 2, review: { state: 'held' } });
-    expect(replies[2].review.message).toMatch(/will count once the product team has reviewed/);
+    expect(replies[2]!.review!.message).toMatch(/will count once the product team has reviewed/);
     expect(await counters(id)).toMatchObject({ voteCount: 2, voteWeight: 2 });
     expect(await detections('held', 'shared_network')).toBe(before + 1);
 

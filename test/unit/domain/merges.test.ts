@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRefusal, strongerVote, type MergeCandidate } from '../../../src/domain/merges.js';
+import { mergeRefusal, strongerVote, type CastVote, type MergeCandidate } from '../../../src/domain/merges.js';
 
 const request = (id: string, over: Partial<MergeCandidate> = {}): MergeCandidate => ({ id, status: 'open', mergedIntoId: null, ...over });
 
@@ -31,9 +31,9 @@ describe('one vote per person', () => {
   });
 
   it('keeps a vote that counts over one held or rejected for manipulation, whatever their weights', () => {
-    const held = { weight: 3, votedAt: at(1), reviewState: 'held' as const };
-    const reduced = { weight: 0.5, votedAt: at(9), reviewState: 'down_weighted' as const };
-    const rejected = { weight: 3, votedAt: at(0), reviewState: 'rejected' as const };
+    const held: CastVote = { weight: 3, votedAt: at(1), reviewState: 'held' };
+    const reduced: CastVote = { weight: 0.5, votedAt: at(9), reviewState: 'down_weighted' };
+    const rejected: CastVote = { weight: 3, votedAt: at(0), reviewState: 'rejected' };
     expect(strongerVote(held, reduced)).toBe(reduced);
     expect(strongerVote(rejected, reduced)).toBe(reduced);
     expect(strongerVote(held, rejected)).toBe(rejected); // neither counts: the earlier of equal weights
