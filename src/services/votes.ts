@@ -9,7 +9,7 @@
 // path — flags, refusals, races — is a transaction that locks the request first, counts again,
 // lets the domain decide and stores the vote with its state, counting only accepted weight.
 import { and, eq, ne, sql, type SQL, type SQLWrapper, type WithSubquery } from 'drizzle-orm';
-import { preparedPerDatabase, rows, type Database } from '../db/client.js';
+import { preparedPerDatabase, type Database } from '../db/client.js';
 import { featureRequests, jobs, users, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
 import {
@@ -25,11 +25,10 @@ import {
   type VoteSignals,
   type VoteState,
 } from '../domain/vote-manipulation.js';
-import { enqueue } from '../jobs/queue.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
-import { RECOMPUTE_RICE, RICE_JOB_PRIORITY, RICE_QUEUE, riceJob } from './rice.js';
+import { RECOMPUTE_RICE, RICE_JOB_PRIORITY, RICE_QUEUE } from './rice.js';
 
 const fr = featureRequests;
 const tallyColumns = { id: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight };
@@ -62,35 +61,37 @@ const SIGNAL_INPUTS = {
   newAccountCreatedAfter: 'timestamptz',
 } as const;
 type SignalInputs = Record<keyof typeof SIGNAL_INPUTS, string | boolean | null>;
+const input = (name: keyof SignalInputs) => sql`${param(name)}::${sql.raw(SIGNAL_INPUTS[name])}`;
 
 /**
- * The four signal counts as select columns named like VoteSignals, each including the vote being
- * cast. `input` gives each input as SQL: a placeholder in the prepared statement, a value otherwise.
- * Other voters are new accounts by isNewAccount's rule (young, and not a verified supplier).
+ * The four signal counts of the vote being cast (VoteSignals), each including it. Other voters are
+ * new accounts by isNewAccount's rule (young, and not a verified supplier).
  */
-function signalCounts(input: (name: keyof SignalInputs) => SQL): SQL {
+const SIGNAL_COUNTS: Record<keyof VoteSignals, SQL<number>> = (() => {
   const within = (since: SQL) => sql`v.request_id = ${input('requestId')} and v.created_at > ${since}`;
-  return sql`
-    (select count(*) from ${votes} v where ${within(input('burstSince'))})::int + 1 as "recentVotes",
-    case when ${input('userIsNew')} then (
+  return {
+    recentVotes: sql<number>`(select count(*) from ${votes} v where ${within(input('burstSince'))})::int + 1`,
+    newAccountVotes: sql<number>`case when ${input('userIsNew')} then (
       select count(*) from ${votes} v join ${users} u on u.id = v.user_id
       where ${within(input('newAccountSince'))} and u.created_at > ${input('newAccountCreatedAfter')}
-        and not (u.role = 'wedding_supplier' and u.verified))::int + 1 else 0 end as "newAccountVotes",
-    case when ${input('networkHash')} is null then 0 else (
-      select count(*) from ${votes} v where ${within(input('originSince'))} and v.network_hash = ${input('networkHash')})::int + 1 end as "networkAccounts",
-    case when ${input('deviceHash')} is null then 0 else (
-      select count(*) from ${votes} v where ${within(input('originSince'))} and v.device_hash = ${input('deviceHash')})::int + 1 end as "deviceAccounts"`;
-}
-
-const typedInput = (name: keyof SignalInputs, value: unknown) => sql`${value}::${sql.raw(SIGNAL_INPUTS[name])}`;
+        and not (u.role = 'wedding_supplier' and u.verified))::int + 1 else 0 end`,
+    networkAccounts: sql<number>`case when ${input('networkHash')} is null then 0 else (
+      select count(*) from ${votes} v where ${within(input('originSince'))} and v.network_hash = ${input('networkHash')})::int + 1 end`,
+    deviceAccounts: sql<number>`case when ${input('deviceHash')} is null then 0 else (
+      select count(*) from ${votes} v where ${within(input('originSince'))} and v.device_hash = ${input('deviceHash')})::int + 1 end`,
+  };
+})();
 const thresholdParam = (signal: keyof VoteSignals) => `max_${signal}`;
+const alreadyVoted = sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${input('requestId')} and ${votes.userId} = ${param('userId')}::uuid)`;
 
 const castVoteStatement = preparedPerDatabase((db) => {
+  const columns = sql.join(
+    Object.entries(SIGNAL_COUNTS).map(([signal, count]) => sql`${count} as ${sql.identifier(signal)}`),
+    sql`, `,
+  );
   const signals = db.$with('vote_signals', { version: sql`version`.as('version') }).as(
-    sql`select ${fr}.xmin as version, ${signalCounts((name) => typedInput(name, param(name)))}
-      from ${fr}
-      where ${fr.id} = ${param('requestId')}::uuid and ${fr.status} <> 'merged'
-        and not exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${param('userId')}::uuid)`,
+    sql`select ${fr}.xmin as version, ${columns} from ${fr}
+      where ${fr.id} = ${input('requestId')} and ${fr.status} <> 'merged' and not ${alreadyVoted}`,
   );
   // No rule can fire: the same comparisons as firedReasons(), with the thresholds as parameters.
   const clear = sql.join(
@@ -104,18 +105,45 @@ const castVoteStatement = preparedPerDatabase((db) => {
   }).as(
     sql`update ${fr} set vote_count = vote_count + 1, vote_weight = vote_weight + ${param('weight')}::float8
       from vote_signals
-      where ${fr.id} = ${param('requestId')}::uuid and ${fr}.xmin = vote_signals.version and ${clear}
+      where ${fr.id} = ${input('requestId')} and ${fr}.xmin = vote_signals.version and ${clear}
       returning ${fr.id} as id, vote_count, vote_weight`,
   );
   const cast = db.$with('cast_vote', { requestId: sql`request_id`.as('request_id') }).as(
     sql`insert into ${votes} (request_id, user_id, weight, cast_weight, network_hash, device_hash, created_at)
-      select id, ${param('userId')}::uuid, ${param('weight')}::float8, ${param('weight')}::float8, ${param('networkHash')}::text, ${param('deviceHash')}::text, ${param('at')}::timestamptz
+      select id, ${param('userId')}::uuid, ${param('weight')}::float8, ${param('weight')}::float8, ${input('networkHash')}, ${input('deviceHash')}, ${param('at')}::timestamptz
       from cast_tally returning request_id`,
   );
   const queued = queueRiceRecompute(db, tally, 'cast_rice_job');
   return db.with(signals, tally, cast, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight }).from(tally).prepare('cast_vote');
 });
 
+/** The careful path's two statements, for its transaction: few round trips while the request is locked. */
+function carefulStatements(tx: Database) {
+  const signals = tx
+    .select({ voted: alreadyVoted, ...SIGNAL_COUNTS })
+    .from(fr)
+    .where(eq(fr.id, input('requestId')))
+    .prepare('careful_vote_signals');
+  const inserted = tx.$with('assessed_vote', { counted: sql<boolean>`counted`.as('counted') }).as(sql`
+    insert into ${votes} (request_id, user_id, weight, cast_weight, network_hash, device_hash, created_at, review_state, review_reasons, review_evidence)
+    values (${input('requestId')}, ${param('userId')}::uuid, ${param('weight')}::float8, ${param('castWeight')}::float8, ${input('networkHash')}, ${input('deviceHash')},
+      ${param('at')}::timestamptz, ${param('state')}::text, string_to_array(${param('reasons')}::text, ','), ${param('evidence')}::jsonb)
+    returning counted, weight`);
+  // The request row is written even when nothing is counted: racing fast-path votes see a new version.
+  const tally = tx.$with('assessed_tally', {
+    id: sql<string>`id`.as('id'),
+    voteCount: sql<number>`vote_count`.as('vote_count'),
+    voteWeight: sql<number>`vote_weight`.as('vote_weight'),
+  }).as(
+    sql`update ${fr} set vote_count = vote_count + assessed_vote.counted::int,
+        vote_weight = vote_weight + case when assessed_vote.counted then assessed_vote.weight else 0 end
+      from assessed_vote where ${fr.id} = ${input('requestId')}
+      returning ${fr.id} as id, vote_count, vote_weight, assessed_vote.counted`,
+  );
+  const queued = queueRiceRecompute(tx, tally, 'assessed_rice_job', sql`counted`);
+  const write = tx.with(inserted, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight }).from(tally).prepare('cast_assessed_vote');
+  return { signals, write };
+}
 const withdrawVoteStatement = preparedPerDatabase((db) => {
   // A rejected vote stays on record: withdrawing it (and voting afresh) is refused below.
   const withdrawn = db.$with('withdrawn').as(
@@ -197,38 +225,27 @@ export async function castVote(s: Services, call: Call, requestId: string, origi
 /** The careful path: refusals, flagged votes, and votes that raced another on the same request. */
 async function castCarefully(s: Services, call: Call, ctx: VoteContext) {
   const { requestId } = ctx;
+  const params = { ...ctx.inputs, userId: call.actor.id, at: ctx.at.toISOString() };
   const { verdict, tally } = await s.db.transaction(async (tx) => {
+    const statements = carefulStatements(tx);
     const [request] = await tx.select({ status: fr.status, mergedIntoId: fr.mergedIntoId }).from(fr).where(eq(fr.id, requestId)).for('update');
     if (!request) throw notFound('Feature request');
     if (request.status === 'merged') {
       throw conflict('request_merged', 'This request was merged into another; vote there instead', { mergedIntoId: request.mergedIntoId });
     }
-    const [existing] = await tx.select({ state: votes.reviewState }).from(votes).where(and(eq(votes.requestId, requestId), eq(votes.userId, call.actor.id)));
-    if (existing) throw conflict('already_voted', 'You have already voted for this request');
-
     // Counted after the lock, in a statement of its own: it sees every vote committed before us.
-    const [signals] = rows<VoteSignals>(await tx.execute(sql`select ${signalCounts((name) => typedInput(name, ctx.inputs[name]))}`));
-    const verdict = assessVote(ctx.policy, signals!, ctx.castWeight);
-    const counted = countsInTally(verdict.state);
-    await tx.insert(votes).values({
-      requestId,
-      userId: call.actor.id,
+    const [{ voted, ...signals }] = (await statements.signals.execute(params)) as [{ voted: boolean } & VoteSignals];
+    if (voted) throw conflict('already_voted', 'You have already voted for this request');
+    const verdict = assessVote(ctx.policy, signals, ctx.castWeight);
+    const evidence = verdict.reasons.length > 0 ? JSON.stringify(voteEvidence(ctx.policy, signals, call.actor, ctx.at)) : null;
+    const [tally] = await statements.write.execute({
+      ...params,
       weight: verdict.weight,
       castWeight: ctx.castWeight,
-      createdAt: ctx.at,
-      networkHash: ctx.inputs.networkHash,
-      deviceHash: ctx.inputs.deviceHash,
-      reviewState: verdict.state,
-      reviewReasons: verdict.reasons,
-      reviewEvidence: verdict.reasons.length > 0 ? voteEvidence(ctx.policy, signals!, call.actor, ctx.at) : null,
+      state: verdict.state,
+      reasons: verdict.reasons.join(','),
+      evidence,
     });
-    // Written even when nothing is counted: the new row version sends racing fast-path votes here.
-    const [tally] = await tx
-      .update(fr)
-      .set({ voteCount: sql`${fr.voteCount} + ${counted ? 1 : 0}::int`, voteWeight: sql`${fr.voteWeight} + ${counted ? verdict.weight : 0}::float8` })
-      .where(eq(fr.id, requestId))
-      .returning({ voteCount: fr.voteCount, voteWeight: fr.voteWeight });
-    if (counted) await enqueue(tx, riceJob(requestId), ctx.at);
     return { verdict, tally: tally! };
   });
   for (const reason of verdict.reasons) threatMetrics.voteManipulation.inc({ action: verdict.state, reason });
