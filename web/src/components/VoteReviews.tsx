@@ -33,6 +33,8 @@ const STATE_LABELS: Record<VoteReview['state'], string> = {
 };
 
 const keyOf = (v: { requestId: string; voter: { id: string } }) => `${v.requestId}/${v.voter.id}`;
+/** Released votes are decided for good (a rejected one can still be released). */
+const isDecidable = (v: VoteReview) => v.state !== 'accepted';
 
 export function VoteReviews() {
   const session = useSession();
@@ -53,6 +55,7 @@ function ReviewQueue() {
     const controller = new AbortController();
     setState({ loading: true, error: null });
     setSelected(new Set());
+    setDone(null);
     voteReviews(filter || null, null, controller.signal)
       .then((page) => {
         setItems(page.items);
@@ -93,7 +96,8 @@ function ReviewQueue() {
   }
 
   const groups = groupByRequest(items);
-  const chosen = items.filter((v) => selected.has(keyOf(v)));
+  const decidable = items.filter(isDecidable);
+  const chosen = decidable.filter((v) => selected.has(keyOf(v)));
   return (
     <section className="vote-reviews" aria-labelledby="vote-reviews-heading">
       <h2 id="vote-reviews-heading">Votes under review</h2>
@@ -124,16 +128,14 @@ function ReviewQueue() {
       <div aria-busy={state.loading}>
         {groups.map(({ requestId, title, votes }) => (
           <article key={requestId} className="card" aria-labelledby={`vote-review-${requestId}`}>
-            <h3 id={`vote-review-${requestId}`} className="card-title">
-              <Link to={`/requests/${requestId}`}>{title}</Link> <span className="muted">({plural(votes.length, 'flagged vote')})</span>
-            </h3>
-            <ul className="triage-list">
+            <div className="card-body">
+              <h3 id={`vote-review-${requestId}`} className="card-title">
+                <Link to={`/requests/${requestId}`}>{title}</Link> <span className="muted">({plural(votes.length, 'flagged vote')})</span>
+              </h3>
               {votes.map((v) => (
-                <li key={keyOf(v)}>
-                  <FlaggedVote vote={v} selected={selected.has(keyOf(v))} onToggle={(on) => toggle(keyOf(v), on)} />
-                </li>
+                <FlaggedVote key={keyOf(v)} vote={v} selected={selected.has(keyOf(v))} onToggle={(on) => toggle(keyOf(v), on)} />
               ))}
-            </ul>
+            </div>
           </article>
         ))}
       </div>
@@ -142,9 +144,9 @@ function ReviewQueue() {
           Show more flagged votes
         </button>
       )}
-      {items.length > 0 && (
+      {decidable.length > 0 && (
         <div className="form-actions">
-          <button type="button" className="button secondary" onClick={() => setSelected(new Set(items.filter((v) => v.state !== 'accepted').map(keyOf)))}>
+          <button type="button" className="button secondary" onClick={() => setSelected(new Set(decidable.map(keyOf)))}>
             Select all shown
           </button>
         </div>
@@ -156,10 +158,9 @@ function ReviewQueue() {
 
 function FlaggedVote({ vote, selected, onToggle }: { vote: VoteReview; selected: boolean; onToggle: (on: boolean) => void }) {
   const id = `vote-${vote.requestId}-${vote.voter.id}`;
-  const decidable = vote.state !== 'accepted';
   return (
-    <div className="mini-card">
-      {decidable && (
+    <div className="mini-card" role="group" aria-label={`Vote by ${vote.voter.displayName}`}>
+      {isDecidable(vote) && (
         <p className="choice">
           <input id={id} type="checkbox" checked={selected} onChange={(e) => onToggle(e.target.checked)} />
           <label htmlFor={id}>
@@ -169,14 +170,15 @@ function FlaggedVote({ vote, selected, onToggle }: { vote: VoteReview; selected:
       )}
       <p>
         <strong>{vote.voter.displayName}</strong> ({roleLabel(vote.voter.role)}
-        {vote.voter.verified ? ', verified' : ''}, account {plural(vote.voter.accountAgeDays, 'day')} old when voting) voted on{' '}
+        {vote.voter.role === 'wedding_supplier' && (vote.voter.verified ? ', verified' : ', not verified')}, account {plural(vote.voter.accountAgeDays, 'day')} old
+        when voting) voted on{' '}
         <time dateTime={vote.votedAt}>{formatDate(vote.votedAt)}</time>.
       </p>
       <p>
         <span className="badge">{STATE_LABELS[vote.state]}</span> Counts {vote.weight.toLocaleString()} of {vote.castWeight.toLocaleString()}.
       </p>
       {vote.reasons.length > 0 && (
-        <ul className="pair-reasons" aria-label="Why it was flagged">
+        <ul className="suggestion-list" aria-label="Why it was flagged">
           {vote.reasons.map((r) => (
             <li key={r.code}>{r.explanation}</li>
           ))}
@@ -235,7 +237,7 @@ function Decision({ votes, onDecided }: { votes: VoteReview[]; onDecided: (keys:
         </p>
       )}
       <div className={`field${errors.justification ? ' has-error' : ''}`}>
-        <label htmlFor="vote-decision-reason">Why ({plural(votes.length, 'vote')} selected)</label>
+        <label htmlFor="vote-decision-reason">Reason for the decision ({plural(votes.length, 'vote')} selected)</label>
         <textarea
           id="vote-decision-reason"
           ref={reasonRef}
