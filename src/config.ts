@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
+import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
 import { parseMasterKey } from './security/master-key.js';
 import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
 import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
@@ -47,6 +48,7 @@ const EnvSchema = Type.Object({
   RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
+  VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
 });
 type Env = Static<typeof EnvSchema>;
@@ -117,6 +119,8 @@ export interface Config {
   scrapingPolicy: ScrapingPolicy;
   /** Which staff access to personal data is anomalous (src/security/threats/insider.ts + INSIDER_ACCESS_POLICY). */
   insiderAccessPolicy: InsiderAccessPolicy;
+  /** When votes are held for review or down-weighted (src/domain/vote-manipulation.ts + VOTE_MANIPULATION_POLICY). */
+  voteManipulationPolicy: VoteManipulationPolicy;
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
 }
@@ -190,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
+  const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -226,5 +231,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
     insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
+    voteManipulationPolicy: withPolicyOverride(DEFAULT_VOTE_MANIPULATION_POLICY, votePolicy),
   };
 }

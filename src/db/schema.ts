@@ -28,6 +28,7 @@ import {
 import type { RetentionClass } from '../domain/audit-chain.js';
 import type { ConsentPurpose } from '../domain/consent.js';
 import type { BusinessSize, Status, SupplierType, Urgency, UserRole } from '../domain/feature-requests.js';
+import type { ManipulationReason, VoteEvidence, VoteState } from '../domain/vote-manipulation.js';
 
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
 
@@ -194,6 +195,26 @@ export const featureRequests = pgTable(
   ],
 );
 
+/**
+ * How a vote fared against vote-manipulation detection (src/domain/vote-manipulation.ts). Shared by
+ * `votes` and `request_merge_votes`, so a merge records a vote whole and its un-merge restores it.
+ */
+const voteReviewColumns = () => ({
+  /** The weight the voter's role carries; `weight` is less while the vote is down-weighted. */
+  castWeight: doublePrecision('cast_weight').notNull(),
+  reviewState: text('review_state').$type<VoteState>().notNull().default('accepted'),
+  /** Why it was held or down-weighted (machine-readable; empty for a vote accepted as cast). */
+  reviewReasons: text('review_reasons').array().$type<ManipulationReason[]>().notNull().default(sql`'{}'::text[]`),
+  /** The counts and thresholds behind the reasons; null when nothing fired. */
+  reviewEvidence: jsonb('review_evidence').$type<VoteEvidence>(),
+  /** Blind-index HMACs of the voter's network (IPv4 /24, IPv6 /64) and device: comparable, never an address. */
+  networkHash: text('network_hash'),
+  deviceHash: text('device_hash'),
+  reviewedBy: uuid('reviewed_by').references(() => users.id, { onDelete: 'set null' }),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true, mode: 'date' }),
+  reviewJustification: text('review_justification'),
+});
+
 export const votes = pgTable(
   'votes',
   {
@@ -203,10 +224,25 @@ export const votes = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** What the vote counts with while `counted`: the cast weight, or less while down-weighted. */
     weight: doublePrecision('weight').notNull(),
     createdAt: createdAt(),
+    ...voteReviewColumns(),
+    /** Whether the vote is in the request's counters: every count and sum of votes filters on it. */
+    counted: boolean('counted')
+      .notNull()
+      .generatedAlwaysAs(sql`review_state in ('accepted', 'down_weighted')`),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.userId] }), index('votes_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.userId] }),
+    index('votes_user_idx').on(t.userId),
+    // The manipulation signals: recent votes, and votes per network / device, on one request.
+    index('votes_request_created_idx').on(t.requestId, t.createdAt),
+    index('votes_request_network_idx').on(t.requestId, t.networkHash, t.createdAt).where(sql`${t.networkHash} is not null`),
+    index('votes_request_device_idx').on(t.requestId, t.deviceHash, t.createdAt).where(sql`${t.deviceHash} is not null`),
+    // The product team's review list: flagged and reviewed votes only.
+    index('votes_review_idx').on(t.reviewState, t.createdAt.desc()).where(sql`${t.reviewState} <> 'accepted' or ${t.reviewedAt} is not null`),
+  ],
 );
 
 export const comments = pgTable(
@@ -293,6 +329,7 @@ export const requestMergeVotes = pgTable(
     kind: text('kind').$type<'duplicate' | 'target_original'>().notNull(),
     weight: doublePrecision('weight').notNull(),
     votedAt: timestamp('voted_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ...voteReviewColumns(),
   },
   (t) => [primaryKey({ columns: [t.mergeId, t.userId, t.kind] }), index('request_merge_votes_user_idx').on(t.userId)],
 );

@@ -3,6 +3,7 @@
 // skipped when the demo accounts already exist, so a second start is instant.
 import { eq, inArray } from 'drizzle-orm';
 import { voteWeight } from '../domain/access-control.js';
+import { assessVote, voteEvidence } from '../domain/vote-manipulation.js';
 import { BUSINESS_SIZES, SUPPLIER_TYPES, type Status, type UserRole } from '../domain/feature-requests.js';
 import { IMPACT_SCALE } from '../domain/rice.js';
 import { regionForCountry } from '../domain/seasons.js';
@@ -11,6 +12,8 @@ import { emailIndexOf, sealComment, sealNewUser, sealRequestContent, sealWedding
 import { hashPassword } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
 import { recomputeRice } from '../services/rice.js';
+import { recountedTally } from '../services/votes.js';
+import type { Database } from './client.js';
 import { demoComments, demoRequests } from './demo-catalog.js';
 import { comments, featureRequests, requestOutcomes, statusHistory, users, votes } from './schema.js';
 
@@ -58,6 +61,9 @@ function random(seed: number) {
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
 }
 
+/** Demo members joined before they wrote anything: established accounts, not the new ones vote checks watch. */
+const MEMBER_FOR_DAYS = 200;
+
 /** Shipped requests whose outcome the product team has recorded, so rice_score_prediction_accuracy has a value. */
 const SHIPPED_WITH_OUTCOME = 8;
 
@@ -88,6 +94,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       passwordHash: extra.passwordHash ?? crowdHash,
       verified: role !== 'wedding_supplier' || extra.verified !== false,
       region: regionForCountry(extra.country),
+      createdAt: new Date(now - MEMBER_FOR_DAYS * 86_400_000),
       ...extra,
     });
     const accounts = await Promise.all(
@@ -161,10 +168,13 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
         requestId: req.id,
         userId: voter.id,
         weight: requestRows[i]!.weights[j]!,
-        createdAt: new Date(req.createdAt.getTime() + rnd.int(72) * 3_600_000),
+        castWeight: requestRows[i]!.weights[j]!,
+        createdAt: new Date(Math.min(now, req.createdAt.getTime() + rnd.int(72) * 3_600_000)),
       })),
     );
     for (let i = 0; i < voteRows.length; i += 1000) await tx.insert(votes).values(voteRows.slice(i, i + 1000));
+    const bystanders = couples.filter((c) => !requestRows[0]!.chosen.includes(c)).slice(0, COORDINATED_VOTERS);
+    await seedCoordinatedVotes(s, tx, inserted[0]!.id, bystanders, now);
 
     const commentRows = await Promise.all(
       inserted.flatMap((req, i) =>
@@ -234,4 +244,38 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     if (outcomes.length) await tx.insert(requestOutcomes).values(outcomes);
     return { created: true, requests: inserted.length };
   });
+}
+
+const COORDINATED_VOTERS = 4;
+
+/**
+ * The demo's vote-review queue: couples voting for one request from one network and device a few
+ * minutes apart, assessed by the real rules — the first ones count, the rest are held.
+ */
+async function seedCoordinatedVotes(s: Services, tx: Database, requestId: string, voters: (typeof users.$inferSelect)[], now: number) {
+  const policy = s.config.voteManipulationPolicy;
+  const networkHash = s.keyring.blindDigest('demo: one venue network', 'vote-network');
+  const deviceHash = s.keyring.blindDigest('demo: one phone', 'vote-device');
+  const rows = voters.map((voter, i) => {
+    const at = new Date(now - (voters.length - i) * 4 * 60_000);
+    const signals = { recentVotes: i + 1, newAccountVotes: 0, networkAccounts: i + 1, deviceAccounts: i + 1 };
+    const castWeight = voteWeight(voter);
+    const verdict = assessVote(policy, signals, castWeight);
+    const account = { role: voter.role, verified: voter.verified, accountCreatedAt: voter.createdAt };
+    return {
+      requestId,
+      userId: voter.id,
+      weight: verdict.weight,
+      castWeight,
+      createdAt: at,
+      networkHash,
+      deviceHash,
+      reviewState: verdict.state,
+      reviewReasons: verdict.reasons,
+      reviewEvidence: verdict.reasons.length > 0 ? voteEvidence(policy, signals, account, at) : null,
+    };
+  });
+  if (rows.length === 0) return;
+  await tx.insert(votes).values(rows);
+  await tx.update(featureRequests).set(recountedTally).where(eq(featureRequests.id, requestId));
 }

@@ -1,6 +1,7 @@
 // Merging a duplicate request into the one it duplicates: who may be merged into what, and how two
 // votes by one person become one. Pure, shared by the merge service and its tests.
 import type { Status } from './feature-requests.js';
+import { countsInTally, type VoteState } from './vote-manipulation.js';
 
 export interface MergeCandidate {
   id: string;
@@ -47,11 +48,17 @@ export function mergeRefusal(duplicate: MergeCandidate, target: MergeCandidate, 
 export interface CastVote {
   weight: number;
   votedAt: Date;
+  reviewState: VoteState;
 }
 
-/** One vote per person: the higher weight wins; on equal weight the earlier vote stays. */
+/**
+ * One vote per person: a vote that counts beats one held or rejected for manipulation; then the
+ * higher weight wins; on equal weight the earlier vote stays.
+ */
 export function strongerVote<T extends CastVote>(a: T | null, b: T | null): T | null {
   if (!a || !b) return a ?? b;
+  const [aCounts, bCounts] = [countsInTally(a.reviewState), countsInTally(b.reviewState)];
+  if (aCounts !== bCounts) return aCounts ? a : b;
   if (a.weight !== b.weight) return a.weight > b.weight ? a : b;
   return a.votedAt <= b.votedAt ? a : b;
 }

@@ -175,7 +175,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
       db.execute(sql`select user_type, category, coalesce(region, '') as region, count(*)::int as n
         from feature_requests where created_at > now() - interval '24 hours' and not synthetic group by 1, 2, 3`),
       db.execute(sql`select u.supplier_type, u.region, u.business_size,
-          least(1, ((select count(*) from votes v where v.user_id = u.id and v.created_at > now() - interval '30 days')
+          least(1, ((select count(*) from votes v where v.user_id = u.id and v.counted and v.created_at > now() - interval '30 days')
                   + (select count(*) from comments c where c.author_id = u.id and c.created_at > now() - interval '30 days')
                   + (select count(*) from feature_requests f where f.author_id = u.id and f.created_at > now() - interval '30 days'))::float8 / 10) as score
         from users u where u.role = 'wedding_supplier' and u.verified and not u.synthetic`),

@@ -141,6 +141,7 @@ async function probeCredential(s: Services): Promise<ProbeCredential> {
     businessSize: user.businessSize,
     region: user.region,
     timeZone: user.timeZone,
+    accountCreatedAt: user.createdAt,
     via: 'token',
   };
   const { token } = await createApiToken(s, { actor }, { name: 'synthetic probe', expiresInDays: 2 });

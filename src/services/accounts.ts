@@ -177,6 +177,7 @@ const principalColumns = {
   businessSize: users.businessSize,
   region: users.region,
   timeZone: users.timeZone,
+  accountCreatedAt: users.createdAt,
 };
 
 /**

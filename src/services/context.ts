@@ -21,6 +21,8 @@ export interface Principal extends Actor {
   businessSize: BusinessSize | null;
   region: string;
   timeZone: string;
+  /** When the account was created: vote-manipulation rules treat young accounts differently. */
+  accountCreatedAt: Date;
   /** How they authenticated: only cookie sessions need CSRF protection. */
   via: 'session' | 'token';
   sessionId?: string;

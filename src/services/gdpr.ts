@@ -51,7 +51,10 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
   const user = await account(s.db, userId);
   const [requests, ownVotes, ownComments, ownNotifications, tokens, consent, audit] = await Promise.all([
     s.db.select().from(featureRequests).where(eq(featureRequests.authorId, userId)),
-    s.db.select({ requestId: votes.requestId, weight: votes.weight, createdAt: votes.createdAt }).from(votes).where(eq(votes.userId, userId)),
+    s.db
+      .select({ requestId: votes.requestId, weight: votes.weight, createdAt: votes.createdAt, reviewState: votes.reviewState, reviewReasons: votes.reviewReasons })
+      .from(votes)
+      .where(eq(votes.userId, userId)),
     s.db.select().from(comments).where(eq(comments.authorId, userId)),
     s.db.select().from(notifications).where(eq(notifications.userId, userId)),
     s.db.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, userId)),

@@ -2,11 +2,12 @@
 // its status history, audit event and jobs. Every vote a merge touches is recorded as it was
 // (request_merge_votes), so an un-merge restores exactly what the merge changed, whichever order
 // merges into the same target are undone in.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { comments, featureRequests, requestMerges, requestMergeVotes, statusHistory, votes } from '../db/schema.js';
 import { mergeRefusal, strongerVote } from '../domain/merges.js';
 import type { Status } from '../domain/feature-requests.js';
+import { COUNTED_STATES } from '../domain/vote-manipulation.js';
 import { REQUEST_MERGED } from '../jobs/handlers/merges.js';
 import { enqueue } from '../jobs/queue.js';
 import { recordAudit } from './audit.js';
@@ -14,6 +15,7 @@ import type { Call, Services } from './context.js';
 import { ServiceError, conflict, notFound } from './errors.js';
 import { getFeatureRequest } from './feature-requests.js';
 import { riceJob } from './rice.js';
+import { recountedTally } from './votes.js';
 
 const fr = featureRequests;
 const mv = requestMergeVotes;
@@ -33,13 +35,21 @@ async function lockPair(db: Database, duplicateId: string, targetId: string) {
   return { duplicate, target };
 }
 
+/**
+ * What a vote carries besides its request, voter and time — its weight and its manipulation review
+ * (state, reasons, evidence, hashes, decision) — copied as they are between votes and
+ * request_merge_votes: a held vote moves held, and comes back held.
+ */
+const VOTE_FIELDS = ['weight', 'cast_weight', 'review_state', 'review_reasons', 'review_evidence', 'network_hash', 'device_hash', 'reviewed_by', 'reviewed_at', 'review_justification'];
+const voteFields = (alias?: string) => sql.raw(VOTE_FIELDS.map((f) => (alias ? `${alias}.${f}` : f)).join(', '));
+const countedIn = (alias: string) => sql.raw(`${alias}.review_state in (${COUNTED_STATES.map((s) => `'${s}'`).join(', ')})`);
+
 /** Counters from the rows themselves: after votes and comments moved, nothing is added up by hand. */
 async function recount(db: Database, ids: string[], now: Date) {
   await db
     .update(fr)
     .set({
-      voteCount: sql`(select count(*)::int from ${votes} where ${votes.requestId} = ${fr.id})`,
-      voteWeight: sql`(select coalesce(sum(${votes.weight}), 0) from ${votes} where ${votes.requestId} = ${fr.id})`,
+      ...recountedTally,
       commentCount: sql`(select count(*)::int from ${comments} where ${comments.requestId} = ${fr.id})`,
       updatedAt: now,
     })
@@ -68,23 +78,23 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
     // Record the duplicate's votes, and each of those voters' own earlier vote on the target — unless
     // an earlier live merge into the target already holds it (then the target's vote is not original).
     await tx.execute(sql`
-      insert into ${mv} (merge_id, user_id, kind, weight, voted_at)
-      select ${mergeId}::uuid, user_id, 'duplicate', weight, created_at from ${votes} where request_id = ${duplicateId}::uuid`);
+      insert into ${mv} (merge_id, user_id, kind, voted_at, ${voteFields()})
+      select ${mergeId}::uuid, user_id, 'duplicate', created_at, ${voteFields()} from ${votes} where request_id = ${duplicateId}::uuid`);
     await tx.execute(sql`
-      insert into ${mv} (merge_id, user_id, kind, weight, voted_at)
-      select ${mergeId}::uuid, t.user_id, 'target_original', t.weight, t.created_at
+      insert into ${mv} (merge_id, user_id, kind, voted_at, ${voteFields()})
+      select ${mergeId}::uuid, t.user_id, 'target_original', t.created_at, ${voteFields('t')}
       from ${votes} t join ${votes} d on d.user_id = t.user_id and d.request_id = ${duplicateId}::uuid
       where t.request_id = ${targetId}::uuid
         and not exists (
           select 1 from ${mv} earlier join ${requestMerges} m on m.id = earlier.merge_id
           where m.target_id = ${targetId}::uuid and m.unmerged_at is null and m.id <> ${mergeId}::uuid and earlier.user_id = t.user_id)`);
 
-    // One vote per person on the target: the higher weight wins.
+    // One vote per person on the target: a counted vote beats one held or rejected, then the higher weight wins.
     await tx.execute(sql`
-      insert into ${votes} (request_id, user_id, weight, created_at)
-      select ${targetId}::uuid, user_id, weight, created_at from ${votes} where request_id = ${duplicateId}::uuid
-      on conflict (request_id, user_id) do update set weight = excluded.weight, created_at = excluded.created_at
-        where excluded.weight > ${votes}.weight`);
+      insert into ${votes} (request_id, user_id, created_at, ${voteFields()})
+      select ${targetId}::uuid, user_id, created_at, ${voteFields()} from ${votes} where request_id = ${duplicateId}::uuid
+      on conflict (request_id, user_id) do update set (created_at, ${voteFields()}) = (excluded.created_at, ${voteFields('excluded')})
+        where (${countedIn('excluded')}, excluded.weight) > (${countedIn('votes')}, ${votes}.weight)`);
     const movedVotes = await tx.delete(votes).where(eq(votes.requestId, duplicateId)).returning({ userId: votes.userId });
     const movedComments = await tx
       .update(comments)
@@ -110,7 +120,10 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
   return withBothRequests(s, call, duplicateId, outcome);
 }
 
-type RecordedVote = { mergeId: string; userId: string; kind: 'duplicate' | 'target_original'; weight: number; votedAt: Date };
+type RecordedVote = typeof mv.$inferSelect;
+
+/** A recorded vote as a votes row takes it back. */
+const asVote = ({ mergeId: _merge, userId: _user, kind: _kind, votedAt, ...fields }: RecordedVote) => ({ ...fields, createdAt: votedAt });
 
 export async function unmergeRequest(s: Services, call: Call, duplicateId: string, input: { justification?: string }) {
   const outcome = await s.db.transaction(async (tx) => {
@@ -130,7 +143,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     const now = s.now();
 
     const recorded: RecordedVote[] = await tx
-      .select({ mergeId: mv.mergeId, userId: mv.userId, kind: mv.kind, weight: mv.weight, votedAt: mv.votedAt })
+      .select(getTableColumns(mv))
       .from(mv)
       .innerJoin(requestMerges, eq(requestMerges.id, mv.mergeId))
       .where(
@@ -147,7 +160,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     if (back.length > 0) {
       await tx
         .insert(votes)
-        .values(back.map((r) => ({ requestId: duplicateId, userId: r.userId, weight: r.weight, createdAt: r.votedAt })))
+        .values(back.map((r) => ({ ...asVote(r), requestId: duplicateId, userId: r.userId })))
         .onConflictDoNothing();
     }
 
@@ -155,14 +168,15 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     // original vote or one another live merge carried over, the stronger — unless they changed it
     // themselves since (withdrew, or withdrew and voted again), which is theirs to keep.
     const current = await tx
-      .select({ userId: votes.userId, weight: votes.weight, votedAt: votes.createdAt })
+      .select({ userId: votes.userId, castWeight: votes.castWeight, votedAt: votes.createdAt })
       .from(votes)
       .where(and(eq(votes.requestId, targetId), inArray(votes.userId, [...new Set(mine.map((r) => r.userId))])));
     let restoredTargetVotes = 0;
     for (const userId of new Set(mine.map((r) => r.userId))) {
       const theirs = recorded.filter((r) => r.userId === userId);
       const vote = current.find((c) => c.userId === userId);
-      const mergeMade = vote && theirs.some((r) => r.weight === vote.weight && r.votedAt.getTime() === vote.votedAt.getTime());
+      // The cast weight, not the weight: a review may have released a down-weighted vote since.
+      const mergeMade = vote && theirs.some((r) => r.castWeight === vote.castWeight && r.votedAt.getTime() === vote.votedAt.getTime());
       const remaining = theirs.filter((r) => r.kind === 'target_original' || r.mergeId !== live.id).reduce<RecordedVote | null>(strongerVote, null);
       // The original target vote stays on record with another live merge that still needs it.
       const other = theirs.find((r) => r.mergeId !== live.id);
@@ -174,7 +188,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
       }
       if (!mergeMade) continue;
       const voteKey = and(eq(votes.requestId, targetId), eq(votes.userId, userId));
-      if (remaining) await tx.update(votes).set({ weight: remaining.weight, createdAt: remaining.votedAt }).where(voteKey);
+      if (remaining) await tx.update(votes).set(asVote(remaining)).where(voteKey);
       else await tx.delete(votes).where(voteKey);
       restoredTargetVotes += 1;
     }

@@ -50,7 +50,8 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
       regions: sql<number>`(count(distinct ${users.region}) filter (where ${customer}))::int`,
     })
     .from(fr)
-    .leftJoin(votes, eq(votes.requestId, fr.id))
+    // Reach counts the demand that counts: votes held or rejected for manipulation are left out.
+    .leftJoin(votes, and(eq(votes.requestId, fr.id), votes.counted))
     .leftJoin(users, eq(users.id, votes.userId))
     .where(inArray(fr.id, [...requestIds]))
     .groupBy(fr.id);

@@ -2,7 +2,7 @@
 // brief's setupAccessControls. The table must cover exactly the routes the app serves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { incidents, users } from '../../src/db/schema.js';
+import { incidents, users, votes } from '../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { DATABASE_MODES } from '../helpers/database.js';
 import { emailIndexOf } from '../../src/security/records.js';
@@ -80,6 +80,14 @@ const aShippedRequest = async (ctx: Ctx, caller: Caller, role: Role) => {
   }
   return id;
 };
+
+/** A vote the demo seed holds for review (the product team decides on it; other roles are refused first). */
+const aHeldVote = async (ctx: Ctx, role: Role) => {
+  if (role !== 'product_team') return { requestId: NO_REQUEST, voterId: NO_REQUEST };
+  const [held] = await ctx.t.database.db.select({ requestId: votes.requestId, voterId: votes.userId }).from(votes).where(eq(votes.reviewState, 'held')).limit(1);
+  return held!;
+};
+const decideOnHeldVote = (url: string, justification: string) => async (ctx: Ctx, _caller: Caller, role: Role) => ({ url, payload: { votes: [await aHeldVote(ctx, role)], justification } });
 
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
@@ -180,6 +188,9 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 404, ai_system: 403 },
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates/${c.ownRequestId}/dismiss`),
   },
+  { method: 'GET', path: '/api/vote-reviews', expect: productTeamOnly, build: fixed(() => '/api/vote-reviews') },
+  { method: 'POST', path: '/api/vote-reviews/release', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/release', 'Matrix: checked, genuine voters') },
+  { method: 'POST', path: '/api/vote-reviews/reject', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/reject', 'Matrix: one device, many accounts') },
   { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
   { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
   {

@@ -56,11 +56,12 @@ const OPERATOR_ALERTS = [
   'SyntheticProbeFailing',
   'BulkAccessBlocked',
   'InsiderAccessAnomaly',
+  'VoteManipulationSuspected',
 ] as const;
 
 const ALL_ALERTS: readonly string[] = [...Object.keys(BRIEF_ALERTS), ...OPERATOR_ALERTS];
 const SEVERITIES = ['critical', 'warning'];
-const TEAMS = ['on-call-engineer', 'ai-team', 'database-team', 'platform-team'];
+const TEAMS = ['on-call-engineer', 'ai-team', 'database-team', 'platform-team', 'product-team'];
 const RUNBOOK_SECTIONS = [
   'What it means',
   'Wedding impact',

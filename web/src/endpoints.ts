@@ -20,6 +20,10 @@ import type {
   SignUpBody,
   StatusChangeBody,
   UserContext,
+  VoteDecisionBody,
+  VoteDecisionReply,
+  VoteReview,
+  VoteReviewFilter,
 } from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
@@ -83,3 +87,12 @@ export const restrictProcessing = (restricted: boolean) => api<{ restricted: boo
 export const ERASURE_PHRASE = 'erase my account';
 
 export const eraseMyAccount = () => api<{ erased: boolean; votesKept: number }>('POST', '/api/privacy/erasure', { body: { confirm: ERASURE_PHRASE } });
+
+// --- Vote review: the product team's decisions on flagged votes -----------------------------------
+
+/** Votes flagged for manipulation, newest first (default: those awaiting a decision). */
+export const voteReviews = (filter: VoteReviewFilter | null, cursor: string | null, signal?: AbortSignal) =>
+  get<Page<VoteReview>>(`/api/vote-reviews${query({ state: filter, limit: 50, cursor })}`, signal);
+
+/** Release (count in full) or reject (keep, count nowhere) flagged votes, with the reason why. */
+export const decideVotes = (decision: 'release' | 'reject', body: VoteDecisionBody) => api<VoteDecisionReply>('POST', `/api/vote-reviews/${decision}`, { body });

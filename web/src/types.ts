@@ -1,6 +1,7 @@
 // The API's shapes as the UI reads them (see src/http/routes/*/schemas.ts and /api/openapi.json).
 import type { RiceFactor } from '../../src/domain/rice.js';
 import type { ROADMAP_STATUSES, Status, Urgency, UserRole } from '../../src/domain/feature-requests.js';
+import type { ManipulationReason, VoteState } from '../../src/domain/vote-manipulation.js';
 
 export type { Status, Urgency, UserRole };
 export type { BoardSort } from '../../src/domain/feature-requests.js';
@@ -83,9 +84,41 @@ export interface FeatureRequest extends BoardItem {
 export interface VoteReply {
   requestId: string;
   voted: boolean;
+  /** What the vote counts with now: 0 while held for review. */
   weight: number;
   voteCount: number;
   voteWeight: number;
+  /** Set when the vote does not count in full until the product team has reviewed it. */
+  review: { state: 'held' | 'down_weighted'; message: string } | null;
+}
+
+/** A vote flagged for manipulation, as the product team reviews it (GET /api/vote-reviews). */
+export interface VoteReview {
+  requestId: string;
+  request: { title: string; status: Status };
+  voter: { id: string; displayName: string; role: UserRole; verified: boolean; accountAgeDays: number };
+  state: VoteState;
+  weight: number;
+  castWeight: number;
+  reasons: { code: ManipulationReason; indicator: string; explanation: string }[];
+  signals: { recentVotes: number; newAccountVotes: number; networkAccounts: number; deviceAccounts: number } | null;
+  networkTag: string | null;
+  deviceTag: string | null;
+  votedAt: string;
+  decision: { by: { id: string; displayName: string } | null; at: string; justification: string } | null;
+}
+
+export type VoteReviewFilter = 'held' | 'down_weighted' | 'rejected' | 'released';
+
+export interface VoteDecisionBody {
+  votes: { requestId: string; voterId: string }[];
+  justification: string;
+}
+
+export interface VoteDecisionReply {
+  decided: number;
+  state: VoteState;
+  requests: { requestId: string; voteCount: number; voteWeight: number }[];
 }
 
 export interface Comment {

@@ -17,6 +17,7 @@ import privacy from './privacy/index.js';
 import status from './status/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
+import voteReviews from './vote-reviews/index.js';
 
 export interface RouteDeps {
   services: Services;
@@ -33,5 +34,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, ai, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, voteReviews, ai, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
 }

@@ -22,6 +22,12 @@ export const threatMetrics = {
     labelNames: ['kind'],
     registers: [],
   }),
+  voteManipulation: new Counter({
+    name: 'vote_manipulation_detections_total',
+    help: 'Votes held for review (action=held) or counted at reduced weight (action=down_weighted), per reason that flagged them (one vote can have several)',
+    labelNames: ['action', 'reason'],
+    registers: [],
+  }),
 };
 
 export function registerThreatMetrics(registry: Registry): void {

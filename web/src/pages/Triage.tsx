@@ -6,6 +6,7 @@ import { PageHeading } from '../components/PageHeading.js';
 import { LikelyDuplicates } from '../components/LikelyDuplicates.js';
 import { RequestMini } from '../components/RequestMini.js';
 import { StatusChange } from '../components/StatusChange.js';
+import { VoteReviews } from '../components/VoteReviews.js';
 import { categoryTrends, triageQueue } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, formatDate, plural, ROADMAP_STATUSES, statusLabel } from '../labels.js';
@@ -42,6 +43,7 @@ export default function Triage() {
         <Queue />
         {session.can(TRENDS_PERMISSION) && <Trends />}
       </div>
+      <VoteReviews />
     </>
   );
 }

@@ -24,6 +24,7 @@ import {
   UnmergeBody,
   UnmergeReply,
   UpdateBody,
+  VoteHeaders,
   VoteReply,
 } from './schemas.js';
 
@@ -110,13 +111,28 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
 
   app.put('/api/feature-requests/:id/vote', {
     config: { access: { anyOf: ['feature_requests:vote'] } },
-    schema: { tags, summary: 'Vote for a request (once per person)', params: IdParams, response: responses({ 201: VoteReply }) },
-    handler: async (request, reply) => reply.status(201).send(await votes.castVote(services, call(request), request.params.id)),
+    schema: {
+      tags,
+      summary: 'Vote for a request (once per person); a vote that looks coordinated is held for review or counted at a reduced weight',
+      params: IdParams,
+      headers: VoteHeaders,
+      response: responses({ 201: VoteReply }),
+    },
+    handler: async (request, reply) => {
+      // request.ip honours TRUST_PROXY; only keyed hashes of the network and device are stored.
+      const origin = {
+        ip: request.ip,
+        deviceId: request.headers['x-device-id'],
+        userAgent: request.headers['user-agent'],
+        acceptLanguage: request.headers['accept-language'],
+      };
+      return reply.status(201).send(await votes.castVote(services, call(request), request.params.id, origin));
+    },
   });
 
   app.delete('/api/feature-requests/:id/vote', {
     config: { access: { anyOf: ['feature_requests:vote'] } },
-    schema: { tags, summary: 'Withdraw your vote', params: IdParams, response: responses({ 200: VoteReply }) },
+    schema: { tags, summary: 'Withdraw your vote (a rejected vote stays on record: 409 vote_rejected)', params: IdParams, response: responses({ 200: VoteReply }) },
     handler: async (request) => votes.withdrawVote(services, call(request), request.params.id),
   });
 

@@ -113,12 +113,30 @@ export const StatusBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const VoteHeaders = Type.Object({
+  'x-device-id': Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]{8,128}$',
+      description: 'A random id the client keeps for this device; vote-manipulation checks compare it (hashed) across accounts',
+    }),
+  ),
+});
+
 export const VoteReply = Type.Object({
   requestId: Uuid,
   voted: Type.Boolean(),
-  weight: Type.Number({ description: 'Weight of your vote (suppliers count more)' }),
+  weight: Type.Number({ description: 'Weight your vote counts with now (suppliers count more; 0 while held for review)' }),
   voteCount: Type.Integer(),
   voteWeight: Type.Number(),
+  review: Nullable(
+    Type.Object(
+      {
+        state: literals(['held', 'down_weighted'] as const, 'held: not counted until reviewed; down_weighted: counted at a reduced weight until reviewed'),
+        message: Type.String({ description: 'What this means, for the voter' }),
+      },
+      { description: 'Present when the vote does not count in full until the product team has reviewed it' },
+    ),
+  ),
 });
 
 export const CommentBody = Type.Object({ content: Type.String({ minLength: 2, maxLength: 5000 }) }, { additionalProperties: false });
