@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
+import { LIMITED_ROLES, ROUTE_CLASSES } from '../src/security/threats/rate-limits.js';
 
 export type Mode = 'embedded' | 'server';
 
@@ -40,7 +41,33 @@ process.on('exit', () => {
 });
 
 /** The ones we set; everything else in the caller's environment (DATABASE_POOL_SIZE…) passes through. */
-const OWNED_ENV = ['HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'NODE_ENV', 'LOG_LEVEL', 'BOARD_CACHE_TTL_MS', 'ENCRYPTION_MASTER_KEY', 'ENCRYPTION_MASTER_KEY_FILE'];
+const OWNED_ENV = [
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'DATABASE_URL_FILE',
+  'NODE_ENV',
+  'LOG_LEVEL',
+  'BOARD_CACHE_TTL_MS',
+  'ENCRYPTION_MASTER_KEY',
+  'ENCRYPTION_MASTER_KEY_FILE',
+  'RATE_LIMITS',
+  'SCRAPING_LIMITS',
+];
+
+const UNLIMITED = 1_000_000; // the largest value either override accepts
+/**
+ * The per-client protections, lifted. The load comes from one address and a few accounts playing
+ * thousands of visitors: with the production limits a couple's 60 votes a minute end in 429s and
+ * the scraping guard delays the anonymous board and the signed-in reader by up to 2 s a request,
+ * so the figures would measure refusals and waits. Both still run on every request (their cost is
+ * in the figures); they just never trip. With `--url`, start your server with these values.
+ */
+export const BENCH_LIMITS = {
+  RATE_LIMITS: JSON.stringify(Object.fromEntries(LIMITED_ROLES.map((role) => [role, Object.fromEntries(ROUTE_CLASSES.map((c) => [c, UNLIMITED]))]))),
+  SCRAPING_LIMITS: JSON.stringify({ slowDownAfter: UNLIMITED, blockAfter: UNLIMITED, maxPageDepth: UNLIMITED }),
+};
 
 export function ensureBuilt(root: string, force: boolean): void {
   if (!force && existsSync(path.join(root, 'dist', 'main.js'))) return;
@@ -176,6 +203,7 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
     HOST: '127.0.0.1',
     PORT: String(port),
     BOARD_CACHE_TTL_MS: process.env.BENCH_BOARD_CACHE_TTL_MS ?? '0',
+    ...BENCH_LIMITS,
   };
 
   if (mode === 'embedded') {

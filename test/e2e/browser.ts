@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { rows } from '../../src/db/client.js';
@@ -111,9 +111,18 @@ export async function openTab(browser: Browser, baseUrl: string, options: { view
   return { context, page, problems };
 }
 
-export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+  return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage });
+}
+
+/** One part of a page (a panel), whatever its height, without the rest. */
+export async function screenshotOf(part: Locator, name: string): Promise<void> {
+  await part.screenshot({ path: screenshotPath(name) });
 }
 
 export interface AxeViolation {

@@ -31,12 +31,14 @@ export function onSessionLost(listener: Listener): () => void {
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra headers a route reads (X-Device-Id on a vote). */
+  headers?: Record<string, string>;
 }
 
 const SAFE = new Set(['GET', 'HEAD']);
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {

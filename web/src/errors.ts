@@ -132,6 +132,8 @@ export function plainMessage(err: unknown): string {
       return 'This request was merged into another one. Vote or comment there instead.';
     case 'already_voted':
       return 'You’ve already voted for this request.';
+    case 'vote_rejected':
+      return 'The WedSync team reviewed your vote on this request and decided not to count it. It stays on record, so it can’t be taken back or cast again.';
     case 'submission_limit_reached':
       return `You’ve sent today’s maximum of requests. Vote for existing ones, or send this one ${waitText(err.retryAfterSeconds)}: we’ve kept your draft.`;
     case 'wedding_context_required':

@@ -1,7 +1,9 @@
 // Voting with an optimistic update: the button and count change at once, the API's answer then
-// sets the true figures (weights differ by role), and a failure puts things back and says why.
+// sets the true figures (weights differ by role; a vote held for review adds nothing), and a
+// failure puts things back and says why. A vote the API holds or down-weights is said in its words.
 import { useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
+import { deviceId } from '../deviceId.js';
 import { plainMessage } from '../errors.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -13,6 +15,7 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
   const session = useSession();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [review, setReview] = useState<VoteReply['review']>(null);
   const inFlight = useRef(false);
 
   async function toggle() {
@@ -28,9 +31,13 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
     update(item.id, { viewerHasVoted: voting, voteCount: before.voteCount + step, voteWeight: before.voteWeight + step });
     setPending(true);
     setError(null);
+    setReview(null);
     try {
-      const reply = await api<VoteReply>(voting ? 'PUT' : 'DELETE', `/api/feature-requests/${encodeURIComponent(item.id)}/vote`);
+      const path = `/api/feature-requests/${encodeURIComponent(item.id)}/vote`;
+      const device = voting ? deviceId(() => localStorage) : null;
+      const reply = await api<VoteReply>(voting ? 'PUT' : 'DELETE', path, device ? { headers: { 'x-device-id': device } } : {});
       update(item.id, { viewerHasVoted: reply.voted, voteCount: reply.voteCount, voteWeight: reply.voteWeight });
+      setReview(reply.review);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'already_voted') {
         // Voted in another tab: the vote stands, the figures we had already counted it.
@@ -47,7 +54,27 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
     }
   }
 
-  return { toggle, pending, error };
+  return { toggle, pending, error, review };
+}
+
+/**
+ * What became of the viewer's last vote, in words: held or down-weighted for review (a polite live
+ * region, kept in the page even when empty so that screen readers announce what appears in it),
+ * or why the vote could not be cast or taken back.
+ */
+export function VoteFeedback({ error, review }: { error: string | null; review: VoteReply['review'] }) {
+  return (
+    <>
+      <p className="vote-feedback" role="status">
+        {review?.message}
+      </p>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
 }
 
 interface VoteButtonProps {

@@ -7,7 +7,7 @@ import { boardApiUrl, boardUrl, fetchBoardPage, readFilters, type Filters } from
 import { CategoryTag, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { useVote, VoteButton, type VoteFields } from '../components/Vote.js';
+import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { plainMessage } from '../errors.js';
 import { CATEGORIES, categoryLabel, formatDate, plural, riceScoreText, roleLabel, STATUSES, statusLabel } from '../labels.js';
 import { RICE_PERMISSION } from '../permissions.js';
@@ -165,7 +165,7 @@ export default function Board() {
 }
 
 function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: string, patch: VoteFields) => void; showRice: boolean }) {
-  const { toggle, pending, error } = useVote(item, update);
+  const { toggle, pending, error, review } = useVote(item, update);
   return (
     <li className="card">
       <div className="card-vote">
@@ -188,11 +188,7 @@ function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: s
             <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
           </span>
         </p>
-        {error && (
-          <p className="inline-error" role="alert">
-            {error}
-          </p>
-        )}
+        <VoteFeedback error={error} review={review} />
       </div>
     </li>
   );

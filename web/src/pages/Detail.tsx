@@ -10,7 +10,7 @@ import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components
 import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { useVote, VoteButton, type VoteFields } from '../components/Vote.js';
+import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, plural, roleLabel, statusLabel } from '../labels.js';
 import { Link, useLocation } from '../router.js';
@@ -82,24 +82,7 @@ export default function Detail({ id }: { id: string }) {
           <p>Thank you: your request is on the board. Others can now find it and vote for it.</p>
         </Notice>
       )}
-      <div className="detail-head">
-        <DetailVote request={request} update={update} />
-        <div>
-          <PageHeading title={request.title} />
-          <p className="card-meta">
-            <StatusBadge status={request.status} />
-            <CategoryTag category={request.category} />
-            <UrgencyTag urgency={request.urgency} />
-          </p>
-          <p className="card-facts">
-            <span>From a {roleLabel(request.userType).toLowerCase()}</span>
-            <span>
-              Asked <time dateTime={request.createdAt}>{formatDate(request.createdAt)}</time>
-            </span>
-            <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
-          </p>
-        </div>
-      </div>
+      <DetailHead request={request} update={update} />
 
       {request.mergedIntoId && (
         <Notice>
@@ -169,16 +152,30 @@ function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (
   );
 }
 
-function DetailVote({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
-  const { toggle, pending, error } = useVote(request, update);
+/** Vote button beside the title; what became of the vote is said under the request's facts, where a sentence fits. */
+function DetailHead({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
+  const { toggle, pending, error, review } = useVote(request, update);
   return (
-    <div className="detail-vote">
-      <VoteButton item={request} pending={pending} onToggle={toggle} large />
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
+    <div className="detail-head">
+      <div className="detail-vote">
+        <VoteButton item={request} pending={pending} onToggle={toggle} large />
+      </div>
+      <div>
+        <PageHeading title={request.title} />
+        <p className="card-meta">
+          <StatusBadge status={request.status} />
+          <CategoryTag category={request.category} />
+          <UrgencyTag urgency={request.urgency} />
         </p>
-      )}
+        <p className="card-facts">
+          <span>From a {roleLabel(request.userType).toLowerCase()}</span>
+          <span>
+            Asked <time dateTime={request.createdAt}>{formatDate(request.createdAt)}</time>
+          </span>
+          <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
+        </p>
+        <VoteFeedback error={error} review={review} />
+      </div>
     </div>
   );
 }
