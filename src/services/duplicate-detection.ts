@@ -282,6 +282,19 @@ export async function detectDuplicates(s: Services, draft: { title: string; desc
   };
 }
 
+/** Arbitrary but fixed: the transaction-scoped lock that changes to the term index take. */
+const TERM_INDEX_LOCK_KEY = 7_237_000_002;
+
+/**
+ * Term changes are serialised. Each request_terms row moves a request_term_frequencies count (a trigger),
+ * so two indexing jobs sharing words lock the same counts, each in its own text's order, and deadlocked
+ * (seen under the create benchmark). The transactions are a few short statements — the embedding and
+ * ranking happen before them — so taking turns costs little.
+ */
+async function lockTermIndex(tx: Database) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${TERM_INDEX_LOCK_KEY})`);
+}
+
 export type IndexOutcome = 'indexed' | 'unchanged' | 'no_consent' | 'gone' | 'model_unavailable';
 
 /**
@@ -319,6 +332,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const now = s.now();
   const hasVector = await hasVectorIndex(s.db);
   await s.db.transaction(async (tx) => {
+    await lockTermIndex(tx);
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
     const digests = [...new Set(wordTerms(text))].map((t) => termDigest(s.keyring, t));
     if (digests.length > 0)
@@ -347,6 +361,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
 
 async function forget(db: Database, requestId: string) {
   await db.transaction(async (tx) => {
+    await lockTermIndex(tx);
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
     await tx.execute(sql`delete from request_embeddings where request_id = ${requestId}::uuid`);
     await tx.execute(sql`delete from duplicate_candidates where request_id = ${requestId}::uuid`);

@@ -10,7 +10,7 @@ import { CATCH_UP_DUPLICATE_DETECTION } from '../../../src/jobs/handlers/duplica
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/jobs/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
-import { detectDuplicates, duplicateDetectionAccuracy, indexRequest } from '../../../src/services/duplicate-detection.js';
+import { detectDuplicates, duplicateDetectionAccuracy, indexRequest, termDigest } from '../../../src/services/duplicate-detection.js';
 import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
@@ -180,6 +180,25 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     await indexRequest(offline, id);
     expect((await detectDuplicates(offline, fireworks)).matches[0]).toMatchObject({ id, title: 'Fireworks display at midnight', likelyDuplicate: true });
     expect((await detectDuplicates(offline, harp)).matches.find((m) => m.id === id)?.likelyDuplicate ?? false).toBe(false);
+  });
+
+  it('keeps term counts exact while requests sharing words are indexed again and again at once', async () => {
+    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    const words = ['marquee', 'lanterns', 'bunting', 'hay', 'bales', 'ceilidh', 'barn', 'orchard', 'cider', 'festoon', 'lights', 'picnic'];
+    // The same words in another order each time: the term counts they share are updated by every job.
+    const texts = Array.from({ length: 12 }, (_, i) => [...words.slice(i), ...words.slice(0, i)].join(' '));
+    const ids = [];
+    for (const [i, text] of texts.entries()) ids.push(await submit(product, `Rustic barn idea ${i}`, text));
+    // Without the model every run indexes again: each round deletes and re-inserts every term.
+    for (let round = 0; round < 3; round++) {
+      const outcomes = await Promise.all(ids.map((id) => indexRequest(offline, id)));
+      expect(outcomes).toEqual(ids.map(() => 'model_unavailable'));
+    }
+    const countOf = async (term: string) =>
+      rows<{ requests: number }>(await t.database.db.execute(sql`select requests from request_term_frequencies where term = ${termDigest(t.services.keyring, term)}`))[0]
+        ?.requests;
+    expect(await countOf('marque')).toBe(12);
+    expect(await countOf('festoon')).toBe(12);
   });
 
   it('refuses a draft without a title', async () => {
