@@ -180,6 +180,14 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 404, ai_system: 403 },
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates/${c.ownRequestId}/dismiss`),
   },
+  { method: 'GET', path: '/api/ai/insights/pain-points', expect: operatorsOnly, build: fixed(() => '/api/ai/insights/pain-points') },
+  {
+    method: 'POST',
+    path: '/api/ai/insights/pain-points/refresh',
+    // The AI service account generates insights; the product team, who read them, may ask for fresh ones.
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 202, ai_system: 202 },
+    build: fixed(() => '/api/ai/insights/pain-points/refresh'),
+  },
   { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
   { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
   {
