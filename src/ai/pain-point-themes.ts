@@ -42,6 +42,9 @@ const PAUSE_EVERY = 64;
 /** Words in a theme's label. */
 const LABEL_TERMS = 3;
 
+/** On a wedding board these describe every request, never what sets a theme apart. */
+const BOARD_WIDE_TERMS = new Set(['wedding', 'weddings'].map(term));
+
 export interface ThemeCandidate {
   /** Titles are the board's public summaries: the only text the naming reads. */
   title: string;
@@ -185,6 +188,7 @@ export function themeTerms(titles: readonly string[], themes: readonly (readonly
     const inTheme = new Map<string, { titles: number; words: Map<string, number>; first: number }>();
     for (const i of members) {
       for (const [t, used] of termsOf[i]!) {
+        if (BOARD_WIDE_TERMS.has(t)) continue;
         const entry = inTheme.get(t) ?? { titles: 0, words: new Map<string, number>(), first: inTheme.size };
         entry.titles += 1;
         for (const word of used) entry.words.set(word, (entry.words.get(word) ?? 0) + 1);
