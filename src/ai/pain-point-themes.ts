@@ -6,8 +6,9 @@
 // Grouping is DP-means (Kulis & Jordan, "Revisiting k-means", 2012) on the unit sphere: k-means
 // where a request that is not similar enough to any theme's centre starts a theme of its own, so the
 // number of themes follows from one similarity threshold instead of being fixed by hand. Requests
-// are visited most-voted first, so the requests people care about most seed the themes. Each pass
-// costs requests × themes × dimensions, and all three are capped (docs/decisions/0017-pain-point-themes.md).
+// are visited most-voted first, so the requests people care about most seed the themes; after each
+// pass, alike groups are merged, so the visiting order does not split a topic. Each pass costs
+// requests × groups × dimensions, and all three are capped (docs/decisions/0017-pain-point-themes.md).
 import { inverseDocumentFrequency, term, words } from './text-features.js';
 
 /** Names this algorithm and its settings in snapshots and audit events: a change means new themes. */
@@ -29,15 +30,15 @@ export interface ThemeSettings {
 }
 
 /**
- * Tuned on the demo catalogue's stored embeddings (USE-lite of title + description): at 0.6, 169 of
- * the 200 requests fall into 23 themes of 3–21, half of them within one category; 0.55 merges
- * neighbouring topics (15 themes), 0.65 leaves 56 requests unthemed. Cost: at most
- * maxPasses × requests × maxGroups × 512 multiply-adds.
+ * Tuned on the demo catalogue's stored embeddings (USE-lite of title + description): at 0.6, 183 of
+ * the 200 requests fall into 23 themes of 3–18, half of each theme's requests in one category; 0.55
+ * merges neighbouring topics (16 themes), 0.65 leaves 38 requests unthemed. Cost: at most
+ * maxPasses × requests × maxGroups × 512 multiply-adds, plus maxGroups² per pass for the merges.
  */
 export const THEME_SETTINGS: ThemeSettings = { maxRequests: 5000, joinSimilarity: 0.6, minRequests: 3, maxGroups: 200, maxPasses: 8, maxTerms: 6 };
 
-/** Requests compared between two pauses: a pause lets a shared process serve HTTP in between (~10–30 ms of work). */
-const PAUSE_EVERY = 64;
+/** Longest stretch of grouping between two pauses: a pause lets a shared process serve HTTP in between. */
+const PAUSE_AFTER_MS = 10;
 
 /** Words in a theme's label. */
 const LABEL_TERMS = 3;
@@ -89,18 +90,61 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s0 + s1 + s2 + s3;
 }
 
-/** Normalised mean of the given vectors. */
-function centreOf(vectors: readonly Float64Array[], members: readonly number[], dimensions: number): Float64Array {
-  const centre = new Float64Array(dimensions);
+/** Sum of the members' vectors. */
+function sumOf(vectors: readonly Float64Array[], members: readonly number[], dimensions: number): Float64Array {
+  const sum = new Float64Array(dimensions);
   for (const i of members) {
     const v = vectors[i]!;
-    for (let d = 0; d < dimensions; d++) centre[d]! += v[d]!;
+    for (let d = 0; d < dimensions; d++) sum[d]! += v[d]!;
   }
-  let norm = 0;
-  for (let d = 0; d < dimensions; d++) norm += centre[d]! * centre[d]!;
-  norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < dimensions; d++) centre[d]! /= norm;
-  return centre;
+  return sum;
+}
+
+/** Normalised mean of the members' vectors. */
+function centreOf(vectors: readonly Float64Array[], members: readonly number[], dimensions: number): Float64Array {
+  const sum = sumOf(vectors, members, dimensions);
+  const norm = Math.sqrt(dot(sum, sum)) || 1;
+  return sum.map((x) => x / norm);
+}
+
+/**
+ * DP-means minimises the members' distances to their centres (1 − cosine) plus (1 − threshold) per
+ * group. Merging two groups adds |S_a| + |S_b| − |S_a + S_b| of distance (S: a group's vector sum) and
+ * saves one group; groups whose centres are at least `threshold` alike and whose merge lowers that
+ * sum are merged, closest pairs first, each group once per pass. (The centre condition keeps the
+ * threshold's meaning for small groups: two pairs of unrelated requests are cheaper as one group by
+ * the sum alone.) Without this, the visiting order can split one topic into halves that each stay put.
+ */
+function mergeAlike(vectors: readonly Float64Array[], groups: readonly number[][], threshold: number, dimensions: number): number[][] {
+  const sums = groups.map((members) => sumOf(vectors, members, dimensions));
+  const norms = sums.map((sum) => Math.sqrt(dot(sum, sum)));
+  const merges: { a: number; b: number; cost: number }[] = [];
+  for (let a = 0; a < groups.length; a++) {
+    for (let b = a + 1; b < groups.length; b++) {
+      const between = dot(sums[a]!, sums[b]!);
+      const cost = norms[a]! + norms[b]! - Math.sqrt(Math.max(0, norms[a]! ** 2 + norms[b]! ** 2 + 2 * between));
+      if (between >= threshold * norms[a]! * norms[b]! && cost < 1 - threshold) merges.push({ a, b, cost });
+    }
+  }
+  if (merges.length === 0) return [...groups];
+  merges.sort((x, y) => x.cost - y.cost || x.a - y.a || x.b - y.b);
+  const into = groups.map((_, g) => g);
+  const merged = new Set<number>();
+  for (const { a, b } of merges) {
+    if (merged.has(a) || merged.has(b)) continue;
+    merged.add(a).add(b);
+    into[b] = a;
+  }
+  const combined = groups.map(() => [] as number[]);
+  groups.forEach((members, g) => combined[into[g]!]!.push(...members));
+  return combined.filter((members) => members.length > 0).map((members) => members.sort((x, y) => x - y));
+}
+
+/** Each vector's group (-1: none): equal partitions compare equal, groups numbered by first member. */
+function assignmentOf(groups: readonly number[][], size: number): Int32Array {
+  const assignment = new Int32Array(size).fill(-1);
+  [...groups].sort((x, y) => x[0]! - y[0]!).forEach((members, g) => members.forEach((i) => (assignment[i] = g)));
+  return assignment;
 }
 
 /**
@@ -117,11 +161,15 @@ export async function groupByDirection(
   let previous: Int32Array | null = null;
   let groups: number[][] = [];
   let passes = 0;
+  let pausedAt = performance.now();
   while (passes < settings.maxPasses) {
     passes += 1;
-    const assignment = new Int32Array(vectors.length);
+    const members: number[][] = [];
     for (let i = 0; i < vectors.length; i++) {
-      if (i % PAUSE_EVERY === PAUSE_EVERY - 1) await pause();
+      if (performance.now() - pausedAt > PAUSE_AFTER_MS) {
+        await pause();
+        pausedAt = performance.now();
+      }
       let best = -1;
       let bestSimilarity = -Infinity;
       for (let c = 0; c < centres.length; c++) {
@@ -132,35 +180,20 @@ export async function groupByDirection(
         }
       }
       if (bestSimilarity < settings.joinSimilarity) {
-        best = -1;
-        if (centres.length < settings.maxGroups) {
-          centres.push(vectors[i]!);
-          best = centres.length - 1;
-        }
+        if (centres.length === settings.maxGroups) continue;
+        centres.push(vectors[i]!);
+        best = centres.length - 1;
       }
-      assignment[i] = best;
+      (members[best] ??= []).push(i);
     }
-    // Renumber the non-empty groups by first member, so equal partitions compare equal.
-    const renumbered = new Map<number, number>();
-    groups = [];
-    for (let i = 0; i < vectors.length; i++) {
-      const group = assignment[i]!;
-      if (group < 0) continue;
-      let index = renumbered.get(group);
-      if (index === undefined) {
-        index = groups.length;
-        renumbered.set(group, index);
-        groups.push([]);
-      }
-      groups[index]!.push(i);
-      assignment[i] = index;
-    }
+    groups = mergeAlike(vectors, members.filter(Boolean), settings.joinSimilarity, dimensions).sort((x, y) => x[0]! - y[0]!);
+    const assignment = assignmentOf(groups, vectors.length);
+    if (previous && previous.every((group, i) => group === assignment[i])) break;
+    previous = assignment;
     // A lone request is its own centre and would never leave it: next pass it looks at the other
     // themes first (DP-means' own rule — join the best centre within the threshold, else start one),
     // so which request happened to come first does not decide the themes.
-    centres = groups.filter((members) => members.length > 1).map((members) => centreOf(vectors, members, dimensions));
-    if (previous && previous.every((group, i) => group === assignment[i])) break;
-    previous = assignment;
+    centres = groups.filter((g) => g.length > 1).map((g) => centreOf(vectors, g, dimensions));
   }
   return { groups, passes };
 }
@@ -207,7 +240,7 @@ export function themeTerms(titles: readonly string[], themes: readonly (readonly
 
 /**
  * Groups the candidates into themes (largest first), each with its cohesion and its words. `pause` is
- * awaited every few dozen requests of each pass (a process that also serves HTTP yields there).
+ * awaited after every 10 ms of grouping (a process that also serves HTTP yields there).
  */
 export async function painPointThemes(
   candidates: readonly ThemeCandidate[],
