@@ -72,7 +72,7 @@ export interface ThemeResult {
   passes: number;
 }
 
-/** Dot product of two unit vectors (their cosine), unrolled: it is nearly all of the work. */
+/** Dot product (of unit vectors: their cosine), unrolled: it is nearly all of the work. */
 function dot(a: Float64Array, b: Float64Array): number {
   let s0 = 0;
   let s1 = 0;
@@ -151,7 +151,7 @@ function assignmentOf(groups: readonly number[][], size: number): Int32Array {
  * DP-means over unit vectors: the groups' members (vectors in no group are left out), numbered in
  * order of their first member, and the passes it took. Deterministic: ties go to the earlier group.
  */
-export async function groupByDirection(
+async function groupByDirection(
   vectors: readonly Float64Array[],
   settings: ThemeSettings = THEME_SETTINGS,
   pause: () => Promise<void> = async () => {},
