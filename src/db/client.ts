@@ -156,6 +156,12 @@ export function rows<T>(result: unknown): T[] {
 export const timestamptz = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
 /**
+ * A PostgreSQL array literal (`{a,b}`) for `= any(…::uuid[])` or `unnest(…::int[])` in a raw fragment:
+ * one text parameter that both drivers pass the same way. For ids and numbers only (no quoting).
+ */
+export const arrayLiteral = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
+
+/**
  * A statement built once per database and reused. Assembling a query in Drizzle costs ~0.4 ms of
  * CPU, several times what PostgreSQL spends answering the hot ones (board page, vote), so those are
  * prepared with placeholders. Keyed by database so tests with many databases stay separate.

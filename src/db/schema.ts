@@ -652,6 +652,46 @@ export const duplicateCandidates = pgTable(
   (t) => [primaryKey({ columns: [t.requestId, t.candidateId] }), index('duplicate_candidates_candidate_idx').on(t.candidateId)],
 );
 
+/** One pain-point theme as a snapshot stores it (src/services/pain-point-themes.ts). */
+export interface StoredPainPointTheme {
+  label: string;
+  terms: string[];
+  requests: number;
+  voteWeight: number;
+  voters: number;
+  /** Mean cosine of the members to the theme's centre (the audit's confidence score). */
+  cohesion: number;
+  categories: Record<string, number>;
+  userTypes: Record<string, number>;
+  urgency: Record<string, number>;
+  /** Requests created in the last 30 days and in the 30 before, as of the snapshot. */
+  growth: { last30Days: number; previous30Days: number };
+  /** Up to five members, most-voted first: the API reads their current title, status and votes. */
+  exampleIds: string[];
+}
+
+/**
+ * What the AI found across the board, one row per run of an `ai_analysis` job (`kind`: so far only
+ * `pain_point_themes`); the newest few are kept. `job_id` is unique: a retried run writes nothing twice.
+ */
+export const aiInsightSnapshots = pgTable(
+  'ai_insight_snapshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<'pain_point_themes'>().notNull(),
+    jobId: uuid('job_id'),
+    generatedAt: timestamp('generated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The embedding model whose vectors were grouped, and the grouping's name and settings. */
+    modelVersion: text('model_version').notNull(),
+    algorithm: text('algorithm').notNull(),
+    requestsConsidered: integer('requests_considered').notNull(),
+    requestsThemed: integer('requests_themed').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    themes: jsonb('themes').$type<StoredPainPointTheme[]>().notNull(),
+  },
+  (t) => [index('ai_insight_snapshots_kind_generated_idx').on(t.kind, t.generatedAt.desc()), uniqueIndex('ai_insight_snapshots_job_key').on(t.jobId)],
+);
+
 /**
  * The keyring (src/security/keyring.ts): random keys wrapped by the master key. `data` has one row per
  * version (the highest is current; rotation adds one); `blind_index` has one, never rotated.

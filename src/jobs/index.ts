@@ -5,6 +5,7 @@ import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE
 import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyRequestMerged, REQUEST_MERGED } from './handlers/merges.js';
+import { GENERATE_PAIN_POINT_THEMES, generatePainPointThemesJob, painPointThemesJob } from './handlers/pain-point-themes.js';
 import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
 import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
 import { RECOMPUTE_RICE, recomputeRiceJob } from './handlers/rice.js';
@@ -23,6 +24,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [ROTATE_ENCRYPTION_KEYS]: rotateEncryptionKeys,
   [RECOMPUTE_RICE]: recomputeRiceJob,
   [REQUEST_MERGED]: notifyRequestMerged,
+  [GENERATE_PAIN_POINT_THEMES]: generatePainPointThemesJob,
 };
 
 export const SCHEDULES: readonly Schedule[] = [
@@ -34,4 +36,6 @@ export const SCHEDULES: readonly Schedule[] = [
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
   { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },
+  // Pain-point themes for the product team's insights screen; a refresh there queues one at once.
+  { name: GENERATE_PAIN_POINT_THEMES, everyMs: 3_600_000, job: painPointThemesJob({ priority: -1 }) },
 ];

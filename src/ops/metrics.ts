@@ -119,6 +119,13 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     labelNames: ['category', 'user_segment'],
     registers,
   });
+  // The AI insights' freshness (src/services/pain-point-themes.ts); absent until a first snapshot exists.
+  const insightAge = new Gauge({
+    name: 'ai_insight_snapshot_age_seconds',
+    help: 'Age of the latest AI insight snapshot (seconds), by kind',
+    labelNames: ['kind'],
+    registers,
+  });
   const queueDepth = new Gauge({ name: 'ai_processing_queue_depth', help: 'Depth of AI processing queue (pending jobs per queue)', labelNames: ['queue_type', 'priority'], registers });
   const deadLettered = new Counter({ name: 'jobs_dead_lettered_total', help: 'Jobs that exhausted their retries, per queue', labelNames: ['queue'], registers });
   const cacheHitRate = new Gauge({
@@ -168,7 +175,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes, insights] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -185,6 +192,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
         where f.user_type = 'couple'`),
       readProbeRuns(db),
       predictionAccuracyByGroup(db),
+      db.execute(sql`select kind, extract(epoch from max(generated_at))::float8 as at from ai_insight_snapshots group by kind`),
     ]);
     const accuracy = await duplicateDetectionAccuracy(db);
 
@@ -194,6 +202,9 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
 
     riceAccuracy.reset();
     for (const g of riceOutcomes) riceAccuracy.set({ category: g.category, user_segment: g.userSegment }, g.accuracy);
+
+    insightAge.reset();
+    for (const r of rows<{ kind: string; at: number }>(insights)) insightAge.set({ kind: r.kind }, Math.max(0, now.getTime() / 1000 - r.at));
 
     probeSuccess.reset();
     for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);

@@ -51,15 +51,18 @@ export interface LiveServer {
 
 /**
  * The production app (with the web UI plugin) on PGlite with demo data, listening on a free port.
- * `worker: true` also runs the duplicate-detection worker in the process, as `npm start` does, and
- * starts its catch-up sweep at once so the demo requests are indexed.
+ * `worker: true` also runs the AI queues' worker in the process (duplicate detection, pain-point
+ * themes), as `npm start` does, and starts the duplicate check's catch-up sweep at once so the demo
+ * requests are indexed.
  */
 export async function startServer(options: { worker?: boolean } = {}): Promise<LiveServer> {
   const t = await createTestApp('pglite', { clock: realClock });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
-  const worker = options.worker ? createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['duplicate_detection'], concurrency: 1, pollMs: 100, log: pino({ level: 'silent' }) }) : null;
+  const worker = options.worker
+    ? createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['duplicate_detection', 'ai_analysis'], concurrency: 1, pollMs: 100, log: pino({ level: 'silent' }) })
+    : null;
   if (worker) {
     await enqueue(t.services.db, { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, payload: {} }, new Date());
     worker.start();

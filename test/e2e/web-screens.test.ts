@@ -37,7 +37,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     const expectations = [
       { email: 'couple@demo.test', role: 'Couple', links: ['Board', 'Roadmap', 'Submit a request'] },
       { email: 'supplier@demo.test', role: 'Wedding supplier', links: ['Board', 'Roadmap', 'Submit a request'] },
-      { email: 'product@demo.test', role: 'WedSync team', links: ['Board', 'Roadmap', 'Submit a request', 'Triage', 'Platform health'] },
+      { email: 'product@demo.test', role: 'WedSync team', links: ['Board', 'Roadmap', 'Submit a request', 'Triage', 'Insights', 'Platform health'] },
       { email: 'ai@demo.test', role: 'Automated assistant', links: ['Board', 'Roadmap'] }, // the AI account never submits
     ];
     for (const { email, role, links } of expectations) {

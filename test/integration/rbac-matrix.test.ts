@@ -191,6 +191,14 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/vote-reviews', expect: productTeamOnly, build: fixed(() => '/api/vote-reviews') },
   { method: 'POST', path: '/api/vote-reviews/release', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/release', 'Matrix: checked, genuine voters') },
   { method: 'POST', path: '/api/vote-reviews/reject', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/reject', 'Matrix: one device, many accounts') },
+  { method: 'GET', path: '/api/ai/insights/pain-points', expect: operatorsOnly, build: fixed(() => '/api/ai/insights/pain-points') },
+  {
+    method: 'POST',
+    path: '/api/ai/insights/pain-points/refresh',
+    // The AI service account generates insights; the product team, who read them, may ask for fresh ones.
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 202, ai_system: 202 },
+    build: fixed(() => '/api/ai/insights/pain-points/refresh'),
+  },
   { method: 'GET', path: '/api/roadmap', expect: all(200), build: fixed(() => '/api/roadmap') },
   { method: 'GET', path: '/api/user/context', expect: signedIn(200), build: fixed(() => '/api/user/context') },
   {

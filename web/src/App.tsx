@@ -1,12 +1,12 @@
 // The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in,
-// sign-up, roadmap, triage, ops, privacy), so the board's first load carries only React, this shell and the
-// board itself; the chart library comes with the ops dashboard alone.
+// sign-up, roadmap, triage, insights, ops, privacy), so the board's first load carries only React,
+// this shell and the board itself; the chart library comes with the screens that draw charts (insights, ops).
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
 import { Notice } from './components/Notice.js';
 import { plainMessage } from './errors.js';
 import { roleLabel } from './labels.js';
-import { OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
+import { INSIGHTS_PERMISSION, OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 
@@ -17,6 +17,7 @@ const Login = lazy(() => import('./pages/Login.js'));
 const Signup = lazy(() => import('./pages/Signup.js'));
 const Roadmap = lazy(() => import('./pages/Roadmap.js'));
 const Triage = lazy(() => import('./pages/Triage.js'));
+const Insights = lazy(() => import('./pages/Insights.js'));
 const Ops = lazy(() => import('./pages/Ops.js'));
 const Privacy = lazy(() => import('./pages/Privacy.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
@@ -29,6 +30,7 @@ function Screen() {
   if (path === '/signup') return <Signup />;
   if (path === '/roadmap') return <Roadmap />;
   if (path === '/triage') return <Triage />;
+  if (path === '/insights') return <Insights />;
   if (path === '/ops') return <Ops />;
   if (path === '/privacy') return <Privacy />;
   const detail = path.match(/^\/requests\/([^/]+)\/?$/);
@@ -114,6 +116,13 @@ function Header({ path }: { path: string }) {
               <li>
                 <Link to="/triage" aria-current={current('/triage')}>
                   Triage
+                </Link>
+              </li>
+            )}
+            {session.can(INSIGHTS_PERMISSION) && (
+              <li>
+                <Link to="/insights" aria-current={current('/insights')}>
+                  Insights
                 </Link>
               </li>
             )}

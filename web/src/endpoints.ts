@@ -1,6 +1,6 @@
 // Typed calls for the screens beyond the board: one function per API route, so a screen never
 // spells a path or a body shape itself, and a route that lands later (duplicate suggestions, merge,
-// RICE, privacy) is one more function here and one component that calls it.
+// RICE, privacy, insights) is one more function here and one component that calls it.
 import { api, get, getFile, query } from './api.js';
 import type {
   BoardItem,
@@ -11,6 +11,7 @@ import type {
   DuplicateSuggestion,
   FeatureRequest,
   Page,
+  PainPoints,
   PersonalAccount,
   PlatformHealth,
   ProfilePatch,
@@ -64,6 +65,12 @@ export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; t
 
 /** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
 export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });
+
+/** The latest pain-point themes (product team). */
+export const painPoints = (signal?: AbortSignal) => get<PainPoints>('/api/ai/insights/pain-points', signal);
+
+/** Asks for a fresh analysis; `queued` is false when one was already waiting. */
+export const refreshPainPoints = () => api<{ jobId: string; queued: boolean }>('POST', '/api/ai/insights/pain-points/refresh');
 
 // --- Privacy centre: the signed-in member's own data (GDPR rights and consent) ---------------------
 

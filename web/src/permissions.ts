@@ -5,5 +5,6 @@ export const TRIAGE_PERMISSION = 'feature_requests:update_status';
 export const TRENDS_PERMISSION = 'analytics:read:category_trends';
 export const OPS_PERMISSION = 'analytics:platform_health';
 export const DUPLICATES_PERMISSION = 'ai_insights:read';
+export const INSIGHTS_PERMISSION = 'ai_insights:read';
 export const MERGE_PERMISSION = 'feature_requests:merge';
 export const RICE_PERMISSION = 'feature_requests:prioritize';

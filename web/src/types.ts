@@ -209,6 +209,41 @@ export interface DuplicateCheck {
   available: boolean;
 }
 
+/** A theme of the AI's pain-point analysis: many requests asking for the same kind of thing. */
+export interface PainPointTheme {
+  label: string;
+  terms: string[];
+  requests: number;
+  voteWeight: number;
+  voters: number;
+  /** How alike its requests are (mean cosine to the theme's centre, up to 1). */
+  cohesion: number;
+  categories: Record<string, number>;
+  userTypes: Record<string, number>;
+  urgency: Record<string, number>;
+  growth: { last30Days: number; previous30Days: number };
+  examples: { id: string; title: string; status: Status; votes: number; voteWeight: number }[];
+}
+
+/** `GET /api/ai/insights/pain-points`. */
+export interface PainPoints {
+  /** False when the AI model cannot run on this server. */
+  available: boolean;
+  /** A run is due or under way. */
+  runQueued: boolean;
+  snapshot: null | {
+    id: string;
+    generatedAt: string;
+    modelVersion: string;
+    algorithm: string;
+    requestsConsidered: number;
+    requestsThemed: number;
+    requestCap: number;
+    durationMs: number;
+    themes: PainPointTheme[];
+  };
+}
+
 export type RiceFactors = Record<RiceFactor, number | null>;
 
 /** RICE prioritisation: the effective factors (override where set, prediction otherwise) and the score. */

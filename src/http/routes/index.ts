@@ -10,6 +10,7 @@ import analytics from './analytics/index.js';
 import auth from './auth/index.js';
 import featureRequests from './feature-requests/index.js';
 import health from './health/index.js';
+import insights from './insights/index.js';
 import notifications from './notifications/index.js';
 import ops from './ops/index.js';
 import platform from './platform/index.js';
@@ -34,5 +35,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, voteReviews, ai, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, voteReviews, ai, insights, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
 }

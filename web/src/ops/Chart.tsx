@@ -1,6 +1,6 @@
-// Charts for the ops dashboard, drawn by Chart.js (canvas). Only this chunk imports it, and only the
-// ops dashboard imports this, so the board never downloads it. Each chart is an image with a text
-// summary for screen readers, and its figures are also shown as text next to it.
+// Charts for the staff screens (ops dashboard, insights), drawn by Chart.js (canvas). Only this chunk
+// imports it, and only those lazy screens import this, so the board never downloads it. Each chart
+// is an image with a text summary for screen readers, and its figures are also shown as text next to it.
 import {
   BarController,
   BarElement,
@@ -23,6 +23,9 @@ Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearS
 /** Colours with at least 3:1 contrast on white (WCAG non-text contrast), told apart by dash too. */
 export const PALETTE = ['#7a2e4f', '#1a5fb4', '#1d6b38', '#a3161b', '#8a5a00', '#5b5258'];
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+
+/** A horizontal bar chart's height for this many categories. */
+export const barsHeight = (n: number) => 70 + n * 34;
 
 export interface Series {
   label: string;

@@ -3,12 +3,13 @@
 // polled every 10 seconds. The API reports the present; the trends come from the rolling history
 // this tab keeps (ops/history.ts). The chart library loads with this screen only.
 import { useEffect, useRef, useState } from 'react';
+import { Figure } from '../components/Figure.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { categoryTrends, platformHealth } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, plural } from '../labels.js';
-import { LiveChart } from '../ops/Chart.js';
+import { barsHeight, LiveChart } from '../ops/Chart.js';
 import { record, storedHistory, type Sample } from '../ops/history.js';
 import { OPS_PERMISSION, TRENDS_PERMISSION } from '../permissions.js';
 import { Link } from '../router.js';
@@ -25,8 +26,6 @@ const AI_QUEUES = ['duplicate_detection', 'ai_analysis'];
 
 const STATUS_WORDS: Record<ComponentStatus, string> = { operational: 'Operational', degraded: 'Degraded', down: 'Down' };
 const KEY_NAMES: Record<string, string> = { api: 'API', database: 'Database', background_jobs: 'Background jobs', ai_analysis: 'AI analysis' };
-/** A horizontal bar chart's height for this many categories. */
-const barsHeight = (n: number) => 70 + n * 34;
 const REGION_NAMES: Record<string, string> = { northern_hemisphere: 'Northern hemisphere', southern_hemisphere: 'Southern hemisphere', indian_subcontinent: 'Indian subcontinent' };
 
 const humanise = (key: string) => (REGION_NAMES[key] ?? KEY_NAMES[key] ?? key.replace(/_/g, ' ')).replace(/^./, (c) => c.toUpperCase());
@@ -143,18 +142,6 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
 }
 
 const timeLabels = (history: Sample[]) => history.map((s) => clock(s.at));
-
-function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId?: string }) {
-  return (
-    <div className="figure">
-      <dt>{label}</dt>
-      <dd data-testid={testId}>
-        {value}
-        {note && <span className="muted figure-note"> {note}</span>}
-      </dd>
-    </div>
-  );
-}
 
 function SeasonSection({ health, history }: { health: PlatformHealth; history: Sample[] }) {
   const { season, traffic } = health;
