@@ -4,8 +4,8 @@
 // src/ai ranks them. With the model down, the same flow runs lexically and says so.
 import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import type { Database } from '../db/client.js';
-import { rows, timestamptz } from '../db/client.js';
+import { arrayLiteral, rows, timestamptz, type Database } from '../db/client.js';
+import { EMBEDDING_HEX, embeddingBytes, embeddingFromHex } from '../db/embeddings.js';
 import {
   candidateTerms,
   combinerFor,
@@ -115,18 +115,7 @@ interface IndexedContent {
  */
 const indexedContent = new LRUCache<string, IndexedContent>({ max: 20_000 });
 
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
-const embeddingBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-/**
- * Embeddings are read as hex text (`encode(embedding, 'hex')`): PGlite decodes a bytea column ten times
- * slower than Buffer decodes hex, and candidates' embeddings were most of a query's time in embedded mode.
- */
-const EMBEDDING_HEX = sql.raw(`encode(e.embedding, 'hex') as embedding`);
-const embeddingOf = (hex: string) => {
-  const bytes = Buffer.from(hex, 'hex');
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-};
 
 const frequencyCaches = new WeakMap<Database, LRUCache<string, number>>();
 function frequencyCache(db: Database): LRUCache<string, number> {
@@ -154,7 +143,7 @@ async function termFrequencies(s: Services, terms: Iterable<string>): Promise<Ma
     else byDigest.set(termDigest(s.keyring, t), t);
   }
   if (byDigest.size === 0) return known;
-  const result = await s.db.execute(sql`select term, requests from request_term_frequencies where term = any(${pgArray([...byDigest.keys()])}::text[])`);
+  const result = await s.db.execute(sql`select term, requests from request_term_frequencies where term = any(${arrayLiteral([...byDigest.keys()])}::text[])`);
   const found = new Map(rows<{ term: string; requests: number }>(result).map((r) => [byDigest.get(r.term)!, r.requests]));
   for (const t of byDigest.values()) {
     const requests = found.get(t) ?? 0;
@@ -187,7 +176,7 @@ async function lexicalCandidates(s: Services, queryTerms: Map<string, number>, d
     with scored as (
       select t.request_id, sum(q.idf) as score
       from request_terms t
-      join unnest(${pgArray(weights.map((w) => w.term))}::text[], ${pgArray(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
+      join unnest(${arrayLiteral(weights.map((w) => w.term))}::text[], ${arrayLiteral(weights.map((w) => String(w.idf)))}::float8[]) as q(term, idf) on q.term = t.term
       group by t.request_id
       order by score desc
       limit ${CANDIDATES_PER_SOURCE * POSTINGS_OVERFETCH}::int
@@ -212,7 +201,7 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
     await s.db.execute(sql`
       select f.id, f.title, f.status, f.vote_count, e.neighbourhood, e.request_id || ':' || e.content_hash || ':' || e.model as content_key
       from feature_requests f left join request_embeddings e on e.request_id = f.id
-      where f.id = any(${pgArray(ids)}::uuid[])`),
+      where f.id = any(${arrayLiteral(ids)}::uuid[])`),
   );
   const known = new Map<string, IndexedContent>();
   for (const r of current) {
@@ -225,14 +214,14 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
       await s.db.execute(sql`
         select f.id, f.description, ${EMBEDDING_HEX}
         from feature_requests f left join request_embeddings e on e.request_id = f.id
-        where f.id = any(${pgArray(unread.map((r) => r.id))}::uuid[])`),
+        where f.id = any(${arrayLiteral(unread.map((r) => r.id))}::uuid[])`),
     );
     const byId = new Map(sealed.map((r) => [r.id, r]));
     for (const r of unread) {
       const full = byId.get(r.id);
       if (!full) continue;
       const description = await openRequestDescription(s.keyring, full);
-      const content = { embedding: full.embedding ? embeddingOf(full.embedding) : null, features: lexicalFeatures({ title: r.title, description }) };
+      const content = { embedding: full.embedding ? embeddingFromHex(full.embedding) : null, features: lexicalFeatures({ title: r.title, description }) };
       if (r.content_key !== null) indexedContent.set(r.content_key, content);
       known.set(r.id, content);
     }
@@ -336,7 +325,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
     const digests = [...new Set(wordTerms(text))].map((t) => termDigest(s.keyring, t));
     if (digests.length > 0)
-      await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${pgArray(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
+      await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${arrayLiteral(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
     await tx.execute(sql`
       insert into request_embeddings (request_id, model, content_hash, embedding, neighbourhood, indexed_at)
       values (${requestId}::uuid, ${model.version}, ${hash}, ${embedding ? embeddingBytes(embedding) : null}::bytea, ${JSON.stringify(ownNeighbourhood)}::jsonb, ${timestamptz(now)})
@@ -347,7 +336,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     // A dismissal outlives re-indexing: the product team already answered for that pair.
     await tx.execute(sql`
       delete from duplicate_candidates where request_id = ${requestId}::uuid and dismissed_at is null
-        and candidate_id <> all(${pgArray(kept.map((m) => m.id))}::uuid[])`);
+        and candidate_id <> all(${arrayLiteral(kept.map((m) => m.id))}::uuid[])`);
     for (const [index, m] of kept.entries())
       await tx.execute(sql`
         insert into duplicate_candidates (request_id, candidate_id, score, reasons, rank, likely, model, detected_at)

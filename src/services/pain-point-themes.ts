@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { painPointThemes, THEME_SETTINGS, THEMES_ALGORITHM, type Theme } from '../ai/pain-point-themes.js';
 import { arrayLiteral, rows, timestamptz, type Database } from '../db/client.js';
+import { EMBEDDING_HEX, embeddingFromHex } from '../db/embeddings.js';
 import { aiInsightSnapshots, jobs, type StoredPainPointTheme } from '../db/schema.js';
 import type { Status } from '../domain/feature-requests.js';
 import { enqueue, type JobSpec } from '../jobs/queue.js';
@@ -42,11 +43,10 @@ interface CandidateRow {
   vote_weight: number;
   recent: boolean;
   previous: boolean;
-  embedding: Uint8Array;
+  /** Hex (see db/embeddings.ts). */
+  embedding: string;
 }
 
-/** Stored embeddings are float32 bytes; a copy, since a driver's buffer need not be 4-byte aligned. */
-const embeddingOf = (bytes: Uint8Array) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -82,7 +82,7 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
   const waiting = counted!.waiting;
   const candidates = rows<CandidateRow>(
     await s.db.execute(sql`
-      select f.id, f.title, f.category, f.user_type, f.urgency, f.vote_weight, e.embedding,
+      select f.id, f.title, f.category, f.user_type, f.urgency, f.vote_weight, ${EMBEDDING_HEX},
         f.created_at > ${daysAgo(30)} as recent, f.created_at > ${daysAgo(60)} and f.created_at <= ${daysAgo(30)} as previous
       from feature_requests f join request_embeddings e on e.request_id = f.id
       where ${unresolved} and ${analysable} and e.model = ${model} and e.embedding is not null
@@ -92,7 +92,7 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
   if (candidates.length === 0) return { snapshotId: null, requests: 0, themes: 0, waiting };
 
   const found = await painPointThemes(
-    candidates.map((c) => ({ title: c.title, embedding: embeddingOf(c.embedding) })),
+    candidates.map((c) => ({ title: c.title, embedding: embeddingFromHex(c.embedding) })),
     { pause: yieldToEventLoop },
   );
   const memberRows = found.themes.map((theme) => theme.members.map((i) => candidates[i]!));
