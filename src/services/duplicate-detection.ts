@@ -232,14 +232,29 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
   });
 }
 
-async function rank(s: Services, query: ComparableRequest, exclude: string | null) {
-  const queryFeatures = lexicalFeatures(query);
-  const [documents, queryFrequencies] = await Promise.all([indexedRequests(s.db), termFrequencies(s, queryFeatures.terms.keys())]);
-  const [semantic, lexical] = await Promise.all([
-    query.embedding ? semanticCandidates(s.db, query.embedding, exclude) : [],
-    lexicalCandidates(s, queryFrequencies, documents, exclude),
-  ]);
-  const loaded = await loadCandidates(s, [...new Set([...semantic, ...lexical])]);
+/** A text to compare, and its embedding as the sentence encoder delivers it (null: model unavailable). */
+type Comparable = Omit<ComparableRequest, 'embedding'> & { embedding: Promise<Float32Array | null> };
+
+/**
+ * Ranks the stored requests most like `text`. The lexical half needs no embedding, so it runs in this
+ * thread while the sentence encoder works in its own (tens of milliseconds each); the semantic
+ * candidates follow once the embedding is there.
+ */
+async function rank(s: Services, text: Comparable, exclude: string | null) {
+  const queryFeatures = lexicalFeatures(text);
+  const lexicalHalf = (async () => {
+    const [documents, queryFrequencies] = await Promise.all([indexedRequests(s.db), termFrequencies(s, queryFeatures.terms.keys())]);
+    const loaded = await loadCandidates(s, await lexicalCandidates(s, queryFrequencies, documents, exclude));
+    return { documents, queryFrequencies, loaded };
+  })();
+  const semanticHalf = text.embedding.then(async (embedding) => ({
+    embedding,
+    ids: embedding ? await semanticCandidates(s.db, embedding, exclude) : [],
+  }));
+  const [{ documents, queryFrequencies, loaded: lexical }, { embedding, ids: semantic }] = await Promise.all([lexicalHalf, semanticHalf]);
+  const seen = new Set(lexical.map((c) => c.stored.id));
+  const loaded = [...lexical, ...(await loadCandidates(s, semantic.filter((id) => !seen.has(id))))];
+  const query: ComparableRequest = { ...text, embedding };
   // Features stand in for the text: a candidate's description is not needed once they are known.
   const candidates = loaded.map((c) => ({
     request: { id: c.stored.id, title: c.stored.title, description: '', embedding: c.content.embedding },
@@ -250,20 +265,18 @@ async function rank(s: Services, query: ComparableRequest, exclude: string | nul
   const frequencies = new Map([...queryFrequencies, ...(await termFrequencies(s, unknownTerms))]);
   const corpus: CorpusStatistics = { documents, documentFrequency: (t) => frequencies.get(t) ?? 0 };
   const matches = rankDuplicates(query, candidates, corpus);
-  return { matches, stored: new Map(loaded.map((c) => [c.stored.id, c.stored])), candidates, corpus };
+  return { query, matches, stored: new Map(loaded.map((c) => [c.stored.id, c.stored])), candidates, corpus };
 }
 
 function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestion {
   return { id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: Number(match.score.toFixed(4)), likelyDuplicate: match.likelyDuplicate, reasons: match.reasons };
 }
 
+const embed = async (s: Services, text: string) => ((await embeddingModelFor(s.config).embed([text])) ?? [null])[0] ?? null;
+
 /** Live suggestions while someone types: similar requests that already exist. */
 export async function detectDuplicates(s: Services, draft: { title: string; description: string; limit: number }): Promise<DuplicateReport> {
-  const model = embeddingModelFor(s.config);
-  const text = comparableText(draft);
-  const [embedding] = (await model.embed([text])) ?? [null];
-  const query: ComparableRequest = { id: 'draft', title: draft.title, description: draft.description, embedding: embedding ?? null };
-  const { matches, stored } = await rank(s, query, null);
+  const { query, matches, stored } = await rank(s, { id: 'draft', title: draft.title, description: draft.description, embedding: embed(s, comparableText(draft)) }, null);
   return {
     matches: matches.slice(0, draft.limit).map((m) => suggestion(m, stored.get(m.id)!)),
     model: combinerFor(query.embedding !== null).name,
@@ -311,9 +324,8 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const text = comparableText(request);
   const hash = contentHash(text);
   if (request.content_hash === hash && request.model === model.version && request.embedded) return 'unchanged';
-  const [embedding] = (await model.embed([text])) ?? [null];
-  const query: ComparableRequest = { id: request.id, title: request.title, description: request.description, embedding: embedding ?? null };
-  const { matches, candidates, corpus } = await rank(s, query, requestId);
+  const { query, matches, candidates, corpus } = await rank(s, { id: request.id, title: request.title, description: request.description, embedding: embed(s, text) }, requestId);
+  const { embedding } = query;
   const own = profile(query, corpus);
   const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
   // The best few are kept whatever their score: live accuracy asks whether a later merge target was among them.
