@@ -115,7 +115,7 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   return view;
 }
 
-/** Restriction of processing: AI and analytics halt for them (queued AI jobs re-check and skip). */
+/** Restriction of processing: AI, analytics and notifications halt for them (queued jobs re-check and skip). */
 export async function restrictProcessing(s: Services, call: DataSubjectCall, userId: string, restricted: boolean) {
   await s.db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ processingRestricted: restricted }).where(eq(users.id, userId)).returning({ id: users.id });
@@ -153,6 +153,7 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
         processingRestricted: true,
         aiAnalysisConsent: false,
         trendAnalyticsConsent: false,
+        featureFeedbackConsent: false,
       })
       .where(eq(users.id, userId));
     const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ tokenHash: sessions.tokenHash });
