@@ -7,7 +7,7 @@ import { CONSENT_PURPOSES } from '../../../domain/consent.js';
 import { isValidTimeZone } from '../../../domain/seasons.js';
 import { recordConsent, consentState } from '../../../services/consent.js';
 import { badRequest } from '../../../services/errors.js';
-import { accessUserDetails, erasePersonalData, exportForSubject, exportPersonalData, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
+import { accessUserDetails, erasePersonalData, exportPersonalData, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
 import { DateTime, IdParams, literals, Nullable, responses } from '../../schemas.js';
 import { Account } from '../auth/schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -175,7 +175,7 @@ const privacy: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, ca
       headers: JustificationHeaders,
       response: responses({ 200: PersonalDataExport }),
     },
-    handler: async (request) => exportForSubject(services, subject(request), request.params.id, justification(request)),
+    handler: async (request) => exportPersonalData(services, subject(request), request.params.id, justification(request)),
   });
 };
 
