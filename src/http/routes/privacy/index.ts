@@ -8,7 +8,7 @@ import { isValidTimeZone } from '../../../domain/seasons.js';
 import { recordConsent, consentState } from '../../../services/consent.js';
 import { badRequest } from '../../../services/errors.js';
 import { accessUserDetails, erasePersonalData, exportPersonalData, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
-import { DateTime, IdParams, literals, Nullable, responses } from '../../schemas.js';
+import { DateTime, IdParams, literals, Nullable, responses, Text } from '../../schemas.js';
 import { Account } from '../auth/schemas.js';
 import type { RouteDeps } from '../index.js';
 
@@ -52,14 +52,13 @@ const ConsentState = Type.Object({
     }),
   ),
 });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const ProfileBody = Type.Object(
   {
-    displayName: Type.Optional(Text(100)),
+    displayName: Type.Optional(Text(1, 100)),
     phone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 ()-]{5,30}$' }))),
-    businessName: Type.Optional(Nullable(Text(200))),
-    businessAddress: Type.Optional(Nullable(Text(500))),
-    timeZone: Type.Optional(Text(64)),
+    businessName: Type.Optional(Nullable(Text(1, 200))),
+    businessAddress: Type.Optional(Nullable(Text(1, 500))),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
 );
