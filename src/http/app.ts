@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DatabaseHandle } from '../db/client.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { securityControls } from '../security/benchmark-controls.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
@@ -102,8 +103,10 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(authentication, { services });
   await app.register(authorization, { services });
   await app.register(redis, { services });
-  await app.register(rateLimits, { services });
-  await app.register(scrapingGuard, { services });
+  if (securityControls().rateLimits) {
+    await app.register(rateLimits, { services });
+    await app.register(scrapingGuard, { services });
+  }
   await app.register(storableText);
   await app.register(weddingSeason, { season });
   appMetrics ??= createMetrics(services, () => database.isMigrated());

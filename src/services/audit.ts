@@ -20,6 +20,7 @@ import {
   type ChainStart,
   type RetentionClass,
 } from '../domain/audit-chain.js';
+import { securityControls } from '../security/benchmark-controls.js';
 import type { Call } from './context.js';
 
 export interface AuditEntry {
@@ -30,6 +31,7 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null }, entry: AuditEntry) {
+  if (!securityControls().audit) return;
   const chain = retentionClassOf(entry.action);
   const content = {
     chain,
