@@ -3,11 +3,13 @@
 // bench/security-server.ts — controls on, and controls off — prepares the same fixtures on both, and
 // drives each scenario at them in alternating rounds (off, on, on, off, …) so that drift on a shared
 // machine falls on both alike. Prints p50/p95/p99, throughput and error rate per side, and the
-// degradation: how much throughput the controls take away.
+// degradation: how much throughput the controls take away. Between rounds each server finishes its
+// background jobs, so one side's leftovers never run during the other's round.
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { runLoad, settle, stopActiveLoad } from './load.js';
@@ -27,8 +29,11 @@ const MAX_DEGRADATION_PERCENT = 10;
 
 // Limits far above what 50 connections send in a run: the "on" side counts every request against
 // its budget (in Redis in server mode) without ever refusing one, so both sides serve the same work.
+// Duplicate detection runs on wording alone: the sentence encoder's CPU in the in-process worker
+// would otherwise dwarf (and, running on after a round, blur) what the controls cost.
 const NEVER_REACHED = 1_000_000;
-const LIMIT_ENV = {
+const SERVER_ENV = {
+  AI_ENABLED: 'false',
   RATE_LIMITS: JSON.stringify(
     Object.fromEntries(['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [r, { reads: NEVER_REACHED, search: NEVER_REACHED, writes: NEVER_REACHED, votes: NEVER_REACHED, auth: NEVER_REACHED }])),
   ),
@@ -43,10 +48,15 @@ const USAGE = `Usage: npm run bench:security -- [options]
   --rounds N                   rounds per scenario and side, alternating (default 2)
   --connections N              concurrent connections (default 50)
   --only a,b                   scenarios (${SECURITY_SCENARIOS.map((s) => s.name).join(', ')})
-  --cpu-prof                   write V8 CPU profiles of both servers to bench/reports/profiles/`;
+  --off a,b                    what the "off" side switches off (default encryption,audit,rateLimits):
+                               one at a time says what each control costs
+  --cpu-prof                   write V8 CPU profiles of both servers to bench/reports/profiles/RUN-MODE-SIDE/`;
+
+const CONTROLS = ['encryption', 'audit', 'rateLimits'] as const;
 
 interface Settings {
   modes: Mode[];
+  off: string[];
   durationS: number;
   rounds: number;
   connections: number;
@@ -63,6 +73,7 @@ function parseSettings(argv: string[]): Settings | null {
       rounds: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       only: { type: 'string' },
+      off: { type: 'string', default: CONTROLS.join(',') },
       'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,8 +89,12 @@ function parseSettings(argv: string[]): Settings | null {
   const wanted = values.only?.split(',').map((s) => s.trim());
   const unknown = wanted?.filter((name) => !SECURITY_SCENARIOS.some((s) => s.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}`);
+  const off = values.off.split(',').map((s) => s.trim());
+  const notControls = off.filter((c) => !(CONTROLS as readonly string[]).includes(c));
+  if (notControls.length > 0 || off.length === 0) throw new Error(`--off: name controls among ${CONTROLS.join(', ')}, not "${values.off}"`);
   return {
     modes: values.mode === 'both' ? ['embedded', 'server'] : [values.mode as Mode],
+    off,
     durationS: positive('duration', values.duration),
     rounds: positive('rounds', values.rounds),
     connections: positive('connections', values.connections),
@@ -98,6 +113,21 @@ function onSignal() {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+/**
+ * Waits until the server's worker has done the jobs a round left behind (duplicate checks, RICE
+ * recomputes, notifications): run on, they would compete for the CPU with the other side's round.
+ */
+async function drainJobs(url: string, token: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/api/platform/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) }).catch(() => null);
+    const health = response?.ok ? ((await response.json()) as { queues: { running: number; oldestDueSeconds: number | null }[] }) : null;
+    if (health?.queues.every((q) => q.running === 0 && q.oldestDueSeconds === null)) return;
+    await sleep(500);
+  }
+  console.log(`warning: ${url} still had jobs to do after 3 minutes`);
+}
 
 /** Redis for the cluster-mode rate-limit counters, when it answers. */
 async function reachableRedis(url: string): Promise<boolean> {
@@ -140,18 +170,19 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
   const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
   const redis = mode === 'server' && (await reachableRedis(redisUrl));
   if (mode === 'server' && !redis) console.log(`warning: no Redis at ${redisUrl}: rate limits count in memory`);
-  console.log(`\n== ${mode} == (rate limits counted ${redis ? `in Redis ${redisUrl}` : 'in memory'})`);
+  console.log(`\n== ${mode} == (off: ${settings.off.join(', ')}; rate limits counted ${redis ? `in Redis ${redisUrl}` : 'in memory'})`);
 
   const started: Partial<Record<Variant, RunningServer>> = {};
   const fixtures: Partial<Record<Variant, Fixtures>> = {};
   try {
     for (const variant of VARIANTS) {
-      const profile = settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPORTS_DIR, 'profiles')}`, `--cpu-prof-name=${mode}-${variant}-${runId}.cpuprofile`] : [];
+      // One directory per server: Node writes a profile per thread (the main one is the largest).
+      const profile = settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPORTS_DIR, 'profiles', `${runId}-${mode}-${variant}`)}`] : [];
       const server = await startServer(mode, {
         root: ROOT,
         benchDatabaseUrl,
-        command: [...profile, '--import', 'tsx', 'bench/security-server.ts', `--controls=${variant}`],
-        env: { ...LIMIT_ENV, ...(redis ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `wsfr-bench-${runId}-${variant}:` } : {}) },
+        command: [...profile, '--import', 'tsx', 'bench/security-server.ts', ...(variant === 'off' ? [`--off=${settings.off.join(',')}`] : [])],
+        env: { ...SERVER_ENV, ...(redis ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `wsfr-bench-${runId}-${variant}:` } : {}) },
       });
       servers.push(server);
       started[variant] = server;
@@ -165,6 +196,7 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
       // JIT, pools and caches warm up on traffic that is not recorded.
       await runLoad(server.url, { requests: [{ method: 'GET', path: BOARD_PATH }] }, settings.connections, 2);
       await settle(server.url);
+      await drainJobs(server.url, fixtures[variant]!.creatorToken);
     }
 
     const comparisons: Comparison[] = [];
@@ -178,6 +210,7 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
           const ended = server.ended();
           if (ended) throw new Error(`the controls-${variant} server stopped during ${scenario.name}: ${ended}`);
           await settle(server.url);
+          await drainJobs(server.url, fixtures[variant]!.creatorToken);
         }
       }
       if (interrupted) break;
@@ -244,7 +277,7 @@ async function main(argv: string[]): Promise<number> {
     const file = await writeReport(REPORTS_DIR, stamp, `security-${mode}`, {
       startedAt: startedAt.toISOString(),
       mode,
-      controls: 'field encryption, audit trail, rate limiting and scraping guard',
+      switchedOff: settings.off,
       settings: { durationS: settings.durationS, rounds: settings.rounds, connections: settings.connections },
       machine: { node: process.version, cpus, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart: load1, loadAverageAtEnd: os.loadavg()[0] },
       overallDegradationPercent: overall,
