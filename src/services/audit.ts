@@ -4,6 +4,7 @@
 // concurrent writers the same way on PGlite and PostgreSQL; the head only advances if the
 // surrounding transaction commits.
 import { and, asc, desc, eq, gt, gte, isNotNull, lte, sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import { rows, timestamptz, type Database } from '../db/client.js';
 import { auditChainHeads, auditCheckpoints, auditEvents } from '../db/schema.js';
 import {
@@ -33,6 +34,19 @@ export interface AuditEntry {
 
 type ChainHead = { sequence: number; hash: string };
 
+/**
+ * HTTP requests (by id) that appended an event, until their response is done: the product team's
+ * generic `api_call` record is only needed for calls that left no event of their own.
+ */
+const requestsWithEvents = new LRUCache<string, true>({ max: 10_000 });
+
+/** Whether request `requestId` appended an audit event; forgets it (call once, when it is done). */
+export function takeRequestAudited(requestId: string): boolean {
+  const audited = requestsWithEvents.has(requestId);
+  requestsWithEvents.delete(requestId);
+  return audited;
+}
+
 /** Where this process last saw each chain end: the next append tries there first. */
 const lastSeenHead = new Map<RetentionClass, ChainHead>();
 
@@ -54,13 +68,15 @@ export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & 
   // Usually the chain still ends where this process last left it: one statement, no extra round trip
   // (the audit trail was the largest cost in the security-under-load benchmark).
   const seen = lastSeenHead.get(chain);
-  if (seen && (await appendAfter(db, content, seen))) return;
-  // Another process or a rolled-back transaction moved it: read the head under its lock (a savepoint
-  // inside the caller's transaction, or a transaction of its own) and append after it.
-  await db.transaction(async (tx) => {
-    const [head] = await tx.select({ sequence: auditChainHeads.sequence, hash: auditChainHeads.hash }).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
-    if (!(await appendAfter(tx, content, head!))) throw new Error(`audit chain ${chain} moved while its head was locked`);
-  });
+  if (!seen || !(await appendAfter(db, content, seen))) {
+    // Another process or a rolled-back transaction moved it: read the head under its lock (a
+    // savepoint inside the caller's transaction, or a transaction of its own) and append after it.
+    await db.transaction(async (tx) => {
+      const [head] = await tx.select({ sequence: auditChainHeads.sequence, hash: auditChainHeads.hash }).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
+      if (!(await appendAfter(tx, content, head!))) throw new Error(`audit chain ${chain} moved while its head was locked`);
+    });
+  }
+  if (content.requestId) requestsWithEvents.set(content.requestId, true);
 }
 
 /**

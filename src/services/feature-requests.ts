@@ -143,6 +143,8 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       .returning({ id: fr.id });
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
+    await enqueue(tx, duplicateDetectionJob(row!.id), now);
+    // Audit events last: a chain's head stays locked from the append until the commit.
     await recordAudit(tx, call, {
       action: 'feature_request_created',
       targetType: 'feature_request',
@@ -154,7 +156,6 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       },
     });
     if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
-    await enqueue(tx, duplicateDetectionJob(row!.id), now);
     return row!.id;
   });
   return getFeatureRequest(s, call.actor, id, call.requestId);
@@ -407,9 +408,9 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
       .where(eq(fr.id, id));
     // Category, urgency and pain points feed the RICE prediction.
     await enqueue(tx, riceJob(id), s.now());
+    if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
-    if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
   });
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
