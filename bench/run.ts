@@ -5,10 +5,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { formatScenario, formatTable, summarize, targetText, writeReport, type Samples, type ScenarioResult } from './report.js';
+import { runLoad, settle, stopActiveLoad } from './load.js';
+import { formatScenario, formatTable, summarize, targetText, writeReport, type ScenarioResult } from './report.js';
 import { BOARD_PATH, prepareFixtures, SCENARIOS, type Scenario } from './scenarios.js';
 import { ensureBuilt, externalServer, startServer, type Mode, type RunningServer } from './server.js';
 
@@ -106,7 +105,6 @@ function parseSettings(argv: string[]): Settings | null {
 
 // ---- interruption: Ctrl-C stops the load and the server, then exits ----
 
-let activeLoad: autocannon.Instance | undefined;
 let activeServer: RunningServer | undefined;
 let interrupted = false;
 
@@ -114,49 +112,11 @@ function onSignal(signal: NodeJS.Signals) {
   if (interrupted) process.exit(130); // a second Ctrl-C: stop waiting (the 'exit' hook kills children)
   interrupted = true;
   console.error(`\n${signal}: stopping the load and the server…`);
-  activeLoad?.stop();
+  stopActiveLoad();
   void (activeServer?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-
-// ---- load ----
-
-function runLoad(url: string, options: Omit<autocannon.Options, 'url'>, connections: number, durationS: number): Promise<Samples> {
-  return new Promise((resolve, reject) => {
-    const samples: Samples = { latenciesMs: [], statusCounts: new Map(), socketErrors: 0, timeouts: 0, durationS: 0 };
-    const instance = autocannon({ ...options, url, connections, duration: durationS, timeout: 10 }, (err, result) => {
-      activeLoad = undefined;
-      if (err) return reject(err);
-      samples.durationS = result.duration;
-      samples.socketErrors = result.errors; // includes timeouts
-      samples.timeouts = result.timeouts;
-      resolve(samples);
-    });
-    activeLoad = instance;
-    // Our own record of every response: autocannon's histogram has no p95.
-    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-      samples.latenciesMs.push(responseTimeMs);
-      samples.statusCounts.set(statusCode, (samples.statusCounts.get(statusCode) ?? 0) + 1);
-    });
-  });
-}
-
-/**
- * Waits until the server has worked off requests autocannon abandoned when it stopped: /ready
- * queries the database, so it queues behind them; once it answers quickly the queue is empty.
- * Otherwise one scenario's backlog would slow the next, and stopping the server would cut those
- * requests off mid-query.
- */
-async function settle(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const started = Date.now();
-    const ok = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(15_000) }).then((r) => r.ok, () => false);
-    if (ok && Date.now() - started < 50) return;
-    await sleep(50);
-  }
-}
 
 async function benchMode(mode: Mode | 'external', settings: Settings, runId: string): Promise<{ server: RunningServer; results: ScenarioResult[] }> {
   const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';

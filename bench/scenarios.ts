@@ -17,6 +17,8 @@ export interface Fixtures {
   creatorToken: string;
   /** One API token per vote connection, each a different couple. */
   voterTokens: string[];
+  /** Requests of the product team's whose status the status-change connections move (one each; empty unless asked for). */
+  statusRequestIds: string[];
 }
 
 export interface Scenario {
@@ -104,6 +106,24 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
   },
 ];
+
+/**
+ * The product team moving a request through the workflow with a justification: a status-history row,
+ * two jobs and two audit events (the change and the API call) per request. Not in the default run;
+ * the security benchmark uses it for the audit chain under load.
+ */
+export const STATUS_CHANGE: Scenario = {
+  name: 'status-change',
+  description: 'POST a status change with a justification (product team, Bearer): under_review ⇄ planned, one request per connection',
+  load: (f) => ({
+    setupClient: perConnection((client, i) => {
+      const path = `/api/feature-requests/${pick(f.statusRequestIds, i)}/status`;
+      const headers = { authorization: `Bearer ${f.creatorToken}`, 'content-type': 'application/json' };
+      const to = (status: string) => ({ method: 'POST' as const, path, headers, body: JSON.stringify({ status, justification: `Bench: moving to ${status} for the next release` }) });
+      client.setRequests([to('under_review'), to('planned')]);
+    }),
+  }),
+};
 
 // ---- fixtures: set up through the public API, like any client would ----
 
@@ -201,6 +221,8 @@ export interface FixtureOptions {
   voters: number;
   /** Label that keeps this run's accounts apart from earlier runs against the same server. */
   runId: string;
+  /** Requests to create for STATUS_CHANGE (one per connection); default none. */
+  statusRequests?: number;
 }
 
 export async function prepareFixtures(baseUrl: string, options: FixtureOptions): Promise<Fixtures> {
@@ -224,7 +246,16 @@ export async function prepareFixtures(baseUrl: string, options: FixtureOptions):
     });
     return createToken(baseUrl, sessionFrom({ json, setCookies }), 'bench voter');
   });
-  return { requestIds, readerCookie: reader.cookie, creatorToken, voterTokens };
+  const statusRequestIds = await inBatches(options.statusRequests ?? 0, 4, async (i) => {
+    const body = {
+      title: `Bench: status workflow request ${i}`,
+      description: 'A request the status-change scenario moves between review and planned.',
+      category: 'seating',
+      urgency: 'medium',
+    };
+    return (await api<{ id: string }>(baseUrl, 'POST', '/api/feature-requests', { body, token: creatorToken, expect: 201 })).json.id;
+  });
+  return { requestIds, readerCookie: reader.cookie, creatorToken, voterTokens, statusRequestIds };
 }
 
 export { BOARD_PATH };

@@ -32,6 +32,10 @@ export interface StartOptions {
   /** Admin connection used to create and drop the throw-away database in server mode. */
   benchDatabaseUrl: string;
   readyTimeoutMs?: number;
+  /** Node arguments that start the server; default `dist/main.js start`. */
+  command?: string[];
+  /** More environment for the server (the benchmark's own settings still win). */
+  env?: Record<string, string>;
 }
 
 /** Children still running. The 'exit' hook is the last resort when a cleanup could not finish. */
@@ -109,10 +113,10 @@ interface AppProcess {
 const ECHO_LIMIT = 20;
 const KEEP_LINES = 40;
 
-function spawnApp(root: string, env: Record<string, string>): AppProcess {
+function spawnApp(root: string, env: Record<string, string>, command = ['dist/main.js', 'start']): AppProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of OWNED_ENV) delete childEnv[name];
-  const child = spawn(process.execPath, ['dist/main.js', 'start'], {
+  const child = spawn(process.execPath, command, {
     cwd: root,
     env: { ...childEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -198,6 +202,7 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
   // The targets are for the database path: the anonymous board cache is off unless asked for
   // (BENCH_BOARD_CACHE_TTL_MS=2000 measures what visitors get).
   const baseEnv = {
+    ...options.env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
@@ -208,7 +213,7 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
 
   if (mode === 'embedded') {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wsfr-bench-'));
-    const app = spawnApp(options.root, { ...baseEnv, DATA_DIR: dataDir });
+    const app = spawnApp(options.root, { ...baseEnv, DATA_DIR: dataDir }, options.command);
     const stop = once(async () => {
       await stopApp(app);
       await rm(dataDir, { recursive: true, force: true });
@@ -247,7 +252,7 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
   });
   try {
     // Server mode needs a configured master key; a throwaway one per run, like the database.
-    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString(), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') });
+    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString(), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') }, options.command);
     await waitForReady(url, app, readyTimeoutMs);
   } catch (err) {
     await stop();

@@ -72,7 +72,13 @@ export const users = pgTable(
     keyVersion: integer('key_version'),
     /** Likewise for trend analytics (`trend_analytics` consent and no restriction). */
     trendAnalyticsConsent: boolean('trend_analytics_consent').notNull().default(true),
-    /** GDPR restriction of processing: AI and analytics halt for them until lifted. */
+    /**
+     * Whether we may contact them about their requests — status-change and merge notifications,
+     * feedback invitations: their `feature_feedback` consent and no restriction of processing.
+     * The notification jobs read it when they run, so a withdrawal stops queued ones too.
+     */
+    featureFeedbackConsent: boolean('feature_feedback_consent').notNull().default(true),
+    /** GDPR restriction of processing: AI, analytics and notifications halt for them until lifted. */
     processingRestricted: boolean('processing_restricted').notNull().default(false),
     /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),

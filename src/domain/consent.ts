@@ -47,7 +47,15 @@ export function firstBrokenConsentRecord<T extends ConsentEvidence & { id: numbe
   return null;
 }
 
-/** What AI and analytics may do for a user: their consent, unless processing is restricted. */
+/**
+ * What AI, analytics and notifications may do for a user: their consent, unless processing is
+ * restricted. `feature_feedback` is being contacted about their requests (status-change and merge
+ * notifications, feedback invitations).
+ */
 export function effectiveProcessing(consents: Record<ConsentPurpose, boolean>, restricted: boolean) {
-  return { aiAnalysisConsent: consents.ai_analysis && !restricted, trendAnalyticsConsent: consents.trend_analytics && !restricted };
+  return {
+    aiAnalysisConsent: consents.ai_analysis && !restricted,
+    trendAnalyticsConsent: consents.trend_analytics && !restricted,
+    featureFeedbackConsent: consents.feature_feedback && !restricted,
+  };
 }

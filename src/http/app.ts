@@ -2,19 +2,22 @@
 // tests and the benchmarks.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
+import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DatabaseHandle } from '../db/client.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { securityControls } from '../security/benchmark-controls.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
 import { boardFastLane } from './fast-lane.js';
 import boardCache, { createBoardCache } from './plugins/app/board-cache.js';
-import errors from './plugins/app/errors.js';
+import errors, { frameworkErrors } from './plugins/app/errors.js';
 import metricsEndpoint from './plugins/app/metrics.js';
 import scrapingGuard from './plugins/app/scraping-guard.js';
+import storableText from './plugins/app/storable-text.js';
 import webUi from './plugins/app/web-ui.js';
 import weddingSeason, { weddingSeasonHeader } from './plugins/app/wedding-season.js';
 import helmet, { securityHeaders } from './plugins/external/helmet.js';
@@ -42,6 +45,21 @@ function requestIdOf(req: IncomingMessage): string {
 }
 
 const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
+
+/**
+ * Query strings, path parameters and headers arrive as text, so their validator coerces ("5" → 5).
+ * JSON bodies carry their types, so theirs does not: {"granted": null} or {"title": 12345678} is a
+ * 400, not a silent false or "12345678". Unknown body fields are rejected, not dropped.
+ */
+const AJV = { removeAdditional: false, coerceTypes: 'array', allErrors: false } as const;
+function buildValidator(): ValidatorFactory {
+  const fromPool = AjvCompiler();
+  return (externalSchemas) => {
+    const text = fromPool(externalSchemas, { customOptions: AJV });
+    const json = fromPool(externalSchemas, { customOptions: { ...AJV, coerceTypes: false } });
+    return (route) => (route.httpPart === 'body' ? json : text)(route);
+  };
+}
 
 export async function buildApp({ services, database, logger, metrics }: AppOptions): Promise<FastifyInstance> {
   const cache = createBoardCache(services);
@@ -71,8 +89,9 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     // One completion line per request (below) instead of Fastify's two.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     genReqId: requestIdOf,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorResponse);
@@ -84,8 +103,11 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(authentication, { services });
   await app.register(authorization, { services });
   await app.register(redis, { services });
-  await app.register(rateLimits, { services });
-  await app.register(scrapingGuard, { services });
+  if (securityControls().rateLimits) {
+    await app.register(rateLimits, { services });
+    await app.register(scrapingGuard, { services });
+  }
+  await app.register(storableText);
   await app.register(weddingSeason, { season });
   appMetrics ??= createMetrics(services, () => database.isMigrated());
   await app.register(metricsEndpoint, { services, metrics: appMetrics });

@@ -1,10 +1,17 @@
 // Schemas shared by several route folders. Each folder keeps its own request schemas beside it.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
 import { BUSINESS_SIZES, STATUSES, SUPPLIER_TYPES, URGENCIES, USER_ROLES } from '../domain/feature-requests.js';
 
 /** A string enum that keeps its literal type (TypeBox's union over a mapped array would lose it). */
 export const literals = <const T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+/**
+ * Text people write: `minLength`–`maxLength` characters and not blank — at least `minLength` remain
+ * once surrounding whitespace is trimmed (the services trim), so eight spaces are no title.
+ */
+export const Text = (minLength: number, maxLength: number, options: StringOptions = {}) =>
+  Type.String({ minLength, maxLength, pattern: minLength <= 1 ? '\\S' : `^\\s*\\S[\\s\\S]{${minLength - 2},}\\S\\s*$`, ...options });
 
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
 export const IdParams = Type.Object({ id: Uuid });

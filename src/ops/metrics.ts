@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
+import { weddingSize } from '../domain/wedding-context.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
@@ -46,15 +47,6 @@ export function classifyQuery(text: string): QueryLabels {
   };
   classified.set(text, labels);
   return labels;
-}
-
-/** Guest-count bands for the resolution-time histogram: low cardinality, meaningful to planners. */
-function weddingSize(guests: number | null): string {
-  if (guests === null) return 'unknown';
-  if (guests < 50) return 'intimate';
-  if (guests < 150) return 'medium';
-  if (guests < 300) return 'large';
-  return 'grand';
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

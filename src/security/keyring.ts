@@ -18,6 +18,7 @@ import stem from 'wink-porter2-stemmer';
 import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { encryptionKeys, users } from '../db/schema.js';
+import { securityControls } from './benchmark-controls.js';
 import { parseMasterKey } from './master-key.js';
 import { DecryptionError, deriveKey, keyRefOf, newKey, open, seal, unwrapKey, wrapKey, type FieldContext } from './field-encryption.js';
 
@@ -70,6 +71,10 @@ const userKeyRow = (userId: string): FieldContext => ({ table: 'users', column: 
 export interface UserKey {
   key: Buffer;
 }
+
+/** Encryption switched off by the security benchmark (benchmark-controls.ts): values stay as they are. */
+const unsealed = () => !securityControls().encryption;
+const UNSEALED_USER_KEY: UserKey = { key: Buffer.alloc(32) };
 
 export class Keyring {
   private readonly kek: Buffer;
@@ -157,10 +162,12 @@ export class Keyring {
   // ---- shared content (data key) ------------------------------------------------------------
 
   async sealShared(version: number, at: FieldContext, plaintext: string): Promise<string> {
+    if (unsealed()) return plaintext;
     return seal((await this.dataKey(version)).fields, { kind: 'data', version }, at, plaintext);
   }
 
   async openShared(sealed: string, at: FieldContext): Promise<string> {
+    if (unsealed()) return sealed;
     const ref = keyRefOf(sealed);
     if (ref.kind !== 'data') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a data key`);
     return open((await this.dataKey(ref.version)).fields, sealed, at);
@@ -171,6 +178,7 @@ export class Keyring {
   /** A new personal key for `userId`, and its wrapped form for users.data_key / key_version. */
   async newUserKey(userId: string, db: Database = this.db): Promise<{ key: UserKey; dataKey: string; keyVersion: number }> {
     const keyVersion = await this.currentVersion(db);
+    if (unsealed()) return { key: UNSEALED_USER_KEY, dataKey: 'unsealed', keyVersion };
     const key = newKey();
     return { key: { key: deriveKey(key, 'fields') }, dataKey: await this.wrapUserKey(key, userId, keyVersion), keyVersion };
   }
@@ -188,6 +196,7 @@ export class Keyring {
   /** The user's personal key from users.data_key; null when shredded (or the user is gone). */
   async userKey(wrapped: string | null | undefined, userId: string | null | undefined): Promise<UserKey | null> {
     if (!wrapped || !userId) return null;
+    if (unsealed()) return UNSEALED_USER_KEY;
     return { key: deriveKey(await this.unwrapUserKeyRaw(wrapped, userId), 'fields') };
   }
 
@@ -197,10 +206,12 @@ export class Keyring {
   }
 
   sealPersonal(key: UserKey, at: FieldContext, plaintext: string): string {
+    if (unsealed()) return plaintext;
     return seal(key.key, { kind: 'user' }, at, plaintext);
   }
 
   openPersonal(key: UserKey, sealed: string, at: FieldContext): string {
+    if (unsealed()) return sealed;
     if (keyRefOf(sealed).kind !== 'user') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a personal key`);
     return open(key.key, sealed, at);
   }

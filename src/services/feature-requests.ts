@@ -27,9 +27,11 @@ import { duplicateDetectionJob } from '../jobs/handlers/duplicate-detection.js';
 import { enqueue } from '../jobs/queue.js';
 import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
 import { recordAudit } from './audit.js';
-import type { Call, Services } from './context.js';
+import { recordWeddingContextProcessed } from './compliance-events.js';
+import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
 import { recomputeRice, riceColumns, riceJob, withRice } from './rice.js';
+import { recordPiiAccess } from './threat-pii-access.js';
 
 const fr = featureRequests;
 
@@ -141,6 +143,8 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       .returning({ id: fr.id });
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
+    await enqueue(tx, duplicateDetectionJob(row!.id), now);
+    // Audit events last: a chain's head stays locked from the append until the commit.
     await recordAudit(tx, call, {
       action: 'feature_request_created',
       targetType: 'feature_request',
@@ -151,10 +155,10 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         wedding_context_type: input.weddingContext ? 'wedding' : 'business',
       },
     });
-    await enqueue(tx, duplicateDetectionJob(row!.id), now);
+    if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
     return row!.id;
   });
-  return getFeatureRequest(s, call.actor, id);
+  return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
 export interface ListQuery {
@@ -290,13 +294,27 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
 type FullRow = typeof fr.$inferSelect;
 
 /** What the AI may see of a wedding: content only, never names or addresses. */
-function anonymiseContext(context: WeddingContext | null) {
+function contentOnlyContext(context: WeddingContext | null) {
   if (!context) return null;
   const { venueAddress: _v, coupleNames: _c, ...rest } = context;
   return rest;
 }
 
-export async function getFeatureRequest(s: Services, viewer: Actor | null, id: string) {
+/** Who reads a request: their time zone decides whether staff access to personal data is off-hours. */
+export type Viewer = Actor & Pick<Principal, 'timeZone'>;
+
+/** 404 unless the request exists: for routes that act on a request without showing it. */
+export async function requireFeatureRequest(s: Services, id: string): Promise<void> {
+  const [row] = await s.db.select({ id: fr.id }).from(fr).where(eq(fr.id, id)).limit(1);
+  if (!row) throw notFound('Feature request');
+}
+
+/**
+ * One request, as much of it as `viewer` may read. Showing someone else's full record (its author,
+ * its wedding context) is an access to personal data and is recorded as one (recordPiiAccess); the
+ * AI pipeline's content-only view processes the wedding context, recorded anonymised.
+ */
+export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: string, requestId?: string) {
   const [row] = await s.db
     .select({
       request: fr,
@@ -322,16 +340,30 @@ export async function getFeatureRequest(s: Services, viewer: Actor | null, id: s
   const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
-    return { ...board, ...content, weddingContext: anonymiseContext(weddingContext), access: 'content' as const };
+    if (weddingContext) await recordWeddingContextProcessed(s.db, { actor: viewer, requestId }, weddingContext, 'ai_content_projection');
+    return { ...board, ...content, weddingContext: contentOnlyContext(weddingContext), access: 'content' as const };
   }
-  const author = request.authorId
+  const [author] = request.authorId
     ? await s.db.select({ id: users.id, displayName: users.displayName, role: users.role }).from(users).where(eq(users.id, request.authorId)).limit(1)
     : [];
+  const personalFields = [...(author ? ['author'] : []), ...Object.keys(weddingContext ?? {}).map((field) => `weddingContext.${field}`)];
+  if (viewer && viewer.id !== request.authorId && personalFields.length > 0) {
+    await recordPiiAccess(s, {
+      actor: viewer,
+      requestId,
+      kind: 'read',
+      dataType: 'feature_request',
+      subjectType: 'feature_request',
+      subjectIds: [id],
+      fields: personalFields,
+      purpose: 'request_review',
+    });
+  }
   return {
     ...board,
     ...content,
     weddingContext,
-    author: author[0] ?? null,
+    author: author ?? null,
     allowedTransitions: allowedTransitions(request.status),
     access: 'full' as const,
   };
@@ -376,10 +408,11 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
       .where(eq(fr.id, id));
     // Category, urgency and pain points feed the RICE prediction.
     await enqueue(tx, riceJob(id), s.now());
-    await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
+    await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
+    if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
-  return getFeatureRequest(s, call.actor, id);
+  return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
 export async function changeStatus(s: Services, call: Call, id: string, input: { status: Status; justification: string }) {
@@ -411,7 +444,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
       details: { from: current.status, to: input.status, justification: input.justification.trim() },
     });
   });
-  return getFeatureRequest(s, call.actor, id);
+  return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
 /** The public roadmap: the most-wanted requests in each roadmap status, one query. */

@@ -1,5 +1,6 @@
 // GDPR data-subject rights (the brief's gdprControls.data_subject_requests): access/portability
-// export, rectification, erasure, restriction of processing. Every export and erasure is audited.
+// export, rectification, erasure, restriction of processing. Every export and erasure is audited;
+// anyone but the member seeing their data goes through recordPiiAccess.
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
@@ -12,13 +13,31 @@ import { recordAudit } from './audit.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
+import { recordPiiAccess } from './threat-pii-access.js';
 
-/** Who is acting on a data-subject request: the person themselves (API) or an operator (CLI). */
+/**
+ * Who is acting on a data-subject request: the person themselves or the product team (API), or an
+ * operator (CLI, no account).
+ */
 export interface DataSubjectCall {
-  actor: { id: string; role: string } | null;
+  actor: { id: string; role: string; timeZone: string } | null;
   requestId?: string;
   via: 'api' | 'cli';
 }
+
+/** What the account view shows, and what an export holds (for the PII-access record). */
+const ACCOUNT_FIELDS = ['email', 'displayName', 'phone', 'businessName', 'businessAddress', 'country', 'timeZone'];
+const EXPORT_FIELDS = [
+  ...ACCOUNT_FIELDS.map((f) => `account.${f}`),
+  'featureRequests',
+  'featureRequests.weddingContext',
+  'votes',
+  'comments',
+  'consents',
+  'notifications',
+  'apiTokens',
+  'auditEvents',
+];
 
 export const FORMER_MEMBER = 'Former member';
 
@@ -46,7 +65,13 @@ async function personView(s: Services, user: typeof users.$inferSelect) {
   };
 }
 
-/** Everything held about a person, machine-readable (JSON), as the right of access and portability ask. */
+/**
+ * Everything held about a person, machine-readable (JSON), as the right of access and portability ask.
+ * Exported for the member themselves, it is recorded as their right exercised (`personal_data_exported`);
+ * for anyone else — the product team answering a request (with its justification), an operator at the
+ * CLI — it is also an access to someone's personal data (recordPiiAccess: audited, watched for
+ * off-hours and bulk exports). Both records are written before the data is handed over.
+ */
 export async function exportPersonalData(s: Services, call: DataSubjectCall, userId: string, justification?: string) {
   const user = await account(s.db, userId);
   const [requests, ownVotes, ownComments, ownNotifications, tokens, consent, audit] = await Promise.all([
@@ -65,11 +90,21 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
       .where(or(eq(auditEvents.actorId, userId), and(eq(auditEvents.targetType, 'user'), eq(auditEvents.targetId, userId))))
       .orderBy(auditEvents.id),
   ]);
-  await recordAudit(s.db, call, {
-    action: 'personal_data_exported',
-    targetType: 'user',
-    targetId: userId,
-    details: { via: call.via, by_subject: call.actor?.id === userId, ...(justification ? { justification } : {}) },
+  const bySubject = call.actor?.id === userId;
+  await s.db.transaction(async (tx) => {
+    if (!bySubject) {
+      await recordPiiAccess(
+        s,
+        { actor: call.actor, requestId: call.requestId, kind: 'export', dataType: 'personal_data_export', subjectType: 'user', subjectIds: [userId], fields: EXPORT_FIELDS, purpose: 'data_subject_request', justification },
+        tx,
+      );
+    }
+    await recordAudit(tx, call, {
+      action: 'personal_data_exported',
+      targetType: 'user',
+      targetId: userId,
+      details: { via: call.via, by_subject: bySubject, ...(justification ? { justification } : {}) },
+    });
   });
   const authorKey = await personalKeyOf(s.keyring, s.db, userId);
   return {
@@ -123,7 +158,7 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   return view;
 }
 
-/** Restriction of processing: AI and analytics halt for them (queued AI jobs re-check and skip). */
+/** Restriction of processing: AI, analytics and notifications halt for them (queued jobs re-check and skip). */
 export async function restrictProcessing(s: Services, call: DataSubjectCall, userId: string, restricted: boolean) {
   await s.db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ processingRestricted: restricted }).where(eq(users.id, userId)).returning({ id: users.id });
@@ -161,6 +196,7 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
         processingRestricted: true,
         aiAnalysisConsent: false,
         trendAnalyticsConsent: false,
+        featureFeedbackConsent: false,
       })
       .where(eq(users.id, userId));
     const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ tokenHash: sessions.tokenHash });
@@ -179,26 +215,19 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
   return { erased: true, votesKept: kept };
 }
 
-/** Product-team access to someone's contact details: only with a written reason, which is audited. */
-export async function accessUserDetails(s: Services, call: DataSubjectCall & { actor: { id: string; role: string } }, userId: string, justification: string) {
+/** Product-team access to someone's account and contact details: only with a written reason, recorded as a PII access. */
+export async function accessUserDetails(s: Services, call: DataSubjectCall & { actor: NonNullable<DataSubjectCall['actor']> }, userId: string, justification: string) {
   const user = await account(s.db, userId);
-  await recordAudit(s.db, call, {
-    action: 'user_data_accessed',
-    targetType: 'user',
-    targetId: userId,
-    details: { accessor_id: call.actor.id, data_type: 'account', justification },
+  await recordPiiAccess(s, {
+    actor: call.actor,
+    requestId: call.requestId,
+    kind: 'read',
+    dataType: 'account',
+    subjectType: 'user',
+    subjectIds: [userId],
+    fields: ACCOUNT_FIELDS,
+    purpose: 'member_support',
+    justification,
   });
   return personView(s, user);
-}
-
-/** The product team answering a data-subject request for someone else: justified and audited. */
-export async function exportForSubject(s: Services, call: DataSubjectCall & { actor: { id: string; role: string } }, userId: string, justification: string) {
-  await account(s.db, userId);
-  await recordAudit(s.db, call, {
-    action: 'user_data_accessed',
-    targetType: 'user',
-    targetId: userId,
-    details: { accessor_id: call.actor.id, data_type: 'personal_data_export', justification },
-  });
-  return exportPersonalData(s, call, userId, justification);
 }

@@ -219,6 +219,6 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
 }
 
 async function withBothRequests<T extends { targetId: string }>(s: Services, call: Call, duplicateId: string, summary: T) {
-  const [duplicate, target] = await Promise.all([getFeatureRequest(s, call.actor, duplicateId), getFeatureRequest(s, call.actor, summary.targetId)]);
+  const [duplicate, target] = await Promise.all([getFeatureRequest(s, call.actor, duplicateId, call.requestId), getFeatureRequest(s, call.actor, summary.targetId, call.requestId)]);
   return { ...summary, duplicate, target };
 }

@@ -1,7 +1,8 @@
-// recordPiiAccess: call it wherever personal data is shown or exported to a person (full request
-// records with wedding context, account details, GDPR exports). Every call is audited as the
-// brief's `user_data_accessed`; staff access that is off-hours or bulk is also recorded as
-// `insider_access_anomaly` and counted (insider_access_anomalies_total → InsiderAccessAnomaly).
+// recordPiiAccess: call it wherever personal data is shown or exported to a person other than the
+// one it is about (full request records with wedding context or author, account details, exports
+// for someone else) — once per showing. Every call is audited as the brief's `user_data_accessed`
+// (accessor_id, data_type, justification); staff access that is off-hours or bulk is also recorded
+// as `insider_access_anomaly` and counted (insider_access_anomalies_total → InsiderAccessAnomaly).
 // It writes with the caller's database handle, so inside a transaction it commits with the access.
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
@@ -12,10 +13,15 @@ import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 
 export interface PiiAccess {
-  /** Who looked: a signed-in person (their time zone decides what "off-hours" means). */
-  actor: { id: string; role: string; timeZone: string };
+  /**
+   * Who looked: a signed-in person (their time zone decides what "off-hours" means), or null for an
+   * operator at the command line — recorded, not analysed: the CLI cannot tell who runs it.
+   */
+  actor: { id: string; role: string; timeZone: string } | null;
   requestId?: string;
   kind: 'read' | 'export';
+  /** The brief's data_type: 'account', 'personal_data_export', 'feature_request' … */
+  dataType: string;
   /** What kind of record, and which (ids or, for large exports, just how many). */
   subjectType: string;
   subjectIds?: string[];
@@ -30,27 +36,38 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
   const records = access.records ?? access.subjectIds?.length ?? 1;
   const policy = s.config.insiderAccessPolicy;
   const now = s.now();
-  const call = { actor: access.actor, requestId: access.requestId };
-  const staff = policy.staffRoles.includes(access.actor.role);
-  const recentRecords = staff ? await recordsReadWithin(db, access.actor.id, policy.bulkWindowMinutes) : 0;
-
-  await recordAudit(db, call, {
-    action: 'user_data_accessed',
-    targetType: access.subjectType,
-    targetId: access.subjectIds?.length === 1 ? access.subjectIds[0] : undefined,
-    details: { kind: access.kind, records, fields: access.fields, purpose: access.purpose, ...(access.justification ? { justification: access.justification } : {}) },
-  });
-  if (!staff) return { anomalies: [] };
-
-  const anomalies = insiderAnomalies(policy, { at: now, timeZone: access.actor.timeZone, kind: access.kind, records, recentRecords });
-  if (anomalies.length > 0) {
-    await recordAudit(db, call, {
-      action: 'insider_access_anomaly',
+  const { actor } = access;
+  const call = { actor, requestId: access.requestId };
+  const staff = actor !== null && policy.staffRoles.includes(actor.role);
+  // The access and its anomaly are one record: both land or neither.
+  const anomalies = await db.transaction(async (tx): Promise<InsiderAnomaly[]> => {
+    const recentRecords = staff ? await recordsReadWithin(tx, actor.id, policy.bulkWindowMinutes) : 0;
+    await recordAudit(tx, call, {
+      action: 'user_data_accessed',
       targetType: access.subjectType,
-      details: { anomalies, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: access.actor.timeZone },
+      targetId: access.subjectIds?.length === 1 ? access.subjectIds[0] : undefined,
+      details: {
+        accessor_id: actor?.id ?? null,
+        data_type: access.dataType,
+        kind: access.kind,
+        records,
+        fields: access.fields,
+        purpose: access.purpose,
+        ...(access.justification ? { justification: access.justification } : {}),
+      },
     });
-    for (const kind of anomalies) threatMetrics.insiderAccess.inc({ kind });
-  }
+    if (!staff) return [];
+    const found = insiderAnomalies(policy, { at: now, timeZone: actor.timeZone, kind: access.kind, records, recentRecords });
+    if (found.length > 0) {
+      await recordAudit(tx, call, {
+        action: 'insider_access_anomaly',
+        targetType: access.subjectType,
+        details: { anomalies: found, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: actor.timeZone },
+      });
+    }
+    return found;
+  });
+  for (const kind of anomalies) threatMetrics.insiderAccess.inc({ kind });
   return { anomalies };
 }
 

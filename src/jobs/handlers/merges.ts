@@ -1,11 +1,12 @@
 // notification_sending: tells the voters (and the author) of a request merged into another where
 // their votes went. Idempotent: one notification per person per merge, however often it runs; a
-// merge undone before the job ran tells nobody.
+// merge undone before the job ran tells nobody, nor does it tell anyone without feature_feedback consent.
 import { eq, sql } from 'drizzle-orm';
 import { featureRequests, requestMerges } from '../../db/schema.js';
 import type { Services } from '../../services/context.js';
 import type { Job } from '../queue.js';
 import { PermanentJobError, type JobHandler } from '../worker.js';
+import { consentsToFeedback } from './notifications.js';
 
 export const REQUEST_MERGED = 'request_merged';
 
@@ -28,6 +29,6 @@ export const notifyRequestMerged: JobHandler = async (job: Job, s: Services) => 
       union
       select author_id from feature_requests where id = ${duplicateId}::uuid and author_id is not null
     ) people
-    where recipient is distinct from ${mergedBy}::uuid
+    where recipient is distinct from ${mergedBy}::uuid and ${consentsToFeedback}
     on conflict (user_id, source_id) do nothing`);
 };

@@ -1,13 +1,19 @@
 // notification_sending: tells the people who care about a request — its author and its voters —
 // that it changed. Idempotent: one notification per person per source event, however often the
-// job runs.
+// job runs. Only people who consent to being contacted about their requests are told.
 import { eq, sql } from 'drizzle-orm';
-import { statusHistory } from '../../db/schema.js';
+import { statusHistory, users } from '../../db/schema.js';
 import type { Services } from '../../services/context.js';
 import type { Job } from '../queue.js';
 import { PermanentJobError, type JobHandler } from '../worker.js';
 
 export const STATUS_CHANGED = 'status_changed';
+
+/**
+ * The recipient (`people.recipient`) has `feature_feedback` consent and no restriction of processing.
+ * Read when the job runs, so a withdrawal also stops notifications queued before it.
+ */
+export const consentsToFeedback = sql`exists (select 1 from ${users} where ${users.id} = people.recipient and ${users.featureFeedbackConsent})`;
 
 export const notifyStatusChanged: JobHandler = async (job: Job, s: Services) => {
   const historyId = job.payload.historyId;
@@ -23,6 +29,6 @@ export const notifyStatusChanged: JobHandler = async (job: Job, s: Services) => 
       union
       select author_id from feature_requests where id = ${change.requestId}::uuid and author_id is not null
     ) people
-    where recipient is distinct from ${change.changedBy}::uuid
+    where recipient is distinct from ${change.changedBy}::uuid and ${consentsToFeedback}
     on conflict (user_id, source_id) do nothing`);
 };

@@ -61,6 +61,21 @@ describe.each(DATABASE_MODES)('bad input (%s)', (mode) => {
     ['comment on unknown request', () => json('POST', '/api/feature-requests/00000000-0000-4000-8000-000000000000/comments', { content: 'Hello there' }), 404, 'not_found'],
     ['form-encoded body', () => t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type'],
     ['unknown route', () => json('GET', '/api/wedding-cakes'), 404, 'route_not_found'],
+    // Found by the property-based campaign (hostile-input.property.test.ts):
+    ['NUL in a title', () => json('POST', '/api/feature-requests', weddingRequest({ title: 'nul\u0000inside a title' })), 400, 'validation_failed'],
+    ['unpaired surrogate', () => json('POST', '/api/feature-requests', weddingRequest({ title: '\ud800 lone surrogate title' })), 400, 'validation_failed'],
+    ['byte order mark', () => json('POST', `/api/feature-requests/${requestId}/comments`, { content: '\ufeffa comment with a BOM' }), 400, 'validation_failed'],
+    ['NUL in a query', () => json('GET', '/api/feature-requests?q=%00wedding'), 400, 'validation_failed'],
+    ['blank title', () => json('POST', '/api/feature-requests', weddingRequest({ title: '       a' })), 400, 'validation_failed'],
+    ['blank comment', () => json('POST', `/api/feature-requests/${requestId}/comments`, { content: '   ' }), 400, 'validation_failed'],
+    ['infinite limit', () => json('GET', '/api/feature-requests?limit=1e309'), 400, 'validation_failed'],
+    ['infinite roadmap size', () => json('GET', '/api/roadmap?perStatus=1e309'), 400, 'validation_failed'],
+    ['null for a boolean', () => json('PUT', '/api/privacy/consents/ai_analysis', { granted: null }), 400, 'validation_failed'],
+    ['number for a string', () => json('POST', '/api/feature-requests', { ...weddingRequest(), title: 123456789 }), 400, 'validation_failed'],
+    ['denormal RICE reach', () => json('PUT', `/api/feature-requests/${requestId}/rice`, { reach: 5e-324 }, product), 400, 'validation_failed'],
+    ['tiny RICE effort', () => json('PUT', `/api/feature-requests/${requestId}/rice`, { effort: 1e-300 }, product), 400, 'validation_failed'],
+    ['over-long path segment', () => json('POST', `/api/feature-requests/${'a'.repeat(300)}/comments`, { content: 'Hello there' }), 414, 'uri_too_long'],
+    ['undecodable path', () => json('GET', '/api/feature-requests/%E0%A4%A'), 400, 'bad_url'],
   ];
 
   it('answers every hostile request with the right 4xx and a machine-readable error, and writes nothing', async () => {

@@ -248,6 +248,21 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
     expect(await eventually(count, (n) => n >= before + 2)).toBe(before + 2);
   });
 
+  it('records a product-team change once: by its own event when it made one, by api_call when it was refused', async () => {
+    const { id } = (await submit(couple)).json();
+    const eventsOf = async (requestId: string) =>
+      rows<{ action: string }>(await t.database.db.execute(sql`select action from audit_events where request_id = ${requestId} order by id`)).map((e) => e.action);
+    const changed = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Venues asked for it all season' } });
+    const refused = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'open', justification: 'Back to the start, please' } });
+    expect([changed.statusCode, refused.statusCode]).toEqual([200, 409]);
+    expect(await eventually(() => eventsOf(refused.headers['x-request-id'] as string), (a) => a.length > 0)).toEqual(['api_call']);
+    // The refused call's api_call came after the successful one's response: none is coming for it.
+    // (It showed the couple's full record back, hence the PII access record too.)
+    const ofChange = await eventsOf(changed.headers['x-request-id'] as string);
+    expect(ofChange).toContain('status_changed');
+    expect(ofChange).not.toContain('api_call');
+  });
+
   it('publishes the roadmap grouped by status, most wanted first', async () => {
     const { id } = (await submit(couple)).json();
     await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'in_progress', justification: 'Pilot with three venues starts now' } });

@@ -89,6 +89,29 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     expect((await inbox(author)).unread).toBe(0);
   });
 
+  it('tells nobody who withdrew feature_feedback consent, including from jobs queued before the withdrawal', async () => {
+    const consenting = await signup();
+    const withdrawn = await signup();
+    const restricted = await signup();
+    const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
+    for (const person of [consenting, withdrawn, restricted]) await t.request(person, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
+    const change = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Venues are asking for it too' } });
+    expect(change.statusCode).toBe(200);
+    // Queued above; withdrawn (and restricted) before the worker gets to it.
+    const withdrawal = await t.request(withdrawn, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: false } });
+    expect(withdrawal.json().consents.feature_feedback).toBe(false);
+    expect((await t.request(restricted, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: true } })).statusCode).toBe(200);
+    await worker.runDue();
+    const told = async (person: Caller) => (await inbox(person)).items.filter((n: { requestId: string }) => n.requestId === id).length;
+    expect([await told(consenting), await told(withdrawn), await told(restricted)]).toEqual([1, 0, 0]);
+
+    // Consent given again: the next change reaches them.
+    expect((await t.request(withdrawn, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: true } })).statusCode).toBe(200);
+    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Planned for the spring release' } });
+    await worker.runDue();
+    expect([await told(consenting), await told(withdrawn), await told(restricted)]).toEqual([2, 1, 0]);
+  });
+
   it('purges expired sessions on its hourly schedule', async () => {
     const expired = await signup();
     t.clock.advance(8 * 86_400_000);

@@ -120,7 +120,7 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
   it('refuses a ciphertext moved to another row', async () => {
     const [a, b] = await t.database.db.select({ id: featureRequests.id, description: featureRequests.description }).from(featureRequests).limit(2);
     await t.database.db.update(featureRequests).set({ description: b!.description }).where(eq(featureRequests.id, a!.id));
-    await expect(getFeatureRequest(t.services, { id: randomUUID(), role: 'product_team', verified: true }, a!.id)).rejects.toThrow(DecryptionError);
+    await expect(getFeatureRequest(t.services, { id: randomUUID(), role: 'product_team', verified: true, timeZone: 'Europe/London' }, a!.id)).rejects.toThrow(DecryptionError);
     expect((await get(product, `/api/feature-requests/${a!.id}`)).statusCode).toBe(500);
     await t.database.db.update(featureRequests).set({ description: a!.description }).where(eq(featureRequests.id, a!.id));
   });
@@ -217,7 +217,7 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
     expect(raw.toLowerCase()).not.toContain(marker);
     const grant = await logIn(services, `old.${marker}@example.test`, 'old password 123');
     expect(grant.user.email).toBe(`Old.${marker}@Example.test`);
-    const actor = { id: user!.id, role: 'couple' as const, verified: true };
+    const actor = { id: user!.id, role: 'couple' as const, verified: true, timeZone: 'Europe/London' };
     const full = await getFeatureRequest(services, actor, request!.id);
     expect(full).toMatchObject({ description: `A ${marker} description`, painPoints: [`old ${marker}`, 'second'], weddingContext: { guestCount: 40, coupleNames: `${marker} & Co` } });
     const [row] = await database.db.select({ guestCount: featureRequests.guestCount }).from(featureRequests);

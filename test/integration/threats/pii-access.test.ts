@@ -1,22 +1,25 @@
 // recordPiiAccess: every access audited as user_data_accessed; staff access off-hours or in bulk
-// also audited as insider_access_anomaly and counted in insider_access_anomalies_total.
-import { and, eq } from 'drizzle-orm';
+// also audited as insider_access_anomaly and counted in insider_access_anomalies_total. And the
+// places that show personal data through the API call it, once per showing.
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, users } from '../../../src/db/schema.js';
 import { threatMetrics } from '../../../src/security/threats/metrics.js';
 import { recordPiiAccess, type PiiAccess } from '../../../src/services/threat-pii-access.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { emailIndexOf } from '../../../src/security/records.js';
+import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 
 const counted = async (kind: string) => (await threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
 
 describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   let t: TestApp;
-  let staff: PiiAccess['actor'];
-  let couple: PiiAccess['actor'];
-  const read = (actor: PiiAccess['actor'], extra: Partial<PiiAccess> = {}) =>
-    recordPiiAccess(t.services, { actor, kind: 'read', subjectType: 'feature_request', subjectIds: ['r1'], fields: ['weddingContext.coupleNames'], purpose: 'triage', ...extra });
+  type Person = NonNullable<PiiAccess['actor']>;
+  let staff: Person;
+  let couple: Person;
+  const read = (actor: Person, extra: Partial<PiiAccess> = {}) =>
+    recordPiiAccess(t.services, { actor, kind: 'read', dataType: 'feature_request', subjectType: 'feature_request', subjectIds: ['r1'], fields: ['weddingContext.coupleNames'], purpose: 'triage', ...extra });
   const anomaliesOf = async (actorId: string) =>
     (await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, 'insider_access_anomaly')))).map((e) => e.details.anomalies);
 
@@ -36,7 +39,15 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
     expect(await read(staff, { justification: 'Checking the venue for a duplicate' })).toEqual({ anomalies: [] });
     const [event] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, staff.id), eq(auditEvents.action, 'user_data_accessed')));
     expect(event).toMatchObject({ actorRole: 'product_team', targetType: 'feature_request', targetId: 'r1' });
-    expect(event!.details).toEqual({ kind: 'read', records: 1, fields: ['weddingContext.coupleNames'], purpose: 'triage', justification: 'Checking the venue for a duplicate' });
+    expect(event!.details).toEqual({
+      accessor_id: staff.id,
+      data_type: 'feature_request',
+      kind: 'read',
+      records: 1,
+      fields: ['weddingContext.coupleNames'],
+      purpose: 'triage',
+      justification: 'Checking the venue for a duplicate',
+    });
   });
 
   it('flags off-hours access in the reader’s own time zone, audited and counted', async () => {
@@ -64,5 +75,118 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
     t.clock.set('2026-11-28T23:30:00Z');
     expect(await read(couple, { kind: 'export', records: 50 })).toEqual({ anomalies: [] });
     expect(await anomaliesOf(couple.id)).toEqual([]);
+  });
+});
+
+// Where the app shows or exports personal data, it goes through recordPiiAccess exactly once.
+describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode) => {
+  let t: TestApp;
+  let member: Caller;
+  let memberId: string;
+  let product: Caller;
+  let productId: string;
+  let supplier: Caller;
+  let ai: Caller;
+  let requestId: string;
+  const WEDNESDAY_MORNING = '2026-11-25T10:00:00Z';
+  const SATURDAY_NIGHT = '2026-11-28T23:30:00Z';
+  const REASON = 'Member asked support for a copy of their data (ticket 5120)';
+
+  const events = async (action: string, since: number) =>
+    (await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)))).map((e) => ({
+      actorId: e.actorId,
+      targetId: e.targetId,
+      chain: e.chain,
+      details: e.details,
+    }));
+  const lastEventId = async () => (await t.database.db.select({ id: sql<number>`coalesce(max(${auditEvents.id}), 0)::int` }).from(auditEvents))[0]!.id;
+
+  beforeAll(async () => {
+    t = await createTestApp(mode);
+    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE' }) });
+    memberId = signup.json().user.id;
+    member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
+    product = await t.login('product@demo.test');
+    productId = (await t.request(product, { method: 'GET', url: '/api/auth/session' })).json().user.id;
+    supplier = await t.login('supplier@demo.test');
+    ai = await t.bearer(await t.login('ai@demo.test'));
+    const submitted = await t.request(member, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ weddingContext: { weddingDate: '2027-08-14', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: '12 Strand Road, Howth', coupleNames: 'Aoife & Cian' } }),
+    });
+    requestId = submitted.json().id;
+  });
+  afterAll(() => t?.close());
+
+  it('records the product team reading a member’s account once, with the justification, and no anomaly in working hours', async () => {
+    t.clock.set(WEDNESDAY_MORNING);
+    const since = await lastEventId();
+    const res = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}`, headers: { 'x-access-justification': REASON } });
+    expect(res.statusCode).toBe(200);
+    expect(await events('user_data_accessed', since)).toEqual([
+      {
+        actorId: productId,
+        targetId: memberId,
+        chain: '7_years',
+        details: expect.objectContaining({ accessor_id: productId, data_type: 'account', kind: 'read', justification: REASON, fields: expect.arrayContaining(['email', 'phone']) }),
+      },
+    ]);
+    expect(await events('insider_access_anomaly', since)).toEqual([]);
+  });
+
+  it('flags a staff export of a member’s data on a Saturday night: audited, anomaly recorded and counted', async () => {
+    t.clock.set(SATURDAY_NIGHT);
+    const before = await counted('off_hours');
+    const since = await lastEventId();
+    const res = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}/export`, headers: { 'x-access-justification': REASON } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().featureRequests[0].weddingContext.coupleNames).toBe('Aoife & Cian');
+    expect(await events('user_data_accessed', since)).toEqual([
+      expect.objectContaining({ actorId: productId, targetId: memberId, details: expect.objectContaining({ data_type: 'personal_data_export', kind: 'export', justification: REASON, purpose: 'data_subject_request' }) }),
+    ]);
+    expect(await events('insider_access_anomaly', since)).toEqual([expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'], kind: 'export' }) })]);
+    expect(await events('personal_data_exported', since)).toEqual([expect.objectContaining({ targetId: memberId, details: expect.objectContaining({ by_subject: false, justification: REASON }) })]);
+    expect(await counted('off_hours')).toBe(before + 1);
+  });
+
+  it('does not treat a member’s own export as an access to someone else’s data', async () => {
+    t.clock.set(SATURDAY_NIGHT);
+    const since = await lastEventId();
+    expect((await t.request(member, { method: 'GET', url: '/api/privacy/export' })).statusCode).toBe(200);
+    expect(await events('user_data_accessed', since)).toEqual([]);
+    expect(await events('personal_data_exported', since)).toEqual([expect.objectContaining({ actorId: memberId, details: expect.objectContaining({ by_subject: true }) })]);
+  });
+
+  it('records each showing of someone else’s full request record, never the author’s own or the public projection', async () => {
+    t.clock.set(SATURDAY_NIGHT);
+    const since = await lastEventId();
+    const seen = await t.request(product, { method: 'GET', url: `/api/feature-requests/${requestId}` });
+    expect(seen.json()).toMatchObject({ access: 'full', weddingContext: { coupleNames: 'Aoife & Cian' } });
+    const [staffRead, ...others] = await events('user_data_accessed', since);
+    expect(others).toEqual([]);
+    expect(staffRead).toMatchObject({ actorId: productId, targetId: requestId, details: { data_type: 'feature_request', kind: 'read', purpose: 'request_review' } });
+    expect((staffRead!.details as { fields: string[] }).fields.sort()).toEqual(
+      ['author', 'weddingContext.coupleNames', 'weddingContext.country', 'weddingContext.guestCount', 'weddingContext.timeZone', 'weddingContext.venueAddress', 'weddingContext.weddingDate'].sort(),
+    );
+    expect(await events('insider_access_anomaly', since)).toEqual([expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'] }) })]);
+
+    // A supplier (read:all) is recorded too, but is not staff; the author and anonymous readers are not recorded.
+    const afterStaff = await lastEventId();
+    expect((await t.request(supplier, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('full');
+    expect((await t.request(member, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('full');
+    expect((await t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('public');
+    expect((await events('user_data_accessed', afterStaff)).map((e) => e.details)).toEqual([expect.objectContaining({ data_type: 'feature_request', purpose: 'request_review' })]);
+    expect(await events('insider_access_anomaly', afterStaff)).toEqual([]);
+  });
+
+  it('records the AI pipeline’s content-only view as wedding context processed, not as PII access', async () => {
+    const since = await lastEventId();
+    const seen = await t.request(ai, { method: 'GET', url: `/api/feature-requests/${requestId}` });
+    expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { guestCount: 90 } });
+    expect(await events('user_data_accessed', since)).toEqual([]);
+    expect(await events('wedding_context_processed', since)).toEqual([
+      expect.objectContaining({ chain: '1_year', targetId: null, details: { anonymized_context: expect.any(Object), processing_purpose: 'ai_content_projection' } }),
+    ]);
   });
 });

@@ -85,7 +85,16 @@ describe('consent rules', () => {
   });
 
   it('restriction overrides consent', () => {
-    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: false }, false)).toEqual({ aiAnalysisConsent: true, trendAnalyticsConsent: false });
-    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: true }, true)).toEqual({ aiAnalysisConsent: false, trendAnalyticsConsent: false });
+    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: false }, false)).toEqual({
+      aiAnalysisConsent: true,
+      trendAnalyticsConsent: false,
+      featureFeedbackConsent: true,
+    });
+    expect(effectiveProcessing({ feature_feedback: false, ai_analysis: true, trend_analytics: true }, false)).toMatchObject({ featureFeedbackConsent: false });
+    expect(effectiveProcessing({ feature_feedback: true, ai_analysis: true, trend_analytics: true }, true)).toEqual({
+      aiAnalysisConsent: false,
+      trendAnalyticsConsent: false,
+      featureFeedbackConsent: false,
+    });
   });
 });

@@ -1,8 +1,8 @@
 // One error shape for every failure: { error: { code, message, details } }. Client mistakes get a
 // 4xx that says what to fix; anything unexpected is logged and answered with a bland 500.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ServiceError } from '../../../services/errors.js';
+import { badRequest, ServiceError } from '../../../services/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -19,6 +19,15 @@ const FASTIFY_CODES: Record<string, string> = {
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * Fastify's `frameworkErrors`: what it meets before routing — a URL it cannot decode, a path segment
+ * over `maxParamLength`. Same shape as every other error, and the URL is not echoed back.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(414).send(errorBody('uri_too_long', 'A segment of the URL path is too long'));
+  return reply.status(400).send(errorBody('bad_url', 'The URL is not valid'));
 }
 
 export default fp(
@@ -44,6 +53,18 @@ export default fp(
       }
       request.log.error({ err }, 'unhandled error');
       return reply.status(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged'));
+    });
+
+    // Ajv coerces a query or path value such as "1e309" to Infinity and then skips minimum/maximum
+    // (it checks limits on finite numbers only): refuse it as the validation failure it is.
+    app.addHook('preHandler', async (request) => {
+      for (const [part, values] of [['querystring', request.query], ['params', request.params]] as const) {
+        for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+          if ([value].flat().some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+            throw badRequest('validation_failed', 'The request is not valid: see details', [{ field: `${part}.${name}`, message: 'must be a finite number' }]);
+          }
+        }
+      }
     });
 
     app.setNotFoundHandler((request, reply) =>

@@ -2,7 +2,7 @@
 // the background check linked, for the product team's triage.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { getFeatureRequest } from '../../../services/feature-requests.js';
+import { requireFeatureRequest } from '../../../services/feature-requests.js';
 import { detectDuplicates, dismissDuplicate, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
 import { IdParams, responses, Status, Uuid } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -50,7 +50,7 @@ const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call })
       response: responses({ 200: Type.Object({ items: Type.Array(DuplicateSuggestion) }) }),
     },
     handler: async (request) => {
-      await getFeatureRequest(services, call(request).actor, request.params.id);
+      await requireFeatureRequest(services, request.params.id);
       return { items: await likelyDuplicatesOf(services, request.params.id) };
     },
   });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { BusinessSize, DateTime, Nullable, SupplierType, UserRole, Uuid } from '../../schemas.js';
+import { BusinessSize, DateTime, Nullable, SupplierType, Text, UserRole, Uuid } from '../../schemas.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' });
@@ -23,15 +23,15 @@ export const SignUpBody = Type.Object(
   {
     email: Email,
     password: Password,
-    displayName: Type.String({ minLength: 1, maxLength: 80 }),
+    displayName: Text(1, 80),
     role: Type.Union([Type.Literal('couple'), Type.Literal('wedding_supplier')]),
     country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' })),
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/London' }),
     phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{6,24}$' })),
     supplierType: Type.Optional(SupplierType),
-    businessName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    businessName: Type.Optional(Text(1, 120)),
     businessSize: Type.Optional(BusinessSize),
-    businessAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    businessAddress: Type.Optional(Text(1, 300)),
   },
   { additionalProperties: false },
 );
@@ -45,7 +45,7 @@ export const SessionReply = Type.Object({ user: Account, csrfToken: Type.String(
 
 export const TokenBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: Text(1, 80),
     expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
   },
   { additionalProperties: false },

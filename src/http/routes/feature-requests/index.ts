@@ -53,7 +53,7 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
   app.get('/api/feature-requests/:id', {
     config: { access: 'board' },
     schema: { tags, summary: 'One request: full record for those allowed, public projection otherwise', params: IdParams, response: responses({ 200: FeatureRequest }) },
-    handler: async (request) => requests.getFeatureRequest(services, request.principal, request.params.id),
+    handler: async (request) => requests.getFeatureRequest(services, request.principal, request.params.id, request.id),
   });
 
   app.patch('/api/feature-requests/:id', {
@@ -93,7 +93,7 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
     schema: { tags, summary: 'Override RICE factors (a number sets, null clears; product team)', params: IdParams, body: RiceOverrideBody, response: responses({ 200: FeatureRequest }) },
     handler: async (request) => {
       await rice.overrideRice(services, call(request), request.params.id, request.body);
-      return requests.getFeatureRequest(services, request.principal, request.params.id);
+      return requests.getFeatureRequest(services, request.principal, request.params.id, request.id);
     },
   });
 

@@ -1,7 +1,7 @@
 import { Type, type NumberOptions, type TSchema } from '@sinclair/typebox';
 import { BOARD_SORTS } from '../../../domain/feature-requests.js';
 import { IMPACT_SCALE, RICE_FACTORS } from '../../../domain/rice.js';
-import { Author, DateTime, literals, Nullable, Status, Urgency, UserRole, Uuid } from '../../schemas.js';
+import { Author, DateTime, literals, Nullable, Status, Text, Urgency, UserRole, Uuid } from '../../schemas.js';
 
 const Category = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'One of the configured categories' });
 
@@ -11,18 +11,18 @@ export const WeddingContext = Type.Object(
     guestCount: Type.Integer({ minimum: 1, maximum: 5000 }),
     country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone' }),
-    venueAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    coupleNames: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    venueAddress: Type.Optional(Text(1, 300)),
+    coupleNames: Type.Optional(Text(1, 200)),
   },
   { additionalProperties: false },
 );
 
 const requestFields = {
-  title: Type.String({ minLength: 8, maxLength: 120 }),
-  description: Type.String({ minLength: 20, maxLength: 5000 }),
+  title: Text(8, 120),
+  description: Text(20, 5000),
   category: Category,
   urgency: Urgency,
-  painPoints: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 10 }),
+  painPoints: Type.Array(Text(2, 200), { maxItems: 10 }),
   weddingContext: WeddingContext,
 };
 
@@ -108,7 +108,7 @@ export const FeatureRequest = Type.Composite([
 export const StatusBody = Type.Object(
   {
     status: Status,
-    justification: Type.String({ minLength: 10, maxLength: 2000, description: 'Why: shown on the request and kept in its history' }),
+    justification: Text(10, 2000, { description: 'Why: shown on the request and kept in its history' }),
   },
   { additionalProperties: false },
 );
@@ -139,7 +139,7 @@ export const VoteReply = Type.Object({
   ),
 });
 
-export const CommentBody = Type.Object({ content: Type.String({ minLength: 2, maxLength: 5000 }) }, { additionalProperties: false });
+export const CommentBody = Type.Object({ content: Text(2, 5000) }, { additionalProperties: false });
 export const Comment = Type.Object({
   id: Uuid,
   requestId: Uuid,
@@ -156,12 +156,12 @@ export const CommentsQuery = Type.Object({
 export const MergeBody = Type.Object(
   {
     targetId: Type.String({ format: 'uuid', description: 'The request this one duplicates: it receives the votes and comments' }),
-    justification: Type.Optional(Type.String({ minLength: 10, maxLength: 2000, description: 'Why: shown in both requests\' history' })),
+    justification: Type.Optional(Text(10, 2000, { description: 'Why: shown in both requests\' history' })),
   },
   { additionalProperties: false },
 );
 export const UnmergeBody = Type.Object(
-  { justification: Type.Optional(Type.String({ minLength: 10, maxLength: 2000 })) },
+  { justification: Type.Optional(Text(10, 2000)) },
   { additionalProperties: false },
 );
 
@@ -182,16 +182,23 @@ export const UnmergeReply = Type.Object({
  * A number or null in a request body, as ONE schema with `type: [number, null]`: the app's Ajv
  * coerces types, and a union would turn null into 0 (number branch) or 0 into null (null branch).
  */
-const numberOrNull = (options: NumberOptions) => Type.Optional(Type.Unsafe<number | null>({ ...Type.Number(options), type: ['number', 'null'] }));
+const numberOrNull = (options: NumberOptions, type: 'number' | 'integer' = 'number') =>
+  Type.Optional(Type.Unsafe<number | null>({ ...Type.Number(options), type: [type, 'null'] }));
+// Ranges a person means, which also keep the stored score (reach × impact × confidence ÷ effort, a
+// float8 generated column) within float8: PostgreSQL refuses a product that underflows to 0 or a
+// quotient that overflows, so 5e-324 people or an effort of 1e-300 months were a 500. Whole people;
+// confidence and effort from 0.01. (No anyOf for "0 or ≥ 0.01": Ajv's type coercion inside anyOf
+// turns a 0 into null.)
 const REACH = { minimum: 0, maximum: 1e9 };
 const IMPACT = { minimum: IMPACT_SCALE[0], maximum: IMPACT_SCALE[IMPACT_SCALE.length - 1] };
-const EFFORT = { exclusiveMinimum: 0, maximum: 1200 };
+const CONFIDENCE = { minimum: 0.01, maximum: 1 };
+const EFFORT = { minimum: 0.01, maximum: 1200 };
 
 export const RiceOverrideBody = Type.Object(
   {
-    reach: numberOrNull({ ...REACH, description: 'People reached in the quarter after shipping' }),
+    reach: numberOrNull({ ...REACH, description: 'People reached in the quarter after shipping' }, 'integer'),
     impact: numberOrNull({ ...IMPACT, description: '0.25 minimal … 3 massive' }),
-    confidence: numberOrNull({ minimum: 0, maximum: 1, description: '0–1' }),
+    confidence: numberOrNull({ ...CONFIDENCE, description: '0.01–1' }),
     effort: numberOrNull({ ...EFFORT, description: 'Person-months' }),
   },
   { additionalProperties: false, minProperties: 1, description: 'A number sets the override, null clears it' },
@@ -200,7 +207,7 @@ export const RiceOverrideBody = Type.Object(
 const OutcomeFactors = <T extends TSchema>(value: T) => Type.Object({ reach: value, impact: value, effort: value });
 export const OutcomeBody = Type.Object(
   {
-    actualReach: numberOrNull({ ...REACH, description: 'People who used it in its first quarter' }),
+    actualReach: numberOrNull({ ...REACH, description: 'People who used it in its first quarter' }, 'integer'),
     actualImpact: numberOrNull({ ...IMPACT, description: 'Impact it turned out to have, same scale' }),
     actualEffort: numberOrNull({ ...EFFORT, description: 'Person-months spent' }),
   },

@@ -1,6 +1,6 @@
 // Request and response shapes of the escalation engine's routes.
 import { Type } from '@sinclair/typebox';
-import { DateTime, literals, Nullable, Uuid } from '../../schemas.js';
+import { DateTime, literals, Nullable, Text, Uuid } from '../../schemas.js';
 
 const StringMap = Type.Record(Type.String(), Type.String());
 
@@ -103,4 +103,4 @@ export const IncidentQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
 
-export const ResolveBody = Type.Object({ note: Type.String({ minLength: 3, maxLength: 2000 }) }, { additionalProperties: false });
+export const ResolveBody = Type.Object({ note: Text(3, 2000) }, { additionalProperties: false });

@@ -7,8 +7,8 @@ import { CONSENT_PURPOSES } from '../../../domain/consent.js';
 import { isValidTimeZone } from '../../../domain/seasons.js';
 import { recordConsent, consentState } from '../../../services/consent.js';
 import { badRequest } from '../../../services/errors.js';
-import { accessUserDetails, erasePersonalData, exportForSubject, exportPersonalData, ownProfile, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
-import { DateTime, IdParams, literals, Nullable, responses } from '../../schemas.js';
+import { accessUserDetails, erasePersonalData, exportPersonalData, ownProfile, rectifyProfile, restrictProcessing } from '../../../services/gdpr.js';
+import { DateTime, IdParams, literals, Nullable, responses, Text } from '../../schemas.js';
 import { Account } from '../auth/schemas.js';
 import type { RouteDeps } from '../index.js';
 
@@ -52,14 +52,13 @@ const ConsentState = Type.Object({
     }),
   ),
 });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const ProfileBody = Type.Object(
   {
-    displayName: Type.Optional(Text(100)),
+    displayName: Type.Optional(Text(1, 100)),
     phone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 ()-]{5,30}$' }))),
-    businessName: Type.Optional(Nullable(Text(200))),
-    businessAddress: Type.Optional(Nullable(Text(500))),
-    timeZone: Type.Optional(Text(64)),
+    businessName: Type.Optional(Nullable(Text(1, 200))),
+    businessAddress: Type.Optional(Nullable(Text(1, 500))),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -183,7 +182,7 @@ const privacy: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, ca
       headers: JustificationHeaders,
       response: responses({ 200: PersonalDataExport }),
     },
-    handler: async (request) => exportForSubject(services, subject(request), request.params.id, justification(request)),
+    handler: async (request) => exportPersonalData(services, subject(request), request.params.id, justification(request)),
   });
 };
 
