@@ -113,7 +113,12 @@ interface IndexedContent {
  * 4 kB of embedding) costs more than ranking it; their indexed content is kept here, keyed by the
  * request, the hash of what was indexed and the model, so a re-indexed request is read afresh.
  */
-const indexedContent = new LRUCache<string, IndexedContent>({ max: 20_000 });
+const indexedContent = new LRUCache<string, IndexedContent>({
+  // Bounded by memory, not count: one candidate's features take ~40 kB (mostly character n-grams),
+  // so 256 MB keep the candidates of a few dozen drafts being typed at once.
+  maxSize: 256 * 1024 * 1024,
+  sizeCalculation: (c) => (c.embedding?.byteLength ?? 0) + 80 * (c.features.terms.size + c.features.characters.size + c.features.surface.size),
+});
 
 const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
 
