@@ -9,17 +9,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { createUniversalSentenceEncoder } from '../src/ai/embedding-model.js';
 import { parseLabelledRequests } from '../src/ai/evaluation.js';
 import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, rows, type DatabaseHandle } from '../src/db/client.js';
+import { rows } from '../src/db/client.js';
 import { seedDemo } from '../src/db/seed.js';
 import { Keyring } from '../src/security/keyring.js';
 import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';
 import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
+import { openBenchDatabase } from './database.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,34 +39,13 @@ if (!['embedded', 'server'].includes(values.mode!) || !(corpusSize > 0) || !(que
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function openTarget(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  if (values.mode === 'embedded') {
-    const handle = await openDatabase({ kind: 'embedded', dataDir: null });
-    return { handle, drop: async () => {} };
-  }
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `wsfr_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'server', url: url.toString(), poolSize: 4 });
-  return {
-    handle,
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 const dev = parseLabelledRequests(readFileSync(values.data!, 'utf8'));
 const encoder = createUniversalSentenceEncoder({ enabled: true, cacheSize: 10_000 });
 let started = performance.now();
 const devVectors = (await encoder.embed(dev.map((r) => comparableText(r))))!;
 console.log(`embedded ${dev.length} dev texts in ${seconds(started)} s`);
 
-const { handle, drop } = await openTarget();
+const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'server');
 try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });

@@ -8,16 +8,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { createUniversalSentenceEncoder, EMBEDDING_MODEL_VERSION } from '../src/ai/embedding-model.js';
 import { comparableText, normalise } from '../src/ai/text-features.js';
 import { loadConfig } from '../src/config.js';
-import { arrayLiteral, openDatabase, rows, type DatabaseHandle } from '../src/db/client.js';
+import { arrayLiteral, rows } from '../src/db/client.js';
 import { demoRequests } from '../src/db/demo-catalog.js';
 import { seedDemo } from '../src/db/seed.js';
 import { Keyring } from '../src/security/keyring.js';
 import type { Services } from '../src/services/context.js';
 import { generatePainPointThemes } from '../src/services/pain-point-themes.js';
+import { openBenchDatabase } from './database.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,23 +35,6 @@ if (!['embedded', 'server'].includes(values.mode!) || !(boardSize > 0) || !(runs
 
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
-async function openTarget(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  if (values.mode === 'embedded') return { handle: await openDatabase({ kind: 'embedded', dataDir: null }), drop: async () => {} };
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `wsfr_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    handle: await openDatabase({ kind: 'server', url: url.toString(), poolSize: 4 }),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 /** Standard normal samples (Box–Muller). */
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
 
@@ -61,7 +44,7 @@ const demoVectors = await encoder.embed(demoRequests.map((r) => comparableText(r
 if (!demoVectors) throw new Error('the sentence encoder did not load');
 console.log(`embedded the ${demoRequests.length} demo requests in ${seconds(started)} s`);
 
-const { handle, drop } = await openTarget();
+const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'server');
 try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
@@ -106,8 +89,8 @@ try {
     );
     if (votes.length > 0)
       await handle.db.execute(sql`
-        insert into votes (request_id, user_id, weight)
-        select * from unnest(${arrayLiteral(votes.map((v) => v.request))}::uuid[], ${arrayLiteral(votes.map((v) => v.user))}::uuid[], ${arrayLiteral(votes.map((v) => v.weight))}::float8[])`);
+        insert into votes (request_id, user_id, weight, cast_weight)
+        select r, u, w, w from unnest(${arrayLiteral(votes.map((v) => v.request))}::uuid[], ${arrayLiteral(votes.map((v) => v.user))}::uuid[], ${arrayLiteral(votes.map((v) => v.weight))}::float8[]) as x(r, u, w)`);
   }
   await handle.db.execute(sql`
     update feature_requests f set vote_count = v.n, vote_weight = v.w
