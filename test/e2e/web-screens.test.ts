@@ -185,6 +185,48 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expectNoPageErrors(t);
   });
 
+  it('pages the triage queue without showing a request twice, and starts over on “Try again” when a page fails', async () => {
+    const t = await live.tab();
+    const { page } = t;
+    const queueApi = '/api/feature-requests?status=open&sort=new&limit=20';
+    const first = await live.api<ListPage<BoardItem>>(queueApi);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await live.api<ListPage<BoardItem>>(`${queueApi}&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    const ids = (p: ListPage<BoardItem>) => p.items.map((i) => i.id);
+    const nextPage = (url: URL) => url.pathname === '/api/feature-requests' && url.searchParams.has('cursor');
+    // The next page repeats the last request shown, as when one moves across a page boundary between reads.
+    await page.route(nextPage, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as ListPage<BoardItem>;
+      await route.fulfill({ response, json: { ...body, items: [first.items.at(-1), ...body.items] } });
+    });
+    await signIn(page, 'product@demo.test');
+    await page.goto('/triage');
+    const links = page.locator('.triage-list .mini-title a');
+    const shown = async () => Promise.all((await links.all()).map(async (a) => (await a.getAttribute('href'))!.split('/').pop()));
+    await poll(shown).toEqual(ids(first));
+
+    const more = page.getByRole('button', { name: 'Show more new requests' });
+    await Promise.all([page.waitForResponse(isApi('GET', /^\/api\/feature-requests\?.*cursor=/)), more.click()]);
+    await poll(shown).toEqual([...ids(first), ...ids(second)]);
+
+    // A page that fails is said in plain words; “Try again” loads the queue afresh from its first page.
+    await page.unroute(nextPage);
+    await page.route(nextPage, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }) }),
+    );
+    await more.click();
+    const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again in a moment.' });
+    await failed.waitFor();
+    expect(await shown()).toEqual([...ids(first), ...ids(second)]);
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await poll(shown).toEqual(ids(first));
+    await failed.waitFor({ state: 'detached' });
+    await more.waitFor();
+    t.problems.splice(0); // the browser logs the 503 itself
+    expectNoPageErrors(t);
+  });
+
   it('shows the platform health dashboard with charts of live data, refreshed every 10 seconds', async () => {
     const t = await live.tab({ axe: true });
     const { page } = t;

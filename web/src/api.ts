@@ -114,3 +114,12 @@ export function query(params: Record<string, string | number | boolean | undefin
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * The items shown, then those of the next page not among them yet: an item can move between pages
+ * while they are read (votes reorder the board), so a page may repeat one already shown.
+ */
+export function appendNew<T>(items: readonly T[], page: readonly T[], keyOf: (item: T) => string): T[] {
+  const seen = new Set(items.map(keyOf));
+  return [...items, ...page.filter((item) => !seen.has(keyOf(item)))];
+}

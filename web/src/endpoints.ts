@@ -5,6 +5,7 @@ import { api, get, getFile, query } from './api.js';
 import type {
   BoardItem,
   CategoryTrends,
+  Comment,
   ConsentPurpose,
   ConsentState,
   DuplicateCheck,
@@ -38,6 +39,10 @@ export const triageQueue = (cursor: string | null, signal?: AbortSignal) =>
   get<Page<BoardItem>>(`/api/feature-requests${query({ status: 'open', sort: 'new', limit: 20, cursor })}`, signal);
 
 export const featureRequest = (id: string, signal?: AbortSignal) => get<FeatureRequest>(`/api/feature-requests/${encodeURIComponent(id)}`, signal);
+
+/** A request's discussion, oldest first, 50 comments a page. */
+export const requestComments = (id: string, cursor: string | null, signal?: AbortSignal) =>
+  get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(id)}/comments${query({ limit: 50, cursor })}`, signal);
 
 export const changeStatus = (id: string, body: StatusChangeBody) =>
   api<FeatureRequest>('POST', `/api/feature-requests/${encodeURIComponent(id)}/status`, { body });

@@ -2,14 +2,15 @@
 // request, each with its reasons in words. Held votes count nowhere and down-weighted ones at a
 // reduced weight until someone here releases them (they count in full) or rejects them (they stay
 // on record and count nowhere) — always with a reason, kept with the vote and in the audit trail.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { decideVotes, voteReviews } from '../endpoints.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, plural, roleLabel } from '../labels.js';
+import { usePagedList } from '../pagedList.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import type { VoteReview, VoteReviewFilter } from '../types.js';
-import { Notice } from './Notice.js';
+import { LoadFailed, Notice } from './Notice.js';
 
 /** The permission the vote-review routes check (src/http/routes/vote-reviews): the product team's. */
 export const VOTE_REVIEW_PERMISSION = 'feature_requests:review_votes';
@@ -44,40 +45,15 @@ export function VoteReviews() {
 
 function ReviewQueue() {
   const [filter, setFilter] = useState<VoteReviewFilter | ''>('');
-  const [items, setItems] = useState<VoteReview[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
-  const [retry, setRetry] = useState(0);
+  const flagged = usePagedList((cursor, signal) => voteReviews(filter || null, cursor, signal), [filter], keyOf);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [done, setDone] = useState<string | null>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ loading: true, error: null });
+  /** Another filter, or the list loaded again: nothing chosen from before, and no news about it. */
+  function startOver(load: () => void) {
     setSelected(new Set());
     setDone(null);
-    voteReviews(filter || null, null, controller.signal)
-      .then((page) => {
-        setItems(page.items);
-        setNextCursor(page.nextCursor);
-        setState({ loading: false, error: null });
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setState({ loading: false, error: plainMessage(err) });
-      });
-    return () => controller.abort();
-  }, [filter, retry]);
-
-  async function more() {
-    setState({ loading: true, error: null });
-    try {
-      const page = await voteReviews(filter || null, nextCursor);
-      setItems((old) => [...old, ...page.items.filter((n) => !old.some((o) => keyOf(o) === keyOf(n)))]);
-      setNextCursor(page.nextCursor);
-      setState({ loading: false, error: null });
-    } catch (err) {
-      setState({ loading: false, error: plainMessage(err) });
-    }
+    load();
   }
 
   function toggle(key: string, on: boolean) {
@@ -90,13 +66,13 @@ function ReviewQueue() {
   }
 
   function decided(keys: Set<string>, summary: string) {
-    setItems((old) => old.filter((v) => !keys.has(keyOf(v))));
+    flagged.remove(keys);
     setSelected(new Set());
     setDone(summary);
   }
 
-  const groups = groupByRequest(items);
-  const decidable = items.filter(isDecidable);
+  const groups = groupByRequest(flagged.items);
+  const decidable = flagged.items.filter(isDecidable);
   const chosen = decidable.filter((v) => selected.has(keyOf(v)));
   return (
     <section className="vote-reviews" aria-labelledby="vote-reviews-heading">
@@ -107,7 +83,7 @@ function ReviewQueue() {
       </p>
       <div className="field">
         <label htmlFor="vote-reviews-filter">Show</label>
-        <select id="vote-reviews-filter" value={filter} onChange={(e) => setFilter(e.target.value as VoteReviewFilter | '')}>
+        <select id="vote-reviews-filter" value={filter} onChange={(e) => startOver(() => setFilter(e.target.value as VoteReviewFilter | ''))}>
           {FILTERS.map((f) => (
             <option key={f.value} value={f.value}>
               {f.label}
@@ -116,16 +92,9 @@ function ReviewQueue() {
         </select>
       </div>
       <div aria-live="polite">{done && <Notice kind="success">{done}</Notice>}</div>
-      {state.error && (
-        <Notice kind="error">
-          <p>{state.error}</p>
-          <button type="button" className="button secondary" onClick={() => setRetry((n) => n + 1)}>
-            Try again
-          </button>
-        </Notice>
-      )}
-      {!state.loading && !state.error && items.length === 0 && <p className="muted">No votes here.</p>}
-      <div aria-busy={state.loading}>
+      {flagged.error && <LoadFailed message={flagged.error} onRetry={() => startOver(flagged.retry)} />}
+      {!flagged.loading && !flagged.error && flagged.items.length === 0 && <p className="muted">No votes here.</p>}
+      <div aria-busy={flagged.loading}>
         {groups.map(({ requestId, title, votes }) => (
           <article key={requestId} className="card" aria-labelledby={`vote-review-${requestId}`}>
             <div className="card-body">
@@ -139,8 +108,8 @@ function ReviewQueue() {
           </article>
         ))}
       </div>
-      {nextCursor && (
-        <button type="button" className="button secondary" onClick={more} aria-busy={state.loading || undefined}>
+      {flagged.hasMore && (
+        <button type="button" className="button secondary" onClick={flagged.more} aria-busy={flagged.loading || undefined}>
           Show more flagged votes
         </button>
       )}

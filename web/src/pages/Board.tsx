@@ -2,7 +2,7 @@
 // "Load more" and voting. The filters live in the address, so a filtered board can be shared and
 // the back button works.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, get } from '../api.js';
+import { ApiError, appendNew, get } from '../api.js';
 import { boardApiUrl, boardUrl, fetchBoardPage, readFilters, type Filters } from '../boardData.js';
 import { CategoryTag, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { Notice } from '../components/Notice.js';
@@ -73,10 +73,7 @@ export default function Board() {
     const firstNew = load.items.length;
     try {
       const page = await get<Page<BoardItem>>(boardApiUrl(filters, load.nextCursor));
-      setLoad((l) => {
-        const seen = new Set(l.items.map((i) => i.id));
-        return { state: 'ready', items: [...l.items, ...page.items.filter((i) => !seen.has(i.id))], nextCursor: page.nextCursor };
-      });
+      setLoad((l) => ({ state: 'ready', items: appendNew(l.items, page.items, (i) => i.id), nextCursor: page.nextCursor }));
       setMoreState({ loading: false, error: null });
       // Keyboard users continue from the first new request rather than the top of the page.
       requestAnimationFrame(() => listRef.current?.querySelectorAll<HTMLAnchorElement>('.card-title a')[firstNew]?.focus());

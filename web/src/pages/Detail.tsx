@@ -1,10 +1,10 @@
 // One request: what the viewer may read of it (the API decides: public projection, content, or the
 // full record), its status history with the team's reasons, and the discussion.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, get, query } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
-import { featureRequest, unmergeRequest } from '../endpoints.js';
+import { featureRequest, requestComments, unmergeRequest } from '../endpoints.js';
 import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { FormActions } from '../components/FormActions.js';
@@ -13,9 +13,10 @@ import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, plural, roleLabel, statusLabel } from '../labels.js';
+import { usePagedList } from '../pagedList.js';
 import { Link, useLocation } from '../router.js';
 import { useSession } from '../session.js';
-import type { Comment, FeatureRequest, Page } from '../types.js';
+import type { Comment, FeatureRequest } from '../types.js';
 
 type Load = { state: 'loading' } | { state: 'ready'; request: FeatureRequest } | { state: 'error'; message: string; notFound: boolean };
 
@@ -268,88 +269,60 @@ function regionName(code: string): string {
 
 function Discussion({ request, onAdded }: { request: FeatureRequest; onAdded: () => void }) {
   const session = useSession();
-  const [comments, setComments] = useState<Comment[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
-  const [retry, setRetry] = useState(0);
-  const signedIn = session.status === 'signed_in';
-
-  useEffect(() => {
-    if (!signedIn) return;
-    const controller = new AbortController();
-    setState({ loading: true, error: null });
-    get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(request.id)}/comments${query({ limit: 50 })}`, controller.signal)
-      .then((page) => {
-        setComments(page.items);
-        setNextCursor(page.nextCursor);
-        setState({ loading: false, error: null });
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setState({ loading: false, error: plainMessage(err) });
-      });
-    return () => controller.abort();
-  }, [request.id, signedIn, retry]);
-
-  async function more() {
-    if (!nextCursor) return;
-    setState({ loading: true, error: null });
-    try {
-      const page = await get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(request.id)}/comments${query({ limit: 50, cursor: nextCursor })}`);
-      setComments((c) => [...c, ...page.items.filter((n) => !c.some((o) => o.id === n.id))]);
-      setNextCursor(page.nextCursor);
-      setState({ loading: false, error: null });
-    } catch (err) {
-      setState({ loading: false, error: plainMessage(err) });
-    }
-  }
-
   return (
     <section className="discussion" aria-labelledby="discussion-heading">
       <h2 id="discussion-heading">Discussion ({request.commentCount.toLocaleString()})</h2>
-      {!signedIn ? (
+      {session.status === 'signed_in' ? (
+        <Comments request={request} onAdded={onAdded} />
+      ) : (
         <p>
           <Link to={`/login?next=${encodeURIComponent(`/requests/${request.id}`)}`}>Sign in</Link> to read the discussion and add to it.
         </p>
-      ) : (
-        <>
-          {state.error && (
-            <LoadFailed message={state.error} onRetry={() => setRetry((n) => n + 1)} />
-          )}
-          {!state.loading && !state.error && comments.length === 0 && <p className="muted">No comments yet. Start the conversation.</p>}
-          <ol className="comments" aria-busy={state.loading}>
-            {comments.map((c) => (
-              <li key={c.id} className={`comment${c.expertAdvice ? ' expert-comment' : ''}`}>
-                <p className="comment-head">
-                  <strong>{c.author?.displayName ?? 'A WedSync user'}</strong>
-                  {c.author && <span className="muted"> · {roleLabel(c.author.role)}</span>}
-                  {c.expertAdvice && <ExpertBadge />}
-                  <time className="muted" dateTime={c.createdAt}>
-                    {formatDate(c.createdAt)}
-                  </time>
-                </p>
-                <p className="comment-body">{c.content}</p>
-              </li>
-            ))}
-          </ol>
-          {nextCursor && (
-            <button type="button" className="button secondary" onClick={more} aria-busy={state.loading || undefined}>
-              Show more comments
-            </button>
-          )}
-          {request.status === 'merged' ? (
-            <p className="muted">This request is closed for comments because it was merged.</p>
-          ) : session.user?.role === 'ai_system' ? null : (
-            <CommentForm
-              requestId={request.id}
-              onAdded={(comment) => {
-                setComments((c) => [...c, comment]);
-                onAdded();
-              }}
-            />
-          )}
-        </>
       )}
     </section>
+  );
+}
+
+/** The comments (signed in only), 50 at a time, and the form that adds one. */
+function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () => void }) {
+  const session = useSession();
+  const comments = usePagedList((cursor, signal) => requestComments(request.id, cursor, signal), [request.id], (c) => c.id);
+  return (
+    <>
+      {comments.error && <LoadFailed message={comments.error} onRetry={comments.retry} />}
+      {!comments.loading && !comments.error && comments.items.length === 0 && <p className="muted">No comments yet. Start the conversation.</p>}
+      <ol className="comments" aria-busy={comments.loading}>
+        {comments.items.map((c) => (
+          <li key={c.id} className={`comment${c.expertAdvice ? ' expert-comment' : ''}`}>
+            <p className="comment-head">
+              <strong>{c.author?.displayName ?? 'A WedSync user'}</strong>
+              {c.author && <span className="muted"> · {roleLabel(c.author.role)}</span>}
+              {c.expertAdvice && <ExpertBadge />}
+              <time className="muted" dateTime={c.createdAt}>
+                {formatDate(c.createdAt)}
+              </time>
+            </p>
+            <p className="comment-body">{c.content}</p>
+          </li>
+        ))}
+      </ol>
+      {comments.hasMore && (
+        <button type="button" className="button secondary" onClick={comments.more} aria-busy={comments.loading || undefined}>
+          Show more comments
+        </button>
+      )}
+      {request.status === 'merged' ? (
+        <p className="muted">This request is closed for comments because it was merged.</p>
+      ) : session.user?.role === 'ai_system' ? null : (
+        <CommentForm
+          requestId={request.id}
+          onAdded={(comment) => {
+            comments.setItems((c) => [...c, comment]);
+            onAdded();
+          }}
+        />
+      )}
+    </>
   );
 }
 

@@ -10,6 +10,7 @@ import { VoteReviews } from '../components/VoteReviews.js';
 import { categoryTrends, triageQueue } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, formatDate, plural, ROADMAP_STATUSES, statusLabel } from '../labels.js';
+import { usePagedList } from '../pagedList.js';
 import { DUPLICATES_PERMISSION, MERGE_PERMISSION, TRENDS_PERMISSION, TRIAGE_PERMISSION } from '../permissions.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -59,46 +60,16 @@ interface Moved {
 function Queue() {
   const session = useSession();
   const reviewDuplicates = session.can(DUPLICATES_PERMISSION) && session.can(MERGE_PERMISSION);
-  const [items, setItems] = useState<BoardItem[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error: string | null }>({ loading: true, error: null });
-  const [retry, setRetry] = useState(0);
+  const queue = usePagedList(triageQueue, [], (i) => i.id);
   const [moved, setMoved] = useState<Moved | null>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ loading: true, error: null });
-    triageQueue(null, controller.signal)
-      .then((page) => {
-        setItems(page.items);
-        setNextCursor(page.nextCursor);
-        setState({ loading: false, error: null });
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setState({ loading: false, error: plainMessage(err) });
-      });
-    return () => controller.abort();
-  }, [retry]);
-
-  async function more() {
-    setState({ loading: true, error: null });
-    try {
-      const page = await triageQueue(nextCursor);
-      setItems((old) => [...old, ...page.items.filter((n) => !old.some((o) => o.id === n.id))]);
-      setNextCursor(page.nextCursor);
-      setState({ loading: false, error: null });
-    } catch (err) {
-      setState({ loading: false, error: plainMessage(err) });
-    }
-  }
-
   function changed(updated: FeatureRequest) {
-    setItems((old) => old.filter((i) => i.id !== updated.id));
+    queue.remove([updated.id]);
     setMoved({ id: updated.id, title: updated.title, status: updated.status });
   }
 
   function merged(item: BoardItem, into: DuplicateSuggestion) {
-    setItems((old) => old.filter((i) => i.id !== item.id));
+    queue.remove([item.id]);
     setMoved({ id: item.id, title: item.title, status: item.status, into });
   }
 
@@ -127,12 +98,10 @@ function Queue() {
           </Notice>
         )}
       </div>
-      {state.error && (
-        <LoadFailed message={state.error} onRetry={() => setRetry((n) => n + 1)} />
-      )}
-      {!state.loading && !state.error && items.length === 0 && <p className="muted">Nothing new to triage. Well done.</p>}
-      <ol className="triage-list" aria-busy={state.loading}>
-        {items.map((item) => (
+      {queue.error && <LoadFailed message={queue.error} onRetry={queue.retry} />}
+      {!queue.loading && !queue.error && queue.items.length === 0 && <p className="muted">Nothing new to triage. Well done.</p>}
+      <ol className="triage-list" aria-busy={queue.loading}>
+        {queue.items.map((item) => (
           <li key={item.id}>
             <RequestMini item={item} showUrgency>
               <StatusChange request={item} onChanged={changed} folded />
@@ -141,8 +110,8 @@ function Queue() {
           </li>
         ))}
       </ol>
-      {nextCursor && (
-        <button type="button" className="button secondary" onClick={more} aria-busy={state.loading || undefined}>
+      {queue.hasMore && (
+        <button type="button" className="button secondary" onClick={queue.more} aria-busy={queue.loading || undefined}>
           Show more new requests
         </button>
       )}
