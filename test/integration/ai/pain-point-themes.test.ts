@@ -77,7 +77,7 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
   const snapshots = () => count(sql`select count(*)::int as n from ai_insight_snapshots`);
   const auditEvents = async () =>
     rows<{ actor_id: string | null; target_id: string; request_id: string | null; details: Record<string, unknown> }>(
-      await t.database.db.execute(sql`select actor_id, target_id, request_id, details from audit_events where action = 'ai_analysis_performed' order by id`),
+      await t.database.db.execute(sql`select actor_id, target_id, request_id, details from audit_events where action = 'ai_analysis_performed' and target_type = 'ai_insight_snapshot' order by id`),
     );
   const latest = async () => {
     const res = await t.request(product, { method: 'GET', url: '/api/ai/insights/pain-points' });

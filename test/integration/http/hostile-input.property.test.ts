@@ -160,7 +160,8 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       }
     },
     'PUT /api/feature-requests/:id/outcome': async ({ sent, res }) => {
-      expect(res.json()).toMatchObject(sent);
+      const { actual } = res.json();
+      for (const [field, value] of Object.entries(sent)) expect(actual[field.replace(/^actual/, '').toLowerCase()], field).toBe(value);
     },
     'POST /api/feature-requests/:id/comments': async ({ caller, sent, res, params }) => {
       const { items } = await get(caller, `/api/feature-requests/${params.id}/comments?limit=100`);
@@ -203,6 +204,7 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     'POST /api/notifications/read': 'stores no caller text',
     'POST /api/privacy/erasure': 'stores no caller text',
     'POST /api/ops/incidents/:id/acknowledge': 'stores no caller text',
+    'POST /api/ai/insights/pain-points/refresh': 'stores no caller text',
   };
 
   beforeAll(async () => {
@@ -312,6 +314,8 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
   async function check(route: ServedRoute, input: Input) {
     const request = buildRequest(route, input);
     const before = await countTables();
+    // Each request at its own moment, as in life: histories ordered by time stay in the order they were written.
+    t.clock.advance(1_000);
     const res = await t.app.inject(request);
     const what = `${input.role} ${request.method} ${request.url} → ${res.statusCode} ${res.body.slice(0, 400)}`;
     expect(res.statusCode, what).toBeLessThan(500);
