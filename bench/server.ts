@@ -56,6 +56,8 @@ const OWNED_ENV = [
   'BOARD_CACHE_TTL_MS',
   'ENCRYPTION_MASTER_KEY',
   'ENCRYPTION_MASTER_KEY_FILE',
+  'AUDIT_SIGNING_KEY',
+  'AUDIT_SIGNING_KEY_FILE',
   'RATE_LIMITS',
   'SCRAPING_LIMITS',
 ];
@@ -251,8 +253,9 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
     }
   });
   try {
-    // Server mode needs a configured master key; a throwaway one per run, like the database.
-    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString(), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') }, options.command);
+    // Server mode needs a configured master key and audit signing key; throwaway ones per run, like the database.
+    const keys = { ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64') };
+    app = spawnApp(options.root, { ...baseEnv, DATABASE_URL: databaseUrl.toString(), ...keys }, options.command);
     await waitForReady(url, app, readyTimeoutMs);
   } catch (err) {
     await stop();

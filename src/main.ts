@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { laneName } from './domain/audit-chain.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from 'pino';
@@ -179,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
       if (args[0] !== 'verify') break;
       const reports = await withDatabase(config, (_d, services) => verifyAuditChains(services.db, auditSigningKey(config).key));
       for (const r of reports) {
-        console.log(`${r.chain}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
+        console.log(`${laneName(r)}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
         for (const problem of r.problems) console.log(`  ${problem}`);
       }
       return reports.some((r) => r.problems.length > 0) ? 1 : 0;

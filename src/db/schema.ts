@@ -20,6 +20,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -423,6 +424,7 @@ export const auditEvents = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     chain: text('chain').$type<RetentionClass>(),
+    lane: smallint('lane').notNull().default(0),
     sequence: bigint('sequence', { mode: 'number' }),
     previousHash: text('previous_hash'),
     hash: text('hash'),
@@ -438,16 +440,21 @@ export const auditEvents = pgTable(
   (t) => [
     index('audit_events_actor_idx').on(t.actorId, t.createdAt),
     index('audit_events_target_idx').on(t.targetType, t.targetId),
-    uniqueIndex('audit_events_chain_sequence_key').on(t.chain, t.sequence),
+    uniqueIndex('audit_events_chain_lane_sequence_key').on(t.chain, t.lane, t.sequence),
   ],
 );
 
-/** Where each audit chain ends: locked and advanced in the transaction that appends an event. */
-export const auditChainHeads = pgTable('audit_chain_heads', {
-  chain: text('chain').$type<RetentionClass>().primaryKey(),
-  sequence: bigint('sequence', { mode: 'number' }).notNull(),
-  hash: text('hash').notNull(),
-});
+/** Where each lane of each audit chain ends: locked and advanced in the transaction that appends an event. */
+export const auditChainHeads = pgTable(
+  'audit_chain_heads',
+  {
+    chain: text('chain').$type<RetentionClass>().notNull(),
+    lane: smallint('lane').notNull().default(0),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chain, t.lane] })],
+);
 
 /**
  * Signed (HMAC, AUDIT_SIGNING_KEY) statements that a chain reached `sequence` with `hash`: written
@@ -459,13 +466,14 @@ export const auditCheckpoints = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     chain: text('chain').$type<RetentionClass>().notNull(),
+    lane: smallint('lane').notNull().default(0),
     sequence: bigint('sequence', { mode: 'number' }).notNull(),
     hash: text('hash').notNull(),
     kind: text('kind').$type<'purge' | 'anchor'>().notNull(),
     signature: text('signature').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_checkpoints_chain_idx').on(t.chain, t.sequence)],
+  (t) => [index('audit_checkpoints_chain_idx').on(t.chain, t.lane, t.sequence)],
 );
 
 /**

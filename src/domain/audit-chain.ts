@@ -2,6 +2,8 @@
 // how an event is hashed into its chain, how checkpoints are signed, and how a stored chain is
 // checked. Each retention class is its own chain, so the purge can delete a chain's expired prefix
 // (events expire in order within a class) and leave a signed checkpoint where the prefix ended.
+// A class's chain runs in AUDIT_LANES parallel lanes, each hash-linked on its own, so concurrent
+// writers each append to a lane nobody else holds instead of queueing for one head (decision 0018).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 
@@ -54,9 +56,23 @@ export function retentionCutoff(retention: RetentionClass, now: Date): Date {
 /** The previous hash of a chain's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What an event's hash covers: everything recorded about it, and the hash before it. */
-export interface ChainedContent {
+/** Parallel lanes per retention class: more than the connections one server holds open at once. */
+export const AUDIT_LANES = 16;
+
+/** A retention class's lane: lane 0 is the chain as it was before lanes existed. */
+export interface ChainLane {
   chain: RetentionClass;
+  lane: number;
+}
+
+/**
+ * The lane joins what is hashed and signed only when it is not 0, so events and checkpoints written
+ * before lanes existed (all lane 0) keep verifying; an event moved to another lane no longer matches.
+ */
+const laneField = (lane: number) => (lane === 0 ? undefined : lane);
+
+/** What an event's hash covers: everything recorded about it, and the hash before it. */
+export interface ChainedContent extends ChainLane {
   action: string;
   actorId: string | null;
   actorRole: string | null;
@@ -73,20 +89,19 @@ export interface ChainedContent {
  * and the numbers are checked for contiguity separately, so a reordering reads as one.
  */
 export function eventHash(content: ChainedContent, previousHash: string): string {
-  const canonical = stringify({ ...content, createdAt: content.createdAt.toISOString(), previousHash });
+  const canonical = stringify({ ...content, lane: laneField(content.lane), createdAt: content.createdAt.toISOString(), previousHash });
   return createHash('sha256').update(canonical!).digest('hex');
 }
 
-/** What a checkpoint vouches for: the chain reached `sequence` with `hash`. */
-export interface CheckpointClaim {
-  chain: RetentionClass;
+/** What a checkpoint vouches for: the lane reached `sequence` with `hash`. */
+export interface CheckpointClaim extends ChainLane {
   sequence: number;
   hash: string;
   createdAt: Date;
 }
 
 export function signCheckpoint(key: Buffer, claim: CheckpointClaim): string {
-  const canonical = stringify({ ...claim, createdAt: claim.createdAt.toISOString() });
+  const canonical = stringify({ ...claim, lane: laneField(claim.lane), createdAt: claim.createdAt.toISOString() });
   return createHmac('sha256', key).update(canonical!).digest('hex');
 }
 
@@ -184,19 +199,25 @@ function misplaced(events: readonly StoredEvent[], start: ChainStart): ChainProb
   return problems;
 }
 
-export function describeProblem(chain: RetentionClass, p: ChainProblem): string {
+/** How reports name a lane: lane 0 by its class alone, as before lanes existed. */
+export function laneName({ chain, lane }: ChainLane): string {
+  return lane === 0 ? chain : `${chain}, lane ${lane}`;
+}
+
+export function describeProblem(where: ChainLane, p: ChainProblem): string {
+  const chain = where.lane === 0 ? `${where.chain} chain` : `${where.chain} chain, lane ${where.lane}`;
   switch (p.kind) {
     case 'modified':
-      return `${chain} chain: event ${p.sequence} (id ${p.id}) was modified`;
+      return `${chain}: event ${p.sequence} (id ${p.id}) was modified`;
     case 'deleted':
       return p.fromSequence === p.toSequence
-        ? `${chain} chain: event ${p.fromSequence} was deleted`
-        : `${chain} chain: events ${p.fromSequence}–${p.toSequence} were deleted`;
+        ? `${chain}: event ${p.fromSequence} was deleted`
+        : `${chain}: events ${p.fromSequence}–${p.toSequence} were deleted`;
     case 'reordered':
-      return `${chain} chain: event at sequence ${p.sequence} (id ${p.id}) was moved there from sequence ${p.originalSequence}`;
+      return `${chain}: event at sequence ${p.sequence} (id ${p.id}) was moved there from sequence ${p.originalSequence}`;
     case 'checkpoint_forged':
-      return `${chain} chain: checkpoint at sequence ${p.sequence} has an invalid signature`;
+      return `${chain}: checkpoint at sequence ${p.sequence} has an invalid signature`;
     case 'checkpoint_contradicted':
-      return `${chain} chain: event ${p.sequence} is missing or does not match the signed checkpoint taken there`;
+      return `${chain}: event ${p.sequence} is missing or does not match the signed checkpoint taken there`;
   }
 }

@@ -1,13 +1,15 @@
 // Accountability: an audit event is written in the same transaction as the change it describes,
-// so a change can never exist without its record. Events are appended to their retention class's
-// hash chain (src/domain/audit-chain.ts) by advancing that chain's head row, whose row lock orders
-// concurrent writers the same way on PGlite and PostgreSQL; the head only advances if the
-// surrounding transaction commits.
-import { and, asc, desc, eq, gt, gte, isNotNull, lte, sql } from 'drizzle-orm';
+// so a change can never exist without its record. Events are appended to a lane of their retention
+// class's hash chain (src/domain/audit-chain.ts) by advancing that lane's head row, whose row lock
+// orders the lane's writers the same way on PGlite and PostgreSQL; the head only advances if the
+// surrounding transaction commits. A writer takes a lane no other transaction holds (SKIP LOCKED),
+// so concurrent audited changes do not queue behind each other's commits (decision 0018).
+import { and, asc, desc, eq, gt, gte, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { rows, timestamptz, type Database } from '../db/client.js';
 import { auditChainHeads, auditCheckpoints, auditEvents } from '../db/schema.js';
 import {
+  AUDIT_LANES,
   checkpointSignatureValid,
   describeProblem,
   eventHash,
@@ -18,6 +20,7 @@ import {
   signCheckpoint,
   verifyChain,
   type ChainedContent,
+  type ChainLane,
   type ChainProblem,
   type ChainStart,
   type RetentionClass,
@@ -32,7 +35,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-type ChainHead = { sequence: number; hash: string };
+type LaneHead = { lane: number; sequence: number; hash: string };
 
 /**
  * HTTP requests (by id) that appended an event, until their response is done: the product team's
@@ -47,13 +50,23 @@ export function takeRequestAudited(requestId: string): boolean {
   return audited;
 }
 
-/** Where this process last saw each chain end: the next append tries there first. */
-const lastSeenHead = new Map<RetentionClass, ChainHead>();
+/**
+ * Per chain, the lanes this process has appended to and where it left them, longest unused first.
+ * An append takes the first (so concurrent appends in this process try different lanes) and puts
+ * it back last: by the time it comes round again, the transaction that used it has usually committed.
+ */
+const idleLanes = new Map<RetentionClass, LaneHead[]>();
+
+function rememberLane(chain: RetentionClass, head: LaneHead) {
+  const lanes = (idleLanes.get(chain) ?? []).filter((l) => l.lane !== head.lane);
+  lanes.push(head);
+  idleLanes.set(chain, lanes);
+}
 
 export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null }, entry: AuditEntry) {
   if (!securityControls().audit) return;
   const chain = retentionClassOf(entry.action);
-  const content = {
+  const content: Omit<ChainedContent, 'lane'> = {
     chain,
     action: entry.action,
     actorId: call.actor?.id ?? null,
@@ -65,48 +78,69 @@ export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & 
     requestId: call.requestId ?? null,
     createdAt: new Date(),
   };
-  // Usually the chain still ends where this process last left it: one statement, no extra round trip
-  // (the audit trail was the largest cost in the security-under-load benchmark).
-  const seen = lastSeenHead.get(chain);
-  if (!seen || !(await appendAfter(db, content, seen))) {
-    // Another process or a rolled-back transaction moved it: read the head under its lock (a
-    // savepoint inside the caller's transaction, or a transaction of its own) and append after it.
-    await db.transaction(async (tx) => {
-      const [head] = await tx.select({ sequence: auditChainHeads.sequence, hash: auditChainHeads.hash }).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
-      if (!(await appendAfter(tx, content, head!))) throw new Error(`audit chain ${chain} moved while its head was locked`);
+  // Usually that lane is free and still ends where this process left it: one statement, no extra
+  // round trip while the caller's transaction holds its connection (the audit trail was the
+  // largest cost in the security-under-load benchmark).
+  const idle = idleLanes.get(chain)?.shift();
+  let head = idle && (await appendAfter(db, content, idle));
+  if (!head) {
+    // Another transaction holds that lane, or moved it: lock a free lane's head (a savepoint inside
+    // the caller's transaction, or a transaction of its own) and append after it.
+    head = await db.transaction(async (tx) => {
+      const free = await lockFreeLane(tx, chain);
+      const appended = await appendAfter(tx, content, free);
+      if (!appended) throw new Error(`audit chain ${chain} lane ${free.lane} moved while its head was locked`);
+      return appended;
     });
   }
+  rememberLane(chain, head);
   if (content.requestId) requestsWithEvents.set(content.requestId, true);
 }
 
 /**
- * Appends the event after `head` if the chain still ends there: the head row is advanced only where
- * its sequence and hash are still `head`'s (a concurrent writer holding its lock makes this wait, then
- * miss), and the event is inserted only if it was. False when the chain had moved on.
+ * The head of the lowest lane no other transaction holds, locked until the caller's transaction
+ * ends. When every lane is held (more concurrent writers than lanes), waits for a random one.
  */
-async function appendAfter(db: Database, content: ChainedContent, head: ChainHead): Promise<boolean> {
+async function lockFreeLane(tx: Database, chain: RetentionClass): Promise<LaneHead> {
+  const head = { lane: auditChainHeads.lane, sequence: auditChainHeads.sequence, hash: auditChainHeads.hash };
+  const [free] = await tx.select(head).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).orderBy(asc(auditChainHeads.lane)).limit(1).for('update', { skipLocked: true });
+  if (free) return free;
+  const lane = Math.floor(Math.random() * AUDIT_LANES);
+  const [busy] = await tx.select(head).from(auditChainHeads).where(and(eq(auditChainHeads.chain, chain), eq(auditChainHeads.lane, lane))).for('update');
+  return busy!;
+}
+
+/**
+ * Appends the event to `head`'s lane if that lane still ends there and no other transaction holds
+ * it: its head row is locked (skipping it if held elsewhere) and advanced only where its sequence
+ * and hash are still `head`'s, and the event is inserted only if it was. Returns the lane's new
+ * head, or null when it was held or had moved on.
+ */
+async function appendAfter(db: Database, unplaced: Omit<ChainedContent, 'lane'>, head: LaneHead): Promise<LaneHead | null> {
+  const content: ChainedContent = { ...unplaced, lane: head.lane };
   const sequence = head.sequence + 1;
   const hash = eventHash(content, head.hash);
   const appended = rows(
     await db.execute(sql`
-      with advanced as (
-        update ${auditChainHeads} set sequence = ${sequence}::bigint, hash = ${hash}
-        where chain = ${content.chain} and sequence = ${head.sequence}::bigint and hash = ${head.hash}
-        returning sequence
+      with free as (
+        select chain, lane from ${auditChainHeads}
+        where chain = ${content.chain} and lane = ${head.lane}::smallint and sequence = ${head.sequence}::bigint and hash = ${head.hash}
+        for update skip locked
+      ), advanced as (
+        update ${auditChainHeads} h set sequence = ${sequence}::bigint, hash = ${hash}
+        from free where h.chain = free.chain and h.lane = free.lane
+        returning h.sequence
       )
-      insert into ${auditEvents} (chain, sequence, previous_hash, hash, action, actor_id, actor_role, target_type, target_id, details, request_id, created_at)
-      select ${content.chain}, sequence, ${head.hash}, ${hash}, ${content.action}, ${content.actorId}::uuid, ${content.actorRole}, ${content.targetType},
+      insert into ${auditEvents} (chain, lane, sequence, previous_hash, hash, action, actor_id, actor_role, target_type, target_id, details, request_id, created_at)
+      select ${content.chain}, ${head.lane}::smallint, sequence, ${head.hash}, ${hash}, ${content.action}, ${content.actorId}::uuid, ${content.actorRole}, ${content.targetType},
         ${content.targetId}, ${JSON.stringify(content.details)}::jsonb, ${content.requestId}, ${timestamptz(content.createdAt)}
       from advanced
       returning id`),
   ).length > 0;
-  if (appended) lastSeenHead.set(content.chain, { sequence, hash });
-  else lastSeenHead.delete(content.chain);
-  return appended;
+  return appended ? { lane: head.lane, sequence, hash } : null;
 }
 
-export interface ChainReport {
-  chain: RetentionClass;
+export interface ChainReport extends ChainLane {
   /** Verified from here (after the latest purge checkpoint) to the head. */
   from: number;
   to: number;
@@ -115,82 +149,114 @@ export interface ChainReport {
   details: ChainProblem[];
 }
 
-/** Walks every chain from its latest purge checkpoint to its head. Needs the checkpoint key. */
+/**
+ * Walks every lane of every chain from its latest purge checkpoint to its head: lane 0 always, the
+ * others once anything was written to them (or claims to have been). Needs the checkpoint key.
+ */
 export async function verifyAuditChains(db: Database, signingKey: Buffer): Promise<ChainReport[]> {
   const reports: ChainReport[] = [];
   for (const chain of RETENTION_CLASSES) {
-    const checkpoints = await db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chain, chain)).orderBy(asc(auditCheckpoints.id));
-    const problems: ChainProblem[] = [];
-    const trusted = checkpoints.filter((c) => {
-      const valid = checkpointSignatureValid(signingKey, { chain, sequence: c.sequence, hash: c.hash, createdAt: c.createdAt }, c.signature);
-      if (!valid) problems.push({ kind: 'checkpoint_forged', sequence: c.sequence });
-      return valid;
-    });
-    const lastPurge = trusted.filter((c) => c.kind === 'purge').at(-1);
-    const start: ChainStart = lastPurge ? { sequence: lastPurge.sequence, hash: lastPurge.hash } : { sequence: 0, hash: GENESIS_HASH };
-    const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain));
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.chain, chain), gt(auditEvents.sequence, start.sequence)))
-      .orderBy(asc(auditEvents.sequence));
-    const events = rows.map((r) => ({ ...r, chain, sequence: r.sequence!, previousHash: r.previousHash!, hash: r.hash! }));
-    problems.push(...verifyChain(events, start, head ?? { sequence: 0, hash: GENESIS_HASH }, trusted));
-    reports.push({ chain, from: start.sequence + 1, to: head?.sequence ?? 0, events: events.length, problems: problems.map((p) => describeProblem(chain, p)), details: problems });
+    const [heads, eventLanes, checkpoints] = await Promise.all([
+      db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)),
+      db.selectDistinct({ lane: auditEvents.lane }).from(auditEvents).where(eq(auditEvents.chain, chain)),
+      db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chain, chain)).orderBy(asc(auditCheckpoints.id)),
+    ]);
+    const lanes = new Set([0, ...heads.filter((h) => h.sequence > 0).map((h) => h.lane), ...eventLanes.map((e) => e.lane), ...checkpoints.map((c) => c.lane)]);
+    for (const lane of [...lanes].sort((a, b) => a - b)) {
+      const head = heads.find((h) => h.lane === lane);
+      reports.push(await verifyLane(db, signingKey, { chain, lane }, head, checkpoints.filter((c) => c.lane === lane)));
+    }
   }
   return reports;
 }
 
-export interface PurgeResult {
-  chain: RetentionClass;
+async function verifyLane(
+  db: Database,
+  signingKey: Buffer,
+  where: ChainLane,
+  head: LaneHead | undefined,
+  checkpoints: (typeof auditCheckpoints.$inferSelect)[],
+): Promise<ChainReport> {
+  const problems: ChainProblem[] = [];
+  const trusted = checkpoints.filter((c) => {
+    const valid = checkpointSignatureValid(signingKey, { ...where, sequence: c.sequence, hash: c.hash, createdAt: c.createdAt }, c.signature);
+    if (!valid) problems.push({ kind: 'checkpoint_forged', sequence: c.sequence });
+    return valid;
+  });
+  const lastPurge = trusted.filter((c) => c.kind === 'purge').at(-1);
+  const start: ChainStart = lastPurge ? { sequence: lastPurge.sequence, hash: lastPurge.hash } : { sequence: 0, hash: GENESIS_HASH };
+  const stored = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.chain, where.chain), eq(auditEvents.lane, where.lane), gt(auditEvents.sequence, start.sequence)))
+    .orderBy(asc(auditEvents.sequence));
+  const events = stored.map((r) => ({ ...r, ...where, sequence: r.sequence!, previousHash: r.previousHash!, hash: r.hash! }));
+  problems.push(...verifyChain(events, start, head ?? { sequence: 0, hash: GENESIS_HASH }, trusted));
+  return { ...where, from: start.sequence + 1, to: head?.sequence ?? 0, events: events.length, problems: problems.map((p) => describeProblem(where, p)), details: problems };
+}
+
+export interface PurgeResult extends ChainLane {
   purged: number;
   checkpointSequence: number | null;
 }
 
 /**
- * Deletes each chain's expired prefix (events older than their class's retention, up to the first
+ * Deletes each lane's expired prefix (events older than their class's retention, up to the first
  * one that is not), after signing a checkpoint of the last deleted event, in one transaction; then
- * signs an anchor at the current head so a later rewrite of the remaining chain contradicts it.
+ * signs an anchor at the current head so a later rewrite of the remaining lane contradicts it.
+ * Covers lane 0 of every chain and every lane that has been written to.
  */
 export async function purgeExpiredAuditEvents(db: Database, signingKey: Buffer, now: Date): Promise<PurgeResult[]> {
   const results: PurgeResult[] = [];
+  const used = await db
+    .select({ chain: auditChainHeads.chain, lane: auditChainHeads.lane })
+    .from(auditChainHeads)
+    .where(or(eq(auditChainHeads.lane, 0), gt(auditChainHeads.sequence, 0)))
+    .orderBy(asc(auditChainHeads.lane));
   for (const chain of RETENTION_CLASSES) {
-    results.push(
-      await db.transaction(async (tx) => {
-        // Holding the head keeps writers out while the prefix and the anchor are decided.
-        const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
-        const cutoff = retentionCutoff(chain, now);
-        const [firstKept] = await tx
-          .select({ sequence: auditEvents.sequence })
-          .from(auditEvents)
-          .where(and(eq(auditEvents.chain, chain), gte(auditEvents.createdAt, cutoff)))
-          .orderBy(asc(auditEvents.sequence))
-          .limit(1);
-        const lastPurged = (firstKept?.sequence ?? head!.sequence + 1) - 1;
-        const [boundary] = await tx
-          .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
-          .from(auditEvents)
-          .where(and(eq(auditEvents.chain, chain), lte(auditEvents.sequence, lastPurged), isNotNull(auditEvents.hash)))
-          .orderBy(desc(auditEvents.sequence))
-          .limit(1);
-        let purged = 0;
-        if (boundary) {
-          await tx.insert(auditCheckpoints).values(checkpoint(signingKey, chain, boundary.sequence!, boundary.hash!, 'purge', now));
-          await tx.execute(sql`set local wedsync.audit_purge = 'on'`);
-          const deleted = await tx
-            .delete(auditEvents)
-            .where(and(eq(auditEvents.chain, chain), lte(auditEvents.sequence, boundary.sequence!)))
-            .returning({ id: auditEvents.id });
-          purged = deleted.length;
-        }
-        if (head!.sequence > 0) await tx.insert(auditCheckpoints).values(checkpoint(signingKey, chain, head!.sequence, head!.hash, 'anchor', now));
-        return { chain, purged, checkpointSequence: boundary?.sequence ?? null };
-      }),
-    );
+    for (const { lane } of used.filter((u) => u.chain === chain)) results.push(await purgeLane(db, signingKey, { chain, lane }, now));
   }
   return results;
 }
 
-function checkpoint(key: Buffer, chain: RetentionClass, sequence: number, hash: string, kind: 'purge' | 'anchor', createdAt: Date) {
-  return { chain, sequence, hash, kind, createdAt, signature: signCheckpoint(key, { chain, sequence, hash, createdAt }) };
+function purgeLane(db: Database, signingKey: Buffer, where: ChainLane, now: Date): Promise<PurgeResult> {
+  const inLane = and(eq(auditEvents.chain, where.chain), eq(auditEvents.lane, where.lane));
+  return db.transaction(async (tx) => {
+    // Holding the head keeps this lane's writers out (they take another) while the prefix and the anchor are decided.
+    const [head] = await tx
+      .select()
+      .from(auditChainHeads)
+      .where(and(eq(auditChainHeads.chain, where.chain), eq(auditChainHeads.lane, where.lane)))
+      .for('update');
+    const cutoff = retentionCutoff(where.chain, now);
+    const [firstKept] = await tx
+      .select({ sequence: auditEvents.sequence })
+      .from(auditEvents)
+      .where(and(inLane, gte(auditEvents.createdAt, cutoff)))
+      .orderBy(asc(auditEvents.sequence))
+      .limit(1);
+    const lastPurged = (firstKept?.sequence ?? head!.sequence + 1) - 1;
+    const [boundary] = await tx
+      .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(and(inLane, lte(auditEvents.sequence, lastPurged), isNotNull(auditEvents.hash)))
+      .orderBy(desc(auditEvents.sequence))
+      .limit(1);
+    let purged = 0;
+    if (boundary) {
+      await tx.insert(auditCheckpoints).values(checkpoint(signingKey, where, boundary.sequence!, boundary.hash!, 'purge', now));
+      await tx.execute(sql`set local wedsync.audit_purge = 'on'`);
+      const deleted = await tx
+        .delete(auditEvents)
+        .where(and(inLane, lte(auditEvents.sequence, boundary.sequence!)))
+        .returning({ id: auditEvents.id });
+      purged = deleted.length;
+    }
+    if (head!.sequence > 0) await tx.insert(auditCheckpoints).values(checkpoint(signingKey, where, head!.sequence, head!.hash, 'anchor', now));
+    return { ...where, purged, checkpointSequence: boundary?.sequence ?? null };
+  });
+}
+
+function checkpoint(key: Buffer, where: ChainLane, sequence: number, hash: string, kind: 'purge' | 'anchor', createdAt: Date) {
+  return { ...where, sequence, hash, kind, createdAt, signature: signCheckpoint(key, { ...where, sequence, hash, createdAt }) };
 }

@@ -116,9 +116,9 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
     const inTwoYears = new Date(Date.now() + 2 * 366 * 86_400_000);
     const results = await purgeExpiredAuditEvents(database.db, KEY, inTwoYears);
     expect(results).toEqual([
-      { chain: '7_years', purged: 0, checkpointSequence: null },
-      { chain: '3_years', purged: 0, checkpointSequence: null },
-      { chain: '1_year', purged: 7, checkpointSequence: 7 },
+      { chain: '7_years', lane: 0, purged: 0, checkpointSequence: null },
+      { chain: '3_years', lane: 0, purged: 0, checkpointSequence: null },
+      { chain: '1_year', lane: 0, purged: 7, checkpointSequence: 7 },
     ]);
     await recordAudit(database.db, system, { action: 'user_logged_in', targetType: 'user' });
     const reports = await verifyAuditChains(database.db, KEY);
@@ -143,11 +143,11 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
     await purgeExpiredAuditEvents(database.db, KEY, new Date());
     // Rewrite event 7_years/1 and its hash, and move the head to match: self-consistent, but not signed.
     await tamper(database.db, [`update audit_events set hash = repeat('b', 64) where chain = '7_years'`]);
-    await database.db.execute(sql`update audit_chain_heads set hash = repeat('b', 64) where chain = '7_years'`);
+    await database.db.execute(sql`update audit_chain_heads set hash = repeat('b', 64) where chain = '7_years' and lane = 0`);
     expect(await problems(database.db)).toContain('7_years chain: event 1 is missing or does not match the signed checkpoint taken there');
   });
 
-  it('keeps one contiguous chain under concurrent writers', async () => {
+  it('keeps every lane contiguous under concurrent writers, and loses no event', async () => {
     database = await freshDatabase(mode);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -158,11 +158,80 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
       ),
     );
     const reports = await verifyAuditChains(database.db, KEY);
-    expect(reports.map((r) => [r.chain, r.events, r.to, r.problems])).toEqual([
-      ['7_years', 30, 30, []],
-      ['3_years', 0, 0, []],
-      ['1_year', 30, 30, []],
+    expect(reports.flatMap((r) => r.problems)).toEqual([]);
+    const perChain = (chain: string) => reports.filter((r) => r.chain === chain);
+    for (const chain of ['7_years', '1_year']) {
+      expect(perChain(chain).reduce((sum, r) => sum + r.events, 0), chain).toBe(30);
+      // Each lane's sequence runs 1…n with no gap: the events are its whole length.
+      for (const r of perChain(chain)) expect([r.from, r.to], `${chain} lane ${r.lane}`).toEqual([1, r.events]);
+    }
+    const targets = rows<{ target_id: string }>(await database.db.execute(sql`select target_id from audit_events where chain = '7_years'`));
+    expect(new Set(targets.map((r) => r.target_id)).size).toBe(30);
+  });
+
+  it('names the lane of a tampered event', async () => {
+    database = await freshDatabase(mode);
+    await recordSome(database.db);
+    // An event moved into another lane: lane 0 now misses it, and in lane 4 it neither matches its
+    // hash (which covered lane 0) nor follows anything.
+    await tamper(database.db, [`update audit_events set lane = 4 where chain = '1_year' and sequence = 7`]);
+    expect(await problems(database.db)).toEqual([
+      '1_year chain: event 7 was deleted',
+      `1_year chain, lane 4: event 7 (id ${await idOf(database.db, 4, 7)}) was modified`,
+      '1_year chain, lane 4: events 1–6 were deleted',
     ]);
+  });
+});
+
+async function idOf(db: Database, lane: number, sequence: number) {
+  return rows<{ id: string }>(await db.execute(sql`select id from audit_events where chain = '1_year' and lane = ${lane} and sequence = ${sequence}`))[0]!.id;
+}
+
+// Only a server has concurrent transactions: PGlite runs one at a time on its single connection.
+describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres)', () => {
+  let database: TestDatabase;
+  afterEach(async () => database?.close());
+
+  it('a writer does not wait for another’s commit: it appends to a free lane, and purge and verify cover it', async () => {
+    database = await freshDatabase('postgres');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstRecorded!: () => void;
+    const recorded = new Promise<void>((resolve) => (firstRecorded = resolve));
+    const first = database.db.transaction(async (tx) => {
+      await recordAudit(tx, system, { action: 'status_changed', targetId: 'first' });
+      firstRecorded();
+      await held;
+    });
+    await recorded;
+    const second = database.db.transaction((tx) => recordAudit(tx, system, { action: 'status_changed', targetId: 'second' }));
+    const waited = await Promise.race([second.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000))]);
+    release();
+    await first;
+    expect(waited, 'the second writer queued behind the first one’s open transaction').toBe(false);
+
+    const lanes = rows<{ target_id: string; lane: number }>(await database.db.execute(sql`select target_id, lane from audit_events where chain = '7_years' order by lane`));
+    expect(lanes).toEqual([
+      { target_id: 'first', lane: 0 },
+      { target_id: 'second', lane: 1 },
+    ]);
+    expect((await verifyAuditChains(database.db, KEY)).filter((r) => r.chain === '7_years').map((r) => [r.lane, r.events, r.problems])).toEqual([
+      [0, 1, []],
+      [1, 1, []],
+    ]);
+    const inEightYears = new Date(Date.now() + 8 * 366 * 86_400_000);
+    expect((await purgeExpiredAuditEvents(database.db, KEY, inEightYears)).filter((r) => r.chain === '7_years')).toEqual([
+      { chain: '7_years', lane: 0, purged: 1, checkpointSequence: 1 },
+      { chain: '7_years', lane: 1, purged: 1, checkpointSequence: 1 },
+    ]);
+    expect((await problems(database.db))).toEqual([]);
+    // Lane 1's purge checkpoint is signed for lane 1: moved to lane 0, it no longer verifies.
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql.raw('alter table audit_checkpoints disable trigger audit_checkpoints_append_only'));
+      await tx.execute(sql.raw(`update audit_checkpoints set lane = 2 where chain = '7_years' and lane = 1 and kind = 'purge'`));
+      await tx.execute(sql.raw('alter table audit_checkpoints enable trigger audit_checkpoints_append_only'));
+    });
+    expect(await problems(database.db)).toContain('7_years chain, lane 2: checkpoint at sequence 1 has an invalid signature');
   });
 });
 

@@ -15,7 +15,7 @@ function chainOf(n: number): StoredEvent[] {
   const events: StoredEvent[] = [];
   let previousHash = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
-    const content = { chain: '1_year' as const, action: 'user_logged_in', actorId: null, actorRole: null, targetType: 'user', targetId: `u${i}`, details: { i }, requestId: null, createdAt: new Date(Date.UTC(2026, 0, i)) };
+    const content = { chain: '1_year' as const, lane: 0, action: 'user_logged_in', actorId: null, actorRole: null, targetType: 'user', targetId: `u${i}`, details: { i }, requestId: null, createdAt: new Date(Date.UTC(2026, 0, i)) };
     const hash = eventHash(content, previousHash);
     events.push({ ...content, id: 100 + i, sequence: i, previousHash, hash });
     previousHash = hash;
@@ -33,9 +33,20 @@ describe('audit chain rules', () => {
   });
 
   it('hashes canonically: key order in details does not matter, content does', () => {
-    const base = { chain: '7_years' as const, action: 'a', actorId: null, actorRole: null, targetType: null, targetId: null, requestId: null, createdAt: new Date(0) };
+    const base = { chain: '7_years' as const, lane: 0, action: 'a', actorId: null, actorRole: null, targetType: null, targetId: null, requestId: null, createdAt: new Date(0) };
     expect(eventHash({ ...base, details: { a: 1, b: 2 } }, GENESIS_HASH)).toBe(eventHash({ ...base, details: { b: 2, a: 1 } }, GENESIS_HASH));
     expect(eventHash({ ...base, details: { a: 1 } }, GENESIS_HASH)).not.toBe(eventHash({ ...base, details: { a: 2 } }, GENESIS_HASH));
+  });
+
+  it('hashes and signs lane 0 exactly as before lanes existed, and ties other lanes’ events and claims to their lane', () => {
+    // Values computed by the chain code before lanes (commit f5f096d): events written then still verify.
+    const event = { chain: '7_years' as const, lane: 0, action: 'status_changed', actorId: null, actorRole: null, targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' }, requestId: 'req-1', createdAt: new Date(Date.UTC(2026, 4, 16, 12)) };
+    expect(eventHash(event, GENESIS_HASH)).toBe('90022cdd3655d414e3b65116294ea163eae32c3e6e0089e2bc02644ccb349d01');
+    const key = Buffer.from('k'.repeat(32));
+    const claim = { chain: '1_year' as const, lane: 0, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
+    expect(signCheckpoint(key, claim)).toBe('a34779d01c40aad77253e0c8fb8bd0679cb88d6984b6862d72123992daf530a0');
+    expect(eventHash({ ...event, lane: 3 }, GENESIS_HASH)).not.toBe(eventHash(event, GENESIS_HASH));
+    expect(checkpointSignatureValid(key, { ...claim, lane: 3 }, signCheckpoint(key, claim))).toBe(false);
   });
 
   it('diagnoses modified, deleted and reordered events', () => {
@@ -62,7 +73,7 @@ describe('audit chain rules', () => {
 
   it('signs checkpoints so that a changed claim or a wrong key fails', () => {
     const key = Buffer.from('k'.repeat(32));
-    const claim = { chain: '1_year' as const, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
+    const claim = { chain: '1_year' as const, lane: 0, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
     const signature = signCheckpoint(key, claim);
     expect(checkpointSignatureValid(key, claim, signature)).toBe(true);
     expect(checkpointSignatureValid(key, { ...claim, sequence: 8 }, signature)).toBe(false);
