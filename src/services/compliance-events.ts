@@ -3,43 +3,41 @@
 // and `wedding_context_processed` (wedding data protection, kept 1 year) each time a wedding context
 // is processed for a purpose. Neither holds personal data: scores and model names; an anonymised
 // context (src/domain/wedding-context.ts), with neither the request nor the couple it came from.
-import { and, asc, eq, lte } from 'drizzle-orm';
-import { combinerFor } from '../ai/detector.js';
 import type { Database } from '../db/client.js';
-import { duplicateCandidates, requestEmbeddings } from '../db/schema.js';
 import { anonymiseWeddingContext } from '../domain/wedding-context.js';
-import { recordAudit } from './audit.js';
-import type { IndexOutcome } from './duplicate-detection.js';
+import { recordAudit, type AuditEntry } from './audit.js';
 
 /** Candidates whose scores the event keeps: the ones triage shows first. */
 const RECORDED_CANDIDATES = 5;
 
+export interface AiAnalysis {
+  /** The combiner that scored the candidates (semantic + lexical, or lexical alone). */
+  modelVersion: string;
+  /** The sentence encoder that embedded the request; null when it was down. */
+  embeddingModel: string | null;
+  /** Candidates best first, as stored for triage. */
+  candidates: readonly { id: string; score: number; likelyDuplicate: boolean }[];
+}
+
 /**
- * After the duplicate-detection job: what the AI concluded about the request — the model that scored
- * it and its top candidates' scores. Nothing is recorded when nothing was analysed (unchanged since
- * the last run, no consent, request gone).
+ * What the AI concluded about a request: the model that scored it and its top candidates' scores.
+ * Written by the duplicate-detection job in the transaction that stores the analysis; nothing is
+ * recorded when nothing was analysed (unchanged since the last run, no consent, request gone).
  */
-export async function recordAiAnalysis(db: Database, requestId: string, outcome: IndexOutcome): Promise<void> {
-  if (outcome !== 'indexed' && outcome !== 'model_unavailable') return;
-  const [scores, [embedding]] = await Promise.all([
-    db
-      .select({ candidateId: duplicateCandidates.candidateId, score: duplicateCandidates.score, likely: duplicateCandidates.likely })
-      .from(duplicateCandidates)
-      .where(and(eq(duplicateCandidates.requestId, requestId), lte(duplicateCandidates.rank, RECORDED_CANDIDATES)))
-      .orderBy(asc(duplicateCandidates.rank)),
-    db.select({ model: requestEmbeddings.model }).from(requestEmbeddings).where(eq(requestEmbeddings.requestId, requestId)),
-  ]);
-  await recordAudit(db, { actor: null }, {
+export function aiAnalysisPerformed(requestId: string, analysis: AiAnalysis): AuditEntry {
+  return {
     action: 'ai_analysis_performed',
     targetType: 'feature_request',
     targetId: requestId,
     details: {
       request_id: requestId,
-      model_version: combinerFor(outcome === 'indexed').name,
-      embedding_model: outcome === 'indexed' ? (embedding?.model ?? null) : null,
-      confidence_scores: scores.map((s) => ({ candidate_id: s.candidateId, score: s.score, likely_duplicate: s.likely })),
+      model_version: analysis.modelVersion,
+      embedding_model: analysis.embeddingModel,
+      confidence_scores: analysis.candidates
+        .slice(0, RECORDED_CANDIDATES)
+        .map((c) => ({ candidate_id: c.id, score: c.score, likely_duplicate: c.likelyDuplicate })),
     },
-  });
+  };
 }
 
 export type WeddingContextPurpose =

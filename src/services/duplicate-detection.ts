@@ -27,6 +27,7 @@ import type { Status } from '../domain/feature-requests.js';
 import type { Keyring } from '../security/keyring.js';
 import { openRequestDescription } from '../security/records.js';
 import { recordAudit } from './audit.js';
+import { aiAnalysisPerformed } from './compliance-events.js';
 import type { Call, Services } from './context.js';
 import { notFound } from './errors.js';
 
@@ -337,6 +338,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const kept = matches.filter((m, index) => index < KEPT_CANDIDATES || m.likelyDuplicate);
   const now = s.now();
   const hasVector = await hasVectorIndex(s.db);
+  const modelVersion = combinerFor(Boolean(embedding)).name;
   await s.db.transaction(async (tx) => {
     await lockTermIndex(tx);
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
@@ -358,9 +360,11 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
       await tx.execute(sql`
         insert into duplicate_candidates (request_id, candidate_id, score, reasons, rank, likely, model, detected_at)
         values (${requestId}::uuid, ${m.id}::uuid, ${m.score}, ${JSON.stringify(m.reasons)}::jsonb, ${index + 1}, ${m.likelyDuplicate},
-          ${combinerFor(Boolean(embedding)).name}, ${timestamptz(now)})
+          ${modelVersion}, ${timestamptz(now)})
         on conflict (request_id, candidate_id) do update set score = excluded.score, reasons = excluded.reasons, rank = excluded.rank,
           likely = excluded.likely, model = excluded.model, detected_at = excluded.detected_at`);
+    // The analysis and its record commit together (AI governance: no analysis goes unrecorded).
+    await recordAudit(tx, { actor: null }, aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }));
   });
   return embedding ? 'indexed' : 'model_unavailable';
 }

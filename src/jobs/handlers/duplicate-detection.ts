@@ -2,7 +2,6 @@
 // catches up on requests indexed while the model was down (or never indexed, like imported ones).
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/client.js';
-import { recordAiAnalysis } from '../../services/compliance-events.js';
 import type { Services } from '../../services/context.js';
 import { embeddingModelFor, indexRequest } from '../../services/duplicate-detection.js';
 import { enqueue, type JobSpec } from '../queue.js';
@@ -19,7 +18,7 @@ export function duplicateDetectionJob(requestId: string): JobSpec {
 export const detectDuplicates: JobHandler = async (job, s: Services) => {
   const requestId = job.payload.requestId;
   if (typeof requestId !== 'string') throw new PermanentJobError('payload.requestId missing');
-  await recordAiAnalysis(s.db, requestId, await indexRequest(s, requestId));
+  await indexRequest(s, requestId);
 };
 
 const CATCH_UP_BATCH = 500;
