@@ -1,6 +1,7 @@
 // Turning raw load-test output into the figures we compare: requests/s, latency percentiles and
 // error rate per scenario, a final table, and a JSON report for keeping runs side by side.
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Target } from './scenarios.js';
 
@@ -144,4 +145,34 @@ export async function writeReport(dir: string, stamp: string, mode: string, repo
   const file = path.join(dir, `${stamp}-${mode}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
+}
+
+/** The machine the figures were taken on, as each JSON report records it. */
+export interface MachineReport {
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
+}
+
+/**
+ * Client, server and database share this machine's CPUs, so a busy machine lowers every figure: says
+ * what it is and how busy, warns (with `busyNote`) when other work is running, and returns what the
+ * report records about it once the run is over.
+ */
+export function announceMachine(busyNote: string): () => MachineReport {
+  const cpus = os.cpus().length;
+  const loadAverageAtStart = os.loadavg()[0] ?? 0;
+  console.log(`machine: ${cpus} CPU(s), load average ${loadAverageAtStart.toFixed(2)}; node ${process.version}`);
+  if (loadAverageAtStart > cpus / 2) console.log(`warning: other processes are busy; ${busyNote}`);
+  return () => ({
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    loadAverageAtStart,
+    loadAverageAtEnd: os.loadavg()[0] ?? 0,
+  });
 }

@@ -2,12 +2,11 @@
 // scenario over loopback HTTP with autocannon, prints the figures and writes a JSON report.
 // Misses against the targets are reported, never turned into a failing exit code: numbers on a
 // shared laptop are a signal, not a gate.
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runLoad, settle, stopActiveLoad } from './load.js';
-import { formatScenario, formatTable, summarize, targetText, writeReport, type ScenarioResult } from './report.js';
+import { announceMachine, formatScenario, formatTable, summarize, targetText, writeReport, type ScenarioResult } from './report.js';
 import { BOARD_PATH, prepareFixtures, SCENARIOS, type Scenario } from './scenarios.js';
 import { ensureBuilt, externalServer, startServer, type Mode, type RunningServer } from './server.js';
 
@@ -176,11 +175,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!settings.url) ensureBuilt(ROOT, settings.build);
-  // Client, server and database share this machine's CPUs: a busy machine lowers every figure.
-  const cpus = os.cpus().length;
-  const load1 = os.loadavg()[0] ?? 0;
-  console.log(`machine: ${cpus} CPU(s), load average ${load1.toFixed(2)}; node ${process.version}`);
-  if (load1 > cpus / 2) console.log('warning: other processes are busy; expect lower, noisier figures than on a quiet machine');
+  const machine = announceMachine('expect lower, noisier figures than on a quiet machine');
 
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
@@ -198,14 +193,7 @@ async function main(argv: string[]): Promise<number> {
         server: server.description,
         url: server.url,
         settings: { durationS: settings.durationS, connections: settings.connections, warmupS: settings.warmupS, voteRequests: settings.voteRequests },
-        machine: {
-          node: process.version,
-          platform: `${os.platform()} ${os.release()}`,
-          cpus,
-          cpuModel: os.cpus()[0]?.model ?? 'unknown',
-          loadAverageAtStart: load1,
-          loadAverageAtEnd: os.loadavg()[0],
-        },
+        machine: machine(),
         targets: Object.fromEntries(SCENARIOS.filter((s) => s.serverTarget).map((s) => [s.name, { mode: 'server', ...s.serverTarget }])),
         results,
       });

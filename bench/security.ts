@@ -5,7 +5,6 @@
 // machine falls on both alike. Prints p50/p95/p99, throughput and error rate per side, and the
 // degradation: how much throughput the controls take away. Between rounds each server finishes its
 // background jobs, so one side's leftovers never run during the other's round.
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { runLoad, settle, stopActiveLoad } from './load.js';
-import { formatScenario, summarize, writeReport, type Samples, type ScenarioResult } from './report.js';
+import { announceMachine, formatScenario, summarize, writeReport, type Samples, type ScenarioResult } from './report.js';
 import { BOARD_PATH, prepareFixtures, SCENARIOS, STATUS_CHANGE, type Fixtures, type Scenario } from './scenarios.js';
 import { startServer, type Mode, type RunningServer } from './server.js';
 
@@ -261,10 +260,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const cpus = os.cpus().length;
-  const load1 = os.loadavg()[0] ?? 0;
-  console.log(`machine: ${cpus} CPU(s), load average ${load1.toFixed(2)}; node ${process.version}`);
-  if (load1 > cpus / 2) console.log('warning: other processes are busy; the two sides alternate, but expect noisy figures');
+  const machine = announceMachine('the two sides alternate, but expect noisy figures');
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const runId = randomBytes(3).toString('hex');
@@ -279,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
       mode,
       switchedOff: settings.off,
       settings: { durationS: settings.durationS, rounds: settings.rounds, connections: settings.connections },
-      machine: { node: process.version, cpus, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart: load1, loadAverageAtEnd: os.loadavg()[0] },
+      machine: machine(),
       overallDegradationPercent: overall,
       maxDegradationPercent: MAX_DEGRADATION_PERCENT,
       comparisons,
