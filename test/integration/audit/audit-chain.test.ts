@@ -37,6 +37,13 @@ async function tamper(db: Database, statements: string[]) {
   });
 }
 
+/** A point one async flow waits at until another opens it. */
+function gate() {
+  let open!: () => void;
+  const passed = new Promise<void>((resolve) => (open = resolve));
+  return { open, passed };
+}
+
 async function problems(db: Database) {
   return (await verifyAuditChains(db, KEY)).flatMap((r) => r.problems);
 }
@@ -194,19 +201,17 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
 
   it('a writer does not wait for another’s commit: it appends to a free lane, and purge and verify cover it', async () => {
     database = await freshDatabase('postgres');
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstRecorded!: () => void;
-    const recorded = new Promise<void>((resolve) => (firstRecorded = resolve));
+    const held = gate();
+    const recorded = gate();
     const first = database.db.transaction(async (tx) => {
       await recordAudit(tx, system, { action: 'status_changed', targetId: 'first' });
-      firstRecorded();
-      await held;
+      recorded.open();
+      await held.passed;
     });
-    await recorded;
+    await recorded.passed;
     const second = database.db.transaction((tx) => recordAudit(tx, system, { action: 'status_changed', targetId: 'second' }));
     const waited = await Promise.race([second.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000))]);
-    release();
+    held.open();
     await first;
     expect(waited, 'the second writer queued behind the first one’s open transaction').toBe(false);
 
@@ -232,6 +237,29 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
       await tx.execute(sql.raw('alter table audit_checkpoints enable trigger audit_checkpoints_append_only'));
     });
     expect(await problems(database.db)).toContain('7_years chain, lane 2: checkpoint at sequence 1 has an invalid signature');
+  });
+
+  it('when every lane is held, a writer waits for one and then appends there', async () => {
+    database = await freshDatabase('postgres');
+    const held = gate();
+    const locked = gate();
+    // Another session holds every 7-year lane's head, as 16 writers in the middle of their transactions would.
+    const holder = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select lane from audit_chain_heads where chain = '7_years' for update`);
+      locked.open();
+      await held.passed;
+    });
+    await locked.passed;
+    let done = false;
+    const writer = recordAudit(database.db, system, { action: 'status_changed', targetId: 'patient' }).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(done, 'appended while every lane was held').toBe(false);
+    held.open();
+    await holder;
+    await writer;
+    expect(await problems(database.db)).toEqual([]);
+    const [event] = rows<{ target_id: string; sequence: string }>(await database.db.execute(sql`select target_id, sequence from audit_events where chain = '7_years'`));
+    expect({ ...event, sequence: Number(event!.sequence) }).toEqual({ target_id: 'patient', sequence: 1 });
   });
 });
 
