@@ -37,7 +37,7 @@ describe('backup encryption (AES-256-GCM streams)', () => {
     const file = path.join(dir, 'c.enc');
     await sealToFile(Readable.from([Buffer.from('x'.repeat(5000))]), file, key);
     const bytes = await readFile(file);
-    bytes[100] ^= 1;
+    bytes[100] = bytes[100]! ^ 1;
     await writeFile(file, bytes);
     await expect(text(await openSealedFile(file, key))).rejects.toBeInstanceOf(BackupDecryptionError);
   });
