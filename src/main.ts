@@ -10,7 +10,7 @@ import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from 'pino';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { deadJobs, QUEUES, replay } from './jobs/queue.js';
+import { deadJobs, QUEUES, replay } from './queue/queue.js';
 import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';

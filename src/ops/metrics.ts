@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
-import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
+import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRequests, probeRuns, users } from '../../../src/db/schema.js';
 import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/ops/probes.js';
 import { emailIndexOf } from '../../../src/security/records.js';
