@@ -135,7 +135,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     } catch (err) {
       // The job stays running under a lease nobody extends: it is claimed again when the lease ends,
       // and dead-lettered then if this was its last attempt.
-      log.error({ ...entry, err, jobError: failure }, 'could not record the job outcome; it runs again when its lease ends');
+      log.error({ ...entry, err, jobError: failure === null ? null : failure instanceof Error ? failure.message : String(failure) }, 'could not record the job outcome; it runs again when its lease ends');
     }
   }
 
