@@ -33,6 +33,9 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  JOB_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
+  JOB_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
+  JOB_STOP_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ONCALL_SCHEDULE_FILE: Type.Optional(Type.String({ minLength: 1 })),
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -86,8 +89,14 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
   metricsToken: string | undefined;
-  /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
+  /** Jobs one worker runs at once (in-process with `start`, or each `worker` process), besides its health lane. */
   workerConcurrency: number;
+  /** How long a claimed job stays a worker's without a heartbeat: a dead worker's jobs run again after this. */
+  jobLeaseMs: number;
+  /** How often a worker extends the leases of the jobs it runs (at most half the lease). */
+  jobHeartbeatMs: number;
+  /** On stop, how long a worker waits for running jobs before giving them back to the queue. */
+  jobStopGraceMs: number;
   /** Bearer token Alertmanager presents on POST /api/ops/alertmanager/webhook; unset = webhook refused. */
   alertmanagerWebhookToken: string | undefined;
   /** JSON roster of on-call teams (see deploy/oncall/schedule.example.json); unset = built-in demo roster. */
@@ -195,6 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
   const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
+  if (problems.length === 0 && parsed.JOB_HEARTBEAT_SECONDS * 2 > parsed.JOB_LEASE_SECONDS) {
+    // One late heartbeat must not cost a running job its lease.
+    problems.push(`JOB_HEARTBEAT_SECONDS=${parsed.JOB_HEARTBEAT_SECONDS}: must be at most half of JOB_LEASE_SECONDS (${parsed.JOB_LEASE_SECONDS})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -215,6 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
+    jobLeaseMs: parsed.JOB_LEASE_SECONDS * 1000,
+    jobHeartbeatMs: parsed.JOB_HEARTBEAT_SECONDS * 1000,
+    jobStopGraceMs: parsed.JOB_STOP_GRACE_SECONDS * 1000,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
     oncallScheduleFile: parsed.ONCALL_SCHEDULE_FILE ? path.resolve(parsed.ONCALL_SCHEDULE_FILE) : undefined,
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,

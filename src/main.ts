@@ -12,7 +12,7 @@ import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from 'pino';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { deadJobs, QUEUES, replay } from './jobs/queue.js';
+import { deadJobs, QUEUES, replay } from './queue/queue.js';
 import { createWorker } from './jobs/worker.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -96,14 +96,26 @@ function jobWorker(services: Services, log: Logger) {
   } catch (err) {
     log.error({ err }, 'the audit retention purge cannot run until AUDIT_SIGNING_KEY is set');
   }
-  return createWorker({ services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: QUEUES, concurrency: services.config.workerConcurrency, log });
+  const { config } = services;
+  return createWorker({
+    services,
+    handlers: JOB_HANDLERS,
+    schedules: SCHEDULES,
+    queues: QUEUES,
+    concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
+    heartbeatMs: config.jobHeartbeatMs,
+    stopGraceMs: config.jobStopGraceMs,
+    log,
+  });
 }
 
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(databaseTarget(config));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
-  closeWithGrace({ delay: 30_000 }, async ({ err }) => {
+  // Long enough for the worker's own grace period and for giving back what it could not finish.
+  closeWithGrace({ delay: config.jobStopGraceMs + 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
     await worker.stop();
     await database.close();
@@ -130,7 +142,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too.
   const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  closeWithGrace({ delay: (worker ? config.jobStopGraceMs : 0) + 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     await app.close();
     await worker?.stop();

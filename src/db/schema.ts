@@ -360,9 +360,10 @@ export const requestOutcomes = pgTable('request_outcomes', {
 });
 
 /**
- * The durable job queue (see src/jobs/queue.ts). A job is inserted in the same transaction as the
- * change that causes it; workers claim jobs with FOR UPDATE SKIP LOCKED under a lease, so a crashed
- * worker's job runs again (at-least-once) and handlers must be idempotent.
+ * The durable job queue (src/queue/queue.ts, the only module that reads or writes it). A job is
+ * inserted in the same transaction as the change that causes it; workers claim jobs with FOR UPDATE
+ * SKIP LOCKED under a lease they extend while the job runs, so a crashed worker's job runs again
+ * (at-least-once) and handlers must be idempotent.
  */
 export const jobs = pgTable(
   'jobs',

@@ -7,12 +7,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
-import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
+import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
 import { registerThreatMetrics } from '../security/threats/metrics.js';
-import { probeRunFeed } from './probes.js';
+import { probePassing, probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
@@ -135,7 +135,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
   const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
   // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
-  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail)', labelNames: ['probe'], registers });
+  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
   const probeDuration = new Histogram({
     name: 'synthetic_probe_duration_seconds',
     help: 'Duration of synthetic probe runs (seconds), each recorded run counted once since this process started',
@@ -199,7 +199,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     for (const r of rows<{ kind: string; at: number }>(insights)) insightAge.set({ kind: r.kind }, Math.max(0, now.getTime() / 1000 - r.at));
 
     probeSuccess.reset();
-    for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);
+    for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, probePassing(p, now) ? 1 : 0);
     for (const r of probes.fresh) probeDuration.observe({ probe: r.probe }, r.durationMs / 1000);
 
     // Every queue is reported, idle ones as 0, so alerts see a series rather than nothing.

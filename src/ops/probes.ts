@@ -334,6 +334,15 @@ export async function purgeSyntheticData(s: Services): Promise<void> {
 // Metrics: read from probe_runs, so every process reports the same
 
 /**
+ * Whether a probe's latest run still stands for now: it passed, and not longer ago than two of its
+ * intervals. A probe that stopped running (its jobs starved or its workers gone) reads as failing
+ * instead of repeating its last success.
+ */
+export function probePassing(run: { probe: ProbeName; ok: boolean; at: Date }, now: Date): boolean {
+  return run.ok && now.getTime() - run.at.getTime() <= 2 * PROBES[run.probe].everyMs;
+}
+
+/**
  * Feeds the latency histogram each recorded run once per process (a counter must only grow), and
  * reports each probe's latest result. Runs are re-read over a short overlap window so that one
  * committed a moment late by another process is not missed.
@@ -344,7 +353,7 @@ export function probeRunFeed(startAt: Date) {
   const seen = new Map<string, number>();
   return async function read(db: Database) {
     const [latest, fresh] = await Promise.all([
-      db.selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok }).from(probeRuns).orderBy(probeRuns.probe, desc(probeRuns.at)),
+      db.selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok, at: probeRuns.at }).from(probeRuns).orderBy(probeRuns.probe, desc(probeRuns.at)),
       db
         .select({ id: probeRuns.id, probe: probeRuns.probe, durationMs: probeRuns.durationMs, at: probeRuns.at })
         .from(probeRuns)
@@ -357,6 +366,7 @@ export function probeRunFeed(startAt: Date) {
       watermark = Math.max(watermark, r.at.getTime());
     }
     for (const [id, at] of seen) if (at < watermark - OVERLAP_MS) seen.delete(id);
-    return { latest: latest.filter((r) => isProbeName(r.probe)), fresh: unseen.filter((r) => isProbeName(r.probe)) };
+    const named = <T extends { probe: string }>(list: T[]) => list.filter((r): r is T & { probe: ProbeName } => isProbeName(r.probe));
+    return { latest: named(latest), fresh: named(unseen) };
   };
 }

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
-import { claim, enqueue, fail } from '../../../src/jobs/queue.js';
+import { claim, enqueue, fail } from '../../../src/queue/queue.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';

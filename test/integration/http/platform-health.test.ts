@@ -1,6 +1,6 @@
 // The product team's health page: components, season, queues and recent traffic, from real state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue } from '../../../src/jobs/queue.js';
+import { enqueue } from '../../../src/queue/queue.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 

@@ -21,7 +21,7 @@ const REFRESH_MS = 10_000;
 const P95_TARGET_MS = 500;
 /** Above this share of server errors the API counts as degraded (src/ops/platform-health.ts). */
 const ERROR_RATE_LIMIT = 0.01;
-/** The job queues the AI pipeline runs on (src/jobs/queue.ts). */
+/** The job queues the AI pipeline runs on (src/queue/queue.ts). */
 const AI_QUEUES = ['duplicate_detection', 'ai_analysis'];
 
 const STATUS_WORDS: Record<ComponentStatus, string> = { operational: 'Operational', degraded: 'Degraded', down: 'Down' };
