@@ -71,9 +71,12 @@ export type ProbeName = keyof typeof PROBES;
 export const PROBE_NAMES = Object.keys(PROBES) as ProbeName[];
 export const isProbeName = (value: unknown): value is ProbeName => typeof value === 'string' && value in PROBES;
 
-/** Synthetic requests and probe runs are kept this long (the probe deletes older ones). */
+/**
+ * Synthetic requests and probe runs are kept this long (the probe deletes older ones). Runs cover
+ * the 30-day error budget window (error-budget.ts) and a day to spare.
+ */
 const SYNTHETIC_REQUEST_RETENTION_MS = 86_400_000;
-const PROBE_RUN_RETENTION_MS = 7 * 86_400_000;
+const PROBE_RUN_RETENTION_MS = 31 * 86_400_000;
 
 // ---------------------------------------------------------------------------------------------
 // The service account and its credential
@@ -318,7 +321,7 @@ export async function runProbe(s: Services, name: ProbeName): Promise<ProbeRun> 
   return run;
 }
 
-/** Keeps the synthetic data small: requests older than a day, runs older than a week. */
+/** Keeps the synthetic data small: requests older than a day, runs older than 31 days. */
 export async function purgeSyntheticData(s: Services): Promise<void> {
   const now = s.now().getTime();
   const [account] = await s.db.select({ id: users.id }).from(users).where(and(eq(users.emailIndex, emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
