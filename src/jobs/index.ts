@@ -1,5 +1,6 @@
 // Every job type the product runs, and the housekeeping schedule: one place to look.
 import { PURGE_EXPIRED_AUDIT_EVENTS, purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
+import { BACKUP_SCHEDULE_CHECK_MS, RUN_BACKUP_SCHEDULE, runBackupScheduleJob } from './handlers/backups.js';
 import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICATES, detectDuplicates } from './handlers/duplicate-detection.js';
 import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
 import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
@@ -25,6 +26,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [RECOMPUTE_RICE]: recomputeRiceJob,
   [REQUEST_MERGED]: notifyRequestMerged,
   [GENERATE_PAIN_POINT_THEMES]: generatePainPointThemesJob,
+  [RUN_BACKUP_SCHEDULE]: runBackupScheduleJob,
 };
 
 export const SCHEDULES: readonly Schedule[] = [
@@ -38,4 +40,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },
   // Pain-point themes for the product team's insights screen; a refresh there queues one at once.
   { name: GENERATE_PAIN_POINT_THEMES, everyMs: 3_600_000, job: painPointThemesJob({ priority: -1 }) },
+  // Backups as the schedule in src/domain/backup-schedule.ts says, each verified, then pruning.
+  { name: RUN_BACKUP_SCHEDULE, everyMs: BACKUP_SCHEDULE_CHECK_MS, job: { queue: 'maintenance', type: RUN_BACKUP_SCHEDULE, priority: 0 } },
 ];
