@@ -47,10 +47,18 @@ async function measuredRestore(query: RunQuery): Promise<TableChecksum[]> {
   return tableChecksums(query);
 }
 
-async function restoreEmbedded(set: BackupSet, key: Buffer): Promise<TableChecksum[]> {
+/**
+ * An embedded set restored into a fresh in-memory PGlite (the caller closes it). A restore to disk
+ * passes `dataDir`: PGlite refuses one that already holds a database.
+ */
+export async function loadEmbeddedSet(set: BackupSet, key: Buffer, dataDir?: string): Promise<PGlite> {
   const file = set.manifest.files.find((f) => f.contains === 'pglite_data_dir');
   if (!file) throw new Error('the manifest lists no PGlite data directory');
-  const scratch = await PGlite.create({ loadDataDir: new Blob([await plaintext(set, file, key)]), extensions: { vector } });
+  return PGlite.create({ dataDir, loadDataDir: new Blob([await plaintext(set, file, key)]), extensions: { vector } });
+}
+
+async function restoreEmbedded(set: BackupSet, key: Buffer): Promise<TableChecksum[]> {
+  const scratch = await loadEmbeddedSet(set, key);
   try {
     return await measuredRestore(async <T>(text: string) => (await scratch.query<T>(text)).rows);
   } finally {
