@@ -1,7 +1,8 @@
 // When backups are due and which ones may go: the brief's §5 schedule and retention as data, pure.
 //
 //   full daily at 02:00 UTC · incremental every 6 h · WAL archived every 15 min at most
-//   (archive_timeout 30 s, the peak-season RPO) · twice as often in peak season · a dedicated
+//   (archive_timeout 30 s, the peak-season RPO) · twice as often in peak season (and on Saturdays'
+//   critical hours, when the wedding_season_multiplier is above 1 too) · a dedicated
 //   snapshot 24 h before each peak-season Saturday · 90 days' retention, pruned
 //
 // The maintenance job asks `dueBackup` every few minutes with the sets already taken; a missed slot
@@ -37,9 +38,13 @@ export interface BackupIntervals {
   walArchiveEveryMinutes: number;
 }
 
-/** How often each kind runs at a given moment: halved in the region's peak season. */
+/**
+ * How often each kind runs at a given moment: twice as often whenever the season multiplier says
+ * the platform is busier than off-season — the region's peak season and Saturday critical hours,
+ * the same condition under which BackupTooOld is critical.
+ */
 export function backupIntervals(at: Date, region: string = DEFAULT_SEASON_REGION): BackupIntervals {
-  const factor = seasonStatus(at, region).season === 'peak' ? BACKUP_SCHEDULE.peakSeasonFrequencyFactor : 1;
+  const factor = seasonStatus(at, region).multiplier > 1 ? BACKUP_SCHEDULE.peakSeasonFrequencyFactor : 1;
   return {
     fullEveryHours: BACKUP_SCHEDULE.fullEveryHours / factor,
     incrementalEveryHours: BACKUP_SCHEDULE.incrementalEveryHours / factor,

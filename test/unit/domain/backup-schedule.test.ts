@@ -33,6 +33,16 @@ describe('backup schedule', () => {
     expect(dueBackup(at('2027-07-14T14:05:00Z'), [...morning, took('incremental', '2027-07-14T11:00:00Z')])).toEqual({ kind: 'full', slot: at('2027-07-14T14:00:00Z') });
   });
 
+  it('Saturday critical hours (10:00–22:00) count as busy even off-season', () => {
+    // Saturday 16 January 2027, northern off-season, zone UTC.
+    expect(backupIntervals(at('2027-01-16T09:59:00Z'), 'northern_hemisphere').incrementalEveryHours).toBe(6);
+    expect(backupIntervals(at('2027-01-16T10:00:00Z'), 'northern_hemisphere').incrementalEveryHours).toBe(3);
+    expect(dueBackup(at('2027-01-16T11:00:00Z'), [took('full', '2027-01-16T02:00:00Z'), took('incremental', '2027-01-16T08:00:00Z')])).toEqual({
+      kind: 'incremental',
+      slot: at('2027-01-16T11:00:00Z'),
+    });
+  });
+
   it('the season is the configured region’s: July is peak in the north, off in the south', () => {
     expect(backupIntervals(at('2027-07-14T12:00:00Z'), 'southern_hemisphere').fullEveryHours).toBe(24);
     expect(backupIntervals(at('2027-01-14T12:00:00Z'), 'southern_hemisphere').fullEveryHours).toBe(12);
