@@ -50,6 +50,8 @@ const EnvSchema = Type.Object({
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -64,6 +66,7 @@ const SECRET_NAMES = [
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
   'AUDIT_SIGNING_KEY',
+  'BACKUP_ENCRYPTION_KEY',
 ] as const;
 
 export interface Config {
@@ -123,6 +126,10 @@ export interface Config {
   voteManipulationPolicy: VoteManipulationPolicy;
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
+  /** Where backups and the WAL archive (BACKUP_DIR/wal) are kept; default DATA_DIR/backups. */
+  backupDir: string;
+  /** 32-byte key that seals backups; unset: derived from the master key (src/security/backup-encryption.ts). */
+  backupEncryptionKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
     encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
     keyRotationDays: parsed.KEY_ROTATION_DAYS,
+    backupDir: path.resolve(parsed.BACKUP_DIR ?? path.join(parsed.DATA_DIR, 'backups')),
+    backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
     redisUrl: parsed.REDIS_URL,
     redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),

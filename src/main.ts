@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
+import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
@@ -18,10 +19,13 @@ import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './securi
 import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import { verifyAuditChains } from './services/audit.js';
+import { checkRestoredData, restoreToTime } from './services/backups/physical.js';
+import { asServerUser, freeLoopbackPort, postgresTool } from './services/backups/physical-cluster.js';
 import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
+import { configuredBackupKey, runWalVerb } from './wal-command.js';
 
 const USAGE = `Usage: node dist/main.js <verb>
 
@@ -45,6 +49,13 @@ const USAGE = `Usage: node dist/main.js <verb>
   verify-supplier EMAIL     mark a wedding supplier's account as verified
   create-user EMAIL ROLE NAME TIME_ZONE
                             create an account of any role; password from NEW_USER_PASSWORD
+  restore --to TIME --into DIR [--port PORT]
+                            point-in-time recovery (server mode) of the newest base backup in
+                            BACKUP_DIR before TIME (ISO 8601 with Z or an offset, or "latest")
+                            into the new data directory DIR; never touches the live cluster
+  archive-wal PATH NAME     PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal
+                            (the same as the lighter dist/wal-command.js archive-wal PATH NAME)
+  restore-wal NAME PATH     PostgreSQL's restore_command: open one archived WAL file
 
 Configuration comes from the environment: see README.md.`;
 
@@ -135,6 +146,69 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   worker?.start();
 }
 
+/**
+ * How to start wal-command.js beside this script (node and its loader, absolute paths), so
+ * PostgreSQL's restore_command can run `restore-wal` from any working directory.
+ */
+function walCommandCli(): string[] {
+  const args: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s);
+    if ((flag === '--import' || flag === '--loader') && (inline ?? argv[i + 1])) {
+      args.push(flag, import.meta.resolve(inline ?? argv[++i]!));
+    } else {
+      args.push(argv[i]!);
+    }
+  }
+  const script = path.resolve(process.argv[1]!);
+  return [process.execPath, ...args, path.join(path.dirname(script), `wal-command${path.extname(script)}`)];
+}
+
+/** `restore --to TIME --into DIR [--port PORT]`: see restoreToTime (src/services/backups/physical.ts). */
+async function restoreVerb(config: Config, args: string[]): Promise<number> {
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const to = option('--to');
+  const into = option('--into');
+  const port = option('--port');
+  if (!to || !into || (port !== undefined && !/^\d{1,5}$/.test(port))) return EXIT_USAGE;
+  if (to !== 'latest' && (!/(Z|[+-]\d\d:?\d\d)$/.test(to) || Number.isNaN(Date.parse(to)))) {
+    console.error(`restore: --to ${JSON.stringify(to)} is not an ISO 8601 time with Z or an offset (e.g. 2026-06-13T18:30:00Z), nor "latest"`);
+    return EXIT_USAGE;
+  }
+  const started = Date.now();
+  const restored = await restoreToTime({
+    backupDir: config.backupDir,
+    key: configuredBackupKey(config),
+    targetTime: to === 'latest' ? 'latest' : new Date(to),
+    dataDir: path.resolve(into),
+    port: port ? Number(port) : await freeLoopbackPort(),
+    cli: walCommandCli(),
+  });
+  const live = config.databaseUrl ? new URL(config.databaseUrl.split(',')[0]!.replace(/^postgres(ql)?:/, 'http:')) : undefined;
+  const databaseName = live?.pathname.slice(1) || 'postgres';
+  try {
+    const url = restored.url.replace(/\/postgres$/, `/${databaseName}`);
+    // TODO(backup branch): re-apply the erasures recorded after the restored moment, from the
+    // sibling's erasure ledger: `await reapplyErasures(services, restored.recoveredTo ?? restored.baseBackup.finishedAt)`
+    // with services opened on `url` (withDatabase on a config whose databaseUrl is `url`).
+    console.log(`recovered from the base backup of ${restored.baseBackup.finishedAt} (${restored.baseBackup.dir})`);
+    console.log(`replayed up to ${restored.recoveredTo?.toISOString() ?? 'the end of the base backup'} (asked: ${to})`);
+    for (const check of await checkRestoredData(url)) console.log(`  ${check.what}: ${check.rows}`);
+  } finally {
+    await restored.stop();
+  }
+  const [command, argv] = asServerUser(postgresTool('pg_ctl'), ['-D', restored.dataDir, '-l', `${restored.dataDir}.log`, '-o', `"-p ${restored.port}"`, 'start']);
+  console.log(`restored in ${((Date.now() - started) / 1000).toFixed(1)} s into ${restored.dataDir} (WAL archiving off there: it never writes into the archive it came from)`);
+  console.log(`start it:  ${command} ${argv.join(' ')}`);
+  const user = live?.username ? `${live.username}${live.password ? ':…' : ''}@` : 'postgres@';
+  console.log(`then point DATABASE_URL at postgres://${user}127.0.0.1:${restored.port}/${databaseName}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [verb, ...args] = argv;
   if (!verb || verb === 'help' || verb === '--help') {
@@ -223,6 +297,14 @@ async function main(argv: string[]): Promise<number> {
       console.log(`verified ${account.businessName ?? account.displayName}`);
       return 0;
     }
+    case 'restore': {
+      const code = await restoreVerb(config, args);
+      if (code !== EXIT_USAGE) return code;
+      break;
+    }
+    case 'archive-wal':
+    case 'restore-wal':
+      return runWalVerb(config, verb, args);
     case 'create-user': {
       const [email, role, name, timeZone] = args;
       const password = process.env.NEW_USER_PASSWORD;
