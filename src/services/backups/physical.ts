@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { keyFingerprint, openSealedFile, sealToFile } from '../../security/backup-encryption.js';
+import { fileSha256, keyFingerprint, openSealedFile, sealToFile } from '../../security/backup-encryption.js';
 import {
   giveToServerUser,
   localUrl,
@@ -238,7 +238,8 @@ const RECOVERY_MARK = '# point-in-time restore (restore verb): these lines are r
 /**
  * Point-in-time recovery into a new data directory (never an existing one):
  *  1. picks the newest base backup that finished before `targetTime` and checks it was sealed with `key`;
- *  2. unpacks it into `dataDir` (a failed authentication of the sealed tar deletes what was unpacked);
+ *  2. checks its SHA-256 and unpacks it into `dataDir` (a failed authentication of the sealed tar
+ *     deletes what was unpacked);
  *  3. sets restore_command (`restore-wal`), recovery_target_time, recovery_target_action = 'promote'
  *     and recovery.signal;
  *  4. starts a temporary server on 127.0.0.1:`port` with archiving off (a restore never writes into
@@ -284,6 +285,11 @@ export async function restoreToTime({
   const server: LocalServer = { dataDir, port, url: localUrl(port), logFile: path.join(scratch, 'recovery.log') };
   let started = false;
   try {
+    for (const file of baseBackup.files) {
+      if ((await fileSha256(path.join(baseBackup.dir, file.name))) !== file.sha256) {
+        throw new PhysicalBackupError(`${path.join(baseBackup.dir, file.name)} does not match the checksum in ${BASE_BACKUP_DESCRIPTOR}: the file was altered or truncated`);
+      }
+    }
     await unpackSealedTar(path.join(baseBackup.dir, BASE_TAR), dataDir, key);
     const keyFile = path.join(scratch, 'backup.key');
     await writeFile(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
@@ -341,10 +347,10 @@ async function unpackSealedTar(file: string, dataDir: string, key: Buffer): Prom
   } catch (err) {
     tar.kill();
     await exited.catch(() => {});
-    throw err;
+    throw new PhysicalBackupError(`could not unpack ${file}: ${(err as Error).message}${stderr.trim() ? ` (tar: ${stderr.trim()})` : ''}`);
   }
   const code = await exited;
-  if (code !== 0) throw new PhysicalBackupError(`tar could not unpack ${file}: ${stderr.trim()}`);
+  if (code !== 0) throw new PhysicalBackupError(`could not unpack ${file}: tar: ${stderr.trim()}`);
 }
 
 /**

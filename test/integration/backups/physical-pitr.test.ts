@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,9 @@ import {
   takeBaseBackup,
   walArchiveDir,
   walCommand,
+  type BaseBackup,
 } from '../../../src/services/backups/physical.js';
+import { fileSha256 } from '../../../src/security/backup-encryption.js';
 import {
   freeLoopbackPort,
   giveToServerUser,
@@ -151,6 +153,28 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
       /sealed with key [0-9a-f]{16}, not the configured backup key/,
     );
   });
+
+  it('refuses an altered base backup, by its checksum and by its authentication tag, and leaves no directory behind', async () => {
+    const [original] = await listBaseBackups(backupDir);
+    const tampered = path.join(backupDir, 'set-tampered');
+    await cp(original!.dir, tampered, { recursive: true });
+    const sealed = path.join(tampered, 'base.tar.sealed');
+    const bytes = await readFile(sealed);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    await writeFile(sealed, bytes);
+    // Newest, so `latest` picks it.
+    const descriptor = JSON.parse(await readFile(path.join(tampered, 'physical.json'), 'utf8')) as BaseBackup;
+    await writeFile(path.join(tampered, 'physical.json'), JSON.stringify({ ...descriptor, finishedAt: new Date().toISOString() }));
+    const dataDir = path.join(work, 'from-tampered');
+    const restore = () => restoreToTime({ backupDir, key, targetTime: 'latest', dataDir, port: 1, cli: CLI });
+    await expect(restore()).rejects.toThrow(/does not match the checksum in physical.json/);
+    expect(existsSync(dataDir)).toBe(false);
+    // Checksum updated by whoever altered it: the GCM tag still refuses it.
+    await writeFile(path.join(tampered, 'physical.json'), JSON.stringify({ ...descriptor, finishedAt: new Date().toISOString(), files: [{ ...descriptor.files[0]!, sha256: await fileSha256(sealed) }] }));
+    await expect(restore()).rejects.toThrow(/could not unpack .*(authentication failed|tar:)/);
+    expect(existsSync(dataDir)).toBe(false);
+    await rm(tampered, { recursive: true });
+  }, 300_000);
 
   it('archives idempotently: the same segment again is fine, different contents are refused; a missing one is "not there"', async () => {
     const archiveDir = walArchiveDir(backupDir);
