@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
+import { freePort } from './drills/processes.js';
 import { laneName } from './domain/audit-chain.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
@@ -22,7 +23,7 @@ import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
 import { createUser, verifySupplier } from './services/accounts.js';
 import { verifyAuditChains } from './services/audit.js';
 import { checkRestoredData, restoreToTime } from './services/backups/physical.js';
-import { asServerUser, freeLoopbackPort, postgresTool } from './services/backups/physical-cluster.js';
+import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
@@ -191,7 +192,7 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
     key: configuredBackupKey(config),
     targetTime: to === 'latest' ? 'latest' : new Date(to),
     dataDir: path.resolve(into),
-    port: port ? Number(port) : await freeLoopbackPort(),
+    port: port ? Number(port) : await freePort(),
     cli: walCommandCli(),
   });
   const live = config.databaseUrl ? new URL(config.databaseUrl.split(',')[0]!.replace(/^postgres(ql)?:/, 'http:')) : undefined;

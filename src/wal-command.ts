@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { backupKey } from './security/backup-encryption.js';
 import { archiveWalSegment, restoreWalSegment, walArchiveDir } from './services/backups/physical.js';
 
-export const WAL_VERBS = ['archive-wal', 'restore-wal'] as const;
+const WAL_VERBS = ['archive-wal', 'restore-wal'] as const;
 
 /** The key that seals backups: BACKUP_ENCRYPTION_KEY, else derived from the master key. */
 export function configuredBackupKey(config: Config): Buffer {

@@ -3,17 +3,16 @@
 // restore drill and its tests. PostgreSQL refuses to run as root, so when we are root every server
 // command runs as the `postgres` user (`runuser -u postgres --`) and the directories it needs are
 // given to that user.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { appendFile, chown, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 
 const execFileAsync = promisify(execFile);
 
-export const SERVER_USER = 'postgres';
+const SERVER_USER = 'postgres';
 
 /** Where the server binaries are: Debian keeps them out of PATH, in /usr/lib/postgresql/<major>/bin. */
 export function postgresBinDir(): string | undefined {
@@ -58,7 +57,7 @@ export async function giveToServerUser(...paths: string[]): Promise<void> {
   }
 }
 
-export async function runServerTool(name: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+async function runServerTool(name: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const [command, argv] = asServerUser(postgresTool(name), args);
   try {
     const { stdout, stderr } = await execFileAsync(command, argv, { env: env ?? process.env, maxBuffer: 16 * 1024 * 1024 });
@@ -75,17 +74,6 @@ export interface LocalServer {
   /** postgres:// URL of the `postgres` database on 127.0.0.1 (trust or the cluster's own rules). */
   url: string;
   logFile: string;
-}
-
-/** A port free on 127.0.0.1 right now (the kernel picks it). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export function localUrl(port: number, database = 'postgres'): string {
@@ -149,9 +137,4 @@ export async function withConnection<T>(url: string, work: (sql: postgres.Sql) =
   } finally {
     await sql.end({ timeout: 5 });
   }
-}
-
-/** Spawns a server tool with piped stdio (pg_basebackup to a stream). */
-export function spawnServerTool(name: string, args: string[]) {
-  return spawn(postgresTool(name), args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -24,7 +24,6 @@ import {
 } from '../../../src/services/backups/physical.js';
 import { fileSha256 } from '../../../src/security/backup-encryption.js';
 import {
-  freeLoopbackPort,
   giveToServerUser,
   initCluster,
   postgresBinDir,
@@ -35,6 +34,7 @@ import {
 } from '../../../src/services/backups/physical-cluster.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { ROOT } from '../../helpers/ops-tools.js';
+import { freePort } from '../../helpers/process.js';
 
 const available = postgresBinDir() !== undefined;
 const required = process.env.REQUIRE_HA_TOOLS === '1';
@@ -78,7 +78,7 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     await mkdir(backupDir);
     await writeFile(keyFile(), key.toString('base64'), { mode: 0o600 });
     await giveToServerUser(work);
-    source = await initCluster(path.join(work, 'source'), await freeLoopbackPort(), {
+    source = await initCluster(path.join(work, 'source'), await freePort(), {
       archive_mode: 'on',
       archive_command: walCommand({ cli: CLI, verb: 'archive-wal', backupDir, keyFile: keyFile() }),
       archive_timeout: 30,
@@ -117,7 +117,7 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     expect(archived.every((name) => name.endsWith('.sealed'))).toBe(true);
 
     const into = path.join(work, 'restored-cli');
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const result = await runMain(['restore', '--to', moment.toISOString(), '--into', into, '--port', String(port)], {
       BACKUP_DIR: backupDir,
       BACKUP_ENCRYPTION_KEY_FILE: keyFile(),
@@ -144,12 +144,12 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
 
   it('refuses a target before the first base backup and a directory that is not empty', async () => {
     const dataDir = path.join(work, 'never');
-    await expect(restoreToTime({ backupDir, key, targetTime: new Date('2020-01-01T00:00:00Z'), dataDir, port: await freeLoopbackPort(), cli: CLI })).rejects.toThrow(
+    await expect(restoreToTime({ backupDir, key, targetTime: new Date('2020-01-01T00:00:00Z'), dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(
       /no base backup finished before 2020-01-01T00:00:00.000Z/,
     );
     expect(existsSync(dataDir)).toBe(false);
-    await expect(restoreToTime({ backupDir, key, targetTime: 'latest', dataDir: source.dataDir, port: await freeLoopbackPort(), cli: CLI })).rejects.toThrow(/not empty/);
-    await expect(restoreToTime({ backupDir, key: randomBytes(32), targetTime: 'latest', dataDir, port: await freeLoopbackPort(), cli: CLI })).rejects.toThrow(
+    await expect(restoreToTime({ backupDir, key, targetTime: 'latest', dataDir: source.dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(/not empty/);
+    await expect(restoreToTime({ backupDir, key: randomBytes(32), targetTime: 'latest', dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(
       /sealed with key [0-9a-f]{16}, not the configured backup key/,
     );
   });
