@@ -89,7 +89,8 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     const backup = await takeBaseBackup({ databaseUrl: source.url, targetDir: path.join(backupDir, 'base-1'), key });
     ctx.log(`base backup ${backup.startLsn}–${backup.endLsn} (${backup.files[0]!.bytes} bytes sealed) in ${Date.now() - backupStarted} ms, ${load.record.acknowledged.length} writes acknowledged`);
     await sleep(ctx.durationMs / 2);
-    // T: between two acknowledged writes, with no write in flight across it being judged.
+    // T: a moment between acknowledged writes. A write in flight across it (sent before, acknowledged
+    // after) may land on either side, so it is neither counted lost nor "after".
     const moment = new Date();
     ctx.log(`chosen moment T = ${moment.toISOString()} (${load.record.acknowledged.length} writes acknowledged)`);
     await sleep(ctx.durationMs / 4);
