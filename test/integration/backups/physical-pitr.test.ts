@@ -154,6 +154,13 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     );
   });
 
+  it('fails, naming the cause, when the moment lies beyond the archive (and removes the half-restored directory)', async () => {
+    const dataDir = path.join(work, 'too-late');
+    const future = new Date(Date.now() + 3_600_000);
+    await expect(restoreToTime({ backupDir, key, targetTime: future, dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(/recovery ended before configured recovery target was reached/);
+    expect(existsSync(dataDir)).toBe(false);
+  }, 300_000);
+
   it('refuses an altered base backup, by its checksum and by its authentication tag, and leaves no directory behind', async () => {
     const [original] = await listBaseBackups(backupDir);
     const tampered = path.join(backupDir, 'set-tampered');
