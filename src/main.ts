@@ -195,10 +195,11 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
     port: port ? Number(port) : await freePort(),
     cli: walCommandCli(),
   });
-  const live = config.databaseUrl ? new URL(config.databaseUrl.split(',')[0]!.replace(/^postgres(ql)?:/, 'http:')) : undefined;
-  const databaseName = live?.pathname.slice(1) || 'postgres';
+  // The live URL's user and database name (a multi-host URL is no WHATWG URL: read it by hand).
+  const live = /^postgres(?:ql)?:\/\/(?:([^:@/]*)(:[^@/]*)?@)?[^/?]*(?:\/([^?]*))?/.exec(config.databaseUrl ?? '');
+  const databaseName = decodeURIComponent(live?.[3] || 'postgres');
   try {
-    const url = restored.url.replace(/\/postgres$/, `/${databaseName}`);
+    const url = restored.url.replace(/\/postgres$/, `/${encodeURIComponent(databaseName)}`);
     // TODO(backup branch): re-apply the erasures recorded after the restored moment, from the
     // sibling's erasure ledger: `await reapplyErasures(services, restored.recoveredTo ?? restored.baseBackup.finishedAt)`
     // with services opened on `url` (withDatabase on a config whose databaseUrl is `url`).
@@ -211,8 +212,8 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   const [command, argv] = asServerUser(postgresTool('pg_ctl'), ['-D', restored.dataDir, '-l', `${restored.dataDir}.log`, '-o', `"-p ${restored.port}"`, 'start']);
   console.log(`restored in ${((Date.now() - started) / 1000).toFixed(1)} s into ${restored.dataDir} (WAL archiving off there: it never writes into the archive it came from)`);
   console.log(`start it:  ${command} ${argv.join(' ')}`);
-  const user = live?.username ? `${live.username}${live.password ? ':…' : ''}@` : 'postgres@';
-  console.log(`then point DATABASE_URL at postgres://${user}127.0.0.1:${restored.port}/${databaseName}`);
+  const user = live?.[1] || 'postgres';
+  console.log(`then point DATABASE_URL at postgres://${user}${live?.[2] ? ':<password>' : ''}@127.0.0.1:${restored.port}/${encodeURIComponent(databaseName)}`);
   return 0;
 }
 
