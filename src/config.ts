@@ -129,7 +129,7 @@ export interface Config {
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
   /**
-   * Where backup sets and the erasure ledger live. Default: `<DATA_DIR>-backups`, a sibling of the
+   * Where backup sets, the WAL archive (`wal/`) and the erasure ledger live. Default: `<DATA_DIR>-backups`, a sibling of the
    * data directory, so copying, wiping or mounting DATA_DIR (and its keys/) never carries them along.
    */
   backupDir: string;
