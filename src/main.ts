@@ -27,7 +27,7 @@ import { checkRestoredData, restoreToTime } from './services/backups/physical.js
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
-import { BackupNotFoundError, reapplyErasures, takeBackup, verifyBackup, type VerifyReport } from './services/backups/index.js';
+import { BackupNotFoundError, erasuresSince, reapplyErasures, takeBackup, verifyBackup, type VerifyReport } from './services/backups/index.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
 import { configuredBackupKey, runWalVerb } from './wal-command.js';
@@ -218,9 +218,12 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   try {
     const url = restored.url.replace(/\/postgres$/, `/${encodeURIComponent(databaseName)}`);
     // Members erased after the restored moment are erased again (the ledger in BACKUP_DIR).
+    // (Opened only when there are some: the services need the master key and a migrated database.)
     const since = restored.recoveredTo ?? new Date(restored.baseBackup.startedAt);
-    const erasures = await withDatabase({ ...config, databaseUrl: url }, (_d, services) => reapplyErasures(services, since));
-    console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
+    if ((await erasuresSince(config.backupDir, since)).length > 0) {
+      const erasures = await withDatabase({ ...config, databaseUrl: url }, (_d, services) => reapplyErasures(services, since));
+      console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
+    }
     console.log(`recovered from the base backup of ${restored.baseBackup.finishedAt} (${restored.baseBackup.dir})`);
     console.log(`replayed up to ${restored.recoveredTo?.toISOString() ?? 'the end of the base backup'} (asked: ${to})`);
     for (const check of await checkRestoredData(url)) console.log(`  ${check.what}: ${check.rows}`);

@@ -17,10 +17,15 @@ export interface ReappliedErasures {
  */
 export const ERASURE_REAPPLY_MARGIN_MS = 3_600_000;
 
+/** The members whose erasure a restore of data from `since` must apply again (none: nothing to open). */
+export async function erasuresSince(backupDir: string, since: Date): Promise<string[]> {
+  const from = since.getTime() - ERASURE_REAPPLY_MARGIN_MS;
+  return [...new Set((await readErasures(backupDir)).filter((e) => e.erasedAt.getTime() >= from).map((e) => e.userId))];
+}
+
 /** `since`: when the restored backup was taken (its manifest's startedAt, or the PITR target). */
 export async function reapplyErasures(services: Services, since: Date): Promise<ReappliedErasures> {
-  const from = since.getTime() - ERASURE_REAPPLY_MARGIN_MS;
-  const ids = [...new Set((await readErasures(services.config.backupDir)).filter((e) => e.erasedAt.getTime() >= from).map((e) => e.userId))];
+  const ids = await erasuresSince(services.config.backupDir, since);
   const result: ReappliedErasures = { reapplied: [], absent: [] };
   for (const userId of ids) {
     try {

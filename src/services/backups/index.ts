@@ -17,7 +17,7 @@ import { verifySet, type VerifyReport } from './verify.js';
 
 export { listSets, type BackupSet } from './sets.js';
 export type { VerifyReport } from './verify.js';
-export { reapplyErasures } from './erasures.js';
+export { erasuresSince, reapplyErasures } from './erasures.js';
 
 /**
  * The key that seals backup files: BACKUP_ENCRYPTION_KEY, else derived from the master key
