@@ -95,6 +95,8 @@ export async function runPostgresProgram(program: 'pg_dump' | 'pg_restore', args
       stderr += `\n${err.message}`;
       child.kill('SIGTERM');
     });
+    // A program that exits early closes its stdin: its exit code and stderr tell why, not EPIPE.
+    child.stdin!.on('error', () => {});
     io.stdin.pipe(child.stdin!);
   }
   const [code] = await Promise.all([exited, io.consume ? io.consume(child.stdout!) : child.stdout!.resume()]);
