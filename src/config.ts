@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
 import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
@@ -53,6 +54,9 @@ const EnvSchema = Type.Object({
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
+  BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -67,6 +71,7 @@ const SECRET_NAMES = [
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
   'AUDIT_SIGNING_KEY',
+  'BACKUP_ENCRYPTION_KEY',
 ] as const;
 
 export interface Config {
@@ -132,6 +137,15 @@ export interface Config {
   voteManipulationPolicy: VoteManipulationPolicy;
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
+  /**
+   * Where backup sets, the WAL archive (`wal/`) and the erasure ledger live. Default: `<DATA_DIR>-backups`, a sibling of the
+   * data directory, so copying, wiping or mounting DATA_DIR (and its keys/) never carries them along.
+   */
+  backupDir: string;
+  /** 32-byte key sealing backup files; unset: derived from the master key (HKDF "backups"). */
+  backupEncryptionKey: Buffer | undefined;
+  /** Backup sets older than this are pruned (the newest verified full backup never is). */
+  backupRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +201,14 @@ function jsonOverride<T>(name: string, text: string | undefined, schema: Paramet
   return first ? undefined : (value as T);
 }
 
+/** Backups must survive the loss of the data directory and never sit beside the master key. */
+function backupDirProblem(backupDir: string, dataDir: string): string | undefined {
+  const within = (dir: string) => backupDir === dir || backupDir.startsWith(`${dir}${path.sep}`);
+  if (within(path.join(dataDir, 'keys'))) return 'must not be inside DATA_DIR/keys, beside the master key';
+  if (backupDir === dataDir || within(path.join(dataDir, 'pgdata'))) return 'must not be DATA_DIR itself or inside the database files';
+  return undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(EnvSchema.properties);
   const raw = Object.fromEntries(Object.entries(withSecretFiles(env)).filter(([k, v]) => known.includes(k) && v !== ''));
@@ -200,6 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
   const trustProxy = parseTrustProxy(parsed.TRUST_PROXY ?? 'false');
   if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
+  if (problems.length === 0 && parsed.BACKUP_DIR) {
+    const problem = backupDirProblem(path.resolve(parsed.BACKUP_DIR), path.resolve(parsed.DATA_DIR));
+    if (problem) problems.push(`BACKUP_DIR=${JSON.stringify(parsed.BACKUP_DIR)}: ${problem}`);
+  }
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
@@ -248,5 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
     insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
     voteManipulationPolicy: withPolicyOverride(DEFAULT_VOTE_MANIPULATION_POLICY, votePolicy),
+    backupDir: path.resolve(parsed.BACKUP_DIR ?? `${path.resolve(parsed.DATA_DIR)}-backups`),
+    backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
+    backupRetentionDays: parsed.BACKUP_RETENTION_DAYS,
   };
 }

@@ -129,6 +129,16 @@ function instrumentPostgres(client: postgres.Sql, observe: QueryObserver) {
   client.begin = timed(client.begin.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.begin;
 }
 
+/**
+ * The in-process PGlite behind an embedded database, or null on a server. Backups need it for
+ * `dumpDataDir`, PGlite's consistent copy of its data directory; the job handlers only hold the
+ * Drizzle database, whose `$client` it is.
+ */
+export function embeddedClient(db: Database): PGlite | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client instanceof PGlite ? client : null;
+}
+
 function latestShippedMigration(): number {
   const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
     entries: { when: number }[];

@@ -12,6 +12,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   foreignKey,
   doublePrecision,
@@ -722,4 +723,31 @@ export const encryptionKeys = pgTable(
     retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [primaryKey({ columns: [t.purpose, t.version] })],
+);
+
+/**
+ * The backup catalogue (src/services/backups/): every backup and verification, so every process
+ * exports the same backup metrics. The sets in BACKUP_DIR are the truth for listing; a restored
+ * database brings back the catalogue as it was when its backup was taken.
+ */
+export const backupRuns = pgTable(
+  'backup_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The set's directory name in BACKUP_DIR. */
+    backupId: text('backup_id').notNull(),
+    operation: text('operation', { enum: ['backup', 'verify'] }).notNull(),
+    kind: text('kind', { enum: ['full', 'incremental', 'pre_saturday_snapshot'] }).notNull(),
+    mode: text('mode', { enum: ['embedded', 'server'] }).notNull(),
+    ok: boolean('ok').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('backup_runs_operation_finished_at_idx').on(t.operation, t.finishedAt.desc()),
+    check('backup_runs_operation_check', sql`${t.operation} in ('backup', 'verify')`),
+    check('backup_runs_kind_check', sql`${t.kind} in ('full', 'incremental', 'pre_saturday_snapshot')`),
+  ],
 );

@@ -8,11 +8,13 @@ import {
   PURGE_EXPIRED_SESSIONS,
   PURGE_FINISHED_JOBS,
   ROTATE_ENCRYPTION_KEYS,
+  RUN_BACKUP_SCHEDULE,
 } from '../queue/contracts.js';
 import { purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
 import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicate-detection.js';
 import { deliverIncidentNotificationJob, escalateIncident } from './handlers/escalation.js';
 import { rotateEncryptionKeys } from './handlers/key-rotation.js';
+import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyRequestMerged } from './handlers/merges.js';
 import { notifyStatusChanged } from './handlers/notifications.js';
@@ -35,6 +37,7 @@ export const JOB_HANDLERS = handlerTable(
   recomputeRiceJob,
   notifyRequestMerged,
   generatePainPointThemesJob,
+  runBackupScheduleJob,
 );
 
 const HOUR = 3_600_000;
@@ -51,4 +54,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: CATCH_UP_DUPLICATE_DETECTION.type, everyMs: 60_000, job: jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}) },
   // Pain-point themes for the product team's insights screen; a refresh there queues one at once.
   { name: GENERATE_PAIN_POINT_THEMES.type, everyMs: HOUR, job: jobSpec(GENERATE_PAIN_POINT_THEMES, {}, { priority: -1 }) },
+  // Backups as the schedule in src/domain/backup-schedule.ts says, each verified, then pruning.
+  { name: RUN_BACKUP_SCHEDULE.type, everyMs: BACKUP_SCHEDULE_CHECK_MS, job: jobSpec(RUN_BACKUP_SCHEDULE, {}) },
 ];

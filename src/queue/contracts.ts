@@ -103,6 +103,8 @@ export const PURGE_FINISHED_JOBS = defineJob({ type: 'purge_finished_jobs', queu
 /** Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old. */
 export const ROTATE_ENCRYPTION_KEYS = defineJob({ type: 'rotate_encryption_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
 export const PURGE_EXPIRED_AUDIT_EVENTS = defineJob({ type: 'purge_expired_audit_events', queue: 'maintenance', payload: Nothing, priority: -1 });
+/** Every few minutes: take what the backup schedule says is due, verify it, prune (src/services/backups). */
+export const RUN_BACKUP_SCHEDULE = defineJob({ type: 'run_backup_schedule', queue: 'maintenance', payload: Nothing });
 
 // --- synthetic_probes (health lane) --------------------------------------------------------------
 

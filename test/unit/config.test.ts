@@ -44,6 +44,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ SEASON_REGION: 'atlantis' })).toThrow(/SEASON_REGION/);
   });
 
+  it('keeps backups beside the data directory, never inside its keys or database, with a 90-day retention', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/wedsync/data' });
+    expect(config).toMatchObject({ backupDir: '/srv/wedsync/data-backups', backupRetentionDays: 90, backupEncryptionKey: undefined });
+    expect(loadConfig({ DATA_DIR: '/srv/wedsync/data', BACKUP_DIR: '/mnt/backups' }).backupDir).toBe('/mnt/backups');
+    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/keys/backups' })).toThrow(/BACKUP_DIR="\/srv\/d\/keys\/backups": must not be inside DATA_DIR\/keys/);
+    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/pgdata/x' })).toThrow(/BACKUP_DIR=.*database files/);
+    expect(() => loadConfig({ BACKUP_RETENTION_DAYS: '0' })).toThrow(/BACKUP_RETENTION_DAYS/);
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ BACKUP_ENCRYPTION_KEY: key.toString('base64') }).backupEncryptionKey).toEqual(key);
+    try {
+      loadConfig({ BACKUP_ENCRYPTION_KEY: 'too-short-s3cret' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect((err as Error).message).toMatch(/BACKUP_ENCRYPTION_KEY=\(hidden\)/);
+      expect((err as Error).message).not.toMatch(/s3cret/);
+    }
+  });
+
   it('reads secrets from NAME_FILE (mounted Kubernetes secrets)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wsfr-config-'));
     const file = path.join(dir, 'db-url');

@@ -2,6 +2,7 @@
 import type { DrillScenario } from '../types.js';
 import { aiServiceDegradation } from './ai-service-degradation.js';
 import { apiCrash } from './api-crash.js';
+import { restoreFromBackup } from './restore-from-backup.js';
 import { workerCrash } from './worker-crash.js';
 
-export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, aiServiceDegradation];
+export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, restoreFromBackup, aiServiceDegradation];
