@@ -57,6 +57,7 @@ const EnvSchema = Type.Object({
   BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
   BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
   BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
+  BACKUP_BASE_BACKUP: Type.Boolean({ default: false }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -146,6 +147,8 @@ export interface Config {
   backupEncryptionKey: Buffer | undefined;
   /** Backup sets older than this are pruned (the newest verified full backup never is). */
   backupRetentionDays: number;
+  /** Server mode: full backups also take a physical base backup (pg_basebackup) for point-in-time recovery. */
+  backupBaseBackup: boolean;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
   const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
+  if (problems.length === 0 && parsed.BACKUP_BASE_BACKUP && !(parsed.DATABASE_URL && parsed.BACKUP_ENCRYPTION_KEY)) {
+    // The WAL archive and `restore` read BACKUP_ENCRYPTION_KEY itself (the database host never holds the master key).
+    problems.push('BACKUP_BASE_BACKUP=true: needs DATABASE_URL (server mode) and BACKUP_ENCRYPTION_KEY');
+  }
   if (problems.length === 0 && parsed.JOB_HEARTBEAT_SECONDS * 2 > parsed.JOB_LEASE_SECONDS) {
     // One late heartbeat must not cost a running job its lease.
     problems.push(`JOB_HEARTBEAT_SECONDS=${parsed.JOB_HEARTBEAT_SECONDS}: must be at most half of JOB_LEASE_SECONDS (${parsed.JOB_LEASE_SECONDS})`);
@@ -277,5 +284,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupDir: path.resolve(parsed.BACKUP_DIR ?? `${path.resolve(parsed.DATA_DIR)}-backups`),
     backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
     backupRetentionDays: parsed.BACKUP_RETENTION_DAYS,
+    backupBaseBackup: parsed.BACKUP_BASE_BACKUP,
   };
 }

@@ -12,6 +12,7 @@ import { parseMasterKey } from '../../security/master-key.js';
 import type { Services } from '../context.js';
 import { recordRun, storableError } from './catalogue.js';
 import { APP_VERSION, discardStaging, listSets, newSetId, publishSet, removeStaleStaging, stageSet, writeVerification, type BackupMode, type BackupSet } from './sets.js';
+import { takeBaseBackup } from './physical.js';
 import { snapshotEmbedded, snapshotServer } from './snapshots.js';
 import { verifySet, type VerifyReport } from './verify.js';
 
@@ -51,8 +52,12 @@ export async function takeBackup(services: Services, kind: BackupKind = 'full'):
     if (!client && !config.databaseUrl) throw new Error('a server backup needs DATABASE_URL');
     // In embedded mode "incremental" is another full copy: PGlite has no incremental export.
     const snapshot = client ? await snapshotEmbedded(db, client, staging, key) : await snapshotServer(db, config.databaseUrl!, staging, key);
-    // PITR (branch pitr): a server-mode full backup also takes a physical base backup here —
-    // `takeBaseBackup(...)` from ./physical.js, its files added to snapshot.files. The lead wires it.
+    // With BACKUP_BASE_BACKUP, a server full backup also carries the physical base backup that
+    // point-in-time recovery starts from (its physical.json lets `restore --to` find it).
+    if (!client && kind === 'full' && config.backupBaseBackup) {
+      const base = await takeBaseBackup({ databaseUrl: config.databaseUrl!, targetDir: staging, key });
+      snapshot.files.push(...base.files.map((f) => ({ ...f, contains: 'base_backup' as const })));
+    }
     const finishedAt = new Date(startedAt.getTime() + (performance.now() - started));
     const set = await publishSet(config.backupDir, staging, {
       format: 1,

@@ -195,4 +195,21 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     expect(await restoreWalSegment({ walName: 'FFFFFFFF0000000000000001', targetPath: path.join(work, 'absent'), archiveDir, key })).toBe(false);
     await expect(archiveWalSegment({ sourcePath: other, walName: '../escape', archiveDir, key })).rejects.toThrow(/not a WAL file name/);
   });
+  it('a full `backup` with BACKUP_BASE_BACKUP=true carries the base backup point-in-time recovery starts from', async () => {
+    const before = (await listBaseBackups(backupDir)).length;
+    const result = await runMain(['backup', 'full'], {
+      BACKUP_DIR: backupDir,
+      BACKUP_ENCRYPTION_KEY_FILE: keyFile(),
+      BACKUP_BASE_BACKUP: 'true',
+      DATABASE_URL: source.url,
+      ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+    });
+    expect(result.code, result.output).toBe(0);
+    const bases = await listBaseBackups(backupDir);
+    expect(bases).toHaveLength(before + 1);
+    const newest = bases.find((b) => !b.dir.endsWith('set-1'))!;
+    const manifest = JSON.parse(await readFile(path.join(newest.dir, 'manifest.json'), 'utf8')) as { files: { contains: string }[] };
+    expect(manifest.files.map((f) => f.contains).sort()).toEqual(['base_backup', 'pg_dump_custom']);
+  }, 300_000);
 });
