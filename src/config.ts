@@ -21,6 +21,9 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 3 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5000 }),
+  SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 25 }),
   LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
   BOARD_VISIBILITY: Type.Union([Type.Literal('public'), Type.Literal('members')], { default: 'public' }),
   CATEGORIES: Type.String({ pattern: '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$', default: DEFAULT_CATEGORIES.join(',') }),
@@ -74,6 +77,12 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Server mode: how long opening a connection may take before that host counts as unreachable. */
+  databaseConnectTimeoutSeconds: number;
+  /** Server mode: PostgreSQL statement_timeout of the API's connections (0: none; migrations have none). */
+  databaseStatementTimeoutMs: number;
+  /** On SIGTERM: how long in-flight requests and jobs may take to finish before the process exits. */
+  shutdownGraceSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   boardVisibility: Env['BOARD_VISIBILITY'];
   categories: readonly string[];
@@ -204,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(parsed.DATA_DIR),
     databaseUrl: parsed.DATABASE_URL,
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutSeconds: parsed.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
     logLevel: parsed.LOG_LEVEL,
     boardVisibility: parsed.BOARD_VISIBILITY,
     categories: parsed.CATEGORIES.split(','),

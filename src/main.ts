@@ -51,9 +51,18 @@ Configuration comes from the environment: see README.md.`;
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
 
-function databaseTarget(config: Config): DatabaseTarget {
+/** Background work (worker, operator verbs) runs batches that may rightly take longer than a request. */
+const BACKGROUND_STATEMENT_TIMEOUT_MS = 10 * 60_000;
+
+function databaseTarget(config: Config, { background = false } = {}): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: 'server', url: config.databaseUrl, poolSize: config.databasePoolSize }
+    ? {
+        kind: 'server',
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+        statementTimeoutMs: background ? BACKGROUND_STATEMENT_TIMEOUT_MS : config.databaseStatementTimeoutMs,
+      }
     : { kind: 'embedded', dataDir: config.dataDir };
 }
 
@@ -74,7 +83,7 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
 }
 
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>, options = { migrate: false }): Promise<T> {
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openDatabase(databaseTarget(config, { background: true }));
   try {
     return await work(database, await openServices(config, database, createLogger(config.logLevel), options));
   } finally {
@@ -95,7 +104,7 @@ function jobWorker(services: Services, log: Logger) {
 
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openDatabase(databaseTarget(config, { background: true }));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');

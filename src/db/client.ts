@@ -1,6 +1,6 @@
 // The one place that knows how we reach PostgreSQL: in-process (PGlite, embedded default) or a
 // server (postgres.js, which follows a failover through a multi-host URL with
-// target_session_attrs=primary). Everything else sees the same Drizzle database.
+// target_session_attrs=read-write or primary). Everything else sees the same Drizzle database.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { mayRetryTransaction } from './faults.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -31,13 +32,58 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | { kind: 'server'; url: string; poolSize: number };
+export interface ServerTarget {
+  kind: 'server';
+  url: string;
+  poolSize: number;
+  /** Give up opening a connection after this long (postgres.js then tries the next host). */
+  connectTimeoutSeconds?: number;
+  /** PostgreSQL's statement_timeout on every connection (0: none). */
+  statementTimeoutMs?: number;
+}
+
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | ServerTarget;
+
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 3;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 
 /** Told the text and duration of each statement (each transaction, as a whole, on the server). */
 export type QueryObserver = (text: string, ms: number) => void;
 
 export async function openDatabase(target: DatabaseTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
-  return target.kind === 'embedded' ? openEmbedded(target.dataDir, observe) : openServer(target.url, target.poolSize, observe);
+  return target.kind === 'embedded' ? openEmbedded(target.dataDir, observe) : openServer(target, observe);
+}
+
+/** Retries of one transaction after a safe-to-retry failure, and the pause before each (jittered). */
+const TRANSACTION_RETRIES = 2;
+const RETRY_PAUSE_MS = 50;
+
+/**
+ * Runs a failed transaction again where that is safe (src/db/faults.ts, decision 0019): the work is
+ * wrapped to learn whether the error came from inside it (COMMIT not yet sent) or from COMMIT.
+ */
+function retryingTransactions(db: Database): Database {
+  const transaction = db.transaction.bind(db) as (work: (tx: unknown) => Promise<unknown>, config?: unknown) => Promise<unknown>;
+  const retrying = async (work: (tx: unknown) => Promise<unknown>, config?: unknown) => {
+    for (let attempt = 0; ; attempt++) {
+      let raisedInWork = false;
+      try {
+        return await transaction(async (tx) => {
+          try {
+            return await work(tx);
+          } catch (err) {
+            raisedInWork = true;
+            throw err;
+          }
+        }, config);
+      } catch (err) {
+        if (attempt >= TRANSACTION_RETRIES || !mayRetryTransaction(err, raisedInWork)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * (attempt + 1) * (0.5 + Math.random())));
+      }
+    }
+  };
+  db.transaction = retrying as typeof db.transaction;
+  return db;
 }
 
 /** Wraps a driver method so each call's duration is reported, whether it succeeds or fails. */
@@ -64,7 +110,7 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
     client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = retryingTransactions(drizzlePglite(client, { schema }) as unknown as Database);
   return {
     db,
     kind: 'embedded',
@@ -74,27 +120,54 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
   };
 }
 
-async function openServer(url: string, poolSize: number, observe?: QueryObserver): Promise<DatabaseHandle> {
-  const client = postgres(url, {
-    max: poolSize,
+/**
+ * postgres.js options for a server. Why each bound: a dead or unreachable primary must cost a request
+ * a few seconds at most (then 503), and the pool must come back as soon as the database does.
+ */
+export function serverOptions(target: ServerTarget): postgres.Options<Record<string, postgres.PostgresType>> {
+  const statementTimeoutMs = target.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  return {
+    max: target.poolSize,
     onnotice: () => {},
-    // JIT compilation pays off for long analytical scans, not for our short queries: it costs tens of
-    // milliseconds per statement whose row estimate crosses jit_above_cost (duplicate search did).
-    connection: { application_name: 'wedsync-feature-requests', jit: 'off' },
-  });
+    connect_timeout: target.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    // postgres.js waits min(3^n/100, 20) s before reconnecting after the n-th failure in a row: after
+    // a minute-long outage the pool stayed away up to 20 s after PostgreSQL was back. At most 1 s here.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
+    // Idle connections are closed (they may lead to a demoted primary); every connection is renewed
+    // within 10–20 min so that a pool follows a failover or a DNS change even under steady load.
+    idle_timeout: 60,
+    max_lifetime: 60 * (10 + Math.random() * 10),
+    // Dead peers (a host gone without a FIN) are noticed by TCP keepalive after 10 s of silence.
+    keep_alive: 10,
+    connection: {
+      application_name: 'wedsync-feature-requests',
+      // JIT compilation pays off for long analytical scans, not for our short queries: it costs tens of
+      // milliseconds per statement whose row estimate crosses jit_above_cost (duplicate search did).
+      jit: 'off',
+      // Text, so that 0 (no limit) is sent too: postgres.js leaves out parameters that are falsy.
+      statement_timeout: String(statementTimeoutMs),
+      // A transaction left open (a stuck caller) must not hold its locks and connection for long.
+      idle_in_transaction_session_timeout: String(statementTimeoutMs === 0 ? 0 : Math.max(10_000, 2 * statementTimeoutMs)),
+    } as Record<string, string>,
+  };
+}
+
+async function openServer(target: ServerTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
+  const client = postgres(target.url, serverOptions(target));
   if (observe) instrumentPostgres(client, observe);
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = retryingTransactions(drizzlePostgres(client, { schema }) as unknown as Database);
   return {
     db,
     kind: 'server',
     async migrate() {
-      const lock = await client.reserve();
+      // Migrations (an index build on a large table) may rightly run past the request statement
+      // timeout: they run on a connection of their own without one.
+      const migrator = postgres(target.url, { ...serverOptions({ ...target, statementTimeoutMs: 0 }), max: 1 });
       try {
-        await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
-        await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-        lock.release();
+        await migrator.end({ timeout: 5 });
       }
     },
     isMigrated: () => isMigrated(db),

@@ -53,10 +53,11 @@ export interface TestApp {
 
 export async function createTestApp(
   mode: DatabaseMode,
-  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock } = {},
+  /** `database`: one the test opened itself (e.g. on a PostgreSQL it stops and starts), already migrated. */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   let metrics: Metrics | undefined;
-  const database = await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms));
+  const database = options.database ?? (await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms)));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, ...options.env });
   const clock = options.clock ?? testClock();
   const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
