@@ -15,6 +15,7 @@ import authorization from './plugins/app/authorization.js';
 import { boardFastLane } from './fast-lane.js';
 import boardCache, { createBoardCache } from './plugins/app/board-cache.js';
 import errors, { frameworkErrors } from './plugins/app/errors.js';
+import idempotency from './plugins/app/idempotency.js';
 import metricsEndpoint from './plugins/app/metrics.js';
 import scrapingGuard from './plugins/app/scraping-guard.js';
 import storableText from './plugins/app/storable-text.js';
@@ -108,6 +109,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     await app.register(scrapingGuard, { services });
   }
   await app.register(storableText);
+  await app.register(idempotency, { services });
   await app.register(weddingSeason, { season });
   appMetrics ??= createMetrics(services, () => database.isMigrated());
   await app.register(metricsEndpoint, { services, metrics: appMetrics });
