@@ -16,3 +16,10 @@ CREATE TABLE "idempotency_keys" (
 );
 --> statement-breakpoint
 CREATE INDEX "idempotency_keys_expires_at_idx" ON "idempotency_keys" USING btree ("expires_at");
+--> statement-breakpoint
+-- One row that /ready rewrites (at most every few seconds per replica): readiness means "writes
+-- succeed", which a read cannot tell on a full disk or a read-only (demoted) database.
+CREATE TABLE "write_heartbeat" (
+	"id" smallint PRIMARY KEY NOT NULL,
+	"beat_at" timestamp with time zone NOT NULL
+);

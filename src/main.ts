@@ -3,7 +3,7 @@
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
+import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
 import { laneName } from './domain/audit-chain.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
@@ -91,6 +91,20 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, 
   }
 }
 
+/** Time for closing the port and the database after the grace period, before close-with-grace gives up (exit 1). */
+const CLOSE_MARGIN_MS = 5000;
+
+/** True when `work` finished within `ms` (it is not cancelled otherwise). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function jobWorker(services: Services, log: Logger) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
   try {
@@ -106,9 +120,10 @@ async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(databaseTarget(config, { background: true }));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
-  closeWithGrace({ delay: 30_000 }, async ({ err }) => {
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
-    await worker.stop();
+    if (!(await within(worker.stop(), graceMs))) log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period');
     await database.close();
     log.flush();
   });
@@ -133,11 +148,22 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too.
   const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  // SIGTERM: readiness false and new requests 503 at once (src/http/shutdown.ts), while in-flight
+  // requests and running jobs get the grace period to finish; then the port and database close.
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err, signal }) => {
     if (err) log.error({ err }, 'shutting down after an error');
+    log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down: new requests get 503, in-flight requests and jobs finish');
+    app.shutdown.begin();
+    const [requestsDone, jobsDone] = await Promise.all([app.shutdown.drained(graceMs), worker ? within(worker.stop(), graceMs) : true]);
+    if (!requestsDone) {
+      log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'requests still in flight at the end of the grace period: closing their connections');
+      app.server.closeAllConnections();
+    }
+    if (!jobsDone) log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period');
     await app.close();
-    await worker?.stop();
     await database.close();
+    log.info('shut down');
     log.flush();
   });
   await app.listen({ host: config.host, port: config.port });
@@ -256,8 +282,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (err: unknown) => {
-    // A refused operation (unknown supplier, taken email…) is a message, not a crash.
-    console.error(err instanceof ServiceError || err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    // A refused operation (unknown supplier, taken email…) or an unusable DATA_DIR is a message, not a crash.
+    const said = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError;
+    console.error(said ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
   },
 );

@@ -1,7 +1,8 @@
 // The one place that knows how we reach PostgreSQL: in-process (PGlite, embedded default) or a
 // server (postgres.js, which follows a failover through a multi-host URL with
 // target_session_attrs=read-write or primary). Everything else sees the same Drizzle database.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { getSystemErrorMap } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -13,7 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { mayRetryTransaction } from './faults.js';
+import { databaseFault, mayRetryTransaction } from './faults.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -29,6 +30,8 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** True when every migration this build ships has been applied. */
   isMigrated(): Promise<boolean>;
+  /** Rewrites the one heartbeat row: throws when the database cannot take writes (full, read-only). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,14 +101,75 @@ function timed<A extends unknown[], R>(call: (...args: A) => Promise<R>, describ
   };
 }
 
-async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Promise<DatabaseHandle> {
-  let pgDir: string | undefined;
-  if (dataDir) {
-    pgDir = path.join(dataDir, 'pgdata');
-    mkdirSync(pgDir, { recursive: true });
+/** DATA_DIR cannot hold the embedded database: the message names the path and the cause. */
+export class DataDirectoryError extends Error {
+  constructor(dataDir: string, problem: string, code: string | undefined, detail: string) {
+    super(`DATA_DIR ${dataDir} ${problem} (${code ? `${code}: ` : ''}${detail})`);
+    this.name = 'DataDirectoryError';
   }
-  // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
-  const client = await PGlite.create(pgDir, { extensions: { vector } });
+}
+
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'is full',
+  EDQUOT: 'is over its disk quota',
+  EROFS: 'is on a read-only file system',
+  EACCES: 'is not writable',
+  EPERM: 'is not writable',
+  ENOTDIR: 'is not a directory (a part of the path is a file)',
+  EIO: 'cannot be read or written (input/output error)',
+};
+
+function dataDirectoryError(dataDir: string, err: unknown): DataDirectoryError {
+  const { code, message } = err as NodeJS.ErrnoException;
+  // Node's message is "CODE: description, syscall 'path'": the description is what an operator needs.
+  const detail = /^[A-Z]+: ([^,]+)/.exec(message ?? '')?.[1] ?? message ?? String(err);
+  return new DataDirectoryError(dataDir, DATA_DIR_PROBLEMS[code ?? ''] ?? 'cannot be used', code, detail);
+}
+
+/** Enough free space that PGlite can start and take some writes; a probe of this size is written and removed. */
+const DATA_DIR_PROBE_BYTES = 1024 * 1024;
+
+/**
+ * Checks that DATA_DIR can be read and written before PGlite opens it: PGlite's own failures on a
+ * full or read-only file system are Emscripten errno numbers (`ErrnoError { errno: 51 }`) without
+ * a path or cause.
+ */
+function prepareDataDir(dataDir: string): string {
+  const pgDir = path.join(dataDir, 'pgdata');
+  const probe = path.join(dataDir, `.write-probe-${process.pid}`);
+  try {
+    mkdirSync(pgDir, { recursive: true });
+    readdirSync(pgDir);
+    const fd = openSync(probe, 'w');
+    try {
+      // writeFileSync on a descriptor repeats short writes, so a nearly full disk ends in ENOSPC.
+      writeFileSync(fd, Buffer.alloc(DATA_DIR_PROBE_BYTES));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+      unlinkSync(probe);
+    }
+  } catch (err) {
+    throw dataDirectoryError(dataDir, err);
+  }
+  return pgDir;
+}
+
+async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Promise<DatabaseHandle> {
+  const pgDir = dataDir ? prepareDataDir(dataDir) : undefined;
+  let client: PGlite;
+  try {
+    // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
+    client = await PGlite.create(pgDir, { extensions: { vector } });
+  } catch (err) {
+    // The directory passed the probe but filled up or turned read-only while PGlite started.
+    const fault = databaseFault(err);
+    if (dataDir && fault && (fault.kind === 'disk_full' || fault.kind === 'read_only')) {
+      const described = [...getSystemErrorMap().values()].find(([name]) => name === fault.cause)?.[1] ?? 'PGlite could not write its files';
+      throw dataDirectoryError(dataDir, { code: fault.cause, message: `${fault.cause}: ${described}` });
+    }
+    throw err;
+  }
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
     client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
@@ -116,6 +180,7 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     kind: 'embedded',
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     isMigrated: () => isMigrated(db),
+    probeWrite: () => probeWrite(db),
     close: () => client.close(),
   };
 }
@@ -171,6 +236,7 @@ async function openServer(target: ServerTarget, observe?: QueryObserver): Promis
       }
     },
     isMigrated: () => isMigrated(db),
+    probeWrite: () => probeWrite(db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -215,6 +281,10 @@ async function isMigrated(db: Database): Promise<boolean> {
   if (!table?.present) return false;
   const [applied] = rows<{ latest: string | null }>(await db.execute(sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`));
   return Number(applied?.latest ?? 0) >= latestShippedMigration();
+}
+
+async function probeWrite(db: Database): Promise<void> {
+  await db.execute(sql`insert into write_heartbeat (id, beat_at) values (1, now()) on conflict (id) do update set beat_at = excluded.beat_at`);
 }
 
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite. */

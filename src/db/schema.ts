@@ -745,3 +745,9 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
 );
+
+/** One row /ready rewrites to prove that writes succeed (src/db/client.ts `probeWrite`). */
+export const writeHeartbeat = pgTable('write_heartbeat', {
+  id: smallint('id').primaryKey(),
+  beatAt: timestamp('beat_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
