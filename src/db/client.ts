@@ -14,7 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { databaseFault, mayRetryTransaction } from './faults.js';
+import { databaseFault, isConnectionLoss, mayRetryTransaction } from './faults.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -63,24 +63,23 @@ const RETRY_PAUSE_MS = 50;
 
 /**
  * Runs a failed transaction again where that is safe (src/db/faults.ts, decision 0019): the work is
- * wrapped to learn whether the error came from inside it (COMMIT not yet sent) or from COMMIT.
+ * wrapped to learn whether the error came before COMMIT was sent (at BEGIN or inside the work) or
+ * from COMMIT itself.
  */
 function retryingTransactions(db: Database): Database {
   const transaction = db.transaction.bind(db) as (work: (tx: unknown) => Promise<unknown>, config?: unknown) => Promise<unknown>;
   const retrying = async (work: (tx: unknown) => Promise<unknown>, config?: unknown) => {
     for (let attempt = 0; ; attempt++) {
-      let raisedInWork = false;
+      // Set once the work has finished: from then on the driver is sending COMMIT.
+      let committing = false;
       try {
         return await transaction(async (tx) => {
-          try {
-            return await work(tx);
-          } catch (err) {
-            raisedInWork = true;
-            throw err;
-          }
+          const result = await work(tx);
+          committing = true;
+          return result;
         }, config);
       } catch (err) {
-        if (attempt >= TRANSACTION_RETRIES || !mayRetryTransaction(err, raisedInWork)) throw err;
+        if (attempt >= TRANSACTION_RETRIES || !mayRetryTransaction(err, !committing)) throw err;
         await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * (attempt + 1) * (0.5 + Math.random())));
       }
     }
@@ -219,6 +218,7 @@ export function serverOptions(target: ServerTarget): postgres.Options<Record<str
 
 async function openServer(target: ServerTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
   const client = postgres(target.url, serverOptions(target));
+  retryingReads(client);
   if (observe) instrumentPostgres(client, observe);
   const db = retryingTransactions(drizzlePostgres(client, { schema }) as unknown as Database);
   return {
@@ -239,6 +239,34 @@ async function openServer(target: ServerTarget, observe?: QueryObserver): Promis
     probeWrite: () => probeWrite(db),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** A plain read (no row locks, no sequence): running it twice changes nothing. */
+const PLAIN_READ = /^\s*select\b/i;
+const NOT_PLAIN = /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|\bnextval\s*\(|\bpg_advisory/i;
+
+/**
+ * A read sent on a pooled connection the server had just closed (terminated backend, restart) fails
+ * with a connection error although the server may already be back: it runs once more, on a fresh
+ * connection, instead of failing the request. Writes are not repeated here (their outcome is unknown);
+ * transactions have their own rule (retryingTransactions).
+ */
+function retryingReads(client: postgres.Sql) {
+  const unsafe = client.unsafe.bind(client) as (...args: unknown[]) => postgres.PendingQuery<postgres.Row[]>;
+  client.unsafe = ((text: string, ...rest: unknown[]) => {
+    const query = unsafe(text, ...rest);
+    if (!PLAIN_READ.test(text) || NOT_PLAIN.test(text)) return query;
+    const then = query.then.bind(query);
+    query.then = ((ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
+      then(undefined, (err: unknown) => {
+        if (!isConnectionLoss(err)) throw err;
+        const again = unsafe(text, ...rest);
+        // Drizzle asks for rows as arrays (`.values()`) before awaiting: the repeat must answer alike.
+        (again as unknown as { isRaw: unknown }).isRaw = (query as unknown as { isRaw: unknown }).isRaw;
+        return again;
+      }).then(ok, fail)) as typeof query.then;
+    return query;
+  }) as typeof client.unsafe;
 }
 
 /**

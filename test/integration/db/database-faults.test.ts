@@ -1,7 +1,6 @@
 // Database faults on a real PostgreSQL server of the test's own: killed connections, a crash and a
 // restart. During the outage every request is a prompt 503 database_unavailable with Retry-After
 // (never a 500, never a hang); once the server is back the next requests succeed.
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
@@ -39,14 +38,45 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
     expect(row).toEqual({ statement: '5s', idle: '10s' });
   });
 
+  it('is not ready, and answers writes 503, while the database refuses writes', async () => {
+    const ready = () => t.request({ headers: {} }, { method: 'GET', url: '/ready' });
+    expect((await ready()).statusCode).toBe(200);
+    // A read-only primary (as during a demotion): reads work, every write fails with 25006.
+    pg.psql('alter system set default_transaction_read_only = on');
+    pg.psql('select pg_reload_conf()');
+    try {
+      const refused = await submit();
+      expect(refused.statusCode, refused.body).toBe(503);
+      expect(refused.json().error).toMatchObject({ code: 'database_unavailable', details: { reason: 'read_only' } });
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect((await mine()).statusCode).toBe(200);
+      // The write probe is cached for a few seconds: wait for the next one.
+      let res = await ready();
+      for (const deadline = Date.now() + 20_000; res.statusCode === 200 && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 250));
+        res = await ready();
+      }
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'not_ready', checks: { serving: { ok: true }, database: { ok: true }, writes: { ok: false } } });
+    } finally {
+      pg.psql('alter system reset default_transaction_read_only');
+      pg.psql('select pg_reload_conf()');
+    }
+    let res = await ready();
+    for (const deadline = Date.now() + 20_000; res.statusCode !== 200 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      res = await ready();
+    }
+    expect(res.statusCode).toBe(200);
+    expect(res.json().checks.writes).toEqual({ ok: true });
+  }, 60_000);
+
   it('recovers at once when its pooled connections are terminated', async () => {
     expect((await submit()).statusCode).toBe(201);
-    // Through a connection of its own, asynchronously: the app's event loop keeps running meanwhile,
-    // as it would in production (psql here would block it and hide nothing but the delivery delay).
-    const admin = postgres(pg.url('wedsync'), { max: 1, onnotice: () => {} });
-    const [row] = await admin<{ killed: number }[]>`select count(pg_terminate_backend(pid))::int as killed from pg_stat_activity where application_name = 'wedsync-feature-requests'`;
-    await admin.end();
-    expect(row!.killed).toBeGreaterThan(0);
+    // psql blocks this process meanwhile: the app's next queries are written on sockets the server
+    // has already closed, before the driver has read the goodbye — the harshest order of events.
+    const killed = pg.psql("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'wedsync-feature-requests'");
+    expect(Number(killed)).toBeGreaterThan(0);
     const after = await submit();
     expect(after.statusCode, after.body).toBe(201);
     expect((await mine()).statusCode).toBe(200);
