@@ -29,7 +29,8 @@ export interface StoredResponse {
   body: string;
 }
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
+/** `claimedAt` tells this claim from a later one of the same key (after the lease ran out). */
+export type Claim = { kind: 'claimed'; claimedAt: Date } | { kind: 'replay'; response: StoredResponse };
 
 const sealedAt = (caller: string, key: string) => ({ table: 'idempotency_keys', column: 'response_body', rowId: `${caller} ${key}` });
 
@@ -55,7 +56,7 @@ export async function claimIdempotencyKey(s: Services, request: IdempotentReques
       ),
     })
     .returning({ caller: idempotencyKeys.caller });
-  if (claimed) return { kind: 'claimed' };
+  if (claimed) return { kind: 'claimed', claimedAt: now };
 
   const [first] = await s.db
     .select()
@@ -91,10 +92,12 @@ export async function recordIdempotentResponse(s: Services, caller: string, key:
 }
 
 /** Gives a key back when its request was not answered with a result worth repeating (a 5xx, a 429). */
-export async function releaseIdempotencyKey(s: Services, caller: string, key: string): Promise<void> {
+export async function releaseIdempotencyKey(s: Services, caller: string, key: string, claimedAt: Date): Promise<void> {
   await s.db
     .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.responseStatus} is null`));
+    .where(
+      and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, claimedAt), sql`${idempotencyKeys.responseStatus} is null`),
+    );
 }
 
 /** Housekeeping: keys past their 24 h. For the maintenance schedule; returns how many went. */

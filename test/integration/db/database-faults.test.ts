@@ -2,10 +2,12 @@
 // restart. During the outage every request is a prompt 503 database_unavailable with Retry-After
 // (never a 500, never a hang); once the server is back the next requests succeed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rows } from '../../../src/db/client.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
 import { canRunOwnPostgres, ownPostgres, type OwnPostgres } from '../../helpers/own-postgres.js';
+import { freePort } from '../../helpers/process.js';
 
 /** Bounded, not tight: a loaded machine may be slow, but an outage must never cost ~10+ s a request. */
 const OUTAGE_ANSWER_MS = 8000;
@@ -36,6 +38,18 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
       "select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle" as never,
     )) as unknown as { statement: string; idle: string }[];
     expect(row).toEqual({ statement: '5s', idle: '10s' });
+  });
+
+  it('follows a multi-host URL to the host that takes writes (target_session_attrs=read-write)', async () => {
+    const nobody = await freePort();
+    const url = `postgres://postgres@127.0.0.1:${nobody},127.0.0.1:${pg.port}/wedsync?target_session_attrs=read-write`;
+    const database = await openDatabase({ kind: 'server', url, poolSize: 1 });
+    try {
+      const [row] = rows<{ port: number; readOnly: string }>(await database.db.execute(sql`select inet_server_port() as port, current_setting('transaction_read_only') as "readOnly"`));
+      expect(row).toEqual({ port: pg.port, readOnly: 'off' });
+    } finally {
+      await database.close();
+    }
   });
 
   it('is not ready, and answers writes 503, while the database refuses writes', async () => {
@@ -83,8 +97,11 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
   });
 
   it('answers 503 database_unavailable with Retry-After while the server is down, and serves again after restart', async () => {
+    // What a retrying client does: the same request with the same Idempotency-Key until it succeeds.
+    const body = weddingRequest();
+    const retried = () => t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: body, headers: { 'idempotency-key': 'outage-retry-1' } });
     pg.stop('immediate');
-    for (const call of [submit, mine, submit]) {
+    for (const call of [submit, mine, retried]) {
       const started = performance.now();
       const res = await call();
       const took = performance.now() - started;
@@ -106,5 +123,10 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
     }
     expect(res.statusCode, res.body).toBe(201);
     expect((await mine()).statusCode).toBe(200);
+    const first = await retried();
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await retried();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
   }, 60_000);
 });

@@ -7,11 +7,11 @@
 // client never sees an answer that is not recorded. The window: a process that dies between COMMIT
 // and that record leaves a claim without a response, which can be taken over after
 // IDEMPOTENCY_CLAIM_LEASE_MS — a retry after that makes the change again (decision 0019).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Services } from '../../../services/context.js';
 import { badRequest } from '../../../services/errors.js';
-import { claimIdempotencyKey, recordIdempotentResponse, releaseIdempotencyKey } from '../../../services/idempotency.js';
+import { claimIdempotencyKey, IDEMPOTENCY_CLAIM_LEASE_MS, recordIdempotentResponse, releaseIdempotencyKey } from '../../../services/idempotency.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,7 +22,7 @@ declare module 'fastify' {
     idempotency?: boolean;
   }
   interface FastifyRequest {
-    idempotencyClaim: { caller: string; key: string } | null;
+    idempotencyClaim: { caller: string; key: string; claimedAt: Date } | null;
   }
 }
 
@@ -33,6 +33,7 @@ const VALID_KEY = /^[\x21-\x7E]{1,255}$/;
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The headers a replay repeats; the rest (request id, security headers) belong to the new reply. */
 const REPLAYED_HEADERS = ['content-type', 'location'];
+const RELEASE_RETRY_MS = 1000;
 
 /** A signed-in caller is one account however it signs in; anonymous callers are told apart by address. */
 const callerOf = (request: FastifyRequest) => (request.principal ? `user:${request.principal.id}` : `address:${request.ip}`);
@@ -40,6 +41,20 @@ const callerOf = (request: FastifyRequest) => (request.principal ? `user:${reque
 export default fp(
   async function idempotency(app: FastifyInstance, { services }: { services: Services }) {
     app.decorateRequest('idempotencyClaim', null);
+
+    /**
+     * A request that failed because the database did (a 503) usually cannot give its key back at that
+     * moment either. Left claimed, the client's retry would get 409 until the claim's lease ends, long
+     * after the database is back: the release is tried again every second until it goes through.
+     */
+    const release = async (claim: { caller: string; key: string; claimedAt: Date }, log: FastifyBaseLogger, attempt = 0): Promise<void> => {
+      try {
+        await releaseIdempotencyKey(services, claim.caller, claim.key, claim.claimedAt);
+      } catch (err) {
+        if (attempt === 0) log.warn({ err }, 'could not release an Idempotency-Key yet: trying again every second');
+        if ((attempt + 1) * RELEASE_RETRY_MS < IDEMPOTENCY_CLAIM_LEASE_MS) setTimeout(() => void release(claim, log, attempt + 1), RELEASE_RETRY_MS).unref();
+      }
+    };
 
     app.addHook('preHandler', async (request, reply) => {
       if (!CHANGES.has(request.method) || request.routeOptions.config.idempotency === false) return;
@@ -57,7 +72,7 @@ export default fp(
         body: request.body === undefined ? '' : JSON.stringify(request.body),
       });
       if (claim.kind === 'claimed') {
-        request.idempotencyClaim = { caller, key: given };
+        request.idempotencyClaim = { caller, key: given, claimedAt: claim.claimedAt };
         return;
       }
       reply.headers(claim.response.headers).header(REPLAYED_HEADER, 'true').status(claim.response.status);
@@ -71,7 +86,7 @@ export default fp(
       // A 5xx or 429 says nothing about the change that a retry should repeat: the key is given back.
       const worthRepeating = reply.statusCode < 500 && reply.statusCode !== 429 && (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null);
       if (!worthRepeating) {
-        await releaseIdempotencyKey(services, claim.caller, claim.key).catch((err: unknown) => request.log.warn({ err }, 'could not release an Idempotency-Key'));
+        await release(claim, request.log);
         return payload;
       }
       const headers: Record<string, string> = {};
