@@ -136,7 +136,8 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   const services = await openServices(config, database, log, { migrate: migrateAndSeed });
-  metrics = createMetrics(services, () => database.isMigrated());
+  // wedsync_ready follows /ready: migrated, and a write goes through (a full or read-only database is not ready).
+  metrics = createMetrics(services, async () => (await database.isMigrated()) && (await database.probeWrite().then(() => true)));
   if (migrateAndSeed) {
     if (!config.production) {
       const seeded = await seedDemo(services);
