@@ -22,6 +22,9 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 3 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5000 }),
+  SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 25 }),
   LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
   BOARD_VISIBILITY: Type.Union([Type.Literal('public'), Type.Literal('members')], { default: 'public' }),
   CATEGORIES: Type.String({ pattern: '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$', default: DEFAULT_CATEGORIES.join(',') }),
@@ -36,7 +39,6 @@ const EnvSchema = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
   JOB_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
   JOB_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
-  JOB_STOP_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ONCALL_SCHEDULE_FILE: Type.Optional(Type.String({ minLength: 1 })),
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -83,6 +85,12 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Server mode: how long opening a connection may take before that host counts as unreachable. */
+  databaseConnectTimeoutSeconds: number;
+  /** Server mode: PostgreSQL statement_timeout of the API's connections (0: none; migrations have none). */
+  databaseStatementTimeoutMs: number;
+  /** On SIGTERM: how long in-flight requests and jobs may take to finish before the process exits. */
+  shutdownGraceSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   boardVisibility: Env['BOARD_VISIBILITY'];
   categories: readonly string[];
@@ -101,8 +109,6 @@ export interface Config {
   jobLeaseMs: number;
   /** How often a worker extends the leases of the jobs it runs (at most half the lease). */
   jobHeartbeatMs: number;
-  /** On stop, how long a worker waits for running jobs before giving them back to the queue. */
-  jobStopGraceMs: number;
   /** Bearer token Alertmanager presents on POST /api/ops/alertmanager/webhook; unset = webhook refused. */
   alertmanagerWebhookToken: string | undefined;
   /** JSON roster of on-call teams (see deploy/oncall/schedule.example.json); unset = built-in demo roster. */
@@ -250,6 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(parsed.DATA_DIR),
     databaseUrl: parsed.DATABASE_URL,
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutSeconds: parsed.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
     logLevel: parsed.LOG_LEVEL,
     boardVisibility: parsed.BOARD_VISIBILITY,
     categories: parsed.CATEGORIES.split(','),
@@ -263,7 +272,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: parsed.WORKER_CONCURRENCY,
     jobLeaseMs: parsed.JOB_LEASE_SECONDS * 1000,
     jobHeartbeatMs: parsed.JOB_HEARTBEAT_SECONDS * 1000,
-    jobStopGraceMs: parsed.JOB_STOP_GRACE_SECONDS * 1000,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
     oncallScheduleFile: parsed.ONCALL_SCHEDULE_FILE ? path.resolve(parsed.ONCALL_SCHEDULE_FILE) : undefined,
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,

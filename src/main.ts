@@ -5,7 +5,7 @@ import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
+import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
 import { BACKUP_KINDS, type BackupKind } from './domain/backup-schedule.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
@@ -86,9 +86,18 @@ function printVerifyReport(report: VerifyReport) {
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
 
-function databaseTarget(config: Config): DatabaseTarget {
+/** Background work (worker, operator verbs) runs batches that may rightly take longer than a request. */
+const BACKGROUND_STATEMENT_TIMEOUT_MS = 10 * 60_000;
+
+function databaseTarget(config: Config, { background = false } = {}): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: 'server', url: config.databaseUrl, poolSize: config.databasePoolSize }
+    ? {
+        kind: 'server',
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+        statementTimeoutMs: background ? BACKGROUND_STATEMENT_TIMEOUT_MS : config.databaseStatementTimeoutMs,
+      }
     : { kind: 'embedded', dataDir: config.dataDir };
 }
 
@@ -109,13 +118,16 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
 }
 
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>, options = { migrate: false }): Promise<T> {
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openDatabase(databaseTarget(config, { background: true }));
   try {
     return await work(database, await openServices(config, database, createLogger(config.logLevel), options));
   } finally {
     await database.close();
   }
 }
+
+/** Time for closing the port and the database after the grace period, before close-with-grace gives up (exit 1). */
+const CLOSE_MARGIN_MS = 5000;
 
 function jobWorker(services: Services, log: Logger) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
@@ -134,19 +146,21 @@ function jobWorker(services: Services, log: Logger) {
     concurrency: config.workerConcurrency,
     leaseMs: config.jobLeaseMs,
     heartbeatMs: config.jobHeartbeatMs,
-    stopGraceMs: config.jobStopGraceMs,
+    // One grace period for the whole process: requests and jobs drain together.
+    stopGraceMs: config.shutdownGraceSeconds * 1000,
     log,
   });
 }
 
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openDatabase(databaseTarget(config, { background: true }));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
-  // Long enough for the worker's own grace period and for giving back what it could not finish.
-  closeWithGrace({ delay: config.jobStopGraceMs + 10_000 }, async ({ err }) => {
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
-    await worker.stop();
+    const givenBack = await worker.stop();
+    if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
     await database.close();
     log.flush();
   });
@@ -159,7 +173,8 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   const services = await openServices(config, database, log, { migrate: migrateAndSeed });
-  metrics = createMetrics(services, () => database.isMigrated());
+  // wedsync_ready follows /ready: migrated, and a write goes through (a full or read-only database is not ready).
+  metrics = createMetrics(services, async () => (await database.isMigrated()) && (await database.probeWrite().then(() => true)));
   if (migrateAndSeed) {
     if (!config.production) {
       const seeded = await seedDemo(services);
@@ -171,11 +186,22 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too.
   const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
-  closeWithGrace({ delay: (worker ? config.jobStopGraceMs : 0) + 10_000 }, async ({ err }) => {
+  // SIGTERM: readiness false and new requests 503 at once (src/http/shutdown.ts), while in-flight
+  // requests and running jobs get the grace period to finish; then the port and database close.
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err, signal }) => {
     if (err) log.error({ err }, 'shutting down after an error');
+    log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down: new requests get 503, in-flight requests and jobs finish');
+    app.shutdown.begin();
+    const [requestsDone, givenBack] = await Promise.all([app.shutdown.drained(graceMs), worker ? worker.stop() : 0]);
+    if (!requestsDone) {
+      log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'requests still in flight at the end of the grace period: closing their connections');
+      app.server.closeAllConnections();
+    }
+    if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
     await app.close();
-    await worker?.stop();
     await database.close();
+    log.info('shut down');
     log.flush();
   });
   await app.listen({ host: config.host, port: config.port });
@@ -392,8 +418,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (err: unknown) => {
-    // A refused operation (unknown supplier, taken email…) is a message, not a crash.
-    console.error(err instanceof ServiceError || err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    // A refused operation (unknown supplier, taken email…) or an unusable DATA_DIR is a message, not a crash.
+    const said = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError;
+    console.error(said ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
   },
 );

@@ -726,6 +726,35 @@ export const encryptionKeys = pgTable(
 );
 
 /**
+ * Idempotency-Key (src/http/plugins/app/idempotency.ts): the first response to a change, per caller
+ * and key, kept 24 h. `response_status` null: the first request is still running. The body hash is
+ * keyed (HMAC) and the stored response body is sealed like other shared content.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** `user:<id>` for a signed-in caller, `address:<ip>` for an anonymous one. */
+    caller: text('caller').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    responseBody: text('response_body'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
+);
+
+/** One row /ready rewrites to prove that writes succeed (src/db/client.ts `probeWrite`). */
+export const writeHeartbeat = pgTable('write_heartbeat', {
+  id: smallint('id').primaryKey(),
+  beatAt: timestamp('beat_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
  * The backup catalogue (src/services/backups/): every backup and verification, so every process
  * exports the same backup metrics. The sets in BACKUP_DIR are the truth for listing; a restored
  * database brings back the catalogue as it was when its backup was taken.

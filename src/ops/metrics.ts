@@ -136,7 +136,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
   const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
   // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
   const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
-  const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
+  const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
   // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
   const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
   const probeDuration = new Histogram({

@@ -56,10 +56,11 @@ export interface TestApp {
 
 export async function createTestApp(
   mode: DatabaseMode,
-  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock } = {},
+  /** `database`: one the test opened itself (e.g. on a PostgreSQL it stops and starts), already migrated. */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   let metrics: Metrics | undefined;
-  const database = await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms));
+  const database = options.database ?? (await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms)));
   // BACKUP_DIR: erasures append to its ledger; a test's own, never the working directory.
   const backupDir = mkdtempSync(path.join(tmpdir(), 'wsfr-backups-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, ...options.env });

@@ -34,8 +34,8 @@ describe('configuration', () => {
   });
 
   it('gives job workers short leases kept alive by heartbeats, and refuses a heartbeat too slow for its lease', () => {
-    expect(loadConfig({})).toMatchObject({ jobLeaseMs: 30_000, jobHeartbeatMs: 10_000, jobStopGraceMs: 20_000 });
-    expect(loadConfig({ JOB_LEASE_SECONDS: '10', JOB_HEARTBEAT_SECONDS: '5', JOB_STOP_GRACE_SECONDS: '0' })).toMatchObject({ jobLeaseMs: 10_000, jobHeartbeatMs: 5_000, jobStopGraceMs: 0 });
+    expect(loadConfig({})).toMatchObject({ jobLeaseMs: 30_000, jobHeartbeatMs: 10_000 });
+    expect(loadConfig({ JOB_LEASE_SECONDS: '10', JOB_HEARTBEAT_SECONDS: '5' })).toMatchObject({ jobLeaseMs: 10_000, jobHeartbeatMs: 5_000 });
     expect(() => loadConfig({ JOB_LEASE_SECONDS: '15' })).toThrow(/JOB_HEARTBEAT_SECONDS=10: must be at most half of JOB_LEASE_SECONDS \(15\)/);
     expect(() => loadConfig({ JOB_LEASE_SECONDS: 'soon' })).toThrow(/JOB_LEASE_SECONDS="soon"/);
   });
