@@ -5,6 +5,7 @@ import {
   GENERATE_PAIN_POINT_THEMES,
   jobSpec,
   PURGE_EXPIRED_AUDIT_EVENTS,
+  PURGE_EXPIRED_IDEMPOTENCY_KEYS,
   PURGE_EXPIRED_SESSIONS,
   PURGE_FINISHED_JOBS,
   ROTATE_ENCRYPTION_KEYS,
@@ -15,7 +16,7 @@ import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicat
 import { deliverIncidentNotificationJob, escalateIncident } from './handlers/escalation.js';
 import { rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
-import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
+import { purgeExpiredIdempotencyKeysJob, purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyRequestMerged } from './handlers/merges.js';
 import { notifyStatusChanged } from './handlers/notifications.js';
 import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
@@ -27,6 +28,7 @@ export const JOB_HANDLERS = handlerTable(
   notifyStatusChanged,
   purgeExpiredSessions,
   purgeFinishedJobs,
+  purgeExpiredIdempotencyKeysJob,
   purgeExpiredAuditEventsJob,
   escalateIncident,
   deliverIncidentNotificationJob,
@@ -46,6 +48,7 @@ const DAY = 86_400_000;
 export const SCHEDULES: readonly Schedule[] = [
   { name: PURGE_EXPIRED_SESSIONS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_SESSIONS, {}) },
   { name: PURGE_FINISHED_JOBS.type, everyMs: DAY, job: jobSpec(PURGE_FINISHED_JOBS, {}) },
+  { name: PURGE_EXPIRED_IDEMPOTENCY_KEYS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_IDEMPOTENCY_KEYS, {}) },
   // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old.
   { name: ROTATE_ENCRYPTION_KEYS.type, everyMs: DAY, job: jobSpec(ROTATE_ENCRYPTION_KEYS, {}) },
   { name: PURGE_EXPIRED_AUDIT_EVENTS.type, everyMs: DAY, job: jobSpec(PURGE_EXPIRED_AUDIT_EVENTS, {}) },

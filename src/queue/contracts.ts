@@ -100,6 +100,8 @@ export const RECOMPUTE_RICE = defineJob({ type: 'recompute_rice', queue: 'analyt
 
 export const PURGE_EXPIRED_SESSIONS = defineJob({ type: 'purge_expired_sessions', queue: 'maintenance', payload: Nothing, priority: -1 });
 export const PURGE_FINISHED_JOBS = defineJob({ type: 'purge_finished_jobs', queue: 'maintenance', payload: Nothing, priority: -1 });
+/** Idempotency keys past their 24 h (src/http/plugins/app/idempotency.ts). */
+export const PURGE_EXPIRED_IDEMPOTENCY_KEYS = defineJob({ type: 'purge_expired_idempotency_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
 /** Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old. */
 export const ROTATE_ENCRYPTION_KEYS = defineJob({ type: 'rotate_encryption_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
 export const PURGE_EXPIRED_AUDIT_EVENTS = defineJob({ type: 'purge_expired_audit_events', queue: 'maintenance', payload: Nothing, priority: -1 });

@@ -1,9 +1,10 @@
-// Scheduled housekeeping: expired sessions and old finished jobs are deleted so the tables that
+// Scheduled housekeeping: expired sessions and idempotency keys, and old finished jobs, are deleted so the tables that
 // every request touches stay small. Dead-lettered jobs are kept for operators.
 import { lt } from 'drizzle-orm';
 import { sessions } from '../../db/schema.js';
-import { PURGE_EXPIRED_SESSIONS, PURGE_FINISHED_JOBS } from '../../queue/contracts.js';
+import { PURGE_EXPIRED_IDEMPOTENCY_KEYS, PURGE_EXPIRED_SESSIONS, PURGE_FINISHED_JOBS } from '../../queue/contracts.js';
 import { purgeSucceededJobs } from '../../queue/queue.js';
+import { purgeExpiredIdempotencyKeys } from '../../services/idempotency.js';
 import { handle } from '../worker.js';
 
 export const FINISHED_JOB_RETENTION_MS = 7 * 86_400_000;
@@ -14,4 +15,8 @@ export const purgeExpiredSessions = handle(PURGE_EXPIRED_SESSIONS, async (_job, 
 
 export const purgeFinishedJobs = handle(PURGE_FINISHED_JOBS, async (_job, s) => {
   await purgeSucceededJobs(s.db, new Date(s.now().getTime() - FINISHED_JOB_RETENTION_MS));
+});
+
+export const purgeExpiredIdempotencyKeysJob = handle(PURGE_EXPIRED_IDEMPOTENCY_KEYS, async (_job, s) => {
+  await purgeExpiredIdempotencyKeys(s);
 });

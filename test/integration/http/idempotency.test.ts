@@ -5,6 +5,7 @@ import { count, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRequests, idempotencyKeys } from '../../../src/db/schema.js';
 import { claimIdempotencyKey } from '../../../src/services/idempotency.js';
+import { purgeExpiredIdempotencyKeysJob } from '../../../src/jobs/handlers/maintenance.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
@@ -105,5 +106,22 @@ describe.each(DATABASE_MODES)('Idempotency-Key (%s)', (mode) => {
     const stored = await t.services.db.select({ body: idempotencyKeys.responseBody }).from(idempotencyKeys).where(isNotNull(idempotencyKeys.responseStatus));
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.filter((row) => !row.body?.startsWith('v1.') || row.body.includes(id))).toEqual([]);
+  });
+
+  it('the hourly housekeeping job forgets keys after 24 hours: the same key then makes a new request', async () => {
+    const body = weddingRequest();
+    const first = await submit(supplier, body, 'kept-for-a-day-0001');
+    const stored = async () => (await t.services.db.select({ n: count() }).from(idempotencyKeys))[0]!.n;
+    const before = await stored();
+    t.clock.advance(23 * 3_600_000);
+    await purgeExpiredIdempotencyKeysJob.run({ payload: {} } as never, t.services);
+    expect(await stored()).toBe(before);
+    expect((await submit(supplier, body, 'kept-for-a-day-0001')).json().id).toBe(first.json().id);
+    t.clock.advance(2 * 3_600_000);
+    await purgeExpiredIdempotencyKeysJob.run({ payload: {} } as never, t.services);
+    expect(await stored()).toBeLessThan(before);
+    const later = await submit(supplier, body, 'kept-for-a-day-0001');
+    expect(later.statusCode).toBe(201);
+    expect(later.json().id).not.toBe(first.json().id);
   });
 });
