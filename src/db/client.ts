@@ -13,6 +13,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -31,13 +32,44 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | { kind: 'server'; url: string; poolSize: number };
+/**
+ * Embedded with a data directory: `verb` and `operatorSocket` are recorded in its lock (see
+ * data-dir-lock.ts) for a second process to find. Without one (tests) PGlite lives in memory.
+ */
+export type DatabaseTarget =
+  | { kind: 'embedded'; dataDir: string | null; verb?: string; operatorSocket?: string }
+  | { kind: 'server'; url: string; poolSize: number };
+
+/** The embedded data directory cannot be used: names the path and the cause. */
+export class DataDirUnusable extends Error {}
+
+/** What a file-system failure means to an operator (Node's codes, and PGlite's WASI errnos). */
+const CAUSES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  '51': 'the disk is full',
+  EROFS: 'the file system is read-only',
+  '69': 'the file system is read-only',
+  EACCES: 'permission denied (check the owner and mode of the directory)',
+  EPERM: 'permission denied (check the owner and mode of the directory)',
+  '2': 'permission denied (check the owner and mode of the directory)',
+  '63': 'permission denied (check the owner and mode of the directory)',
+  ENOTDIR: 'a path component is a file, not a directory',
+  '54': 'a path component is a file, not a directory',
+  EIO: 'input/output error (failing disk?)',
+  '29': 'input/output error (failing disk?)',
+};
+
+function unusable(dir: string, doing: string, err: unknown): DataDirUnusable {
+  const { code, errno } = err as { code?: string; errno?: number };
+  const cause = CAUSES[code ?? ''] ?? CAUSES[String(errno)] ?? (err instanceof Error ? err.message : String(err));
+  return new DataDirUnusable(`DATA_DIR ${dir}: cannot ${doing}: ${cause}`, { cause: err });
+}
 
 /** Told the text and duration of each statement (each transaction, as a whole, on the server). */
 export type QueryObserver = (text: string, ms: number) => void;
 
 export async function openDatabase(target: DatabaseTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
-  return target.kind === 'embedded' ? openEmbedded(target.dataDir, observe) : openServer(target.url, target.poolSize, observe);
+  return target.kind === 'embedded' ? openEmbedded(target, observe) : openServer(target.url, target.poolSize, observe);
 }
 
 /** Wraps a driver method so each call's duration is reported, whether it succeeds or fails. */
@@ -52,14 +84,33 @@ function timed<A extends unknown[], R>(call: (...args: A) => Promise<R>, describ
   };
 }
 
-async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Promise<DatabaseHandle> {
+async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>, observe?: QueryObserver): Promise<DatabaseHandle> {
+  const { dataDir } = target;
   let pgDir: string | undefined;
+  let lock: DataDirLock | undefined;
   if (dataDir) {
     pgDir = path.join(dataDir, 'pgdata');
-    mkdirSync(pgDir, { recursive: true });
+    try {
+      mkdirSync(pgDir, { recursive: true });
+    } catch (err) {
+      throw unusable(dataDir, 'create pgdata', err);
+    }
+    try {
+      // Throws DataDirInUse when another live process has the directory: PGlite is never opened twice.
+      lock = await lockDataDir(dataDir, { verb: target.verb ?? 'unknown', operatorSocket: target.operatorSocket });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code) throw unusable(dataDir, 'write its lock file', err);
+      throw err;
+    }
   }
-  // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
-  const client = await PGlite.create(pgDir, { extensions: { vector } });
+  let client: PGlite;
+  try {
+    // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
+    client = await PGlite.create(pgDir, { extensions: { vector } });
+  } catch (err) {
+    lock?.release();
+    throw pgDir ? unusable(pgDir, 'open the embedded database', err) : err;
+  }
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
     client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
@@ -70,7 +121,13 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     kind: 'embedded',
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     isMigrated: () => isMigrated(db),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 
