@@ -2,59 +2,67 @@
 // The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
-import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
-import { laneName } from './domain/audit-chain.js';
-import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
-import { buildApp } from './http/app.js';
 import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirUnusable, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
+import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
+import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { deadJobs, QUEUES, replay } from './jobs/queue.js';
+import { QUEUES } from './jobs/queue.js';
 import { createWorker } from './jobs/worker.js';
+import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
+import {
+  envFor,
+  EXIT_USAGE,
+  findCommand,
+  OPERATOR_COMMANDS,
+  runOperatorCommand,
+  usageProblem,
+  UsageError,
+  type OperatorCommand,
+  type OperatorResult,
+} from './operator/commands.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
-import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
-import { createUser, verifySupplier } from './services/accounts.js';
-import { verifyAuditChains } from './services/audit.js';
-import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
+import { sealPlaintextRows } from './security/rotation.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
 
-const USAGE = `Usage: node dist/main.js <verb>
+/** `  name usage   help`, the help in a column (or on the next lines when the name is long). */
+function usageLine(name: string, help: string): string {
+  const [first, ...rest] = help.split('\n').map((l) => `${' '.repeat(28)}${l}`);
+  const head = `  ${name}`;
+  const lines = head.length < 28 ? [`${head.padEnd(28)}${first!.trimStart()}`] : [head, first!];
+  return [...lines, ...rest].join('\n');
+}
 
-  start                     migrate, load demo data on first run (not in production), serve,
-                            and run the job worker in the same process
-  serve                     serve the API and UI (cluster mode: migrations and workers separate)
-  worker                    run background jobs only (cluster mode)
-  jobs dead                 list dead-lettered jobs
-  jobs replay JOB_ID        put a dead-lettered job back in line
-  migrate                   apply pending database migrations (and encrypt rows stored before
-                            field encryption)
-  rotate-keys               new data key version now; re-encrypts every row in batches while
-                            the service keeps running (the worker also does it every 90 days)
-  gdpr export EMAIL         print everything held about a member as JSON (audited)
-  gdpr erase EMAIL          erase a member's personal data; contributions stay as "Former member"
-  gdpr restrict EMAIL on|off
-                            restrict (or lift the restriction of) processing: AI and analytics halt
-  audit verify              check every audit chain from its latest signed checkpoint; names any
-                            modified, deleted or reordered event (exit code 1 when tampered)
-  seed-demo                 load demo accounts and ~200 requests (refused in production)
-  verify-supplier EMAIL     mark a wedding supplier's account as verified
-  create-user EMAIL ROLE NAME TIME_ZONE
-                            create an account of any role; password from NEW_USER_PASSWORD
+const USAGE = [
+  'Usage: node dist/main.js <verb>',
+  '',
+  usageLine('start', 'migrate, load demo data on first run (not in production), serve,\nand run the job worker in the same process'),
+  usageLine('serve', 'serve the API and UI (cluster mode: migrations and workers separate)'),
+  usageLine('worker', 'run background jobs only (cluster mode)'),
+  ...OPERATOR_COMMANDS.map((c) => usageLine(`${c.name}${c.usage ? ` ${c.usage}` : ''}`, c.help)),
+  '',
+  'While `start` serves an embedded DATA_DIR, the other verbs run inside that server (through',
+  'DATA_DIR/operator.sock); they never open its database a second time.',
+  '',
+  'Configuration comes from the environment: see README.md.',
+].join('\n');
 
-Configuration comes from the environment: see README.md.`;
-
-const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
+/** sysexits: EX_IOERR for a data directory that cannot be used, EX_TEMPFAIL for one in use. */
+const EXIT_IO = 74;
+const EXIT_IN_USE = 75;
 
-function databaseTarget(config: Config): DatabaseTarget {
+/** `verb` is recorded in an embedded data directory's lock; a server names its operator socket there. */
+function databaseTarget(config: Config, verb: string, { operatorSocket = false } = {}): DatabaseTarget {
   return config.databaseUrl
     ? { kind: 'server', url: config.databaseUrl, poolSize: config.databasePoolSize }
-    : { kind: 'embedded', dataDir: config.dataDir };
+    : { kind: 'embedded', dataDir: config.dataDir, verb, operatorSocket: operatorSocket ? operatorSocketPath(config.dataDir) : undefined };
 }
 
 /**
@@ -73,15 +81,6 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
   return services;
 }
 
-async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>, options = { migrate: false }): Promise<T> {
-  const database = await openDatabase(databaseTarget(config));
-  try {
-    return await work(database, await openServices(config, database, createLogger(config.logLevel), options));
-  } finally {
-    await database.close();
-  }
-}
-
 function jobWorker(services: Services, log: Logger) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
   try {
@@ -95,7 +94,7 @@ function jobWorker(services: Services, log: Logger) {
 
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openDatabase(databaseTarget(config, 'worker'));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
@@ -109,7 +108,8 @@ async function runWorker(config: Config) {
 async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
   const log = createLogger(config.logLevel);
   let metrics: Metrics | undefined;
-  const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
+  const verb = migrateAndSeed ? 'start' : 'serve';
+  const database = await openDatabase(databaseTarget(config, verb, { operatorSocket: true }), (text, ms) => metrics?.observeQuery(text, ms));
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   const services = await openServices(config, database, log, { migrate: migrateAndSeed });
   metrics = createMetrics(services, () => database.isMigrated());
@@ -124,8 +124,18 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too.
   const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
+  // The one process holding an embedded data directory also runs the operator verbs for it.
+  let operators: OperatorChannel | undefined;
+  if (database.kind === 'embedded') {
+    const socket = operatorSocketPath(config.dataDir);
+    operators = await listenForOperators(socket, { services, database, serving: true }, log).catch((err: unknown) => {
+      log.error({ err, socket }, 'operator verbs cannot reach this server: they will refuse while it runs');
+      return undefined;
+    });
+  }
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
+    await operators?.close();
     await app.close();
     await worker?.stop();
     await database.close();
@@ -136,7 +146,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [verb, ...args] = argv;
+  const [verb] = argv;
   if (!verb || verb === 'help' || verb === '--help') {
     console.log(USAGE);
     return verb ? 0 : EXIT_USAGE;
@@ -162,84 +172,66 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       await runWorker(config);
       return 0;
-    case 'jobs': {
-      if (args[0] === 'dead') {
-        const dead = await withDatabase(config, (_d, services) => deadJobs(services.db));
-        for (const job of dead) console.log(`${job.id}  ${job.queue}/${job.type}  attempts=${job.attempts}  died=${job.finishedAt?.toISOString()}  ${job.lastError ?? ''}`);
-        console.log(`${dead.length} dead-lettered job(s)`);
-        return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    console.error(USAGE);
+    return EXIT_USAGE;
+  }
+  return print(await runCommand(config, found.command, found.args));
+}
+
+function print(result: OperatorResult): number {
+  if (result.output) console.log(result.output);
+  if (result.error) console.error(result.error);
+  return result.exitCode;
+}
+
+/**
+ * An operator verb: on the database directly, or — when a live server holds the embedded data
+ * directory — inside that server. Never on a second copy of a database another process has open.
+ */
+async function runCommand(config: Config, command: OperatorCommand, args: string[]): Promise<OperatorResult> {
+  try {
+    command.parse(args, process.env); // usage errors before anything is opened
+  } catch (err) {
+    if (err instanceof UsageError) return usageProblem(command, err);
+    throw err;
+  }
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(databaseTarget(config, command.name));
+  } catch (err) {
+    if (err instanceof DataDirInUse) return runInHolder(err, command, args);
+    throw err;
+  }
+  try {
+    const services = await openServices(config, database, createLogger(config.logLevel), { migrate: command.migrate ?? false });
+    return await runOperatorCommand({ services, database, serving: false }, command, args, process.env);
+  } finally {
+    await database.close();
+  }
+}
+
+/** A server that has just taken the directory may still be migrating before it listens. */
+const CHANNEL_PATIENCE_MS = 15_000;
+
+async function runInHolder(inUse: DataDirInUse, command: OperatorCommand, args: string[]): Promise<OperatorResult> {
+  const holder: DataDirHolder = inUse.holder;
+  const refused = (why: string): OperatorResult => ({ exitCode: EXIT_IN_USE, error: `${command.name} refused, nothing was changed: ${inUse.message}${why}` });
+  if (!holder.operatorSocket) return refused(', which takes no operator verbs. Run it again when that has finished.');
+  const deadline = Date.now() + CHANNEL_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await forwardToServer(holder.operatorSocket, [...command.name.split(' '), ...args], envFor(command, process.env));
+    } catch (err) {
+      if (!(err instanceof ChannelUnreachable)) throw err;
+      if (Date.now() > deadline || !(await holderAlive(holder))) {
+        return refused(`, but its operator channel does not answer (${err.message}). If that server is stuck, stop it and run this again.`);
       }
-      if (args[0] === 'replay' && args[1]) {
-        const replayed = await withDatabase(config, (_d, services) => replay(services.db, args[1]!, services.now()));
-        console.log(replayed ? `job ${args[1]} queued again` : `no dead-lettered job ${args[1]}`);
-        return replayed ? 0 : 1;
-      }
-      break;
-    }
-    case 'audit': {
-      if (args[0] !== 'verify') break;
-      const reports = await withDatabase(config, (_d, services) => verifyAuditChains(services.db, auditSigningKey(config).key));
-      for (const r of reports) {
-        console.log(`${laneName(r)}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
-        for (const problem of r.problems) console.log(`  ${problem}`);
-      }
-      return reports.some((r) => r.problems.length > 0) ? 1 : 0;
-    }
-    case 'gdpr': {
-      const [action, email, flag] = args;
-      if (!email || !['export', 'erase', 'restrict'].includes(action!) || (action === 'restrict' && flag !== 'on' && flag !== 'off')) break;
-      const operator = { actor: null, via: 'cli' as const };
-      const result = await withDatabase(config, async (_d, services) => {
-        const userId = await userIdByEmail(services, email);
-        if (action === 'export') return exportPersonalData(services, operator, userId);
-        if (action === 'erase') return erasePersonalData(services, operator, userId);
-        return restrictProcessing(services, operator, userId, flag === 'on');
-      });
-      console.log(JSON.stringify(result, null, 2));
-      return 0;
-    }
-    case 'migrate':
-      await withDatabase(config, async () => {}, { migrate: true });
-      console.log('migrations applied');
-      return 0;
-    case 'rotate-keys': {
-      const rotated = await withDatabase(config, (_d, services) => rotateKeys(services, 'cli'));
-      const moved = rotated.reencrypted;
-      console.log(`data key version ${rotated.from} → ${rotated.to}; re-encrypted ${moved.users} personal keys, ${moved.featureRequests} requests, ${moved.comments} comments`);
-      return 0;
-    }
-    case 'seed-demo': {
-      if (config.production) {
-        console.error('seed-demo refused: demo accounts are never created when NODE_ENV=production');
-        return 1;
-      }
-      const result = await withDatabase(config, (_d, services) => seedDemo(services), { migrate: true });
-      console.log(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
-      return 0;
-    }
-    case 'verify-supplier': {
-      if (!args[0]) break;
-      const account = await withDatabase(config, (_d, services) => verifySupplier(services, args[0]!));
-      console.log(`verified ${account.businessName ?? account.displayName}`);
-      return 0;
-    }
-    case 'create-user': {
-      const [email, role, name, timeZone] = args;
-      const password = process.env.NEW_USER_PASSWORD;
-      if (!email || !name || !timeZone || !USER_ROLES.includes(role as UserRole)) break;
-      if (!password) {
-        console.error('create-user: set NEW_USER_PASSWORD (kept out of shell history and process lists)');
-        return EXIT_USAGE;
-      }
-      const user = await withDatabase(config, (_d, services) =>
-        createUser(services, { email, password, displayName: name, role: role as UserRole, timeZone, verified: true }),
-      );
-      console.log(`created ${user.role} ${user.id}`);
-      return 0;
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
-  console.error(USAGE);
-  return EXIT_USAGE;
 }
 
 main(process.argv.slice(2)).then(
@@ -247,8 +239,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (err: unknown) => {
-    // A refused operation (unknown supplier, taken email…) is a message, not a crash.
-    console.error(err instanceof ServiceError || err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
+    // A refused operation (unknown supplier, taken email…) or an unusable data directory is a message, not a crash.
+    const told = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirUnusable || err instanceof DataDirInUse;
+    console.error(told ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DataDirUnusable ? EXIT_IO : err instanceof DataDirInUse ? EXIT_IN_USE : 1);
   },
 );
