@@ -68,6 +68,7 @@ export async function holderAlive(holder: DataDirHolder): Promise<boolean> {
     // Another host or container sharing the volume: its pid means nothing here, its socket does.
     return holder.operatorSocket !== null && (await socketAnswers(holder.operatorSocket));
   }
+  if (!Number.isInteger(holder.pid) || holder.pid <= 0) return false; // kill(0) would signal our own group
   if (holder.pid === process.pid) return holder.processStart !== null && holder.processStart === processStartOf('self');
   try {
     process.kill(holder.pid, 0);
