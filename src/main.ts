@@ -198,6 +198,8 @@ async function runCommand(config: Config, command: OperatorCommand, args: string
     if (err instanceof UsageError) return usageProblem(command, err);
     throw err;
   }
+  const refused = command.refuse?.(config);
+  if (refused) return { exitCode: 1, error: refused };
   let database: DatabaseHandle;
   try {
     database = await openDatabase(databaseTarget(config, command.name));

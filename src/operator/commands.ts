@@ -4,6 +4,7 @@
 // reached through its operator socket (./channel.ts). Both ways print the same and exit the same.
 // Adding a verb is adding one entry to OPERATOR_COMMANDS.
 import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import { seedDemo } from '../db/seed.js';
 import { laneName } from '../domain/audit-chain.js';
@@ -49,6 +50,8 @@ export interface OperatorCommand<Input = unknown> {
   env?: readonly string[];
   /** Run directly, apply pending migrations first. */
   migrate?: boolean;
+  /** Why this configuration may never run it, checked before the database is opened (and again by a server). */
+  refuse?(config: Config): string | null;
   /** Pure: the arguments (after the name) into the command's input, or a UsageError. */
   parse(args: readonly string[], env: OperatorEnv): Input;
   run(context: OperatorContext, input: Input): Promise<OperatorResult>;
@@ -179,9 +182,9 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     usage: '',
     help: 'load demo accounts and ~200 requests (refused in production)',
     migrate: true,
+    refuse: (config) => (config.production ? 'seed-demo refused: demo accounts are never created when NODE_ENV=production' : null),
     parse: noArguments,
     async run({ services }) {
-      if (services.config.production) return { exitCode: 1, error: 'seed-demo refused: demo accounts are never created when NODE_ENV=production' };
       const result = await seedDemo(services);
       return ok(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
     },
@@ -261,7 +264,7 @@ export function envFor(command: OperatorCommand, env: OperatorEnv): Record<strin
 }
 
 /**
- * Parses and runs a command. A refused operation (unknown supplier, taken email…) is a message and
+ * Parses, checks and runs a command. A refused operation (unknown supplier, taken email…) is a message and
  * exit code 1; a usage error exits 64. Anything else is a fault and is thrown.
  */
 export async function runOperatorCommand(context: OperatorContext, command: OperatorCommand, args: readonly string[], env: OperatorEnv): Promise<OperatorResult> {
@@ -272,6 +275,8 @@ export async function runOperatorCommand(context: OperatorContext, command: Oper
     if (err instanceof UsageError) return usageProblem(command, err);
     throw err;
   }
+  const refused = command.refuse?.(context.services.config);
+  if (refused) return { exitCode: 1, error: refused };
   try {
     return await command.run(context, input);
   } catch (err) {
