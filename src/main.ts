@@ -229,7 +229,7 @@ async function runInHolder(inUse: DataDirInUse, command: OperatorCommand, args: 
     } catch (err) {
       if (!(err instanceof ChannelUnreachable)) throw err;
       if (Date.now() > deadline || !(await holderAlive(holder))) {
-        return refused(`, but its operator channel does not answer (${err.message}). If that server is stuck, stop it and run this again.`);
+        return refused(`, but its operator channel does not answer (${err.message}). A server still starting answers once it has migrated; if it is stuck, stop it and run this again.`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -109,7 +109,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
     client = await PGlite.create(pgDir, { extensions: { vector } });
   } catch (err) {
     lock?.release();
-    throw pgDir ? unusable(pgDir, 'open the embedded database', err) : err;
+    throw dataDir ? unusable(dataDir, 'open the embedded database in pgdata', err) : err;
   }
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;

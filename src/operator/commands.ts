@@ -126,7 +126,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
     name: 'migrate',
     usage: '',
-    help: 'apply pending database migrations (and encrypt rows stored before field encryption);\nwhile an embedded server runs, it reports whether that server applied them',
+    help: 'apply pending database migrations (and encrypt rows stored before\nfield encryption); while an embedded server runs, says whether it did',
     migrate: true,
     parse: noArguments,
     async run({ database, serving }) {
@@ -219,7 +219,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
     name: 'status incident open',
     usage: `--template ${STATUS_TEMPLATE_NAMES.join('|')} [--message TEXT]`,
-    help: "put the public status page into incident mode with the brief's communication\ntemplate (and TEXT after it) until resolved; again to change the text",
+    help: "the public status page shows the brief's communication template\n(then TEXT) as an open incident until resolved; again to change the text",
     parse: (args) => {
       const { template, message } = options(args, ['template', 'message']);
       if (!template) throw new UsageError('missing --template');
