@@ -191,7 +191,7 @@ function print(result: OperatorResult): number {
  * An operator verb: on the database directly, or — when a live server holds the embedded data
  * directory — inside that server. Never on a second copy of a database another process has open.
  */
-async function runCommand(config: Config, command: OperatorCommand, args: string[]): Promise<OperatorResult> {
+async function runCommand(config: Config, command: OperatorCommand, args: string[], attempt = 1): Promise<OperatorResult> {
   try {
     command.parse(args, process.env); // usage errors before anything is opened
   } catch (err) {
@@ -204,7 +204,7 @@ async function runCommand(config: Config, command: OperatorCommand, args: string
   try {
     database = await openDatabase(databaseTarget(config, command.name));
   } catch (err) {
-    if (err instanceof DataDirInUse) return runInHolder(err, command, args);
+    if (err instanceof DataDirInUse) return runInHolder(config, err, command, args, attempt);
     throw err;
   }
   try {
@@ -218,7 +218,7 @@ async function runCommand(config: Config, command: OperatorCommand, args: string
 /** A server that has just taken the directory may still be migrating before it listens. */
 const CHANNEL_PATIENCE_MS = 15_000;
 
-async function runInHolder(inUse: DataDirInUse, command: OperatorCommand, args: string[]): Promise<OperatorResult> {
+async function runInHolder(config: Config, inUse: DataDirInUse, command: OperatorCommand, args: string[], attempt: number): Promise<OperatorResult> {
   const holder: DataDirHolder = inUse.holder;
   const refused = (why: string): OperatorResult => ({ exitCode: EXIT_IN_USE, error: `${command.name} refused, nothing was changed: ${inUse.message}${why}` });
   if (!holder.operatorSocket) return refused(', which takes no operator verbs. Run it again when that has finished.');
@@ -228,7 +228,10 @@ async function runInHolder(inUse: DataDirInUse, command: OperatorCommand, args: 
       return await forwardToServer(holder.operatorSocket, [...command.name.split(' '), ...args], envFor(command, process.env));
     } catch (err) {
       if (!(err instanceof ChannelUnreachable)) throw err;
-      if (Date.now() > deadline || !(await holderAlive(holder))) {
+      const alive = await holderAlive(holder);
+      // It stopped meanwhile (a server shutting down closes its socket first): the directory is free.
+      if (!alive && attempt === 1) return runCommand(config, command, args, attempt + 1);
+      if (Date.now() > deadline || !alive) {
         return refused(`, but its operator channel does not answer (${err.message}). A server still starting answers once it has migrated; if it is stuck, stop it and run this again.`);
       }
       await new Promise((r) => setTimeout(r, 250));
