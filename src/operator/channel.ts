@@ -25,8 +25,11 @@ interface OperatorRequest {
   notAfter: number;
 }
 
-/** How long a caller waits for the server to accept; then the grace during which its answer may still arrive. */
-const ACCEPT_WITHIN_MS = 10_000;
+/**
+ * How long a caller waits for the server to accept; then the grace during which its answer may still
+ * arrive. Generous: a busy server's event loop (duplicate detection, a backlog) can stall for seconds.
+ */
+const ACCEPT_WITHIN_MS = 60_000;
 const ACCEPT_GRACE_MS = 5_000;
 
 function isRequest(value: unknown): value is OperatorRequest {

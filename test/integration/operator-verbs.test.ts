@@ -71,26 +71,27 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
     expect(second.stderr).toContain(`DATA_DIR ${dataDir} is in use by process ${server.child.pid}`);
 
     const verify = await run(['verify-supplier', email], env);
-    expect(verify).toMatchObject({ status: 0, stdout: 'verified Petal Flowers\n' });
+    expect(verify, verify.stderr).toMatchObject({ status: 0, stdout: 'verified Petal Flowers\n' });
     expect(await verified(server.base, email, password)).toBe(true);
     expect(server.log()).toMatch(/"command":"verify-supplier".*"operator command run"/);
 
     // A refusal from the services, a usage problem and a secret from the environment all travel as they would directly.
     expect(await run(['verify-supplier', 'nobody@example.test'], env)).toMatchObject({ status: 1, stderr: 'Wedding supplier not found\n' });
     const planner = await run(['create-user', 'team@example.test', 'product_team', 'Pat Team', 'Europe/London'], { ...env, NEW_USER_PASSWORD: 'team-password-123' });
-    expect(planner.status).toBe(0);
+    expect(planner.status, planner.stderr).toBe(0);
     expect(planner.stdout).toMatch(/^created product_team [0-9a-f-]{36}\n$/);
     await signIn(server.base, 'team@example.test', 'team-password-123');
     expect(await run(['migrate'], env)).toMatchObject({ status: 0, stdout: 'migrations applied (by the running server at start)\n' });
 
     // Status page incident mode, shown at once and to everyone.
     const opened = await run(['status', 'incident', 'open', '--template', 'wedding_day_outage', '--message', 'Next update at 15:00 UTC.'], env);
-    expect(opened.status).toBe(0);
+    expect(opened.status, opened.stderr).toBe(0);
     const announcement = `${STATUS_TEMPLATES.wedding_day_outage} Next update at 15:00 UTC.`;
     const during = (await (await fetch(`${server.base}/api/status`)).json()) as { status: string; message: string; openIncidents: { summary: string }[] };
     expect(during).toMatchObject({ status: 'degraded', message: announcement, openIncidents: [expect.objectContaining({ summary: announcement, severity: 'critical' })] });
     expect(await (await fetch(`${server.base}/status`)).text()).toContain('Your wedding day is our priority. Next update at 15:00 UTC.');
-    expect(await run(['status', 'incident', 'resolve'], env)).toMatchObject({ status: 0 });
+    const resolved = await run(['status', 'incident', 'resolve'], env);
+    expect(resolved.status, resolved.stderr).toBe(0);
     const after = (await (await fetch(`${server.base}/api/status`)).json()) as { message: string | null; openIncidents: unknown[]; recentIncidents: { summary: string }[] };
     expect(after.openIncidents).toEqual([]);
     expect(after.message).not.toBe(announcement);
