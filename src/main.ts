@@ -2,94 +2,88 @@
 // The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
 import path from 'node:path';
-import closeWithGrace from 'close-with-grace';
 import { fileURLToPath } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
+import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
-import { BACKUP_KINDS, type BackupKind } from './domain/backup-schedule.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
-import { laneName } from './domain/audit-chain.js';
-import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
-import type { Logger } from 'pino';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { deadJobs, QUEUES, replay } from './queue/queue.js';
 import { createWorker } from './jobs/worker.js';
+import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
+import {
+  envFor,
+  EXIT_USAGE,
+  findCommand,
+  OPERATOR_COMMANDS,
+  runOperatorCommand,
+  usageProblem,
+  UsageError,
+  type OperatorCommand,
+  type OperatorResult,
+} from './operator/commands.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
-import { rotateKeys, sealPlaintextRows } from './security/rotation.js';
-import { createUser, verifySupplier } from './services/accounts.js';
-import { verifyAuditChains } from './services/audit.js';
+import { sealPlaintextRows } from './security/rotation.js';
+import { QUEUES } from './queue/queue.js';
+import { auditSigningKey } from './services/audit-signing-key.js';
+import { erasuresSince, reapplyErasures } from './services/backups/index.js';
 import { checkRestoredData, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
-import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from './services/gdpr.js';
-import { auditSigningKey } from './services/audit-signing-key.js';
-import { BackupNotFoundError, erasuresSince, reapplyErasures, takeBackup, verifyBackup, type VerifyReport } from './services/backups/index.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
 import { configuredBackupKey, runWalVerb } from './wal-command.js';
 
-const USAGE = `Usage: node dist/main.js <verb>
-
-  start                     migrate, load demo data on first run (not in production), serve,
-                            and run the job worker in the same process
-  serve                     serve the API and UI (cluster mode: migrations and workers separate)
-  worker                    run background jobs only (cluster mode)
-  jobs dead                 list dead-lettered jobs
-  jobs replay JOB_ID        put a dead-lettered job back in line
-  migrate                   apply pending database migrations (and encrypt rows stored before
-                            field encryption)
-  backup [KIND]             take a backup set now into BACKUP_DIR, sealed, with its manifest
-                            (KIND: full, incremental or pre_saturday_snapshot; default full)
-  verify-backup [ID]        restore the newest (or the given) backup set into a scratch
-                            database and compare every table's rows and checksum with its
-                            manifest (exit code 1 on any mismatch)
-  rotate-keys               new data key version now; re-encrypts every row in batches while
-                            the service keeps running (the worker also does it every 90 days)
-  gdpr export EMAIL         print everything held about a member as JSON (audited)
-  gdpr erase EMAIL          erase a member's personal data; contributions stay as "Former member"
-  gdpr restrict EMAIL on|off
-                            restrict (or lift the restriction of) processing: AI and analytics halt
-  audit verify              check every audit chain from its latest signed checkpoint; names any
-                            modified, deleted or reordered event (exit code 1 when tampered)
-  seed-demo                 load demo accounts and ~200 requests (refused in production)
-  verify-supplier EMAIL     mark a wedding supplier's account as verified
-  create-user EMAIL ROLE NAME TIME_ZONE
-                            create an account of any role; password from NEW_USER_PASSWORD
-  restore --to TIME --into DIR [--port PORT]
-                            point-in-time recovery (server mode) of the newest base backup in
-                            BACKUP_DIR before TIME (ISO 8601 with Z or an offset, or "latest")
-                            into the new data directory DIR; never touches the live cluster
-  archive-wal PATH NAME     PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal
-                            (the same as the lighter dist/wal-command.js archive-wal PATH NAME)
-  restore-wal NAME PATH     PostgreSQL's restore_command: open one archived WAL file
-  ${DRILL_USAGE}
-                            DR drill on this machine (loopback only): starts the processes it
-                            needs, applies a steady load, injects the fault, measures RTO, lost
-                            and duplicated writes; reports in drill-reports/; exit 1 when it fails
-
-Configuration comes from the environment: see README.md.`;
-
-function printVerifyReport(report: VerifyReport) {
-  const width = Math.max(5, ...report.tables.map((t) => t.table.length));
-  console.log(`${'table'.padEnd(width)}  ${'manifest rows'.padStart(13)}  ${'restored rows'.padStart(13)}  result`);
-  for (const t of report.tables) {
-    console.log(`${t.table.padEnd(width)}  ${String(t.expectedRows).padStart(13)}  ${String(t.restoredRows ?? '-').padStart(13)}  ${t.ok ? 'ok' : 'MISMATCH'}`);
-  }
-  for (const problem of report.problems) console.log(`  ${problem}`);
-  console.log(`backup ${report.id}: ${report.ok ? 'VERIFIED' : 'FAILED'}`);
+/** `  name usage   help`, the help in a column (or on the next lines when the name is long). */
+function usageLine(name: string, help: string): string {
+  const [first, ...rest] = help.split('\n').map((l) => `${' '.repeat(28)}${l}`);
+  const head = `  ${name}`;
+  const lines = head.length < 28 ? [`${head.padEnd(28)}${first!.trimStart()}`] : [head, first!];
+  return [...lines, ...rest].join('\n');
 }
 
-const EXIT_USAGE = 64;
+const USAGE = [
+  'Usage: node dist/main.js <verb>',
+  '',
+  usageLine('start', 'migrate, load demo data on first run (not in production), serve,\nand run the job worker in the same process'),
+  usageLine('serve', 'serve the API and UI (cluster mode: migrations and workers separate)'),
+  usageLine('worker', 'run background jobs only (cluster mode)'),
+  ...OPERATOR_COMMANDS.map((c) => usageLine(`${c.name}${c.usage ? ` ${c.usage}` : ''}`, c.help)),
+  usageLine(
+    'restore --to TIME --into DIR [--port PORT]',
+    'point-in-time recovery (server mode) of the newest base backup in\nBACKUP_DIR before TIME (ISO 8601 with Z or an offset, or "latest")\ninto the new data directory DIR; never touches the live cluster',
+  ),
+  usageLine('archive-wal PATH NAME', "PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal\n(the same as the lighter dist/wal-command.js archive-wal PATH NAME)"),
+  usageLine('restore-wal NAME PATH', "PostgreSQL's restore_command: open one archived WAL file"),
+  usageLine(
+    DRILL_USAGE.split('\n')[0]!,
+    `DR drill on this machine (loopback only): starts the processes it\nneeds, applies a steady load, injects the fault, measures RTO, lost\nand duplicated writes; reports in drill-reports/; exit 1 when it fails\n${DRILL_USAGE.split('\n')[1]!.trim()}`,
+  ),
+  '',
+  'While `start` serves an embedded DATA_DIR, the other verbs run inside that server (through',
+  'DATA_DIR/operator.sock); they never open its database a second time.',
+  '',
+  'Configuration comes from the environment: see README.md.',
+].join('\n');
+
 const EXIT_CONFIG = 78;
+/** sysexits: EX_IOERR for a data directory that cannot be used, EX_TEMPFAIL for one in use. */
+const EXIT_IO = 74;
+const EXIT_IN_USE = 75;
 
 /** Background work (worker, operator verbs) runs batches that may rightly take longer than a request. */
 const BACKGROUND_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 
-function databaseTarget(config: Config, { background = false } = {}): DatabaseTarget {
+/**
+ * `verb` is recorded in an embedded data directory's lock; a server names its operator socket there.
+ * `background`: the worker's and the operator verbs' statements may run for minutes.
+ */
+function databaseTarget(config: Config, verb: string, { operatorSocket = false, background = false } = {}): DatabaseTarget {
   return config.databaseUrl
     ? {
         kind: 'server',
@@ -98,8 +92,11 @@ function databaseTarget(config: Config, { background = false } = {}): DatabaseTa
         connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
         statementTimeoutMs: background ? BACKGROUND_STATEMENT_TIMEOUT_MS : config.databaseStatementTimeoutMs,
       }
-    : { kind: 'embedded', dataDir: config.dataDir };
+    : { kind: 'embedded', dataDir: config.dataDir, verb, operatorSocket: operatorSocket ? operatorSocketPath(config.dataDir) : undefined };
 }
+
+/** Time for closing the port and the database after the grace period, before close-with-grace gives up (exit 1). */
+const CLOSE_MARGIN_MS = 5000;
 
 /**
  * Services over an open database: the master key resolved (in embedded mode created on first start)
@@ -116,18 +113,6 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
   }
   return services;
 }
-
-async function withDatabase<T>(config: Config, work: (database: DatabaseHandle, services: Services) => Promise<T>, options = { migrate: false }): Promise<T> {
-  const database = await openDatabase(databaseTarget(config, { background: true }));
-  try {
-    return await work(database, await openServices(config, database, createLogger(config.logLevel), options));
-  } finally {
-    await database.close();
-  }
-}
-
-/** Time for closing the port and the database after the grace period, before close-with-grace gives up (exit 1). */
-const CLOSE_MARGIN_MS = 5000;
 
 function jobWorker(services: Services, log: Logger) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
@@ -154,7 +139,7 @@ function jobWorker(services: Services, log: Logger) {
 
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(databaseTarget(config, { background: true }));
+  const database = await openDatabase(databaseTarget(config, 'worker', { background: true }));
   const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
   const graceMs = config.shutdownGraceSeconds * 1000;
   closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err }) => {
@@ -170,7 +155,8 @@ async function runWorker(config: Config) {
 async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
   const log = createLogger(config.logLevel);
   let metrics: Metrics | undefined;
-  const database = await openDatabase(databaseTarget(config), (text, ms) => metrics?.observeQuery(text, ms));
+  const verb = migrateAndSeed ? 'start' : 'serve';
+  const database = await openDatabase(databaseTarget(config, verb, { operatorSocket: true }), (text, ms) => metrics?.observeQuery(text, ms));
   log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   const services = await openServices(config, database, log, { migrate: migrateAndSeed });
   // wedsync_ready follows /ready: migrated, and a write goes through (a full or read-only database is not ready).
@@ -186,6 +172,15 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too.
   const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
+  // The one process holding an embedded data directory also runs the operator verbs for it.
+  let operators: OperatorChannel | undefined;
+  if (database.kind === 'embedded') {
+    const socket = operatorSocketPath(config.dataDir);
+    operators = await listenForOperators(socket, { services, database, serving: true }, log).catch((err: unknown) => {
+      log.error({ err, socket }, 'operator verbs cannot reach this server: they will refuse while it runs');
+      return undefined;
+    });
+  }
   // SIGTERM: readiness false and new requests 503 at once (src/http/shutdown.ts), while in-flight
   // requests and running jobs get the grace period to finish; then the port and database close.
   const graceMs = config.shutdownGraceSeconds * 1000;
@@ -193,6 +188,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     if (err) log.error({ err }, 'shutting down after an error');
     log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'shutting down: new requests get 503, in-flight requests and jobs finish');
     app.shutdown.begin();
+    await operators?.close();
     const [requestsDone, givenBack] = await Promise.all([app.shutdown.drained(graceMs), worker ? worker.stop() : 0]);
     if (!requestsDone) {
       log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'requests still in flight at the end of the grace period: closing their connections');
@@ -236,7 +232,10 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   const to = option('--to');
   const into = option('--into');
   const port = option('--port');
-  if (!to || !into || (port !== undefined && !/^\d{1,5}$/.test(port))) return EXIT_USAGE;
+  if (!to || !into || (port !== undefined && !/^\d{1,5}$/.test(port))) {
+    console.error('Usage: node dist/main.js restore --to TIME --into DIR [--port PORT]');
+    return EXIT_USAGE;
+  }
   if (to !== 'latest' && (!/(Z|[+-]\d\d:?\d\d)$/.test(to) || Number.isNaN(Date.parse(to)))) {
     console.error(`restore: --to ${JSON.stringify(to)} is not an ISO 8601 time with Z or an offset (e.g. 2026-06-13T18:30:00Z), nor "latest"`);
     return EXIT_USAGE;
@@ -259,7 +258,11 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
     // (Opened only when there are some: the services need the master key and a migrated database.)
     const since = restored.recoveredTo ?? new Date(restored.baseBackup.startedAt);
     if ((await erasuresSince(config.backupDir, since)).length > 0) {
-      const erasures = await withDatabase({ ...config, databaseUrl: url }, (_d, services) => reapplyErasures(services, since));
+      const restoredConfig = { ...config, databaseUrl: url };
+      const database = await openDatabase(databaseTarget(restoredConfig, 'restore', { background: true }));
+      const erasures = await openServices(restoredConfig, database, createLogger(config.logLevel), { migrate: false })
+        .then((services) => reapplyErasures(services, since))
+        .finally(() => database.close());
       console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
     }
     console.log(`recovered from the base backup of ${restored.baseBackup.finishedAt} (${restored.baseBackup.dir})`);
@@ -293,9 +296,15 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  // Verbs that never open this deployment's database: drills start their own, WAL and restore work on files.
   switch (verb) {
     case 'drill':
       return runDrill(args, { root: fileURLToPath(new URL('..', import.meta.url)), seasonRegion: config.seasonRegion });
+    case 'restore':
+      return restoreVerb(config, args);
+    case 'archive-wal':
+    case 'restore-wal':
+      return runWalVerb(config, verb, args);
     case 'start':
       await serve(config, { migrateAndSeed: true });
       return 0;
@@ -305,112 +314,71 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       await runWorker(config);
       return 0;
-    case 'jobs': {
-      if (args[0] === 'dead') {
-        const dead = await withDatabase(config, (_d, services) => deadJobs(services.db));
-        for (const job of dead) console.log(`${job.id}  ${job.queue}/${job.type}  attempts=${job.attempts}  died=${job.finishedAt?.toISOString()}  ${job.lastError ?? ''}`);
-        console.log(`${dead.length} dead-lettered job(s)`);
-        return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    console.error(USAGE);
+    return EXIT_USAGE;
+  }
+  return print(await runCommand(config, found.command, found.args));
+}
+
+function print(result: OperatorResult): number {
+  if (result.output) console.log(result.output);
+  if (result.error) console.error(result.error);
+  return result.exitCode;
+}
+
+/**
+ * An operator verb: on the database directly, or — when a live server holds the embedded data
+ * directory — inside that server. Never on a second copy of a database another process has open.
+ */
+async function runCommand(config: Config, command: OperatorCommand, args: string[], attempt = 1): Promise<OperatorResult> {
+  try {
+    command.parse(args, process.env); // usage errors before anything is opened
+  } catch (err) {
+    if (err instanceof UsageError) return usageProblem(command, err);
+    throw err;
+  }
+  const refused = command.refuse?.(config);
+  if (refused) return { exitCode: 1, error: refused };
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(databaseTarget(config, command.name, { background: true }));
+  } catch (err) {
+    if (err instanceof DataDirInUse) return runInHolder(config, err, command, args, attempt);
+    throw err;
+  }
+  try {
+    const services = await openServices(config, database, createLogger(config.logLevel), { migrate: command.migrate ?? false });
+    return await runOperatorCommand({ services, database, serving: false }, command, args, process.env);
+  } finally {
+    await database.close();
+  }
+}
+
+/** A server that has just taken the directory may still be migrating before it listens. */
+const CHANNEL_PATIENCE_MS = 15_000;
+
+async function runInHolder(config: Config, inUse: DataDirInUse, command: OperatorCommand, args: string[], attempt: number): Promise<OperatorResult> {
+  const holder: DataDirHolder = inUse.holder;
+  const refused = (why: string): OperatorResult => ({ exitCode: EXIT_IN_USE, error: `${command.name} refused, nothing was changed: ${inUse.message}${why}` });
+  if (!holder.operatorSocket) return refused(', which takes no operator verbs. Run it again when that has finished.');
+  const deadline = Date.now() + CHANNEL_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await forwardToServer(holder.operatorSocket, [...command.name.split(' '), ...args], envFor(command, process.env));
+    } catch (err) {
+      if (!(err instanceof ChannelUnreachable)) throw err;
+      const alive = await holderAlive(holder);
+      // It stopped meanwhile (a server shutting down closes its socket first): the directory is free.
+      if (!alive && attempt === 1) return runCommand(config, command, args, attempt + 1);
+      if (Date.now() > deadline || !alive) {
+        return refused(`, but its operator channel does not answer (${err.message}). A server still starting answers once it has migrated; if it is stuck, stop it and run this again.`);
       }
-      if (args[0] === 'replay' && args[1]) {
-        const replayed = await withDatabase(config, (_d, services) => replay(services.db, args[1]!, services.now()));
-        console.log(replayed ? `job ${args[1]} queued again` : `no dead-lettered job ${args[1]}`);
-        return replayed ? 0 : 1;
-      }
-      break;
-    }
-    case 'audit': {
-      if (args[0] !== 'verify') break;
-      const reports = await withDatabase(config, (_d, services) => verifyAuditChains(services.db, auditSigningKey(config).key));
-      for (const r of reports) {
-        console.log(`${laneName(r)}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`);
-        for (const problem of r.problems) console.log(`  ${problem}`);
-      }
-      return reports.some((r) => r.problems.length > 0) ? 1 : 0;
-    }
-    case 'gdpr': {
-      const [action, email, flag] = args;
-      if (!email || !['export', 'erase', 'restrict'].includes(action!) || (action === 'restrict' && flag !== 'on' && flag !== 'off')) break;
-      const operator = { actor: null, via: 'cli' as const };
-      const result = await withDatabase(config, async (_d, services) => {
-        const userId = await userIdByEmail(services, email);
-        if (action === 'export') return exportPersonalData(services, operator, userId);
-        if (action === 'erase') return erasePersonalData(services, operator, userId);
-        return restrictProcessing(services, operator, userId, flag === 'on');
-      });
-      console.log(JSON.stringify(result, null, 2));
-      return 0;
-    }
-    case 'migrate':
-      await withDatabase(config, async () => {}, { migrate: true });
-      console.log('migrations applied');
-      return 0;
-    case 'backup': {
-      const kind = (args[0] ?? 'full') as BackupKind;
-      if (!BACKUP_KINDS.includes(kind)) break;
-      const set = await withDatabase(config, (_d, services) => takeBackup(services, kind));
-      const rowCount = set.manifest.tables.reduce((sum, t) => sum + t.rows, 0);
-      const bytes = set.manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-      console.log(`backup ${set.id}: ${set.manifest.mode} ${kind}, ${set.manifest.tables.length} tables, ${rowCount} rows, ${bytes} bytes sealed in ${set.dir}`);
-      return 0;
-    }
-    case 'verify-backup': {
-      try {
-        const report = await withDatabase(config, (_d, services) => verifyBackup(services, args[0]));
-        printVerifyReport(report);
-        return report.ok ? 0 : 1;
-      } catch (err) {
-        if (!(err instanceof BackupNotFoundError)) throw err;
-        console.error(err.message);
-        return 1;
-      }
-    }
-    case 'rotate-keys': {
-      const rotated = await withDatabase(config, (_d, services) => rotateKeys(services, 'cli'));
-      const moved = rotated.reencrypted;
-      console.log(`data key version ${rotated.from} → ${rotated.to}; re-encrypted ${moved.users} personal keys, ${moved.featureRequests} requests, ${moved.comments} comments`);
-      return 0;
-    }
-    case 'seed-demo': {
-      if (config.production) {
-        console.error('seed-demo refused: demo accounts are never created when NODE_ENV=production');
-        return 1;
-      }
-      const result = await withDatabase(config, (_d, services) => seedDemo(services), { migrate: true });
-      console.log(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
-      return 0;
-    }
-    case 'verify-supplier': {
-      if (!args[0]) break;
-      const account = await withDatabase(config, (_d, services) => verifySupplier(services, args[0]!));
-      console.log(`verified ${account.businessName ?? account.displayName}`);
-      return 0;
-    }
-    case 'restore': {
-      const code = await restoreVerb(config, args);
-      if (code !== EXIT_USAGE) return code;
-      break;
-    }
-    case 'archive-wal':
-    case 'restore-wal':
-      return runWalVerb(config, verb, args);
-    case 'create-user': {
-      const [email, role, name, timeZone] = args;
-      const password = process.env.NEW_USER_PASSWORD;
-      if (!email || !name || !timeZone || !USER_ROLES.includes(role as UserRole)) break;
-      if (!password) {
-        console.error('create-user: set NEW_USER_PASSWORD (kept out of shell history and process lists)');
-        return EXIT_USAGE;
-      }
-      const user = await withDatabase(config, (_d, services) =>
-        createUser(services, { email, password, displayName: name, role: role as UserRole, timeZone, verified: true }),
-      );
-      console.log(`created ${user.role} ${user.id}`);
-      return 0;
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
-  console.error(USAGE);
-  return EXIT_USAGE;
 }
 
 main(process.argv.slice(2)).then(
@@ -418,9 +386,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (err: unknown) => {
-    // A refused operation (unknown supplier, taken email…) or an unusable DATA_DIR is a message, not a crash.
-    const said = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError;
-    console.error(said ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
+    // A refused operation (unknown supplier, taken email…) or an unusable data directory is a message, not a crash.
+    const told = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError || err instanceof DataDirInUse;
+    console.error(told ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DataDirectoryError ? EXIT_IO : err instanceof DataDirInUse ? EXIT_IN_USE : 1);
   },
 );

@@ -15,6 +15,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { databaseFault, isConnectionLoss, mayRetryTransaction } from './faults.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -45,7 +46,11 @@ export interface ServerTarget {
   statementTimeoutMs?: number;
 }
 
-export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null } | ServerTarget;
+/**
+ * Embedded with a data directory: `verb` and `operatorSocket` are recorded in its lock (see
+ * data-dir-lock.ts) for a second process to find. Without one (tests) PGlite lives in memory.
+ */
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null; verb?: string; operatorSocket?: string } | ServerTarget;
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 3;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
@@ -54,7 +59,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 export type QueryObserver = (text: string, ms: number) => void;
 
 export async function openDatabase(target: DatabaseTarget, observe?: QueryObserver): Promise<DatabaseHandle> {
-  return target.kind === 'embedded' ? openEmbedded(target.dataDir, observe) : openServer(target, observe);
+  return target.kind === 'embedded' ? openEmbedded(target, observe) : openServer(target, observe);
 }
 
 /** Retries of one transaction after a safe-to-retry failure, and the pause before each (jittered). */
@@ -154,13 +159,25 @@ function prepareDataDir(dataDir: string): string {
   return pgDir;
 }
 
-async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Promise<DatabaseHandle> {
+async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>, observe?: QueryObserver): Promise<DatabaseHandle> {
+  const { dataDir } = target;
   const pgDir = dataDir ? prepareDataDir(dataDir) : undefined;
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    try {
+      // Throws DataDirInUse when another live process has the directory: PGlite is never opened twice.
+      lock = await lockDataDir(dataDir, { verb: target.verb ?? 'unknown', operatorSocket: target.operatorSocket });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code) throw dataDirectoryError(dataDir, err);
+      throw err;
+    }
+  }
   let client: PGlite;
   try {
     // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
     client = await PGlite.create(pgDir, { extensions: { vector } });
   } catch (err) {
+    lock?.release();
     // The directory passed the probe but filled up or turned read-only while PGlite started.
     const fault = databaseFault(err);
     if (dataDir && fault && (fault.kind === 'disk_full' || fault.kind === 'read_only')) {
@@ -180,7 +197,13 @@ async function openEmbedded(dataDir: string | null, observe?: QueryObserver): Pr
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     isMigrated: () => isMigrated(db),
     probeWrite: () => probeWrite(db),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -4,13 +4,13 @@
 import { desc, inArray, isNotNull } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db/client.js';
 import { incidents } from '../db/schema.js';
+import { STATUS_INCIDENT_FINGERPRINT, STATUS_TEMPLATES } from '../domain/status-announcements.js';
 import type { Services } from '../services/context.js';
 import type { Metrics } from './metrics.js';
 import { platformHealth, type ComponentStatus } from './platform-health.js';
 
-/** The brief's wedding_day_outage communication template. */
-export const WEDDING_DAY_MESSAGE =
-  'We are experiencing technical difficulties and are working urgently to restore service. Your wedding day is our priority.';
+/** Said whenever something is wrong and no operator has declared what to say. */
+export const WEDDING_DAY_MESSAGE = STATUS_TEMPLATES.wedding_day_outage;
 
 const PUBLIC_COMPONENT_NAMES: Record<string, string> = {
   api: 'Feature request board and API',
@@ -47,14 +47,21 @@ const incidentColumns = {
 };
 
 export function createPublicStatus(services: Services, database: DatabaseHandle, metrics: Metrics) {
-  let known: { asOf: Date; open: PublicIncident[]; recent: PublicIncident[] } | null = null;
+  let known: { asOf: Date; open: PublicIncident[]; recent: PublicIncident[]; announcement: string | null } | null = null;
 
   async function readIncidents() {
     const [open, recent] = await Promise.all([
-      services.db.select(incidentColumns).from(incidents).where(inArray(incidents.status, ['open', 'acknowledged'])).orderBy(desc(incidents.openedAt)).limit(20),
+      services.db
+        .select({ ...incidentColumns, fingerprint: incidents.fingerprint })
+        .from(incidents)
+        .where(inArray(incidents.status, ['open', 'acknowledged']))
+        .orderBy(desc(incidents.openedAt))
+        .limit(20),
       services.db.select(incidentColumns).from(incidents).where(isNotNull(incidents.resolvedAt)).orderBy(desc(incidents.resolvedAt)).limit(10),
     ]);
-    known = { asOf: services.now(), open, recent };
+    // An incident an operator declared (`status incident open`) says what the page says.
+    const announcement = open.find((i) => i.fingerprint === STATUS_INCIDENT_FINGERPRINT)?.summary ?? null;
+    known = { asOf: services.now(), open: open.map(({ fingerprint: _internal, ...shown }) => shown), recent, announcement };
     return known;
   }
 
@@ -69,7 +76,7 @@ export function createPublicStatus(services: Services, database: DatabaseHandle,
       checkedAt: health.checkedAt,
       incidentsAsOf: shown?.asOf ?? null,
       stale: incidentsNow === null,
-      message: troubled ? WEDDING_DAY_MESSAGE : null,
+      message: shown?.announcement ?? (troubled ? WEDDING_DAY_MESSAGE : null),
       components: health.components.map((c) => ({ name: PUBLIC_COMPONENT_NAMES[c.name] ?? c.name, status: c.status })),
       openIncidents,
       recentIncidents: shown?.recent ?? [],

@@ -21,18 +21,19 @@ export interface Running {
   stop(): Promise<number | null>;
 }
 
-export async function start(env: Record<string, string>): Promise<Running> {
+/** `readyWithinMs`: a first start loads the demo data, which takes minutes on a busy machine. */
+export async function start(env: Record<string, string>, { readyWithinMs = 180_000 } = {}): Promise<Running> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [...MAIN, 'start'], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', ...env } });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
-  // Generous: a first start (migrations, demo data, key generation) on a busy shared machine can take a minute.
-  const deadline = Date.now() + 180_000;
+  // Generous by default: a first start (migrations, demo data, key generation) on a busy machine can take minutes.
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`start exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`no /health within 180 s: ${output}`);
+    if (Date.now() > deadline) throw new Error(`no /health within ${readyWithinMs / 1000} s: ${output}`);
     const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));

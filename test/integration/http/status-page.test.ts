@@ -1,6 +1,10 @@
 // The public status page: components and incidents for everyone, the brief's wedding-day message
 // when something is wrong, and the last known incidents when the database is gone.
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../../../src/db/schema.js';
+import { STATUS_TEMPLATES } from '../../../src/domain/status-announcements.js';
+import { findCommand, runOperatorCommand } from '../../../src/operator/commands.js';
 import { WEDDING_DAY_MESSAGE } from '../../../src/ops/public-status.js';
 import { anonymous, createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -54,6 +58,36 @@ describe.each(DATABASE_MODES)('public status page (%s)', (mode) => {
     expect(body.openIncidents).toEqual([]);
     expect(body.recentIncidents[0]).toMatchObject({ status: 'resolved', resolvedAt: expect.any(String) });
     expect(body.message).toBeNull();
+  });
+
+  it('shows the template an operator declares until it is resolved, audited, one at a time', async () => {
+    const operator = async (...argv: string[]) => {
+      const found = findCommand(argv)!;
+      return runOperatorCommand({ services: t.services, database: t.database, serving: false }, found.command, found.args, {});
+    };
+    expect(await operator('status', 'incident', 'resolve')).toEqual({ exitCode: 1, error: 'No status page incident is open' });
+    expect((await operator('status', 'incident', 'open', '--template', 'data_corruption_discovered')).exitCode).toBe(0);
+    const corruption = STATUS_TEMPLATES.data_corruption_discovered;
+    expect(await statusJson()).toMatchObject({ status: 'degraded', message: corruption, openIncidents: [expect.objectContaining({ summary: corruption, severity: 'critical' })] });
+    // Opening again changes the words of the one open incident.
+    const update = await operator('status', 'incident', 'open', '--template', 'wedding_day_outage', '--message', 'Venues: use the printed seating plans.');
+    expect(update.output).toMatch(/^status page incident updated \(wedding_day_outage/);
+    const body = await statusJson();
+    expect(body.openIncidents).toHaveLength(1);
+    expect(body.message).toBe(`${WEDDING_DAY_MESSAGE} Venues: use the printed seating plans.`);
+    expect((await t.request(anonymous, { method: 'GET', url: '/status' })).body).toContain('Venues: use the printed seating plans.');
+    expect((await operator('status', 'incident', 'open', '--template', 'wedding_day_outage', '--message', 'x'.repeat(500))).exitCode).toBe(1);
+    expect((await operator('status', 'incident', 'resolve')).exitCode).toBe(0);
+    const after = await statusJson();
+    expect(after).toMatchObject({ message: null, openIncidents: [] });
+    expect(after.recentIncidents).toContainEqual(expect.objectContaining({ summary: body.message, status: 'resolved' }));
+    const events = await t.services.db
+      .select({ action: auditEvents.action, details: auditEvents.details })
+      .from(auditEvents)
+      .where(inArray(auditEvents.action, ['status_incident_opened', 'status_incident_updated', 'status_incident_resolved']));
+    expect(events.map((e) => e.action).sort()).toEqual(['status_incident_opened', 'status_incident_resolved', 'status_incident_updated']);
+    expect(events.find((e) => e.action === 'status_incident_opened')!.details).toMatchObject({ template: 'data_corruption_discovered', via: 'cli' });
+    expect(await t.services.db.select().from(auditEvents).where(eq(auditEvents.action, 'status_incident_opened'))).toHaveLength(1);
   });
 
   it('keeps answering with the last known incidents when the database is down', async () => {
