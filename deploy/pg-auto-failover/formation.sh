@@ -71,7 +71,7 @@ monitor_url() { echo "postgres://autoctl_node@127.0.0.1:$MONITOR_PORT/pg_auto_fa
 app_url() { echo "postgres://postgres@127.0.0.1:$NODE1_PORT,127.0.0.1:$NODE2_PORT/$DBNAME?target_session_attrs=read-write"; }
 port_of() { case $1 in monitor) echo "$MONITOR_PORT" ;; node1) echo "$NODE1_PORT" ;; node2) echo "$NODE2_PORT" ;; *) die "unknown node $1" ;; esac; }
 
-running() { [[ -f $DIR/$1.pid ]] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
+running() { [[ -f $DIR/$1.pid ]] && kill -0 "$(cat "$DIR/$1.pid" 2>/dev/null)" 2>/dev/null; }
 
 # `pg_autoctl run` in its own process group (so `crash` can take a whole node down), logging to DIR.
 run_node() {

@@ -36,7 +36,7 @@ setup_dir() {
   if [[ -f $DIR/ports.env ]]; then source "$DIR/ports.env"; fi
 }
 port_of() { local var=PORT_${1//-/_}; echo "${!var}"; }
-running() { [[ -f $DIR/$1.pid ]] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
+running() { [[ -f $DIR/$1.pid ]] && kill -0 "$(cat "$DIR/$1.pid" 2>/dev/null)" 2>/dev/null; }
 cli() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}"; }
 
 write_configs() {
