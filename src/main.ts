@@ -2,9 +2,11 @@
 // The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
 import closeWithGrace from 'close-with-grace';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { laneName } from './domain/audit-chain.js';
 import { USER_ROLES, type UserRole } from './domain/feature-requests.js';
 import { buildApp } from './http/app.js';
@@ -45,6 +47,10 @@ const USAGE = `Usage: node dist/main.js <verb>
   verify-supplier EMAIL     mark a wedding supplier's account as verified
   create-user EMAIL ROLE NAME TIME_ZONE
                             create an account of any role; password from NEW_USER_PASSWORD
+  ${DRILL_USAGE}
+                            DR drill on this machine (loopback only): starts the processes it
+                            needs, applies a steady load, injects the fault, measures RTO, lost
+                            and duplicated writes; reports in drill-reports/; exit 1 when it fails
 
 Configuration comes from the environment: see README.md.`;
 
@@ -153,6 +159,8 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   switch (verb) {
+    case 'drill':
+      return runDrill(args, { root: fileURLToPath(new URL('..', import.meta.url)), seasonRegion: config.seasonRegion });
     case 'start':
       await serve(config, { migrateAndSeed: true });
       return 0;

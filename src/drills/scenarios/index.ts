@@ -1,0 +1,7 @@
+// Every DR drill `node dist/main.js drill <name>` knows: one entry each.
+import type { DrillScenario } from '../types.js';
+import { aiServiceDegradation } from './ai-service-degradation.js';
+import { apiCrash } from './api-crash.js';
+import { workerCrash } from './worker-crash.js';
+
+export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, aiServiceDegradation];
