@@ -68,7 +68,10 @@ setup_dir() {
 ctl() { as_postgres "$PG_AUTOCTL" "$@"; }
 
 monitor_url() { echo "postgres://autoctl_node@127.0.0.1:$MONITOR_PORT/pg_auto_failover?sslmode=disable"; }
-app_url() { echo "postgres://postgres@127.0.0.1:$NODE1_PORT,127.0.0.1:$NODE2_PORT/$DBNAME?target_session_attrs=read-write"; }
+# target_session_attrs=primary, not read-write: postgres.js takes read-write to mean only
+# default_transaction_read_only=off, which a hot standby reports too (libpq also checks
+# in_hot_standby), so during a failover it would keep writing to the standby and fail.
+app_url() { echo "postgres://postgres@127.0.0.1:$NODE1_PORT,127.0.0.1:$NODE2_PORT/$DBNAME?target_session_attrs=primary"; }
 port_of() { case $1 in monitor) echo "$MONITOR_PORT" ;; node1) echo "$NODE1_PORT" ;; node2) echo "$NODE2_PORT" ;; *) die "unknown node $1" ;; esac; }
 
 running() { [[ -f $DIR/$1.pid ]] && kill -0 "$(cat "$DIR/$1.pid" 2>/dev/null)" 2>/dev/null; }

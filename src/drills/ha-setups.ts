@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 
 const exec = promisify(execFile);
 const SCRIPT_TIMEOUT_MS = 240_000;
@@ -44,7 +45,7 @@ const SENTINELS = 'deploy/redis-sentinel/start.sh';
 
 export interface PgFormation {
   dir: string;
-  /** Multi-host URL that reaches whichever node is primary (target_session_attrs=read-write). */
+  /** Multi-host URL that reaches whichever node is primary (target_session_attrs=primary). */
   databaseUrl: string;
   startupMs: number;
   /** `node1` or `node2`. */
@@ -117,4 +118,18 @@ export async function startSentinels(root: string, dir: string): Promise<Sentine
     },
     destroy: async () => void (await run('destroy', dir)),
   };
+}
+
+/** The sum of the counters under `prefix` in the Redis at host:port (the rate limits' budgets). */
+export async function redisCountersAt(address: string, prefix: string): Promise<number> {
+  const [host, port] = address.split(':') as [string, string];
+  const direct = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  try {
+    await direct.connect();
+    const keys = await direct.keys(`${prefix}*`);
+    const values = keys.length > 0 ? await direct.mget(...keys) : [];
+    return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
+  } finally {
+    direct.disconnect();
+  }
 }

@@ -2,6 +2,8 @@
 import type { DrillScenario } from '../types.js';
 import { aiServiceDegradation } from './ai-service-degradation.js';
 import { apiCrash } from './api-crash.js';
+import { primaryDbFailure } from './primary-db-failure.js';
+import { redisFailure } from './redis-failure.js';
 import { workerCrash } from './worker-crash.js';
 
-export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, aiServiceDegradation];
+export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, aiServiceDegradation, primaryDbFailure, redisFailure];
