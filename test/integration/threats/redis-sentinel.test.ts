@@ -8,9 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingHaTools, startSentinels, type SentinelSet } from '../../../src/drills/ha-setups.js';
+import { missingHaTools, redisCountersAt, startSentinels, type SentinelSet } from '../../../src/drills/ha-setups.js';
 import { anonymous, createTestApp, type TestApp } from '../../helpers/app.js';
 import { ROOT } from '../../helpers/ops-tools.js';
 
@@ -22,20 +21,6 @@ if (missing.length > 0 && !required) {
 
 const PREFIX = `wsfr-sentinel-${randomBytes(4).toString('hex')}:`;
 const detail = () => `/api/feature-requests/${randomUUID()}`;
-
-/** The rate limits' counters held by the Redis at host:port, summed. */
-async function countersAt(address: string): Promise<number> {
-  const [host, port] = address.split(':') as [string, string];
-  const direct = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await direct.connect();
-    const keys = await direct.keys(`${PREFIX}*`);
-    const values = keys.length > 0 ? await direct.mget(...keys) : [];
-    return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
-  } finally {
-    direct.disconnect();
-  }
-}
 
 describe.skipIf(missing.length > 0 && !required)('Redis failover through Sentinel', () => {
   let sentinels: SentinelSet | undefined;
@@ -60,9 +45,9 @@ describe.skipIf(missing.length > 0 && !required)('Redis failover through Sentine
   it('counts rate limits in the primary the sentinels name', async () => {
     expect(await ready()).toMatchObject({ status: 'ready', checks: { redis: { ok: true } } });
     const primary = await sentinels!.primary();
-    const before = await countersAt(primary);
+    const before = await redisCountersAt(primary, PREFIX);
     expect((await t!.request(anonymous, { method: 'GET', url: detail() })).statusCode).toBe(404);
-    expect(await countersAt(primary)).toBe(before + 1);
+    expect(await redisCountersAt(primary, PREFIX)).toBe(before + 1);
   });
 
   it('keeps serving while the primary is gone and moves to the promoted replica by itself', async () => {
@@ -88,8 +73,8 @@ describe.skipIf(missing.length > 0 && !required)('Redis failover through Sentine
 
     const promoted = await sentinels!.primary();
     expect(promoted).not.toBe(lost);
-    const before = await countersAt(promoted);
+    const before = await redisCountersAt(promoted, PREFIX);
     expect((await t!.request(anonymous, { method: 'GET', url: detail() })).statusCode).toBe(404);
-    expect(await countersAt(promoted)).toBe(before + 1);
+    expect(await redisCountersAt(promoted, PREFIX)).toBe(before + 1);
   }, 60_000);
 });
