@@ -21,19 +21,20 @@ BIN=/usr/lib/postgresql/15/bin
 PG_AUTOCTL=$(command -v pg_autoctl || echo "$BIN/pg_autoctl")
 DBNAME=${PGAF_DBNAME:-wedsync}
 # Failover in seconds rather than the defaults' 30+: probe the nodes every second, call a node
-# unhealthy after 2 s without an answer or a keeper report, and give a lost primary 5 s to demote
-# itself. A partitioned primary's keeper stops PostgreSQL after its network_partition_timeout (3 s,
-# below), before the monitor promotes the secondary, so two primaries never accept writes at once.
+# unhealthy after 2 s without an answer or a keeper report, and give a lost primary 3 s more to
+# demote itself. A partitioned primary's keeper stops PostgreSQL after its network_partition_timeout
+# (2 s, below), well before the monitor promotes the secondary (2 s + 3 s at the earliest), so two
+# primaries never accept writes at once.
 MONITOR_SETTINGS=(
   "pgautofailover.health_check_period=1000"
   "pgautofailover.health_check_timeout=1000"
   "pgautofailover.health_check_max_retries=1"
   "pgautofailover.health_check_retry_delay=500"
   "pgautofailover.node_considered_unhealthy_timeout=2000"
-  "pgautofailover.primary_demote_timeout=5000"
+  "pgautofailover.primary_demote_timeout=3000"
 )
 KEEPER_SETTINGS=(
-  "timeout.network_partition_timeout=3"
+  "timeout.network_partition_timeout=2"
   "timeout.prepare_promotion_catchup=5"
   "timeout.prepare_promotion_walreceiver=2"
   "timeout.postgresql_restart_failure_timeout=5"
@@ -101,6 +102,7 @@ wait_for() {
 
 node_state() { sql "$MONITOR_PORT" pg_auto_failover "select reportedstate from pgautofailover.node where nodename = '$1'" 2>/dev/null; }
 is_state() { [[ $(node_state "$1") == "$2" ]]; }
+synchronous() { [[ $(sql "$(port_of "$(primary)")" "$DBNAME" "show synchronous_standby_names") == "ANY 1 ("* ]]; }
 healthy() {
   local states; states=$(sql "$MONITOR_PORT" pg_auto_failover \
     "select string_agg(reportedstate::text || '/' || goalstate::text, ',' order by reportedstate) from pgautofailover.node" 2>/dev/null)
@@ -150,8 +152,10 @@ start() {
     run_node "$name"
   done
   wait_for "a primary and a secondary" 180 healthy || exit 1
-  # One standby must acknowledge each commit (synchronous_standby_names) before the client hears of it.
-  ctl set formation number-sync-standbys 1 --pgdata "$DIR/monitor" >/dev/null 2>&1 || true
+  # The secondary must acknowledge each commit before the client hears of it. With one standby
+  # pg_auto_failover does that at number_sync_standbys 0 (its only valid value here: it keeps one
+  # standby in reserve above it) by setting synchronous_standby_names to 'ANY 1 (…)' on the primary.
+  wait_for "synchronous replication" 60 synchronous || exit 1
   log "formation ready in $((SECONDS - t0)) s under $DIR (monitor :$MONITOR_PORT, node1 :$NODE1_PORT, node2 :$NODE2_PORT)"
   echo "PGAF_DIR=$DIR"
   echo "DATABASE_URL=$(app_url)"
