@@ -16,13 +16,16 @@ const RTO_TARGET_MS = 5_000;
 const REDIS_RECOVERY_TARGET_MS = 15_000;
 const KEY_PREFIX = 'wsfr-drill:';
 
+/** `ready` (Redis checked and ok), `degraded`, `not_ready`, or why /ready did not answer. */
 async function readiness(url: string): Promise<string> {
   try {
-    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json()) as { status: string; checks: { redis?: { ok: boolean } } };
-    return body.status === 'ready' && body.checks.redis?.ok ? 'ready' : body.status;
-  } catch {
-    return 'unanswered';
+    // Generous: on a busy machine /ready (a database query and a PING) can take seconds.
+    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(5_000) });
+    const body = (await res.json()) as { status: string; checks: { redis?: { ok: boolean; detail?: string } } };
+    if (body.status === 'ready' && !body.checks.redis?.ok) return 'ready without a redis check';
+    return body.status === 'degraded' ? `degraded (${body.checks.redis?.detail ?? 'no detail'})` : body.status;
+  } catch (err) {
+    return `unanswered (${(err as Error).name})`;
   }
 }
 
@@ -50,17 +53,22 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
       // Every replica's own view: degraded while no primary answers, ready again on the promoted one.
       let degradedSeen = false;
       let recoveredMs: number | null = null;
+      const readyAgain = new Set<string>();
+      let states: string[] = [];
       while (Date.now() - faultAt < 60_000) {
-        const states = await Promise.all(setup.urls.map(readiness));
-        if (states.includes('degraded')) degradedSeen = true;
-        if (states.every((s) => s === 'ready') && degradedSeen) {
+        states = await Promise.all(setup.urls.map(readiness));
+        states.forEach((state, i) => {
+          if (state.startsWith('degraded')) degradedSeen = true;
+          else if (state === 'ready' && degradedSeen) readyAgain.add(setup.urls[i]!);
+        });
+        if (readyAgain.size === setup.urls.length) {
           recoveredMs = Date.now() - faultAt;
           break;
         }
         await sleep(200);
       }
       const promoted = await sentinels.primary();
-      ctx.log(recoveredMs === null ? 'the API replicas did not report Redis ready again within 60 s' : `every API replica ready on ${promoted} after ${recoveredMs} ms`);
+      ctx.log(recoveredMs === null ? `the API replicas did not all report Redis ready again within 60 s: ${states.join('; ')}` : `every API replica ready on ${promoted} after ${recoveredMs} ms`);
       const countedBefore = await redisCountersAt(promoted, KEY_PREFIX);
       await sleep(ctx.durationMs / 2);
       const countedAfter = await redisCountersAt(promoted, KEY_PREFIX);
@@ -80,7 +88,7 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
           {
             name: `every API replica back on the promoted Redis within ${REDIS_RECOVERY_TARGET_MS} ms`,
             ok: recoveredMs !== null && recoveredMs < REDIS_RECOVERY_TARGET_MS && promoted !== lost,
-            detail: recoveredMs === null ? 'not within 60 s' : `${lost} → ${promoted} in ${recoveredMs} ms`,
+            detail: recoveredMs === null ? `not within 60 s: ${states.join('; ')}` : `${lost} → ${promoted} in ${recoveredMs} ms`,
           },
           { name: 'rate limits count in the new primary', ok: countedAfter > countedBefore, detail: `${countedBefore} → ${countedAfter}` },
           { name: 'no write refused', ok: record.refused.length === 0, detail: record.refused.map((r) => `${r.status} ${r.body}`).join('; ') || 'none' },
