@@ -50,7 +50,14 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
       ctx.log(promoted ? `${promoted} promoted after ${promotedMs} ms` : 'no node was promoted within 120 s');
       await sleep(ctx.durationMs / 2);
       const record = await load.stop();
-      const verified = await verifyWrites(setup.urls[0]!, record);
+      // A process that died in the failover is a finding, not the end of the drill: say why, and
+      // count the writes through a replica that is still up.
+      const processes = [...setup.apis, ...(setup.worker ? [setup.worker] : [])];
+      const died = processes.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+      for (const p of died) ctx.log(`${p.label} exited (${p.child.exitCode ?? p.child.signalCode}) during the drill; its last lines:\n${p.recentLines().slice(-10).join('\n')}`);
+      const alive = setup.apis.find((p) => !died.includes(p));
+      if (!alive) throw new Error('no API replica survived the failover: nothing left to count the writes through');
+      const verified = await verifyWrites(alive.url!, record);
       return {
         ...summarise(record),
         acknowledgedWrites: record.acknowledged.length,
@@ -59,6 +66,11 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
         rtoTargetMs: RTO_TARGET_MS,
         checks: [
           { name: 'the synchronous secondary was promoted', ok: promoted !== null, detail: promoted ? `${lost} → ${promoted} in ${promotedMs} ms` : 'no promotion within 120 s' },
+          {
+            name: 'every API replica and the worker survived the failover',
+            ok: died.length === 0,
+            detail: died.map((p) => `${p.label} exited ${p.child.exitCode ?? p.child.signalCode}: ${p.recentLines().slice(-1)[0]?.slice(0, 300) ?? ''}`).join('; ') || 'all running',
+          },
           { name: 'no write refused', ok: record.refused.length === 0, detail: record.refused.map((r) => `${r.status} ${r.body}`).join('; ') || 'none' },
         ],
         details: {
