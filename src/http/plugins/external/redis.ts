@@ -29,8 +29,8 @@ function redisClient(config: Pick<Config, 'redisUrl' | 'redisSentinel' | 'redisP
       sentinelPassword: redisSentinel.password,
       password: redisPassword,
       sentinelCommandTimeout: 1_000,
-      // Subscribe to the sentinels' +switch-master: reconnect to a new primary as soon as it is named.
-      failoverDetector: true,
+      // No failoverDetector: a lost primary closes our connection anyway, and with it a client was
+      // seen left closed for good after a failover (the drill's redis-failure).
     });
   }
   return redisUrl ? new Redis(redisUrl, { ...FAIL_FAST, password: redisPassword }) : null;
