@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
 import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
@@ -21,6 +22,9 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 3 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5000 }),
+  SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 25 }),
   LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
   BOARD_VISIBILITY: Type.Union([Type.Literal('public'), Type.Literal('members')], { default: 'public' }),
   CATEGORIES: Type.String({ pattern: '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$', default: DEFAULT_CATEGORIES.join(',') }),
@@ -33,6 +37,8 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  JOB_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
+  JOB_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ONCALL_SCHEDULE_FILE: Type.Optional(Type.String({ minLength: 1 })),
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -55,6 +61,10 @@ const EnvSchema = Type.Object({
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
+  BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
+  BACKUP_BASE_BACKUP: Type.Boolean({ default: false }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -71,6 +81,7 @@ const SECRET_NAMES = [
   'REDIS_PASSWORD',
   'REDIS_SENTINEL_PASSWORD',
   'AUDIT_SIGNING_KEY',
+  'BACKUP_ENCRYPTION_KEY',
 ] as const;
 
 export interface Config {
@@ -81,6 +92,12 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Server mode: how long opening a connection may take before that host counts as unreachable. */
+  databaseConnectTimeoutSeconds: number;
+  /** Server mode: PostgreSQL statement_timeout of the API's connections (0: none; migrations have none). */
+  databaseStatementTimeoutMs: number;
+  /** On SIGTERM: how long in-flight requests and jobs may take to finish before the process exits. */
+  shutdownGraceSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   boardVisibility: Env['BOARD_VISIBILITY'];
   categories: readonly string[];
@@ -93,8 +110,12 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Bearer token Prometheus must present on /metrics; without one, only loopback may scrape. */
   metricsToken: string | undefined;
-  /** Jobs one worker runs at once (in-process with `start`, or each `worker` process). */
+  /** Jobs one worker runs at once (in-process with `start`, or each `worker` process), besides its health lane. */
   workerConcurrency: number;
+  /** How long a claimed job stays a worker's without a heartbeat: a dead worker's jobs run again after this. */
+  jobLeaseMs: number;
+  /** How often a worker extends the leases of the jobs it runs (at most half the lease). */
+  jobHeartbeatMs: number;
   /** Bearer token Alertmanager presents on POST /api/ops/alertmanager/webhook; unset = webhook refused. */
   alertmanagerWebhookToken: string | undefined;
   /** JSON roster of on-call teams (see deploy/oncall/schedule.example.json); unset = built-in demo roster. */
@@ -134,6 +155,17 @@ export interface Config {
   voteManipulationPolicy: VoteManipulationPolicy;
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
+  /**
+   * Where backup sets, the WAL archive (`wal/`) and the erasure ledger live. Default: `<DATA_DIR>-backups`, a sibling of the
+   * data directory, so copying, wiping or mounting DATA_DIR (and its keys/) never carries them along.
+   */
+  backupDir: string;
+  /** 32-byte key sealing backup files; unset: derived from the master key (HKDF "backups"). */
+  backupEncryptionKey: Buffer | undefined;
+  /** Backup sets older than this are pruned (the newest verified full backup never is). */
+  backupRetentionDays: number;
+  /** Server mode: full backups also take a physical base backup (pg_basebackup) for point-in-time recovery. */
+  backupBaseBackup: boolean;
 }
 
 export interface RedisSentinelConfig {
@@ -196,6 +228,14 @@ function jsonOverride<T>(name: string, text: string | undefined, schema: Paramet
   return first ? undefined : (value as T);
 }
 
+/** Backups must survive the loss of the data directory and never sit beside the master key. */
+function backupDirProblem(backupDir: string, dataDir: string): string | undefined {
+  const within = (dir: string) => backupDir === dir || backupDir.startsWith(`${dir}${path.sep}`);
+  if (within(path.join(dataDir, 'keys'))) return 'must not be inside DATA_DIR/keys, beside the master key';
+  if (backupDir === dataDir || within(path.join(dataDir, 'pgdata'))) return 'must not be DATA_DIR itself or inside the database files';
+  return undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(EnvSchema.properties);
   const raw = Object.fromEntries(Object.entries(withSecretFiles(env)).filter(([k, v]) => known.includes(k) && v !== ''));
@@ -209,6 +249,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
   const trustProxy = parseTrustProxy(parsed.TRUST_PROXY ?? 'false');
   if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
+  if (problems.length === 0 && parsed.BACKUP_DIR) {
+    const problem = backupDirProblem(path.resolve(parsed.BACKUP_DIR), path.resolve(parsed.DATA_DIR));
+    if (problem) problems.push(`BACKUP_DIR=${JSON.stringify(parsed.BACKUP_DIR)}: ${problem}`);
+  }
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
@@ -216,6 +260,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length === 0 && parsed.REDIS_SENTINELS) {
     if (parsed.REDIS_URL) problems.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');
     if (parsed.REDIS_SENTINELS.split(',').some((entry) => Number(entry.split(':')[1]) > 65535)) problems.push(`REDIS_SENTINELS=${JSON.stringify(parsed.REDIS_SENTINELS)}: a port is above 65535`);
+  }
+  if (problems.length === 0 && parsed.BACKUP_BASE_BACKUP && !(parsed.DATABASE_URL && parsed.BACKUP_ENCRYPTION_KEY)) {
+    // The WAL archive and `restore` read BACKUP_ENCRYPTION_KEY itself (the database host never holds the master key).
+    problems.push('BACKUP_BASE_BACKUP=true: needs DATABASE_URL (server mode) and BACKUP_ENCRYPTION_KEY');
+  }
+  if (problems.length === 0 && parsed.JOB_HEARTBEAT_SECONDS * 2 > parsed.JOB_LEASE_SECONDS) {
+    // One late heartbeat must not cost a running job its lease.
+    problems.push(`JOB_HEARTBEAT_SECONDS=${parsed.JOB_HEARTBEAT_SECONDS}: must be at most half of JOB_LEASE_SECONDS (${parsed.JOB_LEASE_SECONDS})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -226,6 +278,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(parsed.DATA_DIR),
     databaseUrl: parsed.DATABASE_URL,
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutSeconds: parsed.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
     logLevel: parsed.LOG_LEVEL,
     boardVisibility: parsed.BOARD_VISIBILITY,
     categories: parsed.CATEGORIES.split(','),
@@ -237,6 +292,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
+    jobLeaseMs: parsed.JOB_LEASE_SECONDS * 1000,
+    jobHeartbeatMs: parsed.JOB_HEARTBEAT_SECONDS * 1000,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
     oncallScheduleFile: parsed.ONCALL_SCHEDULE_FILE ? path.resolve(parsed.ONCALL_SCHEDULE_FILE) : undefined,
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
@@ -265,5 +322,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
     insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
     voteManipulationPolicy: withPolicyOverride(DEFAULT_VOTE_MANIPULATION_POLICY, votePolicy),
+    backupDir: path.resolve(parsed.BACKUP_DIR ?? `${path.resolve(parsed.DATA_DIR)}-backups`),
+    backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
+    backupRetentionDays: parsed.BACKUP_RETENTION_DAYS,
+    backupBaseBackup: parsed.BACKUP_BASE_BACKUP,
   };
 }

@@ -12,6 +12,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   foreignKey,
   doublePrecision,
@@ -360,9 +361,10 @@ export const requestOutcomes = pgTable('request_outcomes', {
 });
 
 /**
- * The durable job queue (see src/jobs/queue.ts). A job is inserted in the same transaction as the
- * change that causes it; workers claim jobs with FOR UPDATE SKIP LOCKED under a lease, so a crashed
- * worker's job runs again (at-least-once) and handlers must be idempotent.
+ * The durable job queue (src/queue/queue.ts, the only module that reads or writes it). A job is
+ * inserted in the same transaction as the change that causes it; workers claim jobs with FOR UPDATE
+ * SKIP LOCKED under a lease they extend while the job runs, so a crashed worker's job runs again
+ * (at-least-once) and handlers must be idempotent.
  */
 export const jobs = pgTable(
   'jobs',
@@ -721,4 +723,60 @@ export const encryptionKeys = pgTable(
     retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [primaryKey({ columns: [t.purpose, t.version] })],
+);
+
+/**
+ * Idempotency-Key (src/http/plugins/app/idempotency.ts): the first response to a change, per caller
+ * and key, kept 24 h. `response_status` null: the first request is still running. The body hash is
+ * keyed (HMAC) and the stored response body is sealed like other shared content.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** `user:<id>` for a signed-in caller, `address:<ip>` for an anonymous one. */
+    caller: text('caller').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    responseBody: text('response_body'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
+);
+
+/** One row /ready rewrites to prove that writes succeed (src/db/client.ts `probeWrite`). */
+export const writeHeartbeat = pgTable('write_heartbeat', {
+  id: smallint('id').primaryKey(),
+  beatAt: timestamp('beat_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
+ * The backup catalogue (src/services/backups/): every backup and verification, so every process
+ * exports the same backup metrics. The sets in BACKUP_DIR are the truth for listing; a restored
+ * database brings back the catalogue as it was when its backup was taken.
+ */
+export const backupRuns = pgTable(
+  'backup_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The set's directory name in BACKUP_DIR. */
+    backupId: text('backup_id').notNull(),
+    operation: text('operation', { enum: ['backup', 'verify'] }).notNull(),
+    kind: text('kind', { enum: ['full', 'incremental', 'pre_saturday_snapshot'] }).notNull(),
+    mode: text('mode', { enum: ['embedded', 'server'] }).notNull(),
+    ok: boolean('ok').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('backup_runs_operation_finished_at_idx').on(t.operation, t.finishedAt.desc()),
+    check('backup_runs_operation_check', sql`${t.operation} in ('backup', 'verify')`),
+    check('backup_runs_kind_check', sql`${t.kind} in ('full', 'incremental', 'pre_saturday_snapshot')`),
+  ],
 );

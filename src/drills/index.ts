@@ -33,7 +33,8 @@ function parseArgs(args: string[]): DrillArgs | string {
       const seconds = Number(rest[++i]);
       if (!Number.isFinite(seconds) || seconds < 5 || seconds > 3600) return '--duration takes 5 to 3600 seconds';
       parsed.durationMs = seconds * 1000;
-    } else if (flag === '--report-dir' && rest[i + 1]) parsed.reportDir = rest[++i]!;
+    } else if (flag === '--mode' && (rest[i + 1] === 'embedded' || rest[i + 1] === 'cluster')) parsed.mode = rest[++i] as DrillContext['mode'];
+    else if (flag === '--report-dir' && rest[i + 1]) parsed.reportDir = rest[++i]!;
     else return `unknown option ${flag}`;
   }
   return parsed;

@@ -15,6 +15,7 @@ import authorization from './plugins/app/authorization.js';
 import { boardFastLane } from './fast-lane.js';
 import boardCache, { createBoardCache } from './plugins/app/board-cache.js';
 import errors, { frameworkErrors } from './plugins/app/errors.js';
+import idempotency from './plugins/app/idempotency.js';
 import metricsEndpoint from './plugins/app/metrics.js';
 import scrapingGuard from './plugins/app/scraping-guard.js';
 import storableText from './plugins/app/storable-text.js';
@@ -26,6 +27,14 @@ import redis from './plugins/external/redis.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorResponse } from './schemas.js';
+import { createShutdown, passesWhileDraining, refuseWhileDraining, type Shutdown } from './shutdown.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Draining on SIGTERM (src/http/shutdown.ts): begun by serve() in src/main.ts. */
+    shutdown: Shutdown;
+  }
+}
 
 export interface AppOptions {
   services: Services;
@@ -65,11 +74,16 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   const cache = createBoardCache(services);
   const season = weddingSeasonHeader(services);
   let appMetrics: Metrics | undefined = metrics;
-  const fastLane = boardFastLane({ cache, securityHeaders: securityHeaders(), season, requestId: requestIdOf, metrics: () => appMetrics });
+  const headers = securityHeaders();
+  const fastLane = boardFastLane({ cache, securityHeaders: headers, season, requestId: requestIdOf, metrics: () => appMetrics });
+  const shutdown = createShutdown();
   const app = Fastify({
-    // Cached anonymous board pages are answered before Fastify sees them (src/http/fast-lane.ts).
+    // Cached anonymous board pages are answered before Fastify sees them (src/http/fast-lane.ts);
+    // while shutting down, everything but the probes is refused before both (src/http/shutdown.ts).
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
+        shutdown.track(res);
+        if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) return refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) });
         if (!fastLane(req, res)) handler(req, res);
       });
       // What Fastify does to a server it creates itself (its processed options carry the defaults).
@@ -94,6 +108,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorate('shutdown', shutdown);
   app.addSchema(ErrorResponse);
   await app.register(errors);
   await app.register(helmet);
@@ -108,11 +123,14 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     await app.register(scrapingGuard, { services });
   }
   await app.register(storableText);
+  await app.register(idempotency, { services });
   await app.register(weddingSeason, { season });
   appMetrics ??= createMetrics(services, () => database.isMigrated());
   await app.register(metricsEndpoint, { services, metrics: appMetrics });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
+    // A keep-alive client is told to reconnect (to another replica) once this one drains.
+    if (shutdown.draining) reply.header('Connection', 'close');
     done(null, payload);
   });
   // Probes hit their paths every few seconds, and board cache hits are the same bytes for everyone:

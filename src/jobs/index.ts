@@ -1,41 +1,59 @@
-// Every job type the product runs, and the housekeeping schedule: one place to look.
-import { PURGE_EXPIRED_AUDIT_EVENTS, purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
-import { CATCH_UP_DUPLICATE_DETECTION, catchUpDuplicateDetection, DETECT_DUPLICATES, detectDuplicates } from './handlers/duplicate-detection.js';
-import { DELIVER_INCIDENT_NOTIFICATION, deliverIncidentNotificationJob, ESCALATE_INCIDENT, escalateIncident } from './handlers/escalation.js';
-import { ROTATE_ENCRYPTION_KEYS, rotateEncryptionKeys } from './handlers/key-rotation.js';
+// Every job type the product runs, paired with its contract (src/queue/contracts.ts), and the
+// housekeeping schedule: one place to look.
+import {
+  CATCH_UP_DUPLICATE_DETECTION,
+  GENERATE_PAIN_POINT_THEMES,
+  jobSpec,
+  PURGE_EXPIRED_AUDIT_EVENTS,
+  PURGE_EXPIRED_SESSIONS,
+  PURGE_FINISHED_JOBS,
+  ROTATE_ENCRYPTION_KEYS,
+  RUN_BACKUP_SCHEDULE,
+} from '../queue/contracts.js';
+import { purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
+import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicate-detection.js';
+import { deliverIncidentNotificationJob, escalateIncident } from './handlers/escalation.js';
+import { rotateEncryptionKeys } from './handlers/key-rotation.js';
+import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
 import { purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
-import { notifyRequestMerged, REQUEST_MERGED } from './handlers/merges.js';
-import { GENERATE_PAIN_POINT_THEMES, generatePainPointThemesJob, painPointThemesJob } from './handlers/pain-point-themes.js';
-import { notifyStatusChanged, STATUS_CHANGED } from './handlers/notifications.js';
-import { PROBE_SCHEDULES, RUN_SYNTHETIC_PROBE, runSyntheticProbe } from './handlers/probes.js';
-import { RECOMPUTE_RICE, recomputeRiceJob } from './handlers/rice.js';
-import type { JobHandler, Schedule } from './worker.js';
+import { notifyRequestMerged } from './handlers/merges.js';
+import { notifyStatusChanged } from './handlers/notifications.js';
+import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
+import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
+import { recomputeRiceJob } from './handlers/rice.js';
+import { handlerTable, type Schedule } from './worker.js';
 
-export const JOB_HANDLERS: Record<string, JobHandler> = {
-  [STATUS_CHANGED]: notifyStatusChanged,
-  purge_expired_sessions: purgeExpiredSessions,
-  purge_finished_jobs: purgeFinishedJobs,
-  [PURGE_EXPIRED_AUDIT_EVENTS]: purgeExpiredAuditEventsJob,
-  [ESCALATE_INCIDENT]: escalateIncident,
-  [DELIVER_INCIDENT_NOTIFICATION]: deliverIncidentNotificationJob,
-  [RUN_SYNTHETIC_PROBE]: runSyntheticProbe,
-  [DETECT_DUPLICATES]: detectDuplicates,
-  [CATCH_UP_DUPLICATE_DETECTION]: catchUpDuplicateDetection,
-  [ROTATE_ENCRYPTION_KEYS]: rotateEncryptionKeys,
-  [RECOMPUTE_RICE]: recomputeRiceJob,
-  [REQUEST_MERGED]: notifyRequestMerged,
-  [GENERATE_PAIN_POINT_THEMES]: generatePainPointThemesJob,
-};
+export const JOB_HANDLERS = handlerTable(
+  notifyStatusChanged,
+  purgeExpiredSessions,
+  purgeFinishedJobs,
+  purgeExpiredAuditEventsJob,
+  escalateIncident,
+  deliverIncidentNotificationJob,
+  runSyntheticProbe,
+  detectDuplicates,
+  catchUpDuplicateDetection,
+  rotateEncryptionKeys,
+  recomputeRiceJob,
+  notifyRequestMerged,
+  generatePainPointThemesJob,
+  runBackupScheduleJob,
+);
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 export const SCHEDULES: readonly Schedule[] = [
-  { name: 'purge_expired_sessions', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'purge_expired_sessions', priority: -1 } },
-  { name: 'purge_finished_jobs', everyMs: 86_400_000, job: { queue: 'maintenance', type: 'purge_finished_jobs', priority: -1 } },
+  { name: PURGE_EXPIRED_SESSIONS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_SESSIONS, {}) },
+  { name: PURGE_FINISHED_JOBS.type, everyMs: DAY, job: jobSpec(PURGE_FINISHED_JOBS, {}) },
   // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old.
-  { name: ROTATE_ENCRYPTION_KEYS, everyMs: 86_400_000, job: { queue: 'maintenance', type: ROTATE_ENCRYPTION_KEYS, priority: -1 } },
-  { name: PURGE_EXPIRED_AUDIT_EVENTS, everyMs: 86_400_000, job: { queue: 'maintenance', type: PURGE_EXPIRED_AUDIT_EVENTS, priority: -1 } },
+  { name: ROTATE_ENCRYPTION_KEYS.type, everyMs: DAY, job: jobSpec(ROTATE_ENCRYPTION_KEYS, {}) },
+  { name: PURGE_EXPIRED_AUDIT_EVENTS.type, everyMs: DAY, job: jobSpec(PURGE_EXPIRED_AUDIT_EVENTS, {}) },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
-  { name: CATCH_UP_DUPLICATE_DETECTION, everyMs: 60_000, job: { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, priority: -1 } },
+  { name: CATCH_UP_DUPLICATE_DETECTION.type, everyMs: 60_000, job: jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}) },
   // Pain-point themes for the product team's insights screen; a refresh there queues one at once.
-  { name: GENERATE_PAIN_POINT_THEMES, everyMs: 3_600_000, job: painPointThemesJob({ priority: -1 }) },
+  { name: GENERATE_PAIN_POINT_THEMES.type, everyMs: HOUR, job: jobSpec(GENERATE_PAIN_POINT_THEMES, {}, { priority: -1 }) },
+  // Backups as the schedule in src/domain/backup-schedule.ts says, each verified, then pruning.
+  { name: RUN_BACKUP_SCHEDULE.type, everyMs: BACKUP_SCHEDULE_CHECK_MS, job: jobSpec(RUN_BACKUP_SCHEDULE, {}) },
 ];

@@ -1,13 +1,38 @@
-// Runs jobs: claims due ones from the queues it serves, runs each job's handler, records success
-// or failure, and enqueues scheduled jobs. `start` runs one in-process; `worker` runs it alone.
+// Runs jobs: claims due ones from the queues it serves, checks each payload against its job's
+// contract, runs the handler, records success or failure, and enqueues scheduled jobs. Health work
+// (HEALTH_QUEUES: the synthetic probes) has a lane of its own — its own loop and slot — so no
+// backlog elsewhere can starve it. While a job runs, the worker extends its lease (one heartbeat
+// statement for all its jobs), so leases can be short and a dead worker's jobs are soon claimed
+// again. `start` runs one in-process; `worker` runs it alone.
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { jobs } from '../db/schema.js';
 import type { Services } from '../services/context.js';
-import { claim, complete, enqueue, fail, type Job, type JobSpec, type QueueName } from './queue.js';
+import { payloadProblem, type JobContract, type PayloadOf } from '../queue/contracts.js';
+import { claim, complete, enqueueScheduled, extendLeases, fail, HEALTH_QUEUES, release, type Job, type JobSpec, type QueueName } from '../queue/queue.js';
 
-export type JobHandler = (job: Job, services: Services) => Promise<void>;
+/** A job as its handler sees it: the payload already checked against the contract. */
+export type JobOf<C extends JobContract> = Omit<Job, 'payload'> & { payload: PayloadOf<C> };
+
+export interface JobHandler<C extends JobContract = JobContract> {
+  contract: C;
+  run(job: JobOf<C>, services: Services): Promise<void>;
+}
+
+/** Pairs a job contract with the code that runs it. */
+export function handle<C extends JobContract>(contract: C, run: (job: JobOf<C>, services: Services) => Promise<void>): JobHandler<C> {
+  return { contract, run };
+}
+
+/** Handlers keyed by their job type: one per contract. */
+export function handlerTable(...handlers: JobHandler[]): Record<string, JobHandler> {
+  const table: Record<string, JobHandler> = {};
+  for (const h of handlers) {
+    if (table[h.contract.type]) throw new Error(`two handlers for job type "${h.contract.type}"`);
+    table[h.contract.type] = h;
+  }
+  return table;
+}
 
 /** Thrown by a handler when retrying cannot help (bad payload): the job is dead-lettered at once. */
 export class PermanentJobError extends Error {
@@ -21,97 +46,208 @@ export interface Schedule {
   job: Omit<JobSpec, 'dedupeKey' | 'runAt'>;
 }
 
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_HEARTBEAT_MS = 10_000;
+export const DEFAULT_STOP_GRACE_MS = 20_000;
+
 export interface WorkerOptions {
   services: Services;
   handlers: Record<string, JobHandler>;
   queues: readonly QueueName[];
   schedules?: readonly Schedule[];
+  /** Jobs run at once from the queues other than the health queues. */
   concurrency: number;
+  /** Jobs run at once from the health queues (default 1), in their own lane. */
+  healthConcurrency?: number;
   pollMs?: number;
+  /** How long a claimed job is ours without a heartbeat (default 30 s). */
   leaseMs?: number;
+  /** How often running jobs' leases are extended (default 10 s); well under leaseMs. */
+  heartbeatMs?: number;
+  /** How long stop() waits for running jobs before giving them back (default 20 s). */
+  stopGraceMs?: number;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 export interface Worker {
-  /** Claims and runs what is due now; resolves when those jobs are done. Returns how many ran. */
+  readonly id: string;
+  /** Claims and runs what is due now in every lane; resolves when those jobs are done. Returns how many ran. */
   runDue(): Promise<number>;
   /** Enqueues the scheduled jobs whose interval has started. */
   schedule(): Promise<void>;
+  /** Extends the lease of every job this worker runs (the timer does it every heartbeatMs). */
+  heartbeat(): Promise<void>;
   start(): void;
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, waits up to the grace period for running jobs, then gives back the unfinished
+   * ones so another worker starts them at once. Returns how many were given back.
+   */
+  stop(): Promise<number>;
+}
+
+interface Lane {
+  name: 'work' | 'health';
+  queues: QueueName[];
+  concurrency: number;
+  running: Map<string, Promise<void>>;
+  timer?: NodeJS.Timeout;
+  /** The latest claim: stop() waits for it so no claimed job is left unstarted. */
+  filling?: Promise<unknown>;
 }
 
 export function createWorker(opts: WorkerOptions): Worker {
-  const { services, handlers, queues, log } = opts;
+  const { services, handlers, log } = opts;
   const workerId = `worker-${randomUUID()}`;
-  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const pollMs = opts.pollMs ?? 1000;
-  const running = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
+  const lanes: Lane[] = (
+    [
+      { name: 'work', queues: opts.queues.filter((q) => !HEALTH_QUEUES.includes(q)), concurrency: opts.concurrency, running: new Map() },
+      { name: 'health', queues: opts.queues.filter((q) => HEALTH_QUEUES.includes(q)), concurrency: opts.healthConcurrency ?? 1, running: new Map() },
+    ] satisfies Lane[]
+  ).filter((lane) => lane.queues.length > 0);
+  let scheduleTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let started = false;
   let stopping = false;
 
   async function run(job: Job) {
     const handler = handlers[job.type];
+    let failure: unknown = null;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job type "${job.type}"`);
-      await handler(job, services);
-      await complete(services.db, job, workerId, services.now());
+      const problem = payloadProblem(handler.contract, job.payload);
+      if (problem) throw new PermanentJobError(`invalid payload: ${problem}`);
+      await handler.run(job as JobOf<JobContract>, services);
     } catch (err) {
-      const state = await fail(services.db, job, workerId, err, services.now(), err instanceof PermanentJobError);
-      const entry = { jobId: job.id, queue: job.queue, type: job.type, attempt: job.attempts, err };
-      if (state === 'dead') log.error(entry, 'job dead-lettered');
-      else log.warn(entry, 'job failed; will retry');
+      failure = err ?? new Error('handler threw nothing');
+    }
+    const entry = { jobId: job.id, queue: job.queue, type: job.type, attempt: job.attempts };
+    try {
+      if (failure === null) {
+        await complete(services.db, job, workerId, services.now());
+        return;
+      }
+      const state = await fail(services.db, job, workerId, failure, services.now(), failure instanceof PermanentJobError);
+      if (state === 'dead') log.error({ ...entry, err: failure }, 'job dead-lettered');
+      else log.warn({ ...entry, err: failure }, 'job failed; will retry');
+    } catch (err) {
+      // The job stays running under a lease nobody extends: it is claimed again when the lease ends,
+      // and dead-lettered then if this was its last attempt.
+      log.error({ ...entry, err, jobError: failure === null ? null : failure instanceof Error ? failure.message : String(failure) }, 'could not record the job outcome; it runs again when its lease ends');
     }
   }
 
-  async function runDue(): Promise<number> {
-    const free = opts.concurrency - running.size;
-    if (free <= 0) return 0;
-    const claimed = await claim(services.db, queues, workerId, free, leaseMs, services.now());
-    const batch = claimed.map((job) => {
-      const p = run(job).finally(() => running.delete(p));
-      running.add(p);
+  /** Claims what the lane has room for and starts it; returns the started runs. */
+  async function fill(lane: Lane): Promise<Promise<void>[]> {
+    const free = lane.concurrency - lane.running.size;
+    if (free <= 0 || stopping) return [];
+    const claimed = await claim(services.db, lane.queues, workerId, free, leaseMs, services.now());
+    return claimed.map((job) => {
+      const p = run(job).finally(() => {
+        lane.running.delete(job.id);
+        wake(lane);
+      });
+      lane.running.set(job.id, p);
       return p;
     });
-    await Promise.all(batch);
-    return claimed.length;
+  }
+
+  /** One claim at a time per lane, so a lane never runs more than its concurrency. */
+  function fillOnce(lane: Lane): Promise<Promise<void>[]> {
+    const next = (lane.filling ?? Promise.resolve()).catch(() => undefined).then(() => fill(lane));
+    lane.filling = next;
+    return next;
+  }
+
+  async function laneTick(lane: Lane) {
+    lane.timer = undefined;
+    if (stopping) return;
+    try {
+      await fillOnce(lane);
+    } catch (err) {
+      log.error({ err, lane: lane.name }, 'job worker could not claim jobs');
+    }
+    if (!stopping && !lane.timer) lane.timer = setTimeout(() => void laneTick(lane), pollMs);
+  }
+
+  /** A slot freed up: look for the next job now rather than at the next poll. */
+  function wake(lane: Lane) {
+    if (stopping || !started) return;
+    clearTimeout(lane.timer);
+    lane.timer = setTimeout(() => void laneTick(lane), 0);
+  }
+
+  async function runDue(): Promise<number> {
+    const batches = await Promise.all(lanes.map((lane) => fillOnce(lane)));
+    const runs = batches.flat();
+    await Promise.all(runs);
+    return runs.length;
   }
 
   async function schedule() {
     const now = services.now();
     for (const s of opts.schedules ?? []) {
       const slot = Math.floor(now.getTime() / s.everyMs) * s.everyMs;
-      const dedupeKey = `schedule:${s.name}:${new Date(slot).toISOString()}`;
-      // The key stays on finished jobs too, so an interval's job runs once even after it succeeded.
-      const [done] = await services.db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.dedupeKey, dedupeKey))).limit(1);
-      if (!done) await enqueue(services.db, { ...s.job, dedupeKey }, now);
+      await enqueueScheduled(services.db, { ...s.job, dedupeKey: `schedule:${s.name}:${new Date(slot).toISOString()}` }, now);
     }
   }
 
-  async function tick() {
-    if (stopping) return;
-    let ran = 0;
+  async function scheduleTick() {
     try {
       await schedule();
-      ran = await runDue();
     } catch (err) {
-      log.error({ err }, 'job worker tick failed');
+      log.error({ err }, 'job worker could not enqueue scheduled jobs');
     }
-    // A full batch suggests more is waiting: look again at once.
-    if (!stopping) timer = setTimeout(() => void tick(), ran >= opts.concurrency ? 0 : pollMs);
+    if (!stopping) scheduleTimer = setTimeout(() => void scheduleTick(), pollMs);
+  }
+
+  const runningIds = () => lanes.flatMap((lane) => [...lane.running.keys()]);
+
+  async function heartbeat() {
+    const ids = runningIds();
+    const held = new Set(await extendLeases(services.db, workerId, ids, leaseMs, services.now()));
+    const lost = ids.filter((id) => !held.has(id));
+    if (lost.length > 0) log.warn({ workerId, jobIds: lost }, 'lease lost on running jobs (another worker may run them too)');
+  }
+
+  function heartbeatTick() {
+    heartbeat()
+      .catch((err: unknown) => log.error({ err }, 'job worker heartbeat failed'))
+      .finally(() => {
+        if (heartbeatTimer) heartbeatTimer = setTimeout(heartbeatTick, heartbeatMs);
+      });
   }
 
   return {
+    id: workerId,
     runDue,
     schedule,
+    heartbeat,
     start() {
-      log.info({ workerId, queues, concurrency: opts.concurrency }, 'job worker started');
-      timer = setTimeout(() => void tick(), 0);
+      log.info({ workerId, queues: opts.queues, concurrency: opts.concurrency, healthConcurrency: opts.healthConcurrency ?? 1, leaseMs, heartbeatMs }, 'job worker started');
+      started = true;
+      scheduleTimer = setTimeout(() => void scheduleTick(), 0);
+      for (const lane of lanes) lane.timer = setTimeout(() => void laneTick(lane), 0);
+      heartbeatTimer = setTimeout(heartbeatTick, heartbeatMs);
     },
     async stop() {
       stopping = true;
-      clearTimeout(timer);
-      await Promise.allSettled([...running]);
+      clearTimeout(scheduleTimer);
+      for (const lane of lanes) clearTimeout(lane.timer);
+      await Promise.allSettled(lanes.map((lane) => lane.filling));
+      const drained = new AbortController();
+      const grace = sleep(opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, undefined, { signal: drained.signal }).catch(() => undefined);
+      // Heartbeats go on while jobs drain, so none is taken away mid-run.
+      await Promise.race([Promise.allSettled(lanes.flatMap((lane) => [...lane.running.values()])), grace]);
+      drained.abort();
+      clearTimeout(heartbeatTimer);
+      heartbeatTimer = undefined;
+      const unfinished = runningIds();
+      const released = await release(services.db, workerId, unfinished, services.now());
+      if (unfinished.length > 0) log.warn({ workerId, released, jobIds: unfinished }, 'job worker stopped with jobs unfinished; given back to the queue');
+      return released;
     },
   };
 }

@@ -7,12 +7,13 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { rows } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
-import { deadLetterCounts, QUEUES, queueDepths } from '../jobs/queue.js';
+import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
 import { credentialCacheStats } from '../services/accounts.js';
+import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
 import { registerThreatMetrics } from '../security/threats/metrics.js';
-import { probeRunFeed } from './probes.js';
+import { probePassing, probeRunFeed } from './probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
@@ -133,9 +134,11 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     registers,
   });
   const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
-  const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable and migrated)', registers });
+  // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
+  const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
+  const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
   // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
-  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail)', labelNames: ['probe'], registers });
+  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
   const probeDuration = new Histogram({
     name: 'synthetic_probe_duration_seconds',
     help: 'Duration of synthetic probe runs (seconds), each recorded run counted once since this process started',
@@ -143,6 +146,12 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
+  // Backups (src/services/backups), read from backup_runs: the same in every process. Absent until
+  // a first backup; BackupTooOld treats a missing timestamp as "no backup since 1970".
+  const backupLastSuccess = new Gauge({ name: 'backup_last_success_timestamp_seconds', help: 'When the newest successful backup finished (seconds since the epoch)', registers });
+  const backupLastVerify = new Gauge({ name: 'backup_last_verify_success', help: 'Result of the newest backup verification (1 the restore matched its manifest, 0 it did not)', registers });
+  const backupLastSize = new Gauge({ name: 'backup_last_size_bytes', help: 'Size of the newest successful backup set as stored (sealed bytes)', registers });
+  const backupDuration = new Gauge({ name: 'backup_duration_seconds', help: 'How long the newest successful backup took (seconds)', registers });
   const readProbeRuns = probeRunFeed(services.now());
 
   // Each request's series, bound once: resolving label values on every request was a measurable
@@ -157,6 +166,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     const now = services.now();
     const season = seasonStatus(now, services.config.seasonRegion);
     multiplier.set(season.multiplier);
+    peakSeason.set(season.season === 'peak' ? 1 : 0);
     const credentials = credentialCacheStats();
     cacheHitRate.set(
       { cache_type: 'credentials', region: services.config.seasonRegion, wedding_season: season.season },
@@ -167,7 +177,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes, insights] = await Promise.all([
+    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes, insights, backups] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -185,6 +195,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
       readProbeRuns(db),
       predictionAccuracyByGroup(db),
       db.execute(sql`select kind, extract(epoch from max(generated_at))::float8 as at from ai_insight_snapshots group by kind`),
+      backupFigures(db),
     ]);
     const accuracy = await duplicateDetectionAccuracy(db);
 
@@ -198,8 +209,18 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     insightAge.reset();
     for (const r of rows<{ kind: string; at: number }>(insights)) insightAge.set({ kind: r.kind }, Math.max(0, now.getTime() / 1000 - r.at));
 
+    for (const [gauge, value] of [
+      [backupLastSuccess, backups.lastSuccessSeconds],
+      [backupLastSize, backups.lastSizeBytes],
+      [backupDuration, backups.lastDurationSeconds],
+      [backupLastVerify, backups.lastVerifyOk === null ? null : Number(backups.lastVerifyOk)],
+    ] as const) {
+      if (value === null) gauge.reset();
+      else gauge.set(value);
+    }
+
     probeSuccess.reset();
-    for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, p.ok ? 1 : 0);
+    for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, probePassing(p, now) ? 1 : 0);
     for (const r of probes.fresh) probeDuration.observe({ probe: r.probe }, r.durationMs / 1000);
 
     // Every queue is reported, idle ones as 0, so alerts see a series rather than nothing.

@@ -2,7 +2,7 @@
 // wedding season are we in. Cheap enough to poll every 10 seconds.
 import type { DatabaseHandle } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
-import { QUEUES, queueOverview } from '../jobs/queue.js';
+import { QUEUES, queueOverview } from '../queue/queue.js';
 import type { Services } from '../services/context.js';
 import type { Metrics } from './metrics.js';
 

@@ -71,9 +71,12 @@ export type ProbeName = keyof typeof PROBES;
 export const PROBE_NAMES = Object.keys(PROBES) as ProbeName[];
 export const isProbeName = (value: unknown): value is ProbeName => typeof value === 'string' && value in PROBES;
 
-/** Synthetic requests and probe runs are kept this long (the probe deletes older ones). */
+/**
+ * Synthetic requests and probe runs are kept this long (the probe deletes older ones). Runs cover
+ * the 30-day error budget window (error-budget.ts) and a day to spare.
+ */
 const SYNTHETIC_REQUEST_RETENTION_MS = 86_400_000;
-const PROBE_RUN_RETENTION_MS = 7 * 86_400_000;
+const PROBE_RUN_RETENTION_MS = 31 * 86_400_000;
 
 // ---------------------------------------------------------------------------------------------
 // The service account and its credential
@@ -318,7 +321,7 @@ export async function runProbe(s: Services, name: ProbeName): Promise<ProbeRun> 
   return run;
 }
 
-/** Keeps the synthetic data small: requests older than a day, runs older than a week. */
+/** Keeps the synthetic data small: requests older than a day, runs older than 31 days. */
 export async function purgeSyntheticData(s: Services): Promise<void> {
   const now = s.now().getTime();
   const [account] = await s.db.select({ id: users.id }).from(users).where(and(eq(users.emailIndex, emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
@@ -334,6 +337,15 @@ export async function purgeSyntheticData(s: Services): Promise<void> {
 // Metrics: read from probe_runs, so every process reports the same
 
 /**
+ * Whether a probe's latest run still stands for now: it passed, and not longer ago than two of its
+ * intervals. A probe that stopped running (its jobs starved or its workers gone) reads as failing
+ * instead of repeating its last success.
+ */
+export function probePassing(run: { probe: ProbeName; ok: boolean; at: Date }, now: Date): boolean {
+  return run.ok && now.getTime() - run.at.getTime() <= 2 * PROBES[run.probe].everyMs;
+}
+
+/**
  * Feeds the latency histogram each recorded run once per process (a counter must only grow), and
  * reports each probe's latest result. Runs are re-read over a short overlap window so that one
  * committed a moment late by another process is not missed.
@@ -344,7 +356,7 @@ export function probeRunFeed(startAt: Date) {
   const seen = new Map<string, number>();
   return async function read(db: Database) {
     const [latest, fresh] = await Promise.all([
-      db.selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok }).from(probeRuns).orderBy(probeRuns.probe, desc(probeRuns.at)),
+      db.selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok, at: probeRuns.at }).from(probeRuns).orderBy(probeRuns.probe, desc(probeRuns.at)),
       db
         .select({ id: probeRuns.id, probe: probeRuns.probe, durationMs: probeRuns.durationMs, at: probeRuns.at })
         .from(probeRuns)
@@ -357,6 +369,7 @@ export function probeRunFeed(startAt: Date) {
       watermark = Math.max(watermark, r.at.getTime());
     }
     for (const [id, at] of seen) if (at < watermark - OVERLAP_MS) seen.delete(id);
-    return { latest: latest.filter((r) => isProbeName(r.probe)), fresh: unseen.filter((r) => isProbeName(r.probe)) };
+    const named = <T extends { probe: string }>(list: T[]) => list.filter((r): r is T & { probe: ProbeName } => isProbeName(r.probe));
+    return { latest: named(latest), fresh: named(unseen) };
   };
 }

@@ -19,3 +19,7 @@ export const notFound = (what: string) => new ServiceError(404, 'not_found', `${
 export const forbidden = (message: string, code = 'forbidden') => new ServiceError(403, code, message);
 export const badRequest = (code: string, message: string, details?: unknown) => new ServiceError(400, code, message, details);
 export const conflict = (code: string, message: string, details?: unknown) => new ServiceError(409, code, message, details);
+
+/** The database cannot serve or accept writes right now (src/db/faults.ts classifies): try again soon. */
+export const databaseUnavailable = (retryAfterSeconds: number, details?: unknown) =>
+  new ServiceError(503, 'database_unavailable', 'The database is unavailable right now; try again shortly', details, retryAfterSeconds);

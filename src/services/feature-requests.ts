@@ -22,9 +22,8 @@ import {
   type UserRole,
 } from '../domain/feature-requests.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
-import { STATUS_CHANGED } from '../jobs/handlers/notifications.js';
-import { duplicateDetectionJob } from '../jobs/handlers/duplicate-detection.js';
-import { enqueue } from '../jobs/queue.js';
+import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
+import { enqueue } from '../queue/queue.js';
 import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
@@ -143,7 +142,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       .returning({ id: fr.id });
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
-    await enqueue(tx, duplicateDetectionJob(row!.id), now);
+    await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
     // Audit events last: a chain's head stays locked from the append until the commit.
     await recordAudit(tx, call, {
       action: 'feature_request_created',
@@ -408,7 +407,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
       .where(eq(fr.id, id));
     // Category, urgency and pain points feed the RICE prediction.
     await enqueue(tx, riceJob(id), s.now());
-    if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, duplicateDetectionJob(id), s.now());
+    if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: id }), s.now());
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
@@ -435,7 +434,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
       .values({ requestId: id, fromStatus: current.status, toStatus: input.status, changedBy: call.actor.id, justification: input.justification.trim(), createdAt: now })
       .returning({ id: statusHistory.id });
     // Same transaction: the author and voters hear about every change that happened, and only those.
-    await enqueue(tx, { queue: 'notification_sending', type: STATUS_CHANGED, payload: { requestId: id, historyId: change!.id } }, now);
+    await enqueue(tx, jobSpec(STATUS_CHANGED, { requestId: id, historyId: change!.id }), now);
     await enqueue(tx, riceJob(id), now);
     await recordAudit(tx, call, {
       action: 'status_changed',

@@ -10,6 +10,7 @@ import { shredUserKey } from '../security/keyring.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
 import { accountView, forgetCredentials, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
+import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
@@ -22,7 +23,8 @@ import { recordPiiAccess } from './threat-pii-access.js';
 export interface DataSubjectCall {
   actor: { id: string; role: string; timeZone: string } | null;
   requestId?: string;
-  via: 'api' | 'cli';
+  /** `restore`: an erasure re-applied after a restore (reapplyErasures), already in the ledger. */
+  via: 'api' | 'cli' | 'restore';
 }
 
 /** What the account view shows, and what an export holds (for the PII-access record). */
@@ -207,6 +209,9 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
       .returning({ tokenHash: apiTokens.tokenHash });
     await tx.delete(notifications).where(eq(notifications.userId, userId));
     await shredUserKey(tx, userId);
+    // Recorded outside the database before the commit, so a restore of an older backup re-applies
+    // it; a ledger line whose transaction then fails only repeats an erasure the member asked for.
+    if (call.via !== 'restore') await recordErasure(s.config.backupDir, { userId, erasedAt: user.erasedAt ?? s.now() });
     await recordAudit(tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });

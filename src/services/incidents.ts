@@ -20,15 +20,13 @@ import {
   unknownTimeZones,
   type OnCallSchedule,
 } from '../domain/escalation.js';
-import { enqueue } from '../jobs/queue.js';
+import { DELIVER_INCIDENT_NOTIFICATION, ESCALATE_INCIDENT, jobSpec } from '../queue/contracts.js';
+import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { postWebhook, renderIncidentMessage, sendEmail } from './incident-channels.js';
 
-export const ESCALATE_INCIDENT = 'escalate_incident';
-export const DELIVER_INCIDENT_NOTIFICATION = 'deliver_incident_notification';
-export const ESCALATION_QUEUE = 'notification_sending' as const;
 
 type Incident = typeof incidents.$inferSelect;
 const SYSTEM = { actor: null } as const;
@@ -164,18 +162,7 @@ async function openOrRepeat(s: Services, alert: AlertmanagerAlert, requestId?: s
     // Every later step is a job due at its time: the timers live in the jobs table and survive restarts.
     for (const [step, st] of policy.steps.entries()) {
       if (step === 0) continue;
-      await enqueue(
-        tx,
-        {
-          queue: ESCALATION_QUEUE,
-          type: ESCALATE_INCIDENT,
-          payload: { incidentId: incident.id, step },
-          runAt: stepDueAt(now, st),
-          priority: severity === 'critical' ? 20 : 10,
-          dedupeKey: `escalate:${incident.id}:${step}`,
-        },
-        now,
-      );
+      await enqueue(tx, jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }), now);
     }
     await recordAudit(tx, { ...SYSTEM, requestId }, {
       action: 'incident_opened',
@@ -247,18 +234,7 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
         .onConflictDoNothing()
         .returning({ id: incidentNotifications.id });
       if (!n) continue;
-      await enqueue(
-        tx,
-        {
-          queue: ESCALATION_QUEUE,
-          type: DELIVER_INCIDENT_NOTIFICATION,
-          payload: { notificationId: n.id },
-          runAt: pick.notifyAt,
-          priority: incident.severity === 'critical' ? 20 : 10,
-          dedupeKey: `incident-notification:${n.id}`,
-        },
-        now,
-      );
+      await enqueue(tx, jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { runAt: pick.notifyAt, priority: incident.severity === 'critical' ? 20 : 10 }), now);
     }
   }
   await recordAudit(tx, { ...SYSTEM, requestId }, {

@@ -8,8 +8,8 @@ import { comments, featureRequests, requestMerges, requestMergeVotes, statusHist
 import { mergeRefusal, strongerVote } from '../domain/merges.js';
 import type { Status } from '../domain/feature-requests.js';
 import { COUNTED_STATES } from '../domain/vote-manipulation.js';
-import { REQUEST_MERGED } from '../jobs/handlers/merges.js';
-import { enqueue } from '../jobs/queue.js';
+import { jobSpec, REQUEST_MERGED } from '../queue/contracts.js';
+import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { ServiceError, conflict, notFound } from './errors.js';
@@ -106,7 +106,7 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
     await recount(tx, [duplicateId, targetId], now);
     await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: duplicate.status, toStatus: 'merged', changedBy: call.actor.id, justification, createdAt: now });
     // Same transaction: the voters hear where their votes went, and the target's RICE follows its votes.
-    await enqueue(tx, { queue: 'notification_sending', type: REQUEST_MERGED, payload: { mergeId } }, now);
+    await enqueue(tx, jobSpec(REQUEST_MERGED, { mergeId }), now);
     await enqueue(tx, riceJob(targetId), now);
     const summary = { mergeId, targetId, movedVotes: movedVotes.length, movedComments: movedComments.length };
     await recordAudit(tx, call, {

@@ -9,14 +9,14 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { painPointThemes, THEME_SETTINGS, THEMES_ALGORITHM, type Theme } from '../ai/pain-point-themes.js';
 import { arrayLiteral, rows, timestamptz, type Database } from '../db/client.js';
 import { EMBEDDING_HEX, embeddingFromHex } from '../db/embeddings.js';
-import { aiInsightSnapshots, jobs, type StoredPainPointTheme } from '../db/schema.js';
+import { aiInsightSnapshots, type StoredPainPointTheme } from '../db/schema.js';
 import type { Status } from '../domain/feature-requests.js';
-import { enqueue, type JobSpec } from '../jobs/queue.js';
+import { GENERATE_PAIN_POINT_THEMES, jobSpec } from '../queue/contracts.js';
+import { bringForward, enqueue, jobRunningOrDue, type JobSpec } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 import { embeddingModelFor } from './duplicate-detection.js';
 
-export const GENERATE_PAIN_POINT_THEMES = 'generate_pain_point_themes';
 const KIND = 'pain_point_themes';
 /** Snapshots kept: a day of hourly runs. */
 export const SNAPSHOTS_KEPT = 24;
@@ -194,13 +194,11 @@ export interface ThemeExample {
  * whether the model can run at all here.
  */
 export async function latestPainPointThemes(s: Services) {
-  const [[snapshot], [queue]] = await Promise.all([
+  const [[snapshot], runQueued] = await Promise.all([
     s.db.select().from(aiInsightSnapshots).where(eq(aiInsightSnapshots.kind, KIND)).orderBy(desc(aiInsightSnapshots.generatedAt), desc(aiInsightSnapshots.id)).limit(1),
-    s.db.execute(sql`
-      select exists (select 1 from jobs where type = ${GENERATE_PAIN_POINT_THEMES}
-        and (state = 'running' or (state = 'pending' and run_at <= ${timestamptz(s.now())}))) as queued`).then((r) => rows<{ queued: boolean }>(r)),
+    jobRunningOrDue(s.db, GENERATE_PAIN_POINT_THEMES.type, s.now()),
   ]);
-  const state = { available: embeddingModelFor(s.config).available(), runQueued: queue!.queued };
+  const state = { available: embeddingModelFor(s.config).available(), runQueued };
   if (!snapshot) return { ...state, snapshot: null };
   const ids = snapshot.themes.flatMap((t) => t.exampleIds);
   const current = ids.length === 0 ? [] : rows<{ id: string; title: string; status: Status; vote_count: number; vote_weight: number }>(
@@ -233,13 +231,7 @@ export interface QueueOptions {
 }
 
 export function painPointThemesJob(options: QueueOptions = {}): JobSpec {
-  return {
-    queue: 'ai_analysis',
-    type: GENERATE_PAIN_POINT_THEMES,
-    payload: options.requestedBy ? { requestedBy: options.requestedBy } : {},
-    priority: options.priority ?? 0,
-    runAt: options.runAt,
-  };
+  return jobSpec(GENERATE_PAIN_POINT_THEMES, options.requestedBy ? { requestedBy: options.requestedBy } : {}, { runAt: options.runAt, priority: options.priority ?? 0 });
 }
 
 /**
@@ -252,23 +244,8 @@ export async function queuePainPointThemes(s: Services, options: QueueOptions = 
   return s.db.transaction(async (tx) => {
     // Two refreshes at the same moment must not both find nothing waiting.
     await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK_KEY}::bigint)`);
-    const [waiting] = await tx
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(and(eq(jobs.type, GENERATE_PAIN_POINT_THEMES), eq(jobs.state, 'pending')))
-      .orderBy(asc(jobs.runAt))
-      .limit(1);
-    if (waiting) {
-      await tx
-        .update(jobs)
-        .set({
-          runAt: sql`least(${jobs.runAt}, ${timestamptz(runAt)})`,
-          priority: sql`greatest(${jobs.priority}, ${options.priority ?? 0}::int)`,
-          payload: sql`${jobs.payload} || ${JSON.stringify(painPointThemesJob(options).payload)}::jsonb`,
-        })
-        .where(eq(jobs.id, waiting.id));
-      return { jobId: waiting.id, queued: false };
-    }
+    const waiting = await bringForward(tx, GENERATE_PAIN_POINT_THEMES.type, { runAt, priority: options.priority ?? 0, payload: painPointThemesJob(options).payload ?? {} });
+    if (waiting) return { jobId: waiting, queued: false };
     const jobId = await enqueue(tx, painPointThemesJob({ ...options, runAt }), now);
     return { jobId: jobId!, queued: true };
   });

@@ -15,20 +15,16 @@ import {
   type RiceOverrides,
 } from '../domain/rice.js';
 import type { Status, Urgency } from '../domain/feature-requests.js';
-import type { JobSpec, QueueName } from '../jobs/queue.js';
+import { jobSpec, RECOMPUTE_RICE } from '../queue/contracts.js';
+import type { JobSpec } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
 
 const fr = featureRequests;
 
-export const RECOMPUTE_RICE = 'recompute_rice';
-export const RICE_QUEUE: QueueName = 'analytics_processing';
-/** Below the default: people waiting for a notification go before a background score. */
-export const RICE_JOB_PRIORITY = -1;
-
 /** The job that brings a request's predicted factors up to date; enqueue it with the change that causes it. */
-export const riceJob = (requestId: string): JobSpec => ({ queue: RICE_QUEUE, type: RECOMPUTE_RICE, payload: { requestId }, priority: RICE_JOB_PRIORITY });
+export const riceJob = (requestId: string): JobSpec => jobSpec(RECOMPUTE_RICE, { requestId });
 
 const CUSTOMER_ROLES = sql`('couple', 'wedding_supplier')`;
 

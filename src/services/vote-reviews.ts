@@ -9,7 +9,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { featureRequests, requestMerges, requestMergeVotes, users, votes } from '../db/schema.js';
 import { countsInTally, explainReason, PENDING_STATES, REASON_INDICATORS, type VoteState } from '../domain/vote-manipulation.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, ServiceError } from './errors.js';

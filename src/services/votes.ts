@@ -10,7 +10,7 @@
 // lets the domain decide and stores the vote with its state, counting only accepted weight.
 import { and, eq, ne, sql, type SQL, type SQLWrapper, type WithSubquery } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
-import { featureRequests, jobs, users, votes } from '../db/schema.js';
+import { featureRequests, users, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
 import {
   assessVote,
@@ -26,9 +26,10 @@ import {
   type VoteState,
 } from '../domain/vote-manipulation.js';
 import { threatMetrics } from '../security/threats/metrics.js';
+import { RECOMPUTE_RICE } from '../queue/contracts.js';
+import { enqueueEachCte } from '../queue/queue.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
-import { RECOMPUTE_RICE, RICE_JOB_PRIORITY, RICE_QUEUE } from './rice.js';
 
 const fr = featureRequests;
 const tallyColumns = { id: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight };
@@ -42,11 +43,7 @@ export const recountedTally = {
 
 /** A CTE queueing the RICE recompute of the request a tally CTE changed (none when it changed nothing, or `when` is false). */
 function queueRiceRecompute(db: Database, tally: WithSubquery & { id: SQLWrapper }, name: string, when: SQL = sql`true`) {
-  const at = sql`${param('at')}::timestamptz`;
-  return db.$with(name, { id: sql<string>`id` }).as(
-    sql`insert into ${jobs} (queue, type, payload, priority, run_at, created_at)
-      select ${RICE_QUEUE}, ${RECOMPUTE_RICE}, jsonb_build_object('requestId', ${tally.id}), ${RICE_JOB_PRIORITY}::int, ${at}, ${at} from ${tally} where ${when} returning id`,
-  );
+  return enqueueEachCte(db, name, RECOMPUTE_RICE, tally, sql`jsonb_build_object('requestId', ${tally.id})`, sql`${param('at')}::timestamptz`, when);
 }
 
 /** What the signal counts of a vote are computed from (see VoteSignals), with the SQL type of each. */

@@ -8,9 +8,9 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { rows } from '../../src/db/client.js';
-import { CATCH_UP_DUPLICATE_DETECTION } from '../../src/jobs/handlers/duplicate-detection.js';
+import { CATCH_UP_DUPLICATE_DETECTION, jobSpec } from '../../src/queue/contracts.js';
 import { JOB_HANDLERS } from '../../src/jobs/index.js';
-import { enqueue } from '../../src/jobs/queue.js';
+import { enqueue } from '../../src/queue/queue.js';
 import { createWorker } from '../../src/jobs/worker.js';
 import { createTestApp, type TestApp, type TestClock } from '../helpers/app.js';
 
@@ -64,7 +64,7 @@ export async function startServer(options: { worker?: boolean } = {}): Promise<L
     ? createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['duplicate_detection', 'ai_analysis'], concurrency: 1, pollMs: 100, log: pino({ level: 'silent' }) })
     : null;
   if (worker) {
-    await enqueue(t.services.db, { queue: 'duplicate_detection', type: CATCH_UP_DUPLICATE_DETECTION, payload: {} }, new Date());
+    await enqueue(t.services.db, jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}), new Date());
     worker.start();
   }
   const busy = async () =>

@@ -242,7 +242,11 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expect(scripts).not.toContain(opsChunk);
 
     await signIn(page, 'product@demo.test');
-    const [first] = await Promise.all([page.waitForResponse(isApi('GET', /^\/api\/platform\/health$/)), page.getByRole('link', { name: 'Platform health' }).click()]);
+    const [first, budgetReply] = await Promise.all([
+      page.waitForResponse(isApi('GET', /^\/api\/platform\/health$/)),
+      page.waitForResponse(isApi('GET', /^\/api\/platform\/error-budget$/)),
+      page.getByRole('link', { name: 'Platform health' }).click(),
+    ]);
     expect(scripts).toContain(opsChunk);
     const health = (await first.json()) as { season: { multiplier: number; season: string }; queues: { queue: string; pending: number }[] };
     for (const section of ['Wedding Season Status', 'System Performance', 'AI Pipeline Health', 'Business Impact']) {
@@ -251,6 +255,9 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByRole('link', { name: 'public status page' }).first().waitFor();
     expect(await page.getByTestId('ops-multiplier').textContent()).toContain(`× ${health.season.multiplier}`);
     expect(await page.getByTestId('ops-season').textContent()).toContain(health.season.season === 'peak' ? 'Peak season' : 'Off season');
+    // The 30-day error budget, as the ops API computed it (none before the submission probe has run).
+    const { errorBudget: budget } = (await budgetReply.json()) as { errorBudget: { left: number } | null };
+    await poll(() => page.getByTestId('ops-error-budget').textContent()).toContain(budget === null ? 'no probe runs yet' : `${Math.max(0, Math.round(budget.left * 100))} %`);
     const dup = health.queues.find((q) => q.queue === 'duplicate_detection')!;
     expect(await page.getByTestId('ops-queue-duplicate_detection').textContent()).toContain(`${dup.pending} waiting`);
 

@@ -1,6 +1,9 @@
 // A real application (Fastify + services + database) for a test, driven through app.inject:
 // no network, but every plugin, schema and query is the production one.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/db/seed.js';
@@ -53,11 +56,14 @@ export interface TestApp {
 
 export async function createTestApp(
   mode: DatabaseMode,
-  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock } = {},
+  /** `database`: one the test opened itself (e.g. on a PostgreSQL it stops and starts), already migrated. */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock; database?: TestDatabase } = {},
 ): Promise<TestApp> {
   let metrics: Metrics | undefined;
-  const database = await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, ...options.env });
+  const database = options.database ?? (await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms)));
+  // BACKUP_DIR: erasures append to its ledger; a test's own, never the working directory.
+  const backupDir = mkdtempSync(path.join(tmpdir(), 'wsfr-backups-'));
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, ...options.env });
   const clock = options.clock ?? testClock();
   const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
   const services: Services = { db: database.db, config, now: clock.now, keyring };

@@ -28,10 +28,11 @@ export async function start(env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: a first start (migrations, demo data, key generation) on a busy shared machine can take a minute.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`start exited ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) throw new Error(`no /health within 60 s: ${output}`);
+    if (Date.now() > deadline) throw new Error(`no /health within 180 s: ${output}`);
     const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));

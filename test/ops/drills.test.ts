@@ -11,12 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingHaTools } from '../../src/drills/ha-setups.js';
 import type { DrillReport } from '../../src/drills/report.js';
+import { postgresBinDir } from '../../src/services/backups/physical-cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER = Boolean(process.env.TEST_DATABASE_URL);
 const missingHa = missingHaTools();
 const HA_TOOLS = missingHa.length === 0 || process.env.REQUIRE_HA_TOOLS === '1';
 if (!HA_TOOLS) console.warn(`primary-db-failure and redis-failure drills skipped: ${missingHa.join(', ')} not installed (CI sets REQUIRE_HA_TOOLS=1).`);
+/** restore-from-backup runs a PostgreSQL cluster of its own: it needs the server binaries, not TEST_DATABASE_URL. */
+const POSTGRES_BINARIES = postgresBinDir() !== undefined || process.env.REQUIRE_HA_TOOLS === '1';
 /** Timing checks are the quiet machine's business (see above); everything else must pass. */
 const TIMED_CHECK = /^RTO within|p95 .* under|unaffected/;
 
@@ -74,6 +77,12 @@ describe('DR drills', () => {
     expectSurvived(run);
     expect(run.report.details.jobs_held).toBeGreaterThan(0);
   }, 400_000);
+
+  it.runIf(POSTGRES_BINARIES)('restore-from-backup: point-in-time restore brings back every write acknowledged before the moment, none sent after it', async () => {
+    const run = await drill('restore-from-backup', '--duration', '10');
+    expectSurvived(run);
+    expect(run.report.checks.find((c) => c.name === 'no write sent after T restored')?.ok).toBe(true);
+  }, 600_000);
 
   it('ai-service-degradation: an AI flood never costs a write and never answers 500', async () => {
     const run = await drill('ai-service-degradation', '--duration', '10');

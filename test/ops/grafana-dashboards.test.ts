@@ -50,6 +50,8 @@ const SERIES: Record<string, readonly string[]> = {
   wedsync_ready: [],
   jobs_dead_lettered_total: ['queue'],
   backup_last_success_timestamp_seconds: [],
+  backup_last_verify_success: [],
+  wedding_peak_season: [],
   synthetic_probe_success: ['probe'],
   process_cpu_seconds_total: [],
   process_resident_memory_bytes: [],
@@ -128,18 +130,19 @@ function allPanels(panels: readonly Panel[]): Panel[] {
   return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 }
 
-const recordingRules: Set<string> = new Set(
-  readdirSync(RULES_DIR)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .flatMap((f) => {
-      const doc = parse(readFileSync(join(RULES_DIR, f), 'utf8')) as { groups?: { rules: { record?: string }[] }[] };
-      return (doc.groups ?? []).flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
-    }),
-);
+/** Each recording rule's name with the labels it adds itself (`labels:`), beside job. */
+const recordingRules = new Map<string, string[]>();
+for (const f of readdirSync(RULES_DIR).filter((x) => /\.ya?ml$/.test(x))) {
+  const doc = parse(readFileSync(join(RULES_DIR, f), 'utf8')) as { groups?: { rules: { record?: string; labels?: Record<string, string> }[] }[] };
+  for (const r of (doc.groups ?? []).flatMap((g) => g.rules)) {
+    if (r.record) recordingRules.set(r.record, [...new Set([...(recordingRules.get(r.record) ?? []), ...Object.keys(r.labels ?? {})])]);
+  }
+}
 
 /** Labels of a series name the dashboards may select on, or undefined for an unknown name. */
 function labelsOf(name: string): readonly string[] | undefined {
-  if (recordingRules.has(name)) return ['job'];
+  const recorded = recordingRules.get(name);
+  if (recorded) return ['job', ...recorded];
   const series = SERIES[name];
   if (series) return [...series, ...TARGET_LABELS];
   const m = /^(.*)_(bucket|sum|count)$/.exec(name);
@@ -376,6 +379,18 @@ describe('grafana dashboards: structure', () => {
       const children = (r.panels?.length ?? 0) + (end - start - 1);
       expect(children, `row "${r.title ?? ''}" has panels`).toBeGreaterThan(0);
     }
+  });
+
+  it('operations dashboard opens with the service level objectives: the error budget left, read from the recording rules', () => {
+    const dash = dashboards.find((d) => d.file === 'operations.json')?.dash;
+    const top = [...(dash?.panels ?? [])].sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+    expect(top[0]).toMatchObject({ type: 'row', title: 'Service Level Objectives' });
+    const budget = allPanels(dash?.panels ?? []).find((p) => p.title === 'Error Budget Left (30 days)');
+    expect(budget?.type).toBe('stat');
+    expect(budget?.targets?.[0]?.expr).toBe('job:slo_availability:error_budget_remaining30d{job="feature-request-api"}');
+    expect(recordingRules.has('job:slo_availability:error_budget_remaining30d')).toBe(true);
+    const burn = allPanels(dash?.panels ?? []).find((p) => p.title === 'Availability Error Budget Burn Rate');
+    expect(burn?.targets?.map((t) => t.expr)).toContain('job:slo_availability:burn_rate1h{job="feature-request-api"}');
   });
 
   it('executive dashboard uses the resolution-time heatmap instead of the missing satisfaction metric', () => {

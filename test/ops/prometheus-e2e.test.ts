@@ -34,7 +34,8 @@ import {
   type RunningPrometheus,
 } from '../helpers/prometheus.js';
 
-const RULES_FILE = join(ROOT, 'deploy/prometheus/wedsync-alerts.yml');
+/** Both rule files, loaded together as deploy/monitoring/prometheus.yml does. */
+const RULE_FILES = ['wedsync-alerts.yml', 'wedsync-slo.yml'].map((f) => join(ROOT, 'deploy/prometheus', f));
 const JOB = 'feature-request-api';
 /** Every wait on Prometheus shares one budget, counted from the end of the traffic. */
 const BUDGET_MS = 30_000;
@@ -59,7 +60,7 @@ describe.runIf(toolsRequired)('ops tools for the end-to-end scrape (REQUIRE_OPS_
 // ------------------------------------------------------------------------------ the rule file
 
 
-const original = parse(readFileSync(RULES_FILE, 'utf8')) as RuleFile;
+const original: RuleFile = { groups: RULE_FILES.flatMap((f) => (parse(readFileSync(f, 'utf8')) as RuleFile).groups) };
 const originalRules = original.groups.flatMap((g) => g.rules);
 
 /** The rule file with every `for:` removed: an alert whose condition holds fires at once. */
@@ -289,6 +290,27 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
       await t!.database.db.execute(sql`select count(*)::int as n from feature_requests where status <> 'merged'`),
     );
     expect(scalarOf(total)).toBe(board!.n);
+  });
+
+  it('records the SLO figures: the objective of the season in force, no 5xx spent, nothing burning', async () => {
+    const peak = seasonStatus(t!.clock.now(), t!.config.seasonRegion).season === 'peak';
+    const season = await pollUntil(() => query(`wedding_peak_season{job="${JOB}"}`), (r) => r.length === 1, deadline, POLL_MS);
+    expect(scalarOf(season)).toBe(peak ? 1 : 0);
+    const objective = await pollUntil(() => query('wedsync:slo_availability:objective'), (r) => r.length === 1, deadline, POLL_MS);
+    expect(scalarOf(objective)).toBe(peak ? 0.9995 : 0.999);
+    // The traffic's 4xx answers are the callers' mistakes: they spend no error budget.
+    const ratio = await pollUntil(() => query(`job:slo_availability_errors:ratio_rate5m{job="${JOB}"}`), (r) => r.length === 1, deadline, POLL_MS);
+    expect(scalarOf(ratio)).toBe(0);
+    expect(scalarOf(await query(`job:slo_availability:burn_rate1h{job="${JOB}"}`))).toBe(0);
+    // The board reads are API reads: a share of them (how many were slow depends on the machine).
+    const slow = await pollUntil(
+      () => query(`job:slo_latency_slow:ratio_rate5m{job="${JOB}",objective="read"}`),
+      (r) => r.length === 1,
+      deadline,
+      POLL_MS,
+    );
+    expect(scalarOf(slow)).toBeGreaterThanOrEqual(0);
+    expect(scalarOf(slow)).toBeLessThanOrEqual(1);
   });
 
   it('fires FeatureRequestApiDown for the dead instance only: the per-instance warning, not the whole-service alert', async () => {

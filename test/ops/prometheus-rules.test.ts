@@ -53,10 +53,13 @@ const OPERATOR_ALERTS = [
   'ReadinessFailing',
   'JobDeadLettersGrowing',
   'BackupTooOld',
+  'BackupVerifyFailing',
   'SyntheticProbeFailing',
   'BulkAccessBlocked',
   'InsiderAccessAnomaly',
   'VoteManipulationSuspected',
+  'FeatureRequestApiErrorBudgetBurn',
+  'FeatureRequestApiLatencyBudgetBurn',
 ] as const;
 
 const ALL_ALERTS: readonly string[] = [...Object.keys(BRIEF_ALERTS), ...OPERATOR_ALERTS];
@@ -301,7 +304,8 @@ describe.skipIf(missingTools.length > 0)('promtool and amtool', () => {
       writeFileSync(join(dir, 'token'), 'scrape-token-for-the-check');
       const config = source
         .replace('/etc/prometheus/secrets/wedsync-metrics-token', join(dir, 'token'))
-        .replace('../prometheus/wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'));
+        .replace('../prometheus/wedsync-alerts.yml', join(RULES_DIR, 'wedsync-alerts.yml'))
+        .replace('../prometheus/wedsync-slo.yml', join(RULES_DIR, 'wedsync-slo.yml'));
       writeFileSync(join(dir, 'prometheus.yml'), config);
       const res = await runTool('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(res.code, res.output).toBe(0);

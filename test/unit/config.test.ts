@@ -33,8 +33,33 @@ describe('configuration', () => {
     }
   });
 
+  it('gives job workers short leases kept alive by heartbeats, and refuses a heartbeat too slow for its lease', () => {
+    expect(loadConfig({})).toMatchObject({ jobLeaseMs: 30_000, jobHeartbeatMs: 10_000 });
+    expect(loadConfig({ JOB_LEASE_SECONDS: '10', JOB_HEARTBEAT_SECONDS: '5' })).toMatchObject({ jobLeaseMs: 10_000, jobHeartbeatMs: 5_000 });
+    expect(() => loadConfig({ JOB_LEASE_SECONDS: '15' })).toThrow(/JOB_HEARTBEAT_SECONDS=10: must be at most half of JOB_LEASE_SECONDS \(15\)/);
+    expect(() => loadConfig({ JOB_LEASE_SECONDS: 'soon' })).toThrow(/JOB_LEASE_SECONDS="soon"/);
+  });
+
   it('rejects an unknown wedding season region', () => {
     expect(() => loadConfig({ SEASON_REGION: 'atlantis' })).toThrow(/SEASON_REGION/);
+  });
+
+  it('keeps backups beside the data directory, never inside its keys or database, with a 90-day retention', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/wedsync/data' });
+    expect(config).toMatchObject({ backupDir: '/srv/wedsync/data-backups', backupRetentionDays: 90, backupEncryptionKey: undefined });
+    expect(loadConfig({ DATA_DIR: '/srv/wedsync/data', BACKUP_DIR: '/mnt/backups' }).backupDir).toBe('/mnt/backups');
+    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/keys/backups' })).toThrow(/BACKUP_DIR="\/srv\/d\/keys\/backups": must not be inside DATA_DIR\/keys/);
+    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/pgdata/x' })).toThrow(/BACKUP_DIR=.*database files/);
+    expect(() => loadConfig({ BACKUP_RETENTION_DAYS: '0' })).toThrow(/BACKUP_RETENTION_DAYS/);
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ BACKUP_ENCRYPTION_KEY: key.toString('base64') }).backupEncryptionKey).toEqual(key);
+    try {
+      loadConfig({ BACKUP_ENCRYPTION_KEY: 'too-short-s3cret' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect((err as Error).message).toMatch(/BACKUP_ENCRYPTION_KEY=\(hidden\)/);
+      expect((err as Error).message).not.toMatch(/s3cret/);
+    }
   });
 
   it('reads secrets from NAME_FILE (mounted Kubernetes secrets)', () => {

@@ -10,6 +10,7 @@ import type {
   ConsentState,
   DuplicateCheck,
   DuplicateSuggestion,
+  ErrorBudget,
   FeatureRequest,
   Page,
   PainPoints,
@@ -50,6 +51,7 @@ export const changeStatus = (id: string, body: StatusChangeBody) =>
 export const categoryTrends = (weeks: number, signal?: AbortSignal) => get<CategoryTrends>(`/api/analytics/category-trends${query({ weeks })}`, signal);
 
 export const platformHealth = (signal?: AbortSignal) => get<PlatformHealth>('/api/platform/health', signal);
+export const errorBudget = (signal?: AbortSignal) => get<{ errorBudget: ErrorBudget | null }>('/api/platform/error-budget', signal);
 
 /** Existing requests like a draft, best first (while a request is being written). */
 export const detectDuplicates = (body: { title: string; description: string; limit: number }, signal?: AbortSignal) =>

@@ -190,6 +190,18 @@ export interface PlatformHealth {
   traffic: { windowSeconds: number; requests: number; errorRate: number; p95Ms: number | null };
 }
 
+/** `GET /api/platform/error-budget`: the availability error budget over the last 30 days (null before the probe's first run). */
+export interface ErrorBudget {
+  objective: number;
+  windowDays: number;
+  allowedDowntimeSeconds: number;
+  downtimeSeconds: number;
+  /** 1 untouched, 0 spent, below 0 overspent. */
+  left: number;
+  probe: string;
+  measuredSince: string;
+}
+
 /** A request that may be the same as another one (`POST /api/ai/detect-duplicates`, `GET …/duplicates`). */
 export interface DuplicateSuggestion {
   id: string;

@@ -4,6 +4,7 @@ import { aiServiceDegradation } from './ai-service-degradation.js';
 import { apiCrash } from './api-crash.js';
 import { primaryDbFailure } from './primary-db-failure.js';
 import { redisFailure } from './redis-failure.js';
+import { restoreFromBackup } from './restore-from-backup.js';
 import { workerCrash } from './worker-crash.js';
 
-export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, aiServiceDegradation, primaryDbFailure, redisFailure];
+export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, restoreFromBackup, aiServiceDegradation, primaryDbFailure, redisFailure];

@@ -2,28 +2,18 @@
 // catches up on requests indexed while the model was down (or never indexed, like imported ones).
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/client.js';
-import type { Services } from '../../services/context.js';
+import { CATCH_UP_DUPLICATE_DETECTION, DETECT_DUPLICATES, jobSpec } from '../../queue/contracts.js';
+import { enqueue } from '../../queue/queue.js';
 import { embeddingModelFor, indexRequest } from '../../services/duplicate-detection.js';
-import { enqueue, type JobSpec } from '../queue.js';
-import { PermanentJobError, type JobHandler } from '../worker.js';
+import { handle } from '../worker.js';
 
-export const DETECT_DUPLICATES = 'detect_duplicates';
-export const CATCH_UP_DUPLICATE_DETECTION = 'catch_up_duplicate_detection';
-
-/** One live check per request: a burst of edits collapses into one job. */
-export function duplicateDetectionJob(requestId: string): JobSpec {
-  return { queue: 'duplicate_detection', type: DETECT_DUPLICATES, payload: { requestId }, dedupeKey: `${DETECT_DUPLICATES}:${requestId}` };
-}
-
-export const detectDuplicates: JobHandler = async (job, s: Services) => {
-  const requestId = job.payload.requestId;
-  if (typeof requestId !== 'string') throw new PermanentJobError('payload.requestId missing');
-  await indexRequest(s, requestId);
-};
+export const detectDuplicates = handle(DETECT_DUPLICATES, async (job, s) => {
+  await indexRequest(s, job.payload.requestId);
+});
 
 const CATCH_UP_BATCH = 500;
 
-export const catchUpDuplicateDetection: JobHandler = async (_job, s: Services) => {
+export const catchUpDuplicateDetection = handle(CATCH_UP_DUPLICATE_DETECTION, async (_job, s) => {
   const model = embeddingModelFor(s.config);
   // While the model is down, requests already indexed lexically wait; unindexed ones still get that.
   const semanticReady = (await model.embed(['wedding'])) !== null;
@@ -35,5 +25,5 @@ export const catchUpDuplicateDetection: JobHandler = async (_job, s: Services) =
       order by f.created_at desc
       limit ${CATCH_UP_BATCH}`),
   );
-  for (const { id } of due) await enqueue(s.db, duplicateDetectionJob(id), s.now());
-};
+  for (const { id } of due) await enqueue(s.db, jobSpec(DETECT_DUPLICATES, { requestId: id }), s.now());
+});

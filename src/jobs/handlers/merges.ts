@@ -3,16 +3,12 @@
 // merge undone before the job ran tells nobody, nor does it tell anyone without feature_feedback consent.
 import { eq, sql } from 'drizzle-orm';
 import { featureRequests, requestMerges } from '../../db/schema.js';
-import type { Services } from '../../services/context.js';
-import type { Job } from '../queue.js';
-import { PermanentJobError, type JobHandler } from '../worker.js';
+import { REQUEST_MERGED } from '../../queue/contracts.js';
+import { handle } from '../worker.js';
 import { consentsToFeedback } from './notifications.js';
 
-export const REQUEST_MERGED = 'request_merged';
-
-export const notifyRequestMerged: JobHandler = async (job: Job, s: Services) => {
-  const mergeId = job.payload.mergeId;
-  if (typeof mergeId !== 'string') throw new PermanentJobError('payload.mergeId missing');
+export const notifyRequestMerged = handle(REQUEST_MERGED, async (job, s) => {
+  const { mergeId } = job.payload;
   const [merge] = await s.db
     .select({ merge: requestMerges, duplicateTitle: featureRequests.title })
     .from(requestMerges)
@@ -23,7 +19,7 @@ export const notifyRequestMerged: JobHandler = async (job: Job, s: Services) => 
   const details = { duplicateId, duplicateTitle: merge.duplicateTitle, justification };
   await s.db.execute(sql`
     insert into notifications (user_id, request_id, kind, source_id, details, created_at)
-    select recipient, ${targetId}::uuid, ${REQUEST_MERGED}, ${`merge:${id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
+    select recipient, ${targetId}::uuid, ${REQUEST_MERGED.type}, ${`merge:${id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
     from (
       select user_id as recipient from request_merge_votes where merge_id = ${id}::uuid and kind = 'duplicate'
       union
@@ -31,4 +27,4 @@ export const notifyRequestMerged: JobHandler = async (job: Job, s: Services) => 
     ) people
     where recipient is distinct from ${mergedBy}::uuid and ${consentsToFeedback}
     on conflict (user_id, source_id) do nothing`);
-};
+});

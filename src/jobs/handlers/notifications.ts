@@ -3,11 +3,8 @@
 // job runs. Only people who consent to being contacted about their requests are told.
 import { eq, sql } from 'drizzle-orm';
 import { statusHistory, users } from '../../db/schema.js';
-import type { Services } from '../../services/context.js';
-import type { Job } from '../queue.js';
-import { PermanentJobError, type JobHandler } from '../worker.js';
-
-export const STATUS_CHANGED = 'status_changed';
+import { STATUS_CHANGED } from '../../queue/contracts.js';
+import { handle } from '../worker.js';
 
 /**
  * The recipient (`people.recipient`) has `feature_feedback` consent and no restriction of processing.
@@ -15,15 +12,14 @@ export const STATUS_CHANGED = 'status_changed';
  */
 export const consentsToFeedback = sql`exists (select 1 from ${users} where ${users.id} = people.recipient and ${users.featureFeedbackConsent})`;
 
-export const notifyStatusChanged: JobHandler = async (job: Job, s: Services) => {
-  const historyId = job.payload.historyId;
-  if (typeof historyId !== 'string') throw new PermanentJobError('payload.historyId missing');
+export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
+  const { historyId } = job.payload;
   const [change] = await s.db.select().from(statusHistory).where(eq(statusHistory.id, historyId)).limit(1);
   if (!change) return; // the request was deleted since: nobody left to tell
   const details = { from: change.fromStatus, to: change.toStatus, justification: change.justification };
   await s.db.execute(sql`
     insert into notifications (user_id, request_id, kind, source_id, details, created_at)
-    select recipient, ${change.requestId}::uuid, ${STATUS_CHANGED}, ${`status:${change.id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
+    select recipient, ${change.requestId}::uuid, ${STATUS_CHANGED.type}, ${`status:${change.id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
     from (
       select user_id as recipient from votes where request_id = ${change.requestId}::uuid
       union
@@ -31,4 +27,4 @@ export const notifyStatusChanged: JobHandler = async (job: Job, s: Services) => 
     ) people
     where recipient is distinct from ${change.changedBy}::uuid and ${consentsToFeedback}
     on conflict (user_id, source_id) do nothing`);
-};
+});

@@ -1,12 +1,9 @@
 // ai_analysis: pain-point themes for the product team (src/services/pain-point-themes.ts), hourly and
 // when someone asks for a refresh. Idempotent: a retried job finds the snapshot it already wrote.
-import type { Services } from '../../services/context.js';
+import { GENERATE_PAIN_POINT_THEMES } from '../../queue/contracts.js';
 import { embeddingModelFor } from '../../services/duplicate-detection.js';
-import { GENERATE_PAIN_POINT_THEMES, generatePainPointThemes, queuePainPointThemes } from '../../services/pain-point-themes.js';
-import type { Job } from '../queue.js';
-import type { JobHandler } from '../worker.js';
-
-export { GENERATE_PAIN_POINT_THEMES, painPointThemesJob } from '../../services/pain-point-themes.js';
+import { generatePainPointThemes, queuePainPointThemes } from '../../services/pain-point-themes.js';
+import { handle } from '../worker.js';
 
 /**
  * While requests still wait for their embedding (a first start indexing the demo, the model just
@@ -14,10 +11,9 @@ export { GENERATE_PAIN_POINT_THEMES, painPointThemesJob } from '../../services/p
  */
 const FOLLOW_UP_MS = 5 * 60_000;
 
-export const generatePainPointThemesJob: JobHandler = async (job: Job, s: Services) => {
-  const requestedBy = typeof job.payload.requestedBy === 'string' ? job.payload.requestedBy : undefined;
-  const run = await generatePainPointThemes(s, { jobId: job.id, requestedBy });
+export const generatePainPointThemesJob = handle(GENERATE_PAIN_POINT_THEMES, async (job, s) => {
+  const run = await generatePainPointThemes(s, { jobId: job.id, requestedBy: job.payload.requestedBy });
   if (run.waiting > 0 && embeddingModelFor(s.config).available()) {
     await queuePainPointThemes(s, { runAt: new Date(s.now().getTime() + FOLLOW_UP_MS), priority: -1 });
   }
-};
+});

@@ -6,9 +6,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
-import { CATCH_UP_DUPLICATE_DETECTION } from '../../../src/jobs/handlers/duplicate-detection.js';
+import { CATCH_UP_DUPLICATE_DETECTION } from '../../../src/queue/contracts.js';
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { detectDuplicates, duplicateDetectionAccuracy, indexRequest, termDigest } from '../../../src/services/duplicate-detection.js';
 import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } from '../../helpers/app.js';
@@ -154,7 +154,7 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     expect(await indexRequest(offline, late)).toBe('model_unavailable');
     expect((await embeddingOf(late))?.embedding).toBeNull();
 
-    await JOB_HANDLERS[CATCH_UP_DUPLICATE_DETECTION]!({ payload: {} } as never, t.services);
+    await JOB_HANDLERS[CATCH_UP_DUPLICATE_DETECTION.type]!.run({ payload: {} } as never, t.services);
     await runJobs();
     expect((await embeddingOf(late))?.embedding?.byteLength).toBe(512 * 4);
   });

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_MODEL_VERSION } from '../../../src/ai/embedding-model.js';
 import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
-import { GENERATE_PAIN_POINT_THEMES } from '../../../src/jobs/handlers/pain-point-themes.js';
+import { GENERATE_PAIN_POINT_THEMES } from '../../../src/queue/contracts.js';
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
-import type { Job } from '../../../src/jobs/queue.js';
+import type { Job } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { generatePainPointThemes, SNAPSHOTS_KEPT } from '../../../src/services/pain-point-themes.js';
 import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } from '../../helpers/app.js';
@@ -73,7 +73,7 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
     while ((await worker.runDue()) > 0);
   };
   const count = async (query: ReturnType<typeof sql>) => rows<{ n: number }>(await t.database.db.execute(query))[0]!.n;
-  const pendingRuns = () => count(sql`select count(*)::int as n from jobs where type = ${GENERATE_PAIN_POINT_THEMES} and state = 'pending'`);
+  const pendingRuns = () => count(sql`select count(*)::int as n from jobs where type = ${GENERATE_PAIN_POINT_THEMES.type} and state = 'pending'`);
   const snapshots = () => count(sql`select count(*)::int as n from ai_insight_snapshots`);
   const auditEvents = async () =>
     rows<{ actor_id: string | null; target_id: string; request_id: string | null; details: Record<string, unknown> }>(
@@ -127,14 +127,14 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
 
   it('writes nothing while no request has an embedding, and looks again soon only when the model can run', async () => {
     const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
-    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES]!(aJob(), offline);
+    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES.type]!.run(aJob(), offline);
     expect(await snapshots()).toBe(0);
     expect(await pendingRuns()).toBe(0);
 
-    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES]!(aJob(), t.services);
+    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES.type]!.run(aJob(), t.services);
     expect(await snapshots()).toBe(0);
     const [followUp] = rows<{ run_at: string; priority: number }>(
-      await t.database.db.execute(sql`select run_at::text, priority from jobs where type = ${GENERATE_PAIN_POINT_THEMES} and state = 'pending'`),
+      await t.database.db.execute(sql`select run_at::text, priority from jobs where type = ${GENERATE_PAIN_POINT_THEMES.type} and state = 'pending'`),
     );
     expect(new Date(followUp!.run_at).getTime() - t.clock.now().getTime()).toBe(5 * 60_000);
     expect(followUp!.priority).toBe(-1);
@@ -211,7 +211,7 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
   it('a retried job writes nothing twice, and a new run finds the same themes', async () => {
     const [done] = rows<{ id: string }>(await t.database.db.execute(sql`select job_id as id from ai_insight_snapshots`));
     const before = await latest();
-    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES]!({ id: done!.id, payload: {} } as Job, t.services);
+    await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES.type]!.run({ id: done!.id, payload: {} } as Job, t.services);
     expect(await snapshots()).toBe(1);
     expect(await auditEvents()).toHaveLength(1);
 

@@ -5,8 +5,8 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../../src/db/schema.js';
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
-import { DETECT_DUPLICATES, duplicateDetectionJob } from '../../../src/jobs/handlers/duplicate-detection.js';
-import type { Job } from '../../../src/jobs/queue.js';
+import { DETECT_DUPLICATES, jobSpec } from '../../../src/queue/contracts.js';
+import type { Job } from '../../../src/queue/queue.js';
 import { verifyAuditChains } from '../../../src/services/audit.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -26,8 +26,8 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
     t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)));
   const lastEventId = async () => (await t.database.db.select({ id: sql<number>`coalesce(max(${auditEvents.id}), 0)::int` }).from(auditEvents))[0]!.id;
   const runDetection = (requestId: string) => {
-    const spec = duplicateDetectionJob(requestId);
-    return JOB_HANDLERS[DETECT_DUPLICATES]!({ id: 'test', queue: spec.queue, type: spec.type, payload: spec.payload, attempts: 1 } as Job, t.services);
+    const spec = jobSpec(DETECT_DUPLICATES, { requestId });
+    return JOB_HANDLERS[DETECT_DUPLICATES.type]!.run({ id: 'test', queue: spec.queue, type: spec.type, payload: spec.payload, attempts: 1 } as Job, t.services);
   };
 
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, incidentNotifications, jobs } from '../../../src/db/schema.js';
 import { buildApp } from '../../../src/http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import type { Services } from '../../../src/services/context.js';
@@ -266,7 +266,7 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
       expect(hooks.slice(before + 1).map((h) => h.text)).toEqual([expect.stringContaining('Marcus (platform-team')]);
       // Re-running the step's job notifies nobody twice.
       const [stepJob] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'escalate_incident'), eq(jobs.dedupeKey, `escalate:${opened[0]}:1`)));
-      await JOB_HANDLERS.escalate_incident!(stepJob!, services);
+      await JOB_HANDLERS.escalate_incident!.run(stepJob!, services);
       await drain(worker2);
       expect(hooks.length).toBe(before + 2);
       const detail = (await app2.inject({ method: 'GET', url: `/api/ops/incidents/${opened[0]}`, headers: product.headers })).json();

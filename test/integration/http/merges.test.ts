@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, comments, featureRequests, jobs, notifications, requestMerges, statusHistory, votes } from '../../../src/db/schema.js';
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -243,7 +243,7 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     const res = await merge(duplicate, { targetId: target });
     const [job] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'request_merged'), sql`${jobs.payload}->>'mergeId' = ${res.json().mergeId}`));
     expect(job).toBeDefined();
-    await JOB_HANDLERS.request_merged!(job!, t.services); // at-least-once: a second delivery adds nothing
+    await JOB_HANDLERS.request_merged!.run(job!, t.services); // at-least-once: a second delivery adds nothing
     while ((await worker.runDue()) > 0);
     const told = await t.database.db.select().from(notifications).where(eq(notifications.sourceId, `merge:${res.json().mergeId}`));
     expect(told.map((n) => n.userId).sort()).toEqual([people[0]!.id, people[1]!.id].sort());

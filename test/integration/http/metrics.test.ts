@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
-import { claim, enqueue, fail } from '../../../src/jobs/queue.js';
+import { claim, enqueue, fail } from '../../../src/queue/queue.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
@@ -103,6 +103,13 @@ describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
     t.clock.set('2027-06-12T13:00:00Z'); // a Saturday afternoon in June
     const text = await t.request(anonymous, { method: 'GET', url: '/metrics' }).then((r) => r.body);
     expect(sample(text, 'wedding_season_multiplier')).toBe(2.1);
+    expect(sample(text, 'wedding_peak_season')).toBe(1);
+    // A Saturday in January: critical hours raise the multiplier, but the season (and with it the
+    // availability objective the SLO rules pick) is off-peak.
+    t.clock.set('2027-01-09T13:00:00Z');
+    const winter = await t.request(anonymous, { method: 'GET', url: '/metrics' }).then((r) => r.body);
+    expect(sample(winter, 'wedding_season_multiplier')).toBe(1.5);
+    expect(sample(winter, 'wedding_peak_season')).toBe(0);
     t.clock.set(new Date());
     couple = await t.login('couple@demo.test');
     for (let i = 0; i < 3; i++) await t.request(couple, { method: 'GET', url: '/api/user/context' });

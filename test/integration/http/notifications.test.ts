@@ -62,8 +62,8 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
     await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Checking demand with venues' } });
     const [job] = await t.database.db.query.jobs.findMany({ where: (j, { eq }) => eq(j.state, 'pending') });
-    await JOB_HANDLERS[job!.type]!(job!, t.services);
-    await JOB_HANDLERS[job!.type]!(job!, t.services);
+    await JOB_HANDLERS[job!.type]!.run(job!, t.services);
+    await JOB_HANDLERS[job!.type]!.run(job!, t.services);
     await worker.runDue();
     const mine = (await inbox(author)).items.filter((n: { requestId: string }) => n.requestId === id);
     expect(mine).toHaveLength(1);

@@ -1,6 +1,12 @@
-// The product team's health page: components, season, queues and recent traffic, from real state.
+// The product team's health page: components, season, queues, recent traffic and the 30-day error
+// budget, from real state.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue } from '../../../src/jobs/queue.js';
+import { rows, timestamptz } from '../../../src/db/client.js';
+import { seasonStatus } from '../../../src/domain/seasons.js';
+import { AVAILABILITY_OBJECTIVES } from '../../../src/domain/slo.js';
+import { enqueue } from '../../../src/queue/queue.js';
+import { purgeSyntheticData } from '../../../src/ops/probes.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 
@@ -8,6 +14,7 @@ describe.each(DATABASE_MODES)('platform health (%s)', (mode) => {
   let t: TestApp;
   let product: Caller;
   const health = async () => (await t.request(product, { method: 'GET', url: '/api/platform/health' })).json();
+  const budget = async () => (await t.request(product, { method: 'GET', url: '/api/platform/error-budget' })).json().errorBudget;
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -37,8 +44,71 @@ describe.each(DATABASE_MODES)('platform health (%s)', (mode) => {
     t.clock.set(new Date());
   });
 
+  describe('error budget left this 30 days (from the submission probe\'s runs)', () => {
+    const DAY = 86_400_000;
+    /** Probe runs every 30 s from `fromMs` to `toMs` (inclusive), ok or failed. */
+    const runs = async (fromMs: number, toMs: number, ok: boolean, probe = 'feature_request_submission') =>
+      t.services.db.execute(sql`insert into probe_runs (probe, ok, duration_ms, at)
+        select ${probe}, ${ok}, 40, at from generate_series(${timestamptz(new Date(fromMs))}, ${timestamptz(new Date(toMs))}, interval '30 seconds') as at`);
+    const clear = () => t.services.db.execute(sql`delete from probe_runs`);
+
+    it('is null before the probe has ever run', async () => {
+      await clear();
+      expect(await budget()).toBeNull();
+    });
+
+    it('counts failed runs and the time no run covers as downtime, against the objective of the season in force', async () => {
+      await clear();
+      const now = t.clock.now().getTime();
+      const start = now - 2 * DAY;
+      // 2 days of runs every 30 s, in which: 10 failed runs (5 min), later a 5½-minute hole where
+      // nothing ran (a run's result stands for 3 intervals, 90 s: 240 s uncovered), and a failing
+      // AI probe, which is not the submission journey.
+      const failFrom = start + DAY;
+      const holeFrom = start + 1.5 * DAY;
+      await runs(start, failFrom - 30_000, true);
+      await runs(failFrom, failFrom + 9 * 30_000, false);
+      await runs(failFrom + 10 * 30_000, holeFrom, true);
+      await runs(holeFrom + 330_000, now - 10_000, true);
+      await runs(start, now, false, 'ai_duplicate_detection');
+      // A failure from before the window counts for nothing.
+      await runs(now - 31 * DAY, now - 31 * DAY, false);
+
+      const found = await budget();
+      const objective = AVAILABILITY_OBJECTIVES[seasonStatus(t.clock.now(), t.config.seasonRegion).season];
+      const allowed = (1 - objective) * 30 * 86_400;
+      expect(found).toMatchObject({ probe: 'feature_request_submission', objective, windowDays: 30, downtimeSeconds: 540 });
+      expect(found.allowedDowntimeSeconds).toBeCloseTo(allowed, 1);
+      expect(found.left).toBeCloseTo(1 - 540 / allowed, 6);
+      expect(Date.parse(found.measuredSince)).toBe(start);
+    });
+
+    it('keeps counting while nothing is recorded: a stopped probe spends the budget', async () => {
+      await clear();
+      const now = t.clock.now().getTime();
+      // The last run was an hour ago (the worker or the database has been down since).
+      await runs(now - 2 * 3_600_000, now - 3_600_000, true);
+      const found = await budget();
+      expect(found.downtimeSeconds).toBe(3_600 - 90);
+      // A month's allowance is 43.2 min (off season) or 21.6 min (peak): an hour overspends either.
+      expect(found.left).toBeLessThan(0);
+    });
+
+    it('keeps 30 days of probe runs when the synthetic data is purged', async () => {
+      await clear();
+      const now = t.clock.now().getTime();
+      await runs(now - 30 * DAY, now - 30 * DAY, true);
+      await runs(now - 32 * DAY, now - 32 * DAY, true);
+      await purgeSyntheticData(t.services);
+      const [kept] = rows<{ n: number }>(await t.services.db.execute(sql`select count(*)::int as n from probe_runs`));
+      expect(kept?.n).toBe(1);
+      await clear();
+    });
+  });
+
   it('is for the product team only', async () => {
     const supplier = await t.login('supplier@demo.test');
     expect((await t.request(supplier, { method: 'GET', url: '/api/platform/health' })).statusCode).toBe(403);
+    expect((await t.request(supplier, { method: 'GET', url: '/api/platform/error-budget' })).statusCode).toBe(403);
   });
 });

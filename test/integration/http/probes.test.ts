@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRequests, probeRuns, users } from '../../../src/db/schema.js';
 import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/ops/probes.js';
 import { emailIndexOf } from '../../../src/security/records.js';
@@ -153,6 +153,17 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     expect(sample(await scrape(), 'synthetic_probe_success', { probe: 'feature_request_submission' })).toBe(1);
   });
 
+  it('reads a passing result older than two probe intervals as failing (the probe stopped running)', async () => {
+    expect((await runProbe(at(live), 'voting_system')).ok).toBe(true);
+    expect(sample(await scrape(), 'synthetic_probe_success', { probe: 'voting_system' })).toBe(1); // 11 s old
+    t.clock.advance(2 * 60_000 - 11_000 - 11_000); // the next scrape sees it 2 intervals old: still standing
+    expect(sample(await scrape(), 'synthetic_probe_success', { probe: 'voting_system' })).toBe(1);
+    t.clock.advance(1000);
+    expect(sample(await scrape(), 'synthetic_probe_success', { probe: 'voting_system' })).toBe(0);
+    expect((await runProbe(at(live), 'voting_system')).ok).toBe(true);
+    expect(sample(await scrape(), 'synthetic_probe_success', { probe: 'voting_system' })).toBe(1);
+  });
+
   it('gives up on an API that does not answer after the probe timeout', async () => {
     const silent = createHttpServer(() => {}); // accepts connections, never answers
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -188,7 +199,8 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     t.clock.advance(120_000);
     const before = (await t.database.db.select().from(probeRuns)).length;
     await worker.schedule();
-    await worker.runDue();
+    // One health slot by default: the three due probes run one after another.
+    while ((await worker.runDue()) > 0);
     const runs = await t.database.db.select().from(probeRuns);
     const added = runs.filter((r) => r.at.getTime() === t.clock.now().getTime());
     expect(runs.length - before).toBe(3);

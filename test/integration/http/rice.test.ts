@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, featureRequests, jobs } from '../../../src/db/schema.js';
 import { DEFAULT_CATEGORIES } from '../../../src/domain/feature-requests.js';
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
-import { QUEUES } from '../../../src/jobs/queue.js';
+import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -116,9 +116,9 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     const { id } = await submit();
     await t.request(couple, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
     const [job] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'recompute_rice'), sql`${jobs.payload}->>'requestId' = ${id}`));
-    await JOB_HANDLERS.recompute_rice!(job!, t.services);
+    await JOB_HANDLERS.recompute_rice!.run(job!, t.services);
     const once = await riceOf(id);
-    await JOB_HANDLERS.recompute_rice!(job!, t.services);
+    await JOB_HANDLERS.recompute_rice!.run(job!, t.services);
     expect({ ...(await riceOf(id)), computedAt: null }).toEqual({ ...once, computedAt: null });
   });
 

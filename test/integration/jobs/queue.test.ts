@@ -1,14 +1,18 @@
 // The durable job queue on both databases: transactional enqueue, retries with back-off, dead
-// letters and replay, leases that survive a crashed worker, de-duplication and schedules.
+// letters and replay, payloads checked against their contracts, error text that can always be
+// stored, short leases kept alive by heartbeats, a health lane no backlog can starve, graceful stop,
+// de-duplication and schedules.
 import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
 import { jobs } from '../../../src/db/schema.js';
-import { claim, enqueue, replay, retryDelayMs, type Job } from '../../../src/jobs/queue.js';
-import { createWorker, PermanentJobError, type JobHandler, type Schedule } from '../../../src/jobs/worker.js';
+import { createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
+import { defineJob } from '../../../src/queue/contracts.js';
+import { claim, enqueue, MAX_ERROR_LENGTH, replay, retryDelayMs, storableErrorText, WORKER_LOST_ERROR, type Job, type QueueName } from '../../../src/queue/queue.js';
 import { Keyring } from '../../../src/security/keyring.js';
 import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
@@ -26,6 +30,16 @@ describe('retry back-off', () => {
   });
 });
 
+describe('stored error text', () => {
+  it('drops NUL and other control characters, keeps newlines and tabs, repairs lone surrogates, and is bounded', () => {
+    expect(storableErrorText('bad\u0000bytes\u0001\u001b[31m\u007f\u0085 here\n\tat handler')).toBe('badbytes[31m here\n\tat handler');
+    expect(storableErrorText('lone \uD83D and \uDE00, pair \uD83D\uDE00 kept')).toBe('lone \uFFFD and \uFFFD, pair \uD83D\uDE00 kept');
+    expect(storableErrorText('x'.repeat(10_000))).toHaveLength(MAX_ERROR_LENGTH);
+    // A cut through a surrogate pair at the bound leaves no half of it behind.
+    expect(storableErrorText('x'.repeat(MAX_ERROR_LENGTH - 1) + '\uD83D\uDE00').endsWith('\uFFFD')).toBe(true);
+  });
+});
+
 describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
   let database: TestDatabase;
   const clock = testClock(new Date('2027-03-01T09:00:00Z'));
@@ -33,21 +47,42 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
   const calls: string[] = [];
   let failuresLeft = 0;
 
-  const handlers: Record<string, JobHandler> = {
-    record: async (job) => {
+  /** Opened by the test: a job waiting on it runs for as long as the test needs. */
+  let openGate = () => {};
+  let gate = new Promise<void>((resolve) => (openGate = resolve));
+  const testJob = (type: string, queue: QueueName = 'analytics_processing') =>
+    defineJob({ type, queue, payload: Type.Object({ n: Type.Optional(Type.Union([Type.String(), Type.Number()])) }) });
+
+  const handlers = handlerTable(
+    handle(testJob('record'), async (job) => {
       calls.push(String(job.payload.n));
-    },
-    flaky: async (job) => {
+    }),
+    handle(testJob('flaky'), async (job) => {
       calls.push(`flaky ${job.attempts}`);
       if (failuresLeft-- > 0) throw new Error('venue wifi dropped');
-    },
-    broken: async () => {
+    }),
+    handle(testJob('broken'), async () => {
       throw new Error('always fails');
-    },
-    invalid: async () => {
+    }),
+    handle(testJob('binary'), async () => {
+      throw new Error('photo upload failed: \u0000\u0001 bytes');
+    }),
+    handle(testJob('invalid'), async () => {
       throw new PermanentJobError('payload makes no sense');
-    },
-  };
+    }),
+    handle(testJob('long'), async (job) => {
+      calls.push(`long ${job.payload.n} started`);
+      await gate;
+      calls.push(`long ${job.payload.n} done`);
+    }),
+    handle(testJob('backlog', 'duplicate_detection'), async () => {
+      calls.push('backlog');
+      await gate;
+    }),
+    handle(testJob('probe', 'synthetic_probes'), async (job) => {
+      calls.push(`probe ${job.payload.n}`);
+    }),
+  );
   const worker = (schedules?: Schedule[]) => createWorker({ services: s, handlers, queues: ['analytics_processing', 'maintenance'], schedules, concurrency: 4, log: silent });
   const job = async (id: string) => (await database.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 
@@ -57,6 +92,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
   });
   beforeEach(async () => {
     calls.length = 0;
+    gate = new Promise<void>((resolve) => (openGate = resolve));
     await database.db.delete(jobs);
   });
   afterAll(() => database?.close());
@@ -119,6 +155,54 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     expect(await replay(s.db, id, clock.now())).toBe(false); // only dead jobs are replayed
   });
 
+  it('dead-letters a job whose error text holds a NUL byte after its attempts (it never sticks as running)', async () => {
+    const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'binary', maxAttempts: 2 }, clock.now()))!;
+    const w = worker();
+    for (let i = 0; i < 4; i++) {
+      await w.runDue();
+      clock.advance(60 * 60_000);
+    }
+    expect(await job(id)).toMatchObject({ state: 'dead', attempts: 2, deadLetters: 1, lastError: 'photo upload failed:  bytes' });
+  });
+
+  it('retries a job whose outcome could not be recorded, and dead-letters it at its attempt limit', async () => {
+    // A real database error on recording the outcome (a trigger stands in for a blip of the server).
+    await s.db.execute(sql`create table finish_blip (on_since timestamptz)`);
+    await s.db.execute(sql`create function refuse_job_finish() returns trigger language plpgsql as $$
+      begin if exists (select 1 from finish_blip) then raise exception 'database blip'; end if; return new; end $$`);
+    await s.db.execute(sql`create trigger refuse_job_finish before update on jobs for each row
+      when (old.state = 'running' and new.state <> 'running' and old.type = 'record') execute function refuse_job_finish()`);
+    try {
+      await s.db.execute(sql`insert into finish_blip values (now())`);
+      const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'unrecorded' }, maxAttempts: 2 }, clock.now()))!;
+      const w = worker();
+      expect(await w.runDue()).toBe(1);
+      expect(await job(id)).toMatchObject({ state: 'running', attempts: 1 });
+      expect(await w.runDue()).toBe(0); // its lease still holds
+      clock.advance(31_000);
+      expect(await w.runDue()).toBe(1); // retried once the lease ran out
+      expect(await job(id)).toMatchObject({ state: 'running', attempts: 2 });
+      await s.db.execute(sql`delete from finish_blip`);
+      clock.advance(31_000);
+      expect(await w.runDue()).toBe(0); // never handed out past its limit…
+      expect(await job(id)).toMatchObject({ state: 'dead', attempts: 2, deadLetters: 1, lastError: WORKER_LOST_ERROR, lockedBy: null }); // …but dead-lettered
+      expect(calls).toEqual(['unrecorded', 'unrecorded']);
+    } finally {
+      await s.db.execute(sql`drop trigger refuse_job_finish on jobs`);
+      await s.db.execute(sql`drop function refuse_job_finish()`);
+      await s.db.execute(sql`drop table finish_blip`);
+    }
+  });
+
+  it('dead-letters at once a payload that does not fit its contract, without running the handler', async () => {
+    const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: { guests: 120 } } }, clock.now()))!;
+    await worker().runDue();
+    expect(calls).toEqual([]);
+    const dead = await job(id);
+    expect(dead).toMatchObject({ state: 'dead', attempts: 1, deadLetters: 1 });
+    expect(dead.lastError).toMatch(/^invalid payload: payload\.n: /);
+  });
+
   it('dead-letters at once what cannot succeed: a permanent error or an unknown job type', async () => {
     const invalid = (await enqueue(s.db, { queue: 'analytics_processing', type: 'invalid' }, clock.now()))!;
     const unknown = (await enqueue(s.db, { queue: 'analytics_processing', type: 'no_such_type' }, clock.now()))!;
@@ -127,14 +211,84 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     expect(await job(unknown)).toMatchObject({ state: 'dead', lastError: 'no handler for job type "no_such_type"' });
   });
 
-  it('runs a crashed worker’s job again once its lease expires (at-least-once)', async () => {
+  it('runs a dead worker’s job again once its short lease ends (at-least-once)', async () => {
     const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'again' } }, clock.now()))!;
-    const [taken] = await claim(s.db, ['analytics_processing'], 'worker-that-crashes', 10, 60_000, clock.now());
+    // Claimed by a worker that dies at once: it never heartbeats.
+    const [taken] = await claim(s.db, ['analytics_processing'], 'worker-that-crashes', 10, 30_000, clock.now());
     expect(taken!.id).toBe(id);
     expect(await worker().runDue()).toBe(0); // leased
-    clock.advance(61_000);
+    clock.advance(29_000);
+    expect(await worker().runDue()).toBe(0);
+    clock.advance(2_000);
     expect(await worker().runDue()).toBe(1);
     expect(await job(id)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  it('never lets another worker take a live worker’s long job: heartbeats keep its lease', async () => {
+    const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n: 'themes' } }, clock.now()))!;
+    const live = createWorker({ services: s, handlers, queues: ['analytics_processing'], concurrency: 1, leaseMs: 30_000, log: silent });
+    const other = worker();
+    const running = live.runDue();
+    await vi.waitFor(() => expect(calls).toContain('long themes started'));
+    for (let i = 0; i < 6; i++) {
+      clock.advance(20_000); // two minutes in all, four leases long
+      await live.heartbeat();
+      expect(await other.runDue()).toBe(0);
+    }
+    openGate();
+    expect(await running).toBe(1);
+    expect(await job(id)).toMatchObject({ state: 'succeeded', attempts: 1 });
+    expect(calls.filter((c) => c === 'long themes started')).toHaveLength(1);
+  });
+
+  it('heartbeats on its own while started, and gives back unfinished jobs on stop', async () => {
+    const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n: 'report' } }, clock.now()))!;
+    const live = createWorker({ services: s, handlers, queues: ['analytics_processing'], concurrency: 1, pollMs: 10, leaseMs: 30_000, heartbeatMs: 10, stopGraceMs: 10, log: silent });
+    live.start();
+    await vi.waitFor(() => expect(calls).toContain('long report started'));
+    const leasedUntil = (await job(id)).lockedUntil!.getTime();
+    clock.advance(25_000);
+    await vi.waitFor(async () => expect((await job(id)).lockedUntil!.getTime()).toBeGreaterThan(leasedUntil));
+    clock.advance(25_000); // past the first lease: only the heartbeat keeps it
+    expect(await worker().runDue()).toBe(0);
+    // The job outlives the grace period: stop gives it back, due now, the interrupted attempt not counted.
+    expect(await live.stop()).toBe(1);
+    expect(await job(id)).toMatchObject({ state: 'pending', attempts: 0, lockedBy: null, lockedUntil: null });
+    expect((await job(id)).runAt.getTime()).toBe(clock.now().getTime());
+    openGate();
+    expect(await worker().runDue()).toBe(1); // another worker at once, no lease to wait for
+    expect(await job(id)).toMatchObject({ state: 'succeeded', attempts: 1 });
+  });
+
+  it('on stop, waits for a running job that finishes within the grace period', async () => {
+    const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n: 'digest' } }, clock.now()))!;
+    const w = createWorker({ services: s, handlers, queues: ['analytics_processing'], concurrency: 1, pollMs: 10, stopGraceMs: 60_000, log: silent });
+    w.start();
+    await vi.waitFor(() => expect(calls).toContain('long digest started'));
+    const stopped = w.stop();
+    await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'after stop' } }, clock.now());
+    openGate();
+    expect(await stopped).toBe(0);
+    expect(await job(id)).toMatchObject({ state: 'succeeded', attempts: 1 });
+    expect(calls).not.toContain('after stop'); // nothing new claimed once stopping
+  });
+
+  it('runs a due probe at once while thousands of other jobs wait and every work slot is busy', async () => {
+    await s.db.execute(sql`insert into jobs (queue, type, payload, priority, run_at, created_at)
+      select 'duplicate_detection', 'backlog', '{}', 5, ${clock.now().toISOString()}::timestamptz, ${clock.now().toISOString()}::timestamptz from generate_series(1, 3000)`);
+    const probe = (await enqueue(s.db, { queue: 'synthetic_probes', type: 'probe', payload: { n: 1 }, priority: -2 }, clock.now()))!;
+    const w = createWorker({ services: s, handlers, queues: ['duplicate_detection', 'synthetic_probes'], concurrency: 2, log: silent });
+    const first = w.runDue();
+    await vi.waitFor(async () => expect((await job(probe)).state).toBe('succeeded'));
+    expect(calls.filter((c) => c === 'backlog')).toHaveLength(2); // the work lane is saturated…
+    const second = (await enqueue(s.db, { queue: 'synthetic_probes', type: 'probe', payload: { n: 2 } }, clock.now()))!;
+    expect(await w.runDue()).toBe(1); // …and the next probe still gets its own slot
+    expect(await job(second)).toMatchObject({ state: 'succeeded' });
+    expect(calls.filter((c) => c.startsWith('probe'))).toEqual(['probe 1', 'probe 2']);
+    const waiting = rows<{ n: number }>(await s.db.execute(sql`select count(*)::int as n from jobs where type = 'backlog' and state = 'pending'`))[0]!.n;
+    expect(waiting).toBe(2998);
+    openGate();
+    expect(await first).toBe(3);
   });
 
   it('never hands one job to two workers claiming at the same time', async () => {

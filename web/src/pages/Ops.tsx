@@ -1,12 +1,13 @@
 // The brief's Platform Health Dashboard for operators: Wedding Season Status, System Performance,
 // AI Pipeline Health and Business Impact, from GET /api/platform/health (and category trends),
 // polled every 10 seconds. The API reports the present; the trends come from the rolling history
-// this tab keeps (ops/history.ts). The chart library loads with this screen only.
+// this tab keeps (ops/history.ts). The 30-day error budget reads a month of probe runs, so it is
+// asked for once a minute. The chart library loads with this screen only.
 import { useEffect, useRef, useState } from 'react';
 import { Figure } from '../components/Figure.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { categoryTrends, platformHealth } from '../endpoints.js';
+import { categoryTrends, errorBudget, platformHealth } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, plural } from '../labels.js';
 import { barsHeight, LiveChart } from '../ops/Chart.js';
@@ -14,14 +15,15 @@ import { record, storedHistory, type Sample } from '../ops/history.js';
 import { OPS_PERMISSION, TRENDS_PERMISSION } from '../permissions.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
-import type { CategoryTrends, ComponentStatus, PlatformHealth } from '../types.js';
+import type { CategoryTrends, ComponentStatus, ErrorBudget, PlatformHealth } from '../types.js';
 
 const REFRESH_MS = 10_000;
+const BUDGET_REFRESH_MS = 60_000;
 /** The brief's load-test target: p95 under 500 ms. */
 const P95_TARGET_MS = 500;
 /** Above this share of server errors the API counts as degraded (src/ops/platform-health.ts). */
 const ERROR_RATE_LIMIT = 0.01;
-/** The job queues the AI pipeline runs on (src/jobs/queue.ts). */
+/** The job queues the AI pipeline runs on (src/queue/queue.ts). */
 const AI_QUEUES = ['duplicate_detection', 'ai_analysis'];
 
 const STATUS_WORDS: Record<ComponentStatus, string> = { operational: 'Operational', degraded: 'Degraded', down: 'Down' };
@@ -31,6 +33,7 @@ const REGION_NAMES: Record<string, string> = { northern_hemisphere: 'Northern he
 const humanise = (key: string) => (REGION_NAMES[key] ?? KEY_NAMES[key] ?? key.replace(/_/g, ' ')).replace(/^./, (c) => c.toUpperCase());
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
+const minutes = (seconds: number) => `${(seconds / 60).toLocaleString([], { maximumFractionDigits: 1 })} min`;
 
 export default function Ops() {
   const session = useSession();
@@ -67,6 +70,23 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
   const [live, setLive] = useState<Live>(() => ({ health: null, history: storedHistory(), trends: null, error: null, polledAt: null }));
   const [paused, setPaused] = useState(false);
   const inFlight = useRef(false);
+  /** undefined until the first answer; null when the probe has not run yet. */
+  const [budget, setBudget] = useState<ErrorBudget | null | undefined>(undefined);
+
+  useEffect(() => {
+    if (paused) return;
+    const controller = new AbortController();
+    const read = () =>
+      errorBudget(controller.signal)
+        .then((r) => setBudget(r.errorBudget))
+        .catch(() => {}); // keep the last figure; the health poll reports the failure
+    void read();
+    const timer = window.setInterval(() => void read(), BUDGET_REFRESH_MS);
+    return () => {
+      window.clearInterval(timer);
+      controller.abort();
+    };
+  }, [paused]);
 
   useEffect(() => {
     if (paused) return;
@@ -132,7 +152,7 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
       {health && (
         <div className="ops-grid">
           <SeasonSection health={health} history={history} />
-          <PerformanceSection health={health} history={history} />
+          <PerformanceSection health={health} history={history} budget={budget} />
           <AiSection health={health} history={history} />
           <BusinessSection health={health} trends={trends} withTrends={withTrends} />
         </div>
@@ -165,7 +185,14 @@ function SeasonSection({ health, history }: { health: PlatformHealth; history: S
   );
 }
 
-function PerformanceSection({ health, history }: { health: PlatformHealth; history: Sample[] }) {
+function budgetNote(budget: ErrorBudget): string {
+  const objective = `objective ${(budget.objective * 100).toFixed(budget.objective > 0.999 ? 2 : 1)} %`;
+  const used = `${minutes(budget.downtimeSeconds)} of ${minutes(budget.allowedDowntimeSeconds)} downtime used`;
+  const since = Date.now() - Date.parse(budget.measuredSince) < (budget.windowDays - 1) * 86_400_000 ? ` since ${new Date(budget.measuredSince).toLocaleDateString()}` : '';
+  return `${objective} · ${used}${since}`;
+}
+
+function PerformanceSection({ health, history, budget }: { health: PlatformHealth; history: Sample[]; budget: ErrorBudget | null | undefined }) {
   const { traffic } = health;
   return (
     <section className="ops-section" aria-labelledby="ops-performance">
@@ -180,6 +207,12 @@ function PerformanceSection({ health, history }: { health: PlatformHealth; histo
       <dl className="figures">
         <Figure label="p95 response time" value={traffic.p95Ms === null ? 'no traffic yet' : `${traffic.p95Ms.toLocaleString()} ms`} note={`target < ${P95_TARGET_MS} ms`} testId="ops-p95" />
         <Figure label="Server errors" value={percent(traffic.errorRate)} note={`limit ${percent(ERROR_RATE_LIMIT)}`} testId="ops-error-rate" />
+        <Figure
+          label="Error budget left this 30 days"
+          value={budget === undefined ? 'Loading…' : budget === null ? 'no probe runs yet' : `${Math.max(0, Math.round(budget.left * 100))} %`}
+          note={budget ? `${budgetNote(budget)}${budget.left < 0 ? ' · overspent' : ''}` : 'from the submission probe'}
+          testId="ops-error-budget"
+        />
       </dl>
       <LiveChart
         type="line"

@@ -1,8 +1,10 @@
 // One error shape for every failure: { error: { code, message, details } }. Client mistakes get a
-// 4xx that says what to fix; anything unexpected is logged and answered with a bland 500.
+// 4xx that says what to fix; a database fault (src/db/faults.ts) is a 503 with Retry-After;
+// anything unexpected is logged and answered with a bland 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { badRequest, ServiceError } from '../../../services/errors.js';
+import { databaseFault } from '../../../db/faults.js';
+import { badRequest, databaseUnavailable, ServiceError } from '../../../services/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -44,6 +46,13 @@ export default fp(
           ...(v.keyword === 'additionalProperties' ? { unexpected: (v.params as { additionalProperty?: string }).additionalProperty } : {}),
         }));
         return reply.status(400).send(errorBody('validation_failed', 'The request is not valid: see details', details));
+      }
+      const fault = databaseFault(err);
+      if (fault) {
+        request.log.warn({ fault: fault.kind, cause: fault.cause, err: { message: err.message } }, 'database unavailable');
+        const unavailable = databaseUnavailable(fault.retryAfterSeconds, { reason: fault.kind });
+        reply.header('Retry-After', String(unavailable.retryAfterSeconds));
+        return reply.status(503).send(errorBody(unavailable.code, unavailable.message, unavailable.details));
       }
       const status = err.statusCode ?? 500;
       if (status < 500) {

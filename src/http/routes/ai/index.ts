@@ -28,7 +28,7 @@ const DetectDuplicatesBody = Type.Object(
 
 const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   app.post('/api/ai/detect-duplicates', {
-    config: { access: { anyOf: ['feature_requests:create', 'similarity:calculate'] } },
+    config: { access: { anyOf: ['feature_requests:create', 'similarity:calculate'] }, idempotency: false }, // a search: changes nothing
     schema: {
       tags: ['ai'],
       summary: 'Existing requests similar to a draft, best first',

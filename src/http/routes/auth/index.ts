@@ -11,7 +11,7 @@ import type { RouteDeps } from '../index.js';
 const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   app.post('/api/auth/signup', {
     bodyLimit: BODY_LIMITS.auth,
-    config: { access: 'public', csrf: false },
+    config: { access: 'public', csrf: false, idempotency: false },
     schema: { tags: ['auth'], summary: 'Create a couple or wedding-supplier account and sign in', body: SignUpBody, response: responses({ 201: SessionReply }) },
     handler: async (request, reply) => {
       const grant = await accounts.signUp(services, request.body, request.id, request.cookies[SESSION_COOKIE]);
@@ -21,7 +21,7 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
 
   app.post('/api/auth/login', {
     bodyLimit: BODY_LIMITS.auth,
-    config: { access: 'public', csrf: false },
+    config: { access: 'public', csrf: false, idempotency: false },
     schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token. Repeated failures (per account or address) get 429 too_many_attempts with Retry-After', body: LoginBody, response: responses({ 200: SessionReply }) },
     handler: async (request, reply) => {
       const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id, request.ip, request.cookies[SESSION_COOKIE]);
@@ -30,7 +30,7 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
   });
 
   app.post('/api/auth/logout', {
-    config: { access: 'public' },
+    config: { access: 'public', idempotency: false },
     schema: { tags: ['auth'], summary: 'Sign out of this session', response: responses({ 204: Type.Null() }) },
     handler: async (request, reply) => {
       if (request.principal?.sessionId) await accounts.logOut(services, request.principal.sessionId);
@@ -50,7 +50,7 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
 
   app.post('/api/auth/tokens', {
     bodyLimit: BODY_LIMITS.auth,
-    config: { access: 'signed_in' },
+    config: { access: 'signed_in', idempotency: false }, // the reply holds the token's secret: never stored
     schema: { tags: ['auth'], summary: 'Create an API token for the signed-in account', body: TokenBody, response: responses({ 201: CreatedApiToken }) },
     handler: async (request, reply) => reply.status(201).send(await accounts.createApiToken(services, call(request), request.body)),
   });

@@ -1,6 +1,7 @@
 // The platform's health for the product team's ops dashboard.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { availabilityErrorBudget } from '../../../ops/error-budget.js';
 import { platformHealth } from '../../../ops/platform-health.js';
 import { DateTime, literals, Nullable, responses } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -23,6 +24,23 @@ const PlatformHealth = Type.Object({
   }),
 });
 
+const ErrorBudget = Type.Object({
+  errorBudget: Nullable(
+    Type.Object(
+      {
+        objective: Type.Number({ description: 'Availability objective in force: 0.999 off season, 0.9995 in peak wedding season' }),
+        windowDays: Type.Integer(),
+        allowedDowntimeSeconds: Type.Number({ description: '(1 − objective) × the window' }),
+        downtimeSeconds: Type.Number({ description: 'Time the submission probe failed, or could not run or record a result' }),
+        left: Type.Number({ description: 'Share of the budget not yet spent: 1 untouched, 0 spent, below 0 overspent' }),
+        probe: Type.String(),
+        measuredSince: DateTime,
+      },
+      { description: 'Null before the submission probe has run in the window' },
+    ),
+  ),
+});
+
 const platform: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, database, metrics }) => {
   app.get('/api/platform/health', {
     // analytics:* (the product team) covers it; a supplier's category-trends grant does not.
@@ -33,6 +51,17 @@ const platform: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, d
       response: responses({ 200: PlatformHealth }),
     },
     handler: async () => platformHealth(services, database, metrics),
+  });
+
+  // Apart from the health page, which is polled every 10 s: this reads a month of probe runs.
+  app.get('/api/platform/error-budget', {
+    config: { access: { anyOf: ['analytics:platform_health'] } },
+    schema: {
+      tags: ['operations'],
+      summary: 'Availability error budget left over the last 30 days, from the synthetic submission probe',
+      response: responses({ 200: ErrorBudget }),
+    },
+    handler: async () => ({ errorBudget: await availabilityErrorBudget(services) }),
   });
 };
 

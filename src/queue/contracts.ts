@@ -1,0 +1,121 @@
+// Every job type, declared once: its name, queue, default priority and attempts, and the shape of its
+// payload (TypeBox). Services enqueue through these contracts (never through a handler module), the
+// worker checks a payload against its contract before the handler sees it, and src/jobs/index.ts
+// pairs each contract with its handler.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { JobSpec, QueueName } from './queue.js';
+
+export interface JobContract<P extends TSchema = TSchema> {
+  type: string;
+  queue: QueueName;
+  /** Higher runs first. */
+  priority: number;
+  maxAttempts: number;
+  payload: P;
+  /** While a job with this key is pending or running, enqueueing another is a no-op. */
+  dedupeKey?(payload: Static<P>): string;
+}
+
+export type PayloadOf<C extends JobContract> = Static<C['payload']>;
+
+export function defineJob<P extends TSchema>(contract: Omit<JobContract<P>, 'priority' | 'maxAttempts'> & Partial<Pick<JobContract<P>, 'priority' | 'maxAttempts'>>): JobContract<P> {
+  return { priority: 0, maxAttempts: 5, ...contract };
+}
+
+/** What `enqueue` writes for one job of this type; options override the contract's defaults. */
+export function jobSpec<C extends JobContract>(contract: C, payload: PayloadOf<C>, options: { runAt?: Date; priority?: number } = {}): JobSpec {
+  return {
+    queue: contract.queue,
+    type: contract.type,
+    payload: payload as Record<string, unknown>,
+    priority: options.priority ?? contract.priority,
+    maxAttempts: contract.maxAttempts,
+    runAt: options.runAt,
+    dedupeKey: contract.dedupeKey?.(payload),
+  };
+}
+
+/** The first reason a payload does not fit its contract, or null when it does. */
+export function payloadProblem(contract: JobContract, payload: unknown): string | null {
+  const first = Value.Errors(contract.payload, payload).First();
+  return first ? `payload${first.path.replaceAll('/', '.')}: ${first.message}` : null;
+}
+
+const Uuid = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+const Nothing = Type.Object({});
+
+// --- duplicate_detection -------------------------------------------------------------------------
+
+/** The background check after a request is submitted or edited: a burst of edits collapses into one job. */
+export const DETECT_DUPLICATES = defineJob({
+  type: 'detect_duplicates',
+  queue: 'duplicate_detection',
+  payload: Type.Object({ requestId: Uuid }),
+  dedupeKey: (p) => `detect_duplicates:${p.requestId}`,
+});
+
+/** The sweep that indexes requests missed while the model was down (or imported). */
+export const CATCH_UP_DUPLICATE_DETECTION = defineJob({ type: 'catch_up_duplicate_detection', queue: 'duplicate_detection', payload: Nothing, priority: -1 });
+
+// --- ai_analysis ---------------------------------------------------------------------------------
+
+/** Pain-point themes; scheduled and follow-up runs wait behind other AI work (-1), a person's refresh does not. */
+export const GENERATE_PAIN_POINT_THEMES = defineJob({
+  type: 'generate_pain_point_themes',
+  queue: 'ai_analysis',
+  payload: Type.Object({ requestedBy: Type.Optional(Uuid) }),
+});
+
+// --- notification_sending ------------------------------------------------------------------------
+
+export const STATUS_CHANGED = defineJob({ type: 'status_changed', queue: 'notification_sending', payload: Type.Object({ requestId: Uuid, historyId: Uuid }) });
+
+export const REQUEST_MERGED = defineJob({ type: 'request_merged', queue: 'notification_sending', payload: Type.Object({ mergeId: Uuid }) });
+
+/** An incident's next escalation step, due at its time (the timer is the job's run_at). */
+export const ESCALATE_INCIDENT = defineJob({
+  type: 'escalate_incident',
+  queue: 'notification_sending',
+  payload: Type.Object({ incidentId: Uuid, step: Type.Integer({ minimum: 0 }) }),
+  priority: 10,
+  dedupeKey: (p) => `escalate:${p.incidentId}:${p.step}`,
+});
+
+/** One webhook or email of an incident, retried with back-off and dead-lettered when it keeps failing. */
+export const DELIVER_INCIDENT_NOTIFICATION = defineJob({
+  type: 'deliver_incident_notification',
+  queue: 'notification_sending',
+  payload: Type.Object({ notificationId: Uuid }),
+  priority: 10,
+  dedupeKey: (p) => `incident-notification:${p.notificationId}`,
+});
+
+// --- analytics_processing ------------------------------------------------------------------------
+
+/** A request's predicted RICE factors brought up to date; below the default, people waiting for a notification go first. */
+export const RECOMPUTE_RICE = defineJob({ type: 'recompute_rice', queue: 'analytics_processing', payload: Type.Object({ requestId: Uuid }), priority: -1 });
+
+// --- maintenance ---------------------------------------------------------------------------------
+
+export const PURGE_EXPIRED_SESSIONS = defineJob({ type: 'purge_expired_sessions', queue: 'maintenance', payload: Nothing, priority: -1 });
+export const PURGE_FINISHED_JOBS = defineJob({ type: 'purge_finished_jobs', queue: 'maintenance', payload: Nothing, priority: -1 });
+/** Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old. */
+export const ROTATE_ENCRYPTION_KEYS = defineJob({ type: 'rotate_encryption_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
+export const PURGE_EXPIRED_AUDIT_EVENTS = defineJob({ type: 'purge_expired_audit_events', queue: 'maintenance', payload: Nothing, priority: -1 });
+/** Every few minutes: take what the backup schedule says is due, verify it, prune (src/services/backups). */
+export const RUN_BACKUP_SCHEDULE = defineJob({ type: 'run_backup_schedule', queue: 'maintenance', payload: Nothing });
+
+// --- synthetic_probes (health lane) --------------------------------------------------------------
+
+/**
+ * One synthetic probe run (src/ops/probes.ts checks the name). Not retried (maxAttempts 1): a late
+ * probe result says nothing about now, and the next slot runs anyway.
+ */
+export const RUN_SYNTHETIC_PROBE = defineJob({
+  type: 'run_synthetic_probe',
+  queue: 'synthetic_probes',
+  payload: Type.Object({ probe: Type.String({ minLength: 1 }) }),
+  priority: -2,
+  maxAttempts: 1,
+});
