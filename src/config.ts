@@ -51,6 +51,11 @@ const EnvSchema = Type.Object({
   KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,64}$', default: 'wsfr:' }),
+  // host:port of each sentinel; with it the primary is found (and followed) through Sentinel instead of REDIS_URL.
+  REDIS_SENTINELS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+:\\d{1,5}(,[A-Za-z0-9.-]+:\\d{1,5})*$' })),
+  REDIS_SENTINEL_NAME: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'wsfr' }),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   RATE_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   SCRAPING_LIMITS: Type.Optional(Type.String({ minLength: 2 })),
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
@@ -73,6 +78,8 @@ const SECRET_NAMES = [
   'SMTP_URL',
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
   'AUDIT_SIGNING_KEY',
   'BACKUP_ENCRYPTION_KEY',
 ] as const;
@@ -133,6 +140,10 @@ export interface Config {
   keyRotationDays: number;
   /** Shared state for several replicas (rate limits); unset: in memory, per process. */
   redisUrl: string | undefined;
+  /** The same shared state through Sentinel: the primary the sentinels name, followed across failovers. */
+  redisSentinel: RedisSentinelConfig | undefined;
+  /** Password of the Redis servers (with REDIS_URL it may be part of the URL instead). */
+  redisPassword: string | undefined;
   redisKeyPrefix: string;
   /** Requests per minute per role and route class (src/security/threats/rate-limits.ts + RATE_LIMITS). */
   rateLimits: RateLimits;
@@ -155,6 +166,13 @@ export interface Config {
   backupRetentionDays: number;
   /** Server mode: full backups also take a physical base backup (pg_basebackup) for point-in-time recovery. */
   backupBaseBackup: boolean;
+}
+
+export interface RedisSentinelConfig {
+  sentinels: { host: string; port: number }[];
+  /** The master name the sentinels monitor. */
+  name: string;
+  password: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -239,6 +257,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
   const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
+  if (problems.length === 0 && parsed.REDIS_SENTINELS) {
+    if (parsed.REDIS_URL) problems.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');
+    if (parsed.REDIS_SENTINELS.split(',').some((entry) => Number(entry.split(':')[1]) > 65535)) problems.push(`REDIS_SENTINELS=${JSON.stringify(parsed.REDIS_SENTINELS)}: a port is above 65535`);
+  }
   if (problems.length === 0 && parsed.BACKUP_BASE_BACKUP && !(parsed.DATABASE_URL && parsed.BACKUP_ENCRYPTION_KEY)) {
     // The WAL archive and `restore` read BACKUP_ENCRYPTION_KEY itself (the database host never holds the master key).
     problems.push('BACKUP_BASE_BACKUP=true: needs DATABASE_URL (server mode) and BACKUP_ENCRYPTION_KEY');
@@ -284,6 +306,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
     keyRotationDays: parsed.KEY_ROTATION_DAYS,
     redisUrl: parsed.REDIS_URL,
+    redisSentinel: parsed.REDIS_SENTINELS
+      ? {
+          sentinels: parsed.REDIS_SENTINELS.split(',').map((entry) => {
+            const [host, port] = entry.split(':') as [string, string];
+            return { host, port: Number(port) };
+          }),
+          name: parsed.REDIS_SENTINEL_NAME,
+          password: parsed.REDIS_SENTINEL_PASSWORD,
+        }
+      : undefined,
+    redisPassword: parsed.REDIS_PASSWORD,
     redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     rateLimits: withOverrides(DEFAULT_RATE_LIMITS, rateLimits),
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },

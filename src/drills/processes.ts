@@ -61,7 +61,10 @@ export function drillEnv(): Record<string, string> {
 }
 
 /** Environment the drill owns: nothing of the operator's shell may point a drill at a real system. */
-const OWNED_ENV = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'REDIS_URL', 'REDIS_URL_FILE', 'ENCRYPTION_MASTER_KEY_FILE', 'AUDIT_SIGNING_KEY_FILE'];
+const OWNED_ENV = [
+  'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_URL_FILE', 'REDIS_URL', 'REDIS_URL_FILE', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME',
+  'REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINEL_PASSWORD_FILE', 'ENCRYPTION_MASTER_KEY_FILE', 'AUDIT_SIGNING_KEY_FILE',
+];
 
 export interface SpawnOptions {
   root: string;

@@ -9,11 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingHaTools } from '../../src/drills/ha-setups.js';
 import type { DrillReport } from '../../src/drills/report.js';
 import { postgresBinDir } from '../../src/services/backups/physical-cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER = Boolean(process.env.TEST_DATABASE_URL);
+const missingHa = missingHaTools();
+const HA_TOOLS = missingHa.length === 0 || process.env.REQUIRE_HA_TOOLS === '1';
+if (!HA_TOOLS) console.warn(`primary-db-failure and redis-failure drills skipped: ${missingHa.join(', ')} not installed (CI sets REQUIRE_HA_TOOLS=1).`);
 /** restore-from-backup runs a PostgreSQL cluster of its own: it needs the server binaries, not TEST_DATABASE_URL. */
 const POSTGRES_BINARIES = postgresBinDir() !== undefined || process.env.REQUIRE_HA_TOOLS === '1';
 /** Timing checks are the quiet machine's business (see above); everything else must pass. */
@@ -83,6 +87,19 @@ describe('DR drills', () => {
   it('ai-service-degradation: an AI flood never costs a write and never answers 500', async () => {
     const run = await drill('ai-service-degradation', '--duration', '10');
     expectSurvived(run);
+  }, 300_000);
+
+  // Their own PostgreSQL formation / Redis set: need pg_auto_failover and redis-sentinel (CI installs them).
+  it.runIf(HA_TOOLS)('primary-db-failure: the lost primary machine is replaced by the synchronous secondary, nothing acknowledged lost', async () => {
+    const run = await drill('primary-db-failure', '--duration', '10');
+    expectSurvived(run);
+    expect(run.report.details.promoted).not.toBe(run.report.details.lost_primary);
+  }, 600_000);
+
+  it.runIf(HA_TOOLS && SERVER)('redis-failure: writes go on through the Redis primary\'s loss and every replica moves to the promoted one', async () => {
+    const run = await drill('redis-failure', '--duration', '10');
+    expectSurvived(run);
+    expect(run.report.details.redis_recovered_ms).not.toBeNull();
   }, 300_000);
 
   it('refuses an unknown scenario with usage and exit 64', () => {

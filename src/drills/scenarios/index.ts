@@ -2,7 +2,9 @@
 import type { DrillScenario } from '../types.js';
 import { aiServiceDegradation } from './ai-service-degradation.js';
 import { apiCrash } from './api-crash.js';
+import { primaryDbFailure } from './primary-db-failure.js';
+import { redisFailure } from './redis-failure.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { workerCrash } from './worker-crash.js';
 
-export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, restoreFromBackup, aiServiceDegradation];
+export const DRILL_SCENARIOS: readonly DrillScenario[] = [apiCrash, workerCrash, restoreFromBackup, aiServiceDegradation, primaryDbFailure, redisFailure];
