@@ -32,7 +32,7 @@ import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './securi
 import { sealPlaintextRows } from './security/rotation.js';
 import { QUEUES } from './queue/queue.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
-import { erasuresSince, reapplyErasures } from './services/backups/index.js';
+import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import type { Services } from './services/context.js';
@@ -56,7 +56,7 @@ const USAGE = [
   ...OPERATOR_COMMANDS.map((c) => usageLine(`${c.name}${c.usage ? ` ${c.usage}` : ''}`, c.help)),
   usageLine(
     'restore --to TIME --into DIR [--port PORT]',
-    'point-in-time recovery (server mode) of the newest base backup in\nBACKUP_DIR before TIME (ISO 8601 with Z or an offset, or "latest")\ninto the new data directory DIR; never touches the live cluster',
+    'restore into the new data directory DIR, never over a live one. Server\nmode: point-in-time recovery from the newest base backup before TIME\n(ISO 8601 with Z or an offset, or "latest") and the WAL archive.\nEmbedded: the newest backup set taken at or before TIME. Both then\nre-apply erasures recorded since',
   ),
   usageLine('archive-wal PATH NAME', "PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal\n(the same as the lighter dist/wal-command.js archive-wal PATH NAME)"),
   usageLine('restore-wal NAME PATH', "PostgreSQL's restore_command: open one archived WAL file"),
@@ -223,6 +223,26 @@ function walCommandCli(): string[] {
   return [process.execPath, ...args, path.join(path.dirname(script), `wal-command${path.extname(script)}`)];
 }
 
+/** Opens a database just long enough to re-apply the erasures recorded since `since` (the ledger in BACKUP_DIR). */
+async function reapplyErasuresInto(config: Config, since: Date): Promise<void> {
+  if ((await erasuresSince(config.backupDir, since)).length === 0) return;
+  const database = await openDatabase(databaseTarget(config, 'restore', { background: true }));
+  const erasures = await openServices(config, database, createLogger(config.logLevel), { migrate: false })
+    .then((services) => reapplyErasures(services, since))
+    .finally(() => database.close());
+  console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
+}
+
+/** Embedded `restore`: the newest backup set at or before the moment, into a new DATA_DIR. */
+async function restoreEmbedded(config: Config, targetTime: Date | 'latest', into: string, started: number): Promise<number> {
+  const { set, dataDir } = await restoreEmbeddedBackup(config, targetTime, into);
+  await reapplyErasuresInto({ ...config, dataDir }, new Date(set.manifest.startedAt));
+  console.log(`restored backup set ${set.id} (taken ${set.manifest.startedAt}) into ${dataDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`writes after ${set.manifest.startedAt} are not in it: embedded mode keeps no WAL archive, only backup sets`);
+  console.log(`start it:  DATA_DIR=${dataDir} BACKUP_DIR=${config.backupDir} node dist/main.js start`);
+  return 0;
+}
+
 /** `restore --to TIME --into DIR [--port PORT]`: see restoreToTime (src/services/backups/physical.ts). */
 async function restoreVerb(config: Config, args: string[]): Promise<number> {
   const option = (name: string) => {
@@ -241,10 +261,12 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const started = Date.now();
+  const targetTime = to === 'latest' ? 'latest' : new Date(to);
+  if (!config.databaseUrl) return restoreEmbedded(config, targetTime, path.resolve(into), started);
   const restored = await restoreToTime({
     backupDir: config.backupDir,
     key: configuredBackupKey(config),
-    targetTime: to === 'latest' ? 'latest' : new Date(to),
+    targetTime,
     dataDir: path.resolve(into),
     port: port ? Number(port) : await freePort(),
     cli: walCommandCli(),
@@ -257,14 +279,7 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
     // Members erased after the restored moment are erased again (the ledger in BACKUP_DIR).
     // (Opened only when there are some: the services need the master key and a migrated database.)
     const since = restored.recoveredTo ?? new Date(restored.baseBackup.startedAt);
-    if ((await erasuresSince(config.backupDir, since)).length > 0) {
-      const restoredConfig = { ...config, databaseUrl: url };
-      const database = await openDatabase(databaseTarget(restoredConfig, 'restore', { background: true }));
-      const erasures = await openServices(restoredConfig, database, createLogger(config.logLevel), { migrate: false })
-        .then((services) => reapplyErasures(services, since))
-        .finally(() => database.close());
-      console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
-    }
+    await reapplyErasuresInto({ ...config, databaseUrl: url }, since);
     console.log(`recovered from the base backup of ${restored.baseBackup.finishedAt} (${restored.baseBackup.dir})`);
     console.log(`replayed up to ${restored.recoveredTo?.toISOString() ?? 'the end of the base backup'} (asked: ${to})`);
     for (const check of await checkRestoredData(url)) console.log(`  ${check.what}: ${check.rows}`);

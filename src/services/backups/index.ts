@@ -2,7 +2,8 @@
 // scheduled round the maintenance job runs (what is due → take → verify → prune). Every outcome is
 // recorded in backup_runs for the metrics; the sets in BACKUP_DIR are the truth for listing.
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { ConfigError, type Config } from '../../config.js';
 import { embeddedClient } from '../../db/client.js';
 import { dueBackup, setsToPrune, type BackupKind } from '../../domain/backup-schedule.js';
@@ -14,7 +15,7 @@ import { recordRun, storableError } from './catalogue.js';
 import { APP_VERSION, discardStaging, listSets, newSetId, publishSet, removeStaleStaging, stageSet, writeVerification, type BackupMode, type BackupSet } from './sets.js';
 import { takeBaseBackup } from './physical.js';
 import { snapshotEmbedded, snapshotServer } from './snapshots.js';
-import { verifySet, type VerifyReport } from './verify.js';
+import { loadEmbeddedSet, verifySet, type VerifyReport } from './verify.js';
 
 export { listSets, type BackupSet } from './sets.js';
 export type { VerifyReport } from './verify.js';
@@ -139,4 +140,38 @@ export async function runBackupSchedule(services: Services): Promise<BackupRound
   const taken = due ? await takeBackup(services, due.kind) : null;
   const verification = taken ? await verifyBackup(services, taken.id) : null;
   return { taken, verification, pruned: await pruneBackups(services) };
+}
+
+export interface EmbeddedRestore {
+  set: BackupSet;
+  dataDir: string;
+}
+
+/**
+ * Embedded mode's restore: the newest embedded set taken at or before `targetTime` ('latest': the
+ * newest) unpacked into a fresh data directory (`<dataDir>/pgdata`), with the master key beside it
+ * so the restored directory is a complete DATA_DIR. PGlite keeps no WAL archive, so the moment
+ * restored is the set's own: what was written after it is not there (the RPO is the backup interval).
+ */
+export async function restoreEmbeddedBackup(config: Config, targetTime: Date | 'latest', dataDir: string): Promise<EmbeddedRestore> {
+  const sets = (await listSets(config.backupDir)).filter((s) => s.manifest.mode === 'embedded');
+  const set = sets.filter((s) => targetTime === 'latest' || new Date(s.manifest.finishedAt) <= targetTime).at(-1);
+  if (!set) {
+    throw new BackupNotFoundError(`no embedded backup set in ${config.backupDir} ${targetTime === 'latest' ? 'at all' : `finished at or before ${targetTime.toISOString()}`}`);
+  }
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty: restore into a new directory, never over a live one`);
+  const pgdata = path.join(dataDir, 'pgdata');
+  await mkdir(pgdata, { recursive: true, mode: 0o700 });
+  try {
+    const restored = await loadEmbeddedSet(set, resolveBackupKey(config), pgdata);
+    await restored.close();
+    if (!config.encryptionMasterKey) {
+      await mkdir(path.dirname(masterKeyFile(dataDir)), { recursive: true, mode: 0o700 });
+      await copyFile(masterKeyFile(config.dataDir), masterKeyFile(dataDir));
+    }
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return { set, dataDir };
 }
