@@ -83,8 +83,9 @@ export default fp(
       const claim = request.idempotencyClaim;
       if (!claim) return payload;
       request.idempotencyClaim = null;
-      // A 5xx or 429 says nothing about the change that a retry should repeat: the key is given back.
-      const worthRepeating = reply.statusCode < 500 && reply.statusCode !== 429 && (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null);
+      // Only a change is worth repeating. A refusal (4xx) changed nothing — and leaves no row behind,
+      // not even this record — and a 5xx or 429 says nothing a retry should repeat: the key is given back.
+      const worthRepeating = reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null);
       if (!worthRepeating) {
         await release(claim, request.log);
         return payload;
