@@ -33,7 +33,7 @@ import { sealPlaintextRows } from './security/rotation.js';
 import { QUEUES } from './queue/queue.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
-import { checkRestoredData, restoreToTime } from './services/backups/physical.js';
+import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import type { Services } from './services/context.js';
 import { ServiceError } from './services/errors.js';
@@ -262,7 +262,9 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   }
   const started = Date.now();
   const targetTime = to === 'latest' ? 'latest' : new Date(to);
-  if (!config.databaseUrl) return restoreEmbedded(config, targetTime, path.resolve(into), started);
+  // Base backups in BACKUP_DIR mean a server's point-in-time recovery (which needs no live database);
+  // without them and without DATABASE_URL, the embedded backup sets.
+  if (!config.databaseUrl && (await listBaseBackups(config.backupDir)).length === 0) return restoreEmbedded(config, targetTime, path.resolve(into), started);
   const restored = await restoreToTime({
     backupDir: config.backupDir,
     key: configuredBackupKey(config),
