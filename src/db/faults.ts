@@ -112,6 +112,23 @@ export function isConnectionLoss(err: unknown): boolean {
   return fault !== null && (fault.kind === 'unreachable' || fault.kind === 'shutting_down') && fault.cause !== 'pglite_closed';
 }
 
+/** Codes that prove nothing reached the server: the connection was never made. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', '57P03']);
+
+/**
+ * Whether a change that failed with this error may nevertheless have been committed: the connection
+ * broke after a statement (or COMMIT) may have reached the server. Refused connections, read-only,
+ * full or overloaded databases and cancelled statements are certain failures: nothing was applied.
+ */
+export function outcomeUncertain(err: unknown): boolean {
+  const fault = databaseFault(err);
+  if (!fault) return false;
+  // Our own deadline answered the client while the statement may still be running on the server.
+  if (fault.cause === 'deadline') return true;
+  if (fault.kind !== 'unreachable' && fault.kind !== 'shutting_down') return false;
+  return !NEVER_SENT.has(fault.cause) && fault.cause !== 'pglite_closed';
+}
+
 /**
  * Whether a failed transaction may run again (docs/decisions/0019-database-faults.md): after a
  * conflict rollback the server reported (40001, 40P01), or after a lost connection when the error was

@@ -1,7 +1,7 @@
 // Idempotency-Key storage: a caller's key is claimed before the change runs, its response recorded
 // right after, and a repeat is answered from the record. Rows live in the database so every API
 // replica shares them (docs/decisions/0019-database-faults.md, "Idempotency-Key").
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema.js';
 import type { Services } from './context.js';
 import { ServiceError } from './errors.js';
@@ -9,8 +9,10 @@ import { ServiceError } from './errors.js';
 /** How long a key is remembered (a client retrying later than this makes a new change). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /**
- * A claim with no response after this long belongs to a process that died mid-request: the key may
- * be claimed again. Far above any request's life (statement timeout 5 s, shutdown grace 25 s).
+ * A claim with no response after this long belongs to a request that will never answer: its process
+ * died, or the database failed as it committed. Its change may or may not have been applied, so the
+ * key is never run again: a repeat gets `409 idempotency_outcome_unknown`. Far above any request's
+ * life (statement timeout 5 s, shutdown grace 25 s).
  */
 export const IDEMPOTENCY_CLAIM_LEASE_MS = 120_000;
 
@@ -43,17 +45,14 @@ export async function claimIdempotencyKey(s: Services, request: IdempotentReques
   const now = s.now();
   const bodyHash = s.keyring.contentDigest(`${request.method} ${request.path}\n${request.body}`);
   const row = { caller: request.caller, key: request.key, method: request.method, path: request.path, bodyHash, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) };
-  // One statement: insert, or take over a key that expired or whose first request died unanswered.
+  // One statement: insert, or take over a key whose 24 h are over.
   const [claimed] = await s.db
     .insert(idempotencyKeys)
     .values(row)
     .onConflictDoUpdate({
       target: [idempotencyKeys.caller, idempotencyKeys.key],
       set: { ...row, responseStatus: null, responseHeaders: null, responseBody: null },
-      setWhere: or(
-        lt(idempotencyKeys.expiresAt, now),
-        and(sql`${idempotencyKeys.responseStatus} is null`, lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_CLAIM_LEASE_MS))),
-      ),
+      setWhere: lt(idempotencyKeys.expiresAt, now),
     })
     .returning({ caller: idempotencyKeys.caller });
   if (claimed) return { kind: 'claimed', claimedAt: now };
@@ -67,7 +66,9 @@ export async function claimIdempotencyKey(s: Services, request: IdempotentReques
   if (first.method !== request.method || first.path !== request.path || first.bodyHash !== bodyHash) {
     throw new ServiceError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request');
   }
-  if (first.responseStatus === null || first.responseBody === null) throw inProgress();
+  if (first.responseStatus === null || first.responseBody === null) {
+    throw first.createdAt.getTime() < now.getTime() - IDEMPOTENCY_CLAIM_LEASE_MS ? outcomeUnknown() : inProgress();
+  }
   return {
     kind: 'replay',
     response: {
@@ -77,6 +78,13 @@ export async function claimIdempotencyKey(s: Services, request: IdempotentReques
     },
   };
 }
+
+const outcomeUnknown = () =>
+  new ServiceError(
+    409,
+    'idempotency_outcome_unknown',
+    'The first request with this Idempotency-Key never finished (the service or its database failed as it ran): it may or may not have been applied. Check, then send it again with a new key if it is missing',
+  );
 
 const inProgress = () =>
   new ServiceError(409, 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly', undefined, 1);

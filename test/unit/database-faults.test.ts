@@ -1,7 +1,7 @@
 // Which database errors are faults of the database (503 database_unavailable) and which failed
 // transactions may run again (decision 0019). Shapes are those postgres.js, PGlite and Drizzle raise.
 import { describe, expect, it } from 'vitest';
-import { databaseFault, mayRetryTransaction } from '../../src/db/faults.js';
+import { databaseFault, mayRetryTransaction, outcomeUncertain } from '../../src/db/faults.js';
 
 const pg = (code: string) => Object.assign(new Error(`server said ${code}`), { name: 'PostgresError', code });
 const socket = (code: string) => Object.assign(new Error(`${code}: socket`), { code });
@@ -49,5 +49,17 @@ describe('mayRetryTransaction', () => {
   });
   it('never retries a timeout, a full disk, a read-only database or a request error', () => {
     for (const err of [pg('57014'), pg('53100'), pg('25006'), pg('23505')]) expect(mayRetryTransaction(err, true)).toBe(false);
+  });
+});
+
+describe('outcomeUncertain', () => {
+  const error = (code: string) => Object.assign(new Error(code), { code });
+  it('a connection lost after a statement may have reached the server, or our own deadline: the change may have committed', () => {
+    for (const code of ['ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'EPIPE', '57P01', '08006']) expect(outcomeUncertain(error(code)), code).toBe(true);
+    expect(outcomeUncertain(Object.assign(new Error('slow'), { name: 'DatabaseDeadlineError' }))).toBe(true);
+  });
+  it('a refused connection, a read-only or full database, a cancelled statement or a request error: nothing was applied', () => {
+    for (const code of ['ECONNREFUSED', 'CONNECT_TIMEOUT', '57P03', '25006', '53100', '57014', '23505']) expect(outcomeUncertain(error(code)), code).toBe(false);
+    expect(outcomeUncertain(new Error('PGlite is closed'))).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
 import { count, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRequests, idempotencyKeys } from '../../../src/db/schema.js';
-import { claimIdempotencyKey } from '../../../src/services/idempotency.js';
+import { claimIdempotencyKey, IDEMPOTENCY_CLAIM_LEASE_MS } from '../../../src/services/idempotency.js';
 import { purgeExpiredIdempotencyKeysJob } from '../../../src/jobs/handlers/maintenance.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -90,6 +90,18 @@ describe.each(DATABASE_MODES)('Idempotency-Key (%s)', (mode) => {
     expect(repeat.statusCode).toBe(409);
     expect(repeat.json().error.code).toBe('idempotency_request_in_progress');
     expect(Number(repeat.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await requestCount()).toBe(before);
+  });
+
+  it('never runs a key twice whose first request never answered (a dead process, a commit cut off): 409 idempotency_outcome_unknown', async () => {
+    const session = await t.request(supplier, { method: 'GET', url: '/api/auth/session' });
+    const body = weddingRequest();
+    await claimIdempotencyKey(t.services, { caller: `user:${session.json().user.id}`, key: 'died-mid-request', method: 'POST', path: '/api/feature-requests', body: JSON.stringify(body) });
+    const before = await requestCount();
+    t.clock.advance(IDEMPOTENCY_CLAIM_LEASE_MS + 1000);
+    const repeat = await submit(supplier, body, 'died-mid-request');
+    expect(repeat.statusCode).toBe(409);
+    expect(repeat.json().error.code).toBe('idempotency_outcome_unknown');
     expect(await requestCount()).toBe(before);
   });
 

@@ -3,7 +3,7 @@
 // anything unexpected is logged and answered with a bland 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { databaseFault } from '../../../db/faults.js';
+import { databaseFault, outcomeUncertain } from '../../../db/faults.js';
 import { badRequest, databaseUnavailable, ServiceError } from '../../../services/errors.js';
 
 export interface ErrorBody {
@@ -32,8 +32,16 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   return reply.status(400).send(errorBody('bad_url', 'The URL is not valid'));
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set with a 503 when the database failed after a statement may have reached it. */
+    changeOutcomeUncertain: boolean;
+  }
+}
+
 export default fp(
   async function errors(app: FastifyInstance) {
+    app.decorateRequest('changeOutcomeUncertain', false);
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof ServiceError) {
         if (err.retryAfterSeconds) reply.header('Retry-After', String(err.retryAfterSeconds));
@@ -49,6 +57,8 @@ export default fp(
       }
       const fault = databaseFault(err);
       if (fault) {
+        // A change may have committed although the client is told 503: its Idempotency-Key must not be given back.
+        request.changeOutcomeUncertain = outcomeUncertain(err);
         request.log.warn({ fault: fault.kind, cause: fault.cause, err: { message: err.message } }, 'database unavailable');
         const unavailable = databaseUnavailable(fault.retryAfterSeconds, { reason: fault.kind });
         reply.header('Retry-After', String(unavailable.retryAfterSeconds));

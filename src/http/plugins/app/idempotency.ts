@@ -87,7 +87,9 @@ export default fp(
       // not even this record — and a 5xx or 429 says nothing a retry should repeat: the key is given back.
       const worthRepeating = reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null);
       if (!worthRepeating) {
-        await release(claim, request.log);
+        // Unless the database failed after the change may have committed: then the key stays claimed,
+        // and a repeat is told the first outcome is unknown rather than run a second time.
+        if (!request.changeOutcomeUncertain) await release(claim, request.log);
         return payload;
       }
       const headers: Record<string, string> = {};
