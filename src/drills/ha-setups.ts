@@ -3,7 +3,7 @@
 // and Redis with three sentinels (deploy/redis-sentinel/start.sh). Each lives in a directory of its
 // own and is destroyed afterwards.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -52,8 +52,6 @@ export interface PgFormation {
   primary(): Promise<string>;
   /** kill -9 of a node's pg_autoctl and PostgreSQL: the machine is gone. */
   crash(node: string): Promise<void>;
-  /** kill -9 of a node's postmaster only (its pg_autoctl stays and restarts it). */
-  killPostgres(node: string): Promise<void>;
   /** A planned switchover: `pg_autoctl perform failover`. */
   performFailover(): Promise<void>;
   /** Runs every stopped node again (a crashed one rejoins as secondary) and waits until healthy. */
@@ -74,10 +72,6 @@ export async function startPgFormation(root: string, dir: string): Promise<PgFor
     startupMs: Math.round(performance.now() - started),
     primary: async () => (await exec('bash', [path.join(root, FORMATION), 'primary', dir])).stdout.trim(),
     crash: async (node) => void (await run('crash', dir, node)),
-    async killPostgres(node) {
-      const [pid] = readFileSync(path.join(dir, node, 'postmaster.pid'), 'utf8').split('\n');
-      process.kill(Number(pid), 'SIGKILL');
-    },
     performFailover: async () => void (await run('ctl', dir, 'perform', 'failover', '--pgdata', path.join(dir, 'monitor'))),
     heal: async () => void (await run('start', dir)),
     destroy: async () => void (await run('destroy', dir)),
