@@ -43,7 +43,10 @@ export function drill(scenario: string, ...args: string[]): Promise<{ code: numb
     child.on('exit', (code) => {
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
-        resolve({ code, report: JSON.parse(last) as DrillReport, stderr });
+        const report = JSON.parse(last) as DrillReport;
+        // The figures in the test log (CI's), as the drill reported them.
+        console.log(`drill ${scenario}: rto_ms=${report.rto_ms} acknowledged=${report.acknowledged_writes} lost=${report.lost_writes} duplicates=${report.duplicates} errors=${JSON.stringify(report.errors_by_status)} passed=${report.passed}`);
+        resolve({ code, report, stderr });
       } catch {
         reject(new Error(`drill ${scenario} printed no JSON (exit ${code}):\n${stdout}\n${stderr.slice(-3000)}`));
       }
