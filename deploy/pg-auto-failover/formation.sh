@@ -40,17 +40,9 @@ KEEPER_SETTINGS=(
   "timeout.postgresql_restart_failure_timeout=5"
 )
 
-die() { echo "formation.sh: $*" >&2; exit 1; }
-log() { echo "formation.sh: $*" >&2; }
-
-# A port below the kernel's ephemeral range that nothing on loopback answers on.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+SCRIPT=formation.sh
+# shellcheck source=../lib/loopback.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/loopback.sh"
 
 as_postgres() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- env "${ENVIRONMENT[@]}" "$@"; else env "${ENVIRONMENT[@]}" "$@"; fi

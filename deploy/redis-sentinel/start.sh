@@ -20,16 +20,9 @@ DOWN_AFTER_MS=1000
 FAILOVER_TIMEOUT_MS=5000
 NODES=(redis-a redis-b sentinel-1 sentinel-2 sentinel-3)
 
-die() { echo "start.sh: $*" >&2; exit 1; }
-log() { echo "start.sh: $*" >&2; }
-# A port below the kernel's ephemeral range that nothing on loopback answers on.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+SCRIPT=start.sh
+# shellcheck source=../lib/loopback.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/loopback.sh"
 
 setup_dir() {
   DIR=$(cd "$1" && pwd)
