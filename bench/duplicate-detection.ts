@@ -20,6 +20,7 @@ import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';
 import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
 import { openBenchDatabase } from './database.js';
+import { processSharedState } from '../src/db/shared-state.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +51,7 @@ try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const keyring = await Keyring.open(handle.db, randomBytes(32));
-  const s: Services = { db: handle.db, config, now: () => new Date(), keyring };
+  const s: Services = { db: handle.db, config, now: () => new Date(), keyring, shared: processSharedState() };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const authorId = rows<{ id: string }>(await handle.db.execute(sql`select id from users where role = 'couple' limit 1`))[0]!.id;

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
 import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { openSharedState } from './db/shared-state.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
@@ -106,7 +107,7 @@ const CLOSE_MARGIN_MS = 5000;
 async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
   if (migrate) await database.migrate();
   const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log));
-  const services: Services = { db: database.db, config, now: () => new Date(), keyring };
+  const services: Services = { db: database.db, config, now: () => new Date(), keyring, shared: await openSharedState(config, log) };
   if (migrate) {
     const sealed = await sealPlaintextRows(services);
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
@@ -140,13 +141,15 @@ function jobWorker(services: Services, log: Logger) {
 async function runWorker(config: Config) {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(databaseTarget(config, 'worker', { background: true }));
-  const worker = jobWorker(await openServices(config, database, log, { migrate: false }), log);
+  const services = await openServices(config, database, log, { migrate: false });
+  const worker = jobWorker(services, log);
   const graceMs = config.shutdownGraceSeconds * 1000;
   closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
     const givenBack = await worker.stop();
     if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
     await database.close();
+    await services.shared.close();
     log.flush();
   });
   worker.start();
@@ -197,6 +200,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
     await app.close();
     await database.close();
+    await services.shared.close();
     log.info('shut down');
     log.flush();
   });
@@ -228,7 +232,7 @@ async function reapplyErasuresInto(config: Config, since: Date): Promise<void> {
   if ((await erasuresSince(config.backupDir, since)).length === 0) return;
   const database = await openDatabase(databaseTarget(config, 'restore', { background: true }));
   const erasures = await openServices(config, database, createLogger(config.logLevel), { migrate: false })
-    .then((services) => reapplyErasures(services, since))
+    .then((services) => reapplyErasures(services, since).finally(() => services.shared.close()))
     .finally(() => database.close());
   console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
 }
@@ -366,11 +370,13 @@ async function runCommand(config: Config, command: OperatorCommand, args: string
     if (err instanceof DataDirInUse) return runInHolder(config, err, command, args, attempt);
     throw err;
   }
+  let services: Services | undefined;
   try {
-    const services = await openServices(config, database, createLogger(config.logLevel), { migrate: command.migrate ?? false });
+    services = await openServices(config, database, createLogger(config.logLevel), { migrate: command.migrate ?? false });
     return await runOperatorCommand({ services, database, serving: false }, command, args, process.env);
   } finally {
     await database.close();
+    await services?.shared.close();
   }
 }
 

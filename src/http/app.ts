@@ -23,7 +23,6 @@ import webUi from './plugins/app/web-ui.js';
 import weddingSeason, { weddingSeasonHeader } from './plugins/app/wedding-season.js';
 import helmet, { securityHeaders } from './plugins/external/helmet.js';
 import rateLimits from './plugins/external/rate-limit.js';
-import redis from './plugins/external/redis.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorResponse } from './schemas.js';
@@ -117,7 +116,6 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(cookie);
   await app.register(authentication, { services });
   await app.register(authorization, { services });
-  await app.register(redis, { services });
   if (securityControls().rateLimits) {
     await app.register(rateLimits, { services });
     await app.register(scrapingGuard, { services });

@@ -2,6 +2,7 @@
 // time), the keyring, and who is acting.
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { SharedState } from '../db/shared-state.js';
 import type { Actor } from '../domain/access-control.js';
 import type { BusinessSize, UserRole } from '../domain/feature-requests.js';
 import type { Keyring } from '../security/keyring.js';
@@ -12,6 +13,8 @@ export interface Services {
   now: () => Date;
   /** Field encryption and blind indexes: services seal and open through src/security/records.ts. */
   keyring: Keyring;
+  /** What the deployment's replicas share: Redis and its broadcasts, or this process's memory when embedded. */
+  shared: SharedState;
 }
 
 /** A signed-in user as the services see them: enough to decide access without another query. */

@@ -5,8 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/db/seed.js';
+import { openSharedState } from '../../src/db/shared-state.js';
 import { buildApp } from '../../src/http/app.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.js';
@@ -66,7 +68,9 @@ export async function createTestApp(
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, ...options.env });
   const clock = options.clock ?? testClock();
   const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
-  const services: Services = { db: database.db, config, now: clock.now, keyring };
+  // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.
+  const shared = await openSharedState(config, pino({ level: 'silent' }));
+  const services: Services = { db: database.db, config, now: clock.now, keyring, shared };
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
@@ -104,6 +108,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await database.close();
+      await shared.close();
     },
   };
 }

@@ -17,6 +17,7 @@ import { Keyring } from '../../../src/security/keyring.js';
 import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
+import { processSharedState } from '../../../src/db/shared-state.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -88,7 +89,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
 
   beforeAll(async () => {
     database = await freshDatabase(mode);
-    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)) };
+    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared: processSharedState() };
   });
   beforeEach(async () => {
     calls.length = 0;

@@ -40,7 +40,7 @@ export default fp(
       // Route-level onRequest hooks run after the application's: the caller is known by then.
       hook: 'onRequest',
       timeWindow: RATE_LIMIT_WINDOW_MS,
-      ...(app.redis ? { redis: app.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` } : {}),
+      ...(opts.services.shared.redis ? { redis: opts.services.shared.redis, nameSpace: `${opts.services.shared.keyPrefix}rate-limit:` } : {}),
       // Redis down: serve rather than refuse everyone (the outage is logged and /ready says so).
       skipOnError: true,
       allowList: (request) => {
@@ -69,5 +69,5 @@ export default fp(
       },
     });
   },
-  { name: 'rate-limits', dependencies: ['authentication', 'redis'] },
+  { name: 'rate-limits', dependencies: ['authentication'] },
 );

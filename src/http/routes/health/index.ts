@@ -2,7 +2,7 @@
 // the database reachable, fully migrated and taking writes). Kubernetes probes and load balancers use these.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { redisCheck } from '../../plugins/external/redis.js';
+import { redisCheck } from '../../../db/shared-state.js';
 import type { RouteDeps } from '../index.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
@@ -18,7 +18,7 @@ type CheckResult = { ok: boolean; detail?: string };
  */
 export const WRITE_PROBE_INTERVAL_MS = 5000;
 
-const health: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { database }) => {
+const health: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { database, services }) => {
   let lastWrite: { at: number; result: Promise<CheckResult> } | undefined;
   // Shared by concurrent probes and cached: one heartbeat write per interval, whatever the probe rate.
   const writes = (): Promise<CheckResult> => {
@@ -52,7 +52,7 @@ const health: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { database }) =
           .isMigrated()
           .then((migrated): CheckResult => (migrated ? { ok: true } : { ok: false, detail: 'migrations pending: run `migrate`' }))
           .catch((err: Error): CheckResult => ({ ok: false, detail: `unreachable: ${err.message}` })),
-        app.redis ? redisCheck(app.redis) : undefined,
+        services.shared.redis ? redisCheck(services.shared.redis) : undefined,
       ]);
       // Only a reachable, migrated database is asked to write (the heartbeat table comes with migration 0017).
       const writes_ = database_.ok ? await writes() : undefined;
