@@ -14,7 +14,8 @@ import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { createWorker } from './jobs/worker.js';
+import { RequestActivity, yieldToRequests, type Pacing } from './jobs/pacing.js';
+import { createWorker, type Worker } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
 import {
   envFor,
@@ -115,7 +116,7 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
   return services;
 }
 
-function jobWorker(services: Services, log: Logger) {
+function jobWorker(services: Services, log: Logger, pacing?: Pacing) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
   try {
     const signing = auditSigningKey(services.config);
@@ -134,6 +135,7 @@ function jobWorker(services: Services, log: Logger) {
     heartbeatMs: config.jobHeartbeatMs,
     // One grace period for the whole process: requests and jobs drain together.
     stopGraceMs: config.shutdownGraceSeconds * 1000,
+    pacing,
     log,
   });
 }
@@ -173,8 +175,13 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     }
   }
   const app = await buildApp({ services, database, logger: log, metrics });
-  // The embedded default is one process: it runs the jobs too.
-  const worker = migrateAndSeed ? jobWorker(services, log) : undefined;
+  // The embedded default is one process: it runs the jobs too, behind the requests it serves.
+  let worker: Worker | undefined;
+  if (migrateAndSeed) {
+    const activity = new RequestActivity();
+    app.server.on('request', () => activity.record());
+    worker = jobWorker(services, log, yieldToRequests(activity));
+  }
   // The one process holding an embedded data directory also runs the operator verbs for it.
   let operators: OperatorChannel | undefined;
   if (database.kind === 'embedded') {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Services } from '../services/context.js';
+import type { Pacing } from './pacing.js';
 import { payloadProblem, type JobContract, type PayloadOf } from '../queue/contracts.js';
 import { claim, complete, enqueueScheduled, extendLeases, fail, HEALTH_QUEUES, release, type Job, type JobSpec, type QueueName } from '../queue/queue.js';
 
@@ -66,6 +67,8 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** How long stop() waits for running jobs before giving them back (default 20 s). */
   stopGraceMs?: number;
+  /** Background priority for the work lane (src/jobs/pacing.ts); the health lane is never paced. */
+  pacing?: Pacing;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -93,6 +96,8 @@ interface Lane {
   timer?: NodeJS.Timeout;
   /** The latest claim: stop() waits for it so no claimed job is left unstarted. */
   filling?: Promise<unknown>;
+  /** Held back by the pacing at the latest claim: ask again when it says, not at the next poll. */
+  deferred?: boolean;
 }
 
 export function createWorker(opts: WorkerOptions): Worker {
@@ -143,7 +148,10 @@ export function createWorker(opts: WorkerOptions): Worker {
   async function fill(lane: Lane): Promise<Promise<void>[]> {
     const free = lane.concurrency - lane.running.size;
     if (free <= 0 || stopping) return [];
-    const claimed = await claim(services.db, lane.queues, workerId, free, leaseMs, services.now());
+    const allowed = lane.name === 'work' && opts.pacing ? opts.pacing.take(free, lane.running.size) : free;
+    lane.deferred = allowed === 0;
+    if (allowed === 0) return [];
+    const claimed = await claim(services.db, lane.queues, workerId, allowed, leaseMs, services.now());
     return claimed.map((job) => {
       const p = run(job).finally(() => {
         lane.running.delete(job.id);
@@ -169,7 +177,8 @@ export function createWorker(opts: WorkerOptions): Worker {
     } catch (err) {
       log.error({ err, lane: lane.name }, 'job worker could not claim jobs');
     }
-    if (!stopping && !lane.timer) lane.timer = setTimeout(() => void laneTick(lane), pollMs);
+    const next = lane.deferred && opts.pacing ? Math.min(pollMs, opts.pacing.retryInMs()) : pollMs;
+    if (!stopping && !lane.timer) lane.timer = setTimeout(() => void laneTick(lane), next);
   }
 
   /** A slot freed up: look for the next job now rather than at the next poll. */

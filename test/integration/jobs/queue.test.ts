@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
 import { jobs } from '../../../src/db/schema.js';
+import { RequestActivity, yieldToRequests } from '../../../src/jobs/pacing.js';
 import { createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
 import { defineJob } from '../../../src/queue/contracts.js';
 import { claim, enqueue, MAX_ERROR_LENGTH, replay, retryDelayMs, storableErrorText, WORKER_LOST_ERROR, type Job, type QueueName } from '../../../src/queue/queue.js';
@@ -290,6 +291,22 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     expect(waiting).toBe(2998);
     openGate();
     expect(await first).toBe(3);
+  });
+
+  it('in the serving process it yields to requests: one job at a time while busy, all slots when quiet, probes never held back', async () => {
+    for (let n = 1; n <= 3; n++) await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n } }, clock.now());
+    const probe = (await enqueue(s.db, { queue: 'synthetic_probes', type: 'probe', payload: { n: 1 } }, clock.now()))!;
+    let t = 0;
+    const activity = new RequestActivity(() => t);
+    for (; t < 1_000; t += 10) activity.record(); // 100 requests a second
+    const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000 }, () => t);
+    const w = createWorker({ services: s, handlers, queues: ['analytics_processing', 'synthetic_probes'], concurrency: 4, pacing, log: silent });
+    expect(await w.runDue()).toBe(2); // one paced job and the probe
+    expect(await job(probe)).toMatchObject({ state: 'succeeded' });
+    expect(await w.runDue()).toBe(0); // still busy, within the gap
+    t += 3_000; // the requests stopped
+    expect(await w.runDue()).toBe(2);
+    expect(calls.filter((c) => c !== 'probe 1').sort()).toEqual(['1', '2', '3']);
   });
 
   it('never hands one job to two workers claiming at the same time', async () => {

@@ -1,0 +1,73 @@
+// The embedded default runs the job worker on the HTTP server's event loop, beside PGlite, whose
+// queries run on that loop too: every millisecond a job spends embedding text or writing the index is
+// a millisecond no visitor is answered. So there the worker runs at background priority: while the
+// server is busy it starts one job at a time, at most one per `busyGapMs`, and only when none of its
+// jobs is running; when the server is quiet it runs at full concurrency. A backlog still drains under
+// sustained load, slowly; a separate `worker` process (cluster mode) is not paced.
+
+/** Requests seen by the server, as a rate over the last second (two half-second buckets). */
+export class RequestActivity {
+  private bucketStart = 0;
+  private current = 0;
+  private previous = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  record(): void {
+    this.roll();
+    this.current += 1;
+  }
+
+  /** Requests per second, over the last 0.5–1 s. */
+  rate(): number {
+    this.roll();
+    const elapsed = this.now() - this.bucketStart;
+    return ((this.previous + this.current) * 1000) / (BUCKET_MS + Math.max(elapsed, 1));
+  }
+
+  private roll() {
+    const now = this.now();
+    const buckets = Math.floor((now - this.bucketStart) / BUCKET_MS);
+    if (buckets <= 0) return;
+    this.previous = buckets === 1 ? this.current : 0;
+    this.current = 0;
+    this.bucketStart += buckets * BUCKET_MS;
+  }
+}
+
+const BUCKET_MS = 500;
+
+export interface Pacing {
+  /** How many jobs may start now, given `free` slots and `running` jobs (0 means ask again later). */
+  take(free: number, running: number): number;
+  /** When to ask again after take() gave 0. */
+  retryInMs(): number;
+}
+
+export interface PacingOptions {
+  /** From this many requests per second the server counts as busy. */
+  busyRequestsPerSecond: number;
+  /** While busy, at most one job starts per this interval. */
+  busyGapMs: number;
+}
+
+export const EMBEDDED_PACING: PacingOptions = { busyRequestsPerSecond: 20, busyGapMs: 2_000 };
+
+/** Background priority behind the requests that `activity` counts. */
+export function yieldToRequests(activity: RequestActivity, options: PacingOptions = EMBEDDED_PACING, now: () => number = () => performance.now()): Pacing {
+  let lastStart = -Infinity;
+  const busy = () => activity.rate() >= options.busyRequestsPerSecond;
+  return {
+    take(free, running) {
+      if (free <= 0) return 0;
+      if (!busy()) {
+        lastStart = now();
+        return free;
+      }
+      if (running > 0 || now() - lastStart < options.busyGapMs) return 0;
+      lastStart = now();
+      return 1;
+    },
+    retryInMs: () => Math.max(50, Math.min(options.busyGapMs, lastStart + options.busyGapMs - now())),
+  };
+}

@@ -1,0 +1,62 @@
+// Background priority for the worker that shares the server's event loop (embedded `start`).
+import { describe, expect, it } from 'vitest';
+import { RequestActivity, yieldToRequests } from '../../../src/jobs/pacing.js';
+
+function clock(start = 10_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+describe('request activity', () => {
+  it('is a rate over the last second, and falls to nothing once requests stop', () => {
+    const c = clock();
+    const activity = new RequestActivity(c.now);
+    for (let i = 0; i < 100; i++) {
+      activity.record();
+      c.advance(5); // 200 requests per second for half a second
+    }
+    expect(activity.rate()).toBeGreaterThan(90);
+    expect(activity.rate()).toBeLessThan(210);
+    c.advance(600);
+    expect(activity.rate()).toBeLessThan(100); // only the older bucket left
+    c.advance(1_000);
+    expect(activity.rate()).toBe(0);
+  });
+});
+
+describe('yielding to requests', () => {
+  const options = { busyRequestsPerSecond: 20, busyGapMs: 2_000 };
+  const busyFor = (activity: RequestActivity, c: ReturnType<typeof clock>, ms: number) => {
+    for (let t = 0; t < ms; t += 10) {
+      activity.record();
+      c.advance(10); // 100 requests per second
+    }
+  };
+
+  it('runs at full concurrency while the server is quiet', () => {
+    const c = clock();
+    const pacing = yieldToRequests(new RequestActivity(c.now), options, c.now);
+    expect(pacing.take(4, 0)).toBe(4);
+    expect(pacing.take(2, 2)).toBe(2);
+  });
+
+  it('while busy: one job at a time, at most one start per gap, and never none for good', () => {
+    const c = clock();
+    const activity = new RequestActivity(c.now);
+    const pacing = yieldToRequests(activity, options, c.now);
+    busyFor(activity, c, 1_000);
+    expect(pacing.take(4, 0)).toBe(1);
+    expect(pacing.take(3, 1)).toBe(0); // one of ours is running
+    busyFor(activity, c, 500);
+    expect(pacing.take(4, 0)).toBe(0); // the gap has not passed
+    expect(pacing.retryInMs()).toBeGreaterThan(0);
+    expect(pacing.retryInMs()).toBeLessThanOrEqual(options.busyGapMs);
+    busyFor(activity, c, 1_600);
+    expect(pacing.take(4, 0)).toBe(1); // still busy, but the backlog moves
+  });
+
+  it('takes nothing when no slot is free', () => {
+    const c = clock();
+    expect(yieldToRequests(new RequestActivity(c.now), options, c.now).take(0, 4)).toBe(0);
+  });
+});
