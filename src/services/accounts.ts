@@ -9,7 +9,7 @@ import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
 import type { ConsentPurpose } from '../domain/consent.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
-import { regionForCountry, seasonStatus } from '../domain/seasons.js';
+import { isValidTimeZone, regionForCountry, seasonStatus } from '../domain/seasons.js';
 import { secretsEqual } from '../security/constant-time.js';
 import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
 import { recordAudit } from './audit.js';
@@ -93,6 +93,7 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
       missing: ['supplierType', 'businessName', 'businessSize'].filter((k) => !input[k as keyof NewUser]),
     });
   }
+  if (!isValidTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `Unknown time zone ${JSON.stringify(input.timeZone)}`, { field: 'timeZone' });
   const passwordHash = await hashPassword(input.password);
   return s.db.transaction(async (tx) => {
     const sealed = await sealNewUser(s.keyring, tx, randomUUID(), { email: input.email, phone: input.phone ?? null, businessAddress: input.businessAddress ?? null });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
+import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
@@ -40,8 +41,8 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
 
 function decodeCursor(cursor: string): [Date, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw badRequest('invalid_cursor', 'The cursor is not one this list produced');
+  const date = cursorInstant(at);
+  if (!isUuid(id) || !date) throw badRequest('invalid_cursor', 'The cursor is not one this list produced');
   return [date, id];
 }
 

@@ -21,6 +21,7 @@ import {
   type Urgency,
   type UserRole,
 } from '../domain/feature-requests.js';
+import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -175,7 +176,7 @@ type CursorRow = BoardRow & { trendingScore: number };
 /** Keyset order of each board sort: the column, the row's value for a cursor, and how it is read back and typed. */
 const SORT_KEYS = {
   top: { column: fr.voteWeight, value: (r: CursorRow) => r.voteWeight, decode: Number, sqlType: 'float8' },
-  new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },
+  new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: cursorInstant, sqlType: 'timestamptz' },
   trending: { column: fr.trendingScore, value: (r: CursorRow) => r.trendingScore, decode: Number, sqlType: 'float8' },
   rice: { column: fr.riceScore, value: (r: CursorRow) => r.riceScore, decode: Number, sqlType: 'float8' },
 } as const satisfies Record<BoardSort, unknown>;
@@ -189,8 +190,8 @@ function decodeCursor(sort: BoardSort, cursor: string): [number | string, string
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     const decoded = SORT_KEYS[sort].decode(value);
-    const valid = decoded instanceof Date ? !Number.isNaN(decoded.getTime()) : Number.isFinite(decoded);
-    if (valid && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return [decoded instanceof Date ? decoded.toISOString() : decoded, id];
+    const valid = decoded instanceof Date || (typeof decoded === 'number' && Number.isFinite(decoded));
+    if (valid && isUuid(id)) return [decoded instanceof Date ? decoded.toISOString() : decoded, id];
   } catch {
     // fall through to the 400 below
   }
