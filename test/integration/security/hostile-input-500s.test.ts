@@ -79,6 +79,7 @@ describe.each(DATABASE_MODES)('hostile input that reached a 500 (%s)', (mode) =>
     log.error({ err: failure }, 'unhandled error');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('::uuid');
+    expect(lines[0]).toContain('invalid input syntax for type uuid'); // what went wrong stays
     expect(lines[0]).not.toContain(secret);
   });
 });
