@@ -185,6 +185,11 @@ export const featureRequests = pgTable(
     keyVersion: integer('key_version'),
     /** Blind full-text index: an HMAC per normalised token of title, description and pain points. */
     searchTokens: text('search_tokens').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The same for the title alone, which everyone who sees the board may read: what callers who may
+     * not read the description search. Null: not indexed yet (rows from before it, filled at migrate).
+     */
+    titleSearchTokens: text('title_search_tokens').array(),
     /** Submitted by a synthetic probe: kept off the board, roadmap, trends and business metrics. */
     synthetic: boolean('synthetic').notNull().default(false),
   },
@@ -199,6 +204,7 @@ export const featureRequests = pgTable(
     index('feature_requests_merged_into_idx').on(t.mergedIntoId),
     foreignKey({ columns: [t.mergedIntoId], foreignColumns: [t.id], name: 'feature_requests_merged_into_fk' }).onDelete('set null'),
     index('feature_requests_search_tokens_idx').using('gin', t.searchTokens),
+    index('feature_requests_title_search_tokens_idx').using('gin', t.titleSearchTokens),
     index('feature_requests_key_version_idx').on(t.keyVersion),
   ],
 );

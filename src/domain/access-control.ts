@@ -81,6 +81,19 @@ export function mayReadFullRecord(actor: Actor | null, authorId: string | null):
   return scope === 'all' || scope === 'content_only' || (scope === 'own' && actor !== null && actor.id === authorId);
 }
 
+/**
+ * What a caller's search may match: the words of the full record (description, pain points) only
+ * where they may read it — otherwise a search would let them test guesses against it — and the
+ * title everywhere.
+ */
+export type SearchScope = 'content' | 'title' | 'title_or_own_content';
+
+export function searchScope(actor: Actor | null): SearchScope {
+  const scope = readScope(actor);
+  if (scope === 'all' || scope === 'content_only') return 'content';
+  return scope === 'own' ? 'title_or_own_content' : 'title';
+}
+
 /** Authors may rectify their own request while it is still open; the product team may edit any. */
 export function mayEditRequest(actor: Actor, request: { authorId: string | null; status: string }): boolean {
   if (can(actor, 'feature_requests:update')) return true;

@@ -10,7 +10,9 @@ import {
   mayEditRequest,
   mayReadFullRecord,
   readScope,
+  searchScope,
   type Actor,
+  type SearchScope,
 } from '../domain/access-control.js';
 import {
   allowedTransitions,
@@ -204,7 +206,8 @@ interface BoardShape {
   status: boolean;
   category: boolean;
   userType: boolean;
-  q: boolean;
+  /** Which blind index a search looks in: what the viewer may read (searchScope). */
+  q: SearchScope | null;
   mine: boolean;
   cursor: boolean;
   viewer: boolean;
@@ -218,8 +221,13 @@ function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
   const where: SQL[] = [eq(fr.synthetic, false), shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
   if (shape.category) where.push(eq(fr.category, param('category')));
   if (shape.userType) where.push(eq(fr.userType, param('userType')));
-  // Blind full-text search: every query word's HMAC must be among the row's (GIN-indexed).
-  if (shape.q) where.push(sql`${fr.searchTokens} @> ${param('searchTokens')}::text[]`);
+  // Blind full-text search: every query word's HMAC must be among the row's (GIN-indexed), in the
+  // content's index or the title's, as the viewer may read.
+  const inContent = sql`${fr.searchTokens} @> ${param('searchTokens')}::text[]`;
+  const inTitle = sql`${fr.titleSearchTokens} @> ${param('searchTokens')}::text[]`;
+  if (shape.q === 'content') where.push(inContent);
+  if (shape.q === 'title') where.push(inTitle);
+  if (shape.q === 'title_or_own_content') where.push(sql`(${inTitle} or (${fr.authorId} = ${param('viewerId')} and ${inContent}))`);
   if (shape.mine) where.push(eq(fr.authorId, param('viewerId')));
   if (shape.cursor) where.push(sql`(${key.column}, ${fr.id}) < (${param('cursorValue')}::${sql.raw(key.sqlType)}, ${param('cursorId')}::uuid)`);
   const columns = {
@@ -261,7 +269,7 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
     status: Boolean(query.status),
     category: Boolean(query.category),
     userType: Boolean(query.userType),
-    q: Boolean(query.q),
+    q: query.q ? searchScope(viewer) : null,
     mine: Boolean(query.mine),
     cursor: Boolean(query.cursor),
     viewer: Boolean(viewer),
