@@ -116,7 +116,7 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
     account: await personView(s, user),
     consents: { current: consent.consents, evidence: consent.evidence.map(({ userId: _u, ...r }) => r) },
     featureRequests: await Promise.all(
-      requests.map(async ({ searchTokens: _s, trendingScore: _t, keyVersion: _k, ...r }) => ({
+      requests.map(async ({ searchTokens: _s, titleSearchTokens: _ts, trendingScore: _t, keyVersion: _k, ...r }) => ({
         ...r,
         ...(await openRequestContent(s.keyring, r)),
         weddingContext: openWeddingContext(s.keyring, authorKey, r.id, r.weddingContext),
