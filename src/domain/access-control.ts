@@ -103,6 +103,20 @@ export function mayEditRequest(actor: Actor, request: { authorId: string | null;
 export const COUPLE_DAILY_SUBMISSION_LIMIT = 10;
 
 /**
+ * What the WedSync team checked when it verified a supplier. A verified supplier who changes one of
+ * them ("Claridge Hotel London (official)") is no longer the business that was checked: the account
+ * goes back to unverified — no badge, no weighted vote — until verified again. Returns the fields
+ * that changed, none when the account keeps its verification.
+ */
+export const VERIFIED_BUSINESS_FIELDS = ['businessName', 'supplierType'] as const;
+type VerifiedBusiness = { [K in (typeof VERIFIED_BUSINESS_FIELDS)[number]]?: string | null };
+
+export function verificationLapsesOn(account: { role: UserRole; verified: boolean } & VerifiedBusiness, change: VerifiedBusiness): string[] {
+  if (account.role !== 'wedding_supplier' || !account.verified) return [];
+  return VERIFIED_BUSINESS_FIELDS.filter((field) => change[field] !== undefined && change[field] !== account[field]);
+}
+
+/**
  * Vote weights: suppliers' votes weigh more ('feature_requests:vote:weighted') because one venue or
  * planner speaks for the many couples it serves; larger businesses serve more weddings. Only an
  * explicit grant weighs more: the product team's wildcard is internal, not extra customer demand.

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
+import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { shredUserKey } from '../security/keyring.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
@@ -149,13 +150,35 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   const fields = Object.keys(patch).filter((k) => patch[k as keyof ProfilePatch] !== undefined);
   if (fields.length === 0) throw badRequest('nothing_to_change', 'Send at least one profile field to correct');
   const { phone, businessAddress, ...clear } = patch;
-  const user = await s.db.transaction(async (tx) => {
+  const { user, lapsed } = await s.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ role: users.role, verified: users.verified, businessName: users.businessName, supplierType: users.supplierType })
+      .from(users)
+      .where(and(eq(users.id, call.actor.id), isNull(users.erasedAt)))
+      .for('update');
+    if (!current) throw notFound('Account');
+    const lapsed = verificationLapsesOn(current, clear);
     const sealed = await sealUserContactChange(s.keyring, tx, call.actor.id, { phone, businessAddress });
-    const [updated] = await tx.update(users).set({ ...clear, ...sealed }).where(and(eq(users.id, call.actor.id), isNull(users.erasedAt))).returning();
-    if (!updated) throw notFound('Account');
+    const [updated] = await tx
+      .update(users)
+      .set({ ...clear, ...sealed, ...(lapsed.length > 0 ? { verified: false } : {}) })
+      .where(eq(users.id, call.actor.id))
+      .returning();
     await recordAudit(tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
-    return updated;
+    if (lapsed.length > 0) {
+      await recordAudit(tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
+    }
+    return { user: updated!, lapsed };
   });
+  // This process's cached principals of the account still say verified: they go now (other
+  // replicas' within their cache's few seconds, as for a verification).
+  if (lapsed.length > 0) {
+    const held = await Promise.all([
+      s.db.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, call.actor.id)),
+      s.db.select({ tokenHash: apiTokens.tokenHash }).from(apiTokens).where(eq(apiTokens.userId, call.actor.id)),
+    ]);
+    forgetCredentials(held.flat().map((c) => c.tokenHash));
+  }
   const { processingRestricted: _p, erasedAt: _e, ...view } = await personView(s, user);
   return view;
 }
