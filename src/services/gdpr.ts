@@ -8,6 +8,7 @@ import { apiTokens, auditEvents, comments, featureRequests, notifications, sessi
 import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { shredUserKey } from '../security/keyring.js';
+import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
 import { accountView, forgetCredentials, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
@@ -15,7 +16,7 @@ import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
-import { recordPiiAccess } from './threat-pii-access.js';
+import { recordPiiAccess, recordStaffTimeZoneChange } from './threat-pii-access.js';
 
 /**
  * Who is acting on a data-subject request: the person themselves or the product team (API), or an
@@ -150,9 +151,9 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   const fields = Object.keys(patch).filter((k) => patch[k as keyof ProfilePatch] !== undefined);
   if (fields.length === 0) throw badRequest('nothing_to_change', 'Send at least one profile field to correct');
   const { phone, businessAddress, ...clear } = patch;
-  const { user, lapsed } = await s.db.transaction(async (tx) => {
+  const { user, lapsed, zoneFlagged } = await s.db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ role: users.role, verified: users.verified, businessName: users.businessName, supplierType: users.supplierType })
+      .select({ role: users.role, verified: users.verified, businessName: users.businessName, supplierType: users.supplierType, timeZone: users.timeZone })
       .from(users)
       .where(and(eq(users.id, call.actor.id), isNull(users.erasedAt)))
       .for('update');
@@ -168,8 +169,10 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
     if (lapsed.length > 0) {
       await recordAudit(tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
     }
-    return { user: updated!, lapsed };
+    const zoneFlagged = clear.timeZone !== undefined && (await recordStaffTimeZoneChange(s, tx, call, current.timeZone, clear.timeZone));
+    return { user: updated!, lapsed, zoneFlagged };
   });
+  if (zoneFlagged) threatMetrics.insiderAccess.inc({ kind: 'time_zone_changed' });
   // This process's cached principals of the account still say verified: they go now (other
   // replicas' within their cache's few seconds, as for a verification).
   if (lapsed.length > 0) {
