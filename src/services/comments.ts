@@ -9,8 +9,10 @@ import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
+import { checkReadableText } from './feature-requests.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
+  checkReadableText({ comment: input.content });
   const expertAdvice = grantedPermissions(call.actor).includes('comments:create:expert_advice');
   const content = input.content.trim();
   const comment = await s.db.transaction(async (tx) => {

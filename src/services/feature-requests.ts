@@ -24,6 +24,7 @@ import {
   type UserRole,
 } from '../domain/feature-requests.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -68,6 +69,19 @@ export interface SubmitInput {
 function checkCategory(s: Services, category: string) {
   if (!s.config.categories.includes(category)) {
     throw badRequest('unknown_category', `Unknown category "${category}"`, { allowed: s.config.categories });
+  }
+}
+
+/** Titles, descriptions, pain points and comments are read by others: each must read as it looks. */
+export function checkReadableText(fields: Record<string, string | readonly string[] | undefined>) {
+  for (const [field, value] of Object.entries(fields)) {
+    for (const [i, text] of [value ?? []].flat().entries()) {
+      const problem = unreadableText(text);
+      if (problem) {
+        const at = Array.isArray(value) ? `${field}.${i}` : field;
+        throw badRequest('unreadable_text', `The ${field} ${UNREADABLE_TEXT_MESSAGES[problem]}`, { field: at, reason: problem });
+      }
+    }
   }
 }
 
@@ -116,6 +130,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     });
   }
   checkWeddingContext(input.weddingContext);
+  checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
   const id = await s.db.transaction(async (tx) => {
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
@@ -388,6 +403,7 @@ export type UpdateInput = Partial<SubmitInput>;
 export async function updateFeatureRequest(s: Services, call: Call, id: string, patch: UpdateInput) {
   if (patch.category) checkCategory(s, patch.category);
   checkWeddingContext(patch.weddingContext);
+  checkReadableText({ title: patch.title, description: patch.description, painPoints: patch.painPoints });
   await s.db.transaction(async (tx) => {
     const current = await lockRequest(tx, id);
     if (!mayEditRequest(call.actor, current)) {

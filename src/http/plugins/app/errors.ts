@@ -86,9 +86,8 @@ export default fp(
       }
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
-    );
+    // The path is not echoed back: a reflected URL is a phishing and log-injection aid (issue #14).
+    app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('route_not_found', 'There is no such route; see /api/openapi.json for the API')));
   },
   { name: 'errors' },
 );
