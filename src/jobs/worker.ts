@@ -152,8 +152,11 @@ export function createWorker(opts: WorkerOptions): Worker {
     lane.deferred = allowed === 0;
     if (allowed === 0) return [];
     const claimed = await claim(services.db, lane.queues, workerId, allowed, leaseMs, services.now());
+    const paced = lane.name === 'work' ? opts.pacing : undefined;
     return claimed.map((job) => {
+      const started = performance.now();
       const p = run(job).finally(() => {
+        paced?.finished(performance.now() - started);
         lane.running.delete(job.id);
         wake(lane);
       });

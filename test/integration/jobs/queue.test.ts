@@ -299,7 +299,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     let t = 0;
     const activity = new RequestActivity(() => t);
     for (; t < 1_000; t += 10) activity.record(); // 100 requests a second
-    const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000 }, () => t);
+    const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 }, () => t);
     const w = createWorker({ services: s, handlers, queues: ['analytics_processing', 'synthetic_probes'], concurrency: 4, pacing, log: silent });
     expect(await w.runDue()).toBe(2); // one paced job and the probe
     expect(await job(probe)).toMatchObject({ state: 'succeeded' });
