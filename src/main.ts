@@ -13,7 +13,7 @@ import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { createWorker } from './jobs/worker.js';
+import { configuredConcurrency, createWorker } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
 import {
   envFor,
@@ -30,7 +30,6 @@ import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { sealPlaintextRows } from './security/rotation.js';
-import { QUEUES } from './queue/queue.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
@@ -127,8 +126,8 @@ function jobWorker(services: Services, log: Logger) {
     services,
     handlers: JOB_HANDLERS,
     schedules: SCHEDULES,
-    queues: QUEUES,
-    concurrency: config.workerConcurrency,
+    queues: config.workerQueues,
+    concurrency: configuredConcurrency(services),
     leaseMs: config.jobLeaseMs,
     heartbeatMs: config.jobHeartbeatMs,
     // One grace period for the whole process: requests and jobs drain together.
