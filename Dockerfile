@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # WedSync Feature Requests: one image for `serve`, `worker`, the operator verbs and `drill`.
 #   docker build -t wedsync/feature-request-api:0.1.0 .
-#   docker run --read-only --tmpfs /tmp -v wsfr-data:/app/data -p 3000:3000 wedsync/feature-request-api:0.1.0
+#   docker run --read-only --tmpfs /tmp -v wsfr-data:/app/data -v wsfr-backups:/app/backups \
+#     -e NODE_ENV=development -p 3000:3000 wedsync/feature-request-api:0.1.0 start
 # Why these choices: docs/decisions/0024-container-and-kubernetes.md.
 
 # --- build: dev dependencies, TypeScript and the web UI ---------------------------------------
@@ -22,6 +23,7 @@ RUN npm run build
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/app/data \
+    BACKUP_DIR=/app/backups \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -31,9 +33,10 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY migrations ./migrations
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/web/dist ./web/dist
-# The root file system may be read-only: the only writable paths are DATA_DIR (a volume, owned by
-# the unprivileged user) and /tmp (an emptyDir / tmpfs).
-RUN mkdir -p /app/data && chown node:node /app/data
+# The root file system may be read-only: the only writable paths are DATA_DIR and BACKUP_DIR
+# (volumes, owned by the unprivileged user; backups on a volume of their own so losing the data
+# volume never takes them along) and /tmp (an emptyDir / tmpfs).
+RUN mkdir -p /app/data /app/backups && chown node:node /app/data /app/backups
 USER node
 EXPOSE 3000
 # No curl in the slim image: node itself asks /health (liveness) on the configured port.

@@ -28,6 +28,7 @@ const BUILT_IN: Record<string, { module: string; type: string }> = {
   'v1/Service': { module: 'kubernetes-models/v1/Service', type: 'IService' },
   'v1/ServiceAccount': { module: 'kubernetes-models/v1/ServiceAccount', type: 'IServiceAccount' },
   'v1/ConfigMap': { module: 'kubernetes-models/v1/ConfigMap', type: 'IConfigMap' },
+  'v1/PersistentVolumeClaim': { module: 'kubernetes-models/v1/PersistentVolumeClaim', type: 'IPersistentVolumeClaim' },
   'v1/Secret': { module: 'kubernetes-models/v1/Secret', type: 'ISecret' },
   'apps/v1/Deployment': { module: 'kubernetes-models/apps/v1/Deployment', type: 'IDeployment' },
   'apps/v1/StatefulSet': { module: 'kubernetes-models/apps/v1/StatefulSet', type: 'IStatefulSet' },

@@ -200,6 +200,18 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     expect(processor.resources).toEqual({ requests: { memory: '512Mi', cpu: '250m' }, limits: { memory: '1Gi', cpu: '500m' } });
   });
 
+  it('the API and the workers share one ReadWriteMany BACKUP_DIR (erasure ledger, logical backups)', () => {
+    expect((find('production', 'PersistentVolumeClaim', 'feature-request-backups').spec as { accessModes: string[] }).accessModes).toEqual(['ReadWriteMany']);
+    for (const name of ['feature-request-api', 'job-queue-processor', 'ai-processing-worker']) {
+      const pod = podSpecOf(find('production', 'Deployment', name))!;
+      const volume = pod.volumes!.find((v) => (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === 'feature-request-backups');
+      expect(volume, name).toBeDefined();
+      // Mounted where the image's BACKUP_DIR points (Dockerfile: ENV BACKUP_DIR=/app/backups).
+      expect((pod.containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }).volumeMounts).toContainEqual({ name: volume!.name, mountPath: '/app/backups' });
+    }
+    expect(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/BACKUP_DIR=\/app\/backups/);
+  });
+
   it('the GPU only in production, only for the AI worker', () => {
     const gpuUsers = (overlay: string) =>
       rendered[overlay]!.flatMap((o) => (podSpecOf(o)?.containers ?? []).filter((c) => JSON.stringify(c.resources ?? {}).includes('nvidia.com/gpu')).map(() => o.metadata?.name));
