@@ -191,6 +191,8 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
       const c = container(overlay, name);
       const env = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
       expect(c.args).toEqual(['worker']);
+      // Running jobs get SHUTDOWN_GRACE_SECONDS to finish before the kubelet's SIGKILL.
+      expect(podSpecOf(find(overlay, 'Deployment', name))!.terminationGracePeriodSeconds!).toBeGreaterThan(Number(env.SHUTDOWN_GRACE_SECONDS));
       expect(env.WEDDING_SEASON_BOOST).toBe('true');
       expect(Number(env.CONCURRENCY)).toBeGreaterThan(0);
       for (const queue of env.QUEUE_NAMES!.split(',')) expect(QUEUES).toContain(queue);
