@@ -15,7 +15,7 @@ import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
 import { RequestActivity, yieldToRequests, type Pacing } from './jobs/pacing.js';
-import { createWorker, type Worker } from './jobs/worker.js';
+import { configuredConcurrency, createWorker, type Worker } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
 import {
   envFor,
@@ -32,7 +32,6 @@ import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { sealPlaintextRows } from './security/rotation.js';
-import { QUEUES } from './queue/queue.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
@@ -129,8 +128,8 @@ function jobWorker(services: Services, log: Logger, pacing?: Pacing) {
     services,
     handlers: JOB_HANDLERS,
     schedules: SCHEDULES,
-    queues: QUEUES,
-    concurrency: config.workerConcurrency,
+    queues: config.workerQueues,
+    concurrency: configuredConcurrency(services),
     leaseMs: config.jobLeaseMs,
     heartbeatMs: config.jobHeartbeatMs,
     // One grace period for the whole process: requests and jobs drain together.

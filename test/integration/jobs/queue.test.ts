@@ -11,7 +11,7 @@ import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
 import { jobs } from '../../../src/db/schema.js';
 import { RequestActivity, yieldToRequests } from '../../../src/jobs/pacing.js';
-import { createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
+import { configuredConcurrency, createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
 import { defineJob } from '../../../src/queue/contracts.js';
 import { claim, enqueue, MAX_ERROR_LENGTH, replay, retryDelayMs, storableErrorText, WORKER_LOST_ERROR, type Job, type QueueName } from '../../../src/queue/queue.js';
 import { Keyring } from '../../../src/security/keyring.js';
@@ -339,5 +339,41 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     clock.advance(3_600_000);
     await b.schedule();
     expect(await count()).toBe(2);
+  });
+  it('claims only from the queues QUEUE_NAMES lists', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', QUEUE_NAMES: 'analytics_processing' });
+    const only = { ...s, config };
+    await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'counted' } }, clock.now());
+    const probe = (await enqueue(s.db, { queue: 'synthetic_probes', type: 'probe', payload: { n: 'elsewhere' } }, clock.now()))!;
+    const w = createWorker({ services: only, handlers, queues: config.workerQueues, concurrency: configuredConcurrency(only), log: silent });
+    expect(await w.runDue()).toBe(1);
+    expect(calls).toEqual(['counted']);
+    expect((await job(probe)).state).toBe('pending');
+  });
+
+  it('with WEDDING_SEASON_BOOST runs more jobs at once on a peak-season Saturday, at most twice CONCURRENCY', async () => {
+    const boosted = { ...s, config: loadConfig({ NODE_ENV: 'test', CONCURRENCY: '2', WEDDING_SEASON_BOOST: 'true', SEASON_REGION: 'northern_hemisphere' }) };
+    const running = async () => rows<{ n: number }>(await s.db.execute(sql`select count(*)::int as n from jobs where state = 'running'`))[0]!.n;
+    const slotsAt = async (at: string) => {
+      clock.set(at);
+      await s.db.delete(jobs);
+      calls.length = 0;
+      gate = new Promise<void>((resolve) => (openGate = resolve));
+      for (let n = 0; n < 8; n++) await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n } }, clock.now());
+      const w = createWorker({ services: boosted, handlers, queues: ['analytics_processing'], concurrency: configuredConcurrency(boosted), log: silent });
+      const run = w.runDue();
+      await vi.waitFor(async () => expect(await running()).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
+      const claimed = await running();
+      openGate();
+      await run;
+      return claimed;
+    };
+    try {
+      expect(await slotsAt('2027-03-02T12:00:00Z')).toBe(2); // a Tuesday in March: off-season, 2 × 1
+      expect(await slotsAt('2027-06-15T12:00:00Z')).toBe(3); // a Tuesday in June: ceil(2 × 1.4)
+      expect(await slotsAt('2027-06-12T13:00:00Z')).toBe(4); // Saturday afternoon in June: 2 × 2.1, capped at 2 × 2
+    } finally {
+      clock.set('2027-03-01T09:00:00Z');
+    }
   });
 });
