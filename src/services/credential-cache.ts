@@ -4,8 +4,8 @@
 // user is — goes to every replica through the deployment's broadcast and evicts there at once.
 //
 // A replica that may have missed a broadcast trusts nothing it remembers: while Redis is unreachable
-// every credential is looked up in the database, and when the subscription is back the whole cache
-// is dropped (onGap). Embedded, the broadcast stays in the process and is never missed.
+// every credential is looked up in the database and the cache is emptied, and it is emptied again
+// when the subscription is back (onGap), which may reconnect a moment after the command connection. Embedded, the broadcast stays in the process and is never missed.
 import { LRUCache } from 'lru-cache';
 import type { SharedState } from '../db/shared-state.js';
 import type { Principal } from './context.js';
@@ -42,8 +42,12 @@ export class CredentialCache {
   /** A live entry for `hash` at `now`, counted as a hit, or nothing (counted as a miss). */
   get(hash: string, now: number): CachedCredential | undefined {
     this.lookups.lookups += 1;
-    // With Redis configured but not answering, evictions from other replicas cannot arrive.
-    if (this.shared.redis && this.shared.redis.status !== 'ready') return undefined;
+    // With Redis configured but not answering, evictions from other replicas cannot arrive: what was
+    // remembered before may be stale by the time Redis is back, so it goes too.
+    if (!this.hearsEvictions()) {
+      this.entries.clear();
+      return undefined;
+    }
     const hit = this.entries.get(hash);
     if (!hit || hit.validUntil <= now) return undefined;
     this.lookups.hits += 1;
@@ -64,7 +68,7 @@ export class CredentialCache {
   }
 
   set(hash: string, entry: CachedCredential, loadedAfter: number): void {
-    if (loadedAfter === this.heard) this.entries.set(hash, entry);
+    if (loadedAfter === this.heard && this.hearsEvictions()) this.entries.set(hash, entry);
   }
 
   /** These credentials (by hash) stop working on every replica: here at once, elsewhere on the broadcast. */
@@ -80,6 +84,11 @@ export class CredentialCache {
   /** For the cache_hit_rate metric. */
   stats(): Readonly<{ hits: number; lookups: number }> {
     return this.lookups;
+  }
+
+  /** Embedded, always; with Redis, while it answers. */
+  private hearsEvictions(): boolean {
+    return !this.shared.redis || this.shared.redis.status === 'ready';
   }
 
   private evict(eviction: Eviction): void {

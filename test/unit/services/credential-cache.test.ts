@@ -1,6 +1,7 @@
 // The credential cache: evictions reach every replica's copy (here two caches on one in-process
 // broadcast), a user's eviction takes all their credentials, an eviction heard while a credential
-// was being loaded keeps that load out of the cache, and a gap in the broadcast empties it.
+// was being loaded keeps that load out of the cache, and a gap in the broadcast or an unreachable
+// Redis empties it.
 import { describe, expect, it } from 'vitest';
 import { processSharedState, type SharedState } from '../../../src/db/shared-state.js';
 import type { Principal } from '../../../src/services/context.js';
@@ -42,6 +43,20 @@ describe('credential cache', () => {
     cache.set('h1', entry('u1'), cache.evictions);
     gap();
     expect(cache.get('h1', NOW)).toBeUndefined();
+  });
+
+  it('remembers nothing while Redis is configured but not answering, and drops what it had', () => {
+    const redis = { status: 'ready' };
+    const shared: SharedState = { ...processSharedState(), redis: redis as unknown as SharedState['redis'] };
+    const cache = new CredentialCache(shared);
+    cache.set('h1', entry('u1'), cache.evictions);
+    expect(cache.get('h1', NOW)).toBeDefined();
+    redis.status = 'reconnecting';
+    expect(cache.get('h1', NOW)).toBeUndefined();
+    cache.set('h2', entry('u2'), cache.evictions);
+    redis.status = 'ready';
+    expect(cache.get('h1', NOW)).toBeUndefined();
+    expect(cache.get('h2', NOW)).toBeUndefined();
   });
 
   it('forgets nothing it has not been told to, and expires entries by their validity', () => {
