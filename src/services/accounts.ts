@@ -12,9 +12,9 @@ import { secretsEqual } from '../security/constant-time.js';
 import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Principal, Services } from './context.js';
+import { CREDENTIAL_CACHE_MS, type CachedCredential } from './credential-cache.js';
 import { badRequest, conflict, notFound, ServiceError } from './errors.js';
 import { submissionsInLastDay } from './feature-requests.js';
-import { CREDENTIAL_CACHE_MS, type CachedCredential } from './credential-cache.js';
 import { beginLoginAttempt } from './login-throttle.js';
 
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -191,7 +191,7 @@ async function cachedCredential(
   if (hit) return hit;
   const loadedAfter = cache.evictions;
   const found = await load(hash, now);
-  // Nothing to evict when it is gone: the sign-out that ended it evicted it everywhere.
+  // A stale entry left behind is never served (its validity is over) and ages out of the LRU.
   if (!found) return null;
   const validUntil = Math.min(now.getTime() + CREDENTIAL_CACHE_MS, found.expiresAt?.getTime() ?? Infinity);
   const entry: CachedCredential = { principal: found.principal, validUntil, tokenId: found.tokenId, usageRecordedAt: cache.peek(hash)?.usageRecordedAt };
