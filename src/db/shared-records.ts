@@ -72,8 +72,13 @@ if current ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1`;
 
-/** Beyond this many lost races in a row something is wrong (or a key is under a flood): give up loudly. */
+/**
+ * Lost races before a change is made in this process's memory instead (as while Redis is down): a
+ * flood of parallel requests on one key (a crawler's connections from one address) must not turn
+ * into errors. Between tries a short random pause, longer each time, spreads the contenders out.
+ */
 const MAX_TRIES = 50;
+const pause = (tries: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(tries, 10)));
 
 class RedisRecords<T extends object> implements SharedRecords<T> {
   private readonly local: MemoryRecords<T>;
@@ -95,8 +100,7 @@ class RedisRecords<T extends object> implements SharedRecords<T> {
     if (this.redis.status !== 'ready') return inMemory();
     try {
       return await inRedis();
-    } catch (err) {
-      if (err instanceof LostRaces) throw err;
+    } catch {
       return inMemory();
     }
   }
@@ -124,8 +128,9 @@ class RedisRecords<T extends object> implements SharedRecords<T> {
           const ttl = next ? Math.ceil(this.options.expiresAt(next) - this.options.now()) : 0;
           const value = next && ttl > 0 ? JSON.stringify(next) : '';
           if ((await redis.eval(COMPARE_AND_SET, 1, k, text ?? '', value, String(ttl))) === 1) return next;
+          await pause(tries + 1);
         }
-        throw new LostRaces(this.options.name);
+        return this.local.record(key, change);
       },
       () => this.local.record(key, change),
     );
@@ -136,12 +141,6 @@ class RedisRecords<T extends object> implements SharedRecords<T> {
       async () => void (await this.redis.del(this.redisKey(key))),
       () => this.local.reset(key),
     );
-  }
-}
-
-class LostRaces extends Error {
-  constructor(name: string) {
-    super(`${name}: a record kept changing under ${MAX_TRIES} attempts to update it`);
   }
 }
 
