@@ -5,7 +5,8 @@
 //
 // A replica that may have missed a broadcast trusts nothing it remembers: while Redis is unreachable
 // every credential is looked up in the database and the cache is emptied, and it is emptied again
-// when the subscription is back (onGap), which may reconnect a moment after the command connection. Embedded, the broadcast stays in the process and is never missed.
+// when the subscription is back (onGap), which may reconnect a moment after the command connection.
+// Embedded, the broadcast stays in the process and is never missed.
 import { LRUCache } from 'lru-cache';
 import type { SharedState } from '../db/shared-state.js';
 import type { Principal } from './context.js';
@@ -32,11 +33,13 @@ export class CredentialCache {
   private heard = 0;
 
   constructor(private readonly shared: SharedState) {
-    shared.subscribe(CHANNEL, (text) => this.evict(JSON.parse(text) as Eviction));
-    shared.onGap(() => {
-      this.heard += 1;
-      this.entries.clear();
-    });
+    shared.subscribe(CHANNEL, (text) => this.evict(text));
+    shared.onGap(() => this.forgetAll());
+  }
+
+  private forgetAll(): void {
+    this.heard += 1;
+    this.entries.clear();
   }
 
   /** A live entry for `hash` at `now`, counted as a hit, or nothing (counted as a miss). */
@@ -91,7 +94,10 @@ export class CredentialCache {
     return !this.shared.redis || this.shared.redis.status === 'ready';
   }
 
-  private evict(eviction: Eviction): void {
+  private evict(text: string): void {
+    const eviction = parseEviction(text);
+    // Not ours to understand (another version's message?): forgetting everything is always safe.
+    if (!eviction) return this.forgetAll();
     this.heard += 1;
     if ('hashes' in eviction) {
       for (const h of eviction.hashes) this.entries.delete(h);
@@ -101,4 +107,15 @@ export class CredentialCache {
     const theirs = [...this.entries.entries()].filter(([, entry]) => entry.principal.id === eviction.userId);
     for (const [hash] of theirs) this.entries.delete(hash);
   }
+}
+
+function parseEviction(text: string): Eviction | undefined {
+  try {
+    const value = JSON.parse(text) as { hashes?: unknown; userId?: unknown } | null;
+    if (Array.isArray(value?.hashes) && value.hashes.every((h) => typeof h === 'string')) return { hashes: value.hashes as string[] };
+    if (typeof value?.userId === 'string') return { userId: value.userId };
+  } catch {
+    // not JSON
+  }
+  return undefined;
 }

@@ -36,6 +36,16 @@ describe('credential cache', () => {
     expect(cache.get('h1', NOW)).toBeUndefined();
   });
 
+  it('drops everything on a broadcast it cannot read', () => {
+    const shared = processSharedState();
+    const cache = new CredentialCache(shared);
+    for (const garbage of ['not json', 'null', '{"hashes":"h1"}', '{}']) {
+      cache.set('h1', entry('u1'), cache.evictions);
+      shared.publish('credentials:evict', garbage);
+      expect(cache.get('h1', NOW), garbage).toBeUndefined();
+    }
+  });
+
   it('drops everything when broadcasts may have been missed', () => {
     let gap = () => {};
     const shared: SharedState = { ...processSharedState(), onGap: (handler) => ((gap = handler), () => {}) };
