@@ -37,6 +37,7 @@ import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './service
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import type { Services } from './services/context.js';
+import { deploymentState } from './services/deployment-state.js';
 import { ServiceError } from './services/errors.js';
 import { configuredBackupKey, runWalVerb } from './wal-command.js';
 
@@ -107,7 +108,9 @@ const CLOSE_MARGIN_MS = 5000;
 async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
   if (migrate) await database.migrate();
   const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log));
-  const services: Services = { db: database.db, config, now: () => new Date(), keyring, shared: await openSharedState(config, log) };
+  const shared = await openSharedState(config, log);
+  const now = () => new Date();
+  const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
   if (migrate) {
     const sealed = await sealPlaintextRows(services);
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');

@@ -9,7 +9,6 @@ import { weddingSeasonMultiplier } from '../domain/scaling-signal.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
-import { credentialCacheStats } from '../services/accounts.js';
 import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
@@ -53,7 +52,7 @@ export function classifyQuery(text: string): QueryLabels {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>, readiness: () => Promise<boolean>) {
+export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' | 'state'>, readiness: () => Promise<boolean>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerThreatMetrics(registry);
@@ -173,7 +172,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     const lastMinute = recent.summary(now.getTime(), 60);
     multiplier.set(weddingSeasonMultiplier(season, lastMinute.requests / lastMinute.windowSeconds, services.config.scalingBaselineRps));
     peakSeason.set(season.season === 'peak' ? 1 : 0);
-    const credentials = credentialCacheStats();
+    const credentials = services.state.credentials.stats();
     cacheHitRate.set(
       { cache_type: 'credentials', region: services.config.seasonRegion, wedding_season: season.season },
       credentials.lookups === 0 ? 0 : credentials.hits / credentials.lookups,

@@ -8,7 +8,7 @@ import { apiTokens, auditEvents, comments, featureRequests, notifications, sessi
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { shredUserKey } from '../security/keyring.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
-import { accountView, forgetCredentials, hashPassword } from './accounts.js';
+import { accountView, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
 import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
@@ -156,6 +156,8 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
     await recordAudit(tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
     return updated;
   });
+  // The name and time zone are part of who they are on every replica's cached credentials.
+  s.state.credentials.forgetUser(call.actor.id);
   const { processingRestricted: _p, erasedAt: _e, ...view } = await personView(s, user);
   return view;
 }
@@ -215,7 +217,7 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     await recordAudit(tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
-  forgetCredentials(revoked);
+  s.state.credentials.forget(revoked);
   const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
   return { erased: true, votesKept: kept };
 }

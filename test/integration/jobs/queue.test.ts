@@ -19,6 +19,7 @@ import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { deploymentState } from '../../../src/services/deployment-state.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -90,7 +91,9 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
 
   beforeAll(async () => {
     database = await freshDatabase(mode);
-    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared: processSharedState() };
+    const shared = processSharedState();
+    const config = loadConfig({ NODE_ENV: 'test' });
+    s = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared, state: deploymentState(shared, clock.now, config) };
   });
   beforeEach(async () => {
     calls.length = 0;
