@@ -21,6 +21,7 @@ import type { Services } from '../src/services/context.js';
 import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
 import { openBenchDatabase } from './database.js';
 import { processSharedState } from '../src/db/shared-state.js';
+import { deploymentState } from '../src/services/deployment-state.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +52,9 @@ try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const keyring = await Keyring.open(handle.db, randomBytes(32));
-  const s: Services = { db: handle.db, config, now: () => new Date(), keyring, shared: processSharedState() };
+  const now = () => new Date();
+  const shared = processSharedState();
+  const s: Services = { db: handle.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const authorId = rows<{ id: string }>(await handle.db.execute(sql`select id from users where role = 'couple' limit 1`))[0]!.id;

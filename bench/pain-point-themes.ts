@@ -19,6 +19,7 @@ import type { Services } from '../src/services/context.js';
 import { generatePainPointThemes } from '../src/services/pain-point-themes.js';
 import { openBenchDatabase } from './database.js';
 import { processSharedState } from '../src/db/shared-state.js';
+import { deploymentState } from '../src/services/deployment-state.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +50,9 @@ const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'se
 try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const s: Services = { db: handle.db, config, now: () => new Date(), keyring: await Keyring.open(handle.db, randomBytes(32)), shared: processSharedState() };
+  const now = () => new Date();
+  const shared = processSharedState();
+  const s: Services = { db: handle.db, config, now, keyring: await Keyring.open(handle.db, randomBytes(32)), shared, state: deploymentState(shared, now, config) };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const voters = rows<{ id: string; role: string }>(await handle.db.execute(sql`select id, role from users where role in ('couple', 'wedding_supplier')`));

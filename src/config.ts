@@ -8,10 +8,14 @@ import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion, isValidTimeZone } from './domain/seasons.js';
 import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
+import { QUEUES, type QueueName } from './queue/queue.js';
 import { parseMasterKey } from './security/master-key.js';
 import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
 import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
 import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './security/threats/scraping.js';
+
+/** Upper bound of a worker's concurrency, configured or boosted. */
+export const MAX_WORKER_CONCURRENCY = 64;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -36,7 +40,12 @@ const EnvSchema = Type.Object({
   // false | true | a hop count | a comma-separated list of proxy addresses/CIDRs (see parseTrustProxy).
   TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
-  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: MAX_WORKER_CONCURRENCY, default: 4 }),
+  // The brief's name for WORKER_CONCURRENCY (its job-queue-processor sets CONCURRENCY); either may be set, not both differently.
+  CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WORKER_CONCURRENCY })),
+  QUEUE_NAMES: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$' })),
+  WEDDING_SEASON_BOOST: Type.Boolean({ default: false }),
+  SCALING_BASELINE_RPS: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 20 }),
   JOB_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
   JOB_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
@@ -84,6 +93,9 @@ const SECRET_NAMES = [
   'BACKUP_ENCRYPTION_KEY',
 ] as const;
 
+/** Every environment variable loadConfig reads, with the NAME_FILE form of each secret. */
+export const ENV_NAMES: readonly string[] = [...Object.keys(EnvSchema.properties), ...SECRET_NAMES.map((name) => `${name}_FILE`)];
+
 export interface Config {
   env: Env['NODE_ENV'];
   production: boolean;
@@ -112,6 +124,12 @@ export interface Config {
   metricsToken: string | undefined;
   /** Jobs one worker runs at once (in-process with `start`, or each `worker` process), besides its health lane. */
   workerConcurrency: number;
+  /** The queues this process's worker claims from (QUEUE_NAMES; default: all). */
+  workerQueues: readonly QueueName[];
+  /** WEDDING_SEASON_BOOST: concurrency follows the season calendar (src/domain/scaling-signal.ts boostedConcurrency). */
+  weddingSeasonBoost: boolean;
+  /** Requests per second one API pod carries at normal off-season load: the B of wedding_season_multiplier. */
+  scalingBaselineRps: number;
   /** How long a claimed job stays a worker's without a heartbeat: a dead worker's jobs run again after this. */
   jobLeaseMs: number;
   /** How often a worker extends the leases of the jobs it runs (at most half the lease). */
@@ -239,6 +257,7 @@ function backupDirProblem(backupDir: string, dataDir: string): string | undefine
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(EnvSchema.properties);
   const raw = Object.fromEntries(Object.entries(withSecretFiles(env)).filter(([k, v]) => known.includes(k) && v !== ''));
+  const bothConcurrencies = raw.CONCURRENCY !== undefined && raw.WORKER_CONCURRENCY !== undefined;
   const candidate = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
   const problems = [...Value.Errors(EnvSchema, candidate)].map((e) => {
     const name = e.path.replace(/^\//, '');
@@ -270,6 +289,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One late heartbeat must not cost a running job its lease.
     problems.push(`JOB_HEARTBEAT_SECONDS=${parsed.JOB_HEARTBEAT_SECONDS}: must be at most half of JOB_LEASE_SECONDS (${parsed.JOB_LEASE_SECONDS})`);
   }
+  if (problems.length === 0 && bothConcurrencies && parsed.CONCURRENCY !== parsed.WORKER_CONCURRENCY) {
+    problems.push(`CONCURRENCY=${parsed.CONCURRENCY}: WORKER_CONCURRENCY says ${parsed.WORKER_CONCURRENCY}; set one of them`);
+  }
+  const workerQueues = (parsed.QUEUE_NAMES?.split(',') ?? [...QUEUES]) as QueueName[];
+  const unknownQueues = workerQueues.filter((q) => !QUEUES.includes(q));
+  if (problems.length === 0 && unknownQueues.length > 0) problems.push(`QUEUE_NAMES=${JSON.stringify(parsed.QUEUE_NAMES)}: unknown queue ${unknownQueues.join(', ')} (known: ${QUEUES.join(', ')})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -292,7 +317,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,
-    workerConcurrency: parsed.WORKER_CONCURRENCY,
+    workerConcurrency: parsed.CONCURRENCY ?? parsed.WORKER_CONCURRENCY,
+    workerQueues: [...new Set(workerQueues)],
+    weddingSeasonBoost: parsed.WEDDING_SEASON_BOOST,
+    scalingBaselineRps: parsed.SCALING_BASELINE_RPS,
     jobLeaseMs: parsed.JOB_LEASE_SECONDS * 1000,
     jobHeartbeatMs: parsed.JOB_HEARTBEAT_SECONDS * 1000,
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,

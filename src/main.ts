@@ -15,7 +15,7 @@ import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
 import { RequestActivity, yieldToRequests, type Pacing } from './jobs/pacing.js';
-import { createWorker, type Worker } from './jobs/worker.js';
+import { configuredConcurrency, createWorker, type Worker } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
 import {
   envFor,
@@ -32,12 +32,12 @@ import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { indexRequestTitles, sealPlaintextRows } from './security/rotation.js';
-import { QUEUES } from './queue/queue.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import type { Services } from './services/context.js';
+import { deploymentState } from './services/deployment-state.js';
 import { ServiceError } from './services/errors.js';
 import { configuredBackupKey, runWalVerb } from './wal-command.js';
 
@@ -108,7 +108,9 @@ const CLOSE_MARGIN_MS = 5000;
 async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
   if (migrate) await database.migrate();
   const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log));
-  const services: Services = { db: database.db, config, now: () => new Date(), keyring, shared: await openSharedState(config, log) };
+  const shared = await openSharedState(config, log);
+  const now = () => new Date();
+  const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
   if (migrate) {
     const sealed = await sealPlaintextRows(services);
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
@@ -131,8 +133,8 @@ function jobWorker(services: Services, log: Logger, pacing?: Pacing) {
     services,
     handlers: JOB_HANDLERS,
     schedules: SCHEDULES,
-    queues: QUEUES,
-    concurrency: config.workerConcurrency,
+    queues: config.workerQueues,
+    concurrency: configuredConcurrency(services),
     leaseMs: config.jobLeaseMs,
     heartbeatMs: config.jobHeartbeatMs,
     // One grace period for the whole process: requests and jobs drain together.

@@ -1,9 +1,10 @@
 // The embedded default runs the job worker on the HTTP server's event loop, beside PGlite, whose
 // queries run on that loop too: every millisecond a job spends embedding text or writing the index is
 // a millisecond no visitor is answered. So there the worker runs at background priority: while the
-// server is busy it starts one job at a time, at most one per `busyGapMs`, and only when none of its
-// jobs is running; when the server is quiet it runs at full concurrency. A backlog still drains under
-// sustained load, slowly; a separate `worker` process (cluster mode) is not paced.
+// server is busy it runs one job at a time and rests between jobs for at least `busyGapMs` and long
+// enough that jobs take no more than `busyShare` of the time (a 1 s job is followed by 9 s of rest at
+// 10 %); when the server is quiet it runs at full concurrency. A backlog still drains under sustained
+// load, slowly; a separate `worker` process (cluster mode) is not paced.
 
 /** Requests seen by the server, as a rate over the last second (two half-second buckets). */
 export class RequestActivity {
@@ -40,6 +41,8 @@ const BUCKET_MS = 500;
 export interface Pacing {
   /** How many jobs may start now, given `free` slots and `running` jobs (0 means ask again later). */
   take(free: number, running: number): number;
+  /** A job that take() let start has ended after `ms`. */
+  finished(ms: number): void;
   /** When to ask again after take() gave 0. */
   retryInMs(): number;
 }
@@ -47,27 +50,30 @@ export interface Pacing {
 export interface PacingOptions {
   /** From this many requests per second the server counts as busy. */
   busyRequestsPerSecond: number;
-  /** While busy, at most one job starts per this interval. */
+  /** While busy, the least rest between one job's end and the next one's start. */
   busyGapMs: number;
+  /** While busy, the most of the time that jobs may take (0–1). */
+  busyShare: number;
 }
 
-export const EMBEDDED_PACING: PacingOptions = { busyRequestsPerSecond: 20, busyGapMs: 2_000 };
+export const EMBEDDED_PACING: PacingOptions = { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 };
 
 /** Background priority behind the requests that `activity` counts. */
 export function yieldToRequests(activity: RequestActivity, options: PacingOptions = EMBEDDED_PACING, now: () => number = () => performance.now()): Pacing {
-  let lastStart = -Infinity;
+  // When the next job may start while the server is busy.
+  let restUntil = -Infinity;
   const busy = () => activity.rate() >= options.busyRequestsPerSecond;
   return {
     take(free, running) {
       if (free <= 0) return 0;
-      if (!busy()) {
-        lastStart = now();
-        return free;
-      }
-      if (running > 0 || now() - lastStart < options.busyGapMs) return 0;
-      lastStart = now();
+      if (!busy()) return free;
+      if (running > 0 || now() < restUntil) return 0;
+      restUntil = Infinity; // until this job has finished
       return 1;
     },
-    retryInMs: () => Math.max(50, Math.min(options.busyGapMs, lastStart + options.busyGapMs - now())),
+    finished(ms) {
+      restUntil = now() + Math.max(options.busyGapMs, (ms * (1 - options.busyShare)) / options.busyShare);
+    },
+    retryInMs: () => Math.max(50, Math.min(options.busyGapMs, restUntil - now())),
   };
 }

@@ -7,6 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { MAX_WORKER_CONCURRENCY } from '../config.js';
+import { boostedConcurrency } from '../domain/scaling-signal.js';
+import { seasonStatus } from '../domain/seasons.js';
 import type { Services } from '../services/context.js';
 import type { Pacing } from './pacing.js';
 import { payloadProblem, type JobContract, type PayloadOf } from '../queue/contracts.js';
@@ -47,6 +50,17 @@ export interface Schedule {
   job: Omit<JobSpec, 'dedupeKey' | 'runAt'>;
 }
 
+/**
+ * The work lane's concurrency from the configuration: CONCURRENCY, or with WEDDING_SEASON_BOOST the
+ * season calendar's boost of it (src/domain/scaling-signal.ts), asked again before every claim so a
+ * long-running worker follows the season and Saturday hours.
+ */
+export function configuredConcurrency(services: Pick<Services, 'config' | 'now'>): number | (() => number) {
+  const { workerConcurrency, weddingSeasonBoost, seasonRegion } = services.config;
+  if (!weddingSeasonBoost) return workerConcurrency;
+  return () => boostedConcurrency(workerConcurrency, seasonStatus(services.now(), seasonRegion), MAX_WORKER_CONCURRENCY);
+}
+
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 export const DEFAULT_STOP_GRACE_MS = 20_000;
@@ -56,8 +70,8 @@ export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   queues: readonly QueueName[];
   schedules?: readonly Schedule[];
-  /** Jobs run at once from the queues other than the health queues. */
-  concurrency: number;
+  /** Jobs run at once from the queues other than the health queues; a function is asked before each claim. */
+  concurrency: number | (() => number);
   /** Jobs run at once from the health queues (default 1), in their own lane. */
   healthConcurrency?: number;
   pollMs?: number;
@@ -91,7 +105,7 @@ export interface Worker {
 interface Lane {
   name: 'work' | 'health';
   queues: QueueName[];
-  concurrency: number;
+  concurrency: () => number;
   running: Map<string, Promise<void>>;
   timer?: NodeJS.Timeout;
   /** The latest claim: stop() waits for it so no claimed job is left unstarted. */
@@ -106,10 +120,12 @@ export function createWorker(opts: WorkerOptions): Worker {
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const pollMs = opts.pollMs ?? 1000;
+  const { concurrency } = opts;
+  const workConcurrency = typeof concurrency === 'number' ? () => concurrency : concurrency;
   const lanes: Lane[] = (
     [
-      { name: 'work', queues: opts.queues.filter((q) => !HEALTH_QUEUES.includes(q)), concurrency: opts.concurrency, running: new Map() },
-      { name: 'health', queues: opts.queues.filter((q) => HEALTH_QUEUES.includes(q)), concurrency: opts.healthConcurrency ?? 1, running: new Map() },
+      { name: 'work', queues: opts.queues.filter((q) => !HEALTH_QUEUES.includes(q)), concurrency: workConcurrency, running: new Map() },
+      { name: 'health', queues: opts.queues.filter((q) => HEALTH_QUEUES.includes(q)), concurrency: () => opts.healthConcurrency ?? 1, running: new Map() },
     ] satisfies Lane[]
   ).filter((lane) => lane.queues.length > 0);
   let scheduleTimer: NodeJS.Timeout | undefined;
@@ -146,14 +162,17 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   /** Claims what the lane has room for and starts it; returns the started runs. */
   async function fill(lane: Lane): Promise<Promise<void>[]> {
-    const free = lane.concurrency - lane.running.size;
+    const free = lane.concurrency() - lane.running.size;
     if (free <= 0 || stopping) return [];
     const allowed = lane.name === 'work' && opts.pacing ? opts.pacing.take(free, lane.running.size) : free;
     lane.deferred = allowed === 0;
     if (allowed === 0) return [];
     const claimed = await claim(services.db, lane.queues, workerId, allowed, leaseMs, services.now());
+    const paced = lane.name === 'work' ? opts.pacing : undefined;
     return claimed.map((job) => {
+      const started = performance.now();
       const p = run(job).finally(() => {
+        paced?.finished(performance.now() - started);
         lane.running.delete(job.id);
         wake(lane);
       });
@@ -235,7 +254,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     schedule,
     heartbeat,
     start() {
-      log.info({ workerId, queues: opts.queues, concurrency: opts.concurrency, healthConcurrency: opts.healthConcurrency ?? 1, leaseMs, heartbeatMs }, 'job worker started');
+      log.info({ workerId, queues: opts.queues, concurrency: workConcurrency(), seasonBoost: typeof opts.concurrency === 'function', healthConcurrency: opts.healthConcurrency ?? 1, leaseMs, heartbeatMs }, 'job worker started');
       started = true;
       scheduleTimer = setTimeout(() => void scheduleTick(), 0);
       for (const lane of lanes) lane.timer = setTimeout(() => void laneTick(lane), 0);

@@ -5,10 +5,10 @@ import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { rows } from '../db/client.js';
+import { weddingSeasonMultiplier } from '../domain/scaling-signal.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
-import { credentialCacheStats } from '../services/accounts.js';
 import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
@@ -52,7 +52,7 @@ export function classifyQuery(text: string): QueryLabels {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>, readiness: () => Promise<boolean>) {
+export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' | 'state'>, readiness: () => Promise<boolean>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerThreatMetrics(registry);
@@ -133,7 +133,11 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     labelNames: ['category', 'user_type'],
     registers,
   });
-  const multiplier = new Gauge({ name: 'wedding_season_multiplier', help: 'Expected load relative to off-season: peak season and Saturday critical hours', registers });
+  const multiplier = new Gauge({
+    name: 'wedding_season_multiplier',
+    help: 'Autoscaling signal (HPA target 1.5): the larger of the season calendar multiplier (peak season x Saturday critical hours) and this process\'s request rate over the last minute / SCALING_BASELINE_RPS',
+    registers,
+  });
   // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
   const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
@@ -165,9 +169,10 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
   async function refreshBusinessMetrics() {
     const now = services.now();
     const season = seasonStatus(now, services.config.seasonRegion);
-    multiplier.set(season.multiplier);
+    const lastMinute = recent.summary(now.getTime(), 60);
+    multiplier.set(weddingSeasonMultiplier(season, lastMinute.requests / lastMinute.windowSeconds, services.config.scalingBaselineRps));
     peakSeason.set(season.season === 'peak' ? 1 : 0);
-    const credentials = credentialCacheStats();
+    const credentials = services.state.credentials.stats();
     cacheHitRate.set(
       { cache_type: 'credentials', region: services.config.seasonRegion, wedding_season: season.season },
       credentials.lookups === 0 ? 0 : credentials.hits / credentials.lookups,
@@ -177,7 +182,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recent, suppliers, shipped, probes, riceOutcomes, insights, backups] = await Promise.all([
+    const [depths, dead, board, recentVolume, suppliers, shipped, probes, riceOutcomes, insights, backups] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -235,7 +240,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now'>,
     for (const r of rows<{ category: string; user_type: string; n: number }>(board)) requestsTotal.set({ category: r.category, user_type: r.user_type }, r.n);
 
     seasonVolume.reset();
-    for (const r of rows<{ user_type: string; category: string; region: string; n: number }>(recent)) {
+    for (const r of rows<{ user_type: string; category: string; region: string; n: number }>(recentVolume)) {
       const labels = { season: seasonStatus(now, r.region || services.config.seasonRegion).season, user_type: r.user_type, category: r.category };
       seasonVolume.inc(labels, r.n);
     }

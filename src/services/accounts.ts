@@ -3,7 +3,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { LRUCache } from 'lru-cache';
 import { timestamptz } from '../db/client.js';
 import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
@@ -15,6 +14,7 @@ import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../secur
 import { recordAudit } from './audit.js';
 import { recordSignUpConsents } from './consent.js';
 import type { Call, Principal, Services } from './context.js';
+import { CREDENTIAL_CACHE_MS, type CachedCredential } from './credential-cache.js';
 import { badRequest, conflict, notFound, ServiceError } from './errors.js';
 import { submissionsInLastDay } from './feature-requests.js';
 import { beginLoginAttempt } from './login-throttle.js';
@@ -138,12 +138,11 @@ async function openSession(s: Services, user: UserRow, replacing?: string): Prom
   const sessionToken = newSecret();
   const expiresAt = new Date(s.now().getTime() + s.config.sessionTtlHours * 3_600_000);
   await s.db.transaction(async (tx) => {
-    if (replacing) {
-      await tx.delete(sessions).where(eq(sessions.tokenHash, sha256(replacing)));
-      credentials.delete(sha256(replacing));
-    }
+    if (replacing) await tx.delete(sessions).where(eq(sessions.tokenHash, sha256(replacing)));
     await tx.insert(sessions).values({ userId: user.id, tokenHash: sha256(sessionToken), expiresAt });
   });
+  // After the commit: a replica evicting earlier could reload the old session before it is gone.
+  if (replacing) s.state.credentials.forget([sha256(replacing)]);
   return { user: await accountView(s, user), sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
 }
 
@@ -173,7 +172,7 @@ export async function logIn(s: Services, email: string, password: string, reques
 
 export async function logOut(s: Services, sessionId: string): Promise<void> {
   const [ended] = await s.db.delete(sessions).where(eq(sessions.id, sessionId)).returning({ tokenHash: sessions.tokenHash });
-  if (ended) credentials.delete(ended.tokenHash);
+  if (ended) s.state.credentials.forget([ended.tokenHash]);
 }
 
 const principalColumns = {
@@ -187,32 +186,6 @@ const principalColumns = {
   accountCreatedAt: users.createdAt,
 };
 
-/**
- * Who a credential belongs to, remembered briefly: otherwise every vote and page view would spend a
- * database round trip on it. Sign-out and revocation evict the entry at once in this process; other
- * replicas notice within CREDENTIAL_CACHE_MS, as they do a role change or a supplier's verification.
- */
-const CREDENTIAL_CACHE_MS = 10_000;
-interface CachedCredential {
-  principal: Principal;
-  validUntil: number;
-  /** For API tokens: when last_used_at was last written (at most once a minute). */
-  tokenId?: string;
-  usageRecordedAt?: number;
-}
-const credentials = new LRUCache<string, CachedCredential>({ max: 50_000 });
-const credentialLookups = { hits: 0, lookups: 0 };
-
-/** Erasure: the credentials (session and token hashes) stop working in this process at once. */
-export function forgetCredentials(tokenHashes: readonly string[]): void {
-  for (const h of tokenHashes) credentials.delete(h);
-}
-
-/** For the cache_hit_rate metric. */
-export function credentialCacheStats(): Readonly<typeof credentialLookups> {
-  return credentialLookups;
-}
-
 async function cachedCredential(
   s: Services,
   secret: string,
@@ -220,20 +193,16 @@ async function cachedCredential(
 ): Promise<CachedCredential | null> {
   const hash = sha256(secret);
   const now = s.now();
-  const hit = credentials.get(hash);
-  credentialLookups.lookups += 1;
-  if (hit && hit.validUntil > now.getTime()) {
-    credentialLookups.hits += 1;
-    return hit;
-  }
+  const cache = s.state.credentials;
+  const hit = cache.get(hash, now.getTime());
+  if (hit) return hit;
+  const loadedAfter = cache.evictions;
   const found = await load(hash, now);
-  if (!found) {
-    credentials.delete(hash);
-    return null;
-  }
+  // A stale entry left behind is never served (its validity is over) and ages out of the LRU.
+  if (!found) return null;
   const validUntil = Math.min(now.getTime() + CREDENTIAL_CACHE_MS, found.expiresAt?.getTime() ?? Infinity);
-  const entry: CachedCredential = { principal: found.principal, validUntil, tokenId: found.tokenId, usageRecordedAt: hit?.usageRecordedAt };
-  credentials.set(hash, entry);
+  const entry: CachedCredential = { principal: found.principal, validUntil, tokenId: found.tokenId, usageRecordedAt: cache.peek(hash)?.usageRecordedAt };
+  cache.set(hash, entry, loadedAfter);
   return entry;
 }
 
@@ -303,16 +272,18 @@ export async function listApiTokens(s: Services, call: Call) {
 }
 
 export async function revokeApiToken(s: Services, call: Call, tokenId: string): Promise<void> {
-  await s.db.transaction(async (tx) => {
+  const tokenHash = await s.db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiTokens)
       .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${timestamptz(s.now())})` })
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, call.actor.id)))
       .returning({ tokenHash: apiTokens.tokenHash });
     if (!row) throw notFound('API token');
-    credentials.delete(row.tokenHash);
     await recordAudit(tx, call, { action: 'api_token_revoked', targetType: 'api_token', targetId: tokenId });
+    return row.tokenHash;
   });
+  // After the commit, as in openSession.
+  s.state.credentials.forget([tokenHash]);
 }
 
 export async function getAccount(s: Services, userId: string): Promise<AccountView> {
@@ -343,6 +314,8 @@ export async function verifySupplier(s: Services, email: string): Promise<Accoun
     .where(and(eq(users.emailIndex, emailIndexOf(s.keyring, email)), eq(users.role, 'wedding_supplier')))
     .returning();
   if (!user) throw notFound('Wedding supplier');
+  // Verification changes their votes' weight: no replica may go on with the unverified principal.
+  s.state.credentials.forgetUser(user.id);
   await recordAudit(s.db, { actor: null }, { action: 'supplier_verified', targetType: 'user', targetId: user.id });
   return accountView(s, user);
 }

@@ -6,6 +6,7 @@ import type { SharedState } from '../db/shared-state.js';
 import type { Actor } from '../domain/access-control.js';
 import type { BusinessSize, UserRole } from '../domain/feature-requests.js';
 import type { Keyring } from '../security/keyring.js';
+import type { DeploymentState } from './deployment-state.js';
 
 export interface Services {
   db: Database;
@@ -15,6 +16,8 @@ export interface Services {
   keyring: Keyring;
   /** What the deployment's replicas share: Redis and its broadcasts, or this process's memory when embedded. */
   shared: SharedState;
+  /** What use cases remember per deployment: sign-in attempts, readers' counts, the credential cache. */
+  state: DeploymentState;
 }
 
 /** A signed-in user as the services see them: enough to decide access without another query. */

@@ -10,7 +10,7 @@ import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { shredUserKey } from '../security/keyring.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
-import { accountView, forgetCredentials, hashPassword } from './accounts.js';
+import { accountView, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
 import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
@@ -151,7 +151,7 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   const fields = Object.keys(patch).filter((k) => patch[k as keyof ProfilePatch] !== undefined);
   if (fields.length === 0) throw badRequest('nothing_to_change', 'Send at least one profile field to correct');
   const { phone, businessAddress, ...clear } = patch;
-  const { user, lapsed, zoneFlagged } = await s.db.transaction(async (tx) => {
+  const { user, zoneFlagged } = await s.db.transaction(async (tx) => {
     const [current] = await tx
       .select({ role: users.role, verified: users.verified, businessName: users.businessName, supplierType: users.supplierType, timeZone: users.timeZone })
       .from(users)
@@ -170,18 +170,12 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
       await recordAudit(tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
     }
     const zoneFlagged = clear.timeZone !== undefined && (await recordStaffTimeZoneChange(s, tx, call, current.timeZone, clear.timeZone));
-    return { user: updated!, lapsed, zoneFlagged };
+    return { user: updated!, zoneFlagged };
   });
   if (zoneFlagged) threatMetrics.insiderAccess.inc({ kind: 'time_zone_changed' });
-  // This process's cached principals of the account still say verified: they go now (other
-  // replicas' within their cache's few seconds, as for a verification).
-  if (lapsed.length > 0) {
-    const held = await Promise.all([
-      s.db.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, call.actor.id)),
-      s.db.select({ tokenHash: apiTokens.tokenHash }).from(apiTokens).where(eq(apiTokens.userId, call.actor.id)),
-    ]);
-    forgetCredentials(held.flat().map((c) => c.tokenHash));
-  }
+  // The name, time zone and a lapsed verification are part of who they are on every replica's
+  // cached credentials.
+  s.state.credentials.forgetUser(call.actor.id);
   const { processingRestricted: _p, erasedAt: _e, ...view } = await personView(s, user);
   return view;
 }
@@ -241,7 +235,7 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     await recordAudit(tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
-  forgetCredentials(revoked);
+  s.state.credentials.forget(revoked);
   const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
   return { erased: true, votesKept: kept };
 }

@@ -1,14 +1,12 @@
 // Login throttling (the rules are in domain/login-throttle.ts): counts failed sign-ins per account and
-// per address in a LoginAttemptStore and refuses attempts with 429 + Retry-After while they must wait.
+// per address in the deployment's records and refuses attempts with 429 + Retry-After while they must wait.
 //
 // An attempt is counted as a failure *before* its password is checked and taken back when it
 // succeeds, so a burst of parallel guesses cannot all slip through before the first one fails.
 //
-// The store is in memory, per process. With several replicas each keeps its own counts (an attacker
-// spreading guesses over N replicas gets N times the budget); a Redis-backed LoginAttemptStore
-// (`record` as a WATCH/MULTI transaction or a Lua script) is the drop-in for that: `useLoginAttemptStore`.
-import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+// The records are the deployment's (services.state.loginAttempts): in Redis when it has one, so a
+// sign-in throttled on one replica is throttled on all; in this process's memory when embedded, or
+// while Redis is unreachable — the throttle then holds per replica rather than not at all.
 import {
   ACCOUNT_POLICY,
   ADDRESS_POLICY,
@@ -27,48 +25,6 @@ import {
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 import { ServiceError } from './errors.js';
-
-/** Where attempt records live. Records carry their own `expiresAt` (the services' clock). */
-export interface LoginAttemptStore {
-  /** The record under `key`, if any. Callers check expiry themselves (`live`). */
-  get(key: string): Promise<AttemptRecord | undefined>;
-  /**
-   * Replaces the record under `key` with `change(current)` — atomically: no other change to the
-   * same key may happen between the read and the write. `undefined` deletes it. Returns the result.
-   */
-  record(key: string, change: (current: AttemptRecord | undefined) => AttemptRecord | undefined): Promise<AttemptRecord | undefined>;
-  /** Forgets `key`. */
-  reset(key: string): Promise<void>;
-}
-
-/**
- * One process's store: an LRU bounded in entries (a flood of made-up emails evicts the oldest
- * records rather than exhausting memory), each entry dropped once its record has expired.
- */
-export class MemoryLoginAttemptStore implements LoginAttemptStore {
-  private readonly cache: LRUCache<string, AttemptRecord>;
-
-  constructor(private readonly now: () => Date, max = 100_000) {
-    this.cache = new LRUCache<string, AttemptRecord>({ max });
-  }
-
-  async get(key: string) {
-    return this.cache.get(key);
-  }
-
-  async record(key: string, change: (current: AttemptRecord | undefined) => AttemptRecord | undefined) {
-    // Synchronous between read and write, hence atomic within the process.
-    const next = change(this.cache.get(key));
-    const ttl = next ? next.expiresAt - this.now().getTime() : 0;
-    if (next && ttl > 0) this.cache.set(key, next, { ttl });
-    else this.cache.delete(key);
-    return next;
-  }
-
-  async reset(key: string) {
-    this.cache.delete(key);
-  }
-}
 
 type Scope = 'account' | 'address';
 
@@ -101,25 +57,10 @@ export interface LoginAttemptInput {
   accountId?: () => Promise<string | null>;
 }
 
-// Keys never hold the email itself: a shared store (Redis) should not become a list of addresses.
-const keyOf = (scope: Scope, value: string) => `login:${scope}:${createHash('sha256').update(value).digest('base64url')}`;
+// The shared store hashes keys before they reach Redis: it never becomes a list of emails.
+const keyOf = (scope: Scope, value: string) => `${scope}:${value}`;
 
-const stores = new WeakMap<Services, LoginAttemptStore>();
-
-/** This deployment's store: in memory unless another was installed for these services. */
-export function loginAttemptStore(s: Services): LoginAttemptStore {
-  let store = stores.get(s);
-  if (!store) {
-    store = new MemoryLoginAttemptStore(s.now);
-    stores.set(s, store);
-  }
-  return store;
-}
-
-/** Installs another store (Redis, for several replicas) before the server takes requests. */
-export function useLoginAttemptStore(s: Services, store: LoginAttemptStore): void {
-  stores.set(s, store);
-}
+type LoginAttemptStore = Services['state']['loginAttempts'];
 
 /**
  * Call before checking a password. Refuses with 429 `too_many_attempts` (and Retry-After) while the
@@ -127,7 +68,7 @@ export function useLoginAttemptStore(s: Services, store: LoginAttemptStore): voi
  * about it and costs no hashing. Otherwise the attempt counts as a failure until `succeeded()`.
  */
 export async function beginLoginAttempt(s: Services, input: LoginAttemptInput): Promise<LoginAttempt> {
-  const store = loginAttemptStore(s);
+  const store = s.state.loginAttempts;
   const now = s.now().getTime();
   const counters: Counter[] = [{ scope: 'account', key: keyOf('account', input.email), policy: ACCOUNT_POLICY }];
   if (input.address) {
@@ -172,13 +113,14 @@ async function giveBack(store: LoginAttemptStore, reservations: Reservation[], n
 }
 
 async function refuse(s: Services, input: LoginAttemptInput, waits: { counter: Counter; ms: number }[], now: number): Promise<never> {
-  const store = loginAttemptStore(s);
+  const store = s.state.loginAttempts;
   const retryAfterSeconds = toRetryAfterSeconds(Math.max(...waits.map((w) => w.ms)));
   for (const { counter } of waits) {
     // Whoever flips `auditedAt` writes the event, so concurrent refusals write it once.
     let due = false;
     let failures = 0;
     await store.record(counter.key, (current) => {
+      due = false; // this may run again, after another replica's change
       const record = live(current, now);
       if (!record || !auditDue(counter.policy, record, now)) return current;
       due = true;

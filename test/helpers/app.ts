@@ -13,6 +13,7 @@ import { buildApp } from '../../src/http/app.js';
 import { Keyring } from '../../src/security/keyring.js';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.js';
 import type { Services } from '../../src/services/context.js';
+import { deploymentState } from '../../src/services/deployment-state.js';
 import { freshDatabase, type DatabaseMode, type TestDatabase } from './database.js';
 
 export const DEMO_PASSWORD = 'wedding-demo';
@@ -70,7 +71,7 @@ export async function createTestApp(
   const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
   // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.
   const shared = await openSharedState(config, pino({ level: 'silent' }));
-  const services: Services = { db: database.db, config, now: clock.now, keyring, shared };
+  const services: Services = { db: database.db, config, now: clock.now, keyring, shared, state: deploymentState(shared, clock.now, config) };
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.

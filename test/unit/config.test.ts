@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { QUEUES } from '../../src/queue/queue.js';
 
 describe('configuration', () => {
   it('has working defaults: embedded database in ./data on port 3000', () => {
@@ -31,6 +32,22 @@ describe('configuration', () => {
       expect(message).toMatch(/DATABASE_URL=\(hidden\)/);
       expect(message).not.toMatch(/hunter2/);
     }
+  });
+
+  it('reads the worker settings the Kubernetes manifests set: QUEUE_NAMES, CONCURRENCY (or WORKER_CONCURRENCY), WEDDING_SEASON_BOOST', () => {
+    expect(loadConfig({})).toMatchObject({ workerQueues: [...QUEUES], workerConcurrency: 4, weddingSeasonBoost: false, scalingBaselineRps: 20 });
+    expect(loadConfig({ QUEUE_NAMES: 'ai_analysis,duplicate_detection,ai_analysis', CONCURRENCY: '10', WEDDING_SEASON_BOOST: 'true', SCALING_BASELINE_RPS: '35.5' })).toMatchObject({
+      workerQueues: ['ai_analysis', 'duplicate_detection'],
+      workerConcurrency: 10,
+      weddingSeasonBoost: true,
+      scalingBaselineRps: 35.5,
+    });
+    expect(loadConfig({ WORKER_CONCURRENCY: '6' }).workerConcurrency).toBe(6);
+    expect(loadConfig({ WORKER_CONCURRENCY: '6', CONCURRENCY: '6' }).workerConcurrency).toBe(6);
+    expect(() => loadConfig({ WORKER_CONCURRENCY: '6', CONCURRENCY: '8' })).toThrow(/CONCURRENCY=8: WORKER_CONCURRENCY says 6; set one of them/);
+    expect(() => loadConfig({ QUEUE_NAMES: 'duplicate_detection,bulk_email' })).toThrow(/QUEUE_NAMES="duplicate_detection,bulk_email": unknown queue bulk_email/);
+    expect(() => loadConfig({ CONCURRENCY: '0' })).toThrow(/CONCURRENCY=0: /);
+    expect(() => loadConfig({ SCALING_BASELINE_RPS: '0' })).toThrow(/SCALING_BASELINE_RPS=0: /);
   });
 
   it('gives job workers short leases kept alive by heartbeats, and refuses a heartbeat too slow for its lease', () => {

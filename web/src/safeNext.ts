@@ -2,9 +2,9 @@
  * Where to go after signing in, from `?next=`: a path on this site only, never a redirector. The
  * check runs on the URL as the browser will read it — it drops tabs and newlines and reads `\` as
  * `/`, so `/\t/evil.example` is `//evil.example`, another host — and what is returned is that
- * normalised path, so what was checked is what is followed.
+ * normalised path, so what was checked is what is followed. `origin`: the page's (`location.origin`).
  */
-export function safeNext(next: string | null, origin: string = window.location.origin): string {
+export function safeNext(next: string | null, origin: string): string {
   if (!next) return '/';
   let url: URL;
   try {

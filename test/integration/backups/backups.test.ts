@@ -24,6 +24,7 @@ import { erasePersonalData, userIdByEmail } from '../../../src/services/gdpr.js'
 import { testClock, type TestClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type DatabaseMode, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { deploymentState } from '../../../src/services/deployment-state.js';
 
 /** The newest migration this build ships: what a backup's manifest names as its schema version. */
 const LATEST_MIGRATION = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries.at(-1)!.tag;
@@ -49,7 +50,8 @@ async function harness(mode: DatabaseMode, start = new Date()): Promise<Harness>
   });
   const clock = testClock(start);
   const masterKey = randomBytes(32);
-  const services: Services = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, masterKey), shared: processSharedState() };
+  const shared = processSharedState();
+  const services: Services = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, masterKey), shared, state: deploymentState(shared, clock.now, config) };
   await seedDemo(services);
   return { services, database, clock, masterKey, backupKey };
 }

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../../src/db/schema.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../../helpers/app.js';
-import { DATABASE_MODES } from '../../helpers/database.js';
+import { DATABASE_MODES, type DatabaseMode } from '../../helpers/database.js';
 import { coupleSignup } from '../../helpers/fixtures.js';
 
 // Counts password verifications, to prove a throttled attempt never reaches one.
@@ -24,10 +25,19 @@ let sequence = 0;
 const newAddress = () => `198.51.100.${++sequence}`;
 const unknownEmail = () => `nobody-${++sequence}@example.test`;
 
-describe.each(DATABASE_MODES)('login throttling (%s)', (mode) => {
+const redisUrl = process.env.TEST_REDIS_URL;
+/** Each database with the attempt records in memory and, given a Redis to test on, in Redis too. */
+const SETUPS: [string, DatabaseMode, Record<string, string>][] = [
+  ...DATABASE_MODES.map((mode): [string, DatabaseMode, Record<string, string>] => [mode, mode, {}]),
+  ...(redisUrl
+    ? [['pglite, records in Redis', 'pglite', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` }] as [string, DatabaseMode, Record<string, string>]]
+    : []),
+];
+
+describe.each(SETUPS)('login throttling (%s)', (_setup, mode, env) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(mode);
+    t = await createTestApp(mode, { env });
   });
   afterAll(() => t?.close());
 

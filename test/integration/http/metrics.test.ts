@@ -157,3 +157,29 @@ describe('metrics behind METRICS_TOKEN', () => {
     expect(ok.headers['content-type']).toMatch(/^text\/plain/);
   });
 });
+
+describe.each(DATABASE_MODES)('wedding_season_multiplier follows the request rate (%s)', (mode) => {
+  let t: TestApp;
+  // A baseline of 0.1 requests/s per pod: a dozen requests in a minute is twice the baseline.
+  beforeAll(async () => {
+    t = await createTestApp(mode, { env: { SCALING_BASELINE_RPS: '0.1' }, seed: false });
+  });
+  afterAll(() => t?.close());
+
+  const multiplier = async () => {
+    t.clock.advance(11_000); // past the business metrics' refresh interval
+    return sample(await t.request(anonymous, { method: 'GET', url: '/metrics' }).then((r) => r.body), 'wedding_season_multiplier');
+  };
+
+  it('rises above the calendar while traffic exceeds the seasonal baseline, and falls back when it stops', async () => {
+    t.clock.set('2027-01-12T12:00:00Z'); // a Tuesday in January: the calendar says 1
+    expect(await multiplier()).toBe(1);
+    for (let i = 0; i < 12; i++) expect((await t.request(anonymous, { method: 'GET', url: '/api/feature-requests?limit=1' })).statusCode).toBe(200);
+    // 12 requests (+ the scrape before) in the last minute: ≥ 0.2 requests/s, ≥ 2 × the baseline.
+    const busy = await multiplier();
+    expect(busy).toBeGreaterThanOrEqual(2);
+    expect(busy).toBeLessThan(3);
+    t.clock.advance(120_000);
+    expect(await multiplier()).toBe(1);
+  });
+});

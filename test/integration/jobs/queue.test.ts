@@ -11,7 +11,7 @@ import { loadConfig } from '../../../src/config.js';
 import { rows } from '../../../src/db/client.js';
 import { jobs } from '../../../src/db/schema.js';
 import { RequestActivity, yieldToRequests } from '../../../src/jobs/pacing.js';
-import { createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
+import { configuredConcurrency, createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
 import { defineJob } from '../../../src/queue/contracts.js';
 import { claim, enqueue, MAX_ERROR_LENGTH, replay, retryDelayMs, storableErrorText, WORKER_LOST_ERROR, type Job, type QueueName } from '../../../src/queue/queue.js';
 import { Keyring } from '../../../src/security/keyring.js';
@@ -19,6 +19,7 @@ import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { deploymentState } from '../../../src/services/deployment-state.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -90,7 +91,9 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
 
   beforeAll(async () => {
     database = await freshDatabase(mode);
-    s = { db: database.db, config: loadConfig({ NODE_ENV: 'test' }), now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared: processSharedState() };
+    const shared = processSharedState();
+    const config = loadConfig({ NODE_ENV: 'test' });
+    s = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared, state: deploymentState(shared, clock.now, config) };
   });
   beforeEach(async () => {
     calls.length = 0;
@@ -299,7 +302,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     let t = 0;
     const activity = new RequestActivity(() => t);
     for (; t < 1_000; t += 10) activity.record(); // 100 requests a second
-    const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000 }, () => t);
+    const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 }, () => t);
     const w = createWorker({ services: s, handlers, queues: ['analytics_processing', 'synthetic_probes'], concurrency: 4, pacing, log: silent });
     expect(await w.runDue()).toBe(2); // one paced job and the probe
     expect(await job(probe)).toMatchObject({ state: 'succeeded' });
@@ -339,5 +342,41 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     clock.advance(3_600_000);
     await b.schedule();
     expect(await count()).toBe(2);
+  });
+  it('claims only from the queues QUEUE_NAMES lists', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', QUEUE_NAMES: 'analytics_processing' });
+    const only = { ...s, config };
+    await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'counted' } }, clock.now());
+    const probe = (await enqueue(s.db, { queue: 'synthetic_probes', type: 'probe', payload: { n: 'elsewhere' } }, clock.now()))!;
+    const w = createWorker({ services: only, handlers, queues: config.workerQueues, concurrency: configuredConcurrency(only), log: silent });
+    expect(await w.runDue()).toBe(1);
+    expect(calls).toEqual(['counted']);
+    expect((await job(probe)).state).toBe('pending');
+  });
+
+  it('with WEDDING_SEASON_BOOST runs more jobs at once on a peak-season Saturday, at most twice CONCURRENCY', async () => {
+    const boosted = { ...s, config: loadConfig({ NODE_ENV: 'test', CONCURRENCY: '2', WEDDING_SEASON_BOOST: 'true', SEASON_REGION: 'northern_hemisphere' }) };
+    const running = async () => rows<{ n: number }>(await s.db.execute(sql`select count(*)::int as n from jobs where state = 'running'`))[0]!.n;
+    const slotsAt = async (at: string) => {
+      clock.set(at);
+      await s.db.delete(jobs);
+      calls.length = 0;
+      gate = new Promise<void>((resolve) => (openGate = resolve));
+      for (let n = 0; n < 8; n++) await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n } }, clock.now());
+      const w = createWorker({ services: boosted, handlers, queues: ['analytics_processing'], concurrency: configuredConcurrency(boosted), log: silent });
+      const run = w.runDue();
+      await vi.waitFor(async () => expect(await running()).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
+      const claimed = await running();
+      openGate();
+      await run;
+      return claimed;
+    };
+    try {
+      expect(await slotsAt('2027-03-02T12:00:00Z')).toBe(2); // a Tuesday in March: off-season, 2 × 1
+      expect(await slotsAt('2027-06-15T12:00:00Z')).toBe(3); // a Tuesday in June: ceil(2 × 1.4)
+      expect(await slotsAt('2027-06-12T13:00:00Z')).toBe(4); // Saturday afternoon in June: 2 × 2.1, capped at 2 × 2
+    } finally {
+      clock.set('2027-03-01T09:00:00Z');
+    }
   });
 });

@@ -17,6 +17,7 @@ import { Keyring, resolveMasterKey } from '../../../src/security/keyring.js';
 import { createUser } from '../../../src/services/accounts.js';
 import type { Services } from '../../../src/services/context.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { deploymentState } from '../../../src/services/deployment-state.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -32,7 +33,9 @@ describe('embedded data directory and logs', () => {
     const database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
     const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, logger));
-    const services: Services = { db: database.db, config, now: () => new Date(), keyring, shared: processSharedState() };
+    const now = () => new Date();
+    const shared = processSharedState();
+    const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
     await createUser(services, { email: `couple-${marker}@example.test`, password: 'long enough password', displayName: 'Marker couple', role: 'couple', timeZone: 'Europe/Dublin', phone: '+353 87 000 1111' });
     const app = await buildApp({ services, database, logger, metrics: createMetrics(services, () => database.isMigrated()) });
 

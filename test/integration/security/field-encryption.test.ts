@@ -21,6 +21,7 @@ import { getFeatureRequest, listFeatureRequests } from '../../../src/services/fe
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { deploymentState } from '../../../src/services/deployment-state.js';
 
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
 async function rawDatabaseText(t: TestApp): Promise<string> {
@@ -211,7 +212,9 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
 
     await database.migrate();
     const config = loadConfig({ NODE_ENV: 'test' });
-    const services: Services = { db: database.db, config, now: () => new Date(), keyring: await Keyring.open(database.db, randomBytes(32)), shared: processSharedState() };
+    const now = () => new Date();
+    const shared = processSharedState();
+    const services: Services = { db: database.db, config, now, keyring: await Keyring.open(database.db, randomBytes(32)), shared, state: deploymentState(shared, now, config) };
     expect(await sealPlaintextRows(services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
 
     const raw = rows<{ dump: string }>(await database.db.execute(sql`select concat_ws(E'\n', (select string_agg(u::text, ' ') from users u), (select string_agg(f::text, ' ') from feature_requests f), (select string_agg(c::text, ' ') from comments c)) as dump`))[0]!.dump;

@@ -25,7 +25,7 @@ describe('request activity', () => {
 });
 
 describe('yielding to requests', () => {
-  const options = { busyRequestsPerSecond: 20, busyGapMs: 2_000 };
+  const options = { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 };
   const busyFor = (activity: RequestActivity, c: ReturnType<typeof clock>, ms: number) => {
     for (let t = 0; t < ms; t += 10) {
       activity.record();
@@ -40,19 +40,48 @@ describe('yielding to requests', () => {
     expect(pacing.take(2, 2)).toBe(2);
   });
 
-  it('while busy: one job at a time, at most one start per gap, and never none for good', () => {
+  it('while busy: one job at a time, resting at least the gap after each, and never none for good', () => {
     const c = clock();
     const activity = new RequestActivity(c.now);
     const pacing = yieldToRequests(activity, options, c.now);
     busyFor(activity, c, 1_000);
     expect(pacing.take(4, 0)).toBe(1);
     expect(pacing.take(3, 1)).toBe(0); // one of ours is running
-    busyFor(activity, c, 500);
-    expect(pacing.take(4, 0)).toBe(0); // the gap has not passed
+    busyFor(activity, c, 50);
+    pacing.finished(50);
+    expect(pacing.take(4, 0)).toBe(0); // resting
     expect(pacing.retryInMs()).toBeGreaterThan(0);
     expect(pacing.retryInMs()).toBeLessThanOrEqual(options.busyGapMs);
-    busyFor(activity, c, 1_600);
+    busyFor(activity, c, 1_900);
+    expect(pacing.take(4, 0)).toBe(0);
+    busyFor(activity, c, 200);
     expect(pacing.take(4, 0)).toBe(1); // still busy, but the backlog moves
+  });
+
+  it('while busy, a long job buys a long rest: jobs take at most their share of the time', () => {
+    const c = clock();
+    const activity = new RequestActivity(c.now);
+    const pacing = yieldToRequests(activity, options, c.now);
+    busyFor(activity, c, 1_000);
+    expect(pacing.take(4, 0)).toBe(1);
+    busyFor(activity, c, 1_000);
+    pacing.finished(1_000); // a one-second job: nine seconds of rest at 10 %
+    busyFor(activity, c, 8_900);
+    expect(pacing.take(4, 0)).toBe(0);
+    busyFor(activity, c, 200);
+    expect(pacing.take(4, 0)).toBe(1);
+  });
+
+  it('a job that ends while the server is quiet leaves no rest behind once it gets busy later', () => {
+    const c = clock();
+    const activity = new RequestActivity(c.now);
+    const pacing = yieldToRequests(activity, options, c.now);
+    expect(pacing.take(2, 0)).toBe(2);
+    pacing.finished(500);
+    pacing.finished(500);
+    c.advance(10_000);
+    busyFor(activity, c, 1_000);
+    expect(pacing.take(4, 0)).toBe(1);
   });
 
   it('takes nothing when no slot is free', () => {

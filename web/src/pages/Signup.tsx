@@ -71,7 +71,7 @@ function toBody(f: Form): SignUpBody {
 export default function Signup() {
   const session = useSession();
   const { params } = useLocation();
-  const next = safeNext(params.get('next'));
+  const next = safeNext(params.get('next'), location.origin);
   const [form, setForm] = useState<Form>(() => ({
     role: params.get('as') === 'supplier' ? 'wedding_supplier' : 'couple',
     displayName: '',

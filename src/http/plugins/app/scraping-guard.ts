@@ -1,15 +1,15 @@
 // Scraping / bulk-access detection on the board's records (rules in
 // src/security/threats/scraping.ts): past a burst of reads a client is slowed down, then refused
 // with `429 bulk_access_blocked` for a cool-off. Starting a block is audited and counted; so is the
-// first slow-down of a window. Counted per process: with N replicas behind a balancer a harvester
-// gets up to N times the budget before each one notices, which still stops a full crawl.
+// first slow-down of a window. Counted per deployment (services.state.readers: Redis when configured),
+// so N replicas behind a balancer give a harvester one budget, not N; while Redis is unreachable each
+// replica counts on its own.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { LRUCache } from 'lru-cache';
 import { addressBucket } from '../../../domain/login-throttle.js';
 import { threatMetrics } from '../../../security/threats/metrics.js';
-import { assessRead, type ReaderState } from '../../../security/threats/scraping.js';
+import { assessRead, type ReadVerdict } from '../../../security/threats/scraping.js';
 import { recordAudit } from '../../../services/audit.js';
 import type { Services } from '../../../services/context.js';
 import { ServiceError } from '../../../services/errors.js';
@@ -25,16 +25,19 @@ export default fp(
   async function scrapingGuard(app: FastifyInstance, opts: { services: Services }) {
     const { services } = opts;
     const policy = services.config.scrapingPolicy;
-    // Bounded memory: the least recently seen readers are forgotten first.
-    const readers = new LRUCache<string, ReaderState>({ max: 100_000 });
 
     app.addHook('onRequest', async (request) => {
       if (request.method !== 'GET' || !BULK_READ_ROUTES.has(request.routeOptions.url ?? '')) return;
       if (request.principal && policy.exemptRoles.includes(request.principal.role)) return;
       const reader = readerOf(request);
       const page = typeof (request.query as { cursor?: unknown }).cursor === 'string';
-      const { state, verdict } = assessRead(policy, readers.get(reader), services.now().getTime(), page);
-      readers.set(reader, state);
+      const now = services.now().getTime();
+      let verdict = { action: 'allow' } as ReadVerdict;
+      await services.state.readers.record(reader, (current) => {
+        const assessed = assessRead(policy, current, now, page);
+        verdict = assessed.verdict;
+        return assessed.state;
+      });
       if (verdict.action === 'allow') return;
       if (verdict.action === 'delay') {
         if (verdict.firstInWindow) {

@@ -3,6 +3,7 @@
 // per caller: the account when signed in, else the address (an IPv6 client by its /64). Probes,
 // the metrics scraper and Alertmanager are not limited; the anonymous board's cached pages never
 // reach this point (see board-cache.ts). A refusal is `429 rate_limited` with Retry-After.
+import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -27,7 +28,8 @@ function budgetOf(request: FastifyRequest) {
   const query = request.query as { q?: unknown } | undefined;
   const routeClass = routeClassOf(request.method, request.routeOptions.url ?? request.url, typeof query?.q === 'string' && query.q !== '');
   const who = request.principal ? `user:${request.principal.id}` : `addr:${addressBucket(request.ip)}`;
-  request.rateBudget = { role, routeClass, key: `${role}:${routeClass}:${who}` };
+  // Hashed: the counters may live in Redis, which should not become a list of clients' addresses.
+  request.rateBudget = { role, routeClass, key: `${role}:${routeClass}:${createHash('sha256').update(who).digest('base64url')}` };
   return request.rateBudget;
 }
 
