@@ -323,7 +323,7 @@ function contentOnlyContext(context: WeddingContext | null) {
   return rest;
 }
 
-/** Who reads a request: their time zone decides whether staff access to personal data is off-hours. */
+/** Who reads a request: a signed-in principal. */
 export type Viewer = Actor & Pick<Principal, 'timeZone'>;
 
 /** 404 unless the request exists: for routes that act on a request without showing it. */
@@ -342,6 +342,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     .select({
       request: fr,
       authorKey: users.dataKey,
+      authorAllowsAi: users.aiAnalysisConsent,
       viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false`,
     })
     .from(fr)
@@ -359,7 +360,10 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     .from(statusHistory)
     .where(eq(statusHistory.requestId, id))
     .orderBy(asc(statusHistory.createdAt));
-  if (!mayReadFullRecord(viewer, request.authorId)) return { ...board, access: 'public' as const, statusHistory: history };
+  // The AI pipeline reads content only of authors whose ai_analysis consent stands and whose
+  // processing is not restricted (the flag holds both): otherwise it gets what the public sees.
+  const aiWithoutConsent = readScope(viewer) === 'content_only' && row.authorAllowsAi !== true;
+  if (!mayReadFullRecord(viewer, request.authorId) || aiWithoutConsent) return { ...board, access: 'public' as const, statusHistory: history };
   const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {

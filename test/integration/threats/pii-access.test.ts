@@ -103,7 +103,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
 
   beforeAll(async () => {
     t = await createTestApp(mode);
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE' }) });
+    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }) });
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     product = await t.login('product@demo.test');
