@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
-import { DEFAULT_SEASON_REGION, isKnownRegion } from './domain/seasons.js';
+import { DEFAULT_SEASON_REGION, isKnownRegion, isValidTimeZone } from './domain/seasons.js';
 import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
 import { QUEUES, type QueueName } from './queue/queue.js';
 import { parseMasterKey } from './security/master-key.js';
@@ -275,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
+  if (insider?.workingTimeZone !== undefined && !isValidTimeZone(insider.workingTimeZone)) problems.push(`INSIDER_ACCESS_POLICY: workingTimeZone ${JSON.stringify(insider.workingTimeZone)} is not an IANA time zone`);
   const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
   if (problems.length === 0 && parsed.REDIS_SENTINELS) {
     if (parsed.REDIS_URL) problems.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');

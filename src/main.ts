@@ -31,7 +31,7 @@ import {
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
-import { sealPlaintextRows } from './security/rotation.js';
+import { indexRequestTitles, sealPlaintextRows } from './security/rotation.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
@@ -114,6 +114,8 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
   if (migrate) {
     const sealed = await sealPlaintextRows(services);
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
+    const titles = await indexRequestTitles(services);
+    if (titles > 0) log.info({ featureRequests: titles }, 'indexed the titles of requests stored before the title search index');
   }
   return services;
 }

@@ -138,3 +138,22 @@ export function outcomeUncertain(err: unknown): boolean {
 export function mayRetryTransaction(err: unknown, raisedBeforeCommit: boolean): boolean {
   return isConflictRollback(err) || (raisedBeforeCommit && isConnectionLoss(err));
 }
+
+/** The value PostgreSQL quotes back at the end of a message ('invalid input syntax for type uuid: "…"'). */
+const QUOTED_VALUE = /: "(?:[^"]|"")*"$/;
+
+/**
+ * An error as it may be logged or kept: the statement's text, never its parameters (Drizzle puts
+ * them in the message and `params`; postgres.js in `parameters`), nor the values PostgreSQL quotes
+ * back in a message or `detail` — they can be personal data, secrets or an attacker's input.
+ */
+export function withoutStatementValues<T>(err: T, depth = 0): T {
+  if (!(err instanceof Error) || depth > 5) return err;
+  const { params: _params, parameters: _parameters, detail: _detail, cause: _cause, ...props } = err as unknown as Record<string, unknown>;
+  // Drizzle's message is "Failed query: <sql>\nparams: <values>"; a driver's is PostgreSQL's own.
+  const message = typeof props.query === 'string' && err.message.startsWith('Failed query: ') ? `Failed query: ${props.query}` : err.message.replace(QUOTED_VALUE, ': "[value]"');
+  const copy = Object.assign(new Error(message, err.cause === undefined ? undefined : { cause: withoutStatementValues(err.cause, depth + 1) }), props);
+  copy.name = err.name;
+  copy.stack = err.stack?.replace(err.message, message);
+  return copy as T;
+}

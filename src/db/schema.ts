@@ -64,7 +64,7 @@ export const users = pgTable(
      * consent and no restriction of processing. Kept by src/services/consent.ts in the transaction
      * that records the consent or restriction; jobs re-check it when they run.
      */
-    aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(true),
+    aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(false),
     /**
      * The user's personal data key (email, phone, business address, wedding contexts), wrapped by data
      * key version `key_version`. Null with a key_version: crypto-shredded, the sealed fields are gone.
@@ -73,13 +73,13 @@ export const users = pgTable(
     /** Null: a row from before encryption (sealed at migrate time). */
     keyVersion: integer('key_version'),
     /** Likewise for trend analytics (`trend_analytics` consent and no restriction). */
-    trendAnalyticsConsent: boolean('trend_analytics_consent').notNull().default(true),
+    trendAnalyticsConsent: boolean('trend_analytics_consent').notNull().default(false),
     /**
      * Whether we may contact them about their requests — status-change and merge notifications,
      * feedback invitations: their `feature_feedback` consent and no restriction of processing.
      * The notification jobs read it when they run, so a withdrawal stops queued ones too.
      */
-    featureFeedbackConsent: boolean('feature_feedback_consent').notNull().default(true),
+    featureFeedbackConsent: boolean('feature_feedback_consent').notNull().default(false),
     /** GDPR restriction of processing: AI, analytics and notifications halt for them until lifted. */
     processingRestricted: boolean('processing_restricted').notNull().default(false),
     /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
@@ -185,6 +185,11 @@ export const featureRequests = pgTable(
     keyVersion: integer('key_version'),
     /** Blind full-text index: an HMAC per normalised token of title, description and pain points. */
     searchTokens: text('search_tokens').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The same for the title alone, which everyone who sees the board may read: what callers who may
+     * not read the description search. Null: not indexed yet (rows from before it, filled at migrate).
+     */
+    titleSearchTokens: text('title_search_tokens').array(),
     /** Submitted by a synthetic probe: kept off the board, roadmap, trends and business metrics. */
     synthetic: boolean('synthetic').notNull().default(false),
   },
@@ -199,6 +204,7 @@ export const featureRequests = pgTable(
     index('feature_requests_merged_into_idx').on(t.mergedIntoId),
     foreignKey({ columns: [t.mergedIntoId], foreignColumns: [t.id], name: 'feature_requests_merged_into_fk' }).onDelete('set null'),
     index('feature_requests_search_tokens_idx').using('gin', t.searchTokens),
+    index('feature_requests_title_search_tokens_idx').using('gin', t.titleSearchTokens),
     index('feature_requests_key_version_idx').on(t.keyVersion),
   ],
 );

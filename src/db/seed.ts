@@ -3,6 +3,7 @@
 // skipped when the demo accounts already exist, so a second start is instant.
 import { eq, inArray } from 'drizzle-orm';
 import { voteWeight } from '../domain/access-control.js';
+import { chainConsentEvidence, CONSENT_GENESIS_HASH, CONSENT_PURPOSES, PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { assessVote, voteEvidence } from '../domain/vote-manipulation.js';
 import { BUSINESS_SIZES, SUPPLIER_TYPES, type Status, type UserRole } from '../domain/feature-requests.js';
 import { IMPACT_SCALE } from '../domain/rice.js';
@@ -15,7 +16,7 @@ import { recomputeRice } from '../services/rice.js';
 import { recountedTally } from '../services/votes.js';
 import type { Database } from './client.js';
 import { demoComments, demoRequests } from './demo-catalog.js';
-import { comments, featureRequests, requestOutcomes, statusHistory, users, votes } from './schema.js';
+import { comments, consentRecords, featureRequests, requestOutcomes, statusHistory, users, votes } from './schema.js';
 
 export const DEMO_ACCOUNTS = [
   { email: 'couple@demo.test', role: 'couple', displayName: 'Amelia & Jonah (demo couple)', country: 'GB', timeZone: 'Europe/London' },
@@ -95,6 +96,10 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       verified: role !== 'wedding_supplier' || extra.verified !== false,
       region: regionForCountry(extra.country),
       createdAt: new Date(now - MEMBER_FOR_DAYS * 86_400_000),
+      // Granted, with evidence (below): the demo's duplicate detection and trends need them.
+      aiAnalysisConsent: true,
+      trendAnalyticsConsent: true,
+      featureFeedbackConsent: true,
       ...extra,
     });
     const accounts = await Promise.all(
@@ -122,6 +127,13 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       .values(accounts.map(({ plainEmail: _plain, ...row }) => row))
       .returning();
     const byEmail = new Map(people.map((p, i) => [accounts[i]!.plainEmail, p]));
+    const consentRows = people.flatMap((p) =>
+      chainConsentEvidence(
+        CONSENT_PURPOSES.map((purpose) => ({ userId: p.id, purpose, granted: true, method: 'demo_seed', policyVersion: PRIVACY_POLICY_VERSION, recordedBy: null, createdAt: p.createdAt })),
+        CONSENT_GENESIS_HASH,
+      ),
+    );
+    await tx.insert(consentRecords).values(consentRows);
     const personalKeys = new Map(await Promise.all(people.map(async (p) => [p.id, await s.keyring.userKey(p.dataKey, p.id)] as const)));
     const product = byEmail.get('product@demo.test')!;
     const couples = people.filter((p) => p.role === 'couple');

@@ -81,6 +81,19 @@ export function mayReadFullRecord(actor: Actor | null, authorId: string | null):
   return scope === 'all' || scope === 'content_only' || (scope === 'own' && actor !== null && actor.id === authorId);
 }
 
+/**
+ * What a caller's search may match: the words of the full record (description, pain points) only
+ * where they may read it — otherwise a search would let them test guesses against it — and the
+ * title everywhere.
+ */
+export type SearchScope = 'content' | 'title' | 'title_or_own_content';
+
+export function searchScope(actor: Actor | null): SearchScope {
+  const scope = readScope(actor);
+  if (scope === 'all' || scope === 'content_only') return 'content';
+  return scope === 'own' ? 'title_or_own_content' : 'title';
+}
+
 /** Authors may rectify their own request while it is still open; the product team may edit any. */
 export function mayEditRequest(actor: Actor, request: { authorId: string | null; status: string }): boolean {
   if (can(actor, 'feature_requests:update')) return true;
@@ -88,6 +101,20 @@ export function mayEditRequest(actor: Actor, request: { authorId: string | null;
 }
 
 export const COUPLE_DAILY_SUBMISSION_LIMIT = 10;
+
+/**
+ * What the WedSync team checked when it verified a supplier. A verified supplier who changes one of
+ * them ("Claridge Hotel London (official)") is no longer the business that was checked: the account
+ * goes back to unverified — no badge, no weighted vote — until verified again. Returns the fields
+ * that changed, none when the account keeps its verification.
+ */
+export const VERIFIED_BUSINESS_FIELDS = ['businessName', 'supplierType'] as const;
+type VerifiedBusiness = { [K in (typeof VERIFIED_BUSINESS_FIELDS)[number]]?: string | null };
+
+export function verificationLapsesOn(account: { role: UserRole; verified: boolean } & VerifiedBusiness, change: VerifiedBusiness): string[] {
+  if (account.role !== 'wedding_supplier' || !account.verified) return [];
+  return VERIFIED_BUSINESS_FIELDS.filter((field) => change[field] !== undefined && change[field] !== account[field]);
+}
 
 /**
  * Vote weights: suppliers' votes weigh more ('feature_requests:vote:weighted') because one venue or

@@ -29,6 +29,7 @@ export const EVENT_RETENTION: Readonly<Record<string, RetentionClass>> = {
   comment_created: '7_years',
   user_signed_up: '7_years',
   supplier_verified: '7_years',
+  supplier_verification_lapsed: '7_years',
   profile_rectified: '7_years',
   personal_data_exported: '7_years',
   personal_data_erased: '7_years',

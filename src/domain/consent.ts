@@ -13,10 +13,10 @@ export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 export const PRIVACY_POLICY_VERSION = '2026-11';
 
 /**
- * Without a recorded decision: members join with all three on (they are told at sign-up and can
- * withdraw at any time; AI analysis has been on by default since the first release).
+ * Without a recorded grant a purpose is off: consent is asked for (unticked boxes at sign-up, the
+ * privacy centre later), never presumed.
  */
-export const CONSENT_DEFAULTS: Readonly<Record<ConsentPurpose, boolean>> = { feature_feedback: true, ai_analysis: true, trend_analytics: true };
+export const CONSENT_DEFAULTS: Readonly<Record<ConsentPurpose, boolean>> = { feature_feedback: false, ai_analysis: false, trend_analytics: false };
 
 export interface ConsentEvidence {
   userId: string;
@@ -45,6 +45,19 @@ export function firstBrokenConsentRecord<T extends ConsentEvidence & { id: numbe
     previous = hash;
   }
   return null;
+}
+
+/**
+ * Evidence records for decisions taken together (the boxes of the sign-up form), each linked to the
+ * one before, starting from `previousHash` (the person's last record, or genesis).
+ */
+export function chainConsentEvidence(evidence: readonly ConsentEvidence[], previousHash: string) {
+  return evidence.map((record) => {
+    const hash = consentHash(record, previousHash);
+    const linked = { ...record, previousHash, hash };
+    previousHash = hash;
+    return linked;
+  });
 }
 
 /**

@@ -92,6 +92,7 @@ export function localTime(instant: Date, timeZone: string): { month: number; wee
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true; // localTime already used it
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;
@@ -107,7 +108,8 @@ export function isCriticalHours(instant: Date, timeZone: string): boolean {
 
 export function seasonStatus(instant: Date, region: string, timeZone?: string): SeasonStatus {
   const entry = calendarFor(region);
-  const zone = timeZone ?? entry.defaultTimeZone;
+  // A zone stored before sign-up checked it ("Mars/Olympus") reads as the region's, not as a 500.
+  const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : entry.defaultTimeZone;
   const { month } = localTime(instant, zone);
   const season: Season = entry.peakMonths.includes(month) ? 'peak' : 'off';
   const criticalHours = isCriticalHours(instant, zone);

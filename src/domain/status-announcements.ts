@@ -24,6 +24,14 @@ export const isStatusTemplate = (name: string): name is StatusTemplate => Object
  */
 export const STATUS_INCIDENT_FINGERPRINT = 'status-page:operator';
 
+/**
+ * Alerts labelled `visibility: internal` — the security detections (insider access, vote
+ * manipulation, bulk harvesting) — stay on the operators' pages and never reach the public status
+ * page: announcing them would tell the person being watched what was noticed, and tell everyone
+ * else about staff or members under suspicion.
+ */
+export const INTERNAL_ALERT_LABEL = { name: 'visibility', value: 'internal' } as const;
+
 /** The longest announcement the status page shows (incidents.summary holds 500 characters). */
 export const ANNOUNCEMENT_MAX_LENGTH = 500;
 

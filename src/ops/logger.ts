@@ -1,8 +1,9 @@
 // pino JSON lines. Request lines carry `requestId` (Fastify adds it); secrets and personal data are
-// kept out: credentials are redacted and URLs are logged without their query string, where
-// search text and other personal input would otherwise end up.
+// kept out: credentials are redacted, URLs are logged without their query string, where search
+// text and other personal input would otherwise end up, and a failed statement without its values.
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { Config } from '../config.js';
+import { withoutStatementValues } from '../db/faults.js';
 
 export function loggerOptions(level: Config['logLevel']): LoggerOptions {
   return {
@@ -16,6 +17,7 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
     serializers: {
       req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: (err: Error) => pino.stdSerializers.err(withoutStatementValues(err)),
     },
   };
 }

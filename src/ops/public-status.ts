@@ -1,10 +1,10 @@
 // The public status page's facts: which parts work, what is wrong now, what went wrong lately.
 // It must keep answering when the database does not: the last state read successfully is kept in
 // memory and served, marked stale, alongside the live component checks.
-import { desc, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db/client.js';
 import { incidents } from '../db/schema.js';
-import { STATUS_INCIDENT_FINGERPRINT, STATUS_TEMPLATES } from '../domain/status-announcements.js';
+import { INTERNAL_ALERT_LABEL, STATUS_INCIDENT_FINGERPRINT, STATUS_TEMPLATES } from '../domain/status-announcements.js';
 import type { Services } from '../services/context.js';
 import type { Metrics } from './metrics.js';
 import { platformHealth, type ComponentStatus } from './platform-health.js';
@@ -38,6 +38,9 @@ export interface PublicStatus {
   recentIncidents: PublicIncident[];
 }
 
+/** Security detections stay internal (see INTERNAL_ALERT_LABEL). */
+const publicIncident = sql`coalesce(${incidents.labels} ->> ${INTERNAL_ALERT_LABEL.name}, '') <> ${INTERNAL_ALERT_LABEL.value}`;
+
 const incidentColumns = {
   summary: incidents.summary,
   severity: incidents.severity,
@@ -54,10 +57,10 @@ export function createPublicStatus(services: Services, database: DatabaseHandle,
       services.db
         .select({ ...incidentColumns, fingerprint: incidents.fingerprint })
         .from(incidents)
-        .where(inArray(incidents.status, ['open', 'acknowledged']))
+        .where(and(inArray(incidents.status, ['open', 'acknowledged']), publicIncident))
         .orderBy(desc(incidents.openedAt))
         .limit(20),
-      services.db.select(incidentColumns).from(incidents).where(isNotNull(incidents.resolvedAt)).orderBy(desc(incidents.resolvedAt)).limit(10),
+      services.db.select(incidentColumns).from(incidents).where(and(isNotNull(incidents.resolvedAt), publicIncident)).orderBy(desc(incidents.resolvedAt)).limit(10),
     ]);
     // An incident an operator declared (`status incident open`) says what the page says.
     const announcement = open.find((i) => i.fingerprint === STATUS_INCIDENT_FINGERPRINT)?.summary ?? null;

@@ -6,6 +6,7 @@
 // Delivery is at-least-once: handlers are idempotent.
 import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql, type SQL, type WithSubquery } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { withoutStatementValues } from '../db/faults.js';
 import { jobs } from '../db/schema.js';
 
 /** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/ops/probes.ts). */
@@ -219,7 +220,7 @@ export function storableErrorText(text: string): string {
 /** Records a failure: back to pending after a delay, or dead when out of attempts. Returns the new state. */
 export async function fail(db: Database, job: Job, workerId: string, error: unknown, now: Date, permanent = false): Promise<'pending' | 'dead'> {
   const dead = permanent || job.attempts >= job.maxAttempts;
-  const message = storableErrorText(error instanceof Error ? error.message : String(error));
+  const message = storableErrorText(error instanceof Error ? withoutStatementValues(error).message : String(error));
   await db
     .update(jobs)
     .set({

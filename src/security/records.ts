@@ -80,7 +80,7 @@ export interface RequestContent {
   painPoints: string[];
 }
 
-/** description, pain_points (and their clear count), key_version and the blind search index of request `id`. */
+/** description, pain_points (and their clear count), key_version and the blind search indexes (all the content; the title) of request `id`. */
 export async function sealRequestContent(keyring: Keyring, db: Database, id: string, content: RequestContent) {
   const keyVersion = await keyring.currentVersion(db);
   return {
@@ -88,6 +88,7 @@ export async function sealRequestContent(keyring: Keyring, db: Database, id: str
     painPoints: await keyring.sealShared(keyVersion, at('feature_requests', 'pain_points', id), JSON.stringify(content.painPoints)),
     keyVersion,
     searchTokens: keyring.searchTokenHashes([content.title, content.description, ...content.painPoints].join('\n')),
+    titleSearchTokens: keyring.searchTokenHashes(content.title),
     painPointCount: content.painPoints.length,
   };
 }

@@ -174,6 +174,29 @@ export async function sealPlaintextRows(s: Services): Promise<SweepResult['seale
   return result.sealed;
 }
 
+/**
+ * The title-only search index of requests stored before it existed (migration 0020), run by
+ * `migrate` and `start` after the sealing above. Until then such a request is found only by those
+ * who may read its content. A title edited meanwhile keeps the index its edit wrote.
+ */
+export async function indexRequestTitles(s: Services, limit = 500): Promise<number> {
+  let indexed = 0;
+  for (;;) {
+    const batch = await s.db.select({ id: featureRequests.id, title: featureRequests.title }).from(featureRequests).where(isNull(featureRequests.titleSearchTokens)).limit(limit);
+    let changed = 0;
+    for (const row of batch) {
+      const done = await s.db
+        .update(featureRequests)
+        .set({ titleSearchTokens: s.keyring.searchTokenHashes(row.title) })
+        .where(and(eq(featureRequests.id, row.id), eq(featureRequests.title, row.title), isNull(featureRequests.titleSearchTokens)))
+        .returning({ id: featureRequests.id });
+      changed += done.length;
+    }
+    if (changed === 0) return indexed;
+    indexed += changed;
+  }
+}
+
 export type RotationTrigger = 'cli' | 'schedule';
 
 /** A new data key version, then the background sweep onto it; both audited. */

@@ -6,11 +6,13 @@ import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { timestamptz } from '../db/client.js';
 import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
+import type { ConsentPurpose } from '../domain/consent.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
-import { regionForCountry, seasonStatus } from '../domain/seasons.js';
+import { isValidTimeZone, regionForCountry, seasonStatus } from '../domain/seasons.js';
 import { secretsEqual } from '../security/constant-time.js';
 import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
 import { recordAudit } from './audit.js';
+import { recordSignUpConsents } from './consent.js';
 import type { Call, Principal, Services } from './context.js';
 import { CREDENTIAL_CACHE_MS, type CachedCredential } from './credential-cache.js';
 import { badRequest, conflict, notFound, ServiceError } from './errors.js';
@@ -53,6 +55,8 @@ export interface SignUpInput {
   businessName?: string;
   businessSize?: BusinessSize;
   businessAddress?: string;
+  /** The consent boxes of the sign-up form: a purpose not ticked (or left out) is declined. */
+  consents?: Partial<Record<ConsentPurpose, boolean>>;
 }
 
 type UserRow = typeof users.$inferSelect;
@@ -89,6 +93,7 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
       missing: ['supplierType', 'businessName', 'businessSize'].filter((k) => !input[k as keyof NewUser]),
     });
   }
+  if (!isValidTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `Unknown time zone ${JSON.stringify(input.timeZone)}`, { field: 'timeZone' });
   const passwordHash = await hashPassword(input.password);
   return s.db.transaction(async (tx) => {
     const sealed = await sealNewUser(s.keyring, tx, randomUUID(), { email: input.email, phone: input.phone ?? null, businessAddress: input.businessAddress ?? null });
@@ -110,7 +115,9 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
       .onConflictDoNothing({ target: users.emailIndex })
       .returning();
     if (!user) throw conflict('email_taken', 'An account with this email already exists');
-    await recordAudit(tx, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
+    const source = { actor: { id: user.id, role: user.role }, requestId };
+    await recordAudit(tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
+    if (input.consents) await recordSignUpConsents(tx, s, { ...source, method: 'signup' }, user.id, input.consents);
     return user;
   });
 }
@@ -141,7 +148,7 @@ async function openSession(s: Services, user: UserRow, replacing?: string): Prom
 
 /** `replacing`: the session cookie the browser sent, if any — it ends (see openSession). */
 export async function signUp(s: Services, input: SignUpInput, requestId?: string, replacing?: string): Promise<SessionGrant> {
-  const user = await createUser(s, input, requestId);
+  const user = await createUser(s, { ...input, consents: input.consents ?? {} }, requestId);
   return openSession(s, user, replacing);
 }
 

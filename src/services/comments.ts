@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
+import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
+import { checkReadableText } from './feature-requests.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
+  checkReadableText({ comment: input.content });
   const expertAdvice = grantedPermissions(call.actor).includes('comments:create:expert_advice');
   const content = input.content.trim();
   const comment = await s.db.transaction(async (tx) => {
@@ -40,8 +43,8 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
 
 function decodeCursor(cursor: string): [Date, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw badRequest('invalid_cursor', 'The cursor is not one this list produced');
+  const date = cursorInstant(at);
+  if (!isUuid(id) || !date) throw badRequest('invalid_cursor', 'The cursor is not one this list produced');
   return [date, id];
 }
 

@@ -10,7 +10,9 @@ import {
   mayEditRequest,
   mayReadFullRecord,
   readScope,
+  searchScope,
   type Actor,
+  type SearchScope,
 } from '../domain/access-control.js';
 import {
   allowedTransitions,
@@ -21,6 +23,8 @@ import {
   type Urgency,
   type UserRole,
 } from '../domain/feature-requests.js';
+import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -65,6 +69,19 @@ export interface SubmitInput {
 function checkCategory(s: Services, category: string) {
   if (!s.config.categories.includes(category)) {
     throw badRequest('unknown_category', `Unknown category "${category}"`, { allowed: s.config.categories });
+  }
+}
+
+/** Titles, descriptions, pain points and comments are read by others: each must read as it looks. */
+export function checkReadableText(fields: Record<string, string | readonly string[] | undefined>) {
+  for (const [field, value] of Object.entries(fields)) {
+    for (const [i, text] of [value ?? []].flat().entries()) {
+      const problem = unreadableText(text);
+      if (problem) {
+        const at = Array.isArray(value) ? `${field}.${i}` : field;
+        throw badRequest('unreadable_text', `The ${field} ${UNREADABLE_TEXT_MESSAGES[problem]}`, { field: at, reason: problem });
+      }
+    }
   }
 }
 
@@ -113,6 +130,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     });
   }
   checkWeddingContext(input.weddingContext);
+  checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
   const id = await s.db.transaction(async (tx) => {
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
@@ -175,7 +193,7 @@ type CursorRow = BoardRow & { trendingScore: number };
 /** Keyset order of each board sort: the column, the row's value for a cursor, and how it is read back and typed. */
 const SORT_KEYS = {
   top: { column: fr.voteWeight, value: (r: CursorRow) => r.voteWeight, decode: Number, sqlType: 'float8' },
-  new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: (v: unknown) => new Date(String(v)), sqlType: 'timestamptz' },
+  new: { column: fr.createdAt, value: (r: CursorRow) => r.createdAt.toISOString(), decode: cursorInstant, sqlType: 'timestamptz' },
   trending: { column: fr.trendingScore, value: (r: CursorRow) => r.trendingScore, decode: Number, sqlType: 'float8' },
   rice: { column: fr.riceScore, value: (r: CursorRow) => r.riceScore, decode: Number, sqlType: 'float8' },
 } as const satisfies Record<BoardSort, unknown>;
@@ -189,8 +207,8 @@ function decodeCursor(sort: BoardSort, cursor: string): [number | string, string
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     const decoded = SORT_KEYS[sort].decode(value);
-    const valid = decoded instanceof Date ? !Number.isNaN(decoded.getTime()) : Number.isFinite(decoded);
-    if (valid && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return [decoded instanceof Date ? decoded.toISOString() : decoded, id];
+    const valid = decoded instanceof Date || (typeof decoded === 'number' && Number.isFinite(decoded));
+    if (valid && isUuid(id)) return [decoded instanceof Date ? decoded.toISOString() : decoded, id];
   } catch {
     // fall through to the 400 below
   }
@@ -203,7 +221,8 @@ interface BoardShape {
   status: boolean;
   category: boolean;
   userType: boolean;
-  q: boolean;
+  /** Which blind index a search looks in: what the viewer may read (searchScope). */
+  q: SearchScope | null;
   mine: boolean;
   cursor: boolean;
   viewer: boolean;
@@ -217,8 +236,13 @@ function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
   const where: SQL[] = [eq(fr.synthetic, false), shape.status ? eq(fr.status, param('status')) : ne(fr.status, 'merged')];
   if (shape.category) where.push(eq(fr.category, param('category')));
   if (shape.userType) where.push(eq(fr.userType, param('userType')));
-  // Blind full-text search: every query word's HMAC must be among the row's (GIN-indexed).
-  if (shape.q) where.push(sql`${fr.searchTokens} @> ${param('searchTokens')}::text[]`);
+  // Blind full-text search: every query word's HMAC must be among the row's (GIN-indexed), in the
+  // content's index or the title's, as the viewer may read.
+  const inContent = sql`${fr.searchTokens} @> ${param('searchTokens')}::text[]`;
+  const inTitle = sql`${fr.titleSearchTokens} @> ${param('searchTokens')}::text[]`;
+  if (shape.q === 'content') where.push(inContent);
+  if (shape.q === 'title') where.push(inTitle);
+  if (shape.q === 'title_or_own_content') where.push(sql`(${inTitle} or (${fr.authorId} = ${param('viewerId')} and ${inContent}))`);
   if (shape.mine) where.push(eq(fr.authorId, param('viewerId')));
   if (shape.cursor) where.push(sql`(${key.column}, ${fr.id}) < (${param('cursorValue')}::${sql.raw(key.sqlType)}, ${param('cursorId')}::uuid)`);
   const columns = {
@@ -260,7 +284,7 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
     status: Boolean(query.status),
     category: Boolean(query.category),
     userType: Boolean(query.userType),
-    q: Boolean(query.q),
+    q: query.q ? searchScope(viewer) : null,
     mine: Boolean(query.mine),
     cursor: Boolean(query.cursor),
     viewer: Boolean(viewer),
@@ -299,7 +323,7 @@ function contentOnlyContext(context: WeddingContext | null) {
   return rest;
 }
 
-/** Who reads a request: their time zone decides whether staff access to personal data is off-hours. */
+/** Who reads a request: a signed-in principal. */
 export type Viewer = Actor & Pick<Principal, 'timeZone'>;
 
 /** 404 unless the request exists: for routes that act on a request without showing it. */
@@ -318,6 +342,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     .select({
       request: fr,
       authorKey: users.dataKey,
+      authorAllowsAi: users.aiAnalysisConsent,
       viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false`,
     })
     .from(fr)
@@ -335,7 +360,10 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     .from(statusHistory)
     .where(eq(statusHistory.requestId, id))
     .orderBy(asc(statusHistory.createdAt));
-  if (!mayReadFullRecord(viewer, request.authorId)) return { ...board, access: 'public' as const, statusHistory: history };
+  // The AI pipeline reads content only of authors whose ai_analysis consent stands and whose
+  // processing is not restricted (the flag holds both): otherwise it gets what the public sees.
+  const aiWithoutConsent = readScope(viewer) === 'content_only' && row.authorAllowsAi !== true;
+  if (!mayReadFullRecord(viewer, request.authorId) || aiWithoutConsent) return { ...board, access: 'public' as const, statusHistory: history };
   const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
@@ -379,6 +407,7 @@ export type UpdateInput = Partial<SubmitInput>;
 export async function updateFeatureRequest(s: Services, call: Call, id: string, patch: UpdateInput) {
   if (patch.category) checkCategory(s, patch.category);
   checkWeddingContext(patch.weddingContext);
+  checkReadableText({ title: patch.title, description: patch.description, painPoints: patch.painPoints });
   await s.db.transaction(async (tx) => {
     const current = await lockRequest(tx, id);
     if (!mayEditRequest(call.actor, current)) {

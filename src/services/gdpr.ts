@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
+import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { shredUserKey } from '../security/keyring.js';
+import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
 import { accountView, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
@@ -14,7 +16,7 @@ import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
-import { recordPiiAccess } from './threat-pii-access.js';
+import { recordPiiAccess, recordStaffTimeZoneChange } from './threat-pii-access.js';
 
 /**
  * Who is acting on a data-subject request: the person themselves or the product team (API), or an
@@ -116,7 +118,7 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
     account: await personView(s, user),
     consents: { current: consent.consents, evidence: consent.evidence.map(({ userId: _u, ...r }) => r) },
     featureRequests: await Promise.all(
-      requests.map(async ({ searchTokens: _s, trendingScore: _t, keyVersion: _k, ...r }) => ({
+      requests.map(async ({ searchTokens: _s, titleSearchTokens: _ts, trendingScore: _t, keyVersion: _k, ...r }) => ({
         ...r,
         ...(await openRequestContent(s.keyring, r)),
         weddingContext: openWeddingContext(s.keyring, authorKey, r.id, r.weddingContext),
@@ -149,14 +151,30 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
   const fields = Object.keys(patch).filter((k) => patch[k as keyof ProfilePatch] !== undefined);
   if (fields.length === 0) throw badRequest('nothing_to_change', 'Send at least one profile field to correct');
   const { phone, businessAddress, ...clear } = patch;
-  const user = await s.db.transaction(async (tx) => {
+  const { user, zoneFlagged } = await s.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ role: users.role, verified: users.verified, businessName: users.businessName, supplierType: users.supplierType, timeZone: users.timeZone })
+      .from(users)
+      .where(and(eq(users.id, call.actor.id), isNull(users.erasedAt)))
+      .for('update');
+    if (!current) throw notFound('Account');
+    const lapsed = verificationLapsesOn(current, clear);
     const sealed = await sealUserContactChange(s.keyring, tx, call.actor.id, { phone, businessAddress });
-    const [updated] = await tx.update(users).set({ ...clear, ...sealed }).where(and(eq(users.id, call.actor.id), isNull(users.erasedAt))).returning();
-    if (!updated) throw notFound('Account');
+    const [updated] = await tx
+      .update(users)
+      .set({ ...clear, ...sealed, ...(lapsed.length > 0 ? { verified: false } : {}) })
+      .where(eq(users.id, call.actor.id))
+      .returning();
     await recordAudit(tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
-    return updated;
+    if (lapsed.length > 0) {
+      await recordAudit(tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
+    }
+    const zoneFlagged = clear.timeZone !== undefined && (await recordStaffTimeZoneChange(s, tx, call, current.timeZone, clear.timeZone));
+    return { user: updated!, zoneFlagged };
   });
-  // The name and time zone are part of who they are on every replica's cached credentials.
+  if (zoneFlagged) threatMetrics.insiderAccess.inc({ kind: 'time_zone_changed' });
+  // The name, time zone and a lapsed verification are part of who they are on every replica's
+  // cached credentials.
   s.state.credentials.forgetUser(call.actor.id);
   const { processingRestricted: _p, erasedAt: _e, ...view } = await personView(s, user);
   return view;

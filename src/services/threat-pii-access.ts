@@ -14,10 +14,10 @@ import type { Services } from './context.js';
 
 export interface PiiAccess {
   /**
-   * Who looked: a signed-in person (their time zone decides what "off-hours" means), or null for an
-   * operator at the command line — recorded, not analysed: the CLI cannot tell who runs it.
+   * Who looked: a signed-in person, or null for an operator at the command line — recorded, not
+   * analysed: the CLI cannot tell who runs it. Off-hours are judged in the policy's working zone.
    */
-  actor: { id: string; role: string; timeZone: string } | null;
+  actor: { id: string; role: string } | null;
   requestId?: string;
   kind: 'read' | 'export';
   /** The brief's data_type: 'account', 'personal_data_export', 'feature_request' … */
@@ -57,18 +57,33 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
       },
     });
     if (!staff) return [];
-    const found = insiderAnomalies(policy, { at: now, timeZone: actor.timeZone, kind: access.kind, records, recentRecords });
+    const found = insiderAnomalies(policy, { at: now, kind: access.kind, records, recentRecords });
     if (found.length > 0) {
       await recordAudit(tx, call, {
         action: 'insider_access_anomaly',
         targetType: access.subjectType,
-        details: { anomalies: found, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: actor.timeZone },
+        details: { anomalies: found, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: policy.workingTimeZone },
       });
     }
     return found;
   });
   for (const kind of anomalies) threatMetrics.insiderAccess.inc({ kind });
   return { anomalies };
+}
+
+/**
+ * A staff member changed their own time zone: flagged like an anomalous access (it is what dodged
+ * off-hours detection when that followed the profile zone), inside `tx` with the change.
+ */
+export async function recordStaffTimeZoneChange(s: Services, tx: Database, call: { actor: { id: string; role: string }; requestId?: string }, from: string, to: string) {
+  if (!s.config.insiderAccessPolicy.staffRoles.includes(call.actor.role) || from === to) return false;
+  await recordAudit(tx, call, {
+    action: 'insider_access_anomaly',
+    targetType: 'user',
+    targetId: call.actor.id,
+    details: { anomalies: ['time_zone_changed'], from, to, at: s.now().toISOString() },
+  });
+  return true;
 }
 
 /**

@@ -8,6 +8,7 @@ import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-o
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { featureRequests, requestMerges, requestMergeVotes, users, votes } from '../db/schema.js';
+import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { countsInTally, explainReason, PENDING_STATES, REASON_INDICATORS, type VoteState } from '../domain/vote-manipulation.js';
 import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
@@ -40,8 +41,8 @@ function encodeCursor(row: { votedAt: Date; requestId: string; voterId: string }
 function decodeCursor(cursor: string): [string, string, string] {
   try {
     const [at, requestId, voterId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const uuid = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v);
-    if (typeof at === 'string' && !Number.isNaN(new Date(at).getTime()) && uuid(requestId) && uuid(voterId)) return [new Date(at).toISOString(), requestId, voterId];
+    const votedAt = cursorInstant(at);
+    if (votedAt && isUuid(requestId) && isUuid(voterId)) return [votedAt.toISOString(), requestId, voterId];
   } catch {
     // fall through to the 400 below
   }

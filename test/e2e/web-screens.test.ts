@@ -97,10 +97,14 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expect(taken.status()).toBe(409);
     await page.locator('#signup-email-error').filter({ hasText: 'There is already an account with this email address' }).waitFor();
 
+    // Consent is asked, unticked: only the box ticked is granted.
+    for (const purpose of [/product feedback/, /analyse my requests/, /trend analytics/]) expect(await page.getByRole('checkbox', { name: purpose }).isChecked()).toBe(false);
+    await page.getByRole('checkbox', { name: /analyse my requests/ }).check();
     const email = `sam.alex.${Date.now()}@example.com`;
     await page.getByLabel('Email address').fill(email);
     const [created] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)), page.getByRole('button', { name: 'Create account' }).click()]);
     expect(created.status()).toBe(201);
+    expect(created.request().postDataJSON().consents).toEqual({ feature_feedback: false, ai_analysis: true, trend_analytics: false });
     await page.waitForURL((url) => url.pathname === '/');
     expect(await page.locator('.who').textContent()).toContain('Sam & Alex');
     expect(((await (await page.request.get('/api/auth/session')).json()) as { user: { email: string; role: string } }).user).toMatchObject({ email, role: 'couple' });

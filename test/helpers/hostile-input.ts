@@ -315,3 +315,38 @@ export function headersArb(extra: { name: string; schema: JsonSchema }[], hints:
     return headers;
   });
 }
+
+// ---- values a service reads inside a string ---------------------------------------------------------
+
+/**
+ * Time zones as clients send them: IANA ones, and names that only look like one (issue #14: a
+ * sign-up in "Mars/Olympus" was stored, and its account's context answered 500 ever after).
+ */
+export const timeZoneArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('Europe/London', 'Asia/Kolkata', 'America/New_York', 'Pacific/Auckland') },
+  { weight: 1, arbitrary: fc.constantFrom('Mars/Olympus', 'Europe/Atlantis', 'UTC+25', 'Etc/GMT+99', '../../etc/localtime', 'europe/london ') },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** Instants JavaScript accepts but a timestamptz does not, and the edges of JavaScript's own range. */
+const EDGE_INSTANTS = ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z'];
+/** Strings a loose id check (36 of [0-9a-f-]) lets through that are not UUIDs. */
+const LOOKALIKE_IDS = ['-'.repeat(36), 'f'.repeat(36), '00000000-0000-0000-0000-00000000000-', '----------------------------------ab'];
+
+/**
+ * Cursors: the genuine one a list produced, and ones shaped like every list's encoding (base64url of
+ * JSON `[value, id]` or `[at, id, id]`, or of `at|id`) carrying values at the edges — the campaign
+ * only sent the genuine cursor or noise before, so it never reached the database with a bad value.
+ */
+export function cursorArb(genuine: string): fc.Arbitrary<string> {
+  const instant = fc.oneof(fc.constantFrom(...EDGE_INSTANTS), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+  const value = fc.oneof(instant, fc.constantFrom(1e308, -1e308, 0, -0, 2 ** 53 + 1), fc.double(), hostileString);
+  const id = fc.oneof(fc.uuid(), fc.constantFrom(...LOOKALIKE_IDS), fc.stringMatching(/^[0-9a-f-]{36}$/));
+  const b64 = (text: string) => Buffer.from(text).toString('base64url');
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(genuine) },
+    { weight: 2, arbitrary: fc.tuple(value, id).map((pair) => b64(JSON.stringify(pair))) },
+    { weight: 1, arbitrary: fc.tuple(instant, id, id).map((triple) => b64(JSON.stringify(triple))) },
+    { weight: 2, arbitrary: fc.tuple(instant, id).map(([at, i]) => b64(`${at}|${i}`)) },
+  );
+}

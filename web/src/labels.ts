@@ -1,6 +1,6 @@
 // Words for the API's keys, and the deployment's settings the server writes into the page.
 import { BUSINESS_SIZES, DEFAULT_CATEGORIES, ROADMAP_STATUSES, STATUSES, SUPPLIER_TYPES, URGENCIES } from '../../src/domain/feature-requests.js';
-import type { Status, Urgency, UserRole } from './types.js';
+import type { ConsentPurpose, Status, Urgency, UserRole } from './types.js';
 
 interface PageConfig {
   categories: string[];
@@ -110,4 +110,21 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium',
 export const formatDateTime = (iso: string) => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : dateTimeFormat.format(d);
+};
+
+/** The consent purposes as the sign-up form and the privacy centre ask about them. */
+export const CONSENT_PURPOSE_LABELS: Record<ConsentPurpose, { label: string; about: string }> = {
+  feature_feedback: {
+    label: 'Use my requests, votes and comments as product feedback',
+    about: 'The WedSync team reads what you ask for and vote on to decide what to build next, and may follow up with you about it.',
+  },
+  ai_analysis: {
+    label: 'Let WedSync’s AI analyse my requests',
+    about:
+      'Our own AI, running on WedSync’s servers (nothing goes to another company), reads the title and description of your requests to find duplicates and group similar needs. It never sees your name, venue or wedding details.',
+  },
+  trend_analytics: {
+    label: 'Count my requests and votes in trend analytics',
+    about: 'Your requests and votes are added to the totals per category that suppliers and the WedSync team see. The totals never show who you are.',
+  },
 };

@@ -157,6 +157,8 @@ export interface SignUpBody {
   businessName?: string;
   businessSize?: string;
   businessAddress?: string;
+  /** The consent boxes; a purpose left out or false is declined. */
+  consents?: Partial<Record<ConsentPurpose, boolean>>;
 }
 
 export type RoadmapStatus = (typeof ROADMAP_STATUSES)[number];

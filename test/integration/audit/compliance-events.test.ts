@@ -33,7 +33,7 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   beforeAll(async () => {
     // Lexical analysis only: the same events, without loading the sentence encoder.
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE' }) });
+    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }) });
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
   });

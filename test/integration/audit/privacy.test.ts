@@ -26,7 +26,15 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     const signup = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { email, password: 'a-long-enough-password', displayName: 'Aoife Byrne', role: 'couple', timeZone: 'Europe/Dublin', country: 'IE' },
+      payload: {
+        email,
+        password: 'a-long-enough-password',
+        displayName: 'Aoife Byrne',
+        role: 'couple',
+        timeZone: 'Europe/Dublin',
+        country: 'IE',
+        consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true },
+      },
     });
     expect(signup.statusCode).toBe(201);
     memberId = signup.json().user.id;
@@ -56,7 +64,13 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
 
   it('records consent decisions as hash-chained evidence and applies withdrawal at once', async () => {
     const initial = (await t.request(member, { method: 'GET', url: '/api/privacy/consents' })).json();
-    expect(initial).toMatchObject({ consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true }, evidence: [], evidenceIntact: true });
+    // The boxes ticked at sign-up, each a grant on record.
+    expect(initial).toMatchObject({ consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true }, evidenceIntact: true });
+    expect(initial.evidence.map((e: { purpose: string; granted: boolean; method: string }) => [e.purpose, e.granted, e.method])).toEqual([
+      ['feature_feedback', true, 'signup'],
+      ['ai_analysis', true, 'signup'],
+      ['trend_analytics', true, 'signup'],
+    ]);
     const trendsBefore = await categoryTrends(t.services, 4);
     const timelineBefore = trendsBefore.items.find((i) => i.category === 'timeline_planning')!;
 
@@ -65,9 +79,10 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     const trends = await t.request(member, { method: 'PUT', url: '/api/privacy/consents/trend_analytics', payload: { granted: false } });
     const state = trends.json();
     expect(state.consents).toEqual({ feature_feedback: true, ai_analysis: false, trend_analytics: false });
-    expect(state.evidence).toHaveLength(2);
-    expect(state.evidence[0]).toMatchObject({ purpose: 'ai_analysis', granted: false, method: 'api', policyVersion: expect.any(String), recordedBy: memberId, previousHash: '0'.repeat(64) });
-    expect(state.evidence[1].previousHash).toBe(state.evidence[0].hash);
+    expect(state.evidence).toHaveLength(5);
+    expect(state.evidence[0]).toMatchObject({ previousHash: '0'.repeat(64) });
+    expect(state.evidence[3]).toMatchObject({ purpose: 'ai_analysis', granted: false, method: 'api', policyVersion: expect.any(String), recordedBy: memberId, previousHash: state.evidence[2].hash });
+    expect(state.evidence[4].previousHash).toBe(state.evidence[3].hash);
     expect(state.evidenceIntact).toBe(true);
     expect(await processingFlags()).toEqual({ ai: false, trends: false });
 
@@ -117,7 +132,7 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(data.featureRequests).toEqual([expect.objectContaining({ id: requestId, weddingContext: expect.objectContaining({ venueAddress: '12 Strand Road, Howth' }) })]);
     expect(data.votes).toEqual([expect.objectContaining({ requestId })]);
     expect(data.comments).toEqual([expect.objectContaining({ content: 'Our harpist would love this' })]);
-    expect(data.consents.evidence).toHaveLength(3);
+    expect(data.consents.evidence).toHaveLength(6);
     expect(data.auditEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['user_signed_up', 'feature_request_created', 'consent_changed', 'profile_rectified']));
     expect(JSON.stringify(data)).not.toMatch(/password/i);
     const audited = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'personal_data_exported'));

@@ -18,7 +18,8 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
   let people: { caller: Caller; id: string }[];
 
   const signup = async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    // Ticking "feedback" at sign-up: they agreed to be told where their votes went.
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
     return { caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken }, id: res.json().user.id as string };
   };
   const submit = async () => (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json().id as string;

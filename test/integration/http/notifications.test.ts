@@ -18,7 +18,8 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
   let worker: ReturnType<typeof createWorker>;
 
   const signup = async (): Promise<Caller> => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    // Each ticks "feedback" at sign-up: being told about their requests rests on that consent.
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
   const inbox = async (caller: Caller, query = '') => (await t.request(caller, { method: 'GET', url: `/api/notifications${query}` })).json();

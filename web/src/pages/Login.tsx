@@ -15,7 +15,7 @@ const fieldId = (key: string) => `login-${key}`;
 export default function Login() {
   const session = useSession();
   const { params } = useLocation();
-  const next = safeNext(params.get('next'));
+  const next = safeNext(params.get('next'), location.origin);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { problems, fields, attempt, show, clear } = useProblems();

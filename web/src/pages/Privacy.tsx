@@ -12,7 +12,7 @@ import { TimeZoneSelect } from '../components/PlaceSelects.js';
 import { Switch } from '../components/Switch.js';
 import { consents as loadConsents, correctProfile, ERASURE_PHRASE, eraseMyAccount, exportMyData, myProfile, restrictProcessing, setConsent } from '../endpoints.js';
 import { plainMessage, problemsOf } from '../errors.js';
-import { formatDateTime, plural } from '../labels.js';
+import { CONSENT_PURPOSE_LABELS as PURPOSES, formatDateTime, plural } from '../labels.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import type { ConsentPurpose, ConsentState, PersonalAccount, ProfilePatch } from '../types.js';
@@ -275,25 +275,12 @@ function YourDetails({ profile, onSaved }: { profile: PersonalAccount; onSaved: 
   );
 }
 
-const PURPOSES: Record<ConsentPurpose, { label: string; about: string }> = {
-  feature_feedback: {
-    label: 'Use my requests, votes and comments as product feedback',
-    about: 'The WedSync team reads what you ask for and vote on to decide what to build next, and may follow up with you about it.',
-  },
-  ai_analysis: {
-    label: 'Let WedSync’s AI analyse my requests',
-    about:
-      'Our own AI, running on WedSync’s servers (nothing goes to another company), reads the title and description of your requests to find duplicates and group similar needs. It never sees your name, venue or wedding details.',
-  },
-  trend_analytics: {
-    label: 'Count my requests and votes in trend analytics',
-    about: 'Your requests and votes are added to the totals per category that suppliers and the WedSync team see. The totals never show who you are.',
-  },
-};
+/** Evidence of the answer a member joined with (the sign-up form; the demo's seed), not a change. */
+const JOINED_WITH = ['signup', 'demo_seed'];
 
-/** When a purpose was last decided: the newest evidence record for it, if any. */
+/** When a purpose was last changed since joining: the newest such evidence record for it, if any. */
 function lastChanged(consent: ConsentState, purpose: ConsentPurpose): string | null {
-  return consent.evidence.filter((r) => r.purpose === purpose).at(-1)?.createdAt ?? null;
+  return consent.evidence.filter((r) => r.purpose === purpose && !JOINED_WITH.includes(r.method)).at(-1)?.createdAt ?? null;
 }
 
 function Consents({ consent, restricted, onChanged }: { consent: ConsentState; restricted: boolean; onChanged: (c: ConsentState) => void }) {

@@ -8,13 +8,13 @@ import { FormActions } from '../components/FormActions.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { problemsOf } from '../errors.js';
-import { BUSINESS_SIZE_LABELS, BUSINESS_SIZES, SUPPLIER_TYPES, supplierTypeLabel } from '../labels.js';
+import { BUSINESS_SIZE_LABELS, BUSINESS_SIZES, CONSENT_PURPOSE_LABELS, SUPPLIER_TYPES, supplierTypeLabel } from '../labels.js';
 import { CountrySelect, TimeZoneSelect } from '../components/PlaceSelects.js';
 import { browserCountry, browserTimeZone } from '../places.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { safeNext } from '../safeNext.js';
 import { useSession } from '../session.js';
-import type { SignUpBody } from '../types.js';
+import type { ConsentPurpose, SignUpBody } from '../types.js';
 
 type Role = SignUpBody['role'];
 
@@ -29,6 +29,8 @@ interface Form {
   businessName: string;
   businessSize: string;
   businessAddress: string;
+  /** Unticked until the person ticks them: consent is asked for, never presumed. */
+  consents: Record<ConsentPurpose, boolean>;
 }
 
 const MIN_PASSWORD = 10;
@@ -62,13 +64,14 @@ function toBody(f: Form): SignUpBody {
     ...(f.country ? { country: f.country } : {}),
     ...(supplier ? { supplierType: f.supplierType, businessName: f.businessName.trim(), businessSize: f.businessSize } : {}),
     ...(supplier && f.businessAddress.trim() ? { businessAddress: f.businessAddress.trim() } : {}),
+    consents: f.consents,
   };
 }
 
 export default function Signup() {
   const session = useSession();
   const { params } = useLocation();
-  const next = safeNext(params.get('next'));
+  const next = safeNext(params.get('next'), location.origin);
   const [form, setForm] = useState<Form>(() => ({
     role: params.get('as') === 'supplier' ? 'wedding_supplier' : 'couple',
     displayName: '',
@@ -80,6 +83,7 @@ export default function Signup() {
     businessName: '',
     businessSize: '',
     businessAddress: '',
+    consents: { feature_feedback: false, ai_analysis: false, trend_analytics: false },
   }));
   const { problems, fields: errors, attempt, show, clear, fixed } = useProblems();
   const [sending, setSending] = useState(false);
@@ -221,6 +225,24 @@ export default function Signup() {
             </Field>
           </fieldset>
         )}
+
+        <fieldset className="field consents">
+          <legend>What WedSync may use your data for</legend>
+          <p className="hint">Optional: tick only what you agree to. You can change each of these at any time under Privacy.</p>
+          {(Object.keys(CONSENT_PURPOSE_LABELS) as ConsentPurpose[]).map((purpose) => (
+            <label key={purpose} className="choice" htmlFor={`signup-consent-${purpose}`}>
+              <input
+                id={`signup-consent-${purpose}`}
+                type="checkbox"
+                checked={form.consents[purpose]}
+                onChange={(e) => set('consents', { ...form.consents, [purpose]: e.target.checked })}
+              />
+              <span>
+                <strong>{CONSENT_PURPOSE_LABELS[purpose].label}</strong> <span className="muted">{CONSENT_PURPOSE_LABELS[purpose].about}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
 
         <FormActions sending={sending} label="Create account" sendingLabel="Creating your account…" />
       </form>

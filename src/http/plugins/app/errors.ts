@@ -3,7 +3,7 @@
 // anything unexpected is logged and answered with a bland 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { databaseFault, outcomeUncertain } from '../../../db/faults.js';
+import { databaseFault, outcomeUncertain, withoutStatementValues } from '../../../db/faults.js';
 import { badRequest, databaseUnavailable, ServiceError } from '../../../services/errors.js';
 
 export interface ErrorBody {
@@ -59,7 +59,7 @@ export default fp(
       if (fault) {
         // A change may have committed although the client is told 503: its Idempotency-Key must not be given back.
         request.changeOutcomeUncertain = outcomeUncertain(err);
-        request.log.warn({ fault: fault.kind, cause: fault.cause, err: { message: err.message } }, 'database unavailable');
+        request.log.warn({ fault: fault.kind, cause: fault.cause, err: { message: withoutStatementValues(err).message } }, 'database unavailable');
         const unavailable = databaseUnavailable(fault.retryAfterSeconds, { reason: fault.kind });
         reply.header('Retry-After', String(unavailable.retryAfterSeconds));
         return reply.status(503).send(errorBody(unavailable.code, unavailable.message, unavailable.details));
@@ -86,9 +86,8 @@ export default fp(
       }
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
-    );
+    // The path is not echoed back: a reflected URL is a phishing and log-injection aid (issue #14).
+    app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('route_not_found', 'There is no such route; see /api/openapi.json for the API')));
   },
   { name: 'errors' },
 );

@@ -32,6 +32,12 @@ export const SignUpBody = Type.Object(
     businessName: Type.Optional(Text(1, 120)),
     businessSize: Type.Optional(BusinessSize),
     businessAddress: Type.Optional(Text(1, 300)),
+    consents: Type.Optional(
+      Type.Object(
+        { feature_feedback: Type.Optional(Type.Boolean()), ai_analysis: Type.Optional(Type.Boolean()), trend_analytics: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false, description: 'The consent boxes, unticked by default: a purpose left out or false is declined. Each answer is recorded as evidence.' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

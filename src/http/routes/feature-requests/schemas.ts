@@ -42,7 +42,7 @@ export const ListQuery = Type.Object({
   category: Type.Optional(Category),
   userType: Type.Optional(UserRole),
   sort: Type.Optional(literals(BOARD_SORTS, 'top: most weighted votes; new: newest; trending: votes with recency; rice: highest RICE score')),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over title and description' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over what you may read: the title; the description and pain points too where you may read them' })),
   mine: Type.Optional(Type.Boolean({ description: 'Only requests you submitted' })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),

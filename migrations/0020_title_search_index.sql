@@ -1,0 +1,2 @@
+ALTER TABLE "feature_requests" ADD COLUMN "title_search_tokens" text[];--> statement-breakpoint
+CREATE INDEX "feature_requests_title_search_tokens_idx" ON "feature_requests" USING gin ("title_search_tokens");
