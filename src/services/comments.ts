@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
   const expertAdvice = grantedPermissions(call.actor).includes('comments:create:expert_advice');
@@ -28,6 +30,8 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
     await recordAudit(tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     return row!;
   });
+  // The board and roadmap show each request's comment count.
+  purgeResponseCache(s, BOARD_TAGS);
   return {
     id: comment.id,
     requestId,

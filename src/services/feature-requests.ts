@@ -21,6 +21,7 @@ import {
   type Urgency,
   type UserRole,
 } from '../domain/feature-requests.js';
+import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -29,6 +30,7 @@ import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
 import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 import { recomputeRice, riceColumns, riceJob, withRice } from './rice.js';
 import { recordPiiAccess } from './threat-pii-access.js';
 
@@ -157,6 +159,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
     return row!.id;
   });
+  purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
@@ -290,6 +293,17 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
   };
 }
 
+/**
+ * A page of the shared board made the viewer's: their own vote flag on each request, from their own
+ * votes (never from a cached copy made for someone else).
+ */
+export async function withViewerVotes<P extends { items: BoardItem[] }>(s: Services, viewer: Actor, page: P): Promise<P> {
+  const ids = page.items.map((i) => i.id);
+  const mine = ids.length === 0 ? [] : await s.db.select({ id: votes.requestId }).from(votes).where(and(eq(votes.userId, viewer.id), inArray(votes.requestId, ids)));
+  const voted = new Set(mine.map((v) => v.id));
+  return { ...page, items: page.items.map((item) => ({ ...item, viewerHasVoted: voted.has(item.id) })) };
+}
+
 type FullRow = typeof fr.$inferSelect;
 
 /** What the AI may see of a wedding: content only, never names or addresses. */
@@ -411,6 +425,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
+  purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
@@ -443,6 +458,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
       details: { from: current.status, to: input.status, justification: input.justification.trim() },
     });
   });
+  purgeResponseCache(s, BOARD_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 

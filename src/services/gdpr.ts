@@ -6,6 +6,7 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
+import { CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { shredUserKey } from '../security/keyring.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
 import { accountView, forgetCredentials, hashPassword } from './accounts.js';
@@ -14,6 +15,7 @@ import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 import { recordPiiAccess } from './threat-pii-access.js';
 
 /**
@@ -216,6 +218,8 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
   forgetCredentials(revoked);
+  // Their requests now show "Former member", and the catalogue drafts are compared with changed.
+  purgeResponseCache(s, CATALOGUE_TAGS);
   const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
   return { erased: true, votesKept: kept };
 }

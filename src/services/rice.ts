@@ -15,11 +15,13 @@ import {
   type RiceOverrides,
 } from '../domain/rice.js';
 import type { Status, Urgency } from '../domain/feature-requests.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { jobSpec, RECOMPUTE_RICE } from '../queue/contracts.js';
 import type { JobSpec } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 
 const fr = featureRequests;
 
@@ -145,6 +147,7 @@ export async function overrideRice(s: Services, call: Call, id: string, patch: P
       details: { changes: Object.fromEntries(factors.map((f) => [f, { from: current[OVERRIDE[f]], to: patch[f] }])) },
     });
   });
+  purgeResponseCache(s, BOARD_TAGS);
 }
 
 export type OutcomeInput = Partial<Record<'actualReach' | 'actualImpact' | 'actualEffort', number | null>>;
@@ -161,7 +164,7 @@ function outcomeView(row: typeof requestOutcomes.$inferSelect) {
  * votes move Reach, but the prediction being judged is the one made before the outcome was known).
  */
 export async function recordOutcome(s: Services, call: Call, id: string, input: OutcomeInput) {
-  return s.db.transaction(async (tx) => {
+  const outcome = await s.db.transaction(async (tx) => {
     let current = await lockForRice(tx, id);
     if (current.status !== 'shipped') {
       throw conflict('not_shipped', 'Outcomes are recorded once a request has shipped', { status: current.status });
@@ -188,6 +191,9 @@ export async function recordOutcome(s: Services, call: Call, id: string, input: 
     await recordAudit(tx, call, { action: 'outcome_recorded', targetType: 'feature_request', targetId: id, details: { outcome: given } });
     return outcomeView(row!);
   });
+  // It may have scored the request for the first time.
+  purgeResponseCache(s, BOARD_TAGS);
+  return outcome;
 }
 
 export async function getOutcome(s: Services, id: string) {

@@ -25,10 +25,12 @@ import {
   type VoteSignals,
   type VoteState,
 } from '../domain/vote-manipulation.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import { RECOMPUTE_RICE } from '../queue/contracts.js';
 import { enqueueEachCte } from '../queue/queue.js';
 import type { Call, Services } from './context.js';
+import { purgeResponseCache } from './response-cache.js';
 import { conflict, notFound } from './errors.js';
 
 const fr = featureRequests;
@@ -215,7 +217,10 @@ export async function castVote(s: Services, call: Call, requestId: string, origi
     weight: ctx.castWeight,
     at: ctx.at.toISOString(),
   });
-  if (tally) return voteReply(requestId, 'accepted', ctx.castWeight, tally);
+  if (tally) {
+    purgeResponseCache(s, BOARD_TAGS);
+    return voteReply(requestId, 'accepted', ctx.castWeight, tally);
+  }
   return castCarefully(s, call, ctx);
 }
 
@@ -246,12 +251,17 @@ async function castCarefully(s: Services, call: Call, ctx: VoteContext) {
     return { verdict, tally: tally! };
   });
   for (const reason of verdict.reasons) threatMetrics.voteManipulation.inc({ action: verdict.state, reason });
+  // Even a held vote changes what its voter sees (their own flag) — and the board's tally when counted.
+  purgeResponseCache(s, BOARD_TAGS);
   return voteReply(requestId, verdict.state, verdict.weight, tally);
 }
 
 export async function withdrawVote(s: Services, call: Call, requestId: string) {
   const [tally] = await withdrawVoteStatement(s.db).execute({ requestId, userId: call.actor.id, at: s.now().toISOString() });
-  if (tally) return { requestId, voted: false, weight: 0, ...tally, review: null };
+  if (tally) {
+    purgeResponseCache(s, BOARD_TAGS);
+    return { requestId, voted: false, weight: 0, ...tally, review: null };
+  }
   const [rejected] = await s.db
     .select({ state: votes.reviewState })
     .from(votes)
