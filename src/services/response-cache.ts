@@ -27,17 +27,25 @@ export const PURGE_CHANNEL = 'response-cache:purge';
 
 const epochKey = (prefix: string, tag: CacheTag) => `${prefix}rc:epoch:${tag}`;
 
+type PurgeDeps = Pick<Services, 'shared' | 'config' | 'db' | 'now'>;
+
 /**
  * After a committed change: every replica stops answering the tags' cached responses, and the CDN
  * (when CDN_PURGE_URL is set) is told through a queued job. Never throws and never waits: the change
  * is done, and a lost purge is bounded by the TTL.
  */
-export function purgeResponseCache(s: Pick<Services, 'shared' | 'config' | 'db' | 'now'>, tags: readonly CacheTag[]): void {
+export function purgeResponseCache(s: PurgeDeps, tags: readonly CacheTag[]): void {
+  purgeResponseCacheNow(s, tags).catch(() => undefined);
+}
+
+/** The same, resolved once Redis and the queue took it (for an operator who asked for it). */
+export async function purgeResponseCacheNow(s: PurgeDeps, tags: readonly CacheTag[]): Promise<void> {
   const { redis, keyPrefix } = s.shared;
   // Sent before the broadcast on the same connection, so a replica that hears it reads the new epoch.
-  if (redis) for (const tag of tags) redis.incr(epochKey(keyPrefix, tag)).catch(() => undefined);
+  const epochs = redis ? tags.map((tag) => redis.incr(epochKey(keyPrefix, tag))) : [];
   s.shared.publish(PURGE_CHANNEL, tags.join(','));
-  if (s.config.cdnPurgeUrl) enqueue(s.db, jobSpec(PURGE_CDN, { tags: [...tags].sort() }), s.now()).catch(() => undefined);
+  const cdn = s.config.cdnPurgeUrl ? enqueue(s.db, jobSpec(PURGE_CDN, { tags: [...tags].sort() }), s.now()) : null;
+  await Promise.all([...epochs, cdn]);
 }
 
 /** How long the CDN's purge API may take before the attempt counts as failed (and is retried). */
