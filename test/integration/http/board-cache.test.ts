@@ -1,11 +1,12 @@
 // The response cache of the board and roadmap in one process: hits until a change purges them or
 // the TTL passes (then answered while one refresh runs), the edge caching headers, 304 for GET and
 // HEAD, one database query for many concurrent misses, a signed-in viewer's own vote flags, and the
-// last good copy (marked stale) while the database fails.
+// last good copy (marked stale) while the database fails; and only briefly while Redis is unreachable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, createTestApp, eventually, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { freePort } from '../../helpers/process.js';
 
 // Next year, so what the tests submit is newer than the demo data: mid-January (northern hemisphere:
 // off season) and mid-July (peak), on weekdays away from Saturday's critical hours.
@@ -193,5 +194,23 @@ describe('the last good copy while the database fails (pglite)', () => {
     expect([roadmap.statusCode, roadmap.headers['x-cache']]).toEqual([200, 'stale']);
     // Nothing cached for this page: the failure shows.
     expect((await t.request(anonymous, { method: 'GET', url: '/api/feature-requests?sort=top&limit=9' })).statusCode).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('while Redis is unreachable (pglite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens there: purges from other replicas could not arrive.
+    const port = await freePort();
+    t = await createTestApp('pglite', { env: { REDIS_URL: `redis://127.0.0.1:${port}`, RESPONSE_CACHE_UNSHARED_TTL_MS: '2000' } });
+  });
+  afterAll(() => t?.close());
+
+  it('believes its own copy for RESPONSE_CACHE_UNSHARED_TTL_MS only, and does not answer it while refreshing', async () => {
+    const url = '/api/feature-requests?sort=top&limit=4';
+    expect((await t.request(anonymous, { method: 'GET', url })).headers['x-cache']).toBe('miss');
+    expect((await t.request(anonymous, { method: 'GET', url })).headers['x-cache']).toBe('hit');
+    t.clock.advance(2001);
+    expect((await t.request(anonymous, { method: 'GET', url })).headers['x-cache']).toBe('miss');
   });
 });
