@@ -101,6 +101,17 @@ interface Wire {
   v: string[];
 }
 
+/** An L2 value, or null when absent or not one of ours (then it is simply overwritten). */
+function parseWire(text: string | null | undefined): Wire | null {
+  if (!text) return null;
+  try {
+    const w = JSON.parse(text) as Wire;
+    return typeof w.b === 'string' && Array.isArray(w.v) ? w : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ResponseCacheOptions {
   /** cache_type of the cache_hit_rate metric. */
   type: string;
@@ -144,8 +155,8 @@ export function createResponseCache({ type, max, shared, config, now }: Response
     const values = await redis.mget(entryKey(key), ...tags.map((t) => epochKey(keyPrefix, t))).catch(() => null);
     if (!values) return null;
     const epochs = values.slice(1).map((v) => v ?? '0');
-    if (!values[0]) return { entry: null, epochs };
-    const w = JSON.parse(values[0]) as Wire;
+    const w = parseWire(values[0]);
+    if (!w) return { entry: null, epochs };
     const entry = { body: Buffer.from(w.b, 'base64'), contentType: w.c, etag: w.e, storedAt: w.s, ttlMs: w.t, tags, purged: w.v.join() !== epochs.join() };
     return { entry, epochs };
   }

@@ -180,6 +180,7 @@ describe('the last good copy while the database fails (pglite)', () => {
     const url = '/api/feature-requests?sort=new&limit=5';
     const good = await t.request(anonymous, { method: 'GET', url });
     await t.request(anonymous, { method: 'GET', url: '/api/roadmap' });
+    await t.request(couple, { method: 'GET', url });
     // A change purges both copies: kept only as the stale fallback.
     const { id } = (await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
     await t.request(couple, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
@@ -192,6 +193,10 @@ describe('the last good copy while the database fails (pglite)', () => {
     expect(stale.body).toBe(good.body);
     const roadmap = await t.request(anonymous, { method: 'GET', url: '/api/roadmap' });
     expect([roadmap.statusCode, roadmap.headers['x-cache']]).toEqual([200, 'stale']);
+    // Signed in: the shared page, without the vote flags that could not be read.
+    const mine = await t.request(couple, { method: 'GET', url });
+    expect([mine.statusCode, mine.headers['x-cache'], mine.headers['cache-control']]).toEqual([200, 'stale', 'private, no-store']);
+    expect(mine.json().items[0]).not.toHaveProperty('viewerHasVoted');
     // Nothing cached for this page: the failure shows.
     expect((await t.request(anonymous, { method: 'GET', url: '/api/feature-requests?sort=top&limit=9' })).statusCode).toBeGreaterThanOrEqual(500);
   });

@@ -131,7 +131,11 @@ export async function sendCached<T>(caches: HttpCaches, request: FastifyRequest,
   }));
   reply.headers(replyHeaders(caches, route.policy, entry, state, personal));
   if (state === 'stale') reply.header('warning', STALE_WARNING);
-  if (personal && route.personalise) return route.personalise(JSON.parse(entry.body.toString()) as T);
+  if (personal && route.personalise) {
+    const shared = JSON.parse(entry.body.toString()) as T;
+    // While the database fails the viewer's own part cannot be read: the stale page without it.
+    return state === 'stale' ? route.personalise(shared).catch(() => shared) : route.personalise(shared);
+  }
   if (!personal && request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
   return reply.type(entry.contentType).send(entry.body);
 }
