@@ -130,12 +130,14 @@ export function createResponseCache({ type, max, shared, config, now }: Response
   const flights = new Map<string, Promise<Lookup>>();
   const stats = { hits: 0, lookups: 0 };
   const staleIfErrorMs = config.responseCacheStaleIfErrorSeconds * 1000;
-  // Counts purges heard: a load that began before one must not be kept as fresh.
-  let purges = 0;
+  // Purges heard per tag: a load that began before a purge of its tags must not be kept as fresh
+  // (and purges of other tags — the worker indexing requests purges ai-analysis — must not matter).
+  const purgeCounts = new Map<string, number>();
+  const generation = (tags: readonly string[]) => tags.map((t) => purgeCounts.get(t) ?? 0).join(',');
   const entryKey = (key: string) => `${keyPrefix}rc:${type}:${createHash('sha256').update(key).digest('base64url')}`;
 
   const flag = (tags: readonly string[]) => {
-    purges += 1;
+    for (const tag of tags) purgeCounts.set(tag, (purgeCounts.get(tag) ?? 0) + 1);
     for (const entry of entries.values()) if (entry.tags.some((t) => tags.includes(t))) entry.purged = true;
   };
   const unsubscribe = shared.subscribe(PURGE_CHANNEL, (message) => flag(message.split(',')));
@@ -167,7 +169,7 @@ export function createResponseCache({ type, max, shared, config, now }: Response
   }
 
   async function fill(key: string, tags: readonly CacheTag[], ttlMs: number, load: () => Promise<Loaded>): Promise<Lookup> {
-    const startedAt = purges;
+    const startedAt = generation(tags);
     const local = entries.get(key);
     const fromShared = await readShared(key, tags);
     if (fromShared?.entry && fresh(fromShared.entry, now().getTime())) {
@@ -183,7 +185,7 @@ export function createResponseCache({ type, max, shared, config, now }: Response
         storedAt: now().getTime(),
         ttlMs,
         tags,
-        purged: purges !== startedAt,
+        purged: generation(tags) !== startedAt,
       };
       entries.set(key, entry);
       if (fromShared) writeShared(key, entry, fromShared.epochs);
@@ -199,9 +201,9 @@ export function createResponseCache({ type, max, shared, config, now }: Response
     }
   }
 
-  /** One load per key at a time in this process; a purge starts a new generation of flights. */
+  /** One load per key at a time in this process; a purge of its tags starts a new generation of flights. */
   function singleFlight(key: string, tags: readonly CacheTag[], ttlMs: number, load: () => Promise<Loaded>): Promise<Lookup> {
-    const flightKey = `${purges}\u0000${key}`;
+    const flightKey = `${generation(tags)}\u0000${key}`;
     let flight = flights.get(flightKey);
     if (!flight) {
       flight = fill(key, tags, ttlMs, load).finally(() => flights.delete(flightKey));
