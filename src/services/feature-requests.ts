@@ -115,7 +115,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     });
   }
   checkWeddingContext(input.weddingContext);
-  const id = await s.db.transaction(async (tx) => {
+  const { id, synthetic } = await s.db.transaction(async (tx) => {
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
     const country = input.weddingContext?.country.toUpperCase() ?? null;
@@ -141,7 +141,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         // The probes' service account (users.synthetic) submits synthetic requests; nobody else does.
         synthetic: sql`(select ${users.synthetic} from ${users} where ${users.id} = ${call.actor.id})`,
       })
-      .returning({ id: fr.id });
+      .returning({ id: fr.id, synthetic: fr.synthetic });
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
@@ -157,9 +157,10 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       },
     });
     if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
-    return row!.id;
+    return row!;
   });
-  purgeResponseCache(s, CATALOGUE_TAGS);
+  // A synthetic probe's request is on no board and in no catalogue: nothing to purge (nor the CDN every 30 s).
+  if (!synthetic) purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
