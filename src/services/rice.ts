@@ -30,9 +30,12 @@ export const riceJob = (requestId: string): JobSpec => jobSpec(RECOMPUTE_RICE, {
 
 const CUSTOMER_ROLES = sql`('couple', 'wedding_supplier')`;
 
-/** Recomputes the predicted factors of these requests from their current content and votes. */
-export async function recomputeRice(db: Database, requestIds: readonly string[], now: Date): Promise<void> {
-  if (requestIds.length === 0) return;
+/**
+ * Recomputes the predicted factors of these requests from their current content and votes. True when
+ * one of them is on the board (not a synthetic probe's): what the board shows changed.
+ */
+export async function recomputeRice(db: Database, requestIds: readonly string[], now: Date): Promise<boolean> {
+  if (requestIds.length === 0) return false;
   const customer = sql`${users.role} in ${CUSTOMER_ROLES}`;
   const evidence = await db
     .select({
@@ -40,6 +43,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
       category: fr.category,
       urgency: fr.urgency,
       status: fr.status,
+      synthetic: fr.synthetic,
       painPointCount: fr.painPointCount,
       voters: sql<number>`(count(${votes.userId}) filter (where ${customer}))::int`,
       weight: sql<number>`coalesce(sum(${votes.weight}) filter (where ${customer}), 0)::float8`,
@@ -53,7 +57,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     .leftJoin(users, eq(users.id, votes.userId))
     .where(inArray(fr.id, [...requestIds]))
     .groupBy(fr.id);
-  if (evidence.length === 0) return;
+  if (evidence.length === 0) return false;
   const predicted = evidence.map((e) => ({
     id: e.id,
     ...predictRice({
@@ -73,6 +77,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     update ${fr} set rice_reach = v.reach, rice_impact = v.impact, rice_confidence = v.confidence, rice_effort = v.effort, rice_computed_at = ${timestamptz(now)}
     from (values ${values}) as v(id, reach, impact, confidence, effort)
     where ${fr.id} = v.id`);
+  return evidence.some((e) => !e.synthetic);
 }
 
 /** The columns a request's `rice` answer is made from; part of every board and detail query. */

@@ -13,6 +13,5 @@ export const recomputeRiceJob = handle(RECOMPUTE_RICE, async (job, s) => {
   const { requestId } = job.payload;
   const now = s.now();
   await absorbPending(s.db, job, 'requestId', requestId, now);
-  await recomputeRice(s.db, [requestId], now);
-  purgeResponseCache(s, BOARD_TAGS);
+  if (await recomputeRice(s.db, [requestId], now)) purgeResponseCache(s, BOARD_TAGS);
 });

@@ -2,6 +2,7 @@
 // the TTL passes (then answered while one refresh runs), the edge caching headers, 304 for GET and
 // HEAD, one database query for many concurrent misses, a signed-in viewer's own vote flags, and the
 // last good copy (marked stale) while the database fails; and only briefly while Redis is unreachable.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, createTestApp, eventually, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase } from '../../helpers/database.js';
@@ -145,6 +146,16 @@ describe.each(DATABASE_MODES)('board and roadmap response cache (%s)', (mode) =>
     }
     // Nor does an anonymous visitor see vote flags at all.
     expect((await board(anonymous, url)).json().items.find((i: { id: string }) => i.id === id)).not.toHaveProperty('viewerHasVoted');
+  });
+
+  it('is not purged by votes on a synthetic probe’s request, which is on no board', async () => {
+    const { id } = (await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
+    await t.database.db.execute(sql`update feature_requests set synthetic = true where id = ${id}::uuid`);
+    await board();
+    expect((await board()).headers['x-cache']).toBe('hit');
+    expect((await t.request(couple, { method: 'PUT', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(201);
+    expect((await t.request(couple, { method: 'DELETE', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(200);
+    expect((await board()).headers['x-cache']).toBe('hit');
   });
 
   it('never caches a refused request', async () => {
