@@ -53,7 +53,7 @@ const OWNED_ENV = [
   'DATABASE_URL_FILE',
   'NODE_ENV',
   'LOG_LEVEL',
-  'BOARD_CACHE_TTL_MS',
+  'RESPONSE_CACHE_ENABLED',
   'ENCRYPTION_MASTER_KEY',
   'ENCRYPTION_MASTER_KEY_FILE',
   'AUDIT_SIGNING_KEY',
@@ -201,15 +201,15 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
   const readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // The targets are for the database path: the anonymous board cache is off unless asked for
-  // (BENCH_BOARD_CACHE_TTL_MS=2000 measures what visitors get).
+  // The targets are for the database path: the response cache is off unless asked for
+  // (BENCH_RESPONSE_CACHE=true measures what visitors get).
   const baseEnv = {
     ...options.env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),
-    BOARD_CACHE_TTL_MS: process.env.BENCH_BOARD_CACHE_TTL_MS ?? '0',
+    RESPONSE_CACHE_ENABLED: process.env.BENCH_RESPONSE_CACHE ?? 'false',
     ...BENCH_LIMITS,
   };
 

@@ -53,7 +53,11 @@ const EnvSchema = Type.Object({
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
-  BOARD_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  RESPONSE_CACHE_ENABLED: Type.Boolean({ default: true }),
+  RESPONSE_CACHE_UNSHARED_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  RESPONSE_CACHE_STALE_IF_ERROR_SECONDS: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 3600 }),
+  CDN_PURGE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  CDN_PURGE_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
   PROBE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AI_ENABLED: Type.Boolean({ default: true }),
   ENCRYPTION_MASTER_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
@@ -91,6 +95,7 @@ const SECRET_NAMES = [
   'REDIS_SENTINEL_PASSWORD',
   'AUDIT_SIGNING_KEY',
   'BACKUP_ENCRYPTION_KEY',
+  'CDN_PURGE_TOKEN',
 ] as const;
 
 /** Every environment variable loadConfig reads, with the NAME_FILE form of each secret. */
@@ -145,8 +150,15 @@ export interface Config {
   /** SMTP server for escalation emails (smtp://user:pass@host:587, smtps://…). */
   smtpUrl: string | undefined;
   escalationEmailFrom: string;
-  /** How long the anonymous board may be served from memory (0: never). */
-  boardCacheTtlMs: number;
+  /** The response cache (src/services/response-cache.ts) for the board, roadmap and AI analysis; off: every request is computed. */
+  responseCacheEnabled: boolean;
+  /** How long a replica believes its own cached copy while it cannot hear other replicas' purges (Redis down). */
+  responseCacheUnsharedTtlMs: number;
+  /** How long past its TTL a cached copy may still be answered (marked stale) while the database fails. */
+  responseCacheStaleIfErrorSeconds: number;
+  /** Optional CDN purge hook: POST {tags} here on every tag purge, with CDN_PURGE_TOKEN as Bearer token. */
+  cdnPurgeUrl: string | undefined;
+  cdnPurgeToken: string | undefined;
   /** Where the synthetic probes call the running API (default: this process on loopback). */
   probeBaseUrl: string;
   /**
@@ -328,7 +340,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
-    boardCacheTtlMs: parsed.BOARD_CACHE_TTL_MS,
+    responseCacheEnabled: parsed.RESPONSE_CACHE_ENABLED,
+    responseCacheUnsharedTtlMs: parsed.RESPONSE_CACHE_UNSHARED_TTL_MS,
+    responseCacheStaleIfErrorSeconds: parsed.RESPONSE_CACHE_STALE_IF_ERROR_SECONDS,
+    cdnPurgeUrl: parsed.CDN_PURGE_URL,
+    cdnPurgeToken: parsed.CDN_PURGE_TOKEN,
     aiEnabled: parsed.AI_ENABLED,
     auditSigningKey: parsed.AUDIT_SIGNING_KEY,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),

@@ -13,10 +13,10 @@ import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
 import { boardFastLane } from './fast-lane.js';
-import boardCache, { createBoardCache } from './plugins/app/board-cache.js';
 import errors, { frameworkErrors } from './plugins/app/errors.js';
 import idempotency from './plugins/app/idempotency.js';
 import metricsEndpoint from './plugins/app/metrics.js';
+import responseCache, { createHttpCaches } from './plugins/app/response-cache.js';
 import scrapingGuard from './plugins/app/scraping-guard.js';
 import storableText from './plugins/app/storable-text.js';
 import webUi from './plugins/app/web-ui.js';
@@ -70,11 +70,12 @@ function buildValidator(): ValidatorFactory {
 }
 
 export async function buildApp({ services, database, logger, metrics }: AppOptions): Promise<FastifyInstance> {
-  const cache = createBoardCache(services);
   const season = weddingSeasonHeader(services);
+  // Built once per app and passed explicitly: the fast lane, the cache hook and the cached routes share them.
+  const caches = createHttpCaches(services, season);
   let appMetrics: Metrics | undefined = metrics;
   const headers = securityHeaders();
-  const fastLane = boardFastLane({ cache, securityHeaders: headers, season, requestId: requestIdOf, metrics: () => appMetrics });
+  const fastLane = boardFastLane({ caches, securityHeaders: headers, requestId: requestIdOf, metrics: () => appMetrics });
   const shutdown = createShutdown();
   const app = Fastify({
     // Cached anonymous board pages are answered before Fastify sees them (src/http/fast-lane.ts);
@@ -111,7 +112,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   app.addSchema(ErrorResponse);
   await app.register(errors);
   await app.register(helmet);
-  await app.register(boardCache, { cache });
+  await app.register(responseCache, { caches });
   await app.register(openapi);
   await app.register(cookie);
   await app.register(authentication, { services });
@@ -124,6 +125,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(idempotency, { services });
   await app.register(weddingSeason, { season });
   appMetrics ??= createMetrics(services, () => database.isMigrated());
+  for (const cache of [caches.responses, caches.analyses]) appMetrics.trackCache(cache.type, cache.stats);
   await app.register(metricsEndpoint, { services, metrics: appMetrics });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
@@ -131,16 +133,16 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     if (shutdown.draining) reply.header('Connection', 'close');
     done(null, payload);
   });
-  // Probes hit their paths every few seconds, and board cache hits are the same bytes for everyone:
+  // Probes hit their paths every few seconds, and response cache hits are the same bytes for everyone:
   // logging them would bury the lines that matter (metrics still count both).
   app.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode >= 400 || !(request.boardCacheHit || PROBE_PATHS.has(request.url))) {
+    if (reply.statusCode >= 400 || !(request.cacheHit || PROBE_PATHS.has(request.url))) {
       request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     }
     done();
   });
 
-  await registerRoutes(app, { services, database, metrics: appMetrics });
+  await registerRoutes(app, { services, database, metrics: appMetrics, caches });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(webUi, { services });
   return app;

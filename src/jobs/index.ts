@@ -12,6 +12,7 @@ import {
   RUN_BACKUP_SCHEDULE,
 } from '../queue/contracts.js';
 import { purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
+import { purgeCdn } from './handlers/cdn-purge.js';
 import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicate-detection.js';
 import { deliverIncidentNotificationJob, escalateIncident } from './handlers/escalation.js';
 import { rotateEncryptionKeys } from './handlers/key-rotation.js';
@@ -40,6 +41,7 @@ export const JOB_HANDLERS = handlerTable(
   notifyRequestMerged,
   generatePainPointThemesJob,
   runBackupScheduleJob,
+  purgeCdn,
 );
 
 const HOUR = 3_600_000;

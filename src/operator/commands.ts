@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../db/client.js';
 import { seedDemo } from '../db/seed.js';
 import { laneName } from '../domain/audit-chain.js';
 import { BACKUP_KINDS, type BackupKind } from '../domain/backup-schedule.js';
+import { CACHE_TAGS, CATALOGUE_TAGS, type CacheTag } from '../domain/response-cache.js';
 import { USER_ROLES, type UserRole } from '../domain/feature-requests.js';
 import { isStatusTemplate, STATUS_TEMPLATE_NAMES, type StatusTemplate } from '../domain/status-announcements.js';
 import { deadJobs, replay } from '../queue/queue.js';
@@ -19,6 +20,7 @@ import { auditSigningKey } from '../services/audit-signing-key.js';
 import { BackupNotFoundError, takeBackup, verifyBackup, type VerifyReport } from '../services/backups/index.js';
 import type { Services } from '../services/context.js';
 import { ServiceError } from '../services/errors.js';
+import { purgeResponseCache, purgeResponseCacheNow } from '../services/response-cache.js';
 import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from '../services/gdpr.js';
 import { openStatusIncident, resolveStatusIncident } from '../services/status-incidents.js';
 
@@ -233,7 +235,23 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     parse: noArguments,
     async run({ services }) {
       const result = await seedDemo(services);
+      // The running replicas' caches (and the CDN) drop what they showed before the demo data.
+      if (result.created) purgeResponseCache(services, CATALOGUE_TAGS);
       return ok(result.created ? `demo data loaded: ${result.requests} requests` : 'demo data already present');
+    },
+  }),
+  command({
+    name: 'cache purge',
+    usage: '[TAG…]',
+    help: `drop cached responses under the tags (${CACHE_TAGS.join(', ')}; default: all) on every replica, and at the CDN when CDN_PURGE_URL is set`,
+    parse: (args) => {
+      const unknown = args.filter((tag) => !(CACHE_TAGS as readonly string[]).includes(tag));
+      if (unknown.length > 0) throw new UsageError(`unknown tag ${unknown.join(', ')}: use ${CACHE_TAGS.join(', ')}`);
+      return (args.length > 0 ? [...new Set(args)] : [...CACHE_TAGS]) as CacheTag[];
+    },
+    async run({ services }, tags) {
+      await purgeResponseCacheNow(services, tags);
+      return ok(`purged ${tags.join(', ')}`);
     },
   }),
   command({

@@ -162,6 +162,8 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   // share of a cached board hit. Few keys (route patterns × statuses × regions × roles).
   const requestSeries = new Map<string, { count: Counter.Internal; time: Histogram.Internal<string> }>();
 
+  // Hit counters of the response caches built with the app (src/services/response-cache.ts), by cache_type.
+  const trackedCaches = new Map<string, () => Readonly<{ hits: number; lookups: number }>>();
   const recent = new RequestWindow();
   let refreshedAt = 0;
   let refreshing: Promise<void> | null = null;
@@ -177,6 +179,10 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
       { cache_type: 'credentials', region: services.config.seasonRegion, wedding_season: season.season },
       credentials.lookups === 0 ? 0 : credentials.hits / credentials.lookups,
     );
+    for (const [cacheType, stats] of trackedCaches) {
+      const { hits, lookups } = stats();
+      cacheHitRate.set({ cache_type: cacheType, region: services.config.seasonRegion, wedding_season: season.season }, lookups === 0 ? 0 : hits / lookups);
+    }
     const isReady = await readiness().catch(() => false);
     ready.set(isReady ? 1 : 0);
     if (!isReady) return;
@@ -271,6 +277,10 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
       series.count.inc();
       series.time.observe(ms);
       recent.record(services.now().getTime(), labels.status, ms);
+    },
+    /** Reports a cache's hits over lookups as cache_hit_rate{cache_type}. */
+    trackCache(cacheType: string, stats: () => Readonly<{ hits: number; lookups: number }>) {
+      trackedCaches.set(cacheType, stats);
     },
     /** This process's last minutes of traffic, for the health page. */
     recentTraffic(seconds?: number) {

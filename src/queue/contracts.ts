@@ -105,6 +105,17 @@ export const PURGE_EXPIRED_IDEMPOTENCY_KEYS = defineJob({ type: 'purge_expired_i
 /** Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old. */
 export const ROTATE_ENCRYPTION_KEYS = defineJob({ type: 'rotate_encryption_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
 export const PURGE_EXPIRED_AUDIT_EVENTS = defineJob({ type: 'purge_expired_audit_events', queue: 'maintenance', payload: Nothing, priority: -1 });
+/**
+ * The CDN purge hook (CDN_PURGE_URL) after a tag purge. A burst of changes collapses into the one
+ * pending job per tag set; retried with back-off, dead-lettered where operators see it.
+ */
+export const PURGE_CDN = defineJob({
+  type: 'purge_cdn',
+  queue: 'maintenance',
+  payload: Type.Object({ tags: Type.Array(Type.Union([Type.Literal('feature-requests'), Type.Literal('ai-analysis'), Type.Literal('roadmap')]), { minItems: 1, maxItems: 3 }) }),
+  priority: 1,
+  dedupeKey: (p) => `purge_cdn:${p.tags.join(',')}`,
+});
 /** Every few minutes: take what the backup schedule says is due, verify it, prune (src/services/backups). */
 export const RUN_BACKUP_SCHEDULE = defineJob({ type: 'run_backup_schedule', queue: 'maintenance', payload: Nothing });
 

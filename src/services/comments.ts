@@ -5,11 +5,13 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { checkReadableText } from './feature-requests.js';
+import { purgeResponseCache } from './response-cache.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
   checkReadableText({ comment: input.content });
@@ -31,6 +33,8 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
     await recordAudit(tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     return row!;
   });
+  // The board and roadmap show each request's comment count.
+  purgeResponseCache(s, BOARD_TAGS);
   return {
     id: comment.id,
     requestId,

@@ -30,6 +30,7 @@ import { recordAudit } from './audit.js';
 import { aiAnalysisPerformed } from './compliance-events.js';
 import type { Call, Services } from './context.js';
 import { notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 
 /** How many nearest requests each candidate source contributes. */
 const CANDIDATES_PER_SOURCE = 40;
@@ -324,6 +325,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   // Without an author (deleted account) there is nobody to ask; the request itself stays public.
   if (request.consent === false) {
     await forget(s.db, requestId);
+    purgeResponseCache(s, ['ai-analysis']);
     return 'no_consent';
   }
   const model = embeddingModelFor(s.config);
@@ -366,6 +368,8 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     // The analysis and its record commit together (AI governance: no analysis goes unrecorded).
     await recordAudit(tx, { actor: null }, aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }));
   });
+  // Drafts are compared with the index: analyses made before this request was (re)indexed are out of date.
+  purgeResponseCache(s, ['ai-analysis']);
   return embedding ? 'indexed' : 'model_unavailable';
 }
 

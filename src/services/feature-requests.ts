@@ -25,6 +25,7 @@ import {
 } from '../domain/feature-requests.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
+import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -33,6 +34,7 @@ import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
 import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 import { recomputeRice, riceColumns, riceJob, withRice } from './rice.js';
 import { recordPiiAccess } from './threat-pii-access.js';
 
@@ -131,7 +133,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
   }
   checkWeddingContext(input.weddingContext);
   checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
-  const id = await s.db.transaction(async (tx) => {
+  const { id, synthetic } = await s.db.transaction(async (tx) => {
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
     const country = input.weddingContext?.country.toUpperCase() ?? null;
@@ -157,7 +159,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         // The probes' service account (users.synthetic) submits synthetic requests; nobody else does.
         synthetic: sql`(select ${users.synthetic} from ${users} where ${users.id} = ${call.actor.id})`,
       })
-      .returning({ id: fr.id });
+      .returning({ id: fr.id, synthetic: fr.synthetic });
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
@@ -173,8 +175,10 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       },
     });
     if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
-    return row!.id;
+    return row!;
   });
+  // A synthetic probe's request is on no board and in no catalogue: nothing to purge (nor the CDN every 30 s).
+  if (!synthetic) purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
@@ -314,6 +318,17 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
   };
 }
 
+/**
+ * A page of the shared board made the viewer's: their own vote flag on each request, from their own
+ * votes (never from a cached copy made for someone else).
+ */
+export async function withViewerVotes<P extends { items: BoardItem[] }>(s: Services, viewer: Actor, page: P): Promise<P> {
+  const ids = page.items.map((i) => i.id);
+  const mine = ids.length === 0 ? [] : await s.db.select({ id: votes.requestId }).from(votes).where(and(eq(votes.userId, viewer.id), inArray(votes.requestId, ids)));
+  const voted = new Set(mine.map((v) => v.id));
+  return { ...page, items: page.items.map((item) => ({ ...item, viewerHasVoted: voted.has(item.id) })) };
+}
+
 type FullRow = typeof fr.$inferSelect;
 
 /** What the AI may see of a wedding: content only, never names or addresses. */
@@ -440,6 +455,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
     if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
+  purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
@@ -472,6 +488,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
       details: { from: current.status, to: input.status, justification: input.justification.trim() },
     });
   });
+  purgeResponseCache(s, BOARD_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 

@@ -7,6 +7,7 @@ import type { Database } from '../db/client.js';
 import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
 import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
+import { CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { shredUserKey } from '../security/keyring.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
@@ -16,6 +17,7 @@ import { recordErasure } from './backups/erasure-ledger.js';
 import { applyProcessingFlags, consentState } from './consent.js';
 import type { Services } from './context.js';
 import { badRequest, notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 import { recordPiiAccess, recordStaffTimeZoneChange } from './threat-pii-access.js';
 
 /**
@@ -236,6 +238,8 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
   s.state.credentials.forget(revoked);
+  // Their requests now show "Former member", and the catalogue drafts are compared with changed.
+  purgeResponseCache(s, CATALOGUE_TAGS);
   const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
   return { erased: true, votesKept: kept };
 }

@@ -6,6 +6,7 @@ import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm
 import type { Database } from '../db/client.js';
 import { comments, featureRequests, requestMerges, requestMergeVotes, statusHistory, votes } from '../db/schema.js';
 import { mergeRefusal, strongerVote } from '../domain/merges.js';
+import { CATALOGUE_TAGS } from '../domain/response-cache.js';
 import type { Status } from '../domain/feature-requests.js';
 import { COUNTED_STATES } from '../domain/vote-manipulation.js';
 import { jobSpec, REQUEST_MERGED } from '../queue/contracts.js';
@@ -14,6 +15,7 @@ import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { ServiceError, conflict, notFound } from './errors.js';
 import { getFeatureRequest } from './feature-requests.js';
+import { purgeResponseCache } from './response-cache.js';
 import { riceJob } from './rice.js';
 import { recountedTally } from './votes.js';
 
@@ -117,6 +119,7 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
     });
     return summary;
   });
+  purgeResponseCache(s, CATALOGUE_TAGS);
   return withBothRequests(s, call, duplicateId, outcome);
 }
 
@@ -215,6 +218,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     });
     return summary;
   });
+  purgeResponseCache(s, CATALOGUE_TAGS);
   return withBothRequests(s, call, duplicateId, outcome);
 }
 

@@ -16,8 +16,9 @@ import { bringForward, enqueue, jobRunningOrDue, type JobSpec } from '../queue/q
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 import { embeddingModelFor } from './duplicate-detection.js';
+import { purgeResponseCache } from './response-cache.js';
 
-const KIND = 'pain_point_themes';
+export const THEMES_KIND = 'pain_point_themes';
 /** Snapshots kept: a day of hourly runs. */
 export const SNAPSHOTS_KEPT = 24;
 const EXAMPLES_PER_THEME = 5;
@@ -106,7 +107,7 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     const [row] = await tx
       .insert(aiInsightSnapshots)
       .values({
-        kind: KIND,
+        kind: THEMES_KIND,
         jobId: run.jobId ?? null,
         generatedAt: now,
         modelVersion: model,
@@ -121,14 +122,14 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     // Another attempt of the same job committed first: that one is the run.
     if (!row) return null;
     await tx.execute(sql`
-      delete from ai_insight_snapshots where kind = ${KIND} and id not in (
-        select id from ai_insight_snapshots where kind = ${KIND} order by generated_at desc, id desc limit ${SNAPSHOTS_KEPT}::int)`);
+      delete from ai_insight_snapshots where kind = ${THEMES_KIND} and id not in (
+        select id from ai_insight_snapshots where kind = ${THEMES_KIND} order by generated_at desc, id desc limit ${SNAPSHOTS_KEPT}::int)`);
     await recordAudit(tx, { actor: null, requestId: run.jobId ? `job:${run.jobId}` : undefined }, {
       action: 'ai_analysis_performed',
       targetType: 'ai_insight_snapshot',
       targetId: row.id,
       details: {
-        analysis: KIND,
+        analysis: THEMES_KIND,
         model_version: model,
         algorithm: THEMES_ALGORITHM,
         // Which requests, as a digest: thousands of ids per hourly event would swamp a 3-year chain.
@@ -140,6 +141,8 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     });
     return row.id;
   });
+  // Draft analyses name the themes of the latest snapshot.
+  if (snapshotId) purgeResponseCache(s, ['ai-analysis']);
   return { snapshotId, requests: candidates.length, themes: themes.length, waiting };
 }
 
@@ -195,7 +198,7 @@ export interface ThemeExample {
  */
 export async function latestPainPointThemes(s: Services) {
   const [[snapshot], runQueued] = await Promise.all([
-    s.db.select().from(aiInsightSnapshots).where(eq(aiInsightSnapshots.kind, KIND)).orderBy(desc(aiInsightSnapshots.generatedAt), desc(aiInsightSnapshots.id)).limit(1),
+    s.db.select().from(aiInsightSnapshots).where(eq(aiInsightSnapshots.kind, THEMES_KIND)).orderBy(desc(aiInsightSnapshots.generatedAt), desc(aiInsightSnapshots.id)).limit(1),
     jobRunningOrDue(s.db, GENERATE_PAIN_POINT_THEMES.type, s.now()),
   ]);
   const state = { available: embeddingModelFor(s.config).available(), runQueued };

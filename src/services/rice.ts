@@ -15,11 +15,13 @@ import {
   type RiceOverrides,
 } from '../domain/rice.js';
 import type { Status, Urgency } from '../domain/feature-requests.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { jobSpec, RECOMPUTE_RICE } from '../queue/contracts.js';
 import type { JobSpec } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 
 const fr = featureRequests;
 
@@ -28,9 +30,12 @@ export const riceJob = (requestId: string): JobSpec => jobSpec(RECOMPUTE_RICE, {
 
 const CUSTOMER_ROLES = sql`('couple', 'wedding_supplier')`;
 
-/** Recomputes the predicted factors of these requests from their current content and votes. */
-export async function recomputeRice(db: Database, requestIds: readonly string[], now: Date): Promise<void> {
-  if (requestIds.length === 0) return;
+/**
+ * Recomputes the predicted factors of these requests from their current content and votes. True when
+ * one of them is on the board (not a synthetic probe's): what the board shows changed.
+ */
+export async function recomputeRice(db: Database, requestIds: readonly string[], now: Date): Promise<boolean> {
+  if (requestIds.length === 0) return false;
   const customer = sql`${users.role} in ${CUSTOMER_ROLES}`;
   const evidence = await db
     .select({
@@ -38,6 +43,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
       category: fr.category,
       urgency: fr.urgency,
       status: fr.status,
+      synthetic: fr.synthetic,
       painPointCount: fr.painPointCount,
       voters: sql<number>`(count(${votes.userId}) filter (where ${customer}))::int`,
       weight: sql<number>`coalesce(sum(${votes.weight}) filter (where ${customer}), 0)::float8`,
@@ -51,7 +57,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     .leftJoin(users, eq(users.id, votes.userId))
     .where(inArray(fr.id, [...requestIds]))
     .groupBy(fr.id);
-  if (evidence.length === 0) return;
+  if (evidence.length === 0) return false;
   const predicted = evidence.map((e) => ({
     id: e.id,
     ...predictRice({
@@ -71,6 +77,7 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     update ${fr} set rice_reach = v.reach, rice_impact = v.impact, rice_confidence = v.confidence, rice_effort = v.effort, rice_computed_at = ${timestamptz(now)}
     from (values ${values}) as v(id, reach, impact, confidence, effort)
     where ${fr.id} = v.id`);
+  return evidence.some((e) => !e.synthetic);
 }
 
 /** The columns a request's `rice` answer is made from; part of every board and detail query. */
@@ -145,6 +152,7 @@ export async function overrideRice(s: Services, call: Call, id: string, patch: P
       details: { changes: Object.fromEntries(factors.map((f) => [f, { from: current[OVERRIDE[f]], to: patch[f] }])) },
     });
   });
+  purgeResponseCache(s, BOARD_TAGS);
 }
 
 export type OutcomeInput = Partial<Record<'actualReach' | 'actualImpact' | 'actualEffort', number | null>>;
@@ -161,7 +169,7 @@ function outcomeView(row: typeof requestOutcomes.$inferSelect) {
  * votes move Reach, but the prediction being judged is the one made before the outcome was known).
  */
 export async function recordOutcome(s: Services, call: Call, id: string, input: OutcomeInput) {
-  return s.db.transaction(async (tx) => {
+  const outcome = await s.db.transaction(async (tx) => {
     let current = await lockForRice(tx, id);
     if (current.status !== 'shipped') {
       throw conflict('not_shipped', 'Outcomes are recorded once a request has shipped', { status: current.status });
@@ -188,6 +196,9 @@ export async function recordOutcome(s: Services, call: Call, id: string, input: 
     await recordAudit(tx, call, { action: 'outcome_recorded', targetType: 'feature_request', targetId: id, details: { outcome: given } });
     return outcomeView(row!);
   });
+  // It may have scored the request for the first time.
+  purgeResponseCache(s, BOARD_TAGS);
+  return outcome;
 }
 
 export async function getOutcome(s: Services, id: string) {

@@ -9,11 +9,13 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { featureRequests, requestMerges, requestMergeVotes, users, votes } from '../db/schema.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { countsInTally, explainReason, PENDING_STATES, REASON_INDICATORS, type VoteState } from '../domain/vote-manipulation.js';
 import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, ServiceError } from './errors.js';
+import { purgeResponseCache } from './response-cache.js';
 import { riceJob } from './rice.js';
 import { recountedTally } from './votes.js';
 
@@ -127,7 +129,7 @@ export async function decideVotes(s: Services, call: Call, decision: ReviewDecis
   const requestIds = [...new Set(input.votes.map((v) => v.requestId))].sort();
   const now = s.now();
 
-  return s.db.transaction(async (tx) => {
+  const decided = await s.db.transaction(async (tx) => {
     // Same lock as casting a vote: a vote cast meanwhile waits, and sees the new counters.
     await tx.select({ id: fr.id }).from(fr).where(inArray(fr.id, requestIds)).orderBy(asc(fr.id)).for('update');
     const inList = sql`(${votes.requestId}, ${votes.userId}) in (${keyList(input.votes)})`;
@@ -169,6 +171,8 @@ export async function decideVotes(s: Services, call: Call, decision: ReviewDecis
     const tallies = await tx.select({ requestId: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight }).from(fr).where(inArray(fr.id, requestIds));
     return { decided: current.length, state: rule.to, requests: tallies };
   });
+  purgeResponseCache(s, BOARD_TAGS);
+  return decided;
 }
 
 /**

@@ -25,10 +25,12 @@ import {
   type VoteSignals,
   type VoteState,
 } from '../domain/vote-manipulation.js';
+import { BOARD_TAGS } from '../domain/response-cache.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import { RECOMPUTE_RICE } from '../queue/contracts.js';
 import { enqueueEachCte } from '../queue/queue.js';
 import type { Call, Services } from './context.js';
+import { purgeResponseCache } from './response-cache.js';
 import { conflict, notFound } from './errors.js';
 
 const fr = featureRequests;
@@ -99,11 +101,12 @@ const castVoteStatement = preparedPerDatabase((db) => {
     id: sql<string>`id`.as('id'),
     voteCount: sql<number>`vote_count`.as('vote_count'),
     voteWeight: sql<number>`vote_weight`.as('vote_weight'),
+    synthetic: sql<boolean>`synthetic`.as('synthetic'),
   }).as(
     sql`update ${fr} set vote_count = vote_count + 1, vote_weight = vote_weight + ${param('weight')}::float8
       from vote_signals
       where ${fr.id} = ${input('requestId')} and ${fr}.xmin = vote_signals.version and ${clear}
-      returning ${fr.id} as id, vote_count, vote_weight`,
+      returning ${fr.id} as id, vote_count, vote_weight, ${fr}.synthetic`,
   );
   const cast = db.$with('cast_vote', { requestId: sql`request_id`.as('request_id') }).as(
     sql`insert into ${votes} (request_id, user_id, weight, cast_weight, network_hash, device_hash, created_at)
@@ -111,7 +114,7 @@ const castVoteStatement = preparedPerDatabase((db) => {
       from cast_tally returning request_id`,
   );
   const queued = queueRiceRecompute(db, tally, 'cast_rice_job');
-  return db.with(signals, tally, cast, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight }).from(tally).prepare('cast_vote');
+  return db.with(signals, tally, cast, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('cast_vote');
 });
 
 /** The careful path's two statements, for its transaction: few round trips while the request is locked. */
@@ -131,14 +134,15 @@ function carefulStatements(tx: Database) {
     id: sql<string>`id`.as('id'),
     voteCount: sql<number>`vote_count`.as('vote_count'),
     voteWeight: sql<number>`vote_weight`.as('vote_weight'),
+    synthetic: sql<boolean>`synthetic`.as('synthetic'),
   }).as(
     sql`update ${fr} set vote_count = vote_count + assessed_vote.counted::int,
         vote_weight = vote_weight + case when assessed_vote.counted then assessed_vote.weight else 0 end
       from assessed_vote where ${fr.id} = ${input('requestId')}
-      returning ${fr.id} as id, vote_count, vote_weight, assessed_vote.counted`,
+      returning ${fr.id} as id, vote_count, vote_weight, assessed_vote.counted, ${fr}.synthetic`,
   );
   const queued = queueRiceRecompute(tx, tally, 'assessed_rice_job', sql`counted`);
-  const write = tx.with(inserted, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight }).from(tally).prepare('cast_assessed_vote');
+  const write = tx.with(inserted, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('cast_assessed_vote');
   return { signals, write };
 }
 const withdrawVoteStatement = preparedPerDatabase((db) => {
@@ -158,10 +162,10 @@ const withdrawVoteStatement = preparedPerDatabase((db) => {
         voteWeight: sql`${fr.voteWeight} - (select case when ${withdrawn.counted} then ${withdrawn.weight} else 0 end from ${withdrawn})`,
       })
       .where(and(eq(fr.id, param('requestId')), sql`exists (select 1 from ${withdrawn})`))
-      .returning(tallyColumns),
+      .returning({ ...tallyColumns, synthetic: fr.synthetic }),
   );
   const queued = queueRiceRecompute(db, tally, 'withdrawn_rice_job', sql`(select ${withdrawn.counted} from ${withdrawn})`);
-  return db.with(withdrawn, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight }).from(tally).prepare('withdraw_vote');
+  return db.with(withdrawn, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('withdraw_vote');
 });
 
 /** What the voter is told about a vote that does not count in full yet. */
@@ -215,7 +219,11 @@ export async function castVote(s: Services, call: Call, requestId: string, origi
     weight: ctx.castWeight,
     at: ctx.at.toISOString(),
   });
-  if (tally) return voteReply(requestId, 'accepted', ctx.castWeight, tally);
+  if (tally) {
+    // A synthetic probe's request is on no board.
+    if (!tally.synthetic) purgeResponseCache(s, BOARD_TAGS);
+    return voteReply(requestId, 'accepted', ctx.castWeight, tally);
+  }
   return castCarefully(s, call, ctx);
 }
 
@@ -246,12 +254,18 @@ async function castCarefully(s: Services, call: Call, ctx: VoteContext) {
     return { verdict, tally: tally! };
   });
   for (const reason of verdict.reasons) threatMetrics.voteManipulation.inc({ action: verdict.state, reason });
+  // Even a held vote changes what its voter sees (their own flag) — and the board's tally when counted.
+  if (!tally.synthetic) purgeResponseCache(s, BOARD_TAGS);
   return voteReply(requestId, verdict.state, verdict.weight, tally);
 }
 
 export async function withdrawVote(s: Services, call: Call, requestId: string) {
   const [tally] = await withdrawVoteStatement(s.db).execute({ requestId, userId: call.actor.id, at: s.now().toISOString() });
-  if (tally) return { requestId, voted: false, weight: 0, ...tally, review: null };
+  if (tally) {
+    const { synthetic, ...counts } = tally;
+    if (!synthetic) purgeResponseCache(s, BOARD_TAGS);
+    return { requestId, voted: false, weight: 0, ...counts, review: null };
+  }
   const [rejected] = await s.db
     .select({ state: votes.reviewState })
     .from(votes)

@@ -180,6 +180,12 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 200 },
     build: fixed(() => '/api/ai/detect-duplicates', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
   },
+  {
+    method: 'POST',
+    path: '/api/ai/analyze',
+    expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 200 },
+    build: fixed(() => '/api/ai/analyze', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
+  },
   { method: 'GET', path: '/api/feature-requests/{id}/duplicates', expect: operatorsOnly, build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates`) },
   {
     method: 'POST',

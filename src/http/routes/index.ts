@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DatabaseHandle } from '../../db/client.js';
 import type { Metrics } from '../../ops/metrics.js';
+import type { HttpCaches } from '../plugins/app/response-cache.js';
 import type { Call, Services } from '../../services/context.js';
 import { ServiceError } from '../../services/errors.js';
 import ai from './ai/index.js';
@@ -24,6 +25,8 @@ export interface RouteDeps {
   services: Services;
   database: DatabaseHandle;
   metrics: Metrics;
+  /** The response caches of the brief's cached routes (board, roadmap, AI analysis). */
+  caches: HttpCaches;
   /** The acting user of a request whose route requires sign-in. */
   call: (request: FastifyRequest) => Call;
 }

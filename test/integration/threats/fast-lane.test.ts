@@ -13,7 +13,7 @@ describe.each(DATABASE_MODES)('board fast lane over HTTP (%s)', (mode) => {
   const board = '/api/feature-requests?limit=20&sort=top';
 
   beforeAll(async () => {
-    t = await createTestApp(mode, { env: { BOARD_CACHE_TTL_MS: '60000' } });
+    t = await createTestApp(mode, {});
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => t?.close());
@@ -44,10 +44,23 @@ describe.each(DATABASE_MODES)('board fast lane over HTTP (%s)', (mode) => {
     expect(after).toBe(before + 1);
   });
 
-  it('leaves signed-in callers to Fastify', async () => {
+  it('leaves signed-in callers to Fastify: a private answer with their own vote flags', async () => {
     const couple = await t.login('couple@demo.test');
     const res = await fetch(base + board, { headers: couple.headers });
-    expect(res.headers.get('x-cache')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('etag')).toBeNull();
     expect(((await res.json()) as { items: object[] }).items[0]).toHaveProperty('viewerHasVoted');
+  });
+
+  it('answers HEAD from the fast lane with the ETag and no body', async () => {
+    const get = await fetch(base + board);
+    const head = await fetch(base + board, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-cache')).toBe('hit');
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(await head.text()).toBe('');
+    const revalidated = await fetch(base + board, { method: 'HEAD', headers: { 'if-none-match': get.headers.get('etag')! } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('etag')).toBe(get.headers.get('etag'));
   });
 });

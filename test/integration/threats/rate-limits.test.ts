@@ -52,7 +52,7 @@ describe.each(DATABASE_MODES)('rate limits in memory (%s)', (mode) => {
 describe.each(DATABASE_MODES)('rate limits and the board cache (%s)', (mode) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(mode, { env: { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 2 } }), BOARD_CACHE_TTL_MS: '60000' } });
+    t = await createTestApp(mode, { env: { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 2 } }) } });
   });
   afterAll(() => t?.close());
 

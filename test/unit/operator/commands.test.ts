@@ -34,6 +34,12 @@ describe('operator command registry', () => {
     }
   });
 
+  it('cache purge: every tag by default, only known tags', () => {
+    expect(parse(['cache', 'purge'])).toEqual({ name: 'cache purge', input: ['feature-requests', 'ai-analysis', 'roadmap'] });
+    expect(parse(['cache', 'purge', 'roadmap', 'roadmap'])).toEqual({ name: 'cache purge', input: ['roadmap'] });
+    expect(() => parse(['cache', 'purge', 'everything'])).toThrow(UsageError);
+  });
+
   it('finds the command by its words and passes on the rest', () => {
     expect(findCommand(['jobs', 'replay', 'abc'])).toMatchObject({ command: { name: 'jobs replay' }, args: ['abc'] });
     expect(findCommand(['status', 'incident', 'open', '--template', 'x'])).toMatchObject({ command: { name: 'status incident open' }, args: ['--template', 'x'] });

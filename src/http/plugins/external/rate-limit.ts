@@ -2,7 +2,7 @@
 // set, so that N replicas share one budget, and in this process's memory otherwise. The budget is
 // per caller: the account when signed in, else the address (an IPv6 client by its /64). Probes,
 // the metrics scraper and Alertmanager are not limited; the anonymous board's cached pages never
-// reach this point (see board-cache.ts). A refusal is `429 rate_limited` with Retry-After.
+// reach this point (see response-cache.ts). A refusal is `429 rate_limited` with Retry-After.
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

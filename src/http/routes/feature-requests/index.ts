@@ -1,10 +1,13 @@
 // Feature requests, their votes, comments and status workflow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { searchScope } from '../../../domain/access-control.js';
+import { CACHE_POLICIES } from '../../../domain/response-cache.js';
 import * as comments from '../../../services/comments.js';
 import * as requests from '../../../services/feature-requests.js';
 import * as merges from '../../../services/merges.js';
 import * as rice from '../../../services/rice.js';
 import * as votes from '../../../services/votes.js';
+import { anonymousKey, sendCached, viewerKey } from '../../plugins/app/response-cache.js';
 import { BODY_LIMITS, IdParams, Page, responses } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
 import {
@@ -30,13 +33,30 @@ import {
 
 const tags = ['feature requests'];
 
-const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
+const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call, caches }) => {
   app.get('/api/feature-requests', {
     config: { access: 'board' },
     schema: { tags, summary: 'The board: filter, search, sort and page through requests', querystring: ListQuery, response: responses({ 200: Page(BoardItem) }) },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { sort = 'top', limit = 20, ...filters } = request.query;
-      return requests.listFeatureRequests(services, request.principal, { ...filters, sort, limit });
+      const query = { ...filters, sort, limit };
+      const viewer = request.principal;
+      // "Mine" is one person's list, and a signed-in search looks in what that viewer may read (a
+      // couple's own descriptions, or everyone's for suppliers and staff): nothing to share. The
+      // shared page is loaded as anonymous, whose search looks in titles only.
+      const personalSearch = Boolean(query.q) && searchScope(viewer) !== 'title';
+      if (query.mine || personalSearch || !caches.responses.enabled) {
+        if (viewer) reply.header('cache-control', 'private, no-store');
+        return requests.listFeatureRequests(services, viewer, query);
+      }
+      // The page is the same for everyone under its vary keys; a signed-in viewer's own vote flags are added per request.
+      return sendCached(caches, request, reply, {
+        cache: caches.responses,
+        policy: CACHE_POLICIES.board,
+        key: viewer ? viewerKey(request, services.now()) : anonymousKey(caches.season(), request.url),
+        load: () => requests.listFeatureRequests(services, null, query),
+        personalise: async (page) => requests.withViewerVotes(services, viewer!, page),
+      });
     },
   });
 

@@ -2,7 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ROADMAP_STATUSES } from '../../../domain/feature-requests.js';
+import { CACHE_POLICIES } from '../../../domain/response-cache.js';
 import * as requests from '../../../services/feature-requests.js';
+import { anonymousKey, sendCached } from '../../plugins/app/response-cache.js';
 import { DateTime, responses } from '../../schemas.js';
 import { BoardItem } from '../feature-requests/schemas.js';
 import type { RouteDeps } from '../index.js';
@@ -13,7 +15,7 @@ const RoadmapReply = Type.Object({
   columns: Type.Object(Object.fromEntries(ROADMAP_STATUSES.map((s) => [s, Type.Array(BoardItem)]))),
 });
 
-const roadmap: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services }) => {
+const roadmap: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, caches }) => {
   app.get('/api/roadmap', {
     config: { access: 'board' },
     schema: {
@@ -22,7 +24,14 @@ const roadmap: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services }) 
       querystring: Type.Object({ perStatus: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
       response: responses({ 200: RoadmapReply }),
     },
-    handler: async (request) => requests.roadmap(services, request.query.perStatus ?? 50),
+    handler: async (request, reply) => {
+      const load = () => requests.roadmap(services, request.query.perStatus ?? 50);
+      if (!caches.responses.enabled) return load();
+      // The brief's vary key is the user segment: signed-in callers by role (the content is the same; their copy is private).
+      const p = request.principal;
+      const key = p ? `${p.role}:${request.url}` : anonymousKey(caches.season(), request.url);
+      return sendCached(caches, request, reply, { cache: caches.responses, policy: CACHE_POLICIES.roadmap, key, load });
+    },
   });
 };
 
