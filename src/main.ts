@@ -14,8 +14,8 @@ import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
 import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
-import { RequestActivity, yieldToRequests, type Pacing } from './jobs/pacing.js';
-import { configuredConcurrency, createWorker, type Worker } from './jobs/worker.js';
+import { RequestActivity, yieldToRequests } from './jobs/pacing.js';
+import { configuredConcurrency, createWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
 import {
   envFor,
@@ -120,7 +120,7 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
   return services;
 }
 
-function jobWorker(services: Services, log: Logger, pacing?: Pacing) {
+function jobWorker(services: Services, log: Logger, inServer?: Pick<WorkerOptions, 'pacing' | 'scheduledWorkAfterMs'>) {
   // Resolved now, so a generated key is announced once and a missing one is said at start.
   try {
     const signing = auditSigningKey(services.config);
@@ -139,7 +139,7 @@ function jobWorker(services: Services, log: Logger, pacing?: Pacing) {
     heartbeatMs: config.jobHeartbeatMs,
     // One grace period for the whole process: requests and jobs drain together.
     stopGraceMs: config.shutdownGraceSeconds * 1000,
-    pacing,
+    ...inServer,
     log,
   });
 }
@@ -184,7 +184,8 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   if (migrateAndSeed) {
     const activity = new RequestActivity();
     app.server.on('request', () => activity.record());
-    worker = jobWorker(services, log, yieldToRequests(activity));
+    // Behind the requests: paced, and its sweeps, purges and backups a minute after start.
+    worker = jobWorker(services, log, { pacing: yieldToRequests(activity), scheduledWorkAfterMs: 60_000 });
   }
   // The one process holding an embedded data directory also runs the operator verbs for it.
   let operators: OperatorChannel | undefined;

@@ -83,6 +83,11 @@ export interface WorkerOptions {
   stopGraceMs?: number;
   /** Background priority for the work lane (src/jobs/pacing.ts); the health lane is never paced. */
   pacing?: Pacing;
+  /**
+   * After start(), scheduled jobs other than the health queues' are first enqueued this late (default
+   * 0): a server restarted into traffic answers it before it sweeps, purges and backs up.
+   */
+  scheduledWorkAfterMs?: number;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -131,6 +136,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let scheduleTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let started = false;
+  let startedAt: number | undefined;
   let stopping = false;
 
   async function run(job: Job) {
@@ -216,7 +222,9 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   async function schedule() {
     const now = services.now();
+    const warmingUp = startedAt !== undefined && performance.now() - startedAt < (opts.scheduledWorkAfterMs ?? 0);
     for (const s of opts.schedules ?? []) {
+      if (warmingUp && !HEALTH_QUEUES.includes(s.job.queue)) continue;
       const slot = Math.floor(now.getTime() / s.everyMs) * s.everyMs;
       await enqueueScheduled(services.db, { ...s.job, dedupeKey: `schedule:${s.name}:${new Date(slot).toISOString()}` }, now);
     }
@@ -256,6 +264,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     start() {
       log.info({ workerId, queues: opts.queues, concurrency: workConcurrency(), seasonBoost: typeof opts.concurrency === 'function', healthConcurrency: opts.healthConcurrency ?? 1, leaseMs, heartbeatMs }, 'job worker started');
       started = true;
+      startedAt = performance.now();
       scheduleTimer = setTimeout(() => void scheduleTick(), 0);
       for (const lane of lanes) lane.timer = setTimeout(() => void laneTick(lane), 0);
       heartbeatTimer = setTimeout(heartbeatTick, heartbeatMs);

@@ -343,6 +343,24 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     await b.schedule();
     expect(await count()).toBe(2);
   });
+
+  it('a worker started with scheduledWorkAfterMs enqueues only the health schedules at first', async () => {
+    const schedules: Schedule[] = [
+      { name: 'sweep', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'record', payload: { n: 'sweep' } } },
+      { name: 'probe', everyMs: 30_000, job: { queue: 'synthetic_probes', type: 'probe', payload: { n: 'p' } } },
+    ];
+    const typesEnqueued = async () => rows<{ type: string }>(await database.db.execute(sql`select type from jobs order by type`)).map((r) => r.type);
+    const late = createWorker({ services: s, handlers, queues: [], schedules, concurrency: 1, scheduledWorkAfterMs: 60_000, log: silent });
+    late.start();
+    await vi.waitFor(async () => expect(await typesEnqueued()).toEqual(['probe']));
+    await late.stop();
+    await database.db.delete(jobs);
+    const prompt = createWorker({ services: s, handlers, queues: [], schedules, concurrency: 1, log: silent });
+    prompt.start();
+    await vi.waitFor(async () => expect(await typesEnqueued()).toEqual(['probe', 'record']));
+    await prompt.stop();
+  });
+
   it('claims only from the queues QUEUE_NAMES lists', async () => {
     const config = loadConfig({ NODE_ENV: 'test', QUEUE_NAMES: 'analytics_processing' });
     const only = { ...s, config };
