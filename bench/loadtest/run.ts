@@ -15,7 +15,8 @@ import { parseArgs, promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { drillEnv } from '../../src/drills/processes.js';
 import { startCluster, type ClusterSetup } from '../../src/drills/setups.js';
-import { DRAINED_QUEUES, drainTime, newLoadState, prepareFixtures, runSegment, watchBacklog, type Fixtures } from './drive.js';
+import { COUPLE_DAILY_SUBMISSION_LIMIT } from '../../src/domain/access-control.js';
+import { DRAINED_QUEUES, drainTime, newLoadState, prepareFixtures, runSegment, watchBacklog, type Fixtures, type LoadState } from './drive.js';
 import {
   BRIEF_MULTIPLIERS,
   buildReport,
@@ -28,7 +29,9 @@ import {
   schedule,
   TARGETS,
   type NormalLoad,
+  type OperationStep,
   type Sample,
+  type ScenarioPlan,
   type ScenarioName,
   type ScenarioReport,
 } from './plan.js';
@@ -211,29 +214,32 @@ async function cacheHitRates(urls: string[]): Promise<Record<string, Record<stri
   return rates;
 }
 
-async function runScenario(name: ScenarioName, load: NormalLoad, settings: Settings, target: Target, demoPassword: string): Promise<ScenarioReport> {
-  const plan = scenarioPlan(name, load, settings.durationS);
-  const steps = schedule(load, plan, settings.scale);
-  const planned = plannedCounts(steps);
+interface Planned {
+  plan: ScenarioPlan;
+  steps: OperationStep[][];
+  planned: Map<string, number>;
+}
+
+/**
+ * Accounts for the whole run, signed up once: 8× the normal hour's signed-in users (scaled down
+ * with --scale below 1, where fewer connections need fewer accounts), and enough couples that none
+ * submits more than its 10 a day over every scenario of the run.
+ */
+function fixtureNeeds(load: NormalLoad, runs: Planned[], scale: number) {
+  const users = (role: 'couple' | 'wedding_supplier' | 'product_team') => Math.max(2, Math.ceil(load.concurrentAtNormal[role] * BRIEF_MULTIPLIERS.user_concurrency * Math.min(1, scale)));
+  const coupleSubmissions = runs.reduce((n, r) => n + (r.planned.get('submit_couple') ?? 0), 0);
+  return { couples: Math.max(users('couple'), Math.ceil(coupleSubmissions / COUPLE_DAILY_SUBMISSION_LIMIT) + 1), suppliers: users('wedding_supplier'), statusRequests: users('product_team') };
+}
+
+async function runScenario({ plan, steps, planned }: Planned, settings: Settings, target: Target, fixtures: Fixtures, state: LoadState): Promise<ScenarioReport> {
+  const name = plan.scenario;
   await target.poolSize(plan.poolSize);
-  const concurrent = (role: 'couple' | 'wedding_supplier') => Math.round(load.concurrentAtNormal[role] * BRIEF_MULTIPLIERS.user_concurrency);
-  const submits = (op: string) => planned.get(op) ?? 0;
-  log(`${name}: ${SCENARIO_SUMMARIES[name]}`);
-  const fixtures: Fixtures = await prepareFixtures(target.urls, {
-    // 8× users; and enough couples that none submits more than its 10 a day.
-    couples: Math.max(concurrent('couple'), Math.ceil(submits('submit_couple') / 10) + 1),
-    suppliers: concurrent('wedding_supplier'),
-    statusRequests: Math.round(load.concurrentAtNormal.product_team * BRIEF_MULTIPLIERS.user_concurrency),
-    demoPassword,
-    verifySupplier: target.verifySupplier,
-  });
+  log(`${name}: ${SCENARIO_SUMMARIES[name]}; ${[...planned.values()].reduce((a, b) => a + b, 0)} requests planned`);
   const productToken = fixtures.tokens.product_team[0]!;
-  log(`${name}: ${fixtures.tokens.couple.length} couples and ${fixtures.tokens.wedding_supplier.length} suppliers signed up; ${[...planned.values()].reduce((a, b) => a + b, 0)} requests planned`);
   // Start from a quiet queue (a fresh setup is still checking the demo requests for duplicates;
   // a previous scenario may have left work): the backlog measured must be this scenario's.
   const settled = await drainTime(target.urls[0]!, productToken, DRAIN_BOUND_S);
   log(`${name}: queues ${settled === null ? `still busy after ${DRAIN_BOUND_S} s; starting anyway` : `quiet after ${settled} s`}`);
-  const state = newLoadState();
   const samples: Sample[] = [];
   const status503 = { total: 0, with_retry_after: 0 };
   let recordedSeconds = 0;
@@ -317,8 +323,17 @@ async function main(argv: string[]): Promise<number> {
   const reports: ScenarioReport[] = [];
   const machine = { cpus: os.cpus().length, loadavg_start: os.loadavg().map((v) => Math.round(v * 100) / 100) };
   try {
-    for (const name of settings.scenarios) {
-      const report = await runScenario(name, load, settings, target, demoPassword);
+    const runs = settings.scenarios.map((name): Planned => {
+      const plan = scenarioPlan(name, load, settings.durationS);
+      const steps = schedule(load, plan, settings.scale);
+      return { plan, steps, planned: plannedCounts(steps) };
+    });
+    const fixtures = await prepareFixtures(target.urls, { ...fixtureNeeds(load, runs, settings.scale), demoPassword, verifySupplier: target.verifySupplier });
+    log(`signed up ${fixtures.tokens.couple.length} couples and ${fixtures.tokens.wedding_supplier.length} suppliers (verified)`);
+    // One state for the run: votes and statuses carry on from one scenario to the next.
+    const state = newLoadState();
+    for (const run of runs) {
+      const report = await runScenario(run, settings, target, fixtures, state);
       report.setup.machine = { ...machine, loadavg_end: os.loadavg().map((v) => Math.round(v * 100) / 100) };
       reports.push(report);
       console.error(describe(report));
