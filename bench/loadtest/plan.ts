@@ -49,6 +49,7 @@ export interface NormalLoad {
   scenarios: {
     warmupSeconds: number;
     sudden_traffic_spike_saturday_morning: { rampSeconds: number };
+    ai_processing_backlog_recovery: { backlogMinutes: number };
     database_connection_pool_exhaustion: { poolSize: number };
     cache_invalidation_storm: { boost: Record<string, number> };
   };
@@ -80,6 +81,7 @@ export function parseNormalLoad(raw: unknown): NormalLoad {
   const s = c?.scenarios;
   if (!nonNegative(s?.warmupSeconds)) problems.push('scenarios.warmupSeconds must be ≥ 0');
   if (!positive(s?.sudden_traffic_spike_saturday_morning?.rampSeconds)) problems.push('the spike needs rampSeconds > 0');
+  if (!positive(s?.ai_processing_backlog_recovery?.backlogMinutes)) problems.push('ai_processing_backlog_recovery.backlogMinutes must be > 0');
   const pool = s?.database_connection_pool_exhaustion?.poolSize;
   if (!Number.isInteger(pool) || pool < 1) problems.push('database_connection_pool_exhaustion.poolSize must be an integer ≥ 1');
   for (const [name, factor] of Object.entries(s?.cache_invalidation_storm?.boost ?? {})) {
@@ -118,12 +120,14 @@ export interface ScenarioPlan {
   poolSize: number | null;
   /** Whether the scenario waits for the AI queues to drain and judges the drain time. */
   judgesDrain: boolean;
+  /** The worker is stopped while the load runs and started after it: the backlog piles up, then drains. */
+  stopsWorker: boolean;
 }
 
 export const SCENARIO_SUMMARIES: Record<ScenarioName, string> = {
   sudden_traffic_spike_saturday_morning: 'normal load, then a ramp to the full multipliers within seconds, held to the end',
   sustained_high_load_peak_wedding_month: 'the full multipliers, steady, for the whole run',
-  ai_processing_backlog_recovery: 'the full multipliers (duplicate checks and submissions at 15×), then the time until the AI and notification queues are drained',
+  ai_processing_backlog_recovery: 'the full multipliers while the worker is stopped, with the submissions of a whole backlog (an hour of them at 15×, by default) sent within the run; then the worker starts and the drain time is measured',
   database_connection_pool_exhaustion: 'the full multipliers (signed-in reads: 12× queries) against replicas with a deliberately small DATABASE_POOL_SIZE: waits or a clean 503 + Retry-After, never a hang',
   cache_invalidation_storm: 'the full multipliers with the cached reads and the writes that purge them boosted: purges while heavy reads hit the cached routes',
 };
@@ -131,7 +135,7 @@ export const SCENARIO_SUMMARIES: Record<ScenarioName, string> = {
 export function scenarioPlan(scenario: ScenarioName, load: NormalLoad, durationS: number): ScenarioPlan {
   const warmup: Segment[] = load.scenarios.warmupSeconds > 0 ? [{ seconds: load.scenarios.warmupSeconds, intensity: 0, recorded: false }] : [];
   const steady = (seconds: number): Segment => ({ seconds, intensity: 1, recorded: true });
-  const base = { scenario, boost: {}, poolSize: null, judgesDrain: true };
+  const base = { scenario, boost: {}, poolSize: null, judgesDrain: true, stopsWorker: false };
   switch (scenario) {
     case 'sudden_traffic_spike_saturday_morning': {
       // The ramp takes at most half the run, in one-second steps from 1× up to the full multipliers.
@@ -143,8 +147,15 @@ export function scenarioPlan(scenario: ScenarioName, load: NormalLoad, durationS
       return { ...base, segments: [...warmup, steady(durationS)], poolSize: load.scenarios.database_connection_pool_exhaustion.poolSize };
     case 'cache_invalidation_storm':
       return { ...base, segments: [...warmup, steady(durationS)], boost: load.scenarios.cache_invalidation_storm.boost };
+    case 'ai_processing_backlog_recovery': {
+      // AI processing an hour behind on a peak Saturday: that hour's submissions (each a duplicate
+      // check job) arrive within the run while no worker takes them. The duplicate checks made
+      // while typing stay at 15×: they run on the API, there is no queue for them to pile up in.
+      const backlog = (load.scenarios.ai_processing_backlog_recovery.backlogMinutes * 60) / durationS;
+      const boost = Object.fromEntries(load.operations.filter((op) => op.action === 'submit').map((op) => [op.name, backlog]));
+      return { ...base, segments: [...warmup, steady(durationS)], boost, stopsWorker: true };
+    }
     case 'sustained_high_load_peak_wedding_month':
-    case 'ai_processing_backlog_recovery':
       return { ...base, segments: [...warmup, steady(durationS)] };
   }
 }

@@ -128,6 +128,9 @@ const log = (message: string) => console.error(`${new Date().toISOString().slice
 interface Target {
   urls: string[];
   poolSize(size: number | null): Promise<void>;
+  /** Stops the worker (false when it is not ours to stop); startWorker() brings it back and waits until it runs. */
+  stopWorker(): Promise<boolean>;
+  startWorker(): Promise<void>;
   verifySupplier: ((email: string) => Promise<void>) | null;
   stop(): Promise<void>;
   describe: Record<string, unknown>;
@@ -141,6 +144,11 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
         if (size !== null) log(`--url: the replicas keep the pool they were started with (the scenario would use DATABASE_POOL_SIZE=${size})`);
       },
       verifySupplier: null,
+      async stopWorker() {
+        log('--url: the worker keeps running (the backlog drains while it builds)');
+        return false;
+      },
+      startWorker: async () => {},
       stop: async () => {},
       describe: { started_here: false, urls: settings.urls },
     };
@@ -189,6 +197,15 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
         await started.restartApi(i, size === null ? {} : { DATABASE_POOL_SIZE: String(size) });
       }
       pool = size;
+    },
+    async stopWorker() {
+      log('stopping the worker: AI processing falls behind');
+      await started.worker!.stop();
+      return true;
+    },
+    async startWorker() {
+      await started.restartWorker();
+      log('worker started again');
     },
     // What an operator does: `verify-supplier EMAIL` against the same database.
     async verifySupplier(email) {
@@ -245,6 +262,7 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
   let recordedSeconds = 0;
   let loading = true;
   const peak = watchBacklog(target.urls[0]!, productToken, () => loading);
+  const stoppedWorker = plan.stopsWorker && (await target.stopWorker());
   const overran = new Set<string>();
   for (const [i, segment] of plan.segments.entries()) {
     const outcome = await runSegment(target.urls, steps[i]!, segment.seconds, fixtures, state, i);
@@ -257,6 +275,8 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
   }
   loading = false;
   const peakDepth = await peak;
+  // The drain time of a stopped worker's backlog counts from the moment it runs again.
+  if (stoppedWorker) await target.startWorker();
   log(`${name}: load done (${samples.length} requests recorded); waiting for the queues to drain`);
   const drainS = await drainTime(target.urls[0]!, productToken, DRAIN_BOUND_S);
   const report = buildReport(

@@ -30,7 +30,7 @@ function config(operations: Partial<OperationConfig>[], scenarios: Partial<Norma
     activeHoursPerDay: 1,
     concurrentAtNormal: { anonymous: 1, couple: 2, wedding_supplier: 1, product_team: 1 },
     operations: operations.map((op, i) => ({ name: `op${i}`, role: 'couple', action: 'board', perActivePersonPerDay: 1, scaledBy: 'request_volume', ...op })),
-    scenarios: { warmupSeconds: 5, sudden_traffic_spike_saturday_morning: { rampSeconds: 10 }, database_connection_pool_exhaustion: { poolSize: 2 }, cache_invalidation_storm: { boost: {} }, ...scenarios },
+    scenarios: { warmupSeconds: 5, sudden_traffic_spike_saturday_morning: { rampSeconds: 10 }, ai_processing_backlog_recovery: { backlogMinutes: 60 }, database_connection_pool_exhaustion: { poolSize: 2 }, cache_invalidation_storm: { boost: {} }, ...scenarios },
   });
 }
 
@@ -93,6 +93,10 @@ describe('scenario shapes', () => {
       expect(plan.segments.filter((s) => s.recorded)).toEqual([{ seconds: 30, intensity: 1, recorded: true }]);
       expect(plan.poolSize).toBe(name === 'database_connection_pool_exhaustion' ? 2 : null);
     }
+    const backlog = scenarioPlan('ai_processing_backlog_recovery', config([{ action: 'submit', scaledBy: 'ai_processing' }, { action: 'duplicate_check', scaledBy: 'ai_processing' }]), 30);
+    expect(backlog.stopsWorker).toBe(true);
+    // An hour of submissions at 15× within 30 s: 120× on top; the checks while typing stay at 15×.
+    expect(backlog.boost).toEqual({ op0: 120 });
     const storm = config([{}], { cache_invalidation_storm: { boost: { op0: 3 } } });
     const plan = scenarioPlan('cache_invalidation_storm', storm, 30);
     expect(segmentRate(storm, storm.operations[0]!, plan, plan.segments.at(-1)!)).toBeCloseTo(30, 9);
