@@ -103,12 +103,13 @@ export async function prepareFixtures(urls: string[], needs: FixtureNeeds): Prom
 
 // ---- the requests each action sends ---------------------------------------------------------------
 
+/** Drafts people type: title, description and the category (one of the default CATEGORIES) they pick. */
 const DRAFTS = [
-  ['Export the seating chart as a PDF', 'Let us export the seating chart as a printable PDF for the venue coordinator.'],
-  ['Shared budget tracker with my partner', 'We both want to edit the wedding budget and see who paid which supplier deposit.'],
-  ['Supplier calendar sync for wedding dates', 'Sync booked wedding dates to my Google calendar so I never double-book a Saturday.'],
-  ['Dietary requirements on RSVP form', 'Guests should tell us allergies and dietary needs when they RSVP, and caterers see the totals.'],
-  ['Timeline sharing with all suppliers', 'Share the wedding-day timeline with every supplier so the photographer knows when speeches start.'],
+  ['Export the seating chart as a PDF', 'Let us export the seating chart as a printable PDF for the venue coordinator.', 'seating'],
+  ['Shared budget tracker with my partner', 'We both want to edit the wedding budget and see who paid which supplier deposit.', 'budget_payments'],
+  ['Supplier calendar sync for wedding dates', 'Sync booked wedding dates to my Google calendar so I never double-book a Saturday.', 'integrations'],
+  ['Dietary requirements on RSVP form', 'Guests should tell us allergies and dietary needs when they RSVP, and caterers see the totals.', 'rsvp'],
+  ['Timeline sharing with all suppliers', 'Share the wedding-day timeline with every supplier so the photographer knows when speeches start.', 'timeline_planning'],
 ] as const;
 
 /** Mutable state of one run's load: which vote each account has out, which status each request is in. */
@@ -190,11 +191,11 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
         path: '/api/feature-requests',
         setupRequest: (r) => {
           const n = next();
-          const [title, description] = pick(DRAFTS, n);
+          const [title, description, category] = pick(DRAFTS, n);
           const body = {
             title: `${title} (load ${n})`,
             description,
-            category: pick(['seating', 'budget', 'guest_management', 'timeline'], n),
+            category,
             urgency: 'medium',
             painPoints: ['Re-typing it by hand'],
             weddingContext: { weddingDate: '2027-06-12', guestCount: 80 + (n % 120), country: 'GB', timeZone: 'Europe/London' },
