@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { BUSINESS_SIZES, SUPPLIER_TYPES } from '../../src/domain/feature-requests.js';
-import { actionKind, type Action, type OperationStep, type Sample } from './plan.js';
+import { actionKind, connectionShares, type Action, type ConnectionShare, type OperationStep, type Sample } from './plan.js';
 
 type SignedInRole = 'couple' | 'wedding_supplier' | 'product_team';
 
@@ -234,56 +234,59 @@ export interface SegmentOutcome {
 }
 
 /**
- * Runs one segment: an autocannon instance per operation, all at once, each sending its count at
- * its rate over its connections, spread over the replicas (the starting replica rotates so single
- * connections do not all land on the first).
+ * Runs one segment: every operation sends its count at its rate, each of its connections an
+ * autocannon instance of its own started at its offset within the second (connectionShares).
  */
 export async function runSegment(urls: string[], steps: OperationStep[], seconds: number, f: Fixtures, state: LoadState, rotation: number, timeoutS = 10): Promise<SegmentOutcome> {
   const out: SegmentOutcome = { samples: [], status503: { total: 0, withRetryAfter: 0 }, seconds: 0, overran: [] };
   const started = Date.now();
   const graceMs = (seconds + timeoutS + 20) * 1000;
+  const connection = (step: OperationStep, share: ConnectionShare, url: string) => {
+    const kind = actionKind(step.op.action);
+    return new Promise<void>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url,
+          connections: 1,
+          overallRate: share.ratePerSecond,
+          amount: share.amount,
+          timeout: timeoutS,
+          setupClient: (client) => {
+            const req = requestFor(step.op.action, step.op.role, f, state, share.connection);
+            req.onResponse = (status, _body, _context, headers) => {
+              if (status !== 503) return;
+              out.status503.total++;
+              if (headers['retry-after'] ?? headers['Retry-After']) out.status503.withRetryAfter++;
+            };
+            client.setRequests([req]);
+          },
+        },
+        (err, result) => {
+          clearTimeout(guard);
+          if (err) return reject(err);
+          const socket = result.errors - result.timeouts;
+          for (let i = 0; i < result.timeouts; i++) out.samples.push({ op: step.op.name, kind, latencyMs: timeoutS * 1000, outcome: 'timeout' });
+          for (let i = 0; i < socket; i++) out.samples.push({ op: step.op.name, kind, latencyMs: 0, outcome: 'socket' });
+          resolve();
+        },
+      );
+      const guard = setTimeout(() => {
+        if (!out.overran.includes(step.op.name)) out.overran.push(step.op.name);
+        instance.stop();
+      }, graceMs);
+      instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+        out.samples.push({ op: step.op.name, kind, latencyMs: responseTimeMs, outcome: statusCode });
+      });
+    });
+  };
   await Promise.all(
-    steps.map((step, index) => {
-      const kind = actionKind(step.op.action);
+    steps.flatMap((step, index) => {
       // A vote or status change holds its account's (request's) state: one connection each at most.
       const owners = step.op.action === 'vote' ? f.tokens[step.op.role as keyof Fixtures['tokens']].length : step.op.action === 'status_change' ? f.statusRequestIds.length : Infinity;
-      const shift = (rotation + index) % urls.length;
-      const ordered = [...urls.slice(shift), ...urls.slice(0, shift)];
-      let connection = 0;
-      return new Promise<void>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: ordered,
-            connections: Math.min(step.connections, owners),
-            overallRate: step.ratePerSecond,
-            amount: step.count,
-            timeout: timeoutS,
-            setupClient: (client) => {
-              const req = requestFor(step.op.action, step.op.role, f, state, connection++);
-              req.onResponse = (status, _body, _context, headers) => {
-                if (status !== 503) return;
-                out.status503.total++;
-                if (headers['retry-after'] ?? headers['Retry-After']) out.status503.withRetryAfter++;
-              };
-              client.setRequests([req]);
-            },
-          },
-          (err, result) => {
-            clearTimeout(guard);
-            if (err) return reject(err);
-            const socket = result.errors - result.timeouts;
-            for (let i = 0; i < result.timeouts; i++) out.samples.push({ op: step.op.name, kind, latencyMs: timeoutS * 1000, outcome: 'timeout' });
-            for (let i = 0; i < socket; i++) out.samples.push({ op: step.op.name, kind, latencyMs: 0, outcome: 'socket' });
-            resolve();
-          },
-        );
-        const guard = setTimeout(() => {
-          out.overran.push(step.op.name);
-          instance.stop();
-        }, graceMs);
-        instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-          out.samples.push({ op: step.op.name, kind, latencyMs: responseTimeMs, outcome: statusCode });
-        });
+      return connectionShares(step, owners, index / steps.length).map(async (share) => {
+        await sleep(share.delayMs);
+        // Replicas alternate by connection; the first one rotates, so single connections do not all land on one.
+        return connection(step, share, urls[(share.connection + rotation + index) % urls.length]!);
       });
     }),
   );

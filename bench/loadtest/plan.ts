@@ -202,6 +202,33 @@ export function schedule(load: NormalLoad, plan: ScenarioPlan, scale = 1): Opera
   );
 }
 
+export interface ConnectionShare {
+  /** Index among the operation's connections (a voter's account, a status changer's request). */
+  connection: number;
+  amount: number;
+  ratePerSecond: number;
+  /** When this connection starts, within the first second. */
+  delayMs: number;
+}
+
+/**
+ * An operation's requests split over its connections, each started at its own offset within the
+ * second. autocannon opens a rate-limited connection's one-second window when it connects and
+ * sends that second's requests at once; connections opened together would all send at the top of
+ * each second — bursts of the whole load every second, which no crowd of people produces.
+ * `phase` (0–1) shifts one operation's offsets against another's.
+ */
+export function connectionShares(step: OperationStep, maxConnections: number, phase: number): ConnectionShare[] {
+  const n = Math.max(1, Math.min(step.connections, maxConnections));
+  const share = (total: number, i: number) => Math.floor(total / n) + (i < total % n ? 1 : 0);
+  return Array.from({ length: n }, (_, i) => ({
+    connection: i,
+    amount: share(step.count, i),
+    ratePerSecond: Math.max(1, share(step.ratePerSecond, i)),
+    delayMs: Math.floor(((i + phase) / n) * 1000),
+  })).filter((s) => s.amount > 0);
+}
+
 /** How many requests of each operation the whole plan sends (e.g. to give couples enough accounts for their 10 submissions a day). */
 export function plannedCounts(steps: OperationStep[][]): Map<string, number> {
   const totals = new Map<string, number>();

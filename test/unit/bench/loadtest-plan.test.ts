@@ -6,6 +6,7 @@ import {
   BRIEF_MULTIPLIERS,
   buildReport,
   combineReports,
+  connectionShares,
   normalRate,
   parseNormalLoad,
   percentile,
@@ -132,6 +133,27 @@ describe('schedule', () => {
     const load = config([{ perActivePersonPerDay: 1 }]);
     const plan = scenarioPlan('sustained_high_load_peak_wedding_month', { ...load, scenarios: { ...load.scenarios, warmupSeconds: 0 } }, 10);
     expect(plannedCounts(schedule(load, plan, 0.2)).get('op0')).toBe(20);
+  });
+});
+
+describe('connection shares', () => {
+  const step = (count: number, ratePerSecond: number, connections: number) => ({ op: { name: 'op', role: 'couple', action: 'board', perActivePersonPerDay: 1, scaledBy: 'request_volume' } as OperationConfig, count, ratePerSecond, connections });
+
+  it('splits count and rate over the connections, each starting at its own offset within the second', () => {
+    const shares = connectionShares(step(140, 14, 4), Infinity, 0);
+    expect(shares.map((s) => s.amount)).toEqual([35, 35, 35, 35]);
+    expect(shares.map((s) => s.ratePerSecond)).toEqual([4, 4, 3, 3]);
+    expect(shares.map((s) => s.delayMs)).toEqual([0, 250, 500, 750]);
+    expect(shares.reduce((n, s) => n + s.amount, 0)).toBe(140);
+  });
+
+  it('caps connections (one per voter), shifts by phase, and drops connections with nothing to send', () => {
+    const shares = connectionShares(step(3, 6, 6), 2, 0.5);
+    expect(shares).toEqual([
+      { connection: 0, amount: 2, ratePerSecond: 3, delayMs: 250 },
+      { connection: 1, amount: 1, ratePerSecond: 3, delayMs: 750 },
+    ]);
+    expect(connectionShares(step(1, 1, 1), Infinity, 0)).toEqual([{ connection: 0, amount: 1, ratePerSecond: 1, delayMs: 0 }]);
   });
 });
 
