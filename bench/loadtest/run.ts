@@ -57,6 +57,8 @@ Options:
                    they need the demo accounts and the per-client limits lifted (bench/README.md)
   --strict         exit 2 when a target is missed (default: reported, exit 0)
   --no-build       do not run \`npm run build\` first (only when dist/ is known to be current)
+  --cpu-prof       V8 CPU profiles of both API replicas, written to bench/reports/cpu-prof-<time>/
+                   when they stop (open them in Chrome DevTools or speedscope)
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; the run creates
 and drops a database of its own), BENCH_REDIS_URL (default redis://127.0.0.1:6379; keys under a prefix
@@ -73,6 +75,7 @@ interface Settings {
   urls: string[] | null;
   strict: boolean;
   build: boolean;
+  cpuProf: boolean;
 }
 
 function loopback(raw: string): string {
@@ -98,6 +101,7 @@ function parseSettings(argv: string[]): Settings | null {
       url: { type: 'string' },
       strict: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -119,6 +123,7 @@ function parseSettings(argv: string[]): Settings | null {
     urls: values.url ? values.url.split(',').map(loopback) : null,
     strict: values.strict,
     build: !values['no-build'],
+    cpuProf: values['cpu-prof'],
   };
 }
 
@@ -176,11 +181,14 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
       redis.disconnect();
     }
   };
+  const profiles = path.join(REPORTS_DIR, `cpu-prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const apiEnv: Record<string, string> = settings.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}` } : {};
+  if (settings.cpuProf) log(`CPU profiles of the API replicas go to ${path.relative(ROOT, profiles)}/ when they stop`);
   log(`starting the cluster setup: a database on ${new URL(adminDatabaseUrl).host}, Redis ${new URL(redisUrl).host} under ${prefix}, 2 API replicas, 1 worker`);
   try {
     setup = await startCluster(
       { root: ROOT, workDir, log, durationMs: settings.durationS * 1000, adminDatabaseUrl, mode: 'cluster' },
-      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } },
+      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, apiEnv },
     );
   } catch (err) {
     await stop();
@@ -194,7 +202,7 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
       log(`restarting both API replicas with ${size === null ? 'the default pool' : `DATABASE_POOL_SIZE=${size}`}`);
       for (const [i, api] of started.apis.entries()) {
         await api.stop();
-        await started.restartApi(i, size === null ? {} : { DATABASE_POOL_SIZE: String(size) });
+        await started.restartApi(i, size === null ? apiEnv : { ...apiEnv, DATABASE_POOL_SIZE: String(size) });
       }
       pool = size;
     },
@@ -216,19 +224,32 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
   };
 }
 
-/** cache_hit_rate per replica, as each one's /metrics reports it (loopback clients need no token). */
-async function cacheHitRates(urls: string[]): Promise<Record<string, Record<string, number>>> {
-  const rates: Record<string, Record<string, number>> = {};
+/**
+ * What the replicas saw, from their /metrics (loopback clients need no token), since they started:
+ * each one's cache_hit_rate, and the mean time per endpoint inside the server
+ * (api_response_time_by_endpoint, both replicas together) — next to the client's latency it shows
+ * how much of a response's time was spent waiting to be read rather than being handled.
+ */
+async function serverView(urls: string[]) {
+  const cacheHitRate: Record<string, Record<string, number>> = {};
+  const sums = new Map<string, { sum: number; count: number }>();
   for (const url of urls) {
     const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => (r.ok ? r.text() : ''), () => '');
-    rates[url] = Object.fromEntries(
-      text
-        .split('\n')
-        .filter((line) => line.startsWith('cache_hit_rate{'))
-        .map((line) => [line.slice('cache_hit_rate'.length, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]),
-    );
+    cacheHitRate[url] = {};
+    for (const line of text.split('\n')) {
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      const labels = line.slice(line.indexOf('{'), line.lastIndexOf(' '));
+      if (line.startsWith('cache_hit_rate{')) cacheHitRate[url]![labels] = value;
+      const m = /^api_response_time_by_endpoint_(sum|count)\{.*endpoint="([^"]*)".*method="([^"]*)"/.exec(line);
+      if (!m) continue;
+      const key = `${m[3]} ${m[2]}`;
+      const entry = sums.get(key) ?? { sum: 0, count: 0 };
+      entry[m[1] as 'sum' | 'count'] += value;
+      sums.set(key, entry);
+    }
   }
-  return rates;
+  const serverMeanMs = Object.fromEntries([...sums].filter(([, v]) => v.count > 0).map(([k, v]) => [k, Math.round((v.sum / v.count) * 10) / 10]));
+  return { cache_hit_rate: cacheHitRate, server_mean_ms: serverMeanMs };
 }
 
 interface Planned {
@@ -287,7 +308,7 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
       planned,
       drain: { seconds: drainS, peakDepth, queues: DRAINED_QUEUES },
       status503,
-      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default (10)', overran: [...overran], cache_hit_rate: await cacheHitRates(target.urls) },
+      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default (10)', overran: [...overran], ...(await serverView(target.urls)) },
     },
     { durationS: settings.durationS, scale: settings.scale },
   );
