@@ -182,13 +182,13 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
     }
   };
   const profiles = path.join(REPORTS_DIR, `cpu-prof-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  const apiEnv: Record<string, string> = settings.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}` } : {};
+  const apiNodeArgs = settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [];
   if (settings.cpuProf) log(`CPU profiles of the API replicas go to ${path.relative(ROOT, profiles)}/ when they stop`);
   log(`starting the cluster setup: a database on ${new URL(adminDatabaseUrl).host}, Redis ${new URL(redisUrl).host} under ${prefix}, 2 API replicas, 1 worker`);
   try {
     setup = await startCluster(
       { root: ROOT, workDir, log, durationMs: settings.durationS * 1000, adminDatabaseUrl, mode: 'cluster' },
-      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, apiEnv },
+      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, apiNodeArgs },
     );
   } catch (err) {
     await stop();
@@ -202,7 +202,7 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
       log(`restarting both API replicas with ${size === null ? 'the default pool' : `DATABASE_POOL_SIZE=${size}`}`);
       for (const [i, api] of started.apis.entries()) {
         await api.stop();
-        await started.restartApi(i, size === null ? apiEnv : { ...apiEnv, DATABASE_POOL_SIZE: String(size) });
+        await started.restartApi(i, size === null ? {} : { DATABASE_POOL_SIZE: String(size) });
       }
       pool = size;
     },
