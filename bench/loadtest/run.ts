@@ -228,11 +228,19 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
  * What the replicas saw, from their /metrics (loopback clients need no token), since they started:
  * each one's cache_hit_rate, and the mean time per endpoint inside the server
  * (api_response_time_by_endpoint, both replicas together) — next to the client's latency it shows
- * how much of a response's time was spent waiting to be read rather than being handled.
+ * how much of a response's time was spent waiting to be read rather than being handled — and the
+ * mean time of each kind of database statement (database_query_performance): how much of the
+ * handling was waiting on PostgreSQL.
  */
 async function serverView(urls: string[]) {
   const cacheHitRate: Record<string, Record<string, number>> = {};
   const sums = new Map<string, { sum: number; count: number }>();
+  const queries = new Map<string, { sum: number; count: number }>();
+  const add = (into: Map<string, { sum: number; count: number }>, key: string, field: string, value: number) => {
+    const entry = into.get(key) ?? { sum: 0, count: 0 };
+    entry[field as 'sum' | 'count'] += value;
+    into.set(key, entry);
+  };
   for (const url of urls) {
     const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => (r.ok ? r.text() : ''), () => '');
     cacheHitRate[url] = {};
@@ -241,15 +249,14 @@ async function serverView(urls: string[]) {
       const labels = line.slice(line.indexOf('{'), line.lastIndexOf(' '));
       if (line.startsWith('cache_hit_rate{')) cacheHitRate[url]![labels] = value;
       const m = /^api_response_time_by_endpoint_(sum|count)\{.*endpoint="([^"]*)".*method="([^"]*)"/.exec(line);
-      if (!m) continue;
-      const key = `${m[3]} ${m[2]}`;
-      const entry = sums.get(key) ?? { sum: 0, count: 0 };
-      entry[m[1] as 'sum' | 'count'] += value;
-      sums.set(key, entry);
+      if (m) add(sums, `${m[3]} ${m[2]}`, m[1]!, value);
+      const q = /^database_query_performance_(sum|count)\{.*query_type="([^"]*)"/.exec(line);
+      if (q) add(queries, q[2]!, q[1]!, value);
     }
   }
-  const serverMeanMs = Object.fromEntries([...sums].filter(([, v]) => v.count > 0).map(([k, v]) => [k, Math.round((v.sum / v.count) * 10) / 10]));
-  return { cache_hit_rate: cacheHitRate, server_mean_ms: serverMeanMs };
+  const means = (from: Map<string, { sum: number; count: number }>) =>
+    Object.fromEntries([...from].filter(([, v]) => v.count > 0).map(([k, v]) => [k, { mean_ms: Math.round((v.sum / v.count) * 10) / 10, count: v.count }]));
+  return { cache_hit_rate: cacheHitRate, server_mean_ms: means(sums), database_statement_mean_ms: means(queries) };
 }
 
 interface Planned {
