@@ -114,12 +114,13 @@ const DRAFTS = [
 
 /** Mutable state of one run's load: which vote each account has out, which status each request is in. */
 export interface LoadState {
-  sequence: number;
+  /** Running number per operation (role and action): its sends rotate evenly over accounts and requests. */
+  sequences: Map<string, number>;
   votes: Map<string, { target: number; voted: boolean }>;
   statuses: Map<string, 'open' | 'under_review'>;
 }
 
-export const newLoadState = (): LoadState => ({ sequence: 0, votes: new Map(), statuses: new Map() });
+export const newLoadState = (): LoadState => ({ sequences: new Map(), votes: new Map(), statuses: new Map() });
 
 type Req = autocannon.Request;
 
@@ -138,7 +139,12 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
   const tokens = role === 'anonymous' ? [] : f.tokens[role];
   const auth = (i: number): Record<string, string> => (role === 'anonymous' ? {} : { authorization: `Bearer ${pick(tokens, i)}` });
   const json = { 'content-type': 'application/json' };
-  const next = () => state.sequence++;
+  const key = `${role}:${action}`;
+  const next = () => {
+    const n = state.sequences.get(key) ?? 0;
+    state.sequences.set(key, n + 1);
+    return n;
+  };
   switch (action) {
     case 'board':
       // Anonymous visitors land on the cached top page; signed-in people also sort and page.
