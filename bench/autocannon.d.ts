@@ -32,6 +32,8 @@ declare module 'autocannon' {
       overallRate?: number;
       /** Total requests to send; the run ends when they are answered (instead of after `duration`). */
       amount?: number;
+      /** Milliseconds between its samples; a run with `amount` ends at the first sample after the last response (default 1000). */
+      sampleInt?: number;
       /** Seconds before a request counts as timed out. */
       timeout?: number;
       pipelining?: number;

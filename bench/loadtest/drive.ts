@@ -257,6 +257,9 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
           overallRate: share.ratePerSecond,
           amount: share.amount,
           timeout: timeoutS,
+          // It finishes at its first sample after the last response: with the default 1 s, each
+          // one-second step of the spike's ramp would take two.
+          sampleInt: 50,
           setupClient: (client) => {
             const req = requestFor(step.op.action, step.op.role, f, state, share.connection);
             req.onResponse = (status, _body, _context, headers) => {
