@@ -315,7 +315,7 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
       planned,
       drain: { seconds: drainS, peakDepth, queues: DRAINED_QUEUES },
       status503,
-      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default (10)', overran: [...overran], ...(await serverView(target.urls)) },
+      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default', overran: [...overran], ...(await serverView(target.urls)) },
     },
     { durationS: settings.durationS, scale: settings.scale },
   );
