@@ -369,7 +369,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   const reports: ScenarioReport[] = [];
-  const machine = { cpus: os.cpus().length, loadavg_start: os.loadavg().map((v) => Math.round(v * 100) / 100) };
+  const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
   try {
     const runs = settings.scenarios.map((name): Planned => {
       const plan = scenarioPlan(name, load, settings.durationS);
@@ -381,8 +381,9 @@ async function main(argv: string[]): Promise<number> {
     // One state for the run: votes and statuses carry on from one scenario to the next.
     const state = newLoadState();
     for (const run of runs) {
+      const loadStart = loadavg();
       const report = await runScenario(run, settings, target, fixtures, state);
-      report.setup.machine = { ...machine, loadavg_end: os.loadavg().map((v) => Math.round(v * 100) / 100) };
+      report.setup.machine = { cpus: os.cpus().length, loadavg_start: loadStart, loadavg_end: loadavg() };
       reports.push(report);
       console.error(describe(report));
     }
