@@ -26,7 +26,10 @@ async function api<T>(url: string, method: string, path: string, { body, cookie,
   if (cookie) headers.cookie = cookie;
   if (csrf) headers['x-csrf-token'] = csrf;
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) }).catch((err: Error) => {
+    // undici says only "fetch failed"; the cause says what (a refused connection: the replica is gone).
+    throw new Error(`setup: ${method} ${url}${path}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+  });
   const text = await res.text();
   if (res.status !== expect) throw new Error(`setup: ${method} ${path} answered ${res.status} (expected ${expect}): ${text.slice(0, 300)}`);
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -257,8 +260,7 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
           overallRate: share.ratePerSecond,
           amount: share.amount,
           timeout: timeoutS,
-          // It finishes at its first sample after the last response: with the default 1 s, each
-          // one-second step of the spike's ramp would take two.
+          // It finishes at its first sample after stop(): with the default 1 s a stretch would overrun.
           sampleInt: 50,
           setupClient: (client) => {
             const req = requestFor(step.op.action, step.op.role, f, state, share.connection);
@@ -283,9 +285,17 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
         if (!out.overran.includes(step.op.name)) out.overran.push(step.op.name);
         instance.stop();
       }, graceMs);
+      // A rate-limited connection notices it has sent its amount only at its next one-second tick:
+      // stop it at its last answer instead, or every one-second step of the spike's ramp takes two.
+      let answered = 0;
+      const count = () => {
+        if (++answered >= share.amount) instance.stop();
+      };
       instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
         out.samples.push({ op: step.op.name, kind, latencyMs: responseTimeMs, outcome: statusCode });
+        count();
       });
+      instance.on('reqError', count);
     });
   };
   await Promise.all(

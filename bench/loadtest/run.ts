@@ -292,12 +292,15 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
   const peak = watchBacklog(target.urls[0]!, productToken, () => loading);
   const stoppedWorker = plan.stopsWorker && (await target.stopWorker());
   const overran = new Set<string>();
+  // How long each measured stretch really took (planned: its seconds): a server that falls behind stretches them.
+  const segmentSeconds: number[] = [];
   for (const [i, segment] of plan.segments.entries()) {
     const outcome = await runSegment(target.urls, steps[i]!, segment.seconds, fixtures, state, i);
     outcome.overran.forEach((op) => overran.add(op));
     if (!segment.recorded) continue;
     samples.push(...outcome.samples);
     recordedSeconds += outcome.seconds;
+    segmentSeconds.push(Math.round(outcome.seconds * 10) / 10);
     status503.total += outcome.status503.total;
     status503.with_retry_after += outcome.status503.withRetryAfter;
   }
@@ -315,7 +318,7 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
       planned,
       drain: { seconds: drainS, peakDepth, queues: DRAINED_QUEUES },
       status503,
-      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default', overran: [...overran], ...(await serverView(target.urls)) },
+      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default', overran: [...overran], segment_seconds: segmentSeconds, ...(await serverView(target.urls)) },
     },
     { durationS: settings.durationS, scale: settings.scale },
   );
