@@ -11,6 +11,8 @@ declare module 'autocannon' {
       body?: string | Buffer;
       /** Called before each send of this request; may return a changed copy. */
       setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+      /** Called with every response to this request (header names as the server sent them). */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
     }
 
     /** One connection. `setupClient` receives it before its first request. */
@@ -21,10 +23,17 @@ declare module 'autocannon' {
 
     /** Paths go in `requests` (or the url): autocannon has no top-level `path` option. */
     interface Options {
-      url: string;
+      /** One server, or several: connection i goes to url[i % length]. */
+      url: string | string[];
       connections?: number;
       /** Seconds. */
       duration?: number;
+      /** Requests per second across all connections (a whole number ≥ 1; each connection gets its share). */
+      overallRate?: number;
+      /** Total requests to send; the run ends when they are answered (instead of after `duration`). */
+      amount?: number;
+      /** Milliseconds between its samples; a run with `amount` ends at the first sample after the last response (default 1000). */
+      sampleInt?: number;
       /** Seconds before a request counts as timed out. */
       timeout?: number;
       pipelining?: number;
@@ -49,7 +58,8 @@ declare module 'autocannon' {
 
     interface Result {
       title?: string;
-      url: string;
+      /** One server, or several: connection i goes to url[i % length]. */
+      url: string | string[];
       connections: number;
       duration: number;
       start: Date;

@@ -74,14 +74,16 @@ export interface SpawnOptions {
   label: string;
   /** Lines it prints go to the drill's log (quietly capped) as well as recentLines(). */
   log?: (line: string) => void;
+  /** Node options before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
-export async function spawnApp({ root, verb, env, label, log }: SpawnOptions): Promise<AppProcess> {
+export async function spawnApp({ root, verb, env, label, log, nodeArgs = [] }: SpawnOptions): Promise<AppProcess> {
   const listens = verb === 'start' || verb === 'serve';
   const port = listens ? (env.PORT ?? String(await freePort())) : undefined;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of OWNED_ENV) delete childEnv[name];
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'main.js'), verb], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'main.js'), verb], {
     cwd: root,
     // A worker says it is running only at info level.
     env: { ...childEnv, ...drillEnv(), ...(verb === 'worker' ? { LOG_LEVEL: 'info' } : {}), ...env, ...(port ? { PORT: port } : {}) },

@@ -49,8 +49,8 @@ export interface ClusterSetup {
   apis: AppProcess[];
   worker: AppProcess | null;
   urls: string[];
-  /** Starts API replica `i` again on its port. */
-  restartApi(i: number): Promise<AppProcess>;
+  /** Starts API replica `i` again on its port, with settings for it alone when given (e.g. a small DATABASE_POOL_SIZE). */
+  restartApi(i: number, apiEnv?: Record<string, string>): Promise<AppProcess>;
   restartWorker(): Promise<AppProcess>;
   stop(): Promise<void>;
 }
@@ -61,6 +61,8 @@ export interface ClusterOptions {
   /** An existing database (e.g. a failover formation's multi-host URL); default: a throwaway one on ctx.adminDatabaseUrl. */
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Node options for the API replicas (e.g. --cpu-prof). */
+  apiNodeArgs?: string[];
 }
 
 export async function startCluster(ctx: DrillContext, options: ClusterOptions = {}): Promise<ClusterSetup> {
@@ -68,7 +70,7 @@ export async function startCluster(ctx: DrillContext, options: ClusterOptions = 
   // DATA_DIR only places the default BACKUP_DIR in cluster mode: both inside the drill's directory.
   const env = { DATABASE_URL: database.url, DATA_DIR: path.join(ctx.workDir, 'data'), BACKUP_DIR: path.join(ctx.workDir, 'backups'), ...drillSecrets(), ...options.env };
   const ports = await Promise.all(Array.from({ length: options.replicas ?? 1 }, () => freePort()));
-  const api = (i: number) => spawnApp({ root: ctx.root, verb: 'serve', env: { ...env, PORT: String(ports[i]) }, label: `api-${i + 1}`, log: ctx.log });
+  const api = (i: number, apiEnv: Record<string, string> = {}) => spawnApp({ root: ctx.root, verb: 'serve', env: { ...env, ...apiEnv, PORT: String(ports[i]) }, label: `api-${i + 1}`, log: ctx.log, nodeArgs: options.apiNodeArgs });
   const worker = () => spawnApp({ root: ctx.root, verb: 'worker', env, label: 'worker', log: ctx.log });
   const setup: ClusterSetup = {
     databaseUrl: database.url,
@@ -76,8 +78,8 @@ export async function startCluster(ctx: DrillContext, options: ClusterOptions = 
     apis: [],
     worker: null,
     urls: ports.map((p) => `http://127.0.0.1:${p}`),
-    async restartApi(i) {
-      setup.apis[i] = await api(i);
+    async restartApi(i, apiEnv) {
+      setup.apis[i] = await api(i, apiEnv);
       await setup.apis[i]!.waitReady();
       return setup.apis[i]!;
     },
