@@ -322,7 +322,9 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     t.clock.advance(1_000);
     const res = await t.app.inject(request);
     const what = `${input.role} ${request.method} ${request.url} → ${res.statusCode} ${res.body.slice(0, 400)}`;
-    expect(res.statusCode, what).toBeLessThan(500);
+    // The campaign runs with AI_ENABLED=false, when the AI's own analysis answers a clean 503 as documented.
+    const aiDown = res.statusCode === 503 && res.headers['retry-after'] !== undefined && /"code":"ai_unavailable"/.test(res.body);
+    if (!aiDown) expect(res.statusCode, what).toBeLessThan(500);
     if (res.statusCode >= 400) {
       expect(res.headers['content-type'], what).toMatch(/^application\/json/);
       const error = (res.json() as { error?: { code?: unknown; message?: unknown } }).error;
