@@ -114,13 +114,14 @@ export async function startSentinels(root: string, dir: string): Promise<Sentine
   };
 }
 
-/** The sum of the counters under `prefix` in the Redis at host:port (the rate limits' budgets). */
+/** The sum of the rate limits' counters of the deployment with key `prefix` in the Redis at host:port. */
 export async function redisCountersAt(address: string, prefix: string): Promise<number> {
   const [host, port] = address.split(':') as [string, string];
   const direct = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   try {
     await direct.connect();
-    const keys = await direct.keys(`${prefix}*`);
+    // (The deployment keeps more than counters under its prefix: cached pages, throttle records.)
+    const keys = await direct.keys(`${prefix}rate-limit:*`);
     const values = keys.length > 0 ? await direct.mget(...keys) : [];
     return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
   } finally {
