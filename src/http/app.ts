@@ -21,7 +21,7 @@ import scrapingGuard from './plugins/app/scraping-guard.js';
 import storableText from './plugins/app/storable-text.js';
 import webUi from './plugins/app/web-ui.js';
 import weddingSeason, { weddingSeasonHeader } from './plugins/app/wedding-season.js';
-import helmet, { securityHeaders } from './plugins/external/helmet.js';
+import helmet, { apiSecurityHeaders } from './plugins/external/helmet.js';
 import rateLimits from './plugins/external/rate-limit.js';
 import openapi from './plugins/external/swagger.js';
 import { registerRoutes } from './routes/index.js';
@@ -74,7 +74,8 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   // Built once per app and passed explicitly: the fast lane, the cache hook and the cached routes share them.
   const caches = createHttpCaches(services, season);
   let appMetrics: Metrics | undefined = metrics;
-  const headers = securityHeaders();
+  // What the fast lane and the draining refusal answer: API answers, both.
+  const headers = apiSecurityHeaders();
   const fastLane = boardFastLane({ caches, securityHeaders: headers, requestId: requestIdOf, metrics: () => appMetrics });
   const shutdown = createShutdown();
   const app = Fastify({

@@ -1,9 +1,10 @@
 // The embedded default runs the job worker on the HTTP server's event loop, beside PGlite, whose
 // queries run on that loop too: every millisecond a job spends embedding text or writing the index is
-// a millisecond no visitor is answered. So there the worker runs at background priority: while the
-// server is busy it runs one job at a time and rests between jobs for at least `busyGapMs` and long
-// enough that jobs take no more than `busyShare` of the time (a 1 s job is followed by 9 s of rest at
-// 10 %); when the server is quiet it runs at full concurrency. A backlog still drains under sustained
+// a millisecond no visitor is answered. So there the worker runs at background priority: when the
+// server gets busy it starts nothing new for `busyGapMs`; while it stays busy it runs one job at a
+// time and rests between jobs for at least `busyGapMs` and long enough that jobs take no more than
+// `busyShare` of the time (a 1 s job is followed by 19 s of rest at 5 %); when the server is quiet it
+// runs at full concurrency. A backlog still drains under sustained
 // load, slowly; a separate `worker` process (cluster mode) is not paced.
 
 /** Requests seen by the server, as a rate over the last second (two half-second buckets). */
@@ -56,17 +57,22 @@ export interface PacingOptions {
   busyShare: number;
 }
 
-export const EMBEDDED_PACING: PacingOptions = { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 };
+export const EMBEDDED_PACING: PacingOptions = { busyRequestsPerSecond: 20, busyGapMs: 10_000, busyShare: 0.05 };
 
 /** Background priority behind the requests that `activity` counts. */
 export function yieldToRequests(activity: RequestActivity, options: PacingOptions = EMBEDDED_PACING, now: () => number = () => performance.now()): Pacing {
   // When the next job may start while the server is busy.
   let restUntil = -Infinity;
+  let wasBusy = false;
   const busy = () => activity.rate() >= options.busyRequestsPerSecond;
   return {
     take(free, running) {
       if (free <= 0) return 0;
-      if (!busy()) return free;
+      const busyNow = busy();
+      // A rush has begun: the requests get the loop to themselves for a while first.
+      if (busyNow && !wasBusy) restUntil = Math.max(restUntil, now() + options.busyGapMs);
+      wasBusy = busyNow;
+      if (!busyNow) return free;
       if (running > 0 || now() < restUntil) return 0;
       restUntil = Infinity; // until this job has finished
       return 1;

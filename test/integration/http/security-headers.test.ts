@@ -43,6 +43,20 @@ function expectHardened(res: LightMyRequestResponse, referrerPolicies = ['strict
   expect(res.headers['x-powered-by']).toBeUndefined();
 }
 
+/** An API answer is never a document: nothing may load in it, nobody may frame it, only this origin may read it. */
+function expectApiHardened(res: LightMyRequestResponse) {
+  const directives = csp(res);
+  expect(directives['default-src'], 'default-src').toEqual(["'none'"]);
+  expect(directives['frame-ancestors'], 'frame-ancestors').toEqual(["'none'"]);
+  expect(Object.keys(directives).sort()).toEqual(['default-src', 'frame-ancestors']);
+  expect(res.headers['strict-transport-security']).toMatch(/^max-age=(\d+); includeSubDomains/);
+  expect(Number(/max-age=(\d+)/.exec(String(res.headers['strict-transport-security']))![1])).toBeGreaterThanOrEqual(15_552_000);
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['x-frame-options']).toBe('DENY');
+  expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+  expect(res.headers['x-powered-by']).toBeUndefined();
+}
+
 describe.each(DATABASE_MODES)('security headers (%s)', (mode) => {
   let t: TestApp;
   beforeAll(async () => {
@@ -57,29 +71,29 @@ describe.each(DATABASE_MODES)('security headers (%s)', (mode) => {
     expectHardened(res, ['strict-origin-when-cross-origin', 'same-origin']);
   });
 
-  it('sends them with the API’s JSON, the OpenAPI document and the probes too', async () => {
-    for (const url of ['/api/feature-requests', '/api/openapi.json', '/health']) {
+  it('sends the API’s set with its JSON, the OpenAPI document and the probes, cached or not', async () => {
+    for (const url of ['/api/feature-requests', '/api/feature-requests', '/api/openapi.json', '/health', '/ready']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
-      expectHardened(res);
+      expectApiHardened(res);
     }
   });
 
   it('and with errors: 404, 401, 400 and a throttled login', async () => {
     const notFound = await t.app.inject({ method: 'GET', url: '/api/no-such-thing' });
     expect(notFound.statusCode).toBe(404);
-    expectHardened(notFound);
+    expectApiHardened(notFound);
     const unauthenticated = await t.app.inject({ method: 'GET', url: '/api/user/context' });
     expect(unauthenticated.statusCode).toBe(401);
-    expectHardened(unauthenticated);
+    expectApiHardened(unauthenticated);
     const invalid = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x' } });
     expect(invalid.statusCode).toBe(400);
-    expectHardened(invalid);
+    expectApiHardened(invalid);
     let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 6; i++) {
       last = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'headers@example.test', password: 'wrong' }, remoteAddress: '192.0.2.99' });
     }
     expect(last!.statusCode).toBe(429);
-    expectHardened(last!);
+    expectApiHardened(last!);
   });
 });

@@ -304,9 +304,11 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     for (; t < 1_000; t += 10) activity.record(); // 100 requests a second
     const pacing = yieldToRequests(activity, { busyRequestsPerSecond: 20, busyGapMs: 2_000, busyShare: 0.1 }, () => t);
     const w = createWorker({ services: s, handlers, queues: ['analytics_processing', 'synthetic_probes'], concurrency: 4, pacing, log: silent });
-    expect(await w.runDue()).toBe(2); // one paced job and the probe
+    expect(await w.runDue()).toBe(1); // the probe: the rush has just begun, so no paced job starts
     expect(await job(probe)).toMatchObject({ state: 'succeeded' });
-    expect(await w.runDue()).toBe(0); // still busy, within the gap
+    for (let end = t + 2_100; t < end; t += 10) activity.record(); // busy past the gap
+    expect(await w.runDue()).toBe(1); // one paced job
+    expect(await w.runDue()).toBe(0); // resting after it
     t += 3_000; // the requests stopped
     expect(await w.runDue()).toBe(2);
     expect(calls.filter((c) => c !== 'probe 1').sort()).toEqual(['1', '2', '3']);

@@ -40,12 +40,16 @@ describe('yielding to requests', () => {
     expect(pacing.take(2, 2)).toBe(2);
   });
 
-  it('while busy: one job at a time, resting at least the gap after each, and never none for good', () => {
+  it('when a rush begins it starts nothing for the gap; then one job at a time, resting at least the gap after each', () => {
     const c = clock();
     const activity = new RequestActivity(c.now);
     const pacing = yieldToRequests(activity, options, c.now);
     busyFor(activity, c, 1_000);
-    expect(pacing.take(4, 0)).toBe(1);
+    expect(pacing.take(4, 0)).toBe(0); // the rush has just begun
+    busyFor(activity, c, 1_900);
+    expect(pacing.take(4, 0)).toBe(0);
+    busyFor(activity, c, 200);
+    expect(pacing.take(4, 0)).toBe(1); // still busy, but the backlog moves
     expect(pacing.take(3, 1)).toBe(0); // one of ours is running
     busyFor(activity, c, 50);
     pacing.finished(50);
@@ -55,7 +59,7 @@ describe('yielding to requests', () => {
     busyFor(activity, c, 1_900);
     expect(pacing.take(4, 0)).toBe(0);
     busyFor(activity, c, 200);
-    expect(pacing.take(4, 0)).toBe(1); // still busy, but the backlog moves
+    expect(pacing.take(4, 0)).toBe(1);
   });
 
   it('while busy, a long job buys a long rest: jobs take at most their share of the time', () => {
@@ -63,6 +67,8 @@ describe('yielding to requests', () => {
     const activity = new RequestActivity(c.now);
     const pacing = yieldToRequests(activity, options, c.now);
     busyFor(activity, c, 1_000);
+    expect(pacing.take(4, 0)).toBe(0);
+    busyFor(activity, c, 2_100);
     expect(pacing.take(4, 0)).toBe(1);
     busyFor(activity, c, 1_000);
     pacing.finished(1_000); // a one-second job: nine seconds of rest at 10 %
@@ -72,16 +78,14 @@ describe('yielding to requests', () => {
     expect(pacing.take(4, 0)).toBe(1);
   });
 
-  it('a job that ends while the server is quiet leaves no rest behind once it gets busy later', () => {
+  it('once the rush is over the worker runs at full concurrency again', () => {
     const c = clock();
     const activity = new RequestActivity(c.now);
     const pacing = yieldToRequests(activity, options, c.now);
-    expect(pacing.take(2, 0)).toBe(2);
-    pacing.finished(500);
-    pacing.finished(500);
-    c.advance(10_000);
     busyFor(activity, c, 1_000);
-    expect(pacing.take(4, 0)).toBe(1);
+    expect(pacing.take(4, 0)).toBe(0);
+    c.advance(1_500);
+    expect(pacing.take(4, 0)).toBe(4);
   });
 
   it('takes nothing when no slot is free', () => {
