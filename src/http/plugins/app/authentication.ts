@@ -1,6 +1,7 @@
 // Who is calling: a Bearer API token (programs, the ai_system account) or the session cookie (the
 // web UI). Cookie-authenticated writes must carry the CSRF token; Bearer requests need none,
 // because a browser never attaches them on its own.
+import { parseCookie } from 'cookie';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { authenticateApiToken, authenticateSession, csrfTokenMatches, type SessionGrant } from '../../../services/accounts.js';
@@ -9,6 +10,18 @@ import { errorBody } from './errors.js';
 
 export const SESSION_COOKIE = 'wsfr_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The session token a raw Cookie header carries, read by the parser @fastify/cookie fills
+ * `request.cookies` with (it trims `wsfr_session =…`, unquotes, keeps the first of two): whatever
+ * looks at the cookie before Fastify parses it (the response cache, the fast lane) must see the
+ * session exactly where authentication will (issue #14 finding 7). Cookie names are not decoded, so
+ * a header that does not contain the name cannot carry it — the common anonymous case skips parsing.
+ */
+export function sessionTokenIn(cookieHeader: string | undefined): string | undefined {
+  if (cookieHeader === undefined || !cookieHeader.includes(SESSION_COOKIE)) return undefined;
+  return parseCookie(cookieHeader)[SESSION_COOKIE];
+}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -16,13 +16,12 @@ import { CACHE_POLICIES, cacheControl, STALE_WARNING, tagHeaders, type CachePoli
 import { seasonStatus } from '../../../domain/seasons.js';
 import type { Services } from '../../../services/context.js';
 import { createResponseCache, type CachedEntry, type CacheState, type ResponseCache } from '../../../services/response-cache.js';
-import { SESSION_COOKIE } from './authentication.js';
+import { sessionTokenIn } from './authentication.js';
 
 const PUBLIC_ROUTES = new Map<string, CachePolicy>([
   [CACHE_POLICIES.board.route, CACHE_POLICIES.board],
   [CACHE_POLICIES.roadmap.route, CACHE_POLICIES.roadmap],
 ]);
-const SESSION_COOKIE_PREFIX = `${SESSION_COOKIE}=`;
 // Public copies are for callers without credentials; a CDN must not hand them to one with.
 const VARY = 'Authorization, Cookie';
 const EMPTY = Buffer.alloc(0);
@@ -97,7 +96,9 @@ export interface CachedReply {
 /** An anonymous GET or HEAD of a public cached route answered from this process's memory, or null. Raw headers: nothing parsed yet. */
 export function publicHit(caches: HttpCaches, method: string | undefined, url: string, headers: IncomingHttpHeaders): CachedReply | null {
   if (!caches.publicBoard || !caches.responses.enabled || (method !== 'GET' && method !== 'HEAD')) return null;
-  if (headers.authorization !== undefined || headers.cookie?.includes(SESSION_COOKIE_PREFIX)) return null;
+  // Any session cookie, even one authentication will not accept, takes the signed-in path: a
+  // mismatch may only ever cost a cache hit, never serve or store one caller's view for another.
+  if (headers.authorization !== undefined || sessionTokenIn(headers.cookie) !== undefined) return null;
   const policy = publicRoute(url);
   if (!policy) return null;
   const season = caches.season();
