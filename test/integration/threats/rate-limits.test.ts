@@ -49,6 +49,33 @@ describe.each(DATABASE_MODES)('rate limits in memory (%s)', (mode) => {
   });
 });
 
+// Issue #14 finding 13: `detect-duplicates` (~0.4 s of model time) was counted in the cheap
+// "writes" class, so a caller could spend the writes budget on the model. Model calls have their own.
+describe.each(DATABASE_MODES)('the AI budget (%s)', (mode) => {
+  let t: TestApp;
+  let couple: Caller;
+  beforeAll(async () => {
+    t = await createTestApp(mode, { env: { AI_ENABLED: 'false', RATE_LIMITS: JSON.stringify({ couple: { ai: 2, writes: 50 } }) } });
+    couple = await t.login('couple@demo.test');
+  });
+  afterAll(() => t?.close());
+
+  it('refuses model calls past their own budget while writes still pass', async () => {
+    const draft = { title: 'Seating chart export', description: 'Print the seating plan for the venue' };
+    expect((await t.request(couple, { method: 'POST', url: '/api/ai/detect-duplicates', payload: draft })).statusCode).toBe(200);
+    expect((await t.request(couple, { method: 'POST', url: '/api/ai/detect-duplicates', payload: draft })).statusCode).toBe(200);
+    for (const url of ['/api/ai/detect-duplicates', '/api/ai/analyze']) {
+      const refused = await t.request(couple, { method: 'POST', url, payload: draft });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json().error.details).toMatchObject({ role: 'couple', routeClass: 'ai', limit: 2 });
+    }
+    const board = (await t.request(couple, { method: 'GET', url: '/api/feature-requests?limit=1' })).json();
+    const comment = await t.request(couple, { method: 'POST', url: `/api/feature-requests/${board.items[0].id}/comments`, payload: { content: 'We would use this for our seating plan.' } });
+    expect(comment.statusCode).toBe(201);
+  });
+});
+
 describe.each(DATABASE_MODES)('rate limits and the board cache (%s)', (mode) => {
   let t: TestApp;
   beforeAll(async () => {

@@ -54,6 +54,9 @@ describe('rate-limit data', () => {
     expect(routeClassOf('GET', '/api/feature-requests', true)).toBe('search');
     expect(routeClassOf('GET', '/api/feature-requests', false)).toBe('reads');
     expect(routeClassOf('PATCH', '/api/feature-requests/:id', false)).toBe('writes');
+    expect(routeClassOf('POST', '/api/ai/detect-duplicates', false)).toBe('ai');
+    expect(routeClassOf('POST', '/api/ai/analyze', false)).toBe('ai');
+    expect(routeClassOf('GET', '/api/ai/insights/pain-points', false)).toBe('reads');
   });
 
   it('overrides single cells and keeps the rest', () => {
