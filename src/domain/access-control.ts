@@ -82,15 +82,32 @@ export function mayReadFullRecord(actor: Actor | null, authorId: string | null):
 }
 
 /**
+ * How much of a request's wedding context a reader of its full record sees. The brief classifies the
+ * wedding context as restricted, a notch above the request's confidential content: `read:all` (the
+ * suppliers) covers the content, not the venue address, the couple's names, the exact date or the
+ * exact guest count. Those stay with the couple who wrote them and the product team
+ * (`feature_requests:*` covers `feature_requests:read:wedding_context`); everyone else — suppliers
+ * and the AI account — gets the coarse context: month, guest band, country.
+ */
+export type WeddingContextDetail = 'exact' | 'coarse';
+
+export function weddingContextDetail(actor: Actor, authorId: string | null): WeddingContextDetail {
+  return actor.id === authorId || can(actor, 'feature_requests:read:wedding_context') ? 'exact' : 'coarse';
+}
+
+/**
  * What a caller's search may match: the words of the full record (description, pain points) only
  * where they may read it — otherwise a search would let them test guesses against it — and the
  * title everywhere.
  */
-export type SearchScope = 'content' | 'title' | 'title_or_own_content';
+export type SearchScope = 'content' | 'title' | 'title_or_own_content' | 'title_or_ai_consented_content';
 
 export function searchScope(actor: Actor | null): SearchScope {
   const scope = readScope(actor);
-  if (scope === 'all' || scope === 'content_only') return 'content';
+  if (scope === 'all') return 'content';
+  // The AI account reads the content only of members whose ai_analysis consent stands (and who have
+  // not restricted processing): its search must not test words against anyone else's.
+  if (scope === 'content_only') return 'title_or_ai_consented_content';
   return scope === 'own' ? 'title_or_own_content' : 'title';
 }
 

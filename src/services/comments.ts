@@ -5,6 +5,7 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { comments, featureRequests, users } from '../db/schema.js';
 import { grantedPermissions, readScope, type Actor } from '../domain/access-control.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { maskPersonalText } from '../domain/personal-text.js';
 import { BOARD_TAGS } from '../domain/response-cache.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
@@ -52,11 +53,22 @@ function decodeCursor(cursor: string): [Date, string] {
   return [date, id];
 }
 
-/** Oldest first, like a conversation. The AI service account reads content without authors. */
+/**
+ * Oldest first, like a conversation. The AI service account reads content without authors, only
+ * of commenters whose ai_analysis consent stands (the flag folds in restriction), with emails, phone
+ * numbers and the names it can know masked (`content_anonymization_required`).
+ */
 export async function listComments(s: Services, viewer: Actor, requestId: string, page: { cursor?: string; limit: number }) {
-  const [request] = await s.db.select({ id: featureRequests.id }).from(featureRequests).where(eq(featureRequests.id, requestId)).limit(1);
+  const [request] = await s.db
+    .select({ id: featureRequests.id, authorName: users.displayName })
+    .from(featureRequests)
+    .leftJoin(users, eq(users.id, featureRequests.authorId))
+    .where(eq(featureRequests.id, requestId))
+    .limit(1);
   if (!request) throw notFound('Feature request');
+  const forAi = readScope(viewer) === 'content_only';
   const where = [eq(comments.requestId, requestId)];
+  if (forAi) where.push(eq(users.aiAnalysisConsent, true));
   if (page.cursor) {
     const [at, id] = decodeCursor(page.cursor);
     where.push(or(gt(comments.createdAt, at), and(eq(comments.createdAt, at), gt(comments.id, id)))!);
@@ -68,15 +80,19 @@ export async function listComments(s: Services, viewer: Actor, requestId: string
     .where(and(...where))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(page.limit + 1);
-  const anonymous = readScope(viewer) === 'content_only';
-  const items = await Promise.all(rows.slice(0, page.limit).map(async ({ comment, authorName }) => ({
-    id: comment.id,
-    requestId,
-    content: await openComment(s.keyring, comment),
-    expertAdvice: comment.expertAdvice,
-    author: anonymous ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
-    createdAt: comment.createdAt,
-  })));
+  const shown = rows.slice(0, page.limit);
+  const names = forAi ? [request.authorName, ...shown.map((r) => r.authorName)] : [];
+  const items = await Promise.all(shown.map(async ({ comment, authorName }) => {
+    const content = await openComment(s.keyring, comment);
+    return {
+      id: comment.id,
+      requestId,
+      content: forAi ? maskPersonalText(content, names) : content,
+      expertAdvice: comment.expertAdvice,
+      author: forAi ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
+      createdAt: comment.createdAt,
+    };
+  }));
   const last = rows.length > page.limit ? items[items.length - 1] : undefined;
   return { items, nextCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null };
 }

@@ -11,6 +11,7 @@ import {
   mayReadFullRecord,
   readScope,
   searchScope,
+  weddingContextDetail,
   type Actor,
   type SearchScope,
 } from '../domain/access-control.js';
@@ -24,9 +25,11 @@ import {
   type UserRole,
 } from '../domain/feature-requests.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
+import { maskPersonalText } from '../domain/personal-text.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
+import { anonymiseWeddingContext } from '../domain/wedding-context.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
@@ -247,6 +250,10 @@ function buildBoardQuery(db: Database, shape: BoardShape, name: string) {
   if (shape.q === 'content') where.push(inContent);
   if (shape.q === 'title') where.push(inTitle);
   if (shape.q === 'title_or_own_content') where.push(sql`(${inTitle} or (${fr.authorId} = ${param('viewerId')} and ${inContent}))`);
+  if (shape.q === 'title_or_ai_consented_content') {
+    const consented = sql`exists (select 1 from ${users} where ${users.id} = ${fr.authorId} and ${users.aiAnalysisConsent})`;
+    where.push(sql`(${inTitle} or (${consented} and ${inContent}))`);
+  }
   if (shape.mine) where.push(eq(fr.authorId, param('viewerId')));
   if (shape.cursor) where.push(sql`(${key.column}, ${fr.id}) < (${param('cursorValue')}::${sql.raw(key.sqlType)}, ${param('cursorId')}::uuid)`);
   const columns = {
@@ -331,13 +338,6 @@ export async function withViewerVotes<P extends { items: BoardItem[] }>(s: Servi
 
 type FullRow = typeof fr.$inferSelect;
 
-/** What the AI may see of a wedding: content only, never names or addresses. */
-function contentOnlyContext(context: WeddingContext | null) {
-  if (!context) return null;
-  const { venueAddress: _v, coupleNames: _c, ...rest } = context;
-  return rest;
-}
-
 /** Who reads a request: a signed-in principal. */
 export type Viewer = Actor & Pick<Principal, 'timeZone'>;
 
@@ -358,6 +358,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
       request: fr,
       authorKey: users.dataKey,
       authorAllowsAi: users.aiAnalysisConsent,
+      authorName: users.displayName,
       viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false`,
     })
     .from(fr)
@@ -383,12 +384,23 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
     if (weddingContext) await recordWeddingContextProcessed(s.db, { actor: viewer, requestId }, weddingContext, 'ai_content_projection');
-    return { ...board, ...content, weddingContext: contentOnlyContext(weddingContext), access: 'content' as const };
+    // content_anonymization_required: coarse context, and text without who wrote it or whom it names.
+    const names = [row.authorName, weddingContext?.coupleNames];
+    return {
+      ...board,
+      ...content,
+      description: maskPersonalText(content.description, names),
+      painPoints: content.painPoints.map((p) => maskPersonalText(p, names)),
+      weddingContext: weddingContext && anonymiseWeddingContext(weddingContext),
+      access: 'content' as const,
+    };
   }
+  const exact = viewer !== null && weddingContextDetail(viewer, request.authorId) === 'exact';
+  const shownContext = exact || !weddingContext ? weddingContext : anonymiseWeddingContext(weddingContext);
   const [author] = request.authorId
     ? await s.db.select({ id: users.id, displayName: users.displayName, role: users.role }).from(users).where(eq(users.id, request.authorId)).limit(1)
     : [];
-  const personalFields = [...(author ? ['author'] : []), ...Object.keys(weddingContext ?? {}).map((field) => `weddingContext.${field}`)];
+  const personalFields = [...(author ? ['author'] : []), ...(exact ? Object.keys(weddingContext ?? {}).map((field) => `weddingContext.${field}`) : [])];
   if (viewer && viewer.id !== request.authorId && personalFields.length > 0) {
     await recordPiiAccess(s, {
       actor: viewer,
@@ -404,7 +416,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
   return {
     ...board,
     ...content,
-    weddingContext,
+    weddingContext: shownContext,
     author: author ?? null,
     allowedTransitions: allowedTransitions(request.status),
     access: 'full' as const,

@@ -71,12 +71,20 @@ export interface WeddingContext {
   coupleNames?: string;
 }
 
+/** What suppliers see of a couple's wedding: month, guest band, country — never the date, venue or names. */
+export interface CoarseWeddingContext {
+  weddingMonth: string | null;
+  weddingSize: 'intimate' | 'medium' | 'large' | 'grand' | 'unknown';
+  country: string | null;
+  region: string;
+}
+
 export interface FeatureRequest extends BoardItem {
   access: 'public' | 'content' | 'full';
   statusHistory: StatusChange[];
   description?: string;
   painPoints?: string[];
-  weddingContext?: WeddingContext | null;
+  weddingContext?: WeddingContext | CoarseWeddingContext | null;
   author?: Author | null;
   allowedTransitions?: Status[];
 }

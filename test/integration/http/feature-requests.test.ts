@@ -181,9 +181,11 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
       expect(projection).not.toHaveProperty('weddingContext');
       expect(projection).not.toHaveProperty('author');
     }
-    expect(asSupplier).toMatchObject({ access: 'full', weddingContext: { venueAddress: '9 Orchard Lane' }, author: { role: 'couple' } });
-    expect(asAuthor.access).toBe('full');
-    expect(asAi).toMatchObject({ access: 'content', description: expect.any(String), weddingContext: { guestCount: 60 } });
+    // Suppliers read the content but only the coarse wedding context (issue #14); the author all of it.
+    expect(asSupplier).toMatchObject({ access: 'full', weddingContext: { weddingMonth: '2027-09', weddingSize: 'medium', country: 'GB' }, author: { role: 'couple' } });
+    expect(JSON.stringify(asSupplier)).not.toMatch(/Orchard|Mia & Theo|2027-09-04/);
+    expect(asAuthor).toMatchObject({ access: 'full', weddingContext: { venueAddress: '9 Orchard Lane', coupleNames: 'Mia & Theo' } });
+    expect(asAi).toMatchObject({ access: 'content', description: expect.any(String), weddingContext: { weddingMonth: '2027-09', weddingSize: 'medium' } });
     expect(asAi).not.toHaveProperty('author');
     expect(JSON.stringify(asAi)).not.toMatch(/Orchard|Mia & Theo|@demo\.test|displayName/);
   });

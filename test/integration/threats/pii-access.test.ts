@@ -183,7 +183,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
   it('records the AI pipeline’s content-only view as wedding context processed, not as PII access', async () => {
     const since = await lastEventId();
     const seen = await t.request(ai, { method: 'GET', url: `/api/feature-requests/${requestId}` });
-    expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { guestCount: 90 } });
+    expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { weddingMonth: '2027-08', weddingSize: 'medium' } });
     expect(await events('user_data_accessed', since)).toEqual([]);
     expect(await events('wedding_context_processed', since)).toEqual([
       expect.objectContaining({ chain: '1_year', targetId: null, details: { anonymized_context: expect.any(Object), processing_purpose: 'ai_content_projection' } }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, grantedPermissions, mayEditRequest, mayReadFullRecord, permissionCovers, readScope, voteWeight, type Actor } from '../../../src/domain/access-control.js';
+import { can, grantedPermissions, mayEditRequest, mayReadFullRecord, permissionCovers, readScope, searchScope, voteWeight, weddingContextDetail, type Actor } from '../../../src/domain/access-control.js';
 
 const actor = (role: Actor['role'], verified = true, id = `${role}-1`): Actor => ({ id, role, verified });
 
@@ -20,6 +20,20 @@ describe('access control', () => {
     expect(can(actor('product_team'), 'feature_requests:update_status')).toBe(true);
     expect(can(actor('ai_system'), 'feature_requests:create')).toBe(false);
     expect(can(actor('ai_system'), 'feature_requests:vote')).toBe(false);
+  });
+
+  it('the exact wedding context is for its couple and the product team; suppliers and the AI get it coarse', () => {
+    expect(weddingContextDetail(actor('product_team'), 'someone')).toBe('exact');
+    expect(weddingContextDetail(actor('couple', true, 'c1'), 'c1')).toBe('exact');
+    expect(weddingContextDetail(actor('wedding_supplier'), 'someone')).toBe('coarse');
+    expect(weddingContextDetail(actor('wedding_supplier', true, 's1'), 's1')).toBe('exact');
+    expect(weddingContextDetail(actor('ai_system'), 'someone')).toBe('coarse');
+  });
+
+  it('the AI searches content only where the author lets the AI read it', () => {
+    expect(searchScope(actor('ai_system'))).toBe('title_or_ai_consented_content');
+    expect(searchScope(actor('wedding_supplier'))).toBe('content');
+    expect(searchScope(null)).toBe('title');
   });
 
   it('an unverified supplier holds nothing until verified', () => {

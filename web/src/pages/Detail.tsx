@@ -16,7 +16,7 @@ import { formatDate, plural, roleLabel, statusLabel } from '../labels.js';
 import { usePagedList } from '../pagedList.js';
 import { Link, useLocation } from '../router.js';
 import { useSession } from '../session.js';
-import type { Comment, FeatureRequest } from '../types.js';
+import type { CoarseWeddingContext, Comment, FeatureRequest, WeddingContext } from '../types.js';
 
 type Load = { state: 'loading' } | { state: 'ready'; request: FeatureRequest } | { state: 'error'; message: string; notFound: boolean };
 
@@ -198,7 +198,8 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
       </Notice>
     );
   }
-  const context = request.weddingContext;
+  const coarse = request.weddingContext && isCoarse(request.weddingContext) ? request.weddingContext : null;
+  const context = request.weddingContext && !isCoarse(request.weddingContext) ? request.weddingContext : null;
   return (
     <section className="content" aria-labelledby="content-heading">
       <h2 id="content-heading" className="visually-hidden">
@@ -257,6 +258,18 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
       )}
     </section>
   );
+}
+
+const isCoarse = (context: WeddingContext | CoarseWeddingContext): context is CoarseWeddingContext => 'weddingMonth' in context;
+
+const WEDDING_SIZES = { intimate: 'Under 50 guests', medium: '50–149 guests', large: '150–299 guests', grand: '300 guests or more', unknown: '—' } as const;
+
+const monthFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+
+/** "2027-06" as "June 2027". */
+function formatMonth(month: string): string {
+  const d = new Date(`${month}-15T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? month : monthFormat.format(d);
 }
 
 function regionName(code: string): string {

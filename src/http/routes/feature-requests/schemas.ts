@@ -83,6 +83,28 @@ export const BoardItem = Type.Object({
   viewerHasVoted: Type.Optional(Type.Boolean({ description: 'Present when signed in' })),
 });
 
+const ExactWeddingContext = Type.Object(
+  {
+    weddingDate: Type.String(),
+    guestCount: Type.Integer(),
+    country: Type.String(),
+    timeZone: Type.String(),
+    venueAddress: Type.Optional(Type.String()),
+    coupleNames: Type.Optional(Type.String()),
+  },
+  { description: 'For the couple who wrote it and the product team' },
+);
+
+const CoarseWeddingContext = Type.Object(
+  {
+    weddingMonth: Nullable(Type.String({ description: 'YYYY-MM' })),
+    weddingSize: literals(['intimate', 'medium', 'large', 'grand', 'unknown'] as const, 'Guest band: under 50, under 150, under 300, more'),
+    country: Nullable(Type.String()),
+    region: Type.String(),
+  },
+  { description: 'For suppliers and the AI account: no date finer than the month, no venue, no names, no exact guest count' },
+);
+
 const StatusChange = Type.Object({ fromStatus: Nullable(Status), toStatus: Status, justification: Type.String(), createdAt: DateTime });
 
 export const FeatureRequest = Type.Composite([
@@ -92,14 +114,7 @@ export const FeatureRequest = Type.Composite([
     statusHistory: Type.Array(StatusChange),
     description: Type.Optional(Type.String()),
     painPoints: Type.Optional(Type.Array(Type.String())),
-    weddingContext: Type.Optional(Nullable(Type.Object({
-      weddingDate: Type.String(),
-      guestCount: Type.Integer(),
-      country: Type.String(),
-      timeZone: Type.String(),
-      venueAddress: Type.Optional(Type.String()),
-      coupleNames: Type.Optional(Type.String()),
-    }))),
+    weddingContext: Type.Optional(Nullable(Type.Union([ExactWeddingContext, CoarseWeddingContext]))),
     author: Type.Optional(Nullable(Author)),
     allowedTransitions: Type.Optional(Type.Array(Status)),
   }),
