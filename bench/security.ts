@@ -34,7 +34,7 @@ const NEVER_REACHED = 1_000_000;
 const SERVER_ENV = {
   AI_ENABLED: 'false',
   RATE_LIMITS: JSON.stringify(
-    Object.fromEntries(['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [r, { reads: NEVER_REACHED, search: NEVER_REACHED, writes: NEVER_REACHED, votes: NEVER_REACHED, auth: NEVER_REACHED }])),
+    Object.fromEntries(['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [r, { reads: NEVER_REACHED, search: NEVER_REACHED, writes: NEVER_REACHED, votes: NEVER_REACHED, auth: NEVER_REACHED, ai: NEVER_REACHED }])),
   ),
   SCRAPING_LIMITS: JSON.stringify({ slowDownAfter: NEVER_REACHED, blockAfter: NEVER_REACHED, maxPageDepth: NEVER_REACHED }),
 };
