@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { MIGRATIONS_FOLDER, type Database } from '../../../src/db/client.js';
 import * as schema from '../../../src/db/schema.js';
-import { users } from '../../../src/db/schema.js';
+import { featureRequests, jobs, users } from '../../../src/db/schema.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../../../src/db/seed.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { Keyring } from '../../../src/security/keyring.js';
@@ -194,13 +194,20 @@ describe('backup schedule, retention and erasures (embedded)', () => {
         const services: Services = { ...h.services, db, keyring: await Keyring.open(db, h.masterKey, h.services.config.memberKeyDir) };
         const before = await db.select({ erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId));
         expect(before[0]?.erasedAt).toBeNull();
+        const sealedBefore = await db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, userId));
+        expect(sealedBefore.some((c) => c.weddingContext !== null)).toBe(true);
         expect(await userIdByEmail(services, email)).toBe(userId);
 
         const result = await reapplyErasures(services, new Date(set.manifest.startedAt));
         expect(result).toEqual({ reapplied: [userId], absent: [] });
-        const [after] = await db.select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email }).from(users).where(eq(users.id, userId));
+        const [after] = await db.select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email, dataKey: users.dataKey }).from(users).where(eq(users.id, userId));
         expect(after?.erasedAt).not.toBeNull();
         expect(after?.email).toBe('erased');
+        expect(after?.dataKey).toBeNull();
+        const contexts = await db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, userId));
+        expect(contexts.every((c) => c.weddingContext === null)).toBe(true);
+        // The restored database's own copies of the key are left to the KEK rotation, queued there.
+        expect(await db.select({ type: jobs.type }).from(jobs).where(eq(jobs.type, 'finish_erasures'))).toEqual([{ type: 'finish_erasures' }]);
         await expect(userIdByEmail(services, email)).rejects.toThrow();
         // Re-applying does not grow the ledger.
         expect(await readErasures(h.services.config.backupDir)).toHaveLength(1);
