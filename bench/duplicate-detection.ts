@@ -6,7 +6,9 @@
 // cached candidate content) and the text grown by a word (the sentence encoder included). Prints
 // p50/p95/p99 of each, throughput and error rate.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { createUniversalSentenceEncoder } from '../src/ai/embedding-model.js';
@@ -50,8 +52,8 @@ console.log(`embedded ${dev.length} dev texts in ${seconds(started)} s`);
 const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'server');
 try {
   await handle.migrate();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const keyring = await Keyring.open(handle.db, randomBytes(32));
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
+  const keyring = await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir);
   const now = () => new Date();
   const shared = processSharedState();
   const s: Services = { db: handle.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };

@@ -4,6 +4,9 @@
 // request's real embedding (from the installed model) blended with another's and noise, so the
 // board has the demo's topics at a larger scale — plus weighted votes from the demo accounts, then
 // runs the product's generatePainPointThemes() several times.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -49,10 +52,10 @@ console.log(`embedded the ${demoRequests.length} demo requests in ${seconds(star
 const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'server');
 try {
   await handle.migrate();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
   const now = () => new Date();
   const shared = processSharedState();
-  const s: Services = { db: handle.db, config, now, keyring: await Keyring.open(handle.db, randomBytes(32)), shared, state: deploymentState(shared, now, config) };
+  const s: Services = { db: handle.db, config, now, keyring: await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, now, config) };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const voters = rows<{ id: string; role: string }>(await handle.db.execute(sql`select id, role from users where role in ('couple', 'wedding_supplier')`));

@@ -74,6 +74,7 @@ const EnvSchema = Type.Object({
   INSIDER_ACCESS_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  MEMBER_KEY_DIR: Type.Optional(Type.String({ minLength: 1 })),
   BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
   BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
   BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
@@ -190,6 +191,12 @@ export interface Config {
    * data directory, so copying, wiping or mounting DATA_DIR (and its keys/) never carries them along.
    */
   backupDir: string;
+  /**
+   * The member key-encryption key versions (src/security/member-keys.ts): files outside the database,
+   * so that destroying an old version also kills the copies of erased members' keys in dead rows, WAL
+   * and backups. Default: DATA_DIR/keys/member-kek, beside the master key. Several processes share it.
+   */
+  memberKeyDir: string;
   /** 32-byte key sealing backup files; unset: derived from the master key (HKDF "backups"). */
   backupEncryptionKey: Buffer | undefined;
   /** Backup sets older than this are pruned (the newest verified full backup never is). */
@@ -367,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrapingPolicy: { ...DEFAULT_SCRAPING_POLICY, ...scraping },
     insiderAccessPolicy: { ...DEFAULT_INSIDER_ACCESS_POLICY, ...insider },
     voteManipulationPolicy: withPolicyOverride(DEFAULT_VOTE_MANIPULATION_POLICY, votePolicy),
+    memberKeyDir: path.resolve(parsed.MEMBER_KEY_DIR ?? path.join(path.resolve(parsed.DATA_DIR), 'keys', 'member-kek')),
     backupDir: path.resolve(parsed.BACKUP_DIR ?? `${path.resolve(parsed.DATA_DIR)}-backups`),
     backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
     backupRetentionDays: parsed.BACKUP_RETENTION_DAYS,

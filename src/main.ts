@@ -32,6 +32,7 @@ import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
 import { indexRequestTitles, sealPlaintextRows } from './security/rotation.js';
+import { sweepMemberKeys } from './services/erasure-follow-up.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
@@ -107,7 +108,7 @@ const CLOSE_MARGIN_MS = 5000;
  */
 async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
   if (migrate) await database.migrate();
-  const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log));
+  const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log), config.memberKeyDir);
   const shared = await openSharedState(config, log);
   const now = () => new Date();
   const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
@@ -116,6 +117,8 @@ async function openServices(config: Config, database: DatabaseHandle, log: Logge
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
     const titles = await indexRequestTitles(services);
     if (titles > 0) log.info({ featureRequests: titles }, 'indexed the titles of requests stored before the title search index');
+    const rewrapped = await sweepMemberKeys(services);
+    if (rewrapped > 0) log.info({ users: rewrapped }, 'wrapped personal keys under the newest member key-encryption key');
   }
   return services;
 }

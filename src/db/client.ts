@@ -329,6 +329,24 @@ export function embeddedClient(db: Database): PGlite | null {
   return client instanceof PGlite ? client : null;
 }
 
+/**
+ * Runs a maintenance statement that may rightly outlast the request statement timeout and cannot
+ * run in a transaction (VACUUM FULL): on a server through a connection of its own without the
+ * timeout, as migrations do; embedded (or without a URL) on the database itself.
+ */
+export async function runMaintenance(db: Database, databaseUrl: string | undefined, statement: string): Promise<void> {
+  if (embeddedClient(db) || !databaseUrl) {
+    await db.execute(sql.raw(statement));
+    return;
+  }
+  const client = postgres(databaseUrl, { ...serverOptions({ kind: 'server', url: databaseUrl, poolSize: 1, statementTimeoutMs: 0 }), max: 1 });
+  try {
+    await client.unsafe(statement);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
 function latestShippedMigration(): number {
   const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
     entries: { when: number }[];

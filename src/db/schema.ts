@@ -66,10 +66,14 @@ export const users = pgTable(
      */
     aiAnalysisConsent: boolean('ai_analysis_consent').notNull().default(false),
     /**
-     * The user's personal data key (email, phone, business address, wedding contexts), wrapped by data
-     * key version `key_version`. Null with a key_version: crypto-shredded, the sealed fields are gone.
+     * The user's personal data key (email, phone, business address, wedding contexts), wrapped by
+     * member key-encryption key version `member_key_version` (src/security/member-keys.ts; null: by
+     * data key version `key_version`, as before migration 0022). Null with a key_version:
+     * crypto-shredded, the sealed fields are gone.
      */
     dataKey: text('data_key'),
+    /** The member KEK version wrapping data_key; the KEK sweep moves every live key to the newest. */
+    memberKeyVersion: integer('member_key_version'),
     /** Null: a row from before encryption (sealed at migrate time). */
     keyVersion: integer('key_version'),
     /** Likewise for trend analytics (`trend_analytics` consent and no restriction). */
@@ -85,7 +89,7 @@ export const users = pgTable(
     /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex), index('users_key_version_idx').on(t.keyVersion)],
+  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex), index('users_key_version_idx').on(t.keyVersion), index('users_member_key_version_idx').on(t.memberKeyVersion)],
 );
 
 export const sessions = pgTable(

@@ -14,6 +14,7 @@ import {
 import { purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
 import { purgeCdn } from './handlers/cdn-purge.js';
 import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicate-detection.js';
+import { finishErasuresJob } from './handlers/erasures.js';
 import { deliverIncidentNotificationJob, escalateIncident } from './handlers/escalation.js';
 import { rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
@@ -42,6 +43,7 @@ export const JOB_HANDLERS = handlerTable(
   generatePainPointThemesJob,
   runBackupScheduleJob,
   purgeCdn,
+  finishErasuresJob,
 );
 
 const HOUR = 3_600_000;
@@ -51,7 +53,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: PURGE_EXPIRED_SESSIONS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_SESSIONS, {}) },
   { name: PURGE_FINISHED_JOBS.type, everyMs: DAY, job: jobSpec(PURGE_FINISHED_JOBS, {}) },
   { name: PURGE_EXPIRED_IDEMPOTENCY_KEYS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_IDEMPOTENCY_KEYS, {}) },
-  // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old.
+  // Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old, and destroys
+  // member KEK versions superseded longer than BACKUP_RETENTION_DAYS ago.
   { name: ROTATE_ENCRYPTION_KEYS.type, everyMs: DAY, job: jobSpec(ROTATE_ENCRYPTION_KEYS, {}) },
   { name: PURGE_EXPIRED_AUDIT_EVENTS.type, everyMs: DAY, job: jobSpec(PURGE_EXPIRED_AUDIT_EVENTS, {}) },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).

@@ -116,6 +116,17 @@ export const PURGE_CDN = defineJob({
   priority: 1,
   dedupeKey: (p) => `purge_cdn:${p.tags.join(',')}`,
 });
+/**
+ * After an erasure (src/services/erasure-follow-up.ts): supersede the member KEK version that wrapped
+ * the erased key (unless that happened already), rewrite the touched tables, destroy expired versions.
+ * One job per wrapping version: erasures in a burst share it.
+ */
+export const FINISH_ERASURES = defineJob({
+  type: 'finish_erasures',
+  queue: 'maintenance',
+  payload: Type.Object({ memberKeyVersion: Type.Integer({ minimum: 0 }) }),
+  dedupeKey: (p) => `finish_erasures:${p.memberKeyVersion}`,
+});
 /** Every few minutes: take what the backup schedule says is due, verify it, prune (src/services/backups). */
 export const RUN_BACKUP_SCHEDULE = defineJob({ type: 'run_backup_schedule', queue: 'maintenance', payload: Nothing });
 

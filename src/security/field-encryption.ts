@@ -4,6 +4,7 @@
 //
 //   v1.k3.<iv>.<ciphertext+tag>   data key version 3 (shared content: descriptions, comments)
 //   v1.u.<iv>.<ciphertext+tag>    the row owner's personal key (crypto-shredded on erasure)
+//   v1.w2.<iv>.<ciphertext+tag>   member key-encryption key version 2 (a wrapped personal key)
 //   v1.m.<iv>.<ciphertext+tag>    the master key's key-encryption key (the keyring's own rows)
 //
 // iv is 12 random bytes, the tag 16 bytes, both base64url. The additional authenticated data binds
@@ -17,10 +18,11 @@ const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 
 /**
- * Which key sealed a value: a version of the shared data key, the owner's personal key, or (for the
- * keyring's own rows) the key-encryption key derived from the master key.
+ * Which key sealed a value: a version of the shared data key, a version of the member key-encryption
+ * key (personal keys), the owner's personal key, or (for the keyring's own rows) the key-encryption
+ * key derived from the master key.
  */
-export type KeyRef = { kind: 'data'; version: number } | { kind: 'user' } | { kind: 'master' };
+export type KeyRef = { kind: 'data'; version: number } | { kind: 'member'; version: number } | { kind: 'user' } | { kind: 'master' };
 
 /** Where a value lives: part of what is authenticated. */
 export interface FieldContext {
@@ -33,7 +35,7 @@ export class DecryptionError extends Error {
   override name = 'DecryptionError';
 }
 
-const refText = (ref: KeyRef) => (ref.kind === 'data' ? `k${ref.version}` : ref.kind === 'user' ? 'u' : 'm');
+const refText = (ref: KeyRef) => (ref.kind === 'data' ? `k${ref.version}` : ref.kind === 'member' ? `w${ref.version}` : ref.kind === 'user' ? 'u' : 'm');
 
 function aad(header: string, at: FieldContext): Buffer {
   return Buffer.from(`${header}|${at.table}.${at.column}|${at.rowId}`, 'utf8');
@@ -61,9 +63,9 @@ export function keyRefOf(sealed: string): KeyRef {
   if (format !== FORMAT || !ref || !iv || !body || extra !== undefined) throw new DecryptionError('not a sealed field value');
   if (ref === 'u') return { kind: 'user' };
   if (ref === 'm') return { kind: 'master' };
-  const version = /^k([1-9][0-9]{0,8})$/.exec(ref)?.[1];
+  const [, kind, version] = /^([kw])([1-9][0-9]{0,8})$/.exec(ref) ?? [];
   if (!version) throw new DecryptionError('unknown key reference');
-  return { kind: 'data', version: Number(version) };
+  return { kind: kind === 'w' ? 'member' : 'data', version: Number(version) };
 }
 
 export const isSealed = (value: string) => {

@@ -4,20 +4,23 @@
 //     └─ HKDF "keyring-wrap" → key-encryption key, wraps the rows of encryption_keys
 //          ├─ data key version N (random; rotation adds N+1, the highest is current)
 //          │    ├─ HKDF "fields"    → seals shared content (description, pain points, comments)
-//          │    └─ HKDF "user-keys" → wraps each user's personal key (users.data_key)
-//          │                            └─ HKDF "fields" → seals that user's PII and wedding contexts
+//          │    └─ HKDF "user-keys" → wrapped personal keys before migration 0022 (read, then re-wrapped)
 //          └─ blind-index key (random, one, never rotated)
 //               ├─ HKDF "email-index"    → HMAC of the normalised email (login lookup)
 //               ├─ HKDF "search-token"   → HMAC per normalised word (blind full-text search)
 //               └─ HKDF "content-digest" → HMAC of title + description (audit content_hash)
+//   master key + member KEK version V secret (a file in MEMBER_KEY_DIR, never in the database;
+//   src/security/member-keys.ts) → HKDF "member-kek" → wraps each member's personal key (users.data_key)
+//                                    └─ HKDF "fields" → seals that member's PII and wedding contexts
 import { createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq, max, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, max, sql } from 'drizzle-orm';
 import stem from 'wink-porter2-stemmer';
 import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { encryptionKeys, users } from '../db/schema.js';
+import { MemberKeyVault } from './member-keys.js';
 import { securityControls } from './benchmark-controls.js';
 import { parseMasterKey } from './master-key.js';
 import { DecryptionError, deriveKey, keyRefOf, newKey, open, seal, unwrapKey, wrapKey, type FieldContext } from './field-encryption.js';
@@ -81,6 +84,7 @@ export class Keyring {
   private readonly dataKeys = new Map<number, { fields: Buffer; userKeys: Buffer }>();
   private current = 0;
   private currentCheckedAt = 0;
+  private memberKeysCheckedAt = 0;
   private emailIndexKey!: Buffer;
   private searchTokenKey!: Buffer;
   private contentDigestKey!: Buffer;
@@ -88,6 +92,8 @@ export class Keyring {
   private constructor(
     private readonly db: Database,
     masterKey: Buffer,
+    /** The member key-encryption key versions, outside the database. */
+    readonly memberKeys: MemberKeyVault,
     private readonly clock: () => number,
   ) {
     this.kek = deriveKey(masterKey, 'keyring-wrap');
@@ -95,10 +101,22 @@ export class Keyring {
 
   /**
    * Opens the keyring, creating data key version 1 and the blind-index key on first use (safe when
-   * several processes race), and checks that the master key can unwrap them.
+   * several processes race), and checks that the master key can unwrap them. `memberKeyDir` holds
+   * the member key-encryption key versions (config.memberKeyDir); the first is created there on
+   * first use — unless the database already has personal keys wrapped by one, which means the
+   * directory was lost or not mounted.
    */
-  static async open(db: Database, masterKey: Buffer, clock: () => number = Date.now): Promise<Keyring> {
-    const keyring = new Keyring(db, masterKey, clock);
+  static async open(db: Database, masterKey: Buffer, memberKeyDir: string, clock: () => number = Date.now): Promise<Keyring> {
+    const memberKeys = new MemberKeyVault(memberKeyDir, masterKey);
+    await memberKeys.reload();
+    if (memberKeys.current() === 0) {
+      const [wrapped] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(isNotNull(users.memberKeyVersion));
+      if ((wrapped?.n ?? 0) > 0) {
+        throw new ConfigError([`MEMBER_KEY_DIR: ${memberKeyDir} holds no member key-encryption key but the database has personal keys wrapped by one; restore that directory from its backup`]);
+      }
+      await memberKeys.addVersion(new Date(clock()));
+    }
+    const keyring = new Keyring(db, masterKey, memberKeys, clock);
     for (const purpose of ['data', 'blind_index'] as const) {
       await db
         .insert(encryptionKeys)
@@ -175,21 +193,39 @@ export class Keyring {
 
   // ---- personal keys (crypto-shredding) -----------------------------------------------------
 
-  /** A new personal key for `userId`, and its wrapped form for users.data_key / key_version. */
-  async newUserKey(userId: string, db: Database = this.db): Promise<{ key: UserKey; dataKey: string; keyVersion: number }> {
+  /**
+   * A new personal key for `userId`, and its wrapped form for users.data_key / member_key_version
+   * (key_version: the data key version the row's sweep is on).
+   */
+  async newUserKey(userId: string, db: Database = this.db): Promise<{ key: UserKey; dataKey: string; keyVersion: number; memberKeyVersion: number | null }> {
     const keyVersion = await this.currentVersion(db);
-    if (unsealed()) return { key: UNSEALED_USER_KEY, dataKey: 'unsealed', keyVersion };
+    if (unsealed()) return { key: UNSEALED_USER_KEY, dataKey: 'unsealed', keyVersion, memberKeyVersion: null };
     const key = newKey();
-    return { key: { key: deriveKey(key, 'fields') }, dataKey: await this.wrapUserKey(key, userId, keyVersion), keyVersion };
+    return { key: { key: deriveKey(key, 'fields') }, ...(await this.wrapUserKey(key, userId)), keyVersion };
   }
 
-  private async wrapUserKey(key: Buffer, userId: string, version: number) {
-    return wrapKey((await this.dataKey(version)).userKeys, { kind: 'data', version }, userKeyRow(userId), key);
+  /**
+   * The newest member KEK version, re-read from MEMBER_KEY_DIR every 30 s (the worker rotates it
+   * after erasures); the KEK sweep moves keys wrapped meanwhile under the previous one.
+   */
+  async currentMemberKeyVersion(): Promise<number> {
+    if (this.clock() - this.memberKeysCheckedAt > CURRENT_VERSION_TTL_MS || this.memberKeys.current() === 0) {
+      await this.memberKeys.reload();
+      this.memberKeysCheckedAt = this.clock();
+    }
+    return this.memberKeys.current();
+  }
+
+  private async wrapUserKey(key: Buffer, userId: string): Promise<{ dataKey: string; memberKeyVersion: number }> {
+    const version = await this.currentMemberKeyVersion();
+    return { dataKey: wrapKey(await this.memberKeys.key(version), { kind: 'member', version }, userKeyRow(userId), key), memberKeyVersion: version };
   }
 
   private async unwrapUserKeyRaw(wrapped: string, userId: string): Promise<Buffer> {
     const ref = keyRefOf(wrapped);
-    if (ref.kind !== 'data') throw new DecryptionError(`personal key of ${userId} is not wrapped by a data key`);
+    if (ref.kind === 'member') return unwrapKey(await this.memberKeys.key(ref.version), wrapped, userKeyRow(userId));
+    // Wrapped by a data key before migration 0022, until the member KEK sweep reaches it.
+    if (ref.kind !== 'data') throw new DecryptionError(`personal key of ${userId} is not wrapped by a key-encryption key`);
     return unwrapKey((await this.dataKey(ref.version)).userKeys, wrapped, userKeyRow(userId));
   }
 
@@ -200,9 +236,9 @@ export class Keyring {
     return { key: deriveKey(await this.unwrapUserKeyRaw(wrapped, userId), 'fields') };
   }
 
-  /** Rotation: the same personal key, wrapped by another data key version. */
-  async rewrapUserKey(wrapped: string, userId: string, version: number): Promise<string> {
-    return this.wrapUserKey(await this.unwrapUserKeyRaw(wrapped, userId), userId, version);
+  /** Rotation: the same personal key, wrapped by the newest member KEK version. */
+  async rewrapUserKey(wrapped: string, userId: string): Promise<{ dataKey: string; memberKeyVersion: number }> {
+    return this.wrapUserKey(await this.unwrapUserKeyRaw(wrapped, userId), userId);
   }
 
   sealPersonal(key: UserKey, at: FieldContext, plaintext: string): string {
@@ -264,10 +300,12 @@ export function normaliseWords(text: string): string[] {
 }
 
 /**
- * Crypto-shredding for erasure: destroys the user's personal key, so their email, phone, address and
- * wedding contexts can never be decrypted again — in this database or in copies made from now on.
+ * Crypto-shredding for erasure: drops the user's wrapped personal key. Copies of it in dead row
+ * versions, the WAL and backups stay wrapped under the current member KEK version, which the
+ * follow-up of the erasure supersedes and which is destroyed once no kept backup can need it
+ * (src/services/erasure-follow-up.ts): only then is the key gone for good.
  */
 export async function shredUserKey(tx: Database, userId: string): Promise<boolean> {
-  const shredded = await tx.update(users).set({ dataKey: null }).where(eq(users.id, userId)).returning({ id: users.id });
+  const shredded = await tx.update(users).set({ dataKey: null, memberKeyVersion: null }).where(eq(users.id, userId)).returning({ id: users.id });
   return shredded.length > 0;
 }

@@ -2,7 +2,7 @@
 // Services seal on the way in and open on the way out; everything above them sees plaintext, and
 // nothing else reads these columns.
 //
-//   users.email, .phone, .business_address      personal key of the user
+//   users.email, .phone, .business_address      personal key of the user (users.data_key, wrapped by a member KEK version)
 //   feature_requests.wedding_context (JSON)      personal key of the author
 //   feature_requests.description, .pain_points   data key (key_version), plus search_tokens
 //   comments.content                             data key (key_version)
@@ -40,8 +40,8 @@ function sealUserPii(keyring: Keyring, key: UserKey, id: string, pii: UserPii) {
 
 /** Columns of a new users row `id`: a fresh personal key and the PII sealed with it. */
 export async function sealNewUser(keyring: Keyring, db: Database, id: string, pii: UserPii) {
-  const { key, dataKey, keyVersion } = await keyring.newUserKey(id, db);
-  return { id, ...sealUserPii(keyring, key, id, pii), dataKey, keyVersion };
+  const { key, dataKey, keyVersion, memberKeyVersion } = await keyring.newUserKey(id, db);
+  return { id, ...sealUserPii(keyring, key, id, pii), dataKey, keyVersion, memberKeyVersion };
 }
 
 type SealedUser = { id: string; email: string; phone: string | null; businessAddress: string | null; dataKey: string | null };

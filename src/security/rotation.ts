@@ -49,9 +49,9 @@ async function sweepUsers(s: Services, version: number, limit: number) {
         legacy += 1;
         await tx.update(users).set(await sealNewUser(s.keyring, tx, row.id, row)).where(eq(users.id, row.id));
       } else {
-        // Same personal key, wrapped by the new version (a shredded user has none left to wrap).
-        const dataKey = row.dataKey === null ? null : await s.keyring.rewrapUserKey(row.dataKey, row.id, version);
-        await tx.update(users).set({ dataKey, keyVersion: version }).where(eq(users.id, row.id));
+        // Same personal key, wrapped by the newest member KEK version (a shredded user has none left to wrap).
+        const wrapped = row.dataKey === null ? {} : await s.keyring.rewrapUserKey(row.dataKey, row.id);
+        await tx.update(users).set({ ...wrapped, keyVersion: version }).where(eq(users.id, row.id));
       }
     }
     return { legacy, rotated: batch.length - legacy };

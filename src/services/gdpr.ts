@@ -11,6 +11,8 @@ import { CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { shredUserKey } from '../security/keyring.js';
 import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
+import { FINISH_ERASURES, jobSpec } from '../queue/contracts.js';
+import { enqueue } from '../queue/queue.js';
 import { accountView, hashPassword } from './accounts.js';
 import { recordAudit } from './audit.js';
 import { recordErasure } from './backups/erasure-ledger.js';
@@ -195,16 +197,18 @@ export async function restrictProcessing(s: Services, call: DataSubjectCall, use
 
 
 /**
- * Right to be forgotten: the personal key is shredded (email, phone, business address and the wedding
- * contexts of their requests become unreadable here and in every later backup), the sealed values are
- * dropped, sign-in is impossible, sessions and tokens are revoked, processing halts; requests, comments
- * and votes stay (vote counts unchanged) under "Former member". The coarse country/region/guest count
- * copies stay for analytics: they do not identify anyone.
+ * Right to be forgotten, in one transaction: every value sealed with the member's personal key is
+ * nulled (contact details, the wedding contexts of their requests) and the wrapped key itself
+ * dropped; sign-in is impossible, sessions and tokens are revoked, processing halts; requests,
+ * comments and votes stay (vote counts unchanged) under "Former member". The coarse country/region/
+ * guest count copies stay for analytics: they do not identify anyone. FINISH_ERASURES, enqueued in
+ * the same transaction, makes the copies left in dead rows, the WAL and backups unreadable
+ * (src/services/erasure-follow-up.ts).
  */
 export async function erasePersonalData(s: Services, call: DataSubjectCall, userId: string) {
   const unusablePassword = await hashPassword(randomBytes(32).toString('hex'));
   const revoked = await s.db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId)).for('update');
+    const [user] = await tx.select({ id: users.id, erasedAt: users.erasedAt, memberKeyVersion: users.memberKeyVersion }).from(users).where(eq(users.id, userId)).for('update');
     if (!user) throw notFound('Account');
     await tx
       .update(users)
@@ -230,7 +234,9 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
       .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
       .returning({ tokenHash: apiTokens.tokenHash });
     await tx.delete(notifications).where(eq(notifications.userId, userId));
+    await tx.update(featureRequests).set({ weddingContext: null }).where(eq(featureRequests.authorId, userId));
     await shredUserKey(tx, userId);
+    await enqueue(tx, jobSpec(FINISH_ERASURES, { memberKeyVersion: user.memberKeyVersion ?? 0 }), s.now());
     // Recorded outside the database before the commit, so a restore of an older backup re-applies
     // it; a ledger line whose transaction then fails only repeats an erasure the member asked for.
     if (call.via !== 'restore') await recordErasure(s.config.backupDir, { userId, erasedAt: user.erasedAt ?? s.now() });

@@ -66,9 +66,10 @@ export async function createTestApp(
   const database = options.database ?? (await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms)));
   // BACKUP_DIR: erasures append to its ledger; a test's own, never the working directory.
   const backupDir = mkdtempSync(path.join(tmpdir(), 'wsfr-backups-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, ...options.env });
+  // MEMBER_KEY_DIR: the member KEK versions, likewise the test's own.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')), ...options.env });
   const clock = options.clock ?? testClock();
-  const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32));
+  const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32), config.memberKeyDir);
   // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.
   const shared = await openSharedState(config, pino({ level: 'silent' }));
   const services: Services = { db: database.db, config, now: clock.now, keyring, shared, state: deploymentState(shared, clock.now, config) };

@@ -1,13 +1,15 @@
 // After a restore, every erasure recorded in the ledger since the backup was taken is applied
 // again: a member who asked to be forgotten is not brought back by an older backup.
+import { isNull } from 'drizzle-orm';
+import { users } from '../../db/schema.js';
 import { erasePersonalData } from '../gdpr.js';
 import type { Services } from '../context.js';
-import { ServiceError } from '../errors.js';
-import { readErasures } from './erasure-ledger.js';
+import { memberHash, readErasures } from './erasure-ledger.js';
 
 export interface ReappliedErasures {
+  /** Member ids erased again. */
   reapplied: string[];
-  /** Accounts created after the backup: not in the restored database, nothing to erase. */
+  /** Ledger entries (hashes) with no member left to erase: created after the backup, or already erased in it. */
   absent: string[];
 }
 
@@ -17,24 +19,26 @@ export interface ReappliedErasures {
  */
 export const ERASURE_REAPPLY_MARGIN_MS = 3_600_000;
 
-/** The members whose erasure a restore of data from `since` must apply again (none: nothing to open). */
+/** The member hashes whose erasure a restore of data from `since` must apply again (none: nothing to open). */
 export async function erasuresSince(backupDir: string, since: Date): Promise<string[]> {
   const from = since.getTime() - ERASURE_REAPPLY_MARGIN_MS;
-  return [...new Set((await readErasures(backupDir)).filter((e) => e.erasedAt.getTime() >= from).map((e) => e.userId))];
+  return [...new Set((await readErasures(backupDir)).filter((e) => e.erasedAt.getTime() >= from).map((e) => e.memberHash))];
 }
 
 /** `since`: when the restored backup was taken (its manifest's startedAt, or the PITR target). */
 export async function reapplyErasures(services: Services, since: Date): Promise<ReappliedErasures> {
-  const ids = await erasuresSince(services.config.backupDir, since);
+  const hashes = new Set(await erasuresSince(services.config.backupDir, since));
   const result: ReappliedErasures = { reapplied: [], absent: [] };
-  for (const userId of ids) {
-    try {
-      await erasePersonalData(services, { actor: null, via: 'restore' }, userId);
-      result.reapplied.push(userId);
-    } catch (err) {
-      if (err instanceof ServiceError && err.statusCode === 404) result.absent.push(userId);
-      else throw err;
-    }
+  if (hashes.size === 0) return result;
+  // The ledger names members by hash: the restored members not yet erased are hashed to find them.
+  const found = new Set<string>();
+  for (const { id } of await services.db.select({ id: users.id }).from(users).where(isNull(users.erasedAt))) {
+    const hash = memberHash(id);
+    if (!hashes.has(hash)) continue;
+    found.add(hash);
+    await erasePersonalData(services, { actor: null, via: 'restore' }, id);
+    result.reapplied.push(id);
   }
+  result.absent = [...hashes].filter((h) => !found.has(h));
   return result;
 }

@@ -2,7 +2,7 @@
 // scheduled round the maintenance job runs (what is due → take → verify → prune). Every outcome is
 // recorded in backup_runs for the metrics; the sets in BACKUP_DIR are the truth for listing.
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, type Config } from '../../config.js';
 import { embeddedClient } from '../../db/client.js';
@@ -149,8 +149,8 @@ export interface EmbeddedRestore {
 
 /**
  * Embedded mode's restore: the newest embedded set taken at or before `targetTime` ('latest': the
- * newest) unpacked into a fresh data directory (`<dataDir>/pgdata`), with the master key beside it
- * so the restored directory is a complete DATA_DIR. PGlite keeps no WAL archive, so the moment
+ * newest) unpacked into a fresh data directory (`<dataDir>/pgdata`), with the master key and the
+ * member key-encryption keys beside it so the restored directory is a complete DATA_DIR. PGlite keeps no WAL archive, so the moment
  * restored is the set's own: what was written after it is not there (the RPO is the backup interval).
  */
 export async function restoreEmbeddedBackup(config: Config, targetTime: Date | 'latest', dataDir: string): Promise<EmbeddedRestore> {
@@ -168,6 +168,12 @@ export async function restoreEmbeddedBackup(config: Config, targetTime: Date | '
     if (!config.encryptionMasterKey) {
       await mkdir(path.dirname(masterKeyFile(dataDir)), { recursive: true, mode: 0o700 });
       await copyFile(masterKeyFile(config.dataDir), masterKeyFile(dataDir));
+    }
+    // Likewise the member key-encryption keys when they live in DATA_DIR (the default): the
+    // restored directory then starts with every version the live one still has.
+    const defaultMemberKeyDir = path.join(config.dataDir, 'keys', 'member-kek');
+    if (config.memberKeyDir === defaultMemberKeyDir && existsSync(defaultMemberKeyDir)) {
+      await cp(defaultMemberKeyDir, path.join(dataDir, 'keys', 'member-kek'), { recursive: true, preserveTimestamps: true });
     }
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { MIGRATIONS_FOLDER, type Database } from '../../../src/db/client.js';
 import * as schema from '../../../src/db/schema.js';
-import { users } from '../../../src/db/schema.js';
+import { featureRequests, jobs, users } from '../../../src/db/schema.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../../../src/db/seed.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { Keyring } from '../../../src/security/keyring.js';
-import { readErasures } from '../../../src/services/backups/erasure-ledger.js';
+import { memberHash, readErasures } from '../../../src/services/backups/erasure-ledger.js';
 import { listSets, pruneBackups, reapplyErasures, resolveBackupKey, runBackupSchedule, takeBackup, verifyBackup } from '../../../src/services/backups/index.js';
 import { MANIFEST_FILE } from '../../../src/services/backups/sets.js';
 import { loadEmbeddedSet } from '../../../src/services/backups/verify.js';
@@ -46,12 +46,13 @@ async function harness(mode: DatabaseMode, start = new Date()): Promise<Harness>
     NODE_ENV: 'test',
     BACKUP_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-backup-test-')),
     BACKUP_ENCRYPTION_KEY: backupKey,
+    MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')),
     ...(database.url ? { DATABASE_URL: database.url } : {}),
   });
   const clock = testClock(start);
   const masterKey = randomBytes(32);
   const shared = processSharedState();
-  const services: Services = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, masterKey), shared, state: deploymentState(shared, clock.now, config) };
+  const services: Services = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, masterKey, config.memberKeyDir), shared, state: deploymentState(shared, clock.now, config) };
   await seedDemo(services);
   return { services, database, clock, masterKey, backupKey };
 }
@@ -180,23 +181,33 @@ describe('backup schedule, retention and erasures (embedded)', () => {
       const userId = await userIdByEmail(h.services, email);
       h.clock.advance(60_000);
       await erasePersonalData(h.services, { actor: null, via: 'cli' }, userId);
-      expect((await readErasures(h.services.config.backupDir)).map((e) => e.userId)).toEqual([userId]);
-      expect(readFileSync(path.join(h.services.config.backupDir, 'erasures.jsonl'), 'utf8')).not.toContain(email);
+      expect((await readErasures(h.services.config.backupDir)).map((e) => e.memberHash)).toEqual([memberHash(userId)]);
+      // Nothing personal in the ledger: neither the email nor the member id itself.
+      const ledger = readFileSync(path.join(h.services.config.backupDir, 'erasures.jsonl'), 'utf8');
+      expect(ledger).not.toContain(email);
+      expect(ledger).not.toContain(userId);
 
       // The restored database still holds the member, as they were when the backup was taken.
       const restored = await loadEmbeddedSet(set, resolveBackupKey(h.services.config));
       try {
         const db = drizzle(restored, { schema }) as unknown as Database;
-        const services: Services = { ...h.services, db, keyring: await Keyring.open(db, h.masterKey) };
+        const services: Services = { ...h.services, db, keyring: await Keyring.open(db, h.masterKey, h.services.config.memberKeyDir) };
         const before = await db.select({ erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId));
         expect(before[0]?.erasedAt).toBeNull();
+        const sealedBefore = await db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, userId));
+        expect(sealedBefore.some((c) => c.weddingContext !== null)).toBe(true);
         expect(await userIdByEmail(services, email)).toBe(userId);
 
         const result = await reapplyErasures(services, new Date(set.manifest.startedAt));
         expect(result).toEqual({ reapplied: [userId], absent: [] });
-        const [after] = await db.select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email }).from(users).where(eq(users.id, userId));
+        const [after] = await db.select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email, dataKey: users.dataKey }).from(users).where(eq(users.id, userId));
         expect(after?.erasedAt).not.toBeNull();
         expect(after?.email).toBe('erased');
+        expect(after?.dataKey).toBeNull();
+        const contexts = await db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, userId));
+        expect(contexts.every((c) => c.weddingContext === null)).toBe(true);
+        // The restored database's own copies of the key are left to the KEK rotation, queued there.
+        expect(await db.select({ type: jobs.type }).from(jobs).where(eq(jobs.type, 'finish_erasures'))).toEqual([{ type: 'finish_erasures' }]);
         await expect(userIdByEmail(services, email)).rejects.toThrow();
         // Re-applying does not grow the ledger.
         expect(await readErasures(h.services.config.backupDir)).toHaveLength(1);

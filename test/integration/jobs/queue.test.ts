@@ -2,6 +2,9 @@
 // letters and replay, payloads checked against their contracts, error text that can always be
 // stored, short leases kept alive by heartbeats, a health lane no backlog can starve, graceful stop,
 // de-duplication and schedules.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { eq, sql } from 'drizzle-orm';
@@ -92,8 +95,8 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
   beforeAll(async () => {
     database = await freshDatabase(mode);
     const shared = processSharedState();
-    const config = loadConfig({ NODE_ENV: 'test' });
-    s = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32)), shared, state: deploymentState(shared, clock.now, config) };
+    const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
+    s = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, clock.now, config) };
   });
   beforeEach(async () => {
     calls.length = 0;

@@ -32,7 +32,7 @@ describe('embedded data directory and logs', () => {
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
-    const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, logger));
+    const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, logger), config.memberKeyDir);
     const now = () => new Date();
     const shared = processSharedState();
     const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };

@@ -211,10 +211,10 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
     await database.db.execute(sql`insert into comments (request_id, author_id, author_role, content) values (${request!.id}, ${user!.id}, 'couple', ${`old comment ${marker}`})`);
 
     await database.migrate();
-    const config = loadConfig({ NODE_ENV: 'test' });
+    const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
     const now = () => new Date();
     const shared = processSharedState();
-    const services: Services = { db: database.db, config, now, keyring: await Keyring.open(database.db, randomBytes(32)), shared, state: deploymentState(shared, now, config) };
+    const services: Services = { db: database.db, config, now, keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, now, config) };
     expect(await sealPlaintextRows(services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
 
     const raw = rows<{ dump: string }>(await database.db.execute(sql`select concat_ws(E'\n', (select string_agg(u::text, ' ') from users u), (select string_agg(f::text, ' ') from feature_requests f), (select string_agg(c::text, ' ') from comments c)) as dump`))[0]!.dump;
