@@ -43,7 +43,7 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false' } });
     member = await signUp('Saoirse Quinlivan');
     withdrawn = await signUp('Orla Breathnach');
-    [ai, supplier, product] = await Promise.all(['ai@demo.test', 'supplier@demo.test', 'product@demo.test'].map((email) => t.login(email)));
+    [ai, supplier, product] = await Promise.all([t.login('ai@demo.test'), t.login('supplier@demo.test'), t.login('product@demo.test')]);
     requestId = await submit(member, {
       description: 'Tadhg keeps texting me on +353 87 123 4567 or saoirse.q@example.ie about the table plan.',
       painPoints: ['Mrs Quinlivan rings 086 765 4321 daily'],
