@@ -190,6 +190,8 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
       '1_year chain: event 7 was deleted',
       `1_year chain, lane 4: event 7 (id ${await idOf(database.db, 4, 7)}) was modified`,
       '1_year chain, lane 4: events 1–6 were deleted',
+      // Nothing was ever appended to lane 4: its head still says 0.
+      '1_year chain, lane 4: the head says 0 but event 7 is stored',
     ]);
   });
 });
