@@ -75,6 +75,7 @@ const EnvSchema = Type.Object({
   VOTE_MANIPULATION_POLICY: Type.Optional(Type.String({ minLength: 2 })),
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
   MEMBER_KEY_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
   BACKUP_DIR: Type.Optional(Type.String({ minLength: 1 })),
   BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
   BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
@@ -186,6 +187,8 @@ export interface Config {
   voteManipulationPolicy: VoteManipulationPolicy;
   /** HMAC key for audit checkpoints; embedded mode without one generates DATA_DIR/audit-signing.key. */
   auditSigningKey: string | undefined;
+  /** How often the worker signs a checkpoint at every audit lane's head: the most of a chain's tail left unsigned. */
+  auditCheckpointIntervalMs: number;
   /**
    * Where backup sets, the WAL archive (`wal/`) and the erasure ledger live. Default: `<DATA_DIR>-backups`, a sibling of the
    * data directory, so copying, wiping or mounting DATA_DIR (and its keys/) never carries them along.
@@ -354,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cdnPurgeToken: parsed.CDN_PURGE_TOKEN,
     aiEnabled: parsed.AI_ENABLED,
     auditSigningKey: parsed.AUDIT_SIGNING_KEY,
+    auditCheckpointIntervalMs: parsed.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
     probeBaseUrl: (parsed.PROBE_BASE_URL ?? `http://127.0.0.1:${parsed.PORT}`).replace(/\/$/, ''),
     encryptionMasterKey: (parsed.ENCRYPTION_MASTER_KEY && parseMasterKey(parsed.ENCRYPTION_MASTER_KEY)) || undefined,
     keyRotationDays: parsed.KEY_ROTATION_DAYS,

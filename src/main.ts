@@ -13,7 +13,7 @@ import { openSharedState } from './db/shared-state.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
 import { buildApp } from './http/app.js';
-import { JOB_HANDLERS, SCHEDULES } from './jobs/index.js';
+import { JOB_HANDLERS, schedules } from './jobs/index.js';
 import { RequestActivity, yieldToRequests } from './jobs/pacing.js';
 import { configuredConcurrency, createWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import { ChannelUnreachable, forwardToServer, listenForOperators, operatorSocketPath, type OperatorChannel } from './operator/channel.js';
@@ -129,13 +129,13 @@ function jobWorker(services: Services, log: Logger, inServer?: Pick<WorkerOption
     const signing = auditSigningKey(services.config);
     if (signing.generatedAt) log.warn({ file: signing.generatedAt }, 'no AUDIT_SIGNING_KEY configured: generated an audit checkpoint key (keep it with your backups)');
   } catch (err) {
-    log.error({ err }, 'the audit retention purge cannot run until AUDIT_SIGNING_KEY is set');
+    log.error({ err }, 'audit checkpoints and the retention purge cannot run until AUDIT_SIGNING_KEY is set');
   }
   const { config } = services;
   return createWorker({
     services,
     handlers: JOB_HANDLERS,
-    schedules: SCHEDULES,
+    schedules: schedules(config),
     queues: config.workerQueues,
     concurrency: configuredConcurrency(services),
     leaseMs: config.jobLeaseMs,

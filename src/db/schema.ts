@@ -469,9 +469,27 @@ export const auditChainHeads = pgTable(
 );
 
 /**
+ * Where each lane's keyed hashing begins (decision 0028): its events up to `sequence` were hashed
+ * with plain SHA-256 before the chain was keyed, every later one must carry the HMAC. Written once,
+ * by migration 0021, at each lane's head then; a trigger refuses any UPDATE or DELETE.
+ */
+export const auditKeyedChainStarts = pgTable(
+  'audit_keyed_chain_starts',
+  {
+    chain: text('chain').$type<RetentionClass>().notNull(),
+    lane: smallint('lane').notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    /** The lane's newest checkpoint whose signature did not cover its kind (0: none); later ones must. */
+    unkeyedCheckpointId: bigint('unkeyed_checkpoint_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chain, t.lane] })],
+);
+
+/**
  * Signed (HMAC, AUDIT_SIGNING_KEY) statements that a chain reached `sequence` with `hash`: written
  * before the purge deletes a chain's expired prefix (`purge`), so verification can start there, and
- * on each purge run for the current head (`anchor`), so a rewritten chain contradicts them.
+ * for the current head (`anchor`) every AUDIT_CHECKPOINT_INTERVAL_SECONDS, on each purge run and on
+ * `audit checkpoint`, so a rewritten or shortened chain contradicts them.
  */
 export const auditCheckpoints = pgTable(
   'audit_checkpoints',

@@ -4,6 +4,8 @@
 // (events expire in order within a class) and leave a signed checkpoint where the prefix ended.
 // A class's chain runs in AUDIT_LANES parallel lanes, each hash-linked on its own, so concurrent
 // writers each append to a lane nobody else holds instead of queueing for one head (decision 0018).
+// Event hashes are keyed (HMAC-SHA256 under a key derived from the master key, never stored in the
+// database), so someone who edits an event cannot recompute the chain after it (decision 0028).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 
@@ -85,21 +87,30 @@ export interface ChainedContent extends ChainLane {
 }
 
 /**
- * SHA-256 over a canonical serialisation (sorted keys, JSON) of the event and the previous hash.
- * The sequence number is not hashed: an event's place is proven by the link to its predecessor,
- * and the numbers are checked for contiguity separately, so a reordering reads as one.
+ * HMAC-SHA256, under the chain key, over a canonical serialisation (sorted keys, JSON) of the event
+ * and the previous hash; without a key (`null`), the plain SHA-256 of events written before the chain
+ * was keyed (at or below their lane's keyed-from sequence). The sequence number is not hashed: an
+ * event's place is proven by the link to its predecessor, and the numbers are checked for contiguity
+ * separately, so a reordering reads as one.
  */
-export function eventHash(content: ChainedContent, previousHash: string): string {
-  const canonical = stringify({ ...content, lane: laneField(content.lane), createdAt: content.createdAt.toISOString(), previousHash });
-  return createHash('sha256').update(canonical!).digest('hex');
+export function eventHash(chainKey: Buffer | null, content: ChainedContent, previousHash: string): string {
+  const canonical = stringify({ ...content, lane: laneField(content.lane), createdAt: content.createdAt.toISOString(), previousHash })!;
+  return (chainKey ? createHmac('sha256', chainKey) : createHash('sha256')).update(canonical).digest('hex');
 }
 
-/** What a checkpoint vouches for: the lane reached `sequence` with `hash`. */
+/**
+ * What a checkpoint vouches for: the lane reached `sequence` with `hash`. `kind` is signed for
+ * checkpoints taken since the chain was keyed (a `purge` is where verification starts, so an
+ * `anchor` relabelled as one must not verify); older ones were signed without it.
+ */
 export interface CheckpointClaim extends ChainLane {
   sequence: number;
   hash: string;
   createdAt: Date;
+  kind?: CheckpointKind;
 }
+
+export type CheckpointKind = 'purge' | 'anchor';
 
 export function signCheckpoint(key: Buffer, claim: CheckpointClaim): string {
   const canonical = stringify({ ...claim, lane: laneField(claim.lane), createdAt: claim.createdAt.toISOString() });
@@ -124,7 +135,9 @@ export type ChainProblem =
   | { kind: 'deleted'; fromSequence: number; toSequence: number }
   | { kind: 'reordered'; sequence: number; id: number; originalSequence: number }
   | { kind: 'checkpoint_forged'; sequence: number }
-  | { kind: 'checkpoint_contradicted'; sequence: number };
+  | { kind: 'checkpoint_contradicted'; sequence: number }
+  | { kind: 'head_behind'; head: number; sequence: number }
+  | { kind: 'shorter_than_expected'; head: number; expected: number };
 
 export interface ChainStart {
   /** Where verification starts: after the latest purge checkpoint, or at the beginning. */
@@ -137,6 +150,9 @@ export interface ChainStart {
  * ends, and its (already signature-checked) checkpoints that still lie inside the stored range.
  */
 export function verifyChain(
+  chainKey: Buffer,
+  /** The last sequence hashed without the key (written before the chain was keyed); 0 for none. */
+  keyedFrom: number,
   events: readonly StoredEvent[],
   start: ChainStart,
   head: { sequence: number; hash: string },
@@ -149,7 +165,7 @@ export function verifyChain(
   let expectedSequence = start.sequence + 1;
   for (const [i, event] of events.entries()) {
     const { id, sequence, previousHash, hash, ...content } = event;
-    if (eventHash(content, previousHash) !== hash) problems.push({ kind: 'modified', sequence, id });
+    if (eventHash(sequence > keyedFrom ? chainKey : null, content, previousHash) !== hash) problems.push({ kind: 'modified', sequence, id });
     if (previousHash !== expectedPrevious) {
       const linked = byHash.get(previousHash);
       if (linked && linked !== events[i - 1]) reordered = true;
@@ -174,6 +190,9 @@ export function verifyChain(
   const last = events.at(-1);
   if (head.sequence > (last?.sequence ?? start.sequence)) {
     unique.push({ kind: 'deleted', fromSequence: (last?.sequence ?? start.sequence) + 1, toSequence: head.sequence });
+  } else if (last && last.sequence > head.sequence) {
+    // The head was moved back over stored events: the next append would collide with them.
+    unique.push({ kind: 'head_behind', head: head.sequence, sequence: last.sequence });
   } else if (last && last.sequence === head.sequence && last.hash !== head.hash && !unique.some((p) => 'id' in p && p.id === last.id)) {
     unique.push({ kind: 'modified', sequence: last.sequence, id: last.id });
   }
@@ -220,5 +239,9 @@ export function describeProblem(where: ChainLane, p: ChainProblem): string {
       return `${chain}: checkpoint at sequence ${p.sequence} has an invalid signature`;
     case 'checkpoint_contradicted':
       return `${chain}: event ${p.sequence} is missing or does not match the signed checkpoint taken there`;
+    case 'head_behind':
+      return `${chain}: the head says ${p.head} but event ${p.sequence} is stored`;
+    case 'shorter_than_expected':
+      return `${chain}: head is at ${p.head}, shorter than the ${p.expected} recorded before (events were deleted from the end)`;
   }
 }

@@ -2,6 +2,7 @@
 // housekeeping schedule: one place to look.
 import {
   CATCH_UP_DUPLICATE_DETECTION,
+  CHECKPOINT_AUDIT_CHAINS,
   GENERATE_PAIN_POINT_THEMES,
   jobSpec,
   PURGE_EXPIRED_AUDIT_EVENTS,
@@ -11,7 +12,7 @@ import {
   ROTATE_ENCRYPTION_KEYS,
   RUN_BACKUP_SCHEDULE,
 } from '../queue/contracts.js';
-import { purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
+import { checkpointAuditChainsJob, purgeExpiredAuditEventsJob } from './handlers/audit-retention.js';
 import { purgeCdn } from './handlers/cdn-purge.js';
 import { catchUpDuplicateDetection, detectDuplicates } from './handlers/duplicate-detection.js';
 import { finishErasuresJob } from './handlers/erasures.js';
@@ -24,6 +25,7 @@ import { notifyStatusChanged } from './handlers/notifications.js';
 import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
 import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
 import { recomputeRiceJob } from './handlers/rice.js';
+import type { Config } from '../config.js';
 import { handlerTable, type Schedule } from './worker.js';
 
 export const JOB_HANDLERS = handlerTable(
@@ -32,6 +34,7 @@ export const JOB_HANDLERS = handlerTable(
   purgeFinishedJobs,
   purgeExpiredIdempotencyKeysJob,
   purgeExpiredAuditEventsJob,
+  checkpointAuditChainsJob,
   escalateIncident,
   deliverIncidentNotificationJob,
   runSyntheticProbe,
@@ -49,7 +52,8 @@ export const JOB_HANDLERS = handlerTable(
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export const SCHEDULES: readonly Schedule[] = [
+/** The housekeeping schedule; the audit checkpoint's interval is configured (AUDIT_CHECKPOINT_INTERVAL_SECONDS). */
+export const schedules = (config: Pick<Config, 'auditCheckpointIntervalMs'>): readonly Schedule[] => [
   { name: PURGE_EXPIRED_SESSIONS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_SESSIONS, {}) },
   { name: PURGE_FINISHED_JOBS.type, everyMs: DAY, job: jobSpec(PURGE_FINISHED_JOBS, {}) },
   { name: PURGE_EXPIRED_IDEMPOTENCY_KEYS.type, everyMs: HOUR, job: jobSpec(PURGE_EXPIRED_IDEMPOTENCY_KEYS, {}) },
@@ -57,6 +61,7 @@ export const SCHEDULES: readonly Schedule[] = [
   // member KEK versions superseded longer than BACKUP_RETENTION_DAYS ago.
   { name: ROTATE_ENCRYPTION_KEYS.type, everyMs: DAY, job: jobSpec(ROTATE_ENCRYPTION_KEYS, {}) },
   { name: PURGE_EXPIRED_AUDIT_EVENTS.type, everyMs: DAY, job: jobSpec(PURGE_EXPIRED_AUDIT_EVENTS, {}) },
+  { name: CHECKPOINT_AUDIT_CHAINS.type, everyMs: config.auditCheckpointIntervalMs, job: jobSpec(CHECKPOINT_AUDIT_CHAINS, {}) },
   // feature_request_submission every 30 s, voting_system every minute (the brief's health_checks).
   ...PROBE_SCHEDULES,
   { name: CATCH_UP_DUPLICATE_DETECTION.type, everyMs: 60_000, job: jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}) },

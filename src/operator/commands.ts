@@ -15,7 +15,7 @@ import { isStatusTemplate, STATUS_TEMPLATE_NAMES, type StatusTemplate } from '..
 import { deadJobs, replay } from '../queue/queue.js';
 import { rotateKeys } from '../security/rotation.js';
 import { createUser, verifySupplier } from '../services/accounts.js';
-import { verifyAuditChains } from '../services/audit.js';
+import { checkpointAuditChains, laneArgument, parseLaneArgument, verifyAuditChains, type AuditKeys } from '../services/audit.js';
 import { auditSigningKey } from '../services/audit-signing-key.js';
 import { BackupNotFoundError, takeBackup, verifyBackup, type VerifyReport } from '../services/backups/index.js';
 import type { Services } from '../services/context.js';
@@ -84,6 +84,8 @@ function options<const K extends string>(args: readonly string[], names: readonl
 }
 
 const cliOperator = { actor: null, via: 'cli' as const };
+
+const auditKeys = (services: Services): AuditKeys => ({ chainKey: services.keyring.auditChainKey, signingKey: auditSigningKey(services.config).key });
 
 function verifyReportText(report: VerifyReport): string {
   const width = Math.max(5, ...report.tables.map((t) => t.table.length));
@@ -214,16 +216,46 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   }),
   command({
     name: 'audit verify',
-    usage: '',
-    help: 'check every audit chain from its latest signed checkpoint; names any\nmodified, deleted or reordered event (exit code 1 when tampered)',
-    parse: noArguments,
-    async run({ services }) {
-      const reports = await verifyAuditChains(services.db, auditSigningKey(services.config).key);
+    usage: '[--expect LANE=SEQUENCE]...',
+    help: 'check every audit chain from its latest signed checkpoint; names any\nmodified, deleted or reordered event, and any lane whose head is below an\n--expect (e.g. 7_years=120, 1_year:3=42; exit code 1 when tampered)',
+    parse: (args) => {
+      let values: { expect?: string[] };
+      try {
+        ({ values } = parseArgs({ args: [...args], options: { expect: { type: 'string', multiple: true } }, strict: true, allowPositionals: false }));
+      } catch (err) {
+        throw new UsageError((err as Error).message.split('\n')[0]!);
+      }
+      const expect: [string, number][] = (values.expect ?? []).map((given) => {
+        const [lane, sequence, extra] = given.split('=');
+        const where = parseLaneArgument(lane ?? '');
+        if (!where || extra !== undefined || !/^\d+$/.test(sequence ?? '')) throw new UsageError(`--expect ${given}: not LANE=SEQUENCE (e.g. 7_years=120 or 1_year:3=42)`);
+        return [laneArgument(where), Number(sequence)];
+      });
+      return { expect };
+    },
+    async run({ services }, { expect }) {
+      const reports = await verifyAuditChains(services.db, auditKeys(services), new Map(expect));
       const lines = reports.flatMap((r) => [
         `${laneName(r)}: ${r.problems.length === 0 ? 'OK' : 'TAMPERED'} (${r.events} events, sequence ${r.from}–${r.to})`,
         ...r.problems.map((problem) => `  ${problem}`),
       ]);
       return { exitCode: reports.some((r) => r.problems.length > 0) ? 1 : 0, output: lines.join('\n') };
+    },
+  }),
+  command({
+    name: 'audit checkpoint',
+    usage: '',
+    help: 'sign a checkpoint at every audit lane\'s head now; prints the heads as\n--expect arguments to keep outside the database for `audit verify`',
+    parse: noArguments,
+    async run({ services }) {
+      const results = await checkpointAuditChains(services.db, auditSigningKey(services.config).key, services.now());
+      const signed = results.filter((r) => r.signed).length;
+      return ok(
+        [
+          `signed ${signed} checkpoint${signed === 1 ? '' : 's'} (${results.length - signed} lane${results.length - signed === 1 ? '' : 's'} already signed at their head)`,
+          `heads: ${results.map((r) => `--expect ${laneArgument(r)}=${r.sequence}`).join(' ')}`,
+        ].join('\n'),
+      );
     },
   }),
   command({

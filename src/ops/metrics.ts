@@ -9,6 +9,7 @@ import { weddingSeasonMultiplier } from '../domain/scaling-signal.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { weddingSize } from '../domain/wedding-context.js';
 import { deadLetterCounts, QUEUES, queueDepths } from '../queue/queue.js';
+import { auditChainHeadSequences } from '../services/audit.js';
 import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
@@ -156,6 +157,14 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   const backupLastVerify = new Gauge({ name: 'backup_last_verify_success', help: 'Result of the newest backup verification (1 the restore matched its manifest, 0 it did not)', registers });
   const backupLastSize = new Gauge({ name: 'backup_last_size_bytes', help: 'Size of the newest successful backup set as stored (sealed bytes)', registers });
   const backupDuration = new Gauge({ name: 'backup_duration_seconds', help: 'How long the newest successful backup took (seconds)', registers });
+  // The outside witness of the audit trail: Prometheus keeps each lane's head history, so a chain
+  // that got shorter (its tail deleted and its head moved back) shows as a drop (AuditChainShortened).
+  const auditHead = new Gauge({
+    name: 'wedsync_audit_chain_head_sequence',
+    help: 'Sequence number of the newest event in each audit chain lane (retention class); never goes down',
+    labelNames: ['chain', 'lane'],
+    registers,
+  });
   const readProbeRuns = probeRunFeed(services.now());
 
   // Each request's series, bound once: resolving label values on every request was a measurable
@@ -188,7 +197,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
     if (!isReady) return;
 
     const db = services.db;
-    const [depths, dead, board, recentVolume, suppliers, shipped, probes, riceOutcomes, insights, backups] = await Promise.all([
+    const [depths, dead, board, recentVolume, suppliers, shipped, probes, riceOutcomes, insights, backups, auditHeads] = await Promise.all([
       queueDepths(db),
       deadLetterCounts(db),
       db.execute(sql`select category, user_type, count(*)::int as n from feature_requests where status <> 'merged' and not synthetic group by 1, 2`),
@@ -207,6 +216,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
       predictionAccuracyByGroup(db),
       db.execute(sql`select kind, extract(epoch from max(generated_at))::float8 as at from ai_insight_snapshots group by kind`),
       backupFigures(db),
+      auditChainHeadSequences(db),
     ]);
     const accuracy = await duplicateDetectionAccuracy(db);
 
@@ -229,6 +239,9 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
       if (value === null) gauge.reset();
       else gauge.set(value);
     }
+
+    auditHead.reset();
+    for (const h of auditHeads) auditHead.set({ chain: h.chain, lane: String(h.lane) }, h.sequence);
 
     probeSuccess.reset();
     for (const p of probes.latest) probeSuccess.set({ probe: p.probe }, probePassing(p, now) ? 1 : 0);

@@ -113,7 +113,7 @@ export async function ensureProbeAccount(s: Services): Promise<UserRow> {
         })
         .onConflictDoNothing({ target: users.emailIndex })
         .returning({ id: users.id, role: users.role });
-      if (created) await recordAudit(tx, { actor: null }, { action: 'user_signed_up', targetType: 'user', targetId: created.id, details: { synthetic: true } });
+      if (created) await recordAudit(s, tx, { actor: null }, { action: 'user_signed_up', targetType: 'user', targetId: created.id, details: { synthetic: true } });
     });
     user = await find();
   }

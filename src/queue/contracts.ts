@@ -105,6 +105,8 @@ export const PURGE_EXPIRED_IDEMPOTENCY_KEYS = defineJob({ type: 'purge_expired_i
 /** Checked daily; rotates when the current data key is KEY_ROTATION_DAYS (90) old. */
 export const ROTATE_ENCRYPTION_KEYS = defineJob({ type: 'rotate_encryption_keys', queue: 'maintenance', payload: Nothing, priority: -1 });
 export const PURGE_EXPIRED_AUDIT_EVENTS = defineJob({ type: 'purge_expired_audit_events', queue: 'maintenance', payload: Nothing, priority: -1 });
+/** A signed checkpoint at every audit lane's head, every AUDIT_CHECKPOINT_INTERVAL_SECONDS: bounds the unsigned tail. */
+export const CHECKPOINT_AUDIT_CHAINS = defineJob({ type: 'checkpoint_audit_chains', queue: 'maintenance', payload: Nothing });
 /**
  * The CDN purge hook (CDN_PURGE_URL) after a tag purge. A burst of changes collapses into the one
  * pending job per tag set; retried with back-off, dead-lettered where operators see it.

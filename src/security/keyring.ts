@@ -1,6 +1,7 @@
 // The key hierarchy (docs/decisions/0014-field-encryption.md):
 //
 //   master key (ENCRYPTION_MASTER_KEY[_FILE], or DATA_DIR/keys/master.key in embedded mode)
+//     ├─ HKDF "audit-chain"  → keys the audit trail's event hashes (decision 0028; never stored)
 //     └─ HKDF "keyring-wrap" → key-encryption key, wraps the rows of encryption_keys
 //          ├─ data key version N (random; rotation adds N+1, the highest is current)
 //          │    ├─ HKDF "fields"    → seals shared content (description, pain points, comments)
@@ -88,6 +89,8 @@ export class Keyring {
   private emailIndexKey!: Buffer;
   private searchTokenKey!: Buffer;
   private contentDigestKey!: Buffer;
+  /** HMAC key of the audit chain's event hashes: from the master key alone, so it is never in the database. */
+  readonly auditChainKey: Buffer;
 
   private constructor(
     private readonly db: Database,
@@ -97,6 +100,7 @@ export class Keyring {
     private readonly clock: () => number,
   ) {
     this.kek = deriveKey(masterKey, 'keyring-wrap');
+    this.auditChainKey = deriveKey(masterKey, 'audit-chain');
   }
 
   /**

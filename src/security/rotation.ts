@@ -169,7 +169,7 @@ export async function sealPlaintextRows(s: Services): Promise<SweepResult['seale
   if (total(result.sealed) > 0) {
     await s.db.execute(sql`vacuum full ${users}, ${featureRequests}, ${comments}`);
     await s.db.execute(sql`checkpoint`);
-    await recordAudit(s.db, { actor: null }, { action: 'plaintext_rows_encrypted', targetType: 'encryption_key', targetId: String(version), details: { ...result.sealed } });
+    await recordAudit(s, s.db, { actor: null }, { action: 'plaintext_rows_encrypted', targetType: 'encryption_key', targetId: String(version), details: { ...result.sealed } });
   }
   return result.sealed;
 }
@@ -202,9 +202,9 @@ export type RotationTrigger = 'cli' | 'schedule';
 /** A new data key version, then the background sweep onto it; both audited. */
 export async function rotateKeys(s: Services, trigger: RotationTrigger, options: { batchSize?: number } = {}) {
   const { from, to } = await s.keyring.addVersion();
-  await recordAudit(s.db, { actor: null }, { action: 'encryption_key_rotated', targetType: 'encryption_key', targetId: String(to), details: { from, to, trigger } });
+  await recordAudit(s, s.db, { actor: null }, { action: 'encryption_key_rotated', targetType: 'encryption_key', targetId: String(to), details: { from, to, trigger } });
   const result = await reencryptAll(s, options);
-  await recordAudit(s.db, { actor: null }, {
+  await recordAudit(s, s.db, { actor: null }, {
     action: 'encryption_reencryption_completed',
     targetType: 'encryption_key',
     targetId: String(result.version),

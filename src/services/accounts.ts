@@ -116,7 +116,7 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
       .returning();
     if (!user) throw conflict('email_taken', 'An account with this email already exists');
     const source = { actor: { id: user.id, role: user.role }, requestId };
-    await recordAudit(tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
+    await recordAudit(s, tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
     if (input.consents) await recordSignUpConsents(tx, s, { ...source, method: 'signup' }, user.id, input.consents);
     return user;
   });
@@ -166,7 +166,7 @@ export async function logIn(s: Services, email: string, password: string, reques
     throw new ServiceError(401, 'invalid_credentials', 'Email or password is incorrect');
   }
   await attempt.succeeded();
-  await recordAudit(s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
+  await recordAudit(s, s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
   return openSession(s, user, replacing);
 }
 
@@ -261,7 +261,7 @@ export async function createApiToken(s: Services, call: Call, input: { name: str
       .values({ userId: call.actor.id, name: input.name, prefix: token.slice(0, 12), tokenHash: sha256(token), expiresAt })
       .returning();
     if (!row) throw new Error('token insert returned nothing');
-    await recordAudit(tx, call, { action: 'api_token_created', targetType: 'api_token', targetId: row.id, details: { name: input.name } });
+    await recordAudit(s, tx, call, { action: 'api_token_created', targetType: 'api_token', targetId: row.id, details: { name: input.name } });
     return { ...tokenView(row), token };
   });
 }
@@ -279,7 +279,7 @@ export async function revokeApiToken(s: Services, call: Call, tokenId: string): 
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, call.actor.id)))
       .returning({ tokenHash: apiTokens.tokenHash });
     if (!row) throw notFound('API token');
-    await recordAudit(tx, call, { action: 'api_token_revoked', targetType: 'api_token', targetId: tokenId });
+    await recordAudit(s, tx, call, { action: 'api_token_revoked', targetType: 'api_token', targetId: tokenId });
     return row.tokenHash;
   });
   // After the commit, as in openSession.
@@ -316,6 +316,6 @@ export async function verifySupplier(s: Services, email: string): Promise<Accoun
   if (!user) throw notFound('Wedding supplier');
   // Verification changes their votes' weight: no replica may go on with the unverified principal.
   s.state.credentials.forgetUser(user.id);
-  await recordAudit(s.db, { actor: null }, { action: 'supplier_verified', targetType: 'user', targetId: user.id });
+  await recordAudit(s, s.db, { actor: null }, { action: 'supplier_verified', targetType: 'user', targetId: user.id });
   return accountView(s, user);
 }

@@ -7,7 +7,7 @@
 import { and, asc, desc, eq, gt, gte, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { rows, timestamptz, type Database } from '../db/client.js';
-import { auditChainHeads, auditCheckpoints, auditEvents } from '../db/schema.js';
+import { auditChainHeads, auditCheckpoints, auditEvents, auditKeyedChainStarts } from '../db/schema.js';
 import {
   AUDIT_LANES,
   checkpointSignatureValid,
@@ -23,6 +23,7 @@ import {
   type ChainLane,
   type ChainProblem,
   type ChainStart,
+  type CheckpointKind,
   type RetentionClass,
 } from '../domain/audit-chain.js';
 import { securityControls } from '../security/benchmark-controls.js';
@@ -63,7 +64,10 @@ function rememberLane(chain: RetentionClass, head: LaneHead) {
   idleLanes.set(chain, lanes);
 }
 
-export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null }, entry: AuditEntry) {
+/** What appending needs from the service context: the chain key (src/security/keyring.ts). */
+export type AuditWriter = { keyring: { readonly auditChainKey: Buffer } };
+
+export async function recordAudit(s: AuditWriter, db: Database, call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null }, entry: AuditEntry) {
   if (!securityControls().audit) return;
   const chain = retentionClassOf(entry.action);
   const content: Omit<ChainedContent, 'lane'> = {
@@ -82,13 +86,14 @@ export async function recordAudit(db: Database, call: Pick<Call, 'requestId'> & 
   // round trip while the caller's transaction holds its connection (the audit trail was the
   // largest cost in the security-under-load benchmark).
   const idle = idleLanes.get(chain)?.shift();
-  let head = idle && (await appendAfter(db, content, idle));
+  const key = s.keyring.auditChainKey;
+  let head = idle && (await appendAfter(db, key, content, idle));
   if (!head) {
     // Another transaction holds that lane, or moved it: lock a free lane's head (a savepoint inside
     // the caller's transaction, or a transaction of its own) and append after it.
     head = await db.transaction(async (tx) => {
       const free = await lockFreeLane(tx, chain);
-      const appended = await appendAfter(tx, content, free);
+      const appended = await appendAfter(tx, key, content, free);
       if (!appended) throw new Error(`audit chain ${chain} lane ${free.lane} moved while its head was locked`);
       return appended;
     });
@@ -116,10 +121,10 @@ async function lockFreeLane(tx: Database, chain: RetentionClass): Promise<LaneHe
  * and hash are still `head`'s, and the event is inserted only if it was. Returns the lane's new
  * head, or null when it was held or had moved on.
  */
-async function appendAfter(db: Database, unplaced: Omit<ChainedContent, 'lane'>, head: LaneHead): Promise<LaneHead | null> {
+async function appendAfter(db: Database, chainKey: Buffer, unplaced: Omit<ChainedContent, 'lane'>, head: LaneHead): Promise<LaneHead | null> {
   const content: ChainedContent = { ...unplaced, lane: head.lane };
   const sequence = head.sequence + 1;
-  const hash = eventHash(content, head.hash);
+  const hash = eventHash(chainKey, content, head.hash);
   const appended = rows(
     await db.execute(sql`
       with free as (
@@ -149,22 +154,54 @@ export interface ChainReport extends ChainLane {
   details: ChainProblem[];
 }
 
+/** The keys `audit verify` needs: the chain key (master key) and the checkpoint key (AUDIT_SIGNING_KEY). */
+export interface AuditKeys {
+  chainKey: Buffer;
+  signingKey: Buffer;
+}
+
+/** How an operator names a lane on the command line: `7_years` is lane 0, `7_years:3` lane 3. */
+export function laneArgument({ chain, lane }: ChainLane): string {
+  return lane === 0 ? chain : `${chain}:${lane}`;
+}
+
+/** `laneArgument`'s inverse; null for anything that is not a retention class and a lane below AUDIT_LANES. */
+export function parseLaneArgument(text: string): ChainLane | null {
+  const [chain, lane = '0', extra] = text.split(':');
+  if (extra !== undefined || !(RETENTION_CLASSES as string[]).includes(chain!) || !/^\d+$/.test(lane) || Number(lane) >= AUDIT_LANES) return null;
+  return { chain: chain as RetentionClass, lane: Number(lane) };
+}
+
 /**
  * Walks every lane of every chain from its latest purge checkpoint to its head: lane 0 always, the
- * others once anything was written to them (or claims to have been). Needs the checkpoint key.
+ * others once anything was written to them (or claims to have been, or `expect` names them).
+ * `expect` holds heads recorded earlier (by `laneArgument`), e.g. from Prometheus or `audit
+ * checkpoint`: a lane whose head is now lower lost its tail, whatever the rows say.
  */
-export async function verifyAuditChains(db: Database, signingKey: Buffer): Promise<ChainReport[]> {
+export async function verifyAuditChains(db: Database, keys: AuditKeys, expect: ReadonlyMap<string, number> = new Map()): Promise<ChainReport[]> {
   const reports: ChainReport[] = [];
+  const upgrades = await db.select().from(auditKeyedChainStarts);
   for (const chain of RETENTION_CLASSES) {
     const [heads, eventLanes, checkpoints] = await Promise.all([
       db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)),
       db.selectDistinct({ lane: auditEvents.lane }).from(auditEvents).where(eq(auditEvents.chain, chain)),
       db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chain, chain)).orderBy(asc(auditCheckpoints.id)),
     ]);
-    const lanes = new Set([0, ...heads.filter((h) => h.sequence > 0).map((h) => h.lane), ...eventLanes.map((e) => e.lane), ...checkpoints.map((c) => c.lane)]);
+    const expected = [...expect.keys()].map(parseLaneArgument).filter((l) => l?.chain === chain).map((l) => l!.lane);
+    const lanes = new Set([0, ...heads.filter((h) => h.sequence > 0).map((h) => h.lane), ...eventLanes.map((e) => e.lane), ...checkpoints.map((c) => c.lane), ...expected]);
     for (const lane of [...lanes].sort((a, b) => a - b)) {
+      const where = { chain, lane };
       const head = heads.find((h) => h.lane === lane);
-      reports.push(await verifyLane(db, signingKey, { chain, lane }, head, checkpoints.filter((c) => c.lane === lane)));
+      // No recorded upgrade (a lane the migration never saw): everything must be in the keyed form.
+      const upgrade = upgrades.find((k) => k.chain === chain && k.lane === lane) ?? { sequence: 0, unkeyedCheckpointId: 0 };
+      const report = await verifyLane(db, keys, where, upgrade, head, checkpoints.filter((c) => c.lane === lane));
+      const recorded = expect.get(laneArgument(where));
+      if (recorded !== undefined && report.to < recorded) {
+        const problem: ChainProblem = { kind: 'shorter_than_expected', head: report.to, expected: recorded };
+        report.details.push(problem);
+        report.problems.push(describeProblem(where, problem));
+      }
+      reports.push(report);
     }
   }
   return reports;
@@ -172,14 +209,18 @@ export async function verifyAuditChains(db: Database, signingKey: Buffer): Promi
 
 async function verifyLane(
   db: Database,
-  signingKey: Buffer,
+  keys: AuditKeys,
   where: ChainLane,
+  upgrade: { sequence: number; unkeyedCheckpointId: number },
   head: LaneHead | undefined,
   checkpoints: (typeof auditCheckpoints.$inferSelect)[],
 ): Promise<ChainReport> {
   const problems: ChainProblem[] = [];
   const trusted = checkpoints.filter((c) => {
-    const valid = checkpointSignatureValid(signingKey, { ...where, sequence: c.sequence, hash: c.hash, createdAt: c.createdAt }, c.signature);
+    const claim = { ...where, sequence: c.sequence, hash: c.hash, createdAt: c.createdAt };
+    const valid =
+      checkpointSignatureValid(keys.signingKey, { ...claim, kind: c.kind }, c.signature) ||
+      (c.id <= upgrade.unkeyedCheckpointId && checkpointSignatureValid(keys.signingKey, claim, c.signature));
     if (!valid) problems.push({ kind: 'checkpoint_forged', sequence: c.sequence });
     return valid;
   });
@@ -191,8 +232,50 @@ async function verifyLane(
     .where(and(eq(auditEvents.chain, where.chain), eq(auditEvents.lane, where.lane), gt(auditEvents.sequence, start.sequence)))
     .orderBy(asc(auditEvents.sequence));
   const events = stored.map((r) => ({ ...r, ...where, sequence: r.sequence!, previousHash: r.previousHash!, hash: r.hash! }));
-  problems.push(...verifyChain(events, start, head ?? { sequence: 0, hash: GENESIS_HASH }, trusted));
+  problems.push(...verifyChain(keys.chainKey, upgrade.sequence, events, start, head ?? { sequence: 0, hash: GENESIS_HASH }, trusted));
   return { ...where, from: start.sequence + 1, to: head?.sequence ?? 0, events: events.length, problems: problems.map((p) => describeProblem(where, p)), details: problems };
+}
+
+/** Each lane's head (lane 0 of every class, and every lane written to), for the head-sequence gauge. */
+export async function auditChainHeadSequences(db: Database): Promise<(ChainLane & { sequence: number })[]> {
+  return db
+    .select({ chain: auditChainHeads.chain, lane: auditChainHeads.lane, sequence: auditChainHeads.sequence })
+    .from(auditChainHeads)
+    .where(or(eq(auditChainHeads.lane, 0), gt(auditChainHeads.sequence, 0)))
+    .orderBy(asc(auditChainHeads.chain), asc(auditChainHeads.lane));
+}
+
+export interface CheckpointResult extends ChainLane {
+  sequence: number;
+  /** False when the lane's head was already signed (nothing appended since the last checkpoint). */
+  signed: boolean;
+}
+
+/**
+ * Signs an anchor at each lane's current head, unless the lane's newest checkpoint already
+ * vouches for that head: from then on, events up to there cannot be deleted or rewritten without
+ * contradicting a signature only AUDIT_SIGNING_KEY can make. Reads committed heads without locking
+ * them, so appends never wait for it; run every AUDIT_CHECKPOINT_INTERVAL_SECONDS and by `audit checkpoint`.
+ */
+export async function checkpointAuditChains(db: Database, signingKey: Buffer, now: Date): Promise<CheckpointResult[]> {
+  const latest = rows<{ chain: RetentionClass; lane: number; sequence: string }>(
+    await db.execute(sql`select distinct on (chain, lane) chain, lane, sequence from ${auditCheckpoints} order by chain, lane, id desc`),
+  );
+  const heads = await db
+    .select()
+    .from(auditChainHeads)
+    .where(or(eq(auditChainHeads.lane, 0), gt(auditChainHeads.sequence, 0)));
+  const results: CheckpointResult[] = [];
+  const fresh: ReturnType<typeof checkpoint>[] = [];
+  for (const head of heads) {
+    const where = { chain: head.chain, lane: head.lane };
+    const signedAlready = latest.some((c) => c.chain === head.chain && c.lane === head.lane && Number(c.sequence) === head.sequence);
+    const due = head.sequence > 0 && !signedAlready;
+    if (due) fresh.push(checkpoint(signingKey, where, head.sequence, head.hash, 'anchor', now));
+    results.push({ ...where, sequence: head.sequence, signed: due });
+  }
+  if (fresh.length > 0) await db.insert(auditCheckpoints).values(fresh);
+  return results.sort((a, b) => RETENTION_CLASSES.indexOf(a.chain) - RETENTION_CLASSES.indexOf(b.chain) || a.lane - b.lane);
 }
 
 export interface PurgeResult extends ChainLane {
@@ -245,7 +328,6 @@ function purgeLane(db: Database, signingKey: Buffer, where: ChainLane, now: Date
     let purged = 0;
     if (boundary) {
       await tx.insert(auditCheckpoints).values(checkpoint(signingKey, where, boundary.sequence!, boundary.hash!, 'purge', now));
-      await tx.execute(sql`set local wedsync.audit_purge = 'on'`);
       const deleted = await tx
         .delete(auditEvents)
         .where(and(inLane, lte(auditEvents.sequence, boundary.sequence!)))
@@ -257,6 +339,6 @@ function purgeLane(db: Database, signingKey: Buffer, where: ChainLane, now: Date
   });
 }
 
-function checkpoint(key: Buffer, where: ChainLane, sequence: number, hash: string, kind: 'purge' | 'anchor', createdAt: Date) {
-  return { ...where, sequence, hash, kind, createdAt, signature: signCheckpoint(key, { ...where, sequence, hash, createdAt }) };
+function checkpoint(key: Buffer, where: ChainLane, sequence: number, hash: string, kind: CheckpointKind, createdAt: Date) {
+  return { ...where, sequence, hash, kind, createdAt, signature: signCheckpoint(key, { ...where, sequence, hash, createdAt, kind }) };
 }

@@ -31,7 +31,7 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
       .insert(comments)
       .values({ id, requestId, authorId: call.actor.id, authorRole: call.actor.role, ...(await sealComment(s.keyring, tx, id, content)), expertAdvice, createdAt: s.now() })
       .returning();
-    await recordAudit(tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
+    await recordAudit(s, tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     return row!;
   });
   // The board and roadmap show each request's comment count.

@@ -5,7 +5,7 @@
 // context (src/domain/wedding-context.ts), with neither the request nor the couple it came from.
 import type { Database } from '../db/client.js';
 import { anonymiseWeddingContext } from '../domain/wedding-context.js';
-import { recordAudit, type AuditEntry } from './audit.js';
+import { recordAudit, type AuditEntry, type AuditWriter } from './audit.js';
 
 /** Candidates whose scores the event keeps: the ones triage shows first. */
 const RECORDED_CANDIDATES = 5;
@@ -52,12 +52,13 @@ export type WeddingContextPurpose =
  * traced back to a wedding.
  */
 export async function recordWeddingContextProcessed(
+  s: AuditWriter,
   db: Database,
   processor: { actor: { id: string; role: string } | null; requestId?: string },
   context: { weddingDate?: string | null; guestCount?: number | null; country?: string | null },
   purpose: WeddingContextPurpose,
 ): Promise<void> {
-  await recordAudit(db, processor, {
+  await recordAudit(s, db, processor, {
     action: 'wedding_context_processed',
     targetType: 'wedding_context',
     details: { anonymized_context: anonymiseWeddingContext(context), processing_purpose: purpose },

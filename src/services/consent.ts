@@ -67,7 +67,7 @@ async function appendConsentDecisions(
   await tx.insert(consentRecords).values(chainConsentEvidence(evidence, last?.hash ?? CONSENT_GENESIS_HASH));
   await applyProcessingFlags(tx, userId, restricted);
   for (const { purpose, granted } of decisions) {
-    await recordAudit(tx, source, { action: 'consent_changed', targetType: 'user', targetId: userId, details: { purpose, granted, method: source.method, policy_version: PRIVACY_POLICY_VERSION } });
+    await recordAudit(s, tx, source, { action: 'consent_changed', targetType: 'user', targetId: userId, details: { purpose, granted, method: source.method, policy_version: PRIVACY_POLICY_VERSION } });
   }
 }
 

@@ -366,7 +366,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
         on conflict (request_id, candidate_id) do update set score = excluded.score, reasons = excluded.reasons, rank = excluded.rank,
           likely = excluded.likely, model = excluded.model, detected_at = excluded.detected_at`);
     // The analysis and its record commit together (AI governance: no analysis goes unrecorded).
-    await recordAudit(tx, { actor: null }, aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }));
+    await recordAudit(s, tx, { actor: null }, aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }));
   });
   // Drafts are compared with the index: analyses made before this request was (re)indexed are out of date.
   purgeResponseCache(s, ['ai-analysis']);
@@ -408,7 +408,7 @@ export async function dismissDuplicate(s: Services, call: Call, requestId: strin
         returning request_id`),
     );
     if (dismissed.length === 0) throw notFound('Open likely-duplicate link between these requests');
-    await recordAudit(tx, call, { action: 'duplicate_dismissed', targetType: 'feature_request', targetId: requestId, details: { candidate_id: candidateId } });
+    await recordAudit(s, tx, call, { action: 'duplicate_dismissed', targetType: 'feature_request', targetId: requestId, details: { candidate_id: candidateId } });
   });
 }
 

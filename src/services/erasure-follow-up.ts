@@ -50,7 +50,7 @@ export async function rotateMemberKeys(s: Services, trigger: 'erasure' | 'cli'):
   const from = await s.keyring.currentMemberKeyVersion();
   const to = await s.keyring.memberKeys.addVersion(s.now());
   const rewrapped = await sweepMemberKeys(s);
-  await recordAudit(s.db, { actor: null }, { action: 'member_key_rotated', targetType: 'member_key', targetId: String(to), details: { from, to, trigger, rewrapped } });
+  await recordAudit(s, s.db, { actor: null }, { action: 'member_key_rotated', targetType: 'member_key', targetId: String(to), details: { from, to, trigger, rewrapped } });
   return { from, to, rewrapped };
 }
 
@@ -69,7 +69,7 @@ export async function destroyExpiredMemberKeys(s: Services): Promise<number[]> {
     const [live] = await s.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.memberKeyVersion, version));
     if ((live?.n ?? 0) > 0) continue;
     await s.keyring.memberKeys.destroy(version);
-    await recordAudit(s.db, { actor: null }, { action: 'member_key_destroyed', targetType: 'member_key', targetId: String(version), details: { version, superseded_at: successor.createdAt.toISOString() } });
+    await recordAudit(s, s.db, { actor: null }, { action: 'member_key_destroyed', targetType: 'member_key', targetId: String(version), details: { version, superseded_at: successor.createdAt.toISOString() } });
     destroyed.push(version);
   }
   return destroyed;

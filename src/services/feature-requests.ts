@@ -167,7 +167,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     await recomputeRice(tx, [row!.id], now);
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
     // Audit events last: a chain's head stays locked from the append until the commit.
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'feature_request_created',
       targetType: 'feature_request',
       targetId: row!.id,
@@ -177,7 +177,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         wedding_context_type: input.weddingContext ? 'wedding' : 'business',
       },
     });
-    if (input.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
+    if (input.weddingContext) await recordWeddingContextProcessed(s, tx, { actor: null }, input.weddingContext, 'season_and_metrics_grouping');
     return row!;
   });
   // A synthetic probe's request is on no board and in no catalogue: nothing to purge (nor the CDN every 30 s).
@@ -383,7 +383,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
   const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
-    if (weddingContext) await recordWeddingContextProcessed(s.db, { actor: viewer, requestId }, weddingContext, 'ai_content_projection');
+    if (weddingContext) await recordWeddingContextProcessed(s, s.db, { actor: viewer, requestId }, weddingContext, 'ai_content_projection');
     // content_anonymization_required: coarse context, and text without who wrote it or whom it names.
     const names = [row.authorName, weddingContext?.coupleNames];
     return {
@@ -464,8 +464,8 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     // Category, urgency and pain points feed the RICE prediction.
     await enqueue(tx, riceJob(id), s.now());
     if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: id }), s.now());
-    await recordAudit(tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
-    if (patch.weddingContext) await recordWeddingContextProcessed(tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
+    await recordAudit(s, tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
+    if (patch.weddingContext) await recordWeddingContextProcessed(s, tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
   purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
@@ -493,7 +493,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
     // Same transaction: the author and voters hear about every change that happened, and only those.
     await enqueue(tx, jobSpec(STATUS_CHANGED, { requestId: id, historyId: change!.id }), now);
     await enqueue(tx, riceJob(id), now);
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'status_changed',
       targetType: 'feature_request',
       targetId: id,

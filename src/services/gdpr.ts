@@ -107,7 +107,7 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
         tx,
       );
     }
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'personal_data_exported',
       targetType: 'user',
       targetId: userId,
@@ -169,9 +169,9 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
       .set({ ...clear, ...sealed, ...(lapsed.length > 0 ? { verified: false } : {}) })
       .where(eq(users.id, call.actor.id))
       .returning();
-    await recordAudit(tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
+    await recordAudit(s, tx, call, { action: 'profile_rectified', targetType: 'user', targetId: call.actor.id, details: { fields } });
     if (lapsed.length > 0) {
-      await recordAudit(tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
+      await recordAudit(s, tx, call, { action: 'supplier_verification_lapsed', targetType: 'user', targetId: call.actor.id, details: { fields: lapsed } });
     }
     const zoneFlagged = clear.timeZone !== undefined && (await recordStaffTimeZoneChange(s, tx, call, current.timeZone, clear.timeZone));
     return { user: updated!, zoneFlagged };
@@ -190,7 +190,7 @@ export async function restrictProcessing(s: Services, call: DataSubjectCall, use
     const [user] = await tx.update(users).set({ processingRestricted: restricted }).where(eq(users.id, userId)).returning({ id: users.id });
     if (!user) throw notFound('Account');
     await applyProcessingFlags(tx, userId, restricted);
-    await recordAudit(tx, call, { action: 'processing_restricted', targetType: 'user', targetId: userId, details: { restricted, via: call.via } });
+    await recordAudit(s, tx, call, { action: 'processing_restricted', targetType: 'user', targetId: userId, details: { restricted, via: call.via } });
   });
   return { restricted };
 }
@@ -240,7 +240,7 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     // Recorded outside the database before the commit, so a restore of an older backup re-applies
     // it; a ledger line whose transaction then fails only repeats an erasure the member asked for.
     if (call.via !== 'restore') await recordErasure(s.config.backupDir, { userId, erasedAt: user.erasedAt ?? s.now() });
-    await recordAudit(tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
+    await recordAudit(s, tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
   s.state.credentials.forget(revoked);

@@ -164,7 +164,7 @@ async function openOrRepeat(s: Services, alert: AlertmanagerAlert, requestId?: s
       if (step === 0) continue;
       await enqueue(tx, jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }), now);
     }
-    await recordAudit(tx, { ...SYSTEM, requestId }, {
+    await recordAudit(s, tx, { ...SYSTEM, requestId }, {
       action: 'incident_opened',
       targetType: 'incident',
       targetId: incident.id,
@@ -185,7 +185,7 @@ async function resolveFromAlertmanager(s: Services, fingerprint: string, request
       .for('update');
     if (!incident) return null;
     await closeIncident(tx, s, incident, { status: 'resolved', by: null, note: 'Resolved by Alertmanager (the alert stopped firing)' });
-    await recordAudit(tx, { ...SYSTEM, requestId }, { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } });
+    await recordAudit(s, tx, { ...SYSTEM, requestId }, { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } });
     return incident.id;
   });
 }
@@ -237,7 +237,7 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
       await enqueue(tx, jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { runAt: pick.notifyAt, priority: incident.severity === 'critical' ? 20 : 10 }), now);
     }
   }
-  await recordAudit(tx, { ...SYSTEM, requestId }, {
+  await recordAudit(s, tx, { ...SYSTEM, requestId }, {
     action: 'incident_escalated',
     targetType: 'incident',
     targetId: incident.id,
@@ -309,7 +309,7 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
       .update(incidentNotifications)
       .set({ state: 'sent', sentAt: s.now(), attempts: sql`${incidentNotifications.attempts} + 1`, lastError: null })
       .where(eq(incidentNotifications.id, n.id));
-    await recordAudit(tx, SYSTEM, {
+    await recordAudit(s, tx, SYSTEM, {
       action: 'notification_sent',
       targetType: 'incident',
       targetId: incident.id,
@@ -412,7 +412,7 @@ export async function acknowledgeIncident(s: Services, call: Call, id: string) {
     if (incident.status === 'resolved') throw conflict('incident_resolved', 'The incident is already resolved');
     if (incident.status === 'acknowledged') return; // idempotent: the first acknowledgement stands
     await closeIncident(tx, s, incident, { status: 'acknowledged', by: call.actor.id });
-    await recordAudit(tx, call, { action: 'incident_acknowledged', targetType: 'incident', targetId: id, details: { alertName: incident.alertName } });
+    await recordAudit(s, tx, call, { action: 'incident_acknowledged', targetType: 'incident', targetId: id, details: { alertName: incident.alertName } });
   });
   return getIncident(s, id);
 }
@@ -423,7 +423,7 @@ export async function resolveIncident(s: Services, call: Call, id: string, note:
     if (!incident) throw notFound('Incident');
     if (incident.status === 'resolved') throw conflict('incident_resolved', 'The incident is already resolved');
     await closeIncident(tx, s, incident, { status: 'resolved', by: call.actor.id, note });
-    await recordAudit(tx, call, { action: 'incident_resolved', targetType: 'incident', targetId: id, details: { alertName: incident.alertName, note } });
+    await recordAudit(s, tx, call, { action: 'incident_resolved', targetType: 'incident', targetId: id, details: { alertName: incident.alertName, note } });
   });
   return getIncident(s, id);
 }

@@ -129,7 +129,7 @@ async function refuse(s: Services, input: LoginAttemptInput, waits: { counter: C
     });
     if (!due) continue;
     const accountId = counter.scope === 'account' && input.accountId ? await input.accountId() : null;
-    await recordAudit(s.db, { actor: null, requestId: input.requestId }, {
+    await recordAudit(s, s.db, { actor: null, requestId: input.requestId }, {
       action: 'login_throttled',
       targetType: counter.scope === 'account' ? 'user' : 'address',
       // An unknown email is not recorded: it may well be a password typed in the wrong field.

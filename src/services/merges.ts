@@ -111,7 +111,7 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
     await enqueue(tx, jobSpec(REQUEST_MERGED, { mergeId }), now);
     await enqueue(tx, riceJob(targetId), now);
     const summary = { mergeId, targetId, movedVotes: movedVotes.length, movedComments: movedComments.length };
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'feature_request_merged',
       targetType: 'feature_request',
       targetId: duplicateId,
@@ -210,7 +210,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     await enqueue(tx, riceJob(targetId), now);
     await enqueue(tx, riceJob(duplicateId), now);
     const summary = { mergeId: live.id, targetId, restoredVotes: back.length, restoredTargetVotes, restoredComments: movedBack.length };
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'feature_request_unmerged',
       targetType: 'feature_request',
       targetId: duplicateId,

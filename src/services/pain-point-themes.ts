@@ -124,7 +124,7 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     await tx.execute(sql`
       delete from ai_insight_snapshots where kind = ${THEMES_KIND} and id not in (
         select id from ai_insight_snapshots where kind = ${THEMES_KIND} order by generated_at desc, id desc limit ${SNAPSHOTS_KEPT}::int)`);
-    await recordAudit(tx, { actor: null, requestId: run.jobId ? `job:${run.jobId}` : undefined }, {
+    await recordAudit(s, tx, { actor: null, requestId: run.jobId ? `job:${run.jobId}` : undefined }, {
       action: 'ai_analysis_performed',
       targetType: 'ai_insight_snapshot',
       targetId: row.id,

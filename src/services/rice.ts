@@ -145,7 +145,7 @@ export async function overrideRice(s: Services, call: Call, id: string, patch: P
       .update(fr)
       .set(Object.fromEntries(factors.map((f) => [OVERRIDE[f], patch[f]])))
       .where(eq(fr.id, id));
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'rice_overridden',
       targetType: 'feature_request',
       targetId: id,
@@ -193,7 +193,7 @@ export async function recordOutcome(s: Services, call: Call, id: string, input: 
       })
       .onConflictDoUpdate({ target: requestOutcomes.requestId, set: { ...given, recordedBy: call.actor.id, recordedAt: now } })
       .returning();
-    await recordAudit(tx, call, { action: 'outcome_recorded', targetType: 'feature_request', targetId: id, details: { outcome: given } });
+    await recordAudit(s, tx, call, { action: 'outcome_recorded', targetType: 'feature_request', targetId: id, details: { outcome: given } });
     return outcomeView(row!);
   });
   // It may have scored the request for the first time.

@@ -42,7 +42,7 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
   // The access and its anomaly are one record: both land or neither.
   const anomalies = await db.transaction(async (tx): Promise<InsiderAnomaly[]> => {
     const recentRecords = staff ? await recordsReadWithin(tx, actor.id, policy.bulkWindowMinutes) : 0;
-    await recordAudit(tx, call, {
+    await recordAudit(s, tx, call, {
       action: 'user_data_accessed',
       targetType: access.subjectType,
       targetId: access.subjectIds?.length === 1 ? access.subjectIds[0] : undefined,
@@ -59,7 +59,7 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
     if (!staff) return [];
     const found = insiderAnomalies(policy, { at: now, kind: access.kind, records, recentRecords });
     if (found.length > 0) {
-      await recordAudit(tx, call, {
+      await recordAudit(s, tx, call, {
         action: 'insider_access_anomaly',
         targetType: access.subjectType,
         details: { anomalies: found, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: policy.workingTimeZone },
@@ -77,7 +77,7 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
  */
 export async function recordStaffTimeZoneChange(s: Services, tx: Database, call: { actor: { id: string; role: string }; requestId?: string }, from: string, to: string) {
   if (!s.config.insiderAccessPolicy.staffRoles.includes(call.actor.role) || from === to) return false;
-  await recordAudit(tx, call, {
+  await recordAudit(s, tx, call, {
     action: 'insider_access_anomaly',
     targetType: 'user',
     targetId: call.actor.id,

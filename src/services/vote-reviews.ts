@@ -161,7 +161,7 @@ export async function decideVotes(s: Services, call: Call, decision: ReviewDecis
     await tx.update(fr).set(recountedTally).where(inArray(fr.id, requestIds));
     for (const requestId of requestIds) await enqueue(tx, riceJob(requestId), now);
     for (const vote of current) {
-      await recordAudit(tx, call, {
+      await recordAudit(s, tx, call, {
         action: rule.action,
         targetType: 'feature_request',
         targetId: vote.requestId,

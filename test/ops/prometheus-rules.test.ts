@@ -58,6 +58,7 @@ const OPERATOR_ALERTS = [
   'BulkAccessBlocked',
   'InsiderAccessAnomaly',
   'VoteManipulationSuspected',
+  'AuditChainShortened',
   'FeatureRequestApiErrorBudgetBurn',
   'FeatureRequestApiLatencyBudgetBurn',
 ] as const;

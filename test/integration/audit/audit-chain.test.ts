@@ -9,23 +9,27 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { openDatabase, rows, type Database } from '../../../src/db/client.js';
-import { purgeExpiredAuditEvents, recordAudit, verifyAuditChains } from '../../../src/services/audit.js';
+import { purgeExpiredAuditEvents, recordAudit, verifyAuditChains, type AuditWriter } from '../../../src/services/audit.js';
+import { Keyring } from '../../../src/security/keyring.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { MAIN } from '../../helpers/process.js';
 
 const KEY = Buffer.from('an-audit-signing-key-of-32-characters!', 'utf8');
+const CHAIN_KEY = Buffer.from('a-chain-key-derived-from-the-master-key', 'utf8');
+const KEYS = { chainKey: CHAIN_KEY, signingKey: KEY };
+const appender = { keyring: { auditChainKey: CHAIN_KEY } };
 const system = { actor: null, requestId: 'req-1' };
 
 /** Seven login events (1-year chain) and one status change (7-year chain). */
-async function recordSome(db: Database) {
+async function recordSome(db: Database, by: AuditWriter = appender) {
   for (let i = 1; i <= 7; i++) {
-    await recordAudit(db, { actor: { id: '00000000-0000-4000-8000-00000000000' + i, role: 'couple' }, requestId: `req-${i}` }, {
+    await recordAudit(by, db, { actor: { id: '00000000-0000-4000-8000-00000000000' + i, role: 'couple' }, requestId: `req-${i}` }, {
       action: 'user_logged_in',
       targetType: 'user',
       details: { attempt: i, nested: { b: 2, a: [1, 'x'] } },
     });
   }
-  await recordAudit(db, system, { action: 'status_changed', targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' } });
+  await recordAudit(by, db, system, { action: 'status_changed', targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' } });
 }
 
 /** What an intruder with database access does: switch the append-only trigger off and edit. */
@@ -45,7 +49,7 @@ function gate() {
 }
 
 async function problems(db: Database) {
-  return (await verifyAuditChains(db, KEY)).flatMap((r) => r.problems);
+  return (await verifyAuditChains(db, KEYS)).flatMap((r) => r.problems);
 }
 
 describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
@@ -55,7 +59,7 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
   it('chains each retention class contiguously and verifies clean', async () => {
     database = await freshDatabase(mode);
     await recordSome(database.db);
-    const reports = await verifyAuditChains(database.db, KEY);
+    const reports = await verifyAuditChains(database.db, KEYS);
     expect(reports.map((r) => [r.chain, r.events, r.problems])).toEqual([
       ['7_years', 1, []],
       ['3_years', 0, []],
@@ -127,8 +131,8 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
       { chain: '3_years', lane: 0, purged: 0, checkpointSequence: null },
       { chain: '1_year', lane: 0, purged: 7, checkpointSequence: 7 },
     ]);
-    await recordAudit(database.db, system, { action: 'user_logged_in', targetType: 'user' });
-    const reports = await verifyAuditChains(database.db, KEY);
+    await recordAudit(appender, database.db, system, { action: 'user_logged_in', targetType: 'user' });
+    const reports = await verifyAuditChains(database.db, KEYS);
     expect(reports.find((r) => r.chain === '1_year')).toMatchObject({ from: 8, to: 8, events: 1, problems: [] });
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
 
@@ -159,12 +163,12 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         database.db.transaction(async (tx) => {
-          await recordAudit(tx, system, { action: 'api_call', targetId: String(i) });
-          await recordAudit(tx, system, { action: 'status_changed', targetId: String(i) });
+          await recordAudit(appender, tx, system, { action: 'api_call', targetId: String(i) });
+          await recordAudit(appender, tx, system, { action: 'status_changed', targetId: String(i) });
         }),
       ),
     );
-    const reports = await verifyAuditChains(database.db, KEY);
+    const reports = await verifyAuditChains(database.db, KEYS);
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
     const perChain = (chain: string) => reports.filter((r) => r.chain === chain);
     for (const chain of ['7_years', '1_year']) {
@@ -186,6 +190,8 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
       '1_year chain: event 7 was deleted',
       `1_year chain, lane 4: event 7 (id ${await idOf(database.db, 4, 7)}) was modified`,
       '1_year chain, lane 4: events 1–6 were deleted',
+      // Nothing was ever appended to lane 4: its head still says 0.
+      '1_year chain, lane 4: the head says 0 but event 7 is stored',
     ]);
   });
 });
@@ -204,12 +210,12 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
     const held = gate();
     const recorded = gate();
     const first = database.db.transaction(async (tx) => {
-      await recordAudit(tx, system, { action: 'status_changed', targetId: 'first' });
+      await recordAudit(appender, tx, system, { action: 'status_changed', targetId: 'first' });
       recorded.open();
       await held.passed;
     });
     await recorded.passed;
-    const second = database.db.transaction((tx) => recordAudit(tx, system, { action: 'status_changed', targetId: 'second' }));
+    const second = database.db.transaction((tx) => recordAudit(appender, tx, system, { action: 'status_changed', targetId: 'second' }));
     const waited = await Promise.race([second.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000))]);
     held.open();
     await first;
@@ -220,7 +226,7 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
       { target_id: 'first', lane: 0 },
       { target_id: 'second', lane: 1 },
     ]);
-    expect((await verifyAuditChains(database.db, KEY)).filter((r) => r.chain === '7_years').map((r) => [r.lane, r.events, r.problems])).toEqual([
+    expect((await verifyAuditChains(database.db, KEYS)).filter((r) => r.chain === '7_years').map((r) => [r.lane, r.events, r.problems])).toEqual([
       [0, 1, []],
       [1, 1, []],
     ]);
@@ -251,7 +257,7 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
     });
     await locked.passed;
     let done = false;
-    const writer = recordAudit(database.db, system, { action: 'status_changed', targetId: 'patient' }).then(() => (done = true));
+    const writer = recordAudit(appender, database.db, system, { action: 'status_changed', targetId: 'patient' }).then(() => (done = true));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(done, 'appended while every lane was held').toBe(false);
     held.open();
@@ -267,19 +273,22 @@ describe.each(DATABASE_MODES)('audit verify command (%s)', (mode) => {
   it('exits 0 on an intact trail and 1 naming the event after tampering', async () => {
     let env: Record<string, string>;
     let database: TestDatabase;
+    // The chain is keyed from the master key: the command must be given the one the events were written with.
+    const masterKey = randomBytes(32);
+    const memberKeyDir = mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-'));
     if (mode === 'pglite') {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-audit-'));
-      env = { DATA_DIR: dataDir };
+      env = { DATA_DIR: dataDir, ENCRYPTION_MASTER_KEY: masterKey.toString('hex'), MEMBER_KEY_DIR: memberKeyDir };
       database = await openDatabase({ kind: 'embedded', dataDir });
       await database.migrate();
     } else {
       database = await freshDatabase('postgres');
       // Server mode refuses to start without the field-encryption master key.
-      env = { DATABASE_URL: database.url!, AUDIT_SIGNING_KEY: KEY.toString('utf8'), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('hex') };
+      env = { DATABASE_URL: database.url!, AUDIT_SIGNING_KEY: KEY.toString('utf8'), ENCRYPTION_MASTER_KEY: masterKey.toString('hex'), MEMBER_KEY_DIR: memberKeyDir };
     }
     const verify = () => spawnSync(process.execPath, [...MAIN, 'audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     try {
-      await recordSome(database.db);
+      await recordSome(database.db, { keyring: await Keyring.open(database.db, masterKey, memberKeyDir) });
       if (mode === 'pglite') await database.close();
       const intact = verify();
       expect(intact.stdout).toMatch(/1_year: OK \(7 events, sequence 1–7\)/);

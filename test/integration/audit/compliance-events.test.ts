@@ -101,7 +101,7 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   });
 
   it('keeps every chain intact with the new events in it', async () => {
-    const reports = await verifyAuditChains(t.database.db, Buffer.from(KEY));
+    const reports = await verifyAuditChains(t.database.db, { chainKey: t.services.keyring.auditChainKey, signingKey: Buffer.from(KEY) });
     expect(reports.map((r) => [r.chain, r.problems])).toEqual([
       ['7_years', []],
       ['3_years', []],

@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, incidentNotifications, jobs } from '../../../src/db/schema.js';
 import { buildApp } from '../../../src/http/app.js';
-import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
+import { JOB_HANDLERS, schedules } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
@@ -132,7 +132,7 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
     });
     product = await t.login('product@demo.test');
     couple = await t.login('couple@demo.test');
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: QUEUES, concurrency: 8, log: pino({ level: 'silent' }) });
+    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: QUEUES, concurrency: 8, log: pino({ level: 'silent' }) });
   });
   afterAll(async () => {
     await t?.close();

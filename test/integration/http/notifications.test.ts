@@ -2,7 +2,7 @@
 // queue: enqueued with the change, delivered once even if the job runs twice.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
+import { JOB_HANDLERS, schedules } from '../../../src/jobs/index.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { sessions } from '../../../src/db/schema.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
@@ -31,7 +31,7 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     bystander = await signup();
     product = await t.login('product@demo.test');
     // Only the queues under test: submissions also queue duplicate checks and RICE recomputes.
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: ['notification_sending', 'maintenance'], concurrency: 2, log: pino({ level: 'silent' }) });
+    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: ['notification_sending', 'maintenance'], concurrency: 2, log: pino({ level: 'silent' }) });
   });
   afterAll(() => t?.close());
 

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureRequests, probeRuns, users } from '../../../src/db/schema.js';
-import { JOB_HANDLERS, SCHEDULES } from '../../../src/jobs/index.js';
+import { JOB_HANDLERS, schedules } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/ops/probes.js';
@@ -195,7 +195,7 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     const services = at(live);
     // Its own queue: the incident above left escalation deliveries due on notification_sending.
     expect(QUEUES).toContain('synthetic_probes');
-    const worker = createWorker({ services, handlers: JOB_HANDLERS, schedules: SCHEDULES, queues: ['synthetic_probes'], concurrency: 4, log: pino({ level: 'silent' }) });
+    const worker = createWorker({ services, handlers: JOB_HANDLERS, schedules: schedules(services.config), queues: ['synthetic_probes'], concurrency: 4, log: pino({ level: 'silent' }) });
     t.clock.advance(120_000);
     const before = (await t.database.db.select().from(probeRuns)).length;
     await worker.schedule();

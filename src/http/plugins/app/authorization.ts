@@ -56,7 +56,7 @@ export default fp(
       const principal = request.principal;
       const recorded = takeRequestAudited(request.id);
       if (principal?.role !== 'product_team' || !request.routeOptions.url || (recorded && reply.statusCode < 400)) return;
-      await recordAudit(services.db, { actor: principal, requestId: request.id }, {
+      await recordAudit(services, services.db, { actor: principal, requestId: request.id }, {
         action: 'api_call',
         targetType: 'route',
         targetId: `${request.method} ${request.routeOptions.url}`,

@@ -49,7 +49,7 @@ export default fp(
       }
       threatMetrics.bulkAccess.inc({ action: verdict.started ? 'blocked' : 'refused' });
       if (verdict.started) {
-        await recordAudit(services.db, { actor: request.principal, requestId: request.id }, {
+        await recordAudit(services, services.db, { actor: request.principal, requestId: request.id }, {
           action: 'bulk_access_blocked',
           targetType: 'client',
           targetId: reader,
