@@ -141,9 +141,8 @@ function InboxScreen() {
                       onClick={() => markRead([n.id])}
                       disabled={busy !== null}
                       aria-busy={busy === n.id || undefined}
-                      aria-label={`Mark “${n.requestTitle ?? 'this notification'}” as read`}
                     >
-                      Mark as read
+                      Mark as read<span className="visually-hidden">: {n.requestTitle ?? 'this notification'}</span>
                     </button>
                   )}
                 </li>
