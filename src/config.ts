@@ -53,6 +53,8 @@ const EnvSchema = Type.Object({
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'WedSync Feature Requests <feature-requests@localhost>' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   RESPONSE_CACHE_ENABLED: Type.Boolean({ default: true }),
   RESPONSE_CACHE_UNSHARED_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   RESPONSE_CACHE_STALE_IF_ERROR_SECONDS: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 3600 }),
@@ -149,9 +151,13 @@ export interface Config {
   escalationWebhookUrl: string | undefined;
   /** Off: duplicate detection runs lexically only and reports the AI as unavailable. */
   aiEnabled: boolean;
-  /** SMTP server for escalation emails (smtp://user:pass@host:587, smtps://…). */
+  /** SMTP server for escalation and member emails (smtp://user:pass@host:587, smtps://…); unset: no email is sent. */
   smtpUrl: string | undefined;
   escalationEmailFrom: string;
+  /** Sender of the emails to members (status changes, merges, replies, digests). */
+  mailFrom: string;
+  /** Where members reach the web app: links in emails (requests, one-click unsubscribe). Default: http://localhost:PORT. */
+  publicUrl: string;
   /** The response cache (src/services/response-cache.ts) for the board, roadmap and AI analysis; off: every request is computed. */
   responseCacheEnabled: boolean;
   /** How long a replica believes its own cached copy while it cannot hear other replicas' purges (Redis down). */
@@ -350,6 +356,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
+    mailFrom: parsed.MAIL_FROM,
+    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/$/, ''),
     responseCacheEnabled: parsed.RESPONSE_CACHE_ENABLED,
     responseCacheUnsharedTtlMs: parsed.RESPONSE_CACHE_UNSHARED_TTL_MS,
     responseCacheStaleIfErrorSeconds: parsed.RESPONSE_CACHE_STALE_IF_ERROR_SECONDS,

@@ -421,9 +421,35 @@ export const notifications = pgTable(
     sourceId: text('source_id').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    /** Shown in the inbox: false when the member turned in-app notifications off but still gets email. */
+    inApp: boolean('in_app').notNull().default(true),
+    /** When it went out by email (alone or in a digest): a re-run job never sends it twice. */
+    emailedAt: timestamp('emailed_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('notifications_source_key').on(t.userId, t.sourceId), index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const EMAIL_FREQUENCIES = ['instant', 'daily', 'weekly', 'off'] as const;
+export type EmailFrequency = (typeof EMAIL_FREQUENCIES)[number];
+
+/**
+ * How a member wants to hear about their requests. No row: the defaults (in-app on, email at once).
+ * Either channel still needs `feature_feedback` consent (users.feature_feedback_consent).
+ */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    inApp: boolean('in_app').notNull().default(true),
+    email: text('email').$type<EmailFrequency>().notNull().default('instant'),
+    /** The latest digest sent: the next one is due a day (or a week) after it. */
+    lastDigestAt: timestamp('last_digest_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('notification_preferences_email_check', sql`${t.email} in ('instant', 'daily', 'weekly', 'off')`)],
 );
 
 /**

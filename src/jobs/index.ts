@@ -9,6 +9,7 @@ import {
   PURGE_EXPIRED_IDEMPOTENCY_KEYS,
   PURGE_EXPIRED_SESSIONS,
   PURGE_FINISHED_JOBS,
+  QUEUE_NOTIFICATION_DIGESTS,
   ROTATE_ENCRYPTION_KEYS,
   RUN_BACKUP_SCHEDULE,
 } from '../queue/contracts.js';
@@ -21,7 +22,7 @@ import { rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
 import { purgeExpiredIdempotencyKeysJob, purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyRequestMerged } from './handlers/merges.js';
-import { notifyStatusChanged } from './handlers/notifications.js';
+import { emailNotificationJob, notifyCommentPosted, notifyStatusChanged, queueNotificationDigests, sendNotificationDigest } from './handlers/notifications.js';
 import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
 import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
 import { recomputeRiceJob } from './handlers/rice.js';
@@ -30,6 +31,10 @@ import { handlerTable, type Schedule } from './worker.js';
 
 export const JOB_HANDLERS = handlerTable(
   notifyStatusChanged,
+  notifyCommentPosted,
+  emailNotificationJob,
+  queueNotificationDigests,
+  sendNotificationDigest,
   purgeExpiredSessions,
   purgeFinishedJobs,
   purgeExpiredIdempotencyKeysJob,
@@ -67,6 +72,8 @@ export const schedules = (config: Pick<Config, 'auditCheckpointIntervalMs'>): re
   { name: CATCH_UP_DUPLICATE_DETECTION.type, everyMs: 60_000, job: jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}) },
   // Pain-point themes for the product team's insights screen; a refresh there queues one at once.
   { name: GENERATE_PAIN_POINT_THEMES.type, everyMs: HOUR, job: jobSpec(GENERATE_PAIN_POINT_THEMES, {}, { priority: -1 }) },
+  // Members' daily and weekly digest emails, each sent when that member's period is up.
+  { name: QUEUE_NOTIFICATION_DIGESTS.type, everyMs: HOUR, job: jobSpec(QUEUE_NOTIFICATION_DIGESTS, {}) },
   // Backups as the schedule in src/domain/backup-schedule.ts says, each verified, then pruning.
   { name: RUN_BACKUP_SCHEDULE.type, everyMs: BACKUP_SCHEDULE_CHECK_MS, job: jobSpec(RUN_BACKUP_SCHEDULE, {}) },
 ];

@@ -73,6 +73,29 @@ export const STATUS_CHANGED = defineJob({ type: 'status_changed', queue: 'notifi
 
 export const REQUEST_MERGED = defineJob({ type: 'request_merged', queue: 'notification_sending', payload: Type.Object({ mergeId: Uuid }) });
 
+/** A comment on a request: the people following its discussion are told. */
+export const COMMENT_POSTED = defineJob({ type: 'comment_posted', queue: 'notification_sending', payload: Type.Object({ commentId: Uuid }) });
+
+/** One notification by email, for a member who wants email at once; sent once however often it runs. */
+export const EMAIL_NOTIFICATION = defineJob({
+  type: 'email_notification',
+  queue: 'notification_sending',
+  payload: Type.Object({ notificationId: Uuid }),
+  dedupeKey: (p) => `email_notification:${p.notificationId}`,
+});
+
+/** Hourly: a digest job for every member whose daily or weekly digest is due. */
+export const QUEUE_NOTIFICATION_DIGESTS = defineJob({ type: 'queue_notification_digests', queue: 'notification_sending', payload: Nothing, priority: -1 });
+
+/** One member's daily or weekly digest email. */
+export const SEND_NOTIFICATION_DIGEST = defineJob({
+  type: 'send_notification_digest',
+  queue: 'notification_sending',
+  payload: Type.Object({ userId: Uuid }),
+  priority: -1,
+  dedupeKey: (p) => `notification_digest:${p.userId}`,
+});
+
 /** An incident's next escalation step, due at its time (the timer is the job's run_at). */
 export const ESCALATE_INCIDENT = defineJob({
   type: 'escalate_incident',

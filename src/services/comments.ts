@@ -7,6 +7,8 @@ import { grantedPermissions, readScope, type Actor } from '../domain/access-cont
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { maskPersonalText } from '../domain/personal-text.js';
 import { BOARD_TAGS } from '../domain/response-cache.js';
+import { COMMENT_POSTED, jobSpec } from '../queue/contracts.js';
+import { enqueue } from '../queue/queue.js';
 import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
@@ -32,6 +34,7 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
       .values({ id, requestId, authorId: call.actor.id, authorRole: call.actor.role, ...(await sealComment(s.keyring, tx, id, content)), expertAdvice, createdAt: s.now() })
       .returning();
     await recordAudit(s, tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
+    await enqueue(tx, jobSpec(COMMENT_POSTED, { commentId: id }), s.now());
     return row!;
   });
   // The board and roadmap show each request's comment count.

@@ -1,10 +1,11 @@
-// A person's notifications: what changed on requests they submitted or voted for.
+// A person's inbox: what changed on requests they submitted, voted for or discuss.
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { featureRequests, notifications } from '../db/schema.js';
 import type { Call, Services } from './context.js';
 
 export async function listNotifications(s: Services, call: Call, query: { unreadOnly: boolean; limit: number }) {
-  const mine = eq(notifications.userId, call.actor.id);
+  // Those kept for email only (in-app turned off) stay out of the inbox.
+  const mine = and(eq(notifications.userId, call.actor.id), eq(notifications.inApp, true));
   const [items, [counts]] = await Promise.all([
     s.db
       .select({

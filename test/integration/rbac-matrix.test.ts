@@ -228,6 +228,8 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/status', expect: all(200), build: fixed(() => '/api/status') },
   { method: 'GET', path: '/api/notifications', expect: signedIn(200), build: fixed(() => '/api/notifications') },
   { method: 'POST', path: '/api/notifications/read', expect: signedIn(200), build: fixed(() => '/api/notifications/read', () => ({})) },
+  { method: 'GET', path: '/api/notifications/preferences', expect: signedIn(200), build: fixed(() => '/api/notifications/preferences') },
+  { method: 'PUT', path: '/api/notifications/preferences', expect: signedIn(200), build: fixed(() => '/api/notifications/preferences', () => ({ email: 'instant' })) },
   // Alertmanager's own Bearer secret (unset here): no account, session or API token gets in.
   { method: 'POST', path: '/api/ops/alertmanager/webhook', expect: all(401), build: fixed(() => '/api/ops/alertmanager/webhook', () => ({ version: '4', alerts: [] })) },
   { method: 'GET', path: '/api/ops/incidents', expect: operatorsOnly, build: fixed(() => '/api/ops/incidents') },

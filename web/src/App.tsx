@@ -1,9 +1,10 @@
 // The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in,
-// sign-up, roadmap, triage, insights, ops, privacy), so the board's first load carries only React,
+// sign-up, roadmap, triage, insights, ops, privacy, notifications), so the board's first load carries only React,
 // this shell and the board itself; the chart library comes with the screens that draw charts (insights, ops).
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
 import { Notice } from './components/Notice.js';
+import { NotificationBell } from './components/NotificationBell.js';
 import { plainMessage } from './errors.js';
 import { roleLabel } from './labels.js';
 import { INSIGHTS_PERMISSION, OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
@@ -20,6 +21,7 @@ const Triage = lazy(() => import('./pages/Triage.js'));
 const Insights = lazy(() => import('./pages/Insights.js'));
 const Ops = lazy(() => import('./pages/Ops.js'));
 const Privacy = lazy(() => import('./pages/Privacy.js'));
+const Notifications = lazy(() => import('./pages/Notifications.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
 
 function Screen() {
@@ -33,6 +35,7 @@ function Screen() {
   if (path === '/insights') return <Insights />;
   if (path === '/ops') return <Ops />;
   if (path === '/privacy') return <Privacy />;
+  if (path === '/notifications') return <Notifications />;
   const detail = path.match(/^\/requests\/([^/]+)\/?$/);
   if (detail) return <Detail key={detail[1]} id={decodeURIComponent(detail[1]!)} />;
   return <NotFound />;
@@ -143,6 +146,7 @@ function Header({ path }: { path: string }) {
                 {session.user.displayName}
                 <span className="muted"> · {roleLabel(session.user.role)}</span>
               </span>
+              <NotificationBell path={path} />
               <Link className="account-link" to="/privacy" aria-current={current('/privacy')}>
                 Privacy &amp; data
               </Link>

@@ -12,6 +12,8 @@ import type {
   DuplicateSuggestion,
   ErrorBudget,
   FeatureRequest,
+  Inbox,
+  NotificationPreferences,
   Page,
   PainPoints,
   PersonalAccount,
@@ -110,3 +112,15 @@ export const voteReviews = (filter: VoteReviewFilter | null, cursor: string | nu
 
 /** Release (count in full) or reject (keep, count nowhere) flagged votes, with the reason why. */
 export const decideVotes = (decision: 'release' | 'reject', body: VoteDecisionBody) => api<VoteDecisionReply>('POST', `/api/vote-reviews/${decision}`, { body });
+
+/** The signed-in member's inbox, newest first; `unreadOnly` for the bell's count alone. */
+export const inbox = (options: { unreadOnly?: boolean; limit?: number } = {}, signal?: AbortSignal) =>
+  get<Inbox>(`/api/notifications${query({ unread: options.unreadOnly || undefined, limit: options.limit ?? 50 })}`, signal);
+
+/** Marks the given notifications read, or all of the member's when none are given. */
+export const markNotificationsRead = (ids?: string[]) => api<{ updated: number }>('POST', '/api/notifications/read', { body: ids ? { ids } : {} });
+
+export const notificationPreferences = (signal?: AbortSignal) => get<NotificationPreferences>('/api/notifications/preferences', signal);
+
+export const setNotificationPreferences = (change: Partial<NotificationPreferences>) =>
+  api<NotificationPreferences>('PUT', '/api/notifications/preferences', { body: change });

@@ -311,3 +311,26 @@ export interface ConsentState {
   /** Oldest first. */
   evidence: ConsentRecord[];
 }
+
+/** One entry of the inbox (GET /api/notifications). */
+export interface MemberNotification {
+  id: string;
+  kind: 'status_changed' | 'request_merged' | 'comment_posted' | string;
+  requestId: string | null;
+  requestTitle: string | null;
+  details: { from?: Status; to?: Status; justification?: string; duplicateTitle?: string };
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface Inbox {
+  items: MemberNotification[];
+  unread: number;
+}
+
+export type EmailFrequency = 'instant' | 'daily' | 'weekly' | 'off';
+
+export interface NotificationPreferences {
+  inApp: boolean;
+  email: EmailFrequency;
+}

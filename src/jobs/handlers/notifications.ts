@@ -1,9 +1,15 @@
-// notification_sending: tells the people who care about a request — its author and its voters —
-// that it changed. Idempotent: one notification per person per source event, however often the
-// job runs. Only people who consent to being contacted about their requests are told.
-import { eq, sql } from 'drizzle-orm';
-import { statusHistory, users } from '../../db/schema.js';
-import { STATUS_CHANGED } from '../../queue/contracts.js';
+// notification_sending: tells the people who care about a request — its author, its voters and, for
+// replies, those in its discussion — that something happened, in the inbox and by email as each
+// prefers. Idempotent: one notification per person per source event, however often the job runs;
+// its email job is queued in the same transaction. Only people who consent to being contacted about
+// their requests are told.
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { rows, timestamptz } from '../../db/client.js';
+import { comments, statusHistory, users } from '../../db/schema.js';
+import { COMMENT_POSTED, EMAIL_NOTIFICATION, jobSpec, QUEUE_NOTIFICATION_DIGESTS, SEND_NOTIFICATION_DIGEST, STATUS_CHANGED } from '../../queue/contracts.js';
+import { enqueue } from '../../queue/queue.js';
+import type { Services } from '../../services/context.js';
+import { emailNotification, queueDueDigests, sendDigest } from '../../services/member-email.js';
 import { handle } from '../worker.js';
 
 /**
@@ -12,19 +18,89 @@ import { handle } from '../worker.js';
  */
 export const consentsToFeedback = sql`exists (select 1 from ${users} where ${users.id} = people.recipient and ${users.featureFeedbackConsent})`;
 
+export interface Announcement {
+  requestId: string;
+  kind: string;
+  /** The event: (recipient, sourceId) is unique, so a re-run inserts nothing twice. */
+  sourceId: string;
+  details: Record<string, unknown>;
+  /** A query of one column, `recipient`: who is told. */
+  people: SQL;
+  /** Who caused it: never told about their own action. */
+  actorId: string | null;
+}
+
+/**
+ * Inserts one notification per consenting recipient (hidden from the inbox for those who turned it
+ * off; nobody at all for those who turned both channels off) and queues the email of each member who
+ * wants email at once.
+ */
+export async function announce(s: Services, a: Announcement): Promise<void> {
+  const at = timestamptz(s.now());
+  await s.db.transaction(async (tx) => {
+    const inserted = rows<{ id: string }>(
+      await tx.execute(sql`
+        with inserted as (
+          insert into notifications (user_id, request_id, kind, source_id, details, in_app, created_at)
+          select people.recipient, ${a.requestId}::uuid, ${a.kind}, ${a.sourceId}, ${JSON.stringify(a.details)}::jsonb, coalesce(pref.in_app, true), ${at}
+          from (${a.people}) people
+          left join notification_preferences pref on pref.user_id = people.recipient
+          where people.recipient is not null and people.recipient is distinct from ${a.actorId}::uuid and ${consentsToFeedback}
+            and (coalesce(pref.in_app, true) or coalesce(pref.email, 'instant') <> 'off')
+          on conflict (user_id, source_id) do nothing
+          returning id, user_id
+        )
+        select inserted.id from inserted
+        left join notification_preferences pref on pref.user_id = inserted.user_id
+        where coalesce(pref.email, 'instant') = 'instant'`),
+    );
+    if (!s.config.smtpUrl) return;
+    for (const { id } of inserted) await enqueue(tx, jobSpec(EMAIL_NOTIFICATION, { notificationId: id }), s.now());
+  });
+}
+
+/** The author and the voters of a request. */
+export const authorAndVoters = (requestId: string) => sql`
+  select user_id as recipient from votes where request_id = ${requestId}::uuid
+  union
+  select author_id from feature_requests where id = ${requestId}::uuid`;
+
 export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
   const { historyId } = job.payload;
   const [change] = await s.db.select().from(statusHistory).where(eq(statusHistory.id, historyId)).limit(1);
   if (!change) return; // the request was deleted since: nobody left to tell
-  const details = { from: change.fromStatus, to: change.toStatus, justification: change.justification };
-  await s.db.execute(sql`
-    insert into notifications (user_id, request_id, kind, source_id, details, created_at)
-    select recipient, ${change.requestId}::uuid, ${STATUS_CHANGED.type}, ${`status:${change.id}`}, ${JSON.stringify(details)}::jsonb, ${s.now().toISOString()}::timestamptz
-    from (
-      select user_id as recipient from votes where request_id = ${change.requestId}::uuid
-      union
-      select author_id from feature_requests where id = ${change.requestId}::uuid and author_id is not null
-    ) people
-    where recipient is distinct from ${change.changedBy}::uuid and ${consentsToFeedback}
-    on conflict (user_id, source_id) do nothing`);
+  await announce(s, {
+    requestId: change.requestId,
+    kind: STATUS_CHANGED.type,
+    sourceId: `status:${change.id}`,
+    details: { from: change.fromStatus, to: change.toStatus, justification: change.justification },
+    people: authorAndVoters(change.requestId),
+    actorId: change.changedBy,
+  });
+});
+
+export const notifyCommentPosted = handle(COMMENT_POSTED, async (job, s) => {
+  const [comment] = await s.db.select({ id: comments.id, requestId: comments.requestId, authorId: comments.authorId }).from(comments).where(eq(comments.id, job.payload.commentId));
+  if (!comment) return; // deleted since
+  await announce(s, {
+    requestId: comment.requestId,
+    kind: COMMENT_POSTED.type,
+    sourceId: `comment:${comment.id}`,
+    details: {},
+    // Those in the discussion: the author, the voters and everyone who commented before.
+    people: sql`${authorAndVoters(comment.requestId)} union select author_id from comments where request_id = ${comment.requestId}::uuid and id <> ${comment.id}::uuid`,
+    actorId: comment.authorId,
+  });
+});
+
+export const emailNotificationJob = handle(EMAIL_NOTIFICATION, async (job, s) => {
+  await emailNotification(s, job.payload.notificationId);
+});
+
+export const queueNotificationDigests = handle(QUEUE_NOTIFICATION_DIGESTS, async (_job, s) => {
+  await queueDueDigests(s);
+});
+
+export const sendNotificationDigest = handle(SEND_NOTIFICATION_DIGEST, async (job, s) => {
+  await sendDigest(s, job.payload.userId);
 });

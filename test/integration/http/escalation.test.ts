@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, incidentNotifications, jobs } from '../../../src/db/schema.js';
 import { buildApp } from '../../../src/http/app.js';
@@ -21,6 +20,7 @@ import type { Services } from '../../../src/services/context.js';
 import { anonymous, createTestApp, testClock, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { alertmanagerAlert, alertmanagerWebhook } from '../../helpers/fixtures.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../helpers/smtp-sink.js';
 
 const TOKEN = 'alertmanager-test-token-0123456789';
 // 07:00 UTC: 02:00 in New York and Los Angeles' evening before, 12:30 in Mumbai.
@@ -51,10 +51,6 @@ interface Hook {
   text: string;
   blocks?: unknown[];
 }
-interface Mail {
-  to: string[];
-  data: string;
-}
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -70,9 +66,9 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
   let couple: Caller;
   let worker: ReturnType<typeof createWorker>;
   let hookServer: Server;
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
   const hooks: Hook[] = [];
-  const mails: Mail[] = [];
+  let mails: ReceivedMail[] = [];
   let hookFailing = false;
   let hookAttempts = 0;
 
@@ -99,23 +95,9 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
         res.writeHead(200).end('ok');
       });
     });
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, done) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString()));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-          done();
-        });
-      },
-    });
+    smtp = await startSmtpSink();
+    mails = smtp.mails;
     const hookPort = await listen(hookServer);
-    const smtpPort = await new Promise<number>((resolve) => {
-      smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port));
-    });
     const dir = mkdtempSync(path.join(tmpdir(), 'wsfr-oncall-'));
     const rosterFile = path.join(dir, 'schedule.json');
     writeFileSync(rosterFile, JSON.stringify(ROSTER));
@@ -126,7 +108,7 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
         ALERTMANAGER_WEBHOOK_TOKEN: TOKEN,
         ONCALL_SCHEDULE_FILE: rosterFile,
         ESCALATION_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/escalation`,
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMTP_URL: smtp.url,
         ESCALATION_EMAIL_FROM: 'WedSync alerts <alerts@wedsync.test>',
       },
     });
@@ -137,7 +119,7 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
   afterAll(async () => {
     await t?.close();
     await new Promise((r) => hookServer?.close(r));
-    await new Promise((r) => smtp?.close(() => r(undefined)));
+    await smtp?.close();
   });
 
   it('refuses a missing or wrong token, and account API tokens, with 401 before reading the body', async () => {

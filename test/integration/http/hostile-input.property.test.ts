@@ -197,6 +197,11 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     'POST /api/ops/incidents/:id/resolve': async ({ product, sent, params }) => {
       expect((await get(product, `/api/ops/incidents/${params.id}`)).resolutionNote).toBe(sent.note);
     },
+    'PUT /api/notifications/preferences': async ({ caller, sent }) => {
+      expect(await get(caller, '/api/notifications/preferences')).toMatchObject(sent);
+    },
+    // Turns the signed token's member's emails off; fuzzed tokens never verify.
+    'POST /unsubscribe': 'stores no caller text',
     'POST /api/auth/login': 'stores no caller text',
     'POST /api/auth/logout': 'stores no caller text',
     'DELETE /api/auth/tokens/:id': 'stores no caller text',
