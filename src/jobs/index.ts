@@ -23,6 +23,7 @@ import { notifyStatusChanged } from './handlers/notifications.js';
 import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
 import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
 import { recomputeRiceJob } from './handlers/rice.js';
+import { deliverWebhookJob } from './handlers/webhooks.js';
 import { handlerTable, type Schedule } from './worker.js';
 
 export const JOB_HANDLERS = handlerTable(
@@ -42,6 +43,7 @@ export const JOB_HANDLERS = handlerTable(
   generatePainPointThemesJob,
   runBackupScheduleJob,
   purgeCdn,
+  deliverWebhookJob,
 );
 
 const HOUR = 3_600_000;

@@ -1,6 +1,8 @@
 // The escalation engine's outbound channels: a Slack-compatible webhook (`{text, blocks}`) and email
-// over SMTP (nodemailer). Each call is one attempt; the job queue retries and dead-letters.
+// over SMTP (nodemailer). Each call is one attempt; the job queue retries and dead-letters. With
+// ESCALATION_WEBHOOK_SECRET the webhook is signed like the outgoing webhooks (Standard Webhooks).
 import nodemailer from 'nodemailer';
+import { signedHeaders } from '../security/webhook-signing.js';
 import type { Transporter } from 'nodemailer';
 
 export interface IncidentMessage {
@@ -50,12 +52,17 @@ export function renderIncidentMessage(m: MessageInput): IncidentMessage {
   return { subject, text, blocks };
 }
 
-/** Posts Slack-compatible JSON; anything but a 2xx answer is a failure (retried by the queue). */
-export async function postWebhook(url: string, message: IncidentMessage): Promise<void> {
+/**
+ * Posts Slack-compatible JSON; anything but a 2xx answer is a failure (retried by the queue). Signed
+ * when `signing` is given: `messageId` is the delivery's, the same on every retry.
+ */
+export async function postWebhook(url: string, message: IncidentMessage, signing?: { secret: string; messageId: string; at: Date }): Promise<void> {
+  const body = JSON.stringify({ text: message.text, blocks: message.blocks });
+  const signature = signing ? signedHeaders(signing.secret, signing.messageId, signing.at, body) : {};
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+    headers: { 'content-type': 'application/json', ...signature },
+    body,
     signal: AbortSignal.timeout(10_000),
     redirect: 'error',
   });

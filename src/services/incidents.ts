@@ -26,6 +26,7 @@ import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { postWebhook, renderIncidentMessage, sendEmail } from './incident-channels.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 
 type Incident = typeof incidents.$inferSelect;
@@ -164,6 +165,7 @@ async function openOrRepeat(s: Services, alert: AlertmanagerAlert, requestId?: s
       if (step === 0) continue;
       await enqueue(tx, jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }), now);
     }
+    await emitWebhookEvent(tx, s, 'incident.opened', { id: incident.id, alertName, severity, summary: incident.summary, openedAt: now.toISOString() });
     await recordAudit(tx, { ...SYSTEM, requestId }, {
       action: 'incident_opened',
       targetType: 'incident',
@@ -185,6 +187,7 @@ async function resolveFromAlertmanager(s: Services, fingerprint: string, request
       .for('update');
     if (!incident) return null;
     await closeIncident(tx, s, incident, { status: 'resolved', by: null, note: 'Resolved by Alertmanager (the alert stopped firing)' });
+    await emitWebhookEvent(tx, s, 'incident.resolved', { id: incident.id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'alertmanager', resolvedAt: s.now().toISOString() });
     await recordAudit(tx, { ...SYSTEM, requestId }, { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } });
     return incident.id;
   });
@@ -292,7 +295,8 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
   try {
     if (n.channel === 'webhook') {
       if (!s.config.escalationWebhookUrl) throw new Error('ESCALATION_WEBHOOK_URL is no longer set');
-      await postWebhook(s.config.escalationWebhookUrl, message);
+      const { escalationWebhookSecret: secret } = s.config;
+      await postWebhook(s.config.escalationWebhookUrl, message, secret ? { secret, messageId: `msg_${n.id}`, at: s.now() } : undefined);
     } else {
       if (!s.config.smtpUrl) throw new Error('SMTP_URL is no longer set');
       await sendEmail(s.config.smtpUrl, s.config.escalationEmailFrom, n.recipient, message);
@@ -423,6 +427,7 @@ export async function resolveIncident(s: Services, call: Call, id: string, note:
     if (!incident) throw notFound('Incident');
     if (incident.status === 'resolved') throw conflict('incident_resolved', 'The incident is already resolved');
     await closeIncident(tx, s, incident, { status: 'resolved', by: call.actor.id, note });
+    await emitWebhookEvent(tx, s, 'incident.resolved', { id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'product_team', note, resolvedAt: s.now().toISOString() });
     await recordAudit(tx, call, { action: 'incident_resolved', targetType: 'incident', targetId: id, details: { alertName: incident.alertName, note } });
   });
   return getIncident(s, id);
