@@ -13,6 +13,7 @@ import { auditEvents, webhookDeliveries, webhookEndpoints } from '../../../src/d
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { checkedAddress, postWebhookGuarded, WebhookTargetRefused } from '../../../src/services/outbound-webhook.js';
+import { reencryptAll } from '../../../src/security/rotation.js';
 import { newWebhookSecret } from '../../../src/security/webhook-signing.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -210,6 +211,17 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
     const [message] = at('/rotated');
     expect(verified(rotated.secret, message!).type).toBe('webhook.test');
     expect(() => verified(endpoint.secret, message!)).toThrow();
+  });
+
+  it('re-seals signing secrets when the data key rotates; the secret itself stays the same', async () => {
+    const endpoint = await register('/key-rotation', ['comment.created']);
+    const { to } = await t.services.keyring.addVersion();
+    await reencryptAll(t.services);
+    const [row] = await t.database.db.select({ keyVersion: webhookEndpoints.keyVersion }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    expect(row!.keyVersion).toBe(to);
+    await t.request(product, { method: 'POST', url: `/api/webhooks/${endpoint.id}/test` });
+    await drain();
+    expect(verified(endpoint.secret, at('/key-rotation')[0]!).type).toBe('webhook.test');
   });
 
   it('sends incident opened/resolved events, and signs the escalation webhook the same way', async () => {
