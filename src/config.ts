@@ -57,6 +57,9 @@ const EnvSchema = Type.Object({
   WEBHOOK_ALLOWED_HOSTS: Type.String({ pattern: '^[A-Za-z0-9.:\\[\\]-]*(,[A-Za-z0-9.:\\[\\]-]+)*$', default: '' }),
   // Failed attempts in a row after which an outgoing webhook endpoint is disabled.
   WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 15 }),
+  // PagerDuty Events API v2: the integration's routing key pages through PagerDuty beside the webhook and email.
+  PAGERDUTY_ROUTING_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{32}$' })),
+  PAGERDUTY_EVENTS_URL: Type.String({ pattern: '^https?://', default: 'https://events.pagerduty.com/v2/enqueue' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
   RESPONSE_CACHE_ENABLED: Type.Boolean({ default: true }),
@@ -95,6 +98,7 @@ const SECRET_NAMES = [
   'ALERTMANAGER_WEBHOOK_TOKEN',
   'ESCALATION_WEBHOOK_URL',
   'ESCALATION_WEBHOOK_SECRET',
+  'PAGERDUTY_ROUTING_KEY',
   'SMTP_URL',
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
@@ -156,6 +160,9 @@ export interface Config {
   escalationWebhookSecret: string | undefined;
   /** Outgoing webhooks may reach these hosts even on loopback/private addresses (lower-case, no brackets). */
   webhookAllowedHosts: string[];
+  /** PagerDuty Events v2 integration key: incidents trigger and resolve a PagerDuty alert when set. */
+  pagerdutyRoutingKey: string | undefined;
+  pagerdutyEventsUrl: string;
   webhookDisableAfterFailures: number;
   /** Off: duplicate detection runs lexically only and reports the AI as unavailable. */
   aiEnabled: boolean;
@@ -355,6 +362,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
       .filter((h) => h.length > 0),
     webhookDisableAfterFailures: parsed.WEBHOOK_DISABLE_AFTER_FAILURES,
+    pagerdutyRoutingKey: parsed.PAGERDUTY_ROUTING_KEY,
+    pagerdutyEventsUrl: parsed.PAGERDUTY_EVENTS_URL,
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     responseCacheEnabled: parsed.RESPONSE_CACHE_ENABLED,

@@ -576,7 +576,8 @@ export const incidentNotifications = pgTable(
     member: text('member'),
     memberTimeZone: text('member_time_zone'),
     reason: text('reason').notNull(),
-    channel: text('channel').$type<'webhook' | 'email'>().notNull(),
+    /** pagerduty: the incident's trigger (step 0); pagerduty_resolve: its resolve, sent after the incident closes. */
+    channel: text('channel').$type<'webhook' | 'email' | 'pagerduty' | 'pagerduty_resolve'>().notNull(),
     recipient: text('recipient').notNull(),
     notifyAt: timestamp('notify_at', { withTimezone: true, mode: 'date' }).notNull(),
     state: text('state').$type<'pending' | 'sent' | 'failed' | 'cancelled'>().notNull().default('pending'),

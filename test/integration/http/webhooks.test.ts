@@ -221,6 +221,7 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
     expect(row!.keyVersion).toBe(to);
     await t.request(product, { method: 'POST', url: `/api/webhooks/${endpoint.id}/test` });
     await drain();
+    expect((await deliveries(endpoint.id))[0]).toMatchObject({ state: 'delivered' });
     expect(verified(endpoint.secret, at('/key-rotation')[0]!).type).toBe('webhook.test');
   });
 
