@@ -48,7 +48,7 @@ async function checkTarget(s: Services, raw: string): Promise<string> {
     if (err instanceof WebhookTargetRefused) throw badRequest('webhook_target_refused', err.message, { field: 'url' });
     throw badRequest('webhook_url_unresolvable', `${url.hostname} does not resolve`, { field: 'url' });
   }
-  return url.toString();
+  return raw; // as typed: it reads back as sent, and every delivery parses and checks it again
 }
 
 async function sealSecret(keyring: Keyring, db: Database, id: string, secret: string) {
