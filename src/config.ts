@@ -51,6 +51,15 @@ const EnvSchema = Type.Object({
   ALERTMANAGER_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ONCALL_SCHEDULE_FILE: Type.Optional(Type.String({ minLength: 1 })),
   ESCALATION_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  // Standard Webhooks secret (whsec_ + base64 of 24–64 random bytes): escalation webhooks are signed with it.
+  ESCALATION_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$' })),
+  // Hosts (names or addresses, comma-separated) outgoing webhooks may reach although they resolve to loopback/private addresses.
+  WEBHOOK_ALLOWED_HOSTS: Type.String({ pattern: '^[A-Za-z0-9.:\\[\\]-]*(,[A-Za-z0-9.:\\[\\]-]+)*$', default: '' }),
+  // Failed attempts in a row after which an outgoing webhook endpoint is disabled.
+  WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 15 }),
+  // PagerDuty Events API v2: the integration's routing key pages through PagerDuty beside the webhook and email.
+  PAGERDUTY_ROUTING_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{32}$' })),
+  PAGERDUTY_EVENTS_URL: Type.String({ pattern: '^https?://', default: 'https://events.pagerduty.com/v2/enqueue' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   ESCALATION_EMAIL_FROM: Type.String({ minLength: 3, default: 'WedSync escalation <escalation@localhost>' }),
   MAIL_FROM: Type.String({ minLength: 3, default: 'WedSync Feature Requests <feature-requests@localhost>' }),
@@ -92,6 +101,8 @@ const SECRET_NAMES = [
   'METRICS_TOKEN',
   'ALERTMANAGER_WEBHOOK_TOKEN',
   'ESCALATION_WEBHOOK_URL',
+  'ESCALATION_WEBHOOK_SECRET',
+  'PAGERDUTY_ROUTING_KEY',
   'SMTP_URL',
   'ENCRYPTION_MASTER_KEY',
   'REDIS_URL',
@@ -149,6 +160,14 @@ export interface Config {
   oncallScheduleFile: string | undefined;
   /** Slack-compatible incoming webhook that escalation notifications are posted to. */
   escalationWebhookUrl: string | undefined;
+  /** Signs escalation webhooks the Standard Webhooks way when set. */
+  escalationWebhookSecret: string | undefined;
+  /** Outgoing webhooks may reach these hosts even on loopback/private addresses (lower-case, no brackets). */
+  webhookAllowedHosts: string[];
+  /** PagerDuty Events v2 integration key: incidents trigger and resolve a PagerDuty alert when set. */
+  pagerdutyRoutingKey: string | undefined;
+  pagerdutyEventsUrl: string;
+  webhookDisableAfterFailures: number;
   /** Off: duplicate detection runs lexically only and reports the AI as unavailable. */
   aiEnabled: boolean;
   /** SMTP server for escalation and member emails (smtp://user:pass@host:587, smtps://…); unset: no email is sent. */
@@ -354,6 +373,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertmanagerWebhookToken: parsed.ALERTMANAGER_WEBHOOK_TOKEN,
     oncallScheduleFile: parsed.ONCALL_SCHEDULE_FILE ? path.resolve(parsed.ONCALL_SCHEDULE_FILE) : undefined,
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
+    escalationWebhookSecret: parsed.ESCALATION_WEBHOOK_SECRET,
+    webhookAllowedHosts: parsed.WEBHOOK_ALLOWED_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .filter((h) => h.length > 0),
+    webhookDisableAfterFailures: parsed.WEBHOOK_DISABLE_AFTER_FAILURES,
+    pagerdutyRoutingKey: parsed.PAGERDUTY_ROUTING_KEY,
+    pagerdutyEventsUrl: parsed.PAGERDUTY_EVENTS_URL,
     smtpUrl: parsed.SMTP_URL,
     escalationEmailFrom: parsed.ESCALATION_EMAIL_FROM,
     mailFrom: parsed.MAIL_FROM,

@@ -624,7 +624,8 @@ export const incidentNotifications = pgTable(
     member: text('member'),
     memberTimeZone: text('member_time_zone'),
     reason: text('reason').notNull(),
-    channel: text('channel').$type<'webhook' | 'email'>().notNull(),
+    /** pagerduty: the incident's trigger (step 0); pagerduty_resolve: its resolve, sent after the incident closes. */
+    channel: text('channel').$type<'webhook' | 'email' | 'pagerduty' | 'pagerduty_resolve'>().notNull(),
     recipient: text('recipient').notNull(),
     notifyAt: timestamp('notify_at', { withTimezone: true, mode: 'date' }).notNull(),
     state: text('state').$type<'pending' | 'sent' | 'failed' | 'cancelled'>().notNull().default('pending'),
@@ -833,4 +834,62 @@ export const backupRuns = pgTable(
     check('backup_runs_operation_check', sql`${t.operation} in ('backup', 'verify')`),
     check('backup_runs_kind_check', sql`${t.kind} in ('full', 'incremental', 'pre_saturday_snapshot')`),
   ],
+);
+
+/**
+ * Outgoing webhooks (src/services/webhooks.ts): endpoints the product team registers. The signing
+ * secret is sealed with the data key (`key_version`), shown once at creation or rotation.
+ * `consecutive_failures` counts failed attempts since the last success; at WEBHOOK_DISABLE_AFTER_FAILURES
+ * the endpoint is disabled (`disabled_reason` says why).
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  events: jsonb('events').$type<string[]>().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  secret: text('secret').notNull(),
+  keyVersion: integer('key_version').notNull(),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** One event for one endpoint: the exact body that is signed and sent, and where its delivery stands. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The Standard Webhooks `webhook-id`: the same on every attempt, so receivers can de-duplicate. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    body: text('body').notNull(),
+    state: text('state').$type<'pending' | 'delivered' | 'failed' | 'abandoned'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt.desc())],
+);
+
+/** The delivery log: every attempt with its answer (or error) and how long it took. */
+export const webhookDeliveryAttempts = pgTable(
+  'webhook_delivery_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
 );

@@ -27,6 +27,7 @@ import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
 import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
 import { recomputeRiceJob } from './handlers/rice.js';
 import type { Config } from '../config.js';
+import { deliverWebhookJob } from './handlers/webhooks.js';
 import { handlerTable, type Schedule } from './worker.js';
 
 export const JOB_HANDLERS = handlerTable(
@@ -52,6 +53,7 @@ export const JOB_HANDLERS = handlerTable(
   runBackupScheduleJob,
   purgeCdn,
   finishErasuresJob,
+  deliverWebhookJob,
 );
 
 const HOUR = 3_600_000;

@@ -114,6 +114,18 @@ export const DELIVER_INCIDENT_NOTIFICATION = defineJob({
   dedupeKey: (p) => `incident-notification:${p.notificationId}`,
 });
 
+/**
+ * One outgoing webhook message to one endpoint (src/services/webhooks.ts). Retried with the queue's
+ * back-off (2 s doubling, capped at 15 min): twelve attempts span about an hour.
+ */
+export const DELIVER_WEBHOOK = defineJob({
+  type: 'deliver_webhook',
+  queue: 'notification_sending',
+  payload: Type.Object({ deliveryId: Uuid }),
+  maxAttempts: 12,
+  dedupeKey: (p) => `webhook-delivery:${p.deliveryId}`,
+});
+
 // --- analytics_processing ------------------------------------------------------------------------
 
 /** A request's predicted RICE factors brought up to date; below the default, people waiting for a notification go first. */

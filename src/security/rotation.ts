@@ -4,7 +4,7 @@
 // version in the keyring, so a half-finished sweep is invisible to users.
 import { and, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
-import { comments, encryptionKeys, featureRequests, users, type WeddingContext } from '../db/schema.js';
+import { comments, encryptionKeys, featureRequests, users, webhookEndpoints, type WeddingContext } from '../db/schema.js';
 import { recordAudit } from '../services/audit.js';
 import type { Services } from '../services/context.js';
 import { openComment, openRequestContent, personalKeyOf, sealComment, sealNewUser, sealRequestContent, sealWeddingContext } from './records.js';
@@ -20,7 +20,7 @@ export interface SweepResult {
 const DEFAULT_BATCH = 200;
 
 /** Not yet on `version`: plaintext (null) or an older version. */
-const behind = (column: typeof users.keyVersion | typeof featureRequests.keyVersion | typeof comments.keyVersion, version: number): SQL =>
+const behind = (column: typeof users.keyVersion | typeof featureRequests.keyVersion | typeof comments.keyVersion | typeof webhookEndpoints.keyVersion, version: number): SQL =>
   or(isNull(column), lt(column, version))!;
 
 /** Runs `batch` in its own transaction until it handles no row; returns [legacy, rotated] counts. */
@@ -119,6 +119,24 @@ async function sweepComments(s: Services, version: number, limit: number) {
   });
 }
 
+/** Outgoing webhooks' signing secrets (sealed from the start: no legacy rows). */
+async function sweepWebhookSecrets(s: Services, version: number, limit: number) {
+  return inBatches(s.db, async (tx) => {
+    const batch = await tx
+      .select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret })
+      .from(webhookEndpoints)
+      .where(behind(webhookEndpoints.keyVersion, version))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    for (const row of batch) {
+      const at = { table: 'webhook_endpoints', column: 'secret', rowId: row.id };
+      const secret = await s.keyring.sealShared(version, at, await s.keyring.openShared(row.secret, at));
+      await tx.update(webhookEndpoints).set({ secret, keyVersion: version }).where(eq(webhookEndpoints.id, row.id));
+    }
+    return { legacy: 0, rotated: batch.length };
+  });
+}
+
 /**
  * Moves every row to the current key version (sealing plaintext rows on the way). Users go first:
  * a plaintext request's wedding context needs its author's new personal key. When no row is left on
@@ -130,11 +148,13 @@ export async function reencryptAll(s: Services, options: { batchSize?: number } 
   const [legacyUsers, rotatedUsers] = await sweepUsers(s, version, limit);
   const [legacyRequests, rotatedRequests] = await sweepFeatureRequests(s, version, limit);
   const [legacyComments, rotatedComments] = await sweepComments(s, version, limit);
+  await sweepWebhookSecrets(s, version, limit);
   const [left] = rows<{ n: number }>(
     await s.db.execute(sql`select
       (select count(*) from ${users} where ${behind(users.keyVersion, version)})
       + (select count(*) from ${featureRequests} where ${behind(featureRequests.keyVersion, version)})
-      + (select count(*) from ${comments} where ${behind(comments.keyVersion, version)}) as n`),
+      + (select count(*) from ${comments} where ${behind(comments.keyVersion, version)})
+      + (select count(*) from ${webhookEndpoints} where ${behind(webhookEndpoints.keyVersion, version)}) as n`),
   );
   if (Number(left?.n ?? 0) === 0) {
     await s.db

@@ -15,6 +15,7 @@ import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { checkReadableText } from './feature-requests.js';
 import { purgeResponseCache } from './response-cache.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 export async function addComment(s: Services, call: Call, requestId: string, input: { content: string }) {
   checkReadableText({ comment: input.content });
@@ -33,6 +34,8 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
       .insert(comments)
       .values({ id, requestId, authorId: call.actor.id, authorRole: call.actor.role, ...(await sealComment(s.keyring, tx, id, content)), expertAdvice, createdAt: s.now() })
       .returning();
+    // Without the comment's text: it is sealed content, for readers of the board, not for integrations.
+    await emitWebhookEvent(tx, s, 'comment.created', { id: row!.id, requestId, authorRole: call.actor.role, expertAdvice, createdAt: row!.createdAt.toISOString() });
     await recordAudit(s, tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     await enqueue(tx, jobSpec(COMMENT_POSTED, { commentId: id }), s.now());
     return row!;

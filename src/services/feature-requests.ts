@@ -32,6 +32,7 @@ import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
 import { anonymiseWeddingContext } from '../domain/wedding-context.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
+import { emitWebhookEvent } from './webhooks.js';
 import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
@@ -166,6 +167,10 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
+    // The probes' synthetic requests are the platform checking itself, not news for integrations.
+    if (!row!.synthetic) {
+      await emitWebhookEvent(tx, s, 'feature_request.created', { id, title, category: input.category, urgency: input.urgency, userType: call.actor.role, status: 'open', createdAt: now.toISOString() });
+    }
     // Audit events last: a chain's head stays locked from the append until the commit.
     await recordAudit(s, tx, call, {
       action: 'feature_request_created',
@@ -493,6 +498,7 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
     // Same transaction: the author and voters hear about every change that happened, and only those.
     await enqueue(tx, jobSpec(STATUS_CHANGED, { requestId: id, historyId: change!.id }), now);
     await enqueue(tx, riceJob(id), now);
+    await emitWebhookEvent(tx, s, 'feature_request.status_changed', { id, from: current.status, to: input.status, justification: input.justification.trim(), changedAt: now.toISOString() });
     await recordAudit(s, tx, call, {
       action: 'status_changed',
       targetType: 'feature_request',

@@ -1,6 +1,8 @@
 // The escalation engine's outbound channels: a Slack-compatible webhook (`{text, blocks}`) and email
-// over SMTP (nodemailer). Each call is one attempt; the job queue retries and dead-letters.
+// over SMTP (nodemailer). Each call is one attempt; the job queue retries and dead-letters. With
+// ESCALATION_WEBHOOK_SECRET the webhook is signed like the outgoing webhooks (Standard Webhooks).
 import nodemailer from 'nodemailer';
+import { signedHeaders } from '../security/webhook-signing.js';
 import type { Transporter } from 'nodemailer';
 
 export interface IncidentMessage {
@@ -50,17 +52,67 @@ export function renderIncidentMessage(m: MessageInput): IncidentMessage {
   return { subject, text, blocks };
 }
 
-/** Posts Slack-compatible JSON; anything but a 2xx answer is a failure (retried by the queue). */
-export async function postWebhook(url: string, message: IncidentMessage): Promise<void> {
+/**
+ * Posts Slack-compatible JSON; anything but a 2xx answer is a failure (retried by the queue). Signed
+ * when `signing` is given: `messageId` is the delivery's, the same on every retry.
+ */
+export async function postWebhook(url: string, message: IncidentMessage, signing?: { secret: string; messageId: string; at: Date }): Promise<void> {
+  const body = JSON.stringify({ text: message.text, blocks: message.blocks });
+  const signature = signing ? signedHeaders(signing.secret, signing.messageId, signing.at, body) : {};
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+    headers: { 'content-type': 'application/json', ...signature },
+    body,
     signal: AbortSignal.timeout(10_000),
     redirect: 'error',
   });
   await res.body?.cancel().catch(() => {});
   if (!res.ok) throw new Error(`escalation webhook answered ${res.status}`);
+}
+
+/** PagerDuty's severities; ours (critical | warning | info) map onto them as they are. */
+const PAGERDUTY_SEVERITY: Record<string, 'critical' | 'error' | 'warning' | 'info'> = { critical: 'critical', warning: 'warning', info: 'info' };
+
+export interface PagerDutyIncident {
+  id: string;
+  alertName: string;
+  severity: string;
+  summary: string;
+  annotations: Record<string, string>;
+  openedAt: Date;
+}
+
+/**
+ * One PagerDuty Events API v2 event. The dedup key is the incident's id, so a retried trigger opens
+ * one PagerDuty alert and the resolve closes that alert. PagerDuty answers 202; anything else fails
+ * (retried by the queue; 429 and 5xx are what PagerDuty asks clients to retry).
+ */
+export async function sendPagerDutyEvent(eventsUrl: string, routingKey: string, action: 'trigger' | 'resolve', incident: PagerDutyIncident): Promise<void> {
+  const event = {
+    routing_key: routingKey,
+    event_action: action,
+    dedup_key: `wedsync-incident-${incident.id}`,
+    ...(action === 'trigger' && {
+      payload: {
+        summary: `[${incident.severity.toUpperCase()}] ${incident.alertName}: ${incident.summary}`.slice(0, 1024),
+        severity: PAGERDUTY_SEVERITY[incident.severity] ?? 'error',
+        source: 'wedsync-feature-requests',
+        component: incident.alertName,
+        timestamp: incident.openedAt.toISOString(),
+        custom_details: { incident_id: incident.id, wedding_impact: incident.annotations.wedding_impact ?? null },
+      },
+      ...(incident.annotations.runbook_url && { links: [{ href: incident.annotations.runbook_url, text: 'Runbook' }] }),
+    }),
+  };
+  const res = await fetch(eventsUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+    signal: AbortSignal.timeout(10_000),
+    redirect: 'error',
+  });
+  await res.body?.cancel().catch(() => {});
+  if (!res.ok) throw new Error(`PagerDuty answered ${res.status}`);
 }
 
 const transports = new Map<string, Transporter>();

@@ -25,7 +25,8 @@ import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
-import { postWebhook, renderIncidentMessage, sendEmail } from './incident-channels.js';
+import { postWebhook, renderIncidentMessage, sendEmail, sendPagerDutyEvent } from './incident-channels.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 
 type Incident = typeof incidents.$inferSelect;
@@ -164,6 +165,7 @@ async function openOrRepeat(s: Services, alert: AlertmanagerAlert, requestId?: s
       if (step === 0) continue;
       await enqueue(tx, jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }), now);
     }
+    await emitWebhookEvent(tx, s, 'incident.opened', { id: incident.id, alertName, severity, summary: incident.summary, openedAt: now.toISOString() });
     await recordAudit(s, tx, { ...SYSTEM, requestId }, {
       action: 'incident_opened',
       targetType: 'incident',
@@ -185,6 +187,7 @@ async function resolveFromAlertmanager(s: Services, fingerprint: string, request
       .for('update');
     if (!incident) return null;
     await closeIncident(tx, s, incident, { status: 'resolved', by: null, note: 'Resolved by Alertmanager (the alert stopped firing)' });
+    await emitWebhookEvent(tx, s, 'incident.resolved', { id: incident.id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'alertmanager', resolvedAt: s.now().toISOString() });
     await recordAudit(s, tx, { ...SYSTEM, requestId }, { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } });
     return incident.id;
   });
@@ -237,6 +240,10 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
       await enqueue(tx, jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { runAt: pick.notifyAt, priority: incident.severity === 'critical' ? 20 : 10 }), now);
     }
   }
+  // PagerDuty runs its own schedules and escalation: it hears once, when the incident opens, at once.
+  if (step === 0 && s.config.pagerdutyRoutingKey) {
+    await addPagerDutyDelivery(tx, s, incident, 'pagerduty', policyStep.teams[0] ?? 'pagerduty', 'paged_through_pagerduty');
+  }
   await recordAudit(s, tx, { ...SYSTEM, requestId }, {
     action: 'incident_escalated',
     targetType: 'incident',
@@ -244,6 +251,16 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
     details: { step, afterMinutes: policyStep.afterMinutes, teams: policyStep.teams, picks: pickDetails },
   });
   return true;
+}
+
+async function addPagerDutyDelivery(tx: Database, s: Services, incident: Incident, channel: 'pagerduty' | 'pagerduty_resolve', team: string, reason: string) {
+  const now = s.now();
+  const [n] = await tx
+    .insert(incidentNotifications)
+    .values({ incidentId: incident.id, step: 0, team, reason, channel, recipient: 'pagerduty', notifyAt: now, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ id: incidentNotifications.id });
+  if (n) await enqueue(tx, jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { priority: incident.severity === 'critical' ? 20 : 10 }), now);
 }
 
 /** The `escalate_incident` job: runs a step when it falls due, unless the incident was acknowledged or resolved. */
@@ -274,7 +291,8 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
     .where(eq(incidentNotifications.id, notificationId));
   if (!row || row.n.state === 'sent' || row.n.state === 'cancelled') return 'skipped';
   const { n, incident } = row;
-  if (incident.status !== 'open') {
+  // A PagerDuty resolve is sent because the incident closed; everything else stops when it does.
+  if (incident.status !== 'open' && n.channel !== 'pagerduty_resolve') {
     await s.db.update(incidentNotifications).set({ state: 'cancelled' }).where(and(eq(incidentNotifications.id, n.id), eq(incidentNotifications.state, 'pending')));
     return 'skipped';
   }
@@ -290,9 +308,13 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
     communication: incident.policy.communication,
   });
   try {
-    if (n.channel === 'webhook') {
+    if (n.channel === 'pagerduty' || n.channel === 'pagerduty_resolve') {
+      if (!s.config.pagerdutyRoutingKey) throw new Error('PAGERDUTY_ROUTING_KEY is no longer set');
+      await sendPagerDutyEvent(s.config.pagerdutyEventsUrl, s.config.pagerdutyRoutingKey, n.channel === 'pagerduty' ? 'trigger' : 'resolve', incident);
+    } else if (n.channel === 'webhook') {
       if (!s.config.escalationWebhookUrl) throw new Error('ESCALATION_WEBHOOK_URL is no longer set');
-      await postWebhook(s.config.escalationWebhookUrl, message);
+      const { escalationWebhookSecret: secret } = s.config;
+      await postWebhook(s.config.escalationWebhookUrl, message, secret ? { secret, messageId: `msg_${n.id}`, at: s.now() } : undefined);
     } else {
       if (!s.config.smtpUrl) throw new Error('SMTP_URL is no longer set');
       await sendEmail(s.config.smtpUrl, s.config.escalationEmailFrom, n.recipient, message);
@@ -343,6 +365,16 @@ async function closeIncident(tx: Database, s: Services, incident: Incident, as: 
     .update(incidentNotifications)
     .set({ state: 'cancelled' })
     .where(and(eq(incidentNotifications.incidentId, incident.id), eq(incidentNotifications.state, 'pending')));
+  if (as.status === 'resolved' && s.config.pagerdutyRoutingKey) {
+    // Whether or not the trigger went out (it may be in flight right now): resolving an unknown
+    // dedup key is a no-op at PagerDuty, a PagerDuty alert left open pages someone for nothing.
+    const [paged] = await tx
+      .select({ team: incidentNotifications.team })
+      .from(incidentNotifications)
+      .where(and(eq(incidentNotifications.incidentId, incident.id), eq(incidentNotifications.channel, 'pagerduty')))
+      .limit(1);
+    if (paged) await addPagerDutyDelivery(tx, s, incident, 'pagerduty_resolve', paged.team, 'resolved');
+  }
 }
 
 const summaryColumns = {
@@ -423,6 +455,7 @@ export async function resolveIncident(s: Services, call: Call, id: string, note:
     if (!incident) throw notFound('Incident');
     if (incident.status === 'resolved') throw conflict('incident_resolved', 'The incident is already resolved');
     await closeIncident(tx, s, incident, { status: 'resolved', by: call.actor.id, note });
+    await emitWebhookEvent(tx, s, 'incident.resolved', { id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'product_team', note, resolvedAt: s.now().toISOString() });
     await recordAudit(s, tx, call, { action: 'incident_resolved', targetType: 'incident', targetId: id, details: { alertName: incident.alertName, note } });
   });
   return getIncident(s, id);

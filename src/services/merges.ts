@@ -11,6 +11,7 @@ import type { Status } from '../domain/feature-requests.js';
 import { COUNTED_STATES } from '../domain/vote-manipulation.js';
 import { jobSpec, REQUEST_MERGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
+import { emitWebhookEvent } from './webhooks.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { ServiceError, conflict, notFound } from './errors.js';
@@ -111,6 +112,7 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
     await enqueue(tx, jobSpec(REQUEST_MERGED, { mergeId }), now);
     await enqueue(tx, riceJob(targetId), now);
     const summary = { mergeId, targetId, movedVotes: movedVotes.length, movedComments: movedComments.length };
+    await emitWebhookEvent(tx, s, 'feature_request.merged', { duplicateId, ...summary, mergedAt: now.toISOString() });
     await recordAudit(s, tx, call, {
       action: 'feature_request_merged',
       targetType: 'feature_request',

@@ -89,6 +89,13 @@ const aHeldVote = async (ctx: Ctx, role: Role) => {
 };
 const decideOnHeldVote = (url: string, justification: string) => async (ctx: Ctx, _caller: Caller, role: Role) => ({ url, payload: { votes: [await aHeldVote(ctx, role)], justification } });
 
+/** A webhook endpoint (a public address literal: no DNS, nothing is sent while the matrix runs). */
+const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
+  if (role !== 'product_team') return NO_REQUEST;
+  const res = await ctx.t.request(caller, { method: 'POST', url: '/api/webhooks', payload: { url: 'https://93.184.216.34/hooks/wedsync', events: ['comment.created'] } });
+  return res.json().id as string;
+};
+
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
 const MATRIX: Row[] = [
@@ -246,6 +253,18 @@ const MATRIX: Row[] = [
     expect: operatorsOnly,
     build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
   },
+  { method: 'GET', path: '/api/webhooks', expect: productTeamOnly, build: fixed(() => '/api/webhooks') },
+  {
+    method: 'POST',
+    path: '/api/webhooks',
+    expect: { ...productTeamOnly, product_team: 201 },
+    build: fixed(() => '/api/webhooks', () => ({ url: 'https://93.184.216.34/hooks/matrix', events: ['feature_request.created'] })),
+  },
+  { method: 'PATCH', path: '/api/webhooks/{id}', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}`, payload: { enabled: false } }) },
+  { method: 'DELETE', path: '/api/webhooks/{id}', expect: { ...productTeamOnly, product_team: 204 }, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}` }) },
+  { method: 'POST', path: '/api/webhooks/{id}/rotate-secret', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/rotate-secret` }) },
+  { method: 'POST', path: '/api/webhooks/{id}/test', expect: { ...productTeamOnly, product_team: 202 }, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/test` }) },
+  { method: 'GET', path: '/api/webhooks/{id}/deliveries', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/deliveries` }) },
   { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
   { method: 'GET', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile') },
   { method: 'PATCH', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile', () => ({ phone: null })) },

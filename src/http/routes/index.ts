@@ -20,6 +20,7 @@ import status from './status/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
 import voteReviews from './vote-reviews/index.js';
+import webhooks from './webhooks/index.js';
 
 export interface RouteDeps {
   services: Services;
@@ -38,5 +39,5 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, voteReviews, ai, insights, roadmap, user, analytics, notifications, platform, privacy, ops, status]) await app.register(routes, opts);
+  for (const routes of [health, auth, featureRequests, voteReviews, ai, insights, roadmap, user, analytics, notifications, platform, privacy, ops, webhooks, status]) await app.register(routes, opts);
 }

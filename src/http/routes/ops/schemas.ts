@@ -65,7 +65,7 @@ const Delivery = Type.Object({
   member: Nullable(Type.String()),
   memberTimeZone: Nullable(Type.String()),
   reason: Type.String({ description: 'awake | critical_wakes_primary | waits_for_morning | no_roster' }),
-  channel: literals(['webhook', 'email'] as const),
+  channel: literals(['webhook', 'email', 'pagerduty', 'pagerduty_resolve'] as const),
   recipient: Type.String(),
   notifyAt: DateTime,
   state: literals(['pending', 'sent', 'failed', 'cancelled'] as const),
