@@ -492,18 +492,27 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
-/** The public roadmap: the most-wanted requests in each roadmap status, one query. */
+/**
+ * The public roadmap: the most-wanted requests in each roadmap status, one query. Each carries the
+ * time it entered its column (its latest move into that status), which `updatedAt` is not: edits,
+ * votes and RICE changes move that one too.
+ */
 export async function roadmap(s: Services, perStatus: number) {
+  // Qualified by hand: drizzle writes a single-table select's columns unqualified, and "id" or
+  // "created_at" inside the subquery would then mean status_history's own.
+  const enteredColumn = sql<Date>`coalesce((select max(h.created_at) from status_history h where h.request_id = "feature_requests"."id" and h.to_status = "feature_requests"."status"), "feature_requests"."created_at")`;
   const ranked = s.db
     .select({
       ...boardColumns,
+      statusSince: enteredColumn.mapWith(fr.createdAt).as('status_since'),
       rank: sql<number>`row_number() over (partition by ${fr.status} order by ${fr.voteWeight} desc, ${fr.id} desc)`.as('rank'),
     })
     .from(fr)
     .where(and(inArray(fr.status, [...ROADMAP_STATUSES]), eq(fr.synthetic, false)))
     .as('ranked');
   const rows = await s.db.select().from(ranked).where(lte(ranked.rank, perStatus)).orderBy(asc(ranked.rank));
-  const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as BoardItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], BoardItem[]>;
-  for (const { rank: _r, ...row } of rows) columns[row.status as (typeof ROADMAP_STATUSES)[number]].push(withRice(row));
+  type RoadmapItem = BoardItem & { statusSince: Date };
+  const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as RoadmapItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], RoadmapItem[]>;
+  for (const { rank: _r, statusSince, ...row } of rows) columns[row.status as (typeof ROADMAP_STATUSES)[number]].push({ ...withRice(row), statusSince });
   return { generatedAt: s.now(), statuses: ROADMAP_STATUSES, columns };
 }
