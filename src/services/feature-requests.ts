@@ -27,6 +27,7 @@ import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
+import { timeZoneFitsCountry, timeZonesOfCountry, todayIn, WEDDING_HORIZON_YEARS, weddingDateProblem } from '../domain/wedding-context.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
@@ -87,10 +88,25 @@ export function checkReadableText(fields: Record<string, string | readonly strin
   }
 }
 
-function checkWeddingContext(context: WeddingContext | undefined) {
-  if (context && !isValidTimeZone(context.timeZone)) {
+const WEDDING_DATE_MESSAGES = {
+  in_the_past: 'The wedding date is in the past: a new request is about a wedding still to come',
+  too_far_ahead: `The wedding date is more than ${WEDDING_HORIZON_YEARS} years away: check the year`,
+};
+
+/** A wedding happens on a plausible day, in a real time zone of its own country. */
+function checkWeddingContext(context: WeddingContext | undefined, now: Date, { allowPast = false } = {}) {
+  if (!context) return;
+  if (!isValidTimeZone(context.timeZone)) {
     throw badRequest('invalid_time_zone', `"${context.timeZone}" is not an IANA time zone`, { field: 'weddingContext.timeZone' });
   }
+  if (!timeZoneFitsCountry(context.timeZone, context.country)) {
+    throw badRequest('time_zone_not_in_country', `The time zone "${context.timeZone}" is not used in the wedding's country (${context.country.toUpperCase()})`, {
+      field: 'weddingContext.timeZone',
+      zones: timeZonesOfCountry(context.country),
+    });
+  }
+  const problem = weddingDateProblem(context.weddingDate, todayIn(context.timeZone, now), { allowPast });
+  if (problem) throw badRequest(`wedding_date_${problem}`, WEDDING_DATE_MESSAGES[problem], { field: 'weddingContext.weddingDate', horizonYears: WEDDING_HORIZON_YEARS });
 }
 
 export async function submissionsInLastDay(db: Database, authorId: string, now: Date): Promise<number> {
@@ -131,7 +147,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       field: 'weddingContext',
     });
   }
-  checkWeddingContext(input.weddingContext);
+  checkWeddingContext(input.weddingContext, s.now());
   checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
   const { id, synthetic } = await s.db.transaction(async (tx) => {
     const now = s.now();
@@ -421,7 +437,8 @@ export type UpdateInput = Partial<SubmitInput>;
 
 export async function updateFeatureRequest(s: Services, call: Call, id: string, patch: UpdateInput) {
   if (patch.category) checkCategory(s, patch.category);
-  checkWeddingContext(patch.weddingContext);
+  // The author may correct a request after the wedding: its date may then be past, not absurd.
+  checkWeddingContext(patch.weddingContext, s.now(), { allowPast: true });
   checkReadableText({ title: patch.title, description: patch.description, painPoints: patch.painPoints });
   await s.db.transaction(async (tx) => {
     const current = await lockRequest(tx, id);

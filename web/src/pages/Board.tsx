@@ -18,7 +18,7 @@ import type { BoardItem, BoardSort, Page } from '../types.js';
 const SEARCH_DELAY_MS = 350;
 
 const SORTS: { value: BoardSort; label: string; hint: string }[] = [
-  { value: 'top', label: 'Top', hint: 'most votes first (a supplier’s vote counts for the couples they serve)' },
+  { value: 'top', label: 'Top', hint: 'highest weighted score first (a supplier’s vote counts for the couples they serve, so it weighs more)' },
   { value: 'new', label: 'New', hint: 'newest first' },
   { value: 'trending', label: 'Trending', hint: 'gathering votes fastest first' },
   { value: 'rice', label: 'RICE', hint: 'highest RICE priority first (reach × impact × confidence ÷ effort)' },
@@ -179,6 +179,10 @@ function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: s
         </p>
         <p className="card-facts">
           <span>From a {roleLabel(item.userType).toLowerCase()}</span>
+          {/* What "Top" sorts by; the vote button beside it counts people. */}
+          <span className="card-weight" title="Suppliers’ votes count more: they speak for the couples they serve">
+            Weighted score {item.voteWeight.toLocaleString()}
+          </span>
           <span>{plural(item.commentCount, 'comment')}</span>
           {showRice && <span className="card-rice">RICE score {riceScoreText(item.rice.score)}</span>}
           <span>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
+import { CharacterCount, tooLong } from '../components/CharacterCount.js';
 import { featureRequest, requestComments, unmergeRequest } from '../endpoints.js';
 import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
@@ -326,6 +327,9 @@ function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () =
   );
 }
 
+/** As the API's comment schema. */
+const MAX_COMMENT = 5000;
+
 function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: Comment) => void }) {
   const [content, setContent] = useState('');
   const [sending, setSending] = useState(false);
@@ -336,8 +340,9 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
   async function submit(event: FormEvent) {
     event.preventDefault();
     const text = content.trim();
-    if (text.length < 2) {
-      setError('Write at least 2 characters.');
+    const problem = text.length < 2 ? 'Write at least 2 characters.' : tooLong('A comment', text, MAX_COMMENT);
+    if (problem) {
+      setError(problem);
       textarea.current?.focus();
       return;
     }
@@ -367,15 +372,15 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
         id="comment-content"
         ref={textarea}
         rows={4}
-        maxLength={5000}
         value={content}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? 'comment-hint comment-error' : 'comment-hint'}
+        aria-describedby={error ? 'comment-hint comment-content-count comment-error' : 'comment-hint comment-content-count'}
         onChange={(e) => {
           setContent(e.target.value);
           setAdded(false);
         }}
       />
+      <CharacterCount fieldId="comment-content" text={content} max={MAX_COMMENT} />
       {error && (
         <p id="comment-error" className="field-error" role="alert">
           {error}
