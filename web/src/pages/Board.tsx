@@ -35,6 +35,11 @@ export default function Board() {
   const key = boardUrl(filters);
   const session = useSession();
 
+  // An address with filters the board does not offer is put right in place (the back button skips it).
+  useEffect(() => {
+    if (key !== location.pathname + location.search) navigate(key, { replace: true });
+  }, [key]);
+
   const [load, setLoad] = useState<Load>({ state: 'loading', items: [], nextCursor: null });
   const [moreState, setMoreState] = useState<{ loading: boolean; error: string | null }>({ loading: false, error: null });
   const [retry, setRetry] = useState(0);
@@ -162,11 +167,11 @@ export default function Board() {
 }
 
 function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: string, patch: VoteFields) => void; showRice: boolean }) {
-  const { toggle, pending, error, review } = useVote(item, update);
+  const { toggle, pending, error, review, blocked } = useVote(item, update);
   return (
     <li className="card">
       <div className="card-vote">
-        <VoteButton item={item} pending={pending} onToggle={toggle} />
+        <VoteButton item={item} pending={pending} onToggle={toggle} blocked={blocked} />
       </div>
       <div className="card-body">
         <h2 className="card-title">
@@ -189,7 +194,7 @@ function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: s
             <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
           </span>
         </p>
-        <VoteFeedback error={error} review={review} />
+        <VoteFeedback error={error} review={review} item={item} blocked={blocked} />
       </div>
     </li>
   );

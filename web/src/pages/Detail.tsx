@@ -156,11 +156,11 @@ function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (
 
 /** Vote button beside the title; what became of the vote is said under the request's facts, where a sentence fits. */
 function DetailHead({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
-  const { toggle, pending, error, review } = useVote(request, update);
+  const { toggle, pending, error, review, blocked } = useVote(request, update);
   return (
     <div className="detail-head">
       <div className="detail-vote">
-        <VoteButton item={request} pending={pending} onToggle={toggle} large />
+        <VoteButton item={request} pending={pending} onToggle={toggle} large blocked={blocked} />
       </div>
       <div>
         <PageHeading title={request.title} />
@@ -176,7 +176,7 @@ function DetailHead({ request, update }: { request: FeatureRequest; update: (id:
           </span>
           <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
         </p>
-        <VoteFeedback error={error} review={review} />
+        <VoteFeedback error={error} review={review} item={request} blocked={blocked} />
       </div>
     </div>
   );
