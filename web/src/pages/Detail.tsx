@@ -10,6 +10,7 @@ import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
+import { MergeInto } from '../components/MergeInto.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
@@ -87,12 +88,22 @@ export default function Detail({ id }: { id: string }) {
       <DetailHead request={request} update={update} />
 
       {request.mergedIntoId && (
-        <Notice>
+        <Notice id="merged-notice" focusable>
           <p>
             This request was merged into another with the same need. <Link to={`/requests/${request.mergedIntoId}`}>Vote and comment there</Link>.
           </p>
           {session.can(MERGE_PERMISSION) && <UndoMerge request={request} onUndone={(updated) => update(request.id, updated)} />}
         </Notice>
+      )}
+
+      {session.can(MERGE_PERMISSION) && !request.mergedIntoId && (
+        <MergeInto
+          request={request}
+          onMerged={({ duplicate }) => {
+            update(request.id, duplicate);
+            requestAnimationFrame(() => document.getElementById('merged-notice')?.focus());
+          }}
+        />
       )}
 
       {!request.mergedIntoId && <RicePanel request={request} canOverride={session.can(RICE_PERMISSION)} onChanged={(updated) => update(request.id, updated)} />}
