@@ -264,7 +264,8 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
       )}
       {request.author && (
         <p className="muted">
-          Asked by {request.author.displayName} ({roleLabel(request.author.role).toLowerCase()})
+          {/* The role beside the name, not in brackets after it: a demo name already ends in some. */}
+          Asked by {request.author.displayName} · {roleLabel(request.author.role)}
         </p>
       )}
     </section>

@@ -23,6 +23,7 @@ export function renderStatusPage(status: PublicStatus): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30">
 <title>WedSync Feature Requests — status</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/status.css">
 </head>
 <body>
