@@ -2,7 +2,7 @@
 // at 1280 px and on a 390 px phone, against the real server (PGlite + demo data).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, browserAvailable, screenshot, serious } from './browser.js';
+import { axeViolations, browserAvailable, screenshot, scrollWidth, serious } from './browser.js';
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage } from './live-app.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -206,6 +206,7 @@ describe.runIf(browserAvailable())('what a new user hit (issue #16) in Chromium'
     const nav = page.getByRole('navigation', { name: 'Main' });
     await screenshot(page, 'header-menu-phone', { fullPage: false });
     expect(await height(page, '.site-header')).toBeLessThanOrEqual(130);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
     expect(await nav.isVisible()).toBe(false);
     const menu = page.getByRole('button', { name: 'Menu' });
     await menu.click();
