@@ -166,7 +166,7 @@ describe.runIf(browserAvailable())('what a new user hit (issue #16) in Chromium'
     const vote = couple.page.locator('.detail-head .vote-button');
     await vote.waitFor();
     expect(await vote.isDisabled()).toBe(true);
-    expect(await couple.page.locator(`#vote-reason-${duplicate.id}`).textContent()).toBe('This request was merged into another: vote there instead.');
+    expect(await couple.page.locator(`#vote-reason-${duplicate.id}`).textContent()).toBe('Merged: vote on the request it was merged into.');
     expectNoPageErrors(product);
     expectNoPageErrors(couple);
   });

@@ -18,7 +18,7 @@ export type VoteFields = Pick<BoardItem, 'voteCount' | 'voteWeight' | 'viewerHas
  * AI service account) casts none. Anonymous visitors are not blocked: pressing Vote asks them to sign in.
  */
 function voteBlocked(item: BoardItem, session: ReturnType<typeof useSession>): string | null {
-  if (item.status === 'merged' || item.mergedIntoId) return 'This request was merged into another: vote there instead.';
+  if (item.status === 'merged' || item.mergedIntoId) return 'Merged: vote on the request it was merged into.';
   if (session.status !== 'signed_in' || !session.user) return null;
   if (session.can(VOTE_PERMISSION)) return null;
   if (session.user.role === 'wedding_supplier' && !session.user.verified) return 'You can vote once the WedSync team has verified your supplier account.';
