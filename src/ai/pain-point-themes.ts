@@ -25,7 +25,7 @@ export interface ThemeSettings {
   maxGroups: number;
   /** Passes over the requests; DP-means usually settles in a handful. */
   maxPasses: number;
-  /** Words kept per theme; the label is made of the first few. */
+  /** Words kept per theme, shown beside its label. */
   maxTerms: number;
 }
 
@@ -39,9 +39,6 @@ export const THEME_SETTINGS: ThemeSettings = { maxRequests: 5000, joinSimilarity
 
 /** Longest stretch of grouping between two pauses: a pause lets a shared process serve HTTP in between. */
 const PAUSE_AFTER_MS = 10;
-
-/** Words in a theme's label. */
-const LABEL_TERMS = 3;
 
 /** On a wedding board these describe every request, never what sets a theme apart. */
 const BOARD_WIDE_TERMS = new Set(['wedding', 'weddings'].map(term));
@@ -60,6 +57,7 @@ export interface Theme {
   cohesion: number;
   /** The theme's most distinctive title words, most distinctive first. */
   terms: string[];
+  /** The title of the request nearest the theme's centre. */
   label: string;
 }
 
@@ -260,8 +258,13 @@ export async function painPointThemes(
   const dimensions = vectors[0]?.length ?? 0;
   const themes = kept.map((members, k) => {
     const centre = centreOf(vectors, members, dimensions);
-    const cohesion = members.reduce((sum, i) => sum + dot(vectors[i]!, centre), 0) / members.length;
-    return { members, cohesion, terms: terms[k]!, label: terms[k]!.slice(0, LABEL_TERMS).join(' · ') };
+    const closeness = members.map((i) => dot(vectors[i]!, centre));
+    const cohesion = closeness.reduce((sum, c) => sum + c, 0) / members.length;
+    // Named by its most central request's title: words people wrote ("Printable seating chart"),
+    // where a list of distinctive words ("seating · chart · printable") reads like an index. The
+    // words stay, as secondary detail. The first member wins a tie (the caller's order: most-voted).
+    const central = members[closeness.indexOf(Math.max(...closeness))]!;
+    return { members, cohesion, terms: terms[k]!, label: considered[central]!.title.trim() };
   });
   return { themes, considered: considered.length, unthemed: considered.length - kept.reduce((n, members) => n + members.length, 0), passes };
 }

@@ -29,7 +29,7 @@ import { maskPersonalText } from '../domain/personal-text.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
-import { anonymiseWeddingContext } from '../domain/wedding-context.js';
+import { anonymiseWeddingContext, timeZoneFitsCountry, timeZonesOfCountry, todayIn, WEDDING_HORIZON_YEARS, weddingDateProblem } from '../domain/wedding-context.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { emitWebhookEvent } from './webhooks.js';
@@ -91,10 +91,25 @@ export function checkReadableText(fields: Record<string, string | readonly strin
   }
 }
 
-function checkWeddingContext(context: WeddingContext | undefined) {
-  if (context && !isValidTimeZone(context.timeZone)) {
+const WEDDING_DATE_MESSAGES = {
+  in_the_past: 'The wedding date is in the past: a new request is about a wedding still to come',
+  too_far_ahead: `The wedding date is more than ${WEDDING_HORIZON_YEARS} years away: check the year`,
+};
+
+/** A wedding happens on a plausible day, in a real time zone of its own country. */
+function checkWeddingContext(context: WeddingContext | undefined, now: Date, { allowPast = false } = {}) {
+  if (!context) return;
+  if (!isValidTimeZone(context.timeZone)) {
     throw badRequest('invalid_time_zone', `"${context.timeZone}" is not an IANA time zone`, { field: 'weddingContext.timeZone' });
   }
+  if (!timeZoneFitsCountry(context.timeZone, context.country)) {
+    throw badRequest('time_zone_not_in_country', `The time zone "${context.timeZone}" is not used in the wedding's country (${context.country.toUpperCase()})`, {
+      field: 'weddingContext.timeZone',
+      zones: timeZonesOfCountry(context.country),
+    });
+  }
+  const problem = weddingDateProblem(context.weddingDate, todayIn(context.timeZone, now), { allowPast });
+  if (problem) throw badRequest(`wedding_date_${problem}`, WEDDING_DATE_MESSAGES[problem], { field: 'weddingContext.weddingDate', horizonYears: WEDDING_HORIZON_YEARS });
 }
 
 export async function submissionsInLastDay(db: Database, authorId: string, now: Date): Promise<number> {
@@ -135,7 +150,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
       field: 'weddingContext',
     });
   }
-  checkWeddingContext(input.weddingContext);
+  checkWeddingContext(input.weddingContext, s.now());
   checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
   const { id, synthetic } = await s.db.transaction(async (tx) => {
     const now = s.now();
@@ -438,7 +453,8 @@ export type UpdateInput = Partial<SubmitInput>;
 
 export async function updateFeatureRequest(s: Services, call: Call, id: string, patch: UpdateInput) {
   if (patch.category) checkCategory(s, patch.category);
-  checkWeddingContext(patch.weddingContext);
+  // The author may correct a request after the wedding: its date may then be past, not absurd.
+  checkWeddingContext(patch.weddingContext, s.now(), { allowPast: true });
   checkReadableText({ title: patch.title, description: patch.description, painPoints: patch.painPoints });
   await s.db.transaction(async (tx) => {
     const current = await lockRequest(tx, id);
@@ -510,18 +526,27 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
   return getFeatureRequest(s, call.actor, id, call.requestId);
 }
 
-/** The public roadmap: the most-wanted requests in each roadmap status, one query. */
+/**
+ * The public roadmap: the most-wanted requests in each roadmap status, one query. Each carries the
+ * time it entered its column (its latest move into that status), which `updatedAt` is not: edits,
+ * votes and RICE changes move that one too.
+ */
 export async function roadmap(s: Services, perStatus: number) {
+  // Qualified by hand: drizzle writes a single-table select's columns unqualified, and "id" or
+  // "created_at" inside the subquery would then mean status_history's own.
+  const enteredColumn = sql<Date>`coalesce((select max(h.created_at) from status_history h where h.request_id = "feature_requests"."id" and h.to_status = "feature_requests"."status"), "feature_requests"."created_at")`;
   const ranked = s.db
     .select({
       ...boardColumns,
+      statusSince: enteredColumn.mapWith(fr.createdAt).as('status_since'),
       rank: sql<number>`row_number() over (partition by ${fr.status} order by ${fr.voteWeight} desc, ${fr.id} desc)`.as('rank'),
     })
     .from(fr)
     .where(and(inArray(fr.status, [...ROADMAP_STATUSES]), eq(fr.synthetic, false)))
     .as('ranked');
   const rows = await s.db.select().from(ranked).where(lte(ranked.rank, perStatus)).orderBy(asc(ranked.rank));
-  const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as BoardItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], BoardItem[]>;
-  for (const { rank: _r, ...row } of rows) columns[row.status as (typeof ROADMAP_STATUSES)[number]].push(withRice(row));
+  type RoadmapItem = BoardItem & { statusSince: Date };
+  const columns = Object.fromEntries(ROADMAP_STATUSES.map((st) => [st, [] as RoadmapItem[]])) as Record<(typeof ROADMAP_STATUSES)[number], RoadmapItem[]>;
+  for (const { rank: _r, statusSince, ...row } of rows) columns[row.status as (typeof ROADMAP_STATUSES)[number]].push({ ...withRice(row), statusSince });
   return { generatedAt: s.now(), statuses: ROADMAP_STATUSES, columns };
 }

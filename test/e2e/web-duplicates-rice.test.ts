@@ -87,12 +87,19 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'triage-likely-duplicates');
 
+    // Merging asks first, with the reason both histories keep (issue #16).
+    await card.getByRole('button', { name: `Merge into this: “${target.title}”…` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge into another request?' });
+    await dialog.getByLabel('Why they are the same request').fill('Both ask for the meal choice on the RSVP form');
     const [merged] = await Promise.all([
       page.waitForResponse(isApi('POST', new RegExp(`^/api/feature-requests/${dupId}/merge$`))),
-      card.getByRole('button', { name: `Merge into this: “${target.title}”` }).click(),
+      dialog.getByRole('button', { name: 'Merge', exact: true }).click(),
     ]);
     expect(merged.status()).toBe(200);
+    expect(merged.request().postDataJSON().justification).toBe('Both ask for the meal choice on the RSVP form');
     await page.getByText('was merged into').waitFor();
+    // The news is where the person is looking, however far down the list the request was.
+    expect(await page.evaluate<boolean>(`document.activeElement?.classList.contains('triage-news') ?? false`)).toBe(true);
     expect(await page.locator(`.triage-list a[href="/requests/${dupId}"]`).count()).toBe(0);
     expect((await live.api<Detail>(`/api/feature-requests/${dupId}`)).mergedIntoId).toBe(target.id);
 

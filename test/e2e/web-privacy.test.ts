@@ -166,14 +166,14 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     await page.getByText('shown as from a “Former member”').waitFor(); // what happens, before anything does
     const confirm = page.getByLabel('To confirm, type “erase my account”');
 
-    // Not the phrase: refused before anything is sent, in words, with focus on the summary.
+    // Not the phrase as the page asks for it (capitalised, issue #16): refused before anything is sent, in words, with focus on the summary.
     const erasures: string[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/privacy/erasure') erasures.push(r.method());
     });
-    await confirm.fill('erase my acount');
+    await confirm.fill('Erase my account');
     await page.getByRole('button', { name: 'Delete my account' }).click();
-    await page.locator('.error-summary').getByRole('link', { name: 'Type “erase my account” exactly, to show you mean it.' }).waitFor();
+    await page.locator('.error-summary').getByRole('link', { name: 'Type “erase my account” exactly, in small letters, to show you mean it.' }).waitFor();
     expect(await page.evaluate<boolean>(`document.activeElement?.classList.contains('error-summary') ?? false`)).toBe(true);
     expect(erasures).toEqual([]);
     expect(serious(await axeViolations(page))).toEqual([]);
@@ -207,7 +207,7 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     // …from a former member: the team sees who asked as "Former member", and the comment keeps its words under that name.
     await signIn(page, 'product@demo.test');
     await page.goto(`/requests/${id}`);
-    await page.getByText('Asked by Former member (couple)').waitFor();
+    await page.getByText('Asked by Former member · Couple').waitFor();
     const comment = page.locator('.comment').filter({ hasText: 'Our quartet would thank you' });
     await comment.waitFor();
     expect(await comment.locator('.comment-head strong').textContent()).toBe('Former member');

@@ -64,6 +64,12 @@ describe('the web UI as the server sends it', () => {
     const icon = await get('/favicon.svg');
     expect(icon.statusCode).toBe(200);
     expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    // Browsers ask for /favicon.ico on pages without an icon link: the same icon, not a 404 (issue #16).
+    const ico = await get('/favicon.ico');
+    expect(ico.statusCode).toBe(200);
+    expect(ico.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(ico.body).toBe(icon.body);
+    expect((await get('/status')).body).toContain('<link rel="icon" href="/favicon.svg"');
     expect((await get('/health')).json()).toMatchObject({ status: 'ok' });
     expect((await get('/api/feature-requests?limit=1')).json().items).toHaveLength(1);
   });

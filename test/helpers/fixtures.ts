@@ -9,7 +9,8 @@ export function weddingRequest(overrides: Record<string, unknown> = {}) {
     category: 'rsvp',
     urgency: 'medium',
     painPoints: ['chasing meal choices by phone'],
-    weddingContext: { weddingDate: '2027-06-12', guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
+    // Next year's June: a new request's wedding must still be to come.
+    weddingContext: { weddingDate: `${new Date().getUTCFullYear() + 1}-06-12`, guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
     ...overrides,
   };
 }

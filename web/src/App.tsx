@@ -3,6 +3,7 @@
 // this shell and the board itself; the chart library comes with the screens that draw charts (insights, ops).
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
+import { HeaderMenu } from './components/HeaderMenu.js';
 import { Notice } from './components/Notice.js';
 import { NotificationBell } from './components/NotificationBell.js';
 import { plainMessage } from './errors.js';
@@ -96,48 +97,50 @@ function Header({ path }: { path: string }) {
             WedSync <span className="brand-sub">Feature Requests</span>
           </span>
         </Link>
-        <nav aria-label="Main">
-          <ul>
-            <li>
-              <Link to="/" aria-current={current('/')}>
-                Board
-              </Link>
-            </li>
-            <li>
-              <Link to="/roadmap" aria-current={current('/roadmap')}>
-                Roadmap
-              </Link>
-            </li>
-            {mayEverSubmit && (
+        <HeaderMenu path={path}>
+          <nav aria-label="Main">
+            <ul>
               <li>
-                <Link to="/submit" aria-current={current('/submit')}>
-                  Submit a request
+                <Link to="/" aria-current={current('/')}>
+                  Board
                 </Link>
               </li>
-            )}
-            {session.can(TRIAGE_PERMISSION) && (
               <li>
-                <Link to="/triage" aria-current={current('/triage')}>
-                  Triage
+                <Link to="/roadmap" aria-current={current('/roadmap')}>
+                  Roadmap
                 </Link>
               </li>
-            )}
-            {session.can(INSIGHTS_PERMISSION) && (
-              <li>
-                <Link to="/insights" aria-current={current('/insights')}>
-                  Insights
-                </Link>
-              </li>
-            )}
-            {session.can(OPS_PERMISSION) && (
-              <li>
-                <Link to="/ops" aria-current={current('/ops')}>
-                  Platform health
-                </Link>
-              </li>
-            )}
-          </ul>
-        </nav>
+              {mayEverSubmit && (
+                <li>
+                  <Link to="/submit" aria-current={current('/submit')}>
+                    Submit a request
+                  </Link>
+                </li>
+              )}
+              {session.can(TRIAGE_PERMISSION) && (
+                <li>
+                  <Link to="/triage" aria-current={current('/triage')}>
+                    Triage
+                  </Link>
+                </li>
+              )}
+              {session.can(INSIGHTS_PERMISSION) && (
+                <li>
+                  <Link to="/insights" aria-current={current('/insights')}>
+                    Insights
+                  </Link>
+                </li>
+              )}
+              {session.can(OPS_PERMISSION) && (
+                <li>
+                  <Link to="/ops" aria-current={current('/ops')}>
+                    Platform health
+                  </Link>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </HeaderMenu>
         <div className="account" aria-live="polite">
           {session.status === 'signed_in' && session.user ? (
             <>

@@ -1,7 +1,8 @@
 // The board's query, shared by the board and by main.tsx, which starts fetching the first page
 // while the board's code is still downloading (one round trip less on a slow connection).
-import { BOARD_SORTS } from '../../src/domain/feature-requests.js';
+import { BOARD_SORTS, STATUSES } from '../../src/domain/feature-requests.js';
 import { get, query } from './api.js';
+import { CATEGORIES } from './labels.js';
 import type { BoardItem, BoardSort, Page } from './types.js';
 
 export const PAGE_SIZE = 20;
@@ -17,14 +18,24 @@ export interface Filters {
 
 const USER_TYPES = new Set(['couple', 'wedding_supplier']);
 
+/** The API's longest search. */
+const MAX_QUERY = 200;
+
+/**
+ * The filters in an address. A value the board does not offer (an old link, a typo: `?status=weird`)
+ * is dropped rather than sent, so the API never refuses the screen over it.
+ */
 export function readFilters(params: URLSearchParams): Filters {
-  const sort = params.get('sort');
+  const known = (key: string, values: Iterable<string>) => {
+    const value = params.get(key) ?? '';
+    return new Set(values).has(value) ? value : '';
+  };
   return {
-    sort: (BOARD_SORTS as readonly string[]).includes(sort ?? '') ? (sort as BoardSort) : '',
-    category: params.get('category') ?? '',
-    status: params.get('status') ?? '',
-    userType: USER_TYPES.has(params.get('userType') ?? '') ? params.get('userType')! : '',
-    q: (params.get('q') ?? '').trim(),
+    sort: known('sort', BOARD_SORTS) as BoardSort | '',
+    category: known('category', CATEGORIES),
+    status: known('status', STATUSES),
+    userType: known('userType', USER_TYPES),
+    q: (params.get('q') ?? '').trim().slice(0, MAX_QUERY).trim(),
   };
 }
 

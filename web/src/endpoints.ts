@@ -64,7 +64,7 @@ export const likelyDuplicates = (id: string, signal?: AbortSignal) => get<{ item
 
 /** Merges `id` into `targetId`: its votes and comments move there. */
 export const mergeRequest = (id: string, body: { targetId: string; justification: string }) =>
-  api<unknown>('POST', `/api/feature-requests/${encodeURIComponent(id)}/merge`, { body });
+  api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/merge`, { body });
 
 export const dismissDuplicate = (id: string, candidateId: string) =>
   api<void>('POST', `/api/feature-requests/${encodeURIComponent(id)}/duplicates/${encodeURIComponent(candidateId)}/dismiss`);

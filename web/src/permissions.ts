@@ -8,3 +8,4 @@ export const DUPLICATES_PERMISSION = 'ai_insights:read';
 export const INSIGHTS_PERMISSION = 'ai_insights:read';
 export const MERGE_PERMISSION = 'feature_requests:merge';
 export const RICE_PERMISSION = 'feature_requests:prioritize';
+export const VOTE_PERMISSION = 'feature_requests:vote';

@@ -21,6 +21,9 @@ export function countries(): { code: string; name: string }[] {
   return countryList;
 }
 
+/** A country's name in the reader's language. */
+export const countryName = (code: string) => countries().find((c) => c.code === code.toUpperCase())?.name ?? code.toUpperCase();
+
 /** The browser's IANA time zones, with `preferred` (a saved value) always among them. */
 export function timeZones(preferred: string): string[] {
   let zones: string[] = [];

@@ -175,7 +175,12 @@ export interface Roadmap {
   generatedAt: string;
   /** Column order. */
   statuses: RoadmapStatus[];
-  columns: Record<RoadmapStatus, BoardItem[]>;
+  columns: Record<RoadmapStatus, RoadmapItem[]>;
+}
+
+export interface RoadmapItem extends BoardItem {
+  /** When it entered its column (from its status history). */
+  statusSince: string;
 }
 
 export interface StatusChangeBody {

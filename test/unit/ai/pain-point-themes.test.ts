@@ -62,7 +62,16 @@ describe('pain-point themes', () => {
     expect(result.themes.every((t) => t.members.length === 4)).toBe(true);
     expect({ considered: result.considered, unthemed: result.unthemed }).toEqual({ considered: 14, unthemed: 2 });
     for (const theme of result.themes) expect(theme.cohesion).toBeGreaterThan(0.8);
-    expect(result.themes.map((t) => t.label)).toEqual([expect.stringMatching(/^sms · /), expect.stringMatching(/^seating · chart/), expect.stringMatching(/^dj · /)]);
+    // Named as people write (issue #16): the title of the request nearest the theme's centre; its distinctive words beside it.
+    expect(result.themes.map((t) => t.terms[0])).toEqual(['sms', 'seating', 'dj']);
+    for (const [k, topic] of (['sms', 'seating', 'music'] as const).entries()) {
+      const theme = result.themes[k]!;
+      const centre = theme.members.map((i) => candidates[i]!.embedding).reduce((sum, v) => sum.map((x, d) => x + v[d]!), new Array<number>(DIMENSIONS).fill(0));
+      const closeness = (i: number) => candidates[i]!.embedding.reduce((s, x, d) => s + x * centre[d]!, 0);
+      const nearest = [...theme.members].sort((a, b) => closeness(b) - closeness(a))[0]!;
+      expect(TITLES[topic]).toContain(theme.label);
+      expect(theme.label).toBe(candidates[nearest]!.title);
+    }
   });
 
   it('is deterministic, and the same themes come out whatever the order', async () => {

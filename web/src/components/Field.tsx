@@ -2,6 +2,7 @@
 // aria-invalid and aria-describedby (hint, then error: `<id>-hint`, `<id>-error`) from here, so no
 // form spells that wiring itself.
 import type { ReactNode } from 'react';
+import { CharacterCount, characterCountId } from './CharacterCount.js';
 
 export interface ControlProps {
   id: string;
@@ -15,6 +16,7 @@ export function Field({
   hint,
   optional,
   error,
+  count,
   children,
 }: {
   id: string;
@@ -22,9 +24,11 @@ export function Field({
   hint?: ReactNode;
   optional?: boolean;
   error?: string;
+  /** A text field's limit: a counter under it, read with its description. */
+  count?: { text: string; max: number };
   children: (control: ControlProps) => ReactNode;
 }) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hint ? `${id}-hint` : '', count ? characterCountId(id) : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>
@@ -37,6 +41,7 @@ export function Field({
         </p>
       )}
       {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {count && <CharacterCount fieldId={id} text={count.text} max={count.max} />}
       {error && (
         <p className="field-error" id={`${id}-error`}>
           {error}

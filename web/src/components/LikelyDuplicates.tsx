@@ -1,18 +1,20 @@
 // Triage: the likely duplicates the background check linked to one request, side by side with it.
-// "Merge into this" moves the request's votes and comments to the other one; "Not a duplicate"
-// removes the link (and tells the detector it was wrong).
+// "Merge into this…" asks to confirm, with a reason, before it moves the request's votes and
+// comments to the other one; "Not a duplicate" removes the link (and tells the detector it was wrong).
 import { useEffect, useState } from 'react';
-import { dismissDuplicate, likelyDuplicates, mergeRequest } from '../endpoints.js';
+import { dismissDuplicate, likelyDuplicates } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { plural, statusLabel } from '../labels.js';
 import { Link } from '../router.js';
 import type { BoardItem, DuplicateSuggestion } from '../types.js';
 import { percent } from './DuplicateSuggestions.js';
+import { MergeDialog } from './MergeDialog.js';
 
 export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; onMerged: (target: DuplicateSuggestion) => void }) {
   const [items, setItems] = useState<DuplicateSuggestion[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<DuplicateSuggestion | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -24,17 +26,12 @@ export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; on
     return () => controller.abort();
   }, [request.id]);
 
-  async function act(candidate: DuplicateSuggestion, action: 'merge' | 'dismiss') {
+  async function dismiss(candidate: DuplicateSuggestion) {
     setBusy(candidate.id);
     setError(null);
     try {
-      if (action === 'merge') {
-        await mergeRequest(request.id, { targetId: candidate.id, justification: `Same request as “${candidate.title}”`.slice(0, 2000) });
-        onMerged(candidate);
-      } else {
-        await dismissDuplicate(request.id, candidate.id);
-        setItems((old) => old.filter((i) => i.id !== candidate.id));
-      }
+      await dismissDuplicate(request.id, candidate.id);
+      setItems((old) => old.filter((i) => i.id !== candidate.id));
     } catch (err) {
       setError(plainMessage(err));
     } finally {
@@ -69,16 +66,27 @@ export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; on
             </div>
             {c.reasons.length > 0 && <p className="pair-reasons">Why: {c.reasons.join('; ')}</p>}
             <div className="pair-actions">
-              <button type="button" className="button" disabled={busy !== null} aria-busy={busy === c.id || undefined} onClick={() => act(c, 'merge')} aria-label={`Merge into this: “${c.title}”`}>
-                Merge into this
+              <button type="button" className="button" disabled={busy !== null} aria-busy={busy === c.id || undefined} onClick={() => setConfirming(c)} aria-label={`Merge into this: “${c.title}”…`}>
+                Merge into this…
               </button>
-              <button type="button" className="button secondary" disabled={busy !== null} onClick={() => act(c, 'dismiss')} aria-label={`Not a duplicate: “${c.title}”`}>
+              <button type="button" className="button secondary" disabled={busy !== null} onClick={() => dismiss(c)} aria-label={`Not a duplicate: “${c.title}”`}>
                 Not a duplicate
               </button>
             </div>
           </li>
         ))}
       </ul>
+      {confirming && (
+        <MergeDialog
+          request={request}
+          target={confirming}
+          onClose={() => setConfirming(null)}
+          onMerged={() => {
+            setConfirming(null);
+            onMerged(confirming);
+          }}
+        />
+      )}
     </details>
   );
 }

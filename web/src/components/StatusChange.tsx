@@ -11,6 +11,7 @@ import { TRIAGE_PERMISSION } from '../permissions.js';
 import { useSession } from '../session.js';
 import type { FeatureRequest, Status } from '../types.js';
 import { ErrorSummary, useProblems } from './ErrorSummary.js';
+import { tooLong } from './CharacterCount.js';
 import { Field } from './Field.js';
 import { FormActions } from './FormActions.js';
 
@@ -52,6 +53,7 @@ function StatusForm({ request, onChanged }: { request: Request; onChanged: (upda
     const wrong: Record<string, string> = {};
     if (!status) wrong.status = 'Choose the new status.';
     if (justification.trim().length < MIN_REASON) wrong.justification = `Explain the change in at least ${MIN_REASON} characters: it is shown on the request.`;
+    else if (tooLong('The reason', justification, MAX_REASON)) wrong.justification = tooLong('The reason', justification, MAX_REASON)!;
     if (Object.keys(wrong).length) return show({ fields: wrong });
     setSending(true);
     clear();
@@ -88,12 +90,11 @@ function StatusForm({ request, onChanged }: { request: Request; onChanged: (upda
           </select>
         )}
       </Field>
-      <Field id={fieldId('justification')} label="Reason, shown on the request" error={fields.justification}>
+      <Field id={fieldId('justification')} label="Reason, shown on the request" error={fields.justification} count={{ text: justification, max: MAX_REASON }}>
         {(control) => (
           <textarea
             {...control}
             rows={3}
-            maxLength={MAX_REASON}
             value={justification}
             onChange={(e) => {
               setJustification(e.target.value);

@@ -6,13 +6,30 @@ import { api, ApiError } from '../api.js';
 import { deviceId } from '../deviceId.js';
 import { plainMessage } from '../errors.js';
 import { navigate } from '../router.js';
+import { VOTE_PERMISSION } from '../permissions.js';
 import { useSession } from '../session.js';
 import type { BoardItem, VoteReply } from '../types.js';
 
 export type VoteFields = Pick<BoardItem, 'voteCount' | 'voteWeight' | 'viewerHasVoted'>;
 
+/**
+ * Why this viewer cannot vote on this request, before they try (the API would refuse): a merged
+ * request takes no votes, and an account without the vote permission (an unverified supplier, the
+ * AI service account) casts none. Anonymous visitors are not blocked: pressing Vote asks them to sign in.
+ */
+function voteBlocked(item: BoardItem, session: ReturnType<typeof useSession>): string | null {
+  if (item.status === 'merged' || item.mergedIntoId) return 'Merged: vote on the request it was merged into.';
+  if (session.status !== 'signed_in' || !session.user) return null;
+  if (session.can(VOTE_PERMISSION)) return null;
+  if (session.user.role === 'wedding_supplier' && !session.user.verified) return 'You can vote once the WedSync team has verified your supplier account.';
+  return 'Your account does not vote.';
+}
+
+export const voteReasonId = (item: BoardItem) => `vote-reason-${item.id}`;
+
 export function useVote(item: BoardItem, update: (id: string, patch: VoteFields) => void) {
   const session = useSession();
+  const blocked = voteBlocked(item, session);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [review, setReview] = useState<VoteReply['review']>(null);
@@ -23,7 +40,7 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
       navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
       return;
     }
-    if (inFlight.current) return;
+    if (inFlight.current || blocked) return;
     inFlight.current = true;
     const before: VoteFields = { voteCount: item.voteCount, voteWeight: item.voteWeight, viewerHasVoted: Boolean(item.viewerHasVoted) };
     const voting = !before.viewerHasVoted;
@@ -54,7 +71,7 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
     }
   }
 
-  return { toggle, pending, error, review };
+  return { toggle, pending, error, review, blocked };
 }
 
 /**
@@ -62,9 +79,14 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
  * region, kept in the page even when empty so that screen readers announce what appears in it),
  * or why the vote could not be cast or taken back.
  */
-export function VoteFeedback({ error, review }: { error: string | null; review: VoteReply['review'] }) {
+export function VoteFeedback({ error, review, item, blocked }: { error: string | null; review: VoteReply['review']; item: BoardItem; blocked: string | null }) {
   return (
     <>
+      {blocked && (
+        <p className="vote-blocked muted" id={voteReasonId(item)}>
+          {blocked}
+        </p>
+      )}
       <p className="vote-feedback" role="status">
         {review?.message}
       </p>
@@ -82,9 +104,11 @@ interface VoteButtonProps {
   pending: boolean;
   onToggle: () => void;
   large?: boolean;
+  /** Why the viewer cannot vote: the button is disabled and described by it. */
+  blocked?: string | null;
 }
 
-export function VoteButton({ item, pending, onToggle, large }: VoteButtonProps) {
+export function VoteButton({ item, pending, onToggle, large, blocked }: VoteButtonProps) {
   const voted = Boolean(item.viewerHasVoted);
   return (
     <button
@@ -92,8 +116,10 @@ export function VoteButton({ item, pending, onToggle, large }: VoteButtonProps) 
       className={`vote-button${voted ? ' voted' : ''}${large ? ' large' : ''}`}
       aria-pressed={voted}
       aria-busy={pending || undefined}
+      disabled={Boolean(blocked)}
+      aria-describedby={blocked ? voteReasonId(item) : undefined}
       onClick={onToggle}
-      title={voted ? 'You voted for this. Press again to take your vote back.' : 'Vote for this request'}
+      title={blocked ?? (voted ? 'You voted for this. Press again to take your vote back.' : 'Vote for this request')}
     >
       <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" focusable="false">
         <path d="M8 3 14 11H2z" fill="currentColor" />

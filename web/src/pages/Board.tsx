@@ -18,7 +18,7 @@ import type { BoardItem, BoardSort, Page } from '../types.js';
 const SEARCH_DELAY_MS = 350;
 
 const SORTS: { value: BoardSort; label: string; hint: string }[] = [
-  { value: 'top', label: 'Top', hint: 'most votes first (a supplier’s vote counts for the couples they serve)' },
+  { value: 'top', label: 'Top', hint: 'highest weighted score first (a supplier’s vote counts for the couples they serve, so it weighs more)' },
   { value: 'new', label: 'New', hint: 'newest first' },
   { value: 'trending', label: 'Trending', hint: 'gathering votes fastest first' },
   { value: 'rice', label: 'RICE', hint: 'highest RICE priority first (reach × impact × confidence ÷ effort)' },
@@ -34,6 +34,11 @@ export default function Board() {
   const filters = readFilters(params);
   const key = boardUrl(filters);
   const session = useSession();
+
+  // An address with filters the board does not offer is put right in place (the back button skips it).
+  useEffect(() => {
+    if (key !== location.pathname + location.search) navigate(key, { replace: true });
+  }, [key]);
 
   const [load, setLoad] = useState<Load>({ state: 'loading', items: [], nextCursor: null });
   const [moreState, setMoreState] = useState<{ loading: boolean; error: string | null }>({ loading: false, error: null });
@@ -162,11 +167,11 @@ export default function Board() {
 }
 
 function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: string, patch: VoteFields) => void; showRice: boolean }) {
-  const { toggle, pending, error, review } = useVote(item, update);
+  const { toggle, pending, error, review, blocked } = useVote(item, update);
   return (
     <li className="card">
       <div className="card-vote">
-        <VoteButton item={item} pending={pending} onToggle={toggle} />
+        <VoteButton item={item} pending={pending} onToggle={toggle} blocked={blocked} />
       </div>
       <div className="card-body">
         <h2 className="card-title">
@@ -179,13 +184,17 @@ function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: s
         </p>
         <p className="card-facts">
           <span>From a {roleLabel(item.userType).toLowerCase()}</span>
+          {/* What "Top" sorts by; the vote button beside it counts people. */}
+          <span className="card-weight" title="Suppliers’ votes count more: they speak for the couples they serve">
+            Weighted score {item.voteWeight.toLocaleString()}
+          </span>
           <span>{plural(item.commentCount, 'comment')}</span>
           {showRice && <span className="card-rice">RICE score {riceScoreText(item.rice.score)}</span>}
           <span>
             <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
           </span>
         </p>
-        <VoteFeedback error={error} review={review} />
+        <VoteFeedback error={error} review={review} item={item} blocked={blocked} />
       </div>
     </li>
   );

@@ -4,11 +4,13 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
+import { CharacterCount, tooLong } from '../components/CharacterCount.js';
 import { featureRequest, requestComments, unmergeRequest } from '../endpoints.js';
 import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
+import { MergeInto } from '../components/MergeInto.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
@@ -86,12 +88,22 @@ export default function Detail({ id }: { id: string }) {
       <DetailHead request={request} update={update} />
 
       {request.mergedIntoId && (
-        <Notice>
+        <Notice id="merged-notice" focusable>
           <p>
             This request was merged into another with the same need. <Link to={`/requests/${request.mergedIntoId}`}>Vote and comment there</Link>.
           </p>
           {session.can(MERGE_PERMISSION) && <UndoMerge request={request} onUndone={(updated) => update(request.id, updated)} />}
         </Notice>
+      )}
+
+      {session.can(MERGE_PERMISSION) && !request.mergedIntoId && (
+        <MergeInto
+          request={request}
+          onMerged={({ duplicate }) => {
+            update(request.id, duplicate);
+            requestAnimationFrame(() => document.getElementById('merged-notice')?.focus());
+          }}
+        />
       )}
 
       {!request.mergedIntoId && <RicePanel request={request} canOverride={session.can(RICE_PERMISSION)} onChanged={(updated) => update(request.id, updated)} />}
@@ -155,11 +167,11 @@ function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (
 
 /** Vote button beside the title; what became of the vote is said under the request's facts, where a sentence fits. */
 function DetailHead({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
-  const { toggle, pending, error, review } = useVote(request, update);
+  const { toggle, pending, error, review, blocked } = useVote(request, update);
   return (
     <div className="detail-head">
       <div className="detail-vote">
-        <VoteButton item={request} pending={pending} onToggle={toggle} large />
+        <VoteButton item={request} pending={pending} onToggle={toggle} large blocked={blocked} />
       </div>
       <div>
         <PageHeading title={request.title} />
@@ -175,7 +187,7 @@ function DetailHead({ request, update }: { request: FeatureRequest; update: (id:
           </span>
           <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
         </p>
-        <VoteFeedback error={error} review={review} />
+        <VoteFeedback error={error} review={review} item={request} blocked={blocked} />
       </div>
     </div>
   );
@@ -253,7 +265,8 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
       )}
       {request.author && (
         <p className="muted">
-          Asked by {request.author.displayName} ({roleLabel(request.author.role).toLowerCase()})
+          {/* The role beside the name, not in brackets after it: a demo name already ends in some. */}
+          Asked by {request.author.displayName} · {roleLabel(request.author.role)}
         </p>
       )}
     </section>
@@ -339,6 +352,9 @@ function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () =
   );
 }
 
+/** As the API's comment schema. */
+const MAX_COMMENT = 5000;
+
 function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: Comment) => void }) {
   const [content, setContent] = useState('');
   const [sending, setSending] = useState(false);
@@ -349,8 +365,9 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
   async function submit(event: FormEvent) {
     event.preventDefault();
     const text = content.trim();
-    if (text.length < 2) {
-      setError('Write at least 2 characters.');
+    const problem = text.length < 2 ? 'Write at least 2 characters.' : tooLong('A comment', text, MAX_COMMENT);
+    if (problem) {
+      setError(problem);
       textarea.current?.focus();
       return;
     }
@@ -380,15 +397,15 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
         id="comment-content"
         ref={textarea}
         rows={4}
-        maxLength={5000}
         value={content}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? 'comment-hint comment-error' : 'comment-hint'}
+        aria-describedby={error ? 'comment-hint comment-content-count comment-error' : 'comment-hint comment-content-count'}
         onChange={(e) => {
           setContent(e.target.value);
           setAdded(false);
         }}
       />
+      <CharacterCount fieldId="comment-content" text={content} max={MAX_COMMENT} />
       {error && (
         <p id="comment-error" className="field-error" role="alert">
           {error}

@@ -370,8 +370,9 @@ function EraseAccount({ onErased }: { onErased: (result: { votesKept: number }) 
 
   async function erase(event: FormEvent) {
     event.preventDefault();
-    if (typed.trim().toLowerCase() !== ERASURE_PHRASE) {
-      return show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, to show you mean it.` } });
+    // Exactly as asked (small letters too), as the API checks it: the page never accepts what it says it won't.
+    if (typed.trim() !== ERASURE_PHRASE) {
+      return show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, in small letters, to show you mean it.` } });
     }
     setSending(true);
     clear();

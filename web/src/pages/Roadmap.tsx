@@ -88,7 +88,7 @@ function Timeline({ data }: { data: RoadmapData }) {
                   <li key={item.id}>
                     <RequestMini item={item}>
                       <p className="muted phase-date">
-                        {statusLabel(item.status)} since <time dateTime={item.updatedAt}>{formatDate(item.updatedAt)}</time>
+                        {statusLabel(item.status)} since <time dateTime={item.statusSince}>{formatDate(item.statusSince)}</time>
                       </p>
                     </RequestMini>
                   </li>

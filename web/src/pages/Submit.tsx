@@ -4,6 +4,7 @@
 // the API still refuses is shown next to the field it is about.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { can } from '../../../src/domain/access-control.js';
+import { todayIn, WEDDING_HORIZON_YEARS, weddingDateProblem } from '../../../src/domain/wedding-context.js';
 import { api, ApiError } from '../api.js';
 import { DuplicateSuggestions } from '../components/DuplicateSuggestions.js';
 import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
@@ -11,7 +12,8 @@ import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { CountrySelect, TimeZoneSelect } from '../components/PlaceSelects.js';
+import { CharacterCount, tooLong } from '../components/CharacterCount.js';
+import { CountrySelect, TimeZoneSelect, zoneMismatch } from '../components/PlaceSelects.js';
 import { userContext } from '../endpoints.js';
 import { SUBMIT_PERMISSION } from '../permissions.js';
 import { problemsOf } from '../errors.js';
@@ -22,6 +24,15 @@ import { useSession } from '../session.js';
 import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '../types.js';
 
 const MAX_PAIN_POINTS = 10;
+// As the API's SubmitBody: longer text is refused there, so it is counted and refused here first.
+const MAX_TITLE = 120;
+const MAX_DESCRIPTION = 5000;
+const MAX_PAIN_POINT = 200;
+
+const WEDDING_DATE_ERRORS = {
+  in_the_past: 'The wedding date is in the past. Enter the date of a wedding still to come.',
+  too_far_ahead: `The wedding date is more than ${WEDDING_HORIZON_YEARS} years away. Check the year.`,
+};
 
 interface Draft {
   title: string;
@@ -107,27 +118,34 @@ function validate(d: Draft, weddingRequired: boolean): Errors {
   const title = d.title.trim();
   if (!title) e.title = 'Give your request a title.';
   else if (title.length < 8) e.title = 'The title must be at least 8 characters long.';
-  else if (title.length > 120) e.title = 'The title must be at most 120 characters long.';
+  else if (title.length > MAX_TITLE) e.title = tooLong('The title', title, MAX_TITLE)!;
   const description = d.description.trim();
   if (!description) e.description = 'Describe what you need.';
   else if (description.length < 20) e.description = 'The description must be at least 20 characters long: say what happens today and why it matters.';
-  else if (description.length > 5000) e.description = 'The description must be at most 5,000 characters long.';
+  else if (description.length > MAX_DESCRIPTION) e.description = tooLong('The description', description, MAX_DESCRIPTION)!;
   if (!d.category) e.category = 'Choose a category.';
   if (!d.urgency) e.urgency = 'Choose how urgent this is for you.';
   d.painPoints.forEach((p, i) => {
     const text = p.trim();
     if (text && text.length < 2) e[`painPoints.${i}`] = `Pain point ${i + 1} must be at least 2 characters long.`;
-    if (text.length > 200) e[`painPoints.${i}`] = `Pain point ${i + 1} must be at most 200 characters long.`;
+    if (text.length > MAX_PAIN_POINT) e[`painPoints.${i}`] = tooLong(`Pain point ${i + 1}`, text, MAX_PAIN_POINT)!;
   });
   if (weddingRequired || d.includeWedding) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d.weddingDate)) e['weddingContext.weddingDate'] = 'Enter the wedding date.';
+    else {
+      const problem = weddingDateProblem(d.weddingDate, todayIn(d.timeZone || browserTimeZone(), new Date()));
+      if (problem) e['weddingContext.weddingDate'] = WEDDING_DATE_ERRORS[problem];
+    }
     const guests = Number(d.guestCount);
     if (!d.guestCount.trim()) e['weddingContext.guestCount'] = 'Enter the number of guests.';
     else if (!Number.isInteger(guests) || guests < 1 || guests > 5000) e['weddingContext.guestCount'] = 'The number of guests must be a whole number from 1 to 5,000.';
     if (!/^[A-Za-z]{2}$/.test(d.country)) e['weddingContext.country'] = 'Choose the country of the wedding.';
     if (!d.timeZone) e['weddingContext.timeZone'] = 'Choose the time zone of the wedding.';
-    if (d.venueAddress.trim().length > 300) e['weddingContext.venueAddress'] = 'The venue address must be at most 300 characters long.';
-    if (d.coupleNames.trim().length > 200) e['weddingContext.coupleNames'] = 'The couple’s names must be at most 200 characters long.';
+    else if (zoneMismatch(d.timeZone, d.country)) e['weddingContext.timeZone'] = zoneMismatch(d.timeZone, d.country)!;
+    const venue = tooLong('The venue address', d.venueAddress, 300);
+    if (venue) e['weddingContext.venueAddress'] = venue;
+    const names = tooLong('The couple’s names', d.coupleNames, 200);
+    if (names) e['weddingContext.coupleNames'] = names;
   }
   return e;
 }
@@ -317,6 +335,8 @@ function SubmitForm({ user }: { user: Account }) {
   }
 
   const allowed = can(user, SUBMIT_PERMISSION);
+  const today = todayIn(draft.timeZone || browserTimeZone(), new Date());
+  const horizon = `${Number(today.slice(0, 4)) + WEDDING_HORIZON_YEARS}${today.slice(4)}`;
   const left = context?.submissions.dailyLimit != null ? Math.max(0, context.submissions.dailyLimit - context.submissions.today) : null;
 
   const described = (key: string, hint?: string) => [hint, errors[key] ? `${fieldId(key)}-error` : undefined].filter(Boolean).join(' ') || undefined;
@@ -370,13 +390,19 @@ function SubmitForm({ user }: { user: Account }) {
       <ErrorSummary problems={problems} attempt={attempt} failure="Your request was not sent" fieldId={fieldId} />
 
       <form className="submit-form" onSubmit={onSubmit} noValidate aria-label="New feature request">
-        <Field id={fieldId('title')} label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title}>
-          {(control) => <input {...control} type="text" value={draft.title} maxLength={120} autoComplete="off" onChange={(e) => set('title', e.target.value)} />}
+        <Field id={fieldId('title')} label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title} count={{ text: draft.title, max: MAX_TITLE }}>
+          {(control) => <input {...control} type="text" value={draft.title} autoComplete="off" onChange={(e) => set('title', e.target.value)} />}
         </Field>
         <DuplicateSuggestions title={draft.title} description={draft.description} />
 
-        <Field id={fieldId('description')} label="Description" hint="What do you need, what happens today, and why does it matter? At least 20 characters." error={errors.description}>
-          {(control) => <textarea {...control} rows={6} value={draft.description} maxLength={5000} onChange={(e) => set('description', e.target.value)} />}
+        <Field
+          id={fieldId('description')}
+          label="Description"
+          hint="What do you need, what happens today, and why does it matter? From 20 to 5,000 characters."
+          error={errors.description}
+          count={{ text: draft.description, max: MAX_DESCRIPTION }}
+        >
+          {(control) => <textarea {...control} rows={6} value={draft.description} onChange={(e) => set('description', e.target.value)} />}
         </Field>
 
         <Field id={fieldId('category')} label="Category" error={errors.category}>
@@ -431,7 +457,6 @@ function SubmitForm({ user }: { user: Account }) {
                       id={`submit-painPoints-${i}`}
                       type="text"
                       value={p}
-                      maxLength={200}
                       aria-invalid={invalid(key) ?? invalid('painPoints')}
                       aria-describedby={described(key, 'submit-painPoints-hint')}
                       onChange={(e) => set('painPoints', draft.painPoints.map((old, j) => (j === i ? e.target.value : old)))}
@@ -450,6 +475,8 @@ function SubmitForm({ user }: { user: Account }) {
                       </button>
                     )}
                   </div>
+                  {/* Pain points are short: the counter appears as one nears its limit. */}
+                  {p.trim().length > MAX_PAIN_POINT * 0.8 && <CharacterCount fieldId={`submit-painPoints-${i}`} text={p} max={MAX_PAIN_POINT} />}
                   {errors[key] && (
                     <p className="field-error" id={`${fieldId(key)}-error`}>
                       {errors[key]}
@@ -488,7 +515,7 @@ function SubmitForm({ user }: { user: Account }) {
           {includeWedding && (
             <div className="wedding-grid">
               <Field id={fieldId('weddingContext.weddingDate')} label="Wedding date" error={errors['weddingContext.weddingDate']}>
-                {(control) => <input {...control} type="date" value={draft.weddingDate} onChange={(e) => set('weddingDate', e.target.value)} />}
+                {(control) => <input {...control} type="date" value={draft.weddingDate} min={today} max={horizon} onChange={(e) => set('weddingDate', e.target.value)} />}
               </Field>
               <Field id={fieldId('weddingContext.guestCount')} label="Number of guests" error={errors['weddingContext.guestCount']}>
                 {(control) => (
@@ -499,13 +526,18 @@ function SubmitForm({ user }: { user: Account }) {
                 {(control) => <CountrySelect control={control} value={draft.country} onChange={(v) => set('country', v)} empty="Choose a country" />}
               </Field>
               <Field id={fieldId('weddingContext.timeZone')} label="Time zone" error={errors['weddingContext.timeZone']}>
-                {(control) => <TimeZoneSelect control={control} value={draft.timeZone} onChange={(v) => set('timeZone', v)} />}
+                {(control) => <TimeZoneSelect control={control} value={draft.timeZone} country={draft.country} onChange={(v) => set('timeZone', v)} />}
               </Field>
+              {!errors['weddingContext.timeZone'] && zoneMismatch(draft.timeZone, draft.country) && (
+                <p className="zone-warning" role="status">
+                  {zoneMismatch(draft.timeZone, draft.country)}
+                </p>
+              )}
               <Field id={fieldId('weddingContext.venueAddress')} label="Venue address" optional error={errors['weddingContext.venueAddress']}>
-                {(control) => <input {...control} type="text" value={draft.venueAddress} maxLength={300} autoComplete="off" onChange={(e) => set('venueAddress', e.target.value)} />}
+                {(control) => <input {...control} type="text" value={draft.venueAddress} autoComplete="off" onChange={(e) => set('venueAddress', e.target.value)} />}
               </Field>
               <Field id={fieldId('weddingContext.coupleNames')} label="Couple’s names" optional error={errors['weddingContext.coupleNames']}>
-                {(control) => <input {...control} type="text" value={draft.coupleNames} maxLength={200} autoComplete="off" onChange={(e) => set('coupleNames', e.target.value)} />}
+                {(control) => <input {...control} type="text" value={draft.coupleNames} autoComplete="off" onChange={(e) => set('coupleNames', e.target.value)} />}
               </Field>
             </div>
           )}

@@ -1,6 +1,6 @@
 // The product team's triage: the newest open requests, each moved on with a written reason, and
 // which categories are gathering requests and votes. A request leaves the queue once it is moved.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { LoadFailed, Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { LikelyDuplicates } from '../components/LikelyDuplicates.js';
@@ -62,6 +62,15 @@ function Queue() {
   const reviewDuplicates = session.can(DUPLICATES_PERMISSION) && session.can(MERGE_PERMISSION);
   const queue = usePagedList(triageQueue, [], (i) => i.id);
   const [moved, setMoved] = useState<Moved | null>(null);
+  const news = useRef<HTMLDivElement>(null);
+
+  // The request acted on may be far down the list: bring the news of it into view, and focus there
+  // (its card, where focus was, is gone).
+  useEffect(() => {
+    if (!moved || !news.current) return;
+    news.current.focus({ preventScroll: true });
+    news.current.scrollIntoView({ block: 'center' });
+  }, [moved]);
 
   function changed(updated: FeatureRequest) {
     queue.remove([updated.id]);
@@ -77,7 +86,7 @@ function Queue() {
   return (
     <section className="triage-queue" aria-labelledby="queue-heading">
       <h2 id="queue-heading">New requests</h2>
-      <div aria-live="polite">
+      <div aria-live="polite" ref={news} tabIndex={-1} className="triage-news">
         {moved && (
           <Notice kind="success">
             {moved.into ? (

@@ -114,6 +114,8 @@ export default fp(
         const wanted = (request.params as { '*': string })['*'];
         const last = wanted.split('/').pop() ?? '';
         if (wanted === 'index.html') return sendApp(request, reply);
+        // Browsers ask for /favicon.ico on pages without an icon link (the status page, a JSON answer).
+        if (wanted === 'favicon.ico') return reply.type('image/svg+xml').sendFile('favicon.svg', { maxAge: 3_600_000 });
         // A file name (favicon.svg, robots.txt) is a file or a 404; anything else is a page of the app.
         if (last.includes('.')) return reply.sendFile(wanted, { maxAge: 3_600_000 });
         return sendApp(request, reply);

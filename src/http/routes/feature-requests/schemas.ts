@@ -1,16 +1,17 @@
 import { Type, type NumberOptions, type TSchema } from '@sinclair/typebox';
 import { BOARD_SORTS } from '../../../domain/feature-requests.js';
 import { IMPACT_SCALE, RICE_FACTORS } from '../../../domain/rice.js';
+import { WEDDING_HORIZON_YEARS } from '../../../domain/wedding-context.js';
 import { Author, DateTime, literals, Nullable, Status, Text, Urgency, UserRole, Uuid } from '../../schemas.js';
 
 const Category = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'One of the configured categories' });
 
 export const WeddingContext = Type.Object(
   {
-    weddingDate: Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
+    weddingDate: Type.String({ format: 'date', description: `YYYY-MM-DD: on a new request, today or later (in the wedding's time zone) and at most ${WEDDING_HORIZON_YEARS} years ahead` }),
     guestCount: Type.Integer({ minimum: 1, maximum: 5000 }),
     country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
-    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone' }),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone used in the country (Europe/London for GB); UTC is accepted anywhere' }),
     venueAddress: Type.Optional(Text(1, 300)),
     coupleNames: Type.Optional(Text(1, 200)),
   },

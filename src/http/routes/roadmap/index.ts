@@ -9,10 +9,15 @@ import { DateTime, responses } from '../../schemas.js';
 import { BoardItem } from '../feature-requests/schemas.js';
 import type { RouteDeps } from '../index.js';
 
+const RoadmapItem = Type.Composite([
+  BoardItem,
+  Type.Object({ statusSince: Type.Unsafe<Date>({ type: 'string', format: 'date-time', description: 'When the request entered its current column (from its status history)' }) }),
+]);
+
 const RoadmapReply = Type.Object({
   generatedAt: DateTime,
   statuses: Type.Array(Type.String(), { description: 'Column order' }),
-  columns: Type.Object(Object.fromEntries(ROADMAP_STATUSES.map((s) => [s, Type.Array(BoardItem)]))),
+  columns: Type.Object(Object.fromEntries(ROADMAP_STATUSES.map((s) => [s, Type.Array(RoadmapItem)]))),
 });
 
 const roadmap: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, caches }) => {

@@ -23,6 +23,7 @@ export function renderStatusPage(status: PublicStatus): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30">
 <title>WedSync Feature Requests — status</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/status.css">
 </head>
 <body>
@@ -46,9 +47,9 @@ export const STATUS_CSS = `body{margin:0;font:16px/1.5 system-ui,sans-serif;colo
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
 ul{list-style:none;padding:0}li{padding:.5rem 0;border-bottom:1px solid #d0d7de}
-.components li{display:flex;justify-content:space-between;gap:1rem}
+.components li{display:flex;justify-content:space-between;align-items:center;gap:1rem}
 .overall,.message{padding:.75rem 1rem;border-radius:.5rem;font-weight:600}
 .operational{background:#dafbe1;color:#116329}.degraded{background:#fff8c5;color:#7d4e00}.down{background:#ffebe9;color:#a40e26}
-.badge{padding:0 .5rem;border-radius:1rem;font-size:.85rem}
+.badge{flex:none;padding:0 .5rem;border-radius:1rem;font-size:.85rem;white-space:nowrap}
 .message{background:#f6f8fa;color:#1f2328;font-weight:400}
 .note{color:#57606a;font-size:.9rem}`;
