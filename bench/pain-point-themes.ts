@@ -30,7 +30,7 @@ const { values } = parseArgs({
 });
 const boardSize = Number(values.requests);
 const runs = Number(values.runs);
-if (!['embedded', 'server'].includes(values.mode!) || !(boardSize > 0) || !(runs > 0)) {
+if (!['embedded', 'server'].includes(values.mode) || !(boardSize > 0) || !(runs > 0)) {
   console.error('usage: npm run bench:themes -- [--mode embedded|server] [--requests N] [--runs N]');
   process.exit(64);
 }

@@ -79,7 +79,7 @@ function options<const K extends string>(args: readonly string[], names: readonl
     const { values } = parseArgs({ args: [...args], options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: false });
     return values as Partial<Record<K, string>>;
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
+    throw new UsageError((err as Error).message.split('\n')[0]);
   }
 }
 
@@ -113,7 +113,7 @@ function gdprCommand<A extends 'export' | 'erase'>(action: A, help: string): Ope
 }
 
 /** Typed entry, stored untyped: each command's input only meets its own parse and run. */
-const command = <Input>(c: OperatorCommand<Input>) => c as OperatorCommand<unknown>;
+const command = <Input>(c: OperatorCommand<Input>) => c as OperatorCommand;
 
 export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
@@ -325,7 +325,7 @@ export const usageOf = (command: OperatorCommand) => `Usage: node dist/main.js $
 
 /** The environment a command reads, and nothing else: what is forwarded to the server. */
 export function envFor(command: OperatorCommand, env: OperatorEnv): Record<string, string> {
-  return Object.fromEntries((command.env ?? []).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+  return Object.fromEntries((command.env ?? []).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 /**

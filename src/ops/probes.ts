@@ -191,7 +191,7 @@ async function api(ctx: ProbeContext, method: string, path: string, body?: unkno
   if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
   const res = await send(new URL(`${ctx.s.config.probeBaseUrl}${path}`), method, headers, payload, ctx.signal);
   const text = res.text;
-  let json: Record<string, unknown> | null = null;
+  let json: Record<string, unknown> | null;
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
   } catch {

@@ -212,6 +212,8 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
  */
 export function storableErrorText(text: string): string {
   return text
+    // Control characters are what this strips.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
     .slice(0, MAX_ERROR_LENGTH)
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

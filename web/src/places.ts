@@ -23,7 +23,7 @@ export function countries(): { code: string; name: string }[] {
 
 /** The browser's IANA time zones, with `preferred` (a saved value) always among them. */
 export function timeZones(preferred: string): string[] {
-  let zones: string[] = [];
+  let zones: string[];
   try {
     zones = Intl.supportedValuesOf('timeZone');
   } catch {

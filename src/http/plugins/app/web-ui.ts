@@ -110,7 +110,7 @@ export default fp(
 
       scope.get('/*', route, async (request, reply) => {
         // Unknown API paths keep the API's JSON 404, never the app's HTML.
-        if (isApiPath(request.url)) return reply.callNotFound();
+        if (isApiPath(request.url)) { reply.callNotFound(); return; }
         const wanted = (request.params as { '*': string })['*'];
         const last = wanted.split('/').pop() ?? '';
         if (wanted === 'index.html') return sendApp(request, reply);
