@@ -31,7 +31,7 @@ import {
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
-import { indexRequestTitles, sealPlaintextRows } from './security/rotation.js';
+import { indexRequestTitles, sealPlaintextRows } from './services/key-rotation.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';

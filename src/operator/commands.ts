@@ -13,7 +13,7 @@ import { CACHE_TAGS, CATALOGUE_TAGS, type CacheTag } from '../domain/response-ca
 import { USER_ROLES, type UserRole } from '../domain/feature-requests.js';
 import { isStatusTemplate, STATUS_TEMPLATE_NAMES, type StatusTemplate } from '../domain/status-announcements.js';
 import { deadJobs, replay } from '../queue/queue.js';
-import { rotateKeys } from '../security/rotation.js';
+import { rotateKeys } from '../services/key-rotation.js';
 import { createUser, verifySupplier } from '../services/accounts.js';
 import { verifyAuditChains } from '../services/audit.js';
 import { auditSigningKey } from '../services/audit-signing-key.js';

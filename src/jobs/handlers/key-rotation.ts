@@ -1,7 +1,7 @@
 // Daily: rotate the data key when the current version is KEY_ROTATION_DAYS old (the brief's 90),
 // and finish any re-encryption sweep. Idempotent: a second run finds nothing left to move.
 import { ROTATE_ENCRYPTION_KEYS } from '../../queue/contracts.js';
-import { rotateKeysIfDue } from '../../security/rotation.js';
+import { rotateKeysIfDue } from '../../services/key-rotation.js';
 import { handle } from '../worker.js';
 
 export const rotateEncryptionKeys = handle(ROTATE_ENCRYPTION_KEYS, async (_job, s) => {
