@@ -13,7 +13,7 @@ import { rows, timestamptz } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { ERROR_BUDGET_WINDOW_DAYS, errorBudget, type ErrorBudget } from '../domain/slo.js';
 import type { Services } from '../services/context.js';
-import { PROBES, type ProbeName } from './probes.js';
+import { PROBES, type ProbeName } from '../services/probes.js';
 
 /** The user journey whose availability the budget counts: submitting a feature request. */
 export const BUDGET_PROBE: ProbeName = 'feature_request_submission';

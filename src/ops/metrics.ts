@@ -13,7 +13,7 @@ import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
 import { registerThreatMetrics } from '../security/threats/metrics.js';
-import { probePassing, probeRunFeed } from './probes.js';
+import { probePassing, probeRunFeed } from '../services/probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
