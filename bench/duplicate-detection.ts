@@ -14,7 +14,7 @@ import { parseLabelledRequests } from '../src/ai/evaluation.js';
 import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js';
 import { loadConfig } from '../src/config.js';
 import { rows } from '../src/db/client.js';
-import { seedDemo } from '../src/db/seed.js';
+import { seedDemo } from '../src/demo/seed.js';
 import { Keyring } from '../src/security/keyring.js';
 import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
-import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
 import { openSharedState } from './db/shared-state.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
-import { seedDemo } from '../db/seed.js';
+import { seedDemo } from '../demo/seed.js';
 import { laneName } from '../domain/audit-chain.js';
 import { BACKUP_KINDS, type BackupKind } from '../domain/backup-schedule.js';
 import { CACHE_TAGS, CATALOGUE_TAGS, type CacheTag } from '../domain/response-cache.js';

@@ -2,7 +2,7 @@
 // near-duplicate pairs that give the duplicate detector something to find in a demo.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoComments, demoRequests } from '../../../src/db/demo-catalog.js';
+import { demoComments, demoRequests } from '../../../src/demo/demo-catalog.js';
 import { DEFAULT_CATEGORIES, URGENCIES } from '../../../src/domain/feature-requests.js';
 
 const sentences = (text: string): number => text.match(/[.!?]+(?=\s|$)/g)?.length ?? 0;
