@@ -1,5 +1,5 @@
 // The availability error budget on the ops dashboard, from what the app already keeps: the
-// submission probe's results in probe_runs (src/ops/probes.ts). The request counters the API keeps
+// submission probe's results in probe_runs (src/services/probes.ts). The request counters the API keeps
 // live in memory for five minutes per process (request-window.ts), so they cannot say what a month
 // of traffic saw; the probe's record is shared by every process and survives restarts. Prometheus
 // counts the same objective per request (deploy/prometheus/wedsync-slo.yml).

@@ -141,7 +141,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
   const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
-  // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
+  // Synthetic probes (src/services/probes.ts), read from probe_runs: the same in every process.
   const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
   const probeDuration = new Histogram({
     name: 'synthetic_probe_duration_seconds',

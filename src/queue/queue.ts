@@ -9,7 +9,7 @@ import type { Database } from '../db/client.js';
 import { withoutStatementValues } from '../db/faults.js';
 import { jobs } from '../db/schema.js';
 
-/** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/ops/probes.ts). */
+/** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/services/probes.ts). */
 export const QUEUES = ['duplicate_detection', 'ai_analysis', 'notification_sending', 'analytics_processing', 'maintenance', 'synthetic_probes'] as const;
 export type QueueName = (typeof QUEUES)[number];
 

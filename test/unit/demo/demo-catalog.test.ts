@@ -100,7 +100,7 @@ describe('demoRequests', () => {
   });
 
   it('marks exactly 12 near-duplicate pairs, placed far apart', () => {
-    const source = readFileSync(new URL('../../../src/db/demo-catalog.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../../src/demo/demo-catalog.ts', import.meta.url), 'utf8');
     const body = source.slice(source.indexOf('export const demoRequests'), source.indexOf('export const demoComments'));
     const titles = demoRequests.map((r) => r.title);
     const markers = [...body.matchAll(/^[ \t]*\/\/ near-duplicate of: (.+)$/gm)];
