@@ -163,8 +163,8 @@ export function createWorker(opts: WorkerOptions): Worker {
       // The job stays running under a lease nobody extends: it is claimed again when the lease ends,
       // and dead-lettered then if this was its last attempt.
       // failure is whatever the handler threw; for a non-Error, String() is the best description there is.
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      log.error({ ...entry, err, jobError: failure === null ? null : failure instanceof Error ? failure.message : String(failure) }, 'could not record the job outcome; it runs again when its lease ends');
+      const thrown = failure instanceof Error ? failure.message : String(failure);
+      log.error({ ...entry, err, jobError: failure === null ? null : thrown }, 'could not record the job outcome; it runs again when its lease ends');
     }
   }
 

@@ -27,12 +27,9 @@ export function errorBody(code: string, message: string, details?: unknown): Err
  * Fastify's `frameworkErrors`: what it meets before routing — a URL it cannot decode, a path segment
  * over `maxParamLength`. Same shape as every other error, and the URL is not echoed back.
  */
-export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    void reply.status(414).send(errorBody('uri_too_long', 'A segment of the URL path is too long'));
-    return;
-  }
-  void reply.status(400).send(errorBody('bad_url', 'The URL is not valid'));
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(414).send(errorBody('uri_too_long', 'A segment of the URL path is too long'));
+  return reply.status(400).send(errorBody('bad_url', 'The URL is not valid'));
 }
 
 declare module 'fastify' {
