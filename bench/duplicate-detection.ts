@@ -16,7 +16,7 @@ import { parseLabelledRequests } from '../src/ai/evaluation.js';
 import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js';
 import { loadConfig } from '../src/config.js';
 import { rows } from '../src/db/client.js';
-import { seedDemo } from '../src/db/seed.js';
+import { seedDemo } from '../src/demo/seed.js';
 import { Keyring } from '../src/security/keyring.js';
 import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';
@@ -35,7 +35,7 @@ const { values } = parseArgs({
 });
 const corpusSize = Number(values.requests);
 const queryCount = Number(values.queries);
-if (!['embedded', 'server'].includes(values.mode!) || !(corpusSize > 0) || !(queryCount > 0)) {
+if (!['embedded', 'server'].includes(values.mode) || !(corpusSize > 0) || !(queryCount > 0)) {
   console.error('usage: npm run bench:duplicates -- [--mode embedded|server] [--requests N] [--queries N] [--data FILE]');
   process.exit(64);
 }
@@ -43,7 +43,7 @@ if (!['embedded', 'server'].includes(values.mode!) || !(corpusSize > 0) || !(que
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-const dev = parseLabelledRequests(readFileSync(values.data!, 'utf8'));
+const dev = parseLabelledRequests(readFileSync(values.data, 'utf8'));
 const encoder = createUniversalSentenceEncoder({ enabled: true, cacheSize: 10_000 });
 let started = performance.now();
 const devVectors = (await encoder.embed(dev.map((r) => comparableText(r))))!;
@@ -134,7 +134,10 @@ try {
       const t0 = performance.now();
       try {
         const report = await detectDuplicates(s, draft);
-        if (!report.available) (firstError ??= 'answered without the model'), errors[k]!++;
+        if (!report.available) {
+          firstError ??= 'answered without the model';
+          errors[k]!++;
+        }
       } catch (error) {
         firstError ??= String(error);
         errors[k]!++;

@@ -16,7 +16,7 @@ export function runLoad(url: string, options: Omit<autocannon.Options, 'url'>, c
     const samples: Samples = { latenciesMs: [], statusCounts: new Map(), socketErrors: 0, timeouts: 0, durationS: 0 };
     const instance = autocannon({ ...options, url, connections, duration: durationS, timeout: 10 }, (err, result) => {
       activeLoad = undefined;
-      if (err) return reject(err);
+      if (err) { reject(err); return; }
       samples.durationS = result.duration;
       samples.socketErrors = result.errors; // includes timeouts
       samples.timeouts = result.timeouts;

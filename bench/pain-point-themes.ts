@@ -15,8 +15,8 @@ import { createUniversalSentenceEncoder, EMBEDDING_MODEL_VERSION } from '../src/
 import { comparableText, normalise } from '../src/ai/text-features.js';
 import { loadConfig } from '../src/config.js';
 import { arrayLiteral, rows } from '../src/db/client.js';
-import { demoRequests } from '../src/db/demo-catalog.js';
-import { seedDemo } from '../src/db/seed.js';
+import { demoRequests } from '../src/demo/demo-catalog.js';
+import { seedDemo } from '../src/demo/seed.js';
 import { Keyring } from '../src/security/keyring.js';
 import type { Services } from '../src/services/context.js';
 import { generatePainPointThemes } from '../src/services/pain-point-themes.js';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 });
 const boardSize = Number(values.requests);
 const runs = Number(values.runs);
-if (!['embedded', 'server'].includes(values.mode!) || !(boardSize > 0) || !(runs > 0)) {
+if (!['embedded', 'server'].includes(values.mode) || !(boardSize > 0) || !(runs > 0)) {
   console.error('usage: npm run bench:themes -- [--mode embedded|server] [--requests N] [--runs N]');
   process.exit(64);
 }

@@ -174,7 +174,7 @@ async function logIn(baseUrl: string, email: string, password: string): Promise<
   try {
     return sessionFrom(await api<{ csrfToken: string }>(baseUrl, 'POST', '/api/auth/login', { body: { email, password }, expect: 200 }));
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n  (the benchmark needs the demo accounts: \`start\` loads them outside production; DEMO_PASSWORD must match)`);
+    throw new Error(`${(err as Error).message}\n  (the benchmark needs the demo accounts: \`start\` loads them outside production; DEMO_PASSWORD must match)`, { cause: err });
   }
 }
 

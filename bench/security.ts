@@ -195,7 +195,7 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
       // JIT, pools and caches warm up on traffic that is not recorded.
       await runLoad(server.url, { requests: [{ method: 'GET', path: BOARD_PATH }] }, settings.connections, 2);
       await settle(server.url);
-      await drainJobs(server.url, fixtures[variant]!.creatorToken);
+      await drainJobs(server.url, fixtures[variant].creatorToken);
     }
 
     const comparisons: Comparison[] = [];

@@ -236,7 +236,7 @@ export async function startServer(mode: Mode, options: StartOptions): Promise<Ru
     await admin.unsafe(`create database ${database}`);
   } catch (err) {
     await admin.end({ timeout: 5 });
-    throw new Error(`cannot create database on ${redactUrl(options.benchDatabaseUrl)} (set BENCH_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(`cannot create database on ${redactUrl(options.benchDatabaseUrl)} (set BENCH_DATABASE_URL): ${(err as Error).message}`, { cause: err });
   }
   const databaseUrl = new URL(options.benchDatabaseUrl);
   databaseUrl.pathname = `/${database}`;

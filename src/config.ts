@@ -313,7 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   const parsed = candidate as Env;
   if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
-  const trustProxy = parseTrustProxy(parsed.TRUST_PROXY ?? 'false');
+  const trustProxy = parseTrustProxy(parsed.TRUST_PROXY);
   if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
   if (problems.length === 0 && parsed.BACKUP_DIR) {
     const problem = backupDirProblem(path.resolve(parsed.BACKUP_DIR), path.resolve(parsed.DATA_DIR));

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
-import { DEMO_ACCOUNTS, seedDemo } from './db/seed.js';
+import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
 import { openSharedState } from './db/shared-state.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
@@ -31,8 +31,8 @@ import {
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
-import { indexRequestTitles, sealPlaintextRows } from './security/rotation.js';
 import { sweepMemberKeys } from './services/erasure-follow-up.js';
+import { indexRequestTitles, sealPlaintextRows } from './services/key-rotation.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
 import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './services/backups/index.js';
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';

@@ -274,7 +274,7 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
         },
         (err, result) => {
           clearTimeout(guard);
-          if (err) return reject(err);
+          if (err) { reject(err); return; }
           const socket = result.errors - result.timeouts;
           for (let i = 0; i < result.timeouts; i++) out.samples.push({ op: step.op.name, kind, latencyMs: timeoutS * 1000, outcome: 'timeout' });
           for (let i = 0; i < socket; i++) out.samples.push({ op: step.op.name, kind, latencyMs: 0, outcome: 'socket' });

@@ -247,7 +247,7 @@ async function serverView(urls: string[]) {
     for (const line of text.split('\n')) {
       const value = Number(line.slice(line.lastIndexOf(' ') + 1));
       const labels = line.slice(line.indexOf('{'), line.lastIndexOf(' '));
-      if (line.startsWith('cache_hit_rate{')) cacheHitRate[url]![labels] = value;
+      if (line.startsWith('cache_hit_rate{')) cacheHitRate[url][labels] = value;
       const m = /^api_response_time_by_endpoint_(sum|count)\{.*endpoint="([^"]*)".*method="([^"]*)"/.exec(line);
       if (m) add(sums, `${m[3]} ${m[2]}`, m[1]!, value);
       const q = /^database_query_performance_(sum|count)\{.*query_type="([^"]*)"/.exec(line);
@@ -369,8 +369,8 @@ async function main(argv: string[]): Promise<number> {
     await target.stop();
     process.exit(130);
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.once('SIGINT', () => void interrupted());
+  process.once('SIGTERM', () => void interrupted());
   const reports: ScenarioReport[] = [];
   const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
   try {

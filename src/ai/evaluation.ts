@@ -29,7 +29,7 @@ export function parseLabelledRequests(jsonl: string): Omit<LabelledRequest, 'emb
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
       const row = JSON.parse(line) as Record<string, unknown>;
-      const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? '' : String(v));
+      const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v == null ? '' : JSON.stringify(v));
       return { id: text(row.id) || `row-${index + 1}`, group: text(row.group) || `row-${index + 1}`, title: text(row.title), description: text(row.description) };
     });
 }
@@ -85,8 +85,10 @@ export function pairFigures(pairs: readonly { score: number; duplicate: boolean 
   let fp = 0;
   let fn = 0;
   for (const p of pairs) {
-    if (p.score >= threshold) p.duplicate ? tp++ : fp++;
-    else if (p.duplicate) fn++;
+    if (p.score >= threshold) {
+      if (p.duplicate) tp++;
+      else fp++;
+    } else if (p.duplicate) fn++;
   }
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
@@ -102,7 +104,12 @@ export function rocAuc(pairs: readonly { score: number; duplicate: boolean }[]):
     let j = i;
     while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (sorted[k]!.duplicate) (rankSum += averageRank), positives++;
+    for (let k = i; k < j; k++) {
+      if (sorted[k]!.duplicate) {
+        rankSum += averageRank;
+        positives++;
+      }
+    }
     i = j;
   }
   const negatives = sorted.length - positives;

@@ -124,7 +124,8 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
 };
 
 function dataDirectoryError(dataDir: string, err: unknown): DataDirectoryError {
-  const { code, message } = err as NodeJS.ErrnoException;
+  // Partial: what was thrown may not be an Error at all.
+  const { code, message } = err as Partial<NodeJS.ErrnoException>;
   // Node's message is "CODE: description, syscall 'path'": the description is what an operator needs.
   const detail = /^[A-Z]+: ([^,]+)/.exec(message ?? '')?.[1] ?? message ?? String(err);
   return new DataDirectoryError(dataDir, DATA_DIR_PROBLEMS[code ?? ''] ?? 'cannot be used', code, detail);
@@ -190,7 +191,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
     client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
   }
-  const db = retryingTransactions(drizzlePglite(client, { schema }) as unknown as Database);
+  const db = retryingTransactions(drizzlePglite(client, { schema }));
   return {
     db,
     kind: 'embedded',
@@ -243,7 +244,7 @@ async function openServer(target: ServerTarget, observe?: QueryObserver): Promis
   const client = postgres(target.url, serverOptions(target));
   retryingReads(client);
   if (observe) instrumentPostgres(client, observe);
-  const db = retryingTransactions(drizzlePostgres(client, { schema }) as unknown as Database);
+  const db = retryingTransactions(drizzlePostgres(client, { schema }));
   return {
     db,
     kind: 'server',
@@ -368,7 +369,7 @@ async function probeWrite(db: Database): Promise<void> {
 
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite. */
 export function rows<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 }
 
 /**

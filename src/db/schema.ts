@@ -57,7 +57,7 @@ export const users = pgTable(
     region: text('region').notNull(),
     timeZone: text('time_zone').notNull(),
     createdAt: createdAt(),
-    /** A service account of the synthetic probes (src/ops/probes.ts): what it submits is synthetic. */
+    /** A service account of the synthetic probes (src/services/probes.ts): what it submits is synthetic. */
     synthetic: boolean('synthetic').notNull().default(false),
     /**
      * Whether AI may analyse what they submit (duplicate detection, scoring): their `ai_analysis`
@@ -640,7 +640,7 @@ export const incidentNotifications = pgTable(
   ],
 );
 
-/** Each synthetic probe run (src/ops/probes.ts): every process reports the same results from here. */
+/** Each synthetic probe run (src/services/probes.ts): every process reports the same results from here. */
 export const probeRuns = pgTable(
   'probe_runs',
   {

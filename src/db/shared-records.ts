@@ -138,7 +138,9 @@ class RedisRecords<T extends object> implements SharedRecords<T> {
 
   reset(key: string) {
     return this.either(
-      async () => void (await this.redis.del(this.redisKey(key))),
+      async () => {
+        await this.redis.del(this.redisKey(key));
+      },
       () => this.local.reset(key),
     );
   }

@@ -57,7 +57,7 @@ export function redisClient(config: Pick<Config, 'redisUrl' | 'redisSentinel' | 
 
 /** QUIT when connected; a connection still trying would queue the QUIT until Redis is back. */
 async function end(client: Redis): Promise<void> {
-  if (client.status !== 'ready') return client.disconnect();
+  if (client.status !== 'ready') { client.disconnect(); return; }
   await client.quit().catch(() => client.disconnect());
 }
 

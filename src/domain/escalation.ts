@@ -45,7 +45,7 @@ export function parseEscalationAnnotation(text: string | undefined): Omit<Escala
   const steps: EscalationStep[] = [];
   let communication: string | undefined;
   for (const part of text.split(';')) {
-    const [rawKey, rawValue] = part.split(':', 2).map((s) => s?.trim() ?? '');
+    const [rawKey, rawValue] = part.split(':', 2).map((s) => s.trim());
     if (!rawKey) continue;
     const teams = (rawValue ?? '').split(',').map((t) => t.trim()).filter(Boolean);
     if (rawKey === 'communication') {

@@ -1,7 +1,6 @@
 // The brief's edge caching strategy (§2 "Global Edge Distribution"): which responses are cached, for
 // how long, what they vary by, which purge tags cover them, and the Cache-Control each one carries.
 // Pure: the stores are in src/services/response-cache.ts.
-import type { Season } from './seasons.js';
 
 /** Purge tags: a change purges every tag whose responses it alters. */
 export const CACHE_TAGS = ['feature-requests', 'ai-analysis', 'roadmap'] as const;
@@ -38,7 +37,7 @@ export const PEAK_STALE_WHILE_REVALIDATE_SECONDS = 1200;
  * cache; public ones may be kept by the CDN for the route's TTL (peak season: the brief's longer
  * one), served stale while it refetches, and served stale while we fail.
  */
-export function cacheControl(policy: CachePolicy, season: Season | string, staleIfErrorSeconds: number, personal: boolean): string {
+export function cacheControl(policy: CachePolicy, season: string, staleIfErrorSeconds: number, personal: boolean): string {
   if (personal) return 'private, no-store';
   const peak = season === 'peak';
   const sMaxAge = peak ? Math.max(policy.ttlSeconds, PEAK_S_MAXAGE_SECONDS) : policy.ttlSeconds;

@@ -36,7 +36,7 @@ async function script(root: string, relative: string, args: string[]): Promise<R
     );
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`${relative} ${args[0]} failed: ${(e.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || e.message}`);
+    throw new Error(`${relative} ${args[0]} failed: ${(e.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || e.message}`, { cause: err });
   }
 }
 
@@ -71,10 +71,18 @@ export async function startPgFormation(root: string, dir: string): Promise<PgFor
     databaseUrl: out.DATABASE_URL!,
     startupMs: Math.round(performance.now() - started),
     primary: async () => (await exec('bash', [path.join(root, FORMATION), 'primary', dir])).stdout.trim(),
-    crash: async (node) => void (await run('crash', dir, node)),
-    performFailover: async () => void (await run('ctl', dir, 'perform', 'failover', '--pgdata', path.join(dir, 'monitor'))),
-    heal: async () => void (await run('start', dir)),
-    destroy: async () => void (await run('destroy', dir)),
+    crash: async (node) => {
+      await run('crash', dir, node);
+    },
+    performFailover: async () => {
+      await run('ctl', dir, 'perform', 'failover', '--pgdata', path.join(dir, 'monitor'));
+    },
+    heal: async () => {
+      await run('start', dir);
+    },
+    destroy: async () => {
+      await run('destroy', dir);
+    },
   };
 }
 
@@ -110,7 +118,9 @@ export async function startSentinels(root: string, dir: string): Promise<Sentine
       await run('crash', dir);
       return address;
     },
-    destroy: async () => void (await run('destroy', dir)),
+    destroy: async () => {
+      await run('destroy', dir);
+    },
   };
 }
 

@@ -199,7 +199,7 @@ export async function verifyWrites(url: string, record: LoadRecord, account: Acc
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ mine: 'true', sort: 'new', limit: '100', ...(cursor ? { cursor } : {}) });
-    const res = await fetch(`${url}/api/feature-requests?${query}`, { headers: { cookie: session.cookie }, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${url}/api/feature-requests?${query.toString()}`, { headers: { cookie: session.cookie }, signal: AbortSignal.timeout(30_000) });
     if (res.status !== 200) throw new Error(`listing the drill's requests answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     const page = (await res.json()) as { items: { id: string; title: string }[]; nextCursor: string | null };
     for (const item of page.items) {

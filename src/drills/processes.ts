@@ -93,7 +93,7 @@ export async function spawnApp({ root, verb, env, label, log, nodeArgs = [] }: S
   const lines: string[] = [];
   let echoed = 0;
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => {
+    createInterface({ input: stream }).on('line', (line) => {
       lines.push(line);
       if (lines.length > 60) lines.shift();
       if (log && echoed++ < 15) log(`[${label}] ${line}`);
@@ -165,7 +165,7 @@ export async function throwawayDatabase(adminUrl: string): Promise<{ url: string
     await admin.unsafe(`create database ${name}`);
   } catch (err) {
     await admin.end({ timeout: 5 });
-    throw new Error(`cannot create a drill database on the PostgreSQL server (set DRILL_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(`cannot create a drill database on the PostgreSQL server (set DRILL_DATABASE_URL): ${(err as Error).message}`, { cause: err });
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

@@ -80,8 +80,8 @@ export async function startCluster(ctx: DrillContext, options: ClusterOptions = 
     urls: ports.map((p) => `http://127.0.0.1:${p}`),
     async restartApi(i, apiEnv) {
       setup.apis[i] = await api(i, apiEnv);
-      await setup.apis[i]!.waitReady();
-      return setup.apis[i]!;
+      await setup.apis[i].waitReady();
+      return setup.apis[i];
     },
     async restartWorker() {
       setup.worker = await worker();

@@ -84,7 +84,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
         shutdown.track(res);
-        if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) return refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) });
+        if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) { refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) }); return; }
         if (!fastLane(req, res)) handler(req, res);
       });
       // What Fastify does to a server it creates itself (its processed options carry the defaults).
@@ -96,7 +96,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     },
     ...(logger && typeof (logger as { child?: unknown }).child === 'function'
       ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
-      : { logger: logger as FastifyServerOptions['logger'] }),
+      : { logger: logger }),
     bodyLimit: services.config.bodyLimitBytes,
     // A hop count N trusts the nearest N proxies (proxy-addr's rule, spelled out for Fastify's types).
     trustProxy: typeof services.config.trustProxy === 'number' ? trustNearest(services.config.trustProxy) : services.config.trustProxy,
@@ -106,6 +106,8 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     genReqId: requestIdOf,
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
     routerOptions: { maxParamLength: 200 },
+    // frameworkErrors returns the reply it sends, as route handlers do; the option is typed as returning void.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

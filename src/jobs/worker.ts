@@ -146,7 +146,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       if (!handler) throw new PermanentJobError(`no handler for job type "${job.type}"`);
       const problem = payloadProblem(handler.contract, job.payload);
       if (problem) throw new PermanentJobError(`invalid payload: ${problem}`);
-      await handler.run(job as JobOf<JobContract>, services);
+      await handler.run(job, services);
     } catch (err) {
       failure = err ?? new Error('handler threw nothing');
     }
@@ -162,7 +162,9 @@ export function createWorker(opts: WorkerOptions): Worker {
     } catch (err) {
       // The job stays running under a lease nobody extends: it is claimed again when the lease ends,
       // and dead-lettered then if this was its last attempt.
-      log.error({ ...entry, err, jobError: failure === null ? null : failure instanceof Error ? failure.message : String(failure) }, 'could not record the job outcome; it runs again when its lease ends');
+      // failure is whatever the handler threw; for a non-Error, String() is the best description there is.
+      const thrown = failure instanceof Error ? failure.message : String(failure);
+      log.error({ ...entry, err, jobError: failure === null ? null : thrown }, 'could not record the job outcome; it runs again when its lease ends');
     }
   }
 
@@ -198,11 +200,15 @@ export function createWorker(opts: WorkerOptions): Worker {
     lane.timer = undefined;
     if (stopping) return;
     try {
+      // Waits for the claim only: the jobs it started run on, and each records its own outcome.
+      // eslint-disable-next-line @typescript-eslint/no-floating-promises
       await fillOnce(lane);
     } catch (err) {
       log.error({ err, lane: lane.name }, 'job worker could not claim jobs');
     }
     const next = lane.deferred && opts.pacing ? Math.min(pollMs, opts.pacing.retryInMs()) : pollMs;
+    // stop() and wake() may have run during the await above, whatever the narrowing says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!stopping && !lane.timer) lane.timer = setTimeout(() => void laneTick(lane), next);
   }
 
@@ -273,7 +279,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       stopping = true;
       clearTimeout(scheduleTimer);
       for (const lane of lanes) clearTimeout(lane.timer);
-      await Promise.allSettled(lanes.map((lane) => lane.filling));
+      await Promise.allSettled(lanes.flatMap((lane) => (lane.filling ? [lane.filling] : [])));
       const drained = new AbortController();
       const grace = sleep(opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, undefined, { signal: drained.signal }).catch(() => undefined);
       // Heartbeats go on while jobs drain, so none is taken away mid-run.

@@ -6,14 +6,14 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
-import { seedDemo } from '../db/seed.js';
+import { seedDemo } from '../demo/seed.js';
 import { laneName } from '../domain/audit-chain.js';
 import { BACKUP_KINDS, type BackupKind } from '../domain/backup-schedule.js';
 import { CACHE_TAGS, CATALOGUE_TAGS, type CacheTag } from '../domain/response-cache.js';
 import { USER_ROLES, type UserRole } from '../domain/feature-requests.js';
 import { isStatusTemplate, STATUS_TEMPLATE_NAMES, type StatusTemplate } from '../domain/status-announcements.js';
 import { deadJobs, replay } from '../queue/queue.js';
-import { rotateKeys } from '../security/rotation.js';
+import { rotateKeys } from '../services/key-rotation.js';
 import { createUser, verifySupplier } from '../services/accounts.js';
 import { checkpointAuditChains, laneArgument, parseLaneArgument, verifyAuditChains, type AuditKeys } from '../services/audit.js';
 import { auditSigningKey } from '../services/audit-signing-key.js';
@@ -79,7 +79,7 @@ function options<const K extends string>(args: readonly string[], names: readonl
     const { values } = parseArgs({ args: [...args], options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: false });
     return values as Partial<Record<K, string>>;
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
+    throw new UsageError((err as Error).message.split('\n')[0]);
   }
 }
 
@@ -115,7 +115,7 @@ function gdprCommand<A extends 'export' | 'erase'>(action: A, help: string): Ope
 }
 
 /** Typed entry, stored untyped: each command's input only meets its own parse and run. */
-const command = <Input>(c: OperatorCommand<Input>) => c as OperatorCommand<unknown>;
+const command = <Input>(c: OperatorCommand<Input>) => c as OperatorCommand;
 
 export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
@@ -357,7 +357,7 @@ export const usageOf = (command: OperatorCommand) => `Usage: node dist/main.js $
 
 /** The environment a command reads, and nothing else: what is forwarded to the server. */
 export function envFor(command: OperatorCommand, env: OperatorEnv): Record<string, string> {
-  return Object.fromEntries((command.env ?? []).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+  return Object.fromEntries((command.env ?? []).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 /**

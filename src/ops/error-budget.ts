@@ -1,5 +1,5 @@
 // The availability error budget on the ops dashboard, from what the app already keeps: the
-// submission probe's results in probe_runs (src/ops/probes.ts). The request counters the API keeps
+// submission probe's results in probe_runs (src/services/probes.ts). The request counters the API keeps
 // live in memory for five minutes per process (request-window.ts), so they cannot say what a month
 // of traffic saw; the probe's record is shared by every process and survives restarts. Prometheus
 // counts the same objective per request (deploy/prometheus/wedsync-slo.yml).
@@ -13,7 +13,7 @@ import { rows, timestamptz } from '../db/client.js';
 import { seasonStatus } from '../domain/seasons.js';
 import { ERROR_BUDGET_WINDOW_DAYS, errorBudget, type ErrorBudget } from '../domain/slo.js';
 import type { Services } from '../services/context.js';
-import { PROBES, type ProbeName } from './probes.js';
+import { PROBES, type ProbeName } from '../services/probes.js';
 
 /** The user journey whose availability the budget counts: submitting a feature request. */
 export const BUDGET_PROBE: ProbeName = 'feature_request_submission';

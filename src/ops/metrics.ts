@@ -14,7 +14,7 @@ import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
 import { registerThreatMetrics } from '../security/threats/metrics.js';
-import { probePassing, probeRunFeed } from './probes.js';
+import { probePassing, probeRunFeed } from '../services/probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
 
@@ -142,7 +142,7 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
   const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
-  // Synthetic probes (src/ops/probes.ts), read from probe_runs: the same in every process.
+  // Synthetic probes (src/services/probes.ts), read from probe_runs: the same in every process.
   const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
   const probeDuration = new Histogram({
     name: 'synthetic_probe_duration_seconds',

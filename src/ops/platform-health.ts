@@ -31,16 +31,16 @@ export async function platformHealth(services: Services, database: DatabaseHandl
   const stalled = queues.filter((q) => (q.oldestDueSeconds ?? 0) > QUEUE_DELAY_DEGRADED_SECONDS);
   const dead = queues.filter((q) => q.dead > 0);
 
-  const components = [
+  const components: { name: string; status: ComponentStatus; detail: string }[] = [
     {
       name: 'api',
-      status: (traffic.errorRate > ERROR_RATE_DEGRADED ? 'degraded' : 'operational') as ComponentStatus,
+      status: traffic.errorRate > ERROR_RATE_DEGRADED ? 'degraded' : 'operational',
       detail: `${traffic.requests} requests in ${traffic.windowSeconds / 60} min, ${(traffic.errorRate * 100).toFixed(2)}% server errors`,
     },
     { name: 'database', status: databaseCheck.status, detail: databaseCheck.detail ?? `answered in ${databaseLatencyMs} ms` },
     {
       name: 'background_jobs',
-      status: (databaseCheck.status === 'down' ? 'down' : stalled.length || dead.length ? 'degraded' : 'operational') as ComponentStatus,
+      status: databaseCheck.status === 'down' ? 'down' : stalled.length || dead.length ? 'degraded' : 'operational',
       detail: stalled.length
         ? `waiting over ${QUEUE_DELAY_DEGRADED_SECONDS / 60} min: ${stalled.map((q) => q.queue).join(', ')}`
         : dead.length
@@ -48,6 +48,6 @@ export async function platformHealth(services: Services, database: DatabaseHandl
           : 'jobs flowing',
     },
   ];
-  const worst = components.some((c) => c.status === 'down') ? 'down' : components.some((c) => c.status === 'degraded') ? 'degraded' : 'operational';
-  return { status: worst as ComponentStatus, checkedAt: now, components, season: seasonStatus(now, services.config.seasonRegion), queues, traffic };
+  const worst: ComponentStatus = components.some((c) => c.status === 'down') ? 'down' : components.some((c) => c.status === 'degraded') ? 'degraded' : 'operational';
+  return { status: worst, checkedAt: now, components, season: seasonStatus(now, services.config.seasonRegion), queues, traffic };
 }

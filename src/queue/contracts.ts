@@ -170,7 +170,7 @@ export const RUN_BACKUP_SCHEDULE = defineJob({ type: 'run_backup_schedule', queu
 // --- synthetic_probes (health lane) --------------------------------------------------------------
 
 /**
- * One synthetic probe run (src/ops/probes.ts checks the name). Not retried (maxAttempts 1): a late
+ * One synthetic probe run (src/services/probes.ts checks the name). Not retried (maxAttempts 1): a late
  * probe result says nothing about now, and the next slot runs anyway.
  */
 export const RUN_SYNTHETIC_PROBE = defineJob({

@@ -9,7 +9,7 @@ import type { Database } from '../db/client.js';
 import { withoutStatementValues } from '../db/faults.js';
 import { jobs } from '../db/schema.js';
 
-/** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/ops/probes.ts). */
+/** The brief's queues, plus housekeeping (scheduled purges) and the synthetic probes (src/services/probes.ts). */
 export const QUEUES = ['duplicate_detection', 'ai_analysis', 'notification_sending', 'analytics_processing', 'maintenance', 'synthetic_probes'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
@@ -212,6 +212,8 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
  */
 export function storableErrorText(text: string): string {
   return text
+    // Control characters are what this strips.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
     .slice(0, MAX_ERROR_LENGTH)
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

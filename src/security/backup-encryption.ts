@@ -6,7 +6,7 @@
 // The magic and fingerprint are authenticated (AAD), so a file sealed under another key is refused by
 // name before any byte is decrypted. The key is never stored beside the backup: it comes from
 // BACKUP_ENCRYPTION_KEY, or is derived from the field-encryption master key (HKDF "backups").
-import { createCipheriv, createDecipheriv, createHash, randomBytes, type CipherGCM } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -37,7 +37,7 @@ export function keyFingerprint(key: Buffer): string {
 export function sealingStream(key: Buffer): Transform & { digest(): string } {
   const iv = randomBytes(IV_BYTES);
   const header = Buffer.concat([MAGIC, Buffer.from(keyFingerprint(key), 'hex'), iv]);
-  const cipher = createCipheriv('aes-256-gcm', key, iv) as CipherGCM;
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(header.subarray(0, MAGIC.length + FINGERPRINT_BYTES));
   const hash = createHash('sha256');
   let sealedDigest = '';

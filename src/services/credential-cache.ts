@@ -97,7 +97,7 @@ export class CredentialCache {
   private evict(text: string): void {
     const eviction = parseEviction(text);
     // Not ours to understand (another version's message?): forgetting everything is always safe.
-    if (!eviction) return this.forgetAll();
+    if (!eviction) { this.forgetAll(); return; }
     this.heard += 1;
     if ('hashes' in eviction) {
       for (const h of eviction.hashes) this.entries.delete(h);
@@ -112,7 +112,7 @@ export class CredentialCache {
 function parseEviction(text: string): Eviction | undefined {
   try {
     const value = JSON.parse(text) as { hashes?: unknown; userId?: unknown } | null;
-    if (Array.isArray(value?.hashes) && value.hashes.every((h) => typeof h === 'string')) return { hashes: value.hashes as string[] };
+    if (Array.isArray(value?.hashes) && value.hashes.every((h) => typeof h === 'string')) return { hashes: value.hashes };
     if (typeof value?.userId === 'string') return { userId: value.userId };
   } catch {
     // not JSON

@@ -47,7 +47,7 @@ export function onCallSchedule(config: Pick<Config, 'oncallScheduleFile'>): { sc
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`ONCALL_SCHEDULE_FILE ${file}: ${(err as Error).message}`);
+      throw new Error(`ONCALL_SCHEDULE_FILE ${file}: ${(err as Error).message}`, { cause: err });
     }
     const problems = [...Value.Errors(OnCallScheduleSchema, raw)].map((e) => `${e.path || '/'}: ${e.message}`);
     if (problems.length > 0) throw new Error(`ONCALL_SCHEDULE_FILE ${file} is not a valid roster: ${problems.slice(0, 5).join('; ')}`);

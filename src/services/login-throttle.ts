@@ -127,6 +127,8 @@ async function refuse(s: Services, input: LoginAttemptInput, waits: { counter: C
       failures = record.failures;
       return withAudit(record, now);
     });
+    // Set inside the callback above, which the narrowing cannot see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!due) continue;
     const accountId = counter.scope === 'account' && input.accountId ? await input.accountId() : null;
     await recordAudit(s, s.db, { actor: null, requestId: input.requestId }, {

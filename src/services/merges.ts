@@ -7,7 +7,6 @@ import type { Database } from '../db/client.js';
 import { comments, featureRequests, requestMerges, requestMergeVotes, statusHistory, votes } from '../db/schema.js';
 import { mergeRefusal, strongerVote } from '../domain/merges.js';
 import { CATALOGUE_TAGS } from '../domain/response-cache.js';
-import type { Status } from '../domain/feature-requests.js';
 import { COUNTED_STATES } from '../domain/vote-manipulation.js';
 import { jobSpec, REQUEST_MERGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -207,7 +206,7 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     const justification = input.justification?.trim() || 'Not a duplicate after all: merge undone';
     await tx.update(fr).set({ status: live.priorStatus, mergedIntoId: null }).where(eq(fr.id, duplicateId));
     await recount(tx, [duplicateId, targetId], now);
-    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: 'merged', toStatus: live.priorStatus as Status, changedBy: call.actor.id, justification, createdAt: now });
+    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: 'merged', toStatus: live.priorStatus, changedBy: call.actor.id, justification, createdAt: now });
     await tx.update(requestMerges).set({ unmergedAt: now, unmergedBy: call.actor.id }).where(eq(requestMerges.id, live.id));
     await enqueue(tx, riceJob(targetId), now);
     await enqueue(tx, riceJob(duplicateId), now);

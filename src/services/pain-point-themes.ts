@@ -5,7 +5,7 @@
 // allows AI analysis, and of those only the title, the embedding and non-identifying columns: never
 // descriptions, pain points, wedding context or who wrote them.
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { painPointThemes, THEME_SETTINGS, THEMES_ALGORITHM, type Theme } from '../ai/pain-point-themes.js';
 import { arrayLiteral, rows, timestamptz, type Database } from '../db/client.js';
 import { EMBEDDING_HEX, embeddingFromHex } from '../db/embeddings.js';

@@ -194,7 +194,7 @@ export function createResponseCache({ type, max, shared, config, now }: Response
       // A caller's mistake is theirs to see; anything else (the database failing) gets the last good copy.
       if (err instanceof ServiceError && err.statusCode < 500) throw err;
       const at = now().getTime();
-      const candidates = [local, fromShared?.entry].filter((e) => servableStale(e, at)) as CachedEntry[];
+      const candidates = [local, fromShared?.entry].filter((e) => servableStale(e, at));
       const newest = candidates.sort((a, b) => b.storedAt - a.storedAt)[0];
       if (newest) return { entry: newest, state: 'stale' };
       throw err;

@@ -14,7 +14,6 @@ import {
   type RiceFactor,
   type RiceOverrides,
 } from '../domain/rice.js';
-import type { Status, Urgency } from '../domain/feature-requests.js';
 import { BOARD_TAGS } from '../domain/response-cache.js';
 import { jobSpec, RECOMPUTE_RICE } from '../queue/contracts.js';
 import type { JobSpec } from '../queue/queue.js';
@@ -62,8 +61,8 @@ export async function recomputeRice(db: Database, requestIds: readonly string[],
     id: e.id,
     ...predictRice({
       category: e.category,
-      urgency: e.urgency as Urgency,
-      status: e.status as Status,
+      urgency: e.urgency,
+      status: e.status,
       painPointCount: e.painPointCount,
       demand: { voters: e.voters, weight: e.weight, supplierWeight: e.supplierWeight, userTypes: e.userTypes, regions: e.regions },
     }),
@@ -179,6 +178,8 @@ export async function recordOutcome(s: Services, call: Call, id: string, input: 
       await recomputeRice(tx, [id], now);
       current = await lockForRice(tx, id);
     }
+    // Fields left out arrive as undefined, whatever Object.entries' type says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     const [row] = await tx
       .insert(requestOutcomes)

@@ -83,7 +83,7 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     await page.goto('/triage');
     const card = page.locator('.triage-list > li').filter({ has: page.locator(`a[href="/requests/${dupId}"]`) });
     await card.getByText(/^Likely duplicates \(\d+\)$/).click(); // folded until asked for
-    await card.getByText(`${target.title}`).first().waitFor();
+    await card.getByText(target.title).first().waitFor();
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'triage-likely-duplicates');
 

@@ -52,7 +52,7 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     // A real download: the browser saves the file; it holds my account and my requests.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()]);
     expect(download.suggestedFilename()).toBe('wedsync-personal-data.json');
-    const data = JSON.parse(await readFile((await download.path())!, 'utf8')) as PersonalData;
+    const data = JSON.parse(await readFile((await download.path()), 'utf8')) as PersonalData;
     const me = await mine<{ user: { id: string } }>(page, '/api/auth/session');
     expect(data.format).toBe('wedsync-personal-data/1');
     expect(data.account).toMatchObject({ id: me.user.id, email: 'couple@demo.test', displayName: 'Amelia & Jonah (demo couple)' });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { seedDemo } from '../../src/db/seed.js';
+import { seedDemo } from '../../src/demo/seed.js';
 import { openSharedState } from '../../src/db/shared-state.js';
 import { buildApp } from '../../src/http/app.js';
 import { Keyring } from '../../src/security/keyring.js';

@@ -26,8 +26,8 @@ export async function start(env: Record<string, string>, { readyWithinMs = 180_0
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [...MAIN, 'start'], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', ...env } });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
   // Generous by default: a first start (migrations, demo data, key generation) on a busy machine can take minutes.
   const deadline = Date.now() + readyWithinMs;
@@ -44,7 +44,7 @@ export async function start(env: Record<string, string>, { readyWithinMs = 180_0
     log: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null) { resolve(child.exitCode); return; }
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),

@@ -124,12 +124,12 @@ function launch(binary: string, port: number, options: { configFile: string; dat
     output += d.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   let spawnError: Error | undefined;
   child.on('error', (e) => (spawnError = e));
   const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
     child.once('exit', () => resolve());
     child.once('error', () => resolve());
   });

@@ -59,6 +59,7 @@ export function usePagedList<T>(fetchPage: FetchPage<T>, deps: DependencyList, k
     );
     return () => controller.abort();
     // fetchPage is new on every render; deps say when what it reads has changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, attempt]);
 
   async function more() {

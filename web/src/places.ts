@@ -26,7 +26,7 @@ export const countryName = (code: string) => countries().find((c) => c.code === 
 
 /** The browser's IANA time zones, with `preferred` (a saved value) always among them. */
 export function timeZones(preferred: string): string[] {
-  let zones: string[] = [];
+  let zones: string[];
   try {
     zones = Intl.supportedValuesOf('timeZone');
   } catch {

@@ -31,7 +31,7 @@ function flood(url: string, session: { cookie: string; csrf: string }) {
           signal: AbortSignal.timeout(15_000),
         });
         key = String(res.status);
-        if (res.status === 200 && ((await res.json()) as { available: boolean }).available === false) lexical.count++;
+        if (res.status === 200 && !((await res.json()) as { available: boolean }).available) lexical.count++;
         else await res.body?.cancel();
       } catch (err) {
         key = (err as Error).name === 'TimeoutError' ? 'timeout' : 'network';

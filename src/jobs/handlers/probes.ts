@@ -2,7 +2,7 @@
 // per probe per interval, whatever the number of workers. A failing probe is not a failing job — the
 // run is recorded and alerts on its own; the job fails only when the result cannot be recorded
 // (database down), and is not retried (RUN_SYNTHETIC_PROBE's maxAttempts is 1).
-import { isProbeName, PROBE_NAMES, PROBES, purgeSyntheticData, runProbe } from '../../ops/probes.js';
+import { isProbeName, PROBE_NAMES, PROBES, purgeSyntheticData, runProbe } from '../../services/probes.js';
 import { jobSpec, RUN_SYNTHETIC_PROBE } from '../../queue/contracts.js';
 import { handle, PermanentJobError, type Schedule } from '../worker.js';
 

@@ -31,5 +31,5 @@ export const threatMetrics = {
 };
 
 export function registerThreatMetrics(registry: Registry): void {
-  for (const metric of Object.values(threatMetrics) as Counter<string>[]) registry.registerMetric(metric);
+  for (const metric of Object.values(threatMetrics) as Counter[]) registry.registerMetric(metric);
 }

@@ -9,6 +9,8 @@ export type BackupRun = typeof backupRuns.$inferInsert;
 /** Bounded: the error text of a failed tool can be long, and may carry bytes PostgreSQL refuses. */
 export function storableError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
+  // NUL is what the database cannot store.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/\u0000/g, '').slice(0, 2000);
 }
 

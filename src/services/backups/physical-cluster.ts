@@ -64,7 +64,7 @@ async function runServerTool(name: string, args: string[], env?: NodeJS.ProcessE
     return stdout + stderr;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${name} failed: ${(e.stderr || e.stdout || e.message).trim()}`);
+    throw new Error(`${name} failed: ${(e.stderr || e.stdout || e.message).trim()}`, { cause: err });
   }
 }
 

@@ -12,7 +12,7 @@ import { loadConfig } from '../../../src/config.js';
 import { MIGRATIONS_FOLDER, type Database } from '../../../src/db/client.js';
 import * as schema from '../../../src/db/schema.js';
 import { featureRequests, jobs, users } from '../../../src/db/schema.js';
-import { DEMO_ACCOUNTS, seedDemo } from '../../../src/db/seed.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../../../src/demo/seed.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { Keyring } from '../../../src/security/keyring.js';
 import { memberHash, readErasures } from '../../../src/services/backups/erasure-ledger.js';

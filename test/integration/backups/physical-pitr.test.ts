@@ -128,7 +128,7 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     expect(result.output).toMatch(/start it: .*pg_ctl -D .*restored-cli/);
     expect(result.output).toContain(`127.0.0.1:${port}/postgres`);
     // Couples' wedding data is checked first.
-    expect(result.output).toMatch(/replayed up to .*\n  couples' accounts: 0\n  couples' requests with wedding context: 0\n/);
+    expect(result.output).toMatch(/replayed up to .*\n {2}couples' accounts: 0\n {2}couples' requests with wedding context: 0\n/);
 
     const server: LocalServer = { dataDir: into, port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, logFile: `${into}.log` };
     restored.push(server);

@@ -35,7 +35,7 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
 
   it('sets the timeouts on every connection', async () => {
     const [row] = (await t.database.db.execute(
-      "select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle" as never,
+      "select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle",
     )) as unknown as { statement: string; idle: string }[];
     expect(row).toEqual({ statement: '5s', idle: '10s' });
   });

@@ -31,8 +31,8 @@ describe.each(DATABASE_MODES)('bad input (%s)', (mode) => {
   afterAll(() => t?.close());
 
   const raw = (method: string, url: string, body: string, caller: Caller = couple) =>
-    t.request(caller, { method: method as 'POST', url, payload: body, headers: { 'content-type': 'application/json' } });
-  const json = (method: string, url: string, body?: unknown, caller: Caller = couple) => t.request(caller, { method: method as 'POST', url, payload: body as object });
+    t.request(caller, { method: method, url, payload: body, headers: { 'content-type': 'application/json' } });
+  const json = (method: string, url: string, body?: unknown, caller: Caller = couple) => t.request(caller, { method: method, url, payload: body as object });
 
   const cases: [string, () => ReturnType<typeof raw>, number, string][] = [
     ['malformed JSON', () => raw('POST', '/api/feature-requests', '{"title": '), 400, 'invalid_json'],

@@ -276,14 +276,14 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     else if (body.kind === 'text') payload = body.text;
     else if (body.kind === 'bytes') payload = Buffer.from(body.bytes);
     if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    return { method: route.method as InjectOptions['method'], url: `${path}${input.query}`, headers, ...(payload !== undefined ? { payload } : {}) };
+    return { method: route.method, url: `${path}${input.query}`, headers, ...(payload !== undefined ? { payload } : {}) };
   }
 
   /** The first candidate role the route does not refuse; null when only anonymous (or nobody) gets in. */
   async function authorisedRole(route: ServedRoute): Promise<Role | null> {
     for (const role of CANDIDATES) {
       const path = route.url.replace(/:(\w+)/g, () => '00000000-0000-4000-8000-000000000000').replace('*', 'campaign');
-      const res = await t.request(members[role].caller, { method: route.method as InjectOptions['method'], url: path });
+      const res = await t.request(members[role].caller, { method: route.method, url: path });
       await keepAlive(role);
       if (res.statusCode !== 401 && res.statusCode !== 403) return role;
     }

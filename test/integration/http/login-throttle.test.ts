@@ -48,7 +48,7 @@ describe.each(SETUPS)('login throttling (%s)', (_setup, mode, env) => {
     const body = coupleSignup();
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
     expect(res.statusCode).toBe(201);
-    return { email: body.email as string, password: body.password as string, id: res.json().user.id as string };
+    return { email: body.email, password: body.password, id: res.json().user.id as string };
   };
 
   /** `n` wrong passwords, each expected to be an ordinary 401. */

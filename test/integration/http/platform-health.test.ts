@@ -6,7 +6,7 @@ import { rows, timestamptz } from '../../../src/db/client.js';
 import { seasonStatus } from '../../../src/domain/seasons.js';
 import { AVAILABILITY_OBJECTIVES } from '../../../src/domain/slo.js';
 import { enqueue } from '../../../src/queue/queue.js';
-import { purgeSyntheticData } from '../../../src/ops/probes.js';
+import { purgeSyntheticData } from '../../../src/services/probes.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 

@@ -10,7 +10,7 @@ import { featureRequests, probeRuns, users } from '../../../src/db/schema.js';
 import { JOB_HANDLERS, schedules } from '../../../src/jobs/index.js';
 import { QUEUES } from '../../../src/queue/queue.js';
 import { createWorker } from '../../../src/jobs/worker.js';
-import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/ops/probes.js';
+import { ensureProbeAccount, PROBE_ACCOUNT_EMAIL, runProbe } from '../../../src/services/probes.js';
 import { emailIndexOf } from '../../../src/security/records.js';
 import type { Services } from '../../../src/services/context.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';

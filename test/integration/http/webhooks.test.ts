@@ -13,7 +13,7 @@ import { auditEvents, webhookDeliveries, webhookEndpoints } from '../../../src/d
 import { JOB_HANDLERS } from '../../../src/jobs/index.js';
 import { createWorker } from '../../../src/jobs/worker.js';
 import { checkedAddress, postWebhookGuarded, WebhookTargetRefused } from '../../../src/services/outbound-webhook.js';
-import { reencryptAll } from '../../../src/security/rotation.js';
+import { reencryptAll } from '../../../src/services/key-rotation.js';
 import { newWebhookSecret } from '../../../src/security/webhook-signing.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';

@@ -28,7 +28,10 @@ describe('embedded data directory and logs', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-marker-'));
     const marker = `zqvx${randomBytes(6).toString('hex')}marker`;
     let log = '';
-    const logger = pino(loggerOptions('debug'), new Writable({ write: (chunk, _e, done) => ((log += chunk), done()) }));
+    const logger = pino(loggerOptions('debug'), new Writable({ write: (chunk, _e, done) => {
+      log += chunk;
+      done();
+    } }));
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();

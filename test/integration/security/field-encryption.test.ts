@@ -14,7 +14,7 @@ import { MIGRATIONS_FOLDER, rows } from '../../../src/db/client.js';
 import { comments, encryptionKeys, featureRequests, users } from '../../../src/db/schema.js';
 import { DecryptionError, Keyring, shredUserKey } from '../../../src/security/keyring.js';
 import { emailIndexOf } from '../../../src/security/records.js';
-import { reencryptAll, rotateKeys, rotateKeysIfDue, sealPlaintextRows } from '../../../src/security/rotation.js';
+import { reencryptAll, rotateKeys, rotateKeysIfDue, sealPlaintextRows } from '../../../src/services/key-rotation.js';
 import { hashPassword, logIn } from '../../../src/services/accounts.js';
 import type { Services } from '../../../src/services/context.js';
 import { getFeatureRequest, listFeatureRequests } from '../../../src/services/feature-requests.js';

@@ -166,7 +166,7 @@ describe('a replica whose Redis is unreachable', () => {
     const address = newAddress();
     const login = (password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: body.email, password }, remoteAddress: address });
 
-    const signedIn = await login(body.password as string);
+    const signedIn = await login(body.password);
     expect(signedIn.statusCode).toBe(200);
     const caller: Caller = { headers: { cookie: `wsfr_session=${signedIn.cookies.find((c) => c.name === 'wsfr_session')!.value}` }, csrfToken: signedIn.json().csrfToken };
     expect((await t.request(caller, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
@@ -174,7 +174,7 @@ describe('a replica whose Redis is unreachable', () => {
     expect((await t.request(caller, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
 
     for (let i = 0; i < 5; i++) expect((await login(WRONG)).statusCode).toBe(401);
-    const refused = await login(body.password as string);
+    const refused = await login(body.password);
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.code).toBe('too_many_attempts');
   });

@@ -1,7 +1,7 @@
 // RICE on a request's page: the score for everyone; for the product team the four factors (what
 // the platform predicts and what is in force) and a form to override any of them. An emptied
 // field clears its override, so the prediction applies again.
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { IMPACT_SCALE, RICE_FACTORS, type RiceFactor } from '../../../src/domain/rice.js';
 import { overrideRice } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
@@ -34,7 +34,7 @@ export function RicePanel({ request, canOverride, onChanged }: { request: Featur
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
   const rice = request.rice;
 
-  async function save(event: FormEvent) {
+  async function save(event: SyntheticEvent) {
     event.preventDefault();
     const body: Partial<RiceFactors> = {};
     for (const f of RICE_FACTORS) {

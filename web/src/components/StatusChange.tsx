@@ -2,7 +2,7 @@
 // require_justification:status_changes). Offers only the moves the workflow allows from where the
 // request is (src/domain/feature-requests.ts), so the API's invalid_transition is the exception.
 // Renders nothing for anyone else, or when no move is left (merged, declined…): pages just mount it.
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { allowedTransitions } from '../../../src/domain/feature-requests.js';
 import { changeStatus } from '../endpoints.js';
 import { problemsOf } from '../errors.js';
@@ -48,13 +48,13 @@ function StatusForm({ request, onChanged }: { request: Request; onChanged: (upda
   const [sending, setSending] = useState(false);
   const fieldId = (key: string) => `status-${request.id}-${key}`;
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SyntheticEvent) {
     event.preventDefault();
     const wrong: Record<string, string> = {};
     if (!status) wrong.status = 'Choose the new status.';
     if (justification.trim().length < MIN_REASON) wrong.justification = `Explain the change in at least ${MIN_REASON} characters: it is shown on the request.`;
     else if (tooLong('The reason', justification, MAX_REASON)) wrong.justification = tooLong('The reason', justification, MAX_REASON)!;
-    if (Object.keys(wrong).length) return show({ fields: wrong });
+    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
     setSending(true);
     clear();
     try {

@@ -2,7 +2,7 @@
 // request, each with its reasons in words. Held votes count nowhere and down-weighted ones at a
 // reduced weight until someone here releases them (they count in full) or rejects them (they stay
 // on record and count nowhere) — always with a reason, kept with the vote and in the audit trail.
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import { decideVotes, voteReviews } from '../endpoints.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, plural, roleLabel } from '../labels.js';
@@ -176,7 +176,7 @@ function Decision({ votes, onDecided }: { votes: VoteReview[]; onDecided: (keys:
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const rejectable = votes.every((v) => v.state === 'held' || v.state === 'down_weighted');
 
-  async function decide(decision: 'release' | 'reject', event?: FormEvent) {
+  async function decide(decision: 'release' | 'reject', event?: SyntheticEvent) {
     event?.preventDefault();
     if (justification.trim().length < MIN_REASON) {
       setErrors({ justification: `Say why in at least ${MIN_REASON} characters: it is kept with each vote and in the audit trail.` });

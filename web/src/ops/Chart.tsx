@@ -14,7 +14,6 @@ import {
   PointElement,
   Tooltip,
   type ChartConfiguration,
-  type ChartType,
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 
@@ -47,7 +46,7 @@ interface Props {
   height?: number;
 }
 
-function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartConfiguration<ChartType> {
+function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartConfiguration {
   // Lines run over time, left to right; bars are horizontal so every category's name is readable.
   const timeAxis = type === 'line';
   const categoryAxis = {
@@ -104,6 +103,7 @@ export function LiveChart(props: Props) {
       chart.current = null;
     };
     // Created once, from the first figures; the effect below feeds it the new ones.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

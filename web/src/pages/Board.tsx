@@ -1,7 +1,7 @@
 // The board: every request in the API's order (top by default), with filters, search, sorting,
 // "Load more" and voting. The filters live in the address, so a filtered board can be shared and
 // the back button works.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { ApiError, appendNew, get } from '../api.js';
 import { boardApiUrl, boardUrl, fetchBoardPage, readFilters, type Filters } from '../boardData.js';
 import { CategoryTag, StatusBadge, UrgencyTag } from '../components/Badges.js';
@@ -214,7 +214,7 @@ function BoardFilters({ filters, onChange }: { filters: Filters; onChange: (patc
     typing.current = window.setTimeout(() => onChange({ q: value.trim() }, true), SEARCH_DELAY_MS);
   }
 
-  function onSubmit(event: FormEvent) {
+  function onSubmit(event: SyntheticEvent) {
     event.preventDefault();
     window.clearTimeout(typing.current);
     onChange({ q: text.trim() }, true);

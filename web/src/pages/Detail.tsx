@@ -1,6 +1,6 @@
 // One request: what the viewer may read of it (the API decides: public projection, content, or the
 // full record), its status history with the team's reasons, and the discussion.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
@@ -14,7 +14,7 @@ import { MergeInto } from '../components/MergeInto.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
-import { formatDate, plural, roleLabel, statusLabel } from '../labels.js';
+import { formatDate, roleLabel, statusLabel } from '../labels.js';
 import { usePagedList } from '../pagedList.js';
 import { Link, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -362,7 +362,7 @@ function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: C
   const [added, setAdded] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SyntheticEvent) {
     event.preventDefault();
     const text = content.trim();
     const problem = text.length < 2 ? 'Write at least 2 characters.' : tooLong('A comment', text, MAX_COMMENT);

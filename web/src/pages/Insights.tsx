@@ -184,7 +184,7 @@ function PainPointInsights() {
             <h2 id="themes-heading">Themes</h2>
             <ol className="theme-list">
               {snapshot.themes.map((theme, i) => (
-                <li key={theme.label + i}>
+                <li key={`${theme.label}${i}`}>
                   <ThemeCard theme={theme} rank={i + 1} />
                 </li>
               ))}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
@@ -21,13 +21,13 @@ export default function Login() {
   const { problems, fields, attempt, show, clear } = useProblems();
   const [sending, setSending] = useState(false);
 
-  async function onSubmit(event: FormEvent) {
+  async function onSubmit(event: SyntheticEvent) {
     event.preventDefault();
     const wrong: Record<string, string> = {};
     if (!email.trim()) wrong.email = 'Enter your email address.';
     else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) wrong.email = 'Enter an email address like name@example.com.';
     if (!password) wrong.password = 'Enter your password.';
-    if (Object.keys(wrong).length) return show({ fields: wrong });
+    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
     setSending(true);
     clear();
     try {

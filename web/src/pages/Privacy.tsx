@@ -2,7 +2,7 @@
 // download their data, correct their details, give or withdraw consent per purpose, restrict
 // processing, and erase their account. Every change applies at once and is said in a live region;
 // every failure in plain words.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
@@ -216,10 +216,10 @@ function YourDetails({ profile, onSaved }: { profile: PersonalAccount; onSaved: 
     setOutcome(null);
   };
 
-  async function save(event: FormEvent) {
+  async function save(event: SyntheticEvent) {
     event.preventDefault();
     const wrong = validateDetails(form, supplier);
-    if (Object.keys(wrong).length) return show({ fields: wrong });
+    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
     clear();
     const patch = changes(detailsOf(profile), form, supplier);
     if (Object.keys(patch).length === 0) {
@@ -368,11 +368,11 @@ function EraseAccount({ onErased }: { onErased: (result: { votesKept: number }) 
   const [sending, setSending] = useState(false);
   const fieldId = (key: string) => `erase-${key}`;
 
-  async function erase(event: FormEvent) {
+  async function erase(event: SyntheticEvent) {
     event.preventDefault();
     // Exactly as asked (small letters too), as the API checks it: the page never accepts what it says it won't.
     if (typed.trim() !== ERASURE_PHRASE) {
-      return show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, in small letters, to show you mean it.` } });
+      show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, in small letters, to show you mean it.` } }); return;
     }
     setSending(true);
     clear();

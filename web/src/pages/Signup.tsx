@@ -1,7 +1,7 @@
 // Create a couple or wedding-supplier account (POST /api/auth/signup signs in at once). Suppliers
 // also give their business: its size sets their vote weight, and they wait for verification by the
 // WedSync team before they can vote, comment or submit.
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ErrorSummary, useProblems } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
@@ -93,10 +93,10 @@ export default function Signup() {
     fixed(key);
   };
 
-  async function onSubmit(event: FormEvent) {
+  async function onSubmit(event: SyntheticEvent) {
     event.preventDefault();
     const wrong = validate(form);
-    if (Object.keys(wrong).length) return show({ fields: wrong as Record<string, string> });
+    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
     setSending(true);
     clear();
     try {

@@ -2,7 +2,7 @@
 // once sent). Offline (or when the connection drops while sending) the request is queued with the
 // draft, survives a reload, and is sent when the browser fires `online`. Rules mirror the API's schema so most mistakes are caught before sending, and whatever
 // the API still refuses is shown next to the field it is about.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { can } from '../../../src/domain/access-control.js';
 import { todayIn, WEDDING_HORIZON_YEARS, weddingDateProblem } from '../../../src/domain/wedding-context.js';
 import { api, ApiError } from '../api.js';
@@ -287,7 +287,7 @@ function SubmitForm({ user }: { user: Account }) {
 
   async function send() {
     const wrong = validate(draft, weddingRequired);
-    if (Object.keys(wrong).length) return show({ fields: wrong });
+    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
     clear();
     // Offline: don't try (a phone at a venue would wait for a timeout); queue it for the `online` event.
     if (!navigator.onLine) {
@@ -329,7 +329,7 @@ function SubmitForm({ user }: { user: Account }) {
     if (restored?.queued && navigator.onLine) void sendRef.current();
   }, [restored]);
 
-  function onSubmit(event: FormEvent) {
+  function onSubmit(event: SyntheticEvent) {
     event.preventDefault();
     if (!sending) void send();
   }

@@ -30,7 +30,7 @@ export default fp(
 
     app.addHook('onRoute', (route) => {
       if (!route.config?.access) {
-        throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+        throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no access rule`);
       }
     });
 

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { badRequest } from '../../../services/errors.js';
 
+// NUL is what the database cannot store: matching it is the point.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|\ufeff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (or object key) in `value` that cannot be stored, or null. */

@@ -110,7 +110,11 @@ export default fp(
 
       scope.get('/*', route, async (request, reply) => {
         // Unknown API paths keep the API's JSON 404, never the app's HTML.
-        if (isApiPath(request.url)) return reply.callNotFound();
+        if (isApiPath(request.url)) {
+          reply.callNotFound();
+          // An async handler returns the reply when the answer is sent elsewhere, or Fastify answers empty.
+          return reply;
+        }
         const wanted = (request.params as { '*': string })['*'];
         const last = wanted.split('/').pop() ?? '';
         if (wanted === 'index.html') return sendApp(request, reply);

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CACHE_POLICIES } from '../../../domain/response-cache.js';
-import { analyzeDraft, draftContentHash, type Draft } from '../../../services/draft-analysis.js';
+import { analyzeDraft, draftContentHash } from '../../../services/draft-analysis.js';
 import { requireFeatureRequest } from '../../../services/feature-requests.js';
 import { detectDuplicates, dismissDuplicate, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
 import { sendCached } from '../../plugins/app/response-cache.js';
@@ -69,7 +69,7 @@ const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call, c
       response: responses({ 200: DraftAnalysis }),
     },
     handler: async (request, reply) => {
-      const draft = request.body as Draft;
+      const draft = request.body;
       if (!caches.analyses.enabled) return analyzeDraft(services, draft);
       return sendCached(caches, request, reply, { cache: caches.analyses, policy: CACHE_POLICIES.analysis, key: draftContentHash(draft), load: () => analyzeDraft(services, draft) });
     },
@@ -86,7 +86,7 @@ const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call, c
         200: Type.Object({ matches: Type.Array(DuplicateSuggestion), model: Type.String(), available: Type.Boolean() }),
       }),
     },
-    handler: async (request) => detectDuplicates(services, request.body as { title: string; description: string; limit: number }),
+    handler: async (request) => detectDuplicates(services, request.body),
   });
 
   app.get('/api/feature-requests/:id/duplicates', {

@@ -2,7 +2,7 @@
 // near-duplicate pairs that give the duplicate detector something to find in a demo.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoComments, demoRequests } from '../../../src/db/demo-catalog.js';
+import { demoComments, demoRequests } from '../../../src/demo/demo-catalog.js';
 import { DEFAULT_CATEGORIES, URGENCIES } from '../../../src/domain/feature-requests.js';
 
 const sentences = (text: string): number => text.match(/[.!?]+(?=\s|$)/g)?.length ?? 0;
@@ -100,7 +100,7 @@ describe('demoRequests', () => {
   });
 
   it('marks exactly 12 near-duplicate pairs, placed far apart', () => {
-    const source = readFileSync(new URL('../../../src/db/demo-catalog.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../../src/demo/demo-catalog.ts', import.meta.url), 'utf8');
     const body = source.slice(source.indexOf('export const demoRequests'), source.indexOf('export const demoComments'));
     const titles = demoRequests.map((r) => r.title);
     const markers = [...body.matchAll(/^[ \t]*\/\/ near-duplicate of: (.+)$/gm)];

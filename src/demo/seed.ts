@@ -14,9 +14,9 @@ import { hashPassword } from '../services/accounts.js';
 import type { Services } from '../services/context.js';
 import { recomputeRice } from '../services/rice.js';
 import { recountedTally } from '../services/votes.js';
-import type { Database } from './client.js';
+import type { Database } from '../db/client.js';
 import { demoComments, demoRequests } from './demo-catalog.js';
-import { comments, consentRecords, featureRequests, requestOutcomes, statusHistory, users, votes } from './schema.js';
+import { comments, consentRecords, featureRequests, requestOutcomes, statusHistory, users, votes } from '../db/schema.js';
 
 export const DEMO_ACCOUNTS = [
   { email: 'couple@demo.test', role: 'couple', displayName: 'Amelia & Jonah (demo couple)', country: 'GB', timeZone: 'Europe/London' },

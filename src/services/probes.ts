@@ -12,10 +12,10 @@ import type { Database } from '../db/client.js';
 import { apiTokens, featureRequests, probeRuns, users } from '../db/schema.js';
 import { regionForCountry } from '../domain/seasons.js';
 import { emailIndexOf, sealNewUser } from '../security/records.js';
-import { createApiToken, hashPassword } from '../services/accounts.js';
-import { recordAudit } from '../services/audit.js';
-import type { Principal, Services } from '../services/context.js';
-import { receiveAlertmanagerWebhook } from '../services/incidents.js';
+import { createApiToken, hashPassword } from './accounts.js';
+import { recordAudit } from './audit.js';
+import type { Principal, Services } from './context.js';
+import { receiveAlertmanagerWebhook } from './incidents.js';
 
 /** The probes' service account. `.invalid` can never be a real mailbox (RFC 2606). */
 export const PROBE_ACCOUNT_EMAIL = 'probe@synthetic.invalid';
@@ -191,7 +191,7 @@ async function api(ctx: ProbeContext, method: string, path: string, body?: unkno
   if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
   const res = await send(new URL(`${ctx.s.config.probeBaseUrl}${path}`), method, headers, payload, ctx.signal);
   const text = res.text;
-  let json: Record<string, unknown> | null = null;
+  let json: Record<string, unknown> | null;
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
   } catch {

@@ -5,9 +5,9 @@
 import { and, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
 import { comments, encryptionKeys, featureRequests, users, webhookEndpoints, type WeddingContext } from '../db/schema.js';
-import { recordAudit } from '../services/audit.js';
-import type { Services } from '../services/context.js';
-import { openComment, openRequestContent, personalKeyOf, sealComment, sealNewUser, sealRequestContent, sealWeddingContext } from './records.js';
+import { recordAudit } from './audit.js';
+import type { Services } from './context.js';
+import { openComment, openRequestContent, personalKeyOf, sealComment, sealNewUser, sealRequestContent, sealWeddingContext } from '../security/records.js';
 
 export interface SweepResult {
   /** Rows that were still plaintext (sealed for the first time). */
