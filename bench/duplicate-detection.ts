@@ -124,7 +124,11 @@ try {
   // Each draft as a person types it: the first look (its candidates read in full for the first time),
   // the same text again (what a further keystroke costs when the text is unchanged: candidate search
   // and re-ranking over cached candidate content) and the text grown by a word (the encoder included).
-  const series = ['first look (draft embedding cached, candidates read in full)', 'same draft again (candidates cached)', 'draft grown by a word (sentence encoder included)'];
+  const series = [
+    'first look (draft embedding cached, candidates read in full)',
+    'same draft again (candidates cached)',
+    'draft grown by a word (sentence encoder included)',
+  ];
   const latencies = series.map((): number[] => []);
   const errors = series.map(() => 0);
   let firstError: string | undefined;

@@ -16,7 +16,10 @@ export function runLoad(url: string, options: Omit<autocannon.Options, 'url'>, c
     const samples: Samples = { latenciesMs: [], statusCounts: new Map(), socketErrors: 0, timeouts: 0, durationS: 0 };
     const instance = autocannon({ ...options, url, connections, duration: durationS, timeout: 10 }, (err, result) => {
       activeLoad = undefined;
-      if (err) { reject(err); return; }
+      if (err) {
+        reject(err);
+        return;
+      }
       samples.durationS = result.duration;
       samples.socketErrors = result.errors; // includes timeouts
       samples.timeouts = result.timeouts;
@@ -41,7 +44,10 @@ export async function settle(url: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const started = Date.now();
-    const ok = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(15_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(15_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok && Date.now() - started < 50) return;
     await sleep(50);
   }

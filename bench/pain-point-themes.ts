@@ -55,7 +55,14 @@ try {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
   const now = () => new Date();
   const shared = processSharedState();
-  const s: Services = { db: handle.db, config, now, keyring: await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, now, config) };
+  const s: Services = {
+    db: handle.db,
+    config,
+    now,
+    keyring: await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir),
+    shared,
+    state: deploymentState(shared, now, config),
+  };
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const voters = rows<{ id: string; role: string }>(await handle.db.execute(sql`select id, role from users where role in ('couple', 'wedding_supplier')`));
@@ -92,7 +99,11 @@ try {
       from unnest(${arrayLiteral(batch.map((r) => r.id))}::uuid[], ${arrayLiteral(batch.map((r) => r.hex))}::text[]) as x(id, h)`);
     // 0–7 voters per request, suppliers weighing 2.
     const votes = batch.flatMap((r) =>
-      [...new Set(Array.from({ length: Math.floor(Math.random() * 8) }, () => voters[Math.floor(Math.random() * voters.length)]!))].map((v) => ({ request: r.id, user: v.id, weight: v.role === 'wedding_supplier' ? 2 : 1 })),
+      [...new Set(Array.from({ length: Math.floor(Math.random() * 8) }, () => voters[Math.floor(Math.random() * voters.length)]!))].map((v) => ({
+        request: r.id,
+        user: v.id,
+        weight: v.role === 'wedding_supplier' ? 2 : 1,
+      })),
     );
     if (votes.length > 0)
       await handle.db.execute(sql`

@@ -120,9 +120,7 @@ process.on('SIGTERM', onSignal);
 async function benchMode(mode: Mode | 'external', settings: Settings, runId: string): Promise<{ server: RunningServer; results: ScenarioResult[] }> {
   const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   console.log(`\n== ${mode} ==`);
-  const server = settings.url
-    ? await externalServer(settings.url, mode)
-    : await startServer(mode as Mode, { root: ROOT, benchDatabaseUrl });
+  const server = settings.url ? await externalServer(settings.url, mode) : await startServer(mode as Mode, { root: ROOT, benchDatabaseUrl });
   activeServer = server;
   const results: ScenarioResult[] = [];
   try {
@@ -133,7 +131,9 @@ async function benchMode(mode: Mode | 'external', settings: Settings, runId: str
       voters: settings.connections,
       runId,
     });
-    console.log(`fixtures: ${fixtures.requestIds.length} board requests, ${fixtures.voterTokens.length} voter tokens (${((Date.now() - setupStart) / 1000).toFixed(1)} s)`);
+    console.log(
+      `fixtures: ${fixtures.requestIds.length} board requests, ${fixtures.voterTokens.length} voter tokens (${((Date.now() - setupStart) / 1000).toFixed(1)} s)`,
+    );
     if (settings.warmupS > 0) {
       // JIT, connection pool and PostgreSQL caches warm up on traffic that is not recorded.
       await runLoad(server.url, { requests: [{ method: 'GET', path: BOARD_PATH }] }, settings.connections, settings.warmupS);

@@ -119,7 +119,12 @@ export const STATUS_CHANGE: Scenario = {
     setupClient: perConnection((client, i) => {
       const path = `/api/feature-requests/${pick(f.statusRequestIds, i)}/status`;
       const headers = { authorization: `Bearer ${f.creatorToken}`, 'content-type': 'application/json' };
-      const to = (status: string) => ({ method: 'POST' as const, path, headers, body: JSON.stringify({ status, justification: `Bench: moving to ${status} for the next release` }) });
+      const to = (status: string) => ({
+        method: 'POST' as const,
+        path,
+        headers,
+        body: JSON.stringify({ status, justification: `Bench: moving to ${status} for the next release` }),
+      });
       client.setRequests([to('under_review'), to('planned')]);
     }),
   }),
@@ -174,7 +179,9 @@ async function logIn(baseUrl: string, email: string, password: string): Promise<
   try {
     return sessionFrom(await api<{ csrfToken: string }>(baseUrl, 'POST', '/api/auth/login', { body: { email, password }, expect: 200 }));
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n  (the benchmark needs the demo accounts: \`start\` loads them outside production; DEMO_PASSWORD must match)`, { cause: err });
+    throw new Error(`${(err as Error).message}\n  (the benchmark needs the demo accounts: \`start\` loads them outside production; DEMO_PASSWORD must match)`, {
+      cause: err,
+    });
   }
 }
 

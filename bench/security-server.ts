@@ -4,7 +4,12 @@
 // file is the only caller of that switch, and the switch itself refuses NODE_ENV=production.
 import { switchOffForBenchmark, type SecurityControls } from '../src/security/benchmark-controls.js';
 
-const off = process.argv.find((arg) => arg.startsWith('--off='))?.slice('--off='.length).split(',').filter(Boolean) ?? [];
+const off =
+  process.argv
+    .find((arg) => arg.startsWith('--off='))
+    ?.slice('--off='.length)
+    .split(',')
+    .filter(Boolean) ?? [];
 switchOffForBenchmark(Object.fromEntries(off.map((control) => [control as keyof SecurityControls, false])));
 // src/main.ts reads its verb from argv when imported.
 process.argv.splice(2, process.argv.length, 'start');

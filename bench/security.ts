@@ -34,7 +34,12 @@ const NEVER_REACHED = 1_000_000;
 const SERVER_ENV = {
   AI_ENABLED: 'false',
   RATE_LIMITS: JSON.stringify(
-    Object.fromEntries(['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [r, { reads: NEVER_REACHED, search: NEVER_REACHED, writes: NEVER_REACHED, votes: NEVER_REACHED, auth: NEVER_REACHED, ai: NEVER_REACHED }])),
+    Object.fromEntries(
+      ['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [
+        r,
+        { reads: NEVER_REACHED, search: NEVER_REACHED, writes: NEVER_REACHED, votes: NEVER_REACHED, auth: NEVER_REACHED, ai: NEVER_REACHED },
+      ]),
+    ),
   ),
   SCRAPING_LIMITS: JSON.stringify({ slowDownAfter: NEVER_REACHED, blockAfter: NEVER_REACHED, maxPageDepth: NEVER_REACHED }),
 };
@@ -120,7 +125,9 @@ process.on('SIGTERM', onSignal);
 async function drainJobs(url: string, token: string): Promise<void> {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${url}/api/platform/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) }).catch(() => null);
+    const response = await fetch(`${url}/api/platform/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) }).catch(
+      () => null,
+    );
     const health = response?.ok ? ((await response.json()) as { queues: { running: number; oldestDueSeconds: number | null }[] }) : null;
     if (health?.queues.every((q) => q.running === 0 && q.oldestDueSeconds === null)) return;
     await sleep(500);
@@ -205,7 +212,9 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
         // off, on, on, off, …: neither side always runs on a warmer (or busier) machine.
         for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
           const server = started[variant]!;
-          samples[variant].push(await runLoad(server.url, scenario.load(fixtures[variant]!, { voteRequests: settings.connections }), settings.connections, settings.durationS));
+          samples[variant].push(
+            await runLoad(server.url, scenario.load(fixtures[variant]!, { voteRequests: settings.connections }), settings.connections, settings.durationS),
+          );
           const ended = server.ended();
           if (ended) throw new Error(`the controls-${variant} server stopped during ${scenario.name}: ${ended}`);
           await settle(server.url);
@@ -214,11 +223,24 @@ async function benchMode(mode: Mode, settings: Settings, runId: string): Promise
       }
       if (interrupted) break;
       const [off, on] = VARIANTS.map((variant) =>
-        summarize({ mode: `${mode} (controls ${variant})`, scenario: scenario.name, description: scenario.description, connections: settings.connections }, merge(samples[variant]), undefined),
+        summarize(
+          { mode: `${mode} (controls ${variant})`, scenario: scenario.name, description: scenario.description, connections: settings.connections },
+          merge(samples[variant]),
+          undefined,
+        ),
       ) as [ScenarioResult, ScenarioResult];
-      const comparison: Comparison = { mode, scenario: scenario.name, off, on, degradationPercent: degradation(off.rps, on.rps), p95IncreaseMs: on.latencyMs.p95 - off.latencyMs.p95 };
+      const comparison: Comparison = {
+        mode,
+        scenario: scenario.name,
+        off,
+        on,
+        degradationPercent: degradation(off.rps, on.rps),
+        p95IncreaseMs: on.latencyMs.p95 - off.latencyMs.p95,
+      };
       comparisons.push(comparison);
-      console.log(`${formatScenario(off)}\n${formatScenario(on)}\n  → degradation ${comparison.degradationPercent.toFixed(1)} % of throughput, p95 ${comparison.p95IncreaseMs >= 0 ? '+' : ''}${comparison.p95IncreaseMs.toFixed(1)} ms`);
+      console.log(
+        `${formatScenario(off)}\n${formatScenario(on)}\n  → degradation ${comparison.degradationPercent.toFixed(1)} % of throughput, p95 ${comparison.p95IncreaseMs >= 0 ? '+' : ''}${comparison.p95IncreaseMs.toFixed(1)} ms`,
+      );
     }
     return comparisons;
   } finally {

@@ -48,7 +48,9 @@ writeFileSync(path.join(dist, 'bundle-size.json'), `${JSON.stringify(report, nul
 
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log(`web bundle: entry chunk ${entry.file} ${kB(entry.bytes)} (${kB(entry.gzipBytes)} gzipped)`);
-console.log(`web bundle: board initial JS ${kB(report.boardInitialJs.bytes)} (${kB(boardJsGzip)} gzipped, budget ${kB(BUDGET_BYTES)}), CSS ${kB(report.boardInitialCss.gzipBytes)} gzipped`);
+console.log(
+  `web bundle: board initial JS ${kB(report.boardInitialJs.bytes)} (${kB(boardJsGzip)} gzipped, budget ${kB(BUDGET_BYTES)}), CSS ${kB(report.boardInitialCss.gzipBytes)} gzipped`,
+);
 for (const [k, v] of Object.entries(report.lazyChunks)) console.log(`web bundle: lazy ${k} ${kB(v.gzipBytes)} gzipped`);
 if (boardJsGzip > BUDGET_BYTES) {
   console.error(`web bundle: the board's initial JavaScript is over budget (${kB(boardJsGzip)} > ${kB(BUDGET_BYTES)} gzipped)`);

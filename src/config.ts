@@ -7,7 +7,12 @@ import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion, isValidTimeZone } from './domain/seasons.js';
-import { DEFAULT_VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, withPolicyOverride, type VoteManipulationPolicy } from './domain/vote-manipulation.js';
+import {
+  DEFAULT_VOTE_MANIPULATION_POLICY,
+  VoteManipulationPolicyOverride,
+  withPolicyOverride,
+  type VoteManipulationPolicy,
+} from './domain/vote-manipulation.js';
 import { QUEUES, type QueueName } from './queue/queue.js';
 import { parseMasterKey } from './security/master-key.js';
 import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
@@ -29,7 +34,10 @@ const EnvSchema = Type.Object({
   DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 3 }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5000 }),
   SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 25 }),
-  LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    LOG_LEVELS.map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
   BOARD_VISIBILITY: Type.Union([Type.Literal('public'), Type.Literal('members')], { default: 'public' }),
   CATEGORIES: Type.String({ pattern: '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$', default: DEFAULT_CATEGORIES.join(',') }),
   SEASON_REGION: Type.String({ default: DEFAULT_SEASON_REGION }),
@@ -312,9 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return `${name}=${shown}: ${e.message}`;
   });
   const parsed = candidate as Env;
-  if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION)) problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
+  if (problems.length === 0 && !isKnownRegion(parsed.SEASON_REGION))
+    problems.push(`SEASON_REGION=${JSON.stringify(parsed.SEASON_REGION)}: unknown wedding season region`);
   const trustProxy = parseTrustProxy(parsed.TRUST_PROXY);
-  if (problems.length === 0 && trustProxy === undefined) problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
+  if (problems.length === 0 && trustProxy === undefined)
+    problems.push(`TRUST_PROXY=${JSON.stringify(parsed.TRUST_PROXY)}: expected false, true, a hop count or a comma-separated list of proxy addresses/CIDRs`);
   if (problems.length === 0 && parsed.BACKUP_DIR) {
     const problem = backupDirProblem(path.resolve(parsed.BACKUP_DIR), path.resolve(parsed.DATA_DIR));
     if (problem) problems.push(`BACKUP_DIR=${JSON.stringify(parsed.BACKUP_DIR)}: ${problem}`);
@@ -322,11 +332,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimits = jsonOverride<RateLimitsOverride>('RATE_LIMITS', parsed.RATE_LIMITS, RateLimitsOverride, problems);
   const scraping = jsonOverride<ScrapingPolicyOverride>('SCRAPING_LIMITS', parsed.SCRAPING_LIMITS, ScrapingPolicyOverride, problems);
   const insider = jsonOverride<InsiderAccessPolicyOverride>('INSIDER_ACCESS_POLICY', parsed.INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, problems);
-  if (insider?.workingTimeZone !== undefined && !isValidTimeZone(insider.workingTimeZone)) problems.push(`INSIDER_ACCESS_POLICY: workingTimeZone ${JSON.stringify(insider.workingTimeZone)} is not an IANA time zone`);
-  const votePolicy = jsonOverride<VoteManipulationPolicyOverride>('VOTE_MANIPULATION_POLICY', parsed.VOTE_MANIPULATION_POLICY, VoteManipulationPolicyOverride, problems);
+  if (insider?.workingTimeZone !== undefined && !isValidTimeZone(insider.workingTimeZone))
+    problems.push(`INSIDER_ACCESS_POLICY: workingTimeZone ${JSON.stringify(insider.workingTimeZone)} is not an IANA time zone`);
+  const votePolicy = jsonOverride<VoteManipulationPolicyOverride>(
+    'VOTE_MANIPULATION_POLICY',
+    parsed.VOTE_MANIPULATION_POLICY,
+    VoteManipulationPolicyOverride,
+    problems,
+  );
   if (problems.length === 0 && parsed.REDIS_SENTINELS) {
     if (parsed.REDIS_URL) problems.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');
-    if (parsed.REDIS_SENTINELS.split(',').some((entry) => Number(entry.split(':')[1]) > 65535)) problems.push(`REDIS_SENTINELS=${JSON.stringify(parsed.REDIS_SENTINELS)}: a port is above 65535`);
+    if (parsed.REDIS_SENTINELS.split(',').some((entry) => Number(entry.split(':')[1]) > 65535))
+      problems.push(`REDIS_SENTINELS=${JSON.stringify(parsed.REDIS_SENTINELS)}: a port is above 65535`);
   }
   if (problems.length === 0 && parsed.BACKUP_BASE_BACKUP && !(parsed.DATABASE_URL && parsed.BACKUP_ENCRYPTION_KEY)) {
     // The WAL archive and `restore` read BACKUP_ENCRYPTION_KEY itself (the database host never holds the master key).
@@ -341,7 +358,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const workerQueues = (parsed.QUEUE_NAMES?.split(',') ?? [...QUEUES]) as QueueName[];
   const unknownQueues = workerQueues.filter((q) => !QUEUES.includes(q));
-  if (problems.length === 0 && unknownQueues.length > 0) problems.push(`QUEUE_NAMES=${JSON.stringify(parsed.QUEUE_NAMES)}: unknown queue ${unknownQueues.join(', ')} (known: ${QUEUES.join(', ')})`);
+  if (problems.length === 0 && unknownQueues.length > 0)
+    problems.push(`QUEUE_NAMES=${JSON.stringify(parsed.QUEUE_NAMES)}: unknown queue ${unknownQueues.join(', ')} (known: ${QUEUES.join(', ')})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -375,7 +393,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationWebhookUrl: parsed.ESCALATION_WEBHOOK_URL,
     escalationWebhookSecret: parsed.ESCALATION_WEBHOOK_SECRET,
     webhookAllowedHosts: parsed.WEBHOOK_ALLOWED_HOSTS.split(',')
-      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[(.*)\]$/, '$1'),
+      )
       .filter((h) => h.length > 0),
     webhookDisableAfterFailures: parsed.WEBHOOK_DISABLE_AFTER_FAILURES,
     pagerdutyRoutingKey: parsed.PAGERDUTY_ROUTING_KEY,

@@ -61,7 +61,10 @@ const USAGE = [
     'restore --to TIME --into DIR [--port PORT]',
     'restore into the new data directory DIR, never over a live one. Server\nmode: point-in-time recovery from the newest base backup before TIME\n(ISO 8601 with Z or an offset, or "latest") and the WAL archive.\nEmbedded: the newest backup set taken at or before TIME. Both then\nre-apply erasures recorded since',
   ),
-  usageLine('archive-wal PATH NAME', "PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal\n(the same as the lighter dist/wal-command.js archive-wal PATH NAME)"),
+  usageLine(
+    'archive-wal PATH NAME',
+    "PostgreSQL's archive_command: seal one WAL file into BACKUP_DIR/wal\n(the same as the lighter dist/wal-command.js archive-wal PATH NAME)",
+  ),
   usageLine('restore-wal NAME PATH', "PostgreSQL's restore_command: open one archived WAL file"),
   usageLine(
     DRILL_USAGE.split('\n')[0]!,
@@ -127,7 +130,8 @@ function jobWorker(services: Services, log: Logger, inServer?: Pick<WorkerOption
   // Resolved now, so a generated key is announced once and a missing one is said at start.
   try {
     const signing = auditSigningKey(services.config);
-    if (signing.generatedAt) log.warn({ file: signing.generatedAt }, 'no AUDIT_SIGNING_KEY configured: generated an audit checkpoint key (keep it with your backups)');
+    if (signing.generatedAt)
+      log.warn({ file: signing.generatedAt }, 'no AUDIT_SIGNING_KEY configured: generated an audit checkpoint key (keep it with your backups)');
   } catch (err) {
     log.error({ err }, 'audit checkpoints and the retention purge cannot run until AUDIT_SIGNING_KEY is set');
   }
@@ -156,7 +160,11 @@ async function runWorker(config: Config) {
   closeWithGrace({ delay: graceMs + CLOSE_MARGIN_MS }, async ({ err }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
     const givenBack = await worker.stop();
-    if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
+    if (givenBack > 0)
+      log.warn(
+        { jobs: givenBack, graceSeconds: config.shutdownGraceSeconds },
+        'jobs still running at the end of the grace period were given back to the queue',
+      );
     await database.close();
     await services.shared.close();
     log.flush();
@@ -212,7 +220,11 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
       log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'requests still in flight at the end of the grace period: closing their connections');
       app.server.closeAllConnections();
     }
-    if (givenBack > 0) log.warn({ jobs: givenBack, graceSeconds: config.shutdownGraceSeconds }, 'jobs still running at the end of the grace period were given back to the queue');
+    if (givenBack > 0)
+      log.warn(
+        { jobs: givenBack, graceSeconds: config.shutdownGraceSeconds },
+        'jobs still running at the end of the grace period were given back to the queue',
+      );
     await app.close();
     await database.close();
     await services.shared.close();
@@ -249,7 +261,9 @@ async function reapplyErasuresInto(config: Config, since: Date): Promise<void> {
   const erasures = await openServices(config, database, createLogger(config.logLevel), { migrate: false })
     .then((services) => reapplyErasures(services, since).finally(() => services.shared.close()))
     .finally(() => database.close());
-  console.log(`re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`);
+  console.log(
+    `re-applied ${erasures.reapplied.length} erasure(s) recorded since ${since.toISOString()} (${erasures.absent.length} of members not in the restored data)`,
+  );
 }
 
 /** Embedded `restore`: the newest backup set at or before the moment, into a new DATA_DIR. */
@@ -307,8 +321,18 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   } finally {
     await restored.stop();
   }
-  const [command, argv] = asServerUser(postgresTool('pg_ctl'), ['-D', restored.dataDir, '-l', `${restored.dataDir}.log`, '-o', `"-p ${restored.port}"`, 'start']);
-  console.log(`restored in ${((Date.now() - started) / 1000).toFixed(1)} s into ${restored.dataDir} (WAL archiving off there: it never writes into the archive it came from)`);
+  const [command, argv] = asServerUser(postgresTool('pg_ctl'), [
+    '-D',
+    restored.dataDir,
+    '-l',
+    `${restored.dataDir}.log`,
+    '-o',
+    `"-p ${restored.port}"`,
+    'start',
+  ]);
+  console.log(
+    `restored in ${((Date.now() - started) / 1000).toFixed(1)} s into ${restored.dataDir} (WAL archiving off there: it never writes into the archive it came from)`,
+  );
   console.log(`start it:  ${command} ${argv.join(' ')}`);
   const user = live?.[1] || 'postgres';
   console.log(`then point DATABASE_URL at postgres://${user}${live?.[2] ? ':<password>' : ''}@127.0.0.1:${restored.port}/${encodeURIComponent(databaseName)}`);
@@ -412,7 +436,9 @@ async function runInHolder(config: Config, inUse: DataDirInUse, command: Operato
       // It stopped meanwhile (a server shutting down closes its socket first): the directory is free.
       if (!alive && attempt === 1) return runCommand(config, command, args, attempt + 1);
       if (Date.now() > deadline || !alive) {
-        return refused(`, but its operator channel does not answer (${err.message}). A server still starting answers once it has migrated; if it is stuck, stop it and run this again.`);
+        return refused(
+          `, but its operator channel does not answer (${err.message}). A server still starting answers once it has migrated; if it is stuck, stop it and run this again.`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

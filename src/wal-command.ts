@@ -25,7 +25,11 @@ export function configuredBackupKey(config: Config): Buffer {
  */
 export async function runWalVerb(config: Config, verb: (typeof WAL_VERBS)[number], [first, second]: string[]): Promise<number> {
   if (!first || !second) {
-    console.error(verb === 'archive-wal' ? 'usage: archive-wal PATH NAME (archive_command = \'… archive-wal "%p" "%f"\')' : 'usage: restore-wal NAME PATH (restore_command = \'… restore-wal "%f" "%p"\')');
+    console.error(
+      verb === 'archive-wal'
+        ? 'usage: archive-wal PATH NAME (archive_command = \'… archive-wal "%p" "%f"\')'
+        : 'usage: restore-wal NAME PATH (restore_command = \'… restore-wal "%f" "%p"\')',
+    );
     return 64;
   }
   const archiveDir = walArchiveDir(config.backupDir);

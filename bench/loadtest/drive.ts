@@ -20,24 +20,42 @@ export interface Fixtures {
 
 const TIMEOUT_MS = 30_000;
 
-async function api<T>(url: string, method: string, path: string, { body, cookie, csrf, token, expect }: { body?: unknown; cookie?: string; csrf?: string; token?: string; expect: number }) {
+async function api<T>(
+  url: string,
+  method: string,
+  path: string,
+  { body, cookie, csrf, token, expect }: { body?: unknown; cookie?: string; csrf?: string; token?: string; expect: number },
+) {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (cookie) headers.cookie = cookie;
   if (csrf) headers['x-csrf-token'] = csrf;
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) }).catch((err: Error) => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  }).catch((err: Error) => {
     // undici says only "fetch failed"; the cause says what (a refused connection: the replica is gone).
     throw new Error(`setup: ${method} ${url}${path}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
   });
   const text = await res.text();
   if (res.status !== expect) throw new Error(`setup: ${method} ${path} answered ${res.status} (expected ${expect}): ${text.slice(0, 300)}`);
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookies = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { json: (text ? JSON.parse(text) : null) as T, cookies };
 }
 
 async function tokenFor(url: string, session: { json: { csrfToken: string }; cookies: string }, name: string): Promise<string> {
-  const { json } = await api<{ token: string }>(url, 'POST', '/api/auth/tokens', { body: { name }, cookie: session.cookies, csrf: session.json.csrfToken, expect: 201 });
+  const { json } = await api<{ token: string }>(url, 'POST', '/api/auth/tokens', {
+    body: { name },
+    cookie: session.cookies,
+    csrf: session.json.csrfToken,
+    expect: 201,
+  });
   return json.token;
 }
 
@@ -68,7 +86,10 @@ export interface FixtureNeeds {
 export async function prepareFixtures(urls: string[], needs: FixtureNeeds): Promise<Fixtures> {
   const url = urls[0]!;
   const run = randomBytes(4).toString('hex');
-  const product = await api<{ csrfToken: string }>(url, 'POST', '/api/auth/login', { body: { email: 'product@demo.test', password: needs.demoPassword }, expect: 200 }).catch((err: Error) => {
+  const product = await api<{ csrfToken: string }>(url, 'POST', '/api/auth/login', {
+    body: { email: 'product@demo.test', password: needs.demoPassword },
+    expect: 200,
+  }).catch((err: Error) => {
     throw new Error(`${err.message}\n  (the load test signs in the demo product account: seed-demo creates it outside production; DEMO_PASSWORD must match)`);
   });
   const productToken = await tokenFor(url, product, `loadtest ${run}`);
@@ -85,7 +106,9 @@ export async function prepareFixtures(urls: string[], needs: FixtureNeeds): Prom
           role,
           timeZone: 'Europe/London',
           country: 'GB',
-          ...(role === 'wedding_supplier' ? { supplierType: pick(SUPPLIER_TYPES, i), businessName: `Load test business ${i}`, businessSize: pick(BUSINESS_SIZES, i) } : {}),
+          ...(role === 'wedding_supplier'
+            ? { supplierType: pick(SUPPLIER_TYPES, i), businessName: `Load test business ${i}`, businessSize: pick(BUSINESS_SIZES, i) }
+            : {}),
         },
         expect: 201,
       });
@@ -96,12 +119,30 @@ export async function prepareFixtures(urls: string[], needs: FixtureNeeds): Prom
   const couples = await signUp('couple', needs.couples);
   const suppliers = needs.verifySupplier
     ? await signUp('wedding_supplier', needs.suppliers)
-    : [await tokenFor(url, await api<{ csrfToken: string }>(url, 'POST', '/api/auth/login', { body: { email: 'supplier@demo.test', password: needs.demoPassword }, expect: 200 }), `loadtest ${run}`)];
+    : [
+        await tokenFor(
+          url,
+          await api<{ csrfToken: string }>(url, 'POST', '/api/auth/login', {
+            body: { email: 'supplier@demo.test', password: needs.demoPassword },
+            expect: 200,
+          }),
+          `loadtest ${run}`,
+        ),
+      ];
   const board = await api<{ items: { id: string; status: string }[] }>(url, 'GET', '/api/feature-requests?sort=top&limit=100', { expect: 200 });
   const requestIds = board.json.items.filter((i) => i.status !== 'merged').map((i) => i.id);
   if (requestIds.length === 0) throw new Error('setup: the board is empty (no demo data?)');
-  const open = await api<{ items: { id: string }[] }>(url, 'GET', `/api/feature-requests?status=open&sort=top&limit=${Math.min(100, Math.max(1, needs.statusRequests))}`, { expect: 200 });
-  return { requestIds, statusRequestIds: open.json.items.map((i) => i.id), tokens: { couple: couples, wedding_supplier: suppliers, product_team: [productToken] } };
+  const open = await api<{ items: { id: string }[] }>(
+    url,
+    'GET',
+    `/api/feature-requests?status=open&sort=top&limit=${Math.min(100, Math.max(1, needs.statusRequests))}`,
+    { expect: 200 },
+  );
+  return {
+    requestIds,
+    statusRequestIds: open.json.items.map((i) => i.id),
+    tokens: { couple: couples, wedding_supplier: suppliers, product_team: [productToken] },
+  };
 }
 
 // ---- the requests each action sends ---------------------------------------------------------------
@@ -112,7 +153,11 @@ const DRAFTS = [
   ['Shared budget tracker with my partner', 'We both want to edit the wedding budget and see who paid which supplier deposit.', 'budget_payments'],
   ['Supplier calendar sync for wedding dates', 'Sync booked wedding dates to my Google calendar so I never double-book a Saturday.', 'integrations'],
   ['Dietary requirements on RSVP form', 'Guests should tell us allergies and dietary needs when they RSVP, and caterers see the totals.', 'rsvp'],
-  ['Timeline sharing with all suppliers', 'Share the wedding-day timeline with every supplier so the photographer knows when speeches start.', 'timeline_planning'],
+  [
+    'Timeline sharing with all suppliers',
+    'Share the wedding-day timeline with every supplier so the photographer knows when speeches start.',
+    'timeline_planning',
+  ],
 ] as const;
 
 /** Mutable state of one run's load: which vote each account has out, which status each request is in. */
@@ -160,7 +205,13 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
         },
       };
     case 'detail':
-      return { method: 'GET', setupRequest: (r) => { const n = next(); return { ...r, path: `/api/feature-requests/${pick(f.requestIds, n)}`, headers: auth(n) }; } };
+      return {
+        method: 'GET',
+        setupRequest: (r) => {
+          const n = next();
+          return { ...r, path: `/api/feature-requests/${pick(f.requestIds, n)}`, headers: auth(n) };
+        },
+      };
     case 'roadmap':
       return { method: 'GET', setupRequest: (r) => ({ ...r, path: '/api/roadmap', headers: auth(next()) }) };
     case 'vote':
@@ -217,7 +268,12 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
         method: 'POST',
         setupRequest: (r) => {
           const n = next();
-          return { ...r, path: `/api/feature-requests/${pick(f.requestIds, n)}/comments`, headers: { ...auth(n), ...json }, body: JSON.stringify({ content: `We need this for our wedding too (${n}).` }) };
+          return {
+            ...r,
+            path: `/api/feature-requests/${pick(f.requestIds, n)}/comments`,
+            headers: { ...auth(n), ...json },
+            body: JSON.stringify({ content: `We need this for our wedding too (${n}).` }),
+          };
         },
       };
     case 'status_change':
@@ -228,7 +284,12 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
           const id = pick(f.statusRequestIds, connection);
           const to = state.statuses.get(id) === 'under_review' ? 'open' : 'under_review';
           state.statuses.set(id, to);
-          return { ...r, path: `/api/feature-requests/${id}/status`, headers: { ...auth(0), ...json }, body: JSON.stringify({ status: to, justification: `Load test: moving to ${to} after triage` }) };
+          return {
+            ...r,
+            path: `/api/feature-requests/${id}/status`,
+            headers: { ...auth(0), ...json },
+            body: JSON.stringify({ status: to, justification: `Load test: moving to ${to} after triage` }),
+          };
         },
       };
   }
@@ -246,7 +307,15 @@ export interface SegmentOutcome {
  * Runs one segment: every operation sends its count at its rate, each of its connections an
  * autocannon instance of its own started at its offset within the second (connectionShares).
  */
-export async function runSegment(urls: string[], steps: OperationStep[], seconds: number, f: Fixtures, state: LoadState, rotation: number, timeoutS = 10): Promise<SegmentOutcome> {
+export async function runSegment(
+  urls: string[],
+  steps: OperationStep[],
+  seconds: number,
+  f: Fixtures,
+  state: LoadState,
+  rotation: number,
+  timeoutS = 10,
+): Promise<SegmentOutcome> {
   const out: SegmentOutcome = { samples: [], status503: { total: 0, withRetryAfter: 0 }, seconds: 0, overran: [] };
   const started = Date.now();
   const graceMs = (seconds + timeoutS + 20) * 1000;
@@ -274,7 +343,10 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
         },
         (err, result) => {
           clearTimeout(guard);
-          if (err) { reject(err); return; }
+          if (err) {
+            reject(err);
+            return;
+          }
           const socket = result.errors - result.timeouts;
           for (let i = 0; i < result.timeouts; i++) out.samples.push({ op: step.op.name, kind, latencyMs: timeoutS * 1000, outcome: 'timeout' });
           for (let i = 0; i < socket; i++) out.samples.push({ op: step.op.name, kind, latencyMs: 0, outcome: 'socket' });
@@ -301,7 +373,12 @@ export async function runSegment(urls: string[], steps: OperationStep[], seconds
   await Promise.all(
     steps.flatMap((step, index) => {
       // A vote or status change holds its account's (request's) state: one connection each at most.
-      const owners = step.op.action === 'vote' ? f.tokens[step.op.role as keyof Fixtures['tokens']].length : step.op.action === 'status_change' ? f.statusRequestIds.length : Infinity;
+      const owners =
+        step.op.action === 'vote'
+          ? f.tokens[step.op.role as keyof Fixtures['tokens']].length
+          : step.op.action === 'status_change'
+            ? f.statusRequestIds.length
+            : Infinity;
       return connectionShares(step, owners, index / steps.length).map(async (share) => {
         await sleep(share.delayMs);
         // Replicas alternate by connection; the first one rotates, so single connections do not all land on one.

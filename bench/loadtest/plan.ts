@@ -67,7 +67,8 @@ export function parseNormalLoad(raw: unknown): NormalLoad {
   if (!isRecordOf(c?.population, ROLES, nonNegative)) problems.push('population needs a number ≥ 0 per role');
   if (!isRecordOf(c?.dailyActiveShare, ROLES, (v) => nonNegative(v) && (v as number) <= 1)) problems.push('dailyActiveShare needs 0–1 per role');
   if (!positive(c?.activeHoursPerDay) || c.activeHoursPerDay > 24) problems.push('activeHoursPerDay must be in (0, 24]');
-  if (!isRecordOf(c?.concurrentAtNormal, ROLES, (v) => Number.isInteger(v) && (v as number) >= 1)) problems.push('concurrentAtNormal needs an integer ≥ 1 per role');
+  if (!isRecordOf(c?.concurrentAtNormal, ROLES, (v) => Number.isInteger(v) && (v as number) >= 1))
+    problems.push('concurrentAtNormal needs an integer ≥ 1 per role');
   if (!Array.isArray(c?.operations) || c.operations.length === 0) problems.push('operations must be a non-empty list');
   const names = new Set<string>();
   for (const op of Array.isArray(c?.operations) ? c.operations : []) {
@@ -76,7 +77,8 @@ export function parseNormalLoad(raw: unknown): NormalLoad {
     if (!ROLES.includes(op.role)) problems.push(`${op.name}: unknown role ${op.role}`);
     if (!ACTIONS.includes(op.action)) problems.push(`${op.name}: unknown action ${op.action}`);
     if (!nonNegative(op.perActivePersonPerDay)) problems.push(`${op.name}: perActivePersonPerDay must be ≥ 0`);
-    if (!(op.scaledBy in BRIEF_MULTIPLIERS) || op.scaledBy === ('user_concurrency' as string)) problems.push(`${op.name}: scaledBy must be one of the rate multipliers`);
+    if (!(op.scaledBy in BRIEF_MULTIPLIERS) || op.scaledBy === ('user_concurrency' as string))
+      problems.push(`${op.name}: scaledBy must be one of the rate multipliers`);
   }
   const s = c?.scenarios;
   if (!nonNegative(s?.warmupSeconds)) problems.push('scenarios.warmupSeconds must be ≥ 0');
@@ -127,8 +129,10 @@ export interface ScenarioPlan {
 export const SCENARIO_SUMMARIES: Record<ScenarioName, string> = {
   sudden_traffic_spike_saturday_morning: 'normal load, then a ramp to the full multipliers within seconds, held to the end',
   sustained_high_load_peak_wedding_month: 'the full multipliers, steady, for the whole run',
-  ai_processing_backlog_recovery: 'the full multipliers while the worker is stopped, with the submissions of a whole backlog (an hour of them at 15×, by default) sent within the run; then the worker starts and the drain time is measured',
-  database_connection_pool_exhaustion: 'the full multipliers (signed-in reads: 12× queries) against replicas with a deliberately small DATABASE_POOL_SIZE: waits or a clean 503 + Retry-After, never a hang',
+  ai_processing_backlog_recovery:
+    'the full multipliers while the worker is stopped, with the submissions of a whole backlog (an hour of them at 15×, by default) sent within the run; then the worker starts and the drain time is measured',
+  database_connection_pool_exhaustion:
+    'the full multipliers (signed-in reads: 12× queries) against replicas with a deliberately small DATABASE_POOL_SIZE: waits or a clean 503 + Retry-After, never a hang',
   cache_invalidation_storm: 'the full multipliers with the cached reads and the writes that purge them boosted: purges while heavy reads hit the cached routes',
 };
 
@@ -265,7 +269,13 @@ const round = (v: number | null, digits = 1) => (v === null ? null : Math.round(
 
 export function latencyFigures(latencies: number[]): LatencyFigures {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? null) };
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? null),
+  };
 }
 
 export const TARGETS = { success_rate: 0.9999, p95_read_ms: 100, p95_write_ms: 250, drain_s: 120 } as const;
@@ -307,7 +317,16 @@ export interface ScenarioReport {
   errors_by_status: Record<string, number>;
   /** 503s that carried Retry-After, out of all 503s (a clean refusal says when to come back). */
   status_503: { total: number; with_retry_after: number };
-  operations: { name: string; kind: 'read' | 'write'; planned: number; requests: number; success_rate: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }[];
+  operations: {
+    name: string;
+    kind: 'read' | 'write';
+    planned: number;
+    requests: number;
+    success_rate: number;
+    p50_ms: number | null;
+    p95_ms: number | null;
+    p99_ms: number | null;
+  }[];
   targets: Record<keyof typeof TARGETS, Verdict>;
   passed: boolean;
   setup: Record<string, unknown>;

@@ -45,7 +45,9 @@ const DRAIN_BOUND_S = TARGETS.drain_s * 2;
 
 const USAGE = `Usage: npm run loadtest -- <scenario>|all [options]
 
-Scenarios (the brief's, at its multipliers: ${Object.entries(BRIEF_MULTIPLIERS).map(([k, v]) => `${k} ${v}×`).join(', ')}):
+Scenarios (the brief's, at its multipliers: ${Object.entries(BRIEF_MULTIPLIERS)
+  .map(([k, v]) => `${k} ${v}×`)
+  .join(', ')}):
 ${SCENARIO_NAMES.map((s) => `  ${s}\n      ${SCENARIO_SUMMARIES[s]}`).join('\n')}
   all  the five in turn on one cluster setup
 
@@ -217,7 +219,11 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
     },
     // What an operator does: `verify-supplier EMAIL` against the same database.
     async verifySupplier(email) {
-      await execFileAsync(process.execPath, [path.join(ROOT, 'dist', 'main.js'), 'verify-supplier', email], { cwd: ROOT, env: { ...process.env, ...drillEnv(), ...started.env }, timeout: 60_000 });
+      await execFileAsync(process.execPath, [path.join(ROOT, 'dist', 'main.js'), 'verify-supplier', email], {
+        cwd: ROOT,
+        env: { ...process.env, ...drillEnv(), ...started.env },
+        timeout: 60_000,
+      });
     },
     stop,
     describe: { started_here: true, replicas: 2, workers: 1, redis_key_prefix: prefix },
@@ -242,7 +248,10 @@ async function serverView(urls: string[]) {
     into.set(key, entry);
   };
   for (const url of urls) {
-    const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => (r.ok ? r.text() : ''), () => '');
+    const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then(
+      (r) => (r.ok ? r.text() : ''),
+      () => '',
+    );
     cacheHitRate[url] = {};
     for (const line of text.split('\n')) {
       const value = Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -271,12 +280,23 @@ interface Planned {
  * submits more than its 10 a day over every scenario of the run.
  */
 function fixtureNeeds(load: NormalLoad, runs: Planned[], scale: number) {
-  const users = (role: 'couple' | 'wedding_supplier' | 'product_team') => Math.max(2, Math.ceil(load.concurrentAtNormal[role] * BRIEF_MULTIPLIERS.user_concurrency * Math.min(1, scale)));
+  const users = (role: 'couple' | 'wedding_supplier' | 'product_team') =>
+    Math.max(2, Math.ceil(load.concurrentAtNormal[role] * BRIEF_MULTIPLIERS.user_concurrency * Math.min(1, scale)));
   const coupleSubmissions = runs.reduce((n, r) => n + (r.planned.get('submit_couple') ?? 0), 0);
-  return { couples: Math.max(users('couple'), Math.ceil(coupleSubmissions / COUPLE_DAILY_SUBMISSION_LIMIT) + 1), suppliers: users('wedding_supplier'), statusRequests: users('product_team') };
+  return {
+    couples: Math.max(users('couple'), Math.ceil(coupleSubmissions / COUPLE_DAILY_SUBMISSION_LIMIT) + 1),
+    suppliers: users('wedding_supplier'),
+    statusRequests: users('product_team'),
+  };
 }
 
-async function runScenario({ plan, steps, planned }: Planned, settings: Settings, target: Target, fixtures: Fixtures, state: LoadState): Promise<ScenarioReport> {
+async function runScenario(
+  { plan, steps, planned }: Planned,
+  settings: Settings,
+  target: Target,
+  fixtures: Fixtures,
+  state: LoadState,
+): Promise<ScenarioReport> {
   const name = plan.scenario;
   await target.poolSize(plan.poolSize);
   log(`${name}: ${SCENARIO_SUMMARIES[name]}; ${[...planned.values()].reduce((a, b) => a + b, 0)} requests planned`);
@@ -318,7 +338,13 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
       planned,
       drain: { seconds: drainS, peakDepth, queues: DRAINED_QUEUES },
       status503,
-      setup: { ...target.describe, database_pool_size: plan.poolSize ?? 'default', overran: [...overran], segment_seconds: segmentSeconds, ...(await serverView(target.urls)) },
+      setup: {
+        ...target.describe,
+        database_pool_size: plan.poolSize ?? 'default',
+        overran: [...overran],
+        segment_seconds: segmentSeconds,
+        ...(await serverView(target.urls)),
+      },
     },
     { durationS: settings.durationS, scale: settings.scale },
   );
@@ -328,14 +354,20 @@ async function runScenario({ plan, steps, planned }: Planned, settings: Settings
 const ms = (v: number | null) => (v === null ? '—' : `${v} ms`);
 
 function describe(r: ScenarioReport): string {
-  const errors = Object.entries(r.errors_by_status).map(([s, n]) => `${n}× ${s}`).join(', ') || 'none';
+  const errors =
+    Object.entries(r.errors_by_status)
+      .map(([s, n]) => `${n}× ${s}`)
+      .join(', ') || 'none';
   return [
     `${r.scenario} (${r.multiplier}× requests; ${r.recorded_s} s recorded${r.scale !== 1 ? `; rates × ${r.scale}` : ''}): ${r.passed ? 'all targets met' : 'TARGET MISSED'}`,
     `  ${r.requests} requests, success ${(r.success_rate * 100).toFixed(3)} %, ${r.throughput_rps} req/s; errors: ${errors}; 503s ${r.status_503.total} (${r.status_503.with_retry_after} with Retry-After)`,
     `  reads  p50 ${ms(r.p50_read_ms)}  p95 ${ms(r.p95_read_ms)}  p99 ${ms(r.p99_read_ms)}`,
     `  writes p50 ${ms(r.p50_write_ms)}  p95 ${ms(r.p95_write_ms)}  p99 ${ms(r.p99_write_ms)}`,
     `  queues: peak ${r.drain?.peakDepth ?? '—'} jobs due or running; drained ${r.drain_s === null ? `not within ${DRAIN_BOUND_S} s` : `${r.drain_s} s`} after the load`,
-    ...r.operations.map((o) => `    ${o.name.padEnd(26)} ${String(o.requests).padStart(6)} of ${String(o.planned).padStart(6)}  ok ${(o.success_rate * 100).toFixed(2).padStart(6)} %  p50 ${ms(o.p50_ms)}  p95 ${ms(o.p95_ms)}  p99 ${ms(o.p99_ms)}`),
+    ...r.operations.map(
+      (o) =>
+        `    ${o.name.padEnd(26)} ${String(o.requests).padStart(6)} of ${String(o.planned).padStart(6)}  ok ${(o.success_rate * 100).toFixed(2).padStart(6)} %  p50 ${ms(o.p50_ms)}  p95 ${ms(o.p95_ms)}  p99 ${ms(o.p99_ms)}`,
+    ),
     ...Object.entries(r.targets).map(([k, t]) => `  target ${k} ${t.target}: ${t.pass ? 'ok' : 'MISSED'} (${t.value === null ? '—' : t.value})`),
   ].join('\n');
 }
@@ -395,7 +427,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const result = reports.length === 1 ? reports[0]! : combineReports(reports);
   await mkdir(REPORTS_DIR, { recursive: true });
-  const file = path.join(REPORTS_DIR, `loadtest-${settings.scenarios.length === 1 ? settings.scenarios[0] : 'all'}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.join(
+    REPORTS_DIR,
+    `loadtest-${settings.scenarios.length === 1 ? settings.scenarios[0] : 'all'}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   log(`report: ${path.relative(ROOT, file)}`);
   if (settings.json) console.log(JSON.stringify(result));

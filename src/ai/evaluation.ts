@@ -1,7 +1,16 @@
 // Measures the detector on a labelled set (same `group` = duplicates) exactly as the product scores
 // pairs: the in-memory corpus below stands in for the database, nothing else differs.
 import { type CombinerModel, fitLogistic, probability, type SignalName } from './combiner.js';
-import { type ComparableRequest, type CorpusStatistics, duplicateScore, neighbourhood, type Neighbourhood, profile, signals, type Signals } from './detector.js';
+import {
+  type ComparableRequest,
+  type CorpusStatistics,
+  duplicateScore,
+  neighbourhood,
+  type Neighbourhood,
+  profile,
+  signals,
+  type Signals,
+} from './detector.js';
 import { comparableText, wordTerms } from './text-features.js';
 
 export interface LabelledRequest extends ComparableRequest {
@@ -29,8 +38,14 @@ export function parseLabelledRequests(jsonl: string): Omit<LabelledRequest, 'emb
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
       const row = JSON.parse(line) as Record<string, unknown>;
-      const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v == null ? '' : JSON.stringify(v));
-      return { id: text(row.id) || `row-${index + 1}`, group: text(row.group) || `row-${index + 1}`, title: text(row.title), description: text(row.description) };
+      const text = (v: unknown) =>
+        typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v == null ? '' : JSON.stringify(v);
+      return {
+        id: text(row.id) || `row-${index + 1}`,
+        group: text(row.group) || `row-${index + 1}`,
+        title: text(row.title),
+        description: text(row.description),
+      };
     });
 }
 
@@ -100,7 +115,7 @@ export function rocAuc(pairs: readonly { score: number; duplicate: boolean }[]):
   const sorted = [...pairs].sort((a, b) => a.score - b.score);
   let rankSum = 0;
   let positives = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
     const averageRank = (i + 1 + j) / 2;
@@ -154,13 +169,23 @@ export function trainCombiner(requests: readonly LabelledRequest[], name: string
   for (let f = 0; f < folds; f++) {
     const touches = (r: (typeof rows)[number]) => foldOf.get(requests[r.i]!.group) === f || foldOf.get(requests[r.j]!.group) === f;
     const train = rows.filter((r) => !touches(r));
-    const fitted = fitLogistic(name, signalNames, train.map((r) => r.features), train.map((r) => r.duplicate));
+    const fitted = fitLogistic(
+      name,
+      signalNames,
+      train.map((r) => r.features),
+      train.map((r) => r.duplicate),
+    );
     for (const r of rows.filter(touches)) outOfFold.push({ score: probability(fitted, r.features), duplicate: r.duplicate });
   }
   const candidates = Array.from({ length: 99 }, (_, k) => (k + 1) / 100);
   const f1s = candidates.map((t) => pairFigures(outOfFold, t).f1);
   const best = Math.max(...f1s);
   const good = candidates.filter((_, k) => f1s[k]! >= 0.97 * best);
-  const model = fitLogistic(name, signalNames, rows.map((r) => r.features), rows.map((r) => r.duplicate));
+  const model = fitLogistic(
+    name,
+    signalNames,
+    rows.map((r) => r.features),
+    rows.map((r) => r.duplicate),
+  );
   return { ...model, threshold: Math.round(((good[0]! + good[good.length - 1]!) / 2) * 100) / 100 };
 }

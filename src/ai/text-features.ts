@@ -8,18 +8,22 @@ import { WEDDING_SYNONYM_GROUPS } from './wedding-synonyms.js';
 export type SparseVector = Map<string, number>;
 
 const STOP_WORDS = new Set(
-  ('a an the and or but if of to in on for with at by from as is are was were be been being it its this that these those i me my ' +
+  (
+    'a an the and or but if of to in on for with at by from as is are was were be been being it its this that these those i me my ' +
     'we our us you your they them their he she his her can could would should will just so do does did not no have has had there here ' +
     'what which who when where how all any some more most very too also than then into out up down about over only own same s t ' +
-    'don let like want need wish please get make able way use using one each every per etc im id ive thats lol')
-    .split(' '),
+    'don let like want need wish please get make able way use using one each every per etc im id ive thats lol'
+  ).split(' '),
 );
 
 const SYNONYM_OF = new Map<string, string>(WEDDING_SYNONYM_GROUPS.flatMap((group) => group.map((word) => [word, group[0]!] as const)));
 
 /** Lower-case ASCII words with accents folded; apostrophes and inner hyphens dropped ("follow-up" → "followup"). */
 export function words(text: string): string[] {
-  const folded = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const folded = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
   return (folded.match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? []).map((w) => w.replace(/'s$/, '').replace(/['-]/g, ''));
 }
 
@@ -44,7 +48,9 @@ export function wordTerms(text: string): string[] {
 }
 
 export function characterGrams(text: string): string[] {
-  const padded = ` ${words(text).filter((w) => !STOP_WORDS.has(w)).join(' ')} `;
+  const padded = ` ${words(text)
+    .filter((w) => !STOP_WORDS.has(w))
+    .join(' ')} `;
   const grams: string[] = [];
   for (let n = 3; n <= 5; n++) for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
   return grams;

@@ -189,7 +189,11 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
   }
   if (observe) {
     client.query = timed(client.query.bind(client), (text) => text, observe) as typeof client.query;
-    client.transaction = timed(client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>, () => 'transaction', observe) as typeof client.transaction;
+    client.transaction = timed(
+      client.transaction.bind(client) as (...a: unknown[]) => Promise<unknown>,
+      () => 'transaction',
+      observe,
+    ) as typeof client.transaction;
   }
   const db = retryingTransactions(drizzlePglite(client, { schema }));
   return {

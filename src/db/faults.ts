@@ -151,7 +151,10 @@ export function withoutStatementValues<T>(err: T, depth = 0): T {
   if (!(err instanceof Error) || depth > 5) return err;
   const { params: _params, parameters: _parameters, detail: _detail, cause: _cause, ...props } = err as unknown as Record<string, unknown>;
   // Drizzle's message is "Failed query: <sql>\nparams: <values>"; a driver's is PostgreSQL's own.
-  const message = typeof props.query === 'string' && err.message.startsWith('Failed query: ') ? `Failed query: ${props.query}` : err.message.replace(QUOTED_VALUE, ': "[value]"');
+  const message =
+    typeof props.query === 'string' && err.message.startsWith('Failed query: ')
+      ? `Failed query: ${props.query}`
+      : err.message.replace(QUOTED_VALUE, ': "[value]"');
   const copy = Object.assign(new Error(message, err.cause === undefined ? undefined : { cause: withoutStatementValues(err.cause, depth + 1) }), props);
   copy.name = err.name;
   copy.stack = err.stack?.replace(err.message, message);

@@ -89,7 +89,11 @@ export const users = pgTable(
     /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [uniqueIndex('users_email_index_key').on(t.emailIndex), index('users_key_version_idx').on(t.keyVersion), index('users_member_key_version_idx').on(t.memberKeyVersion)],
+  (t) => [
+    uniqueIndex('users_email_index_key').on(t.emailIndex),
+    index('users_key_version_idx').on(t.keyVersion),
+    index('users_member_key_version_idx').on(t.memberKeyVersion),
+  ],
 );
 
 export const sessions = pgTable(
@@ -188,7 +192,10 @@ export const featureRequests = pgTable(
     /** Data key version of description and pain points; null before encryption. */
     keyVersion: integer('key_version'),
     /** Blind full-text index: an HMAC per normalised token of title, description and pain points. */
-    searchTokens: text('search_tokens').array().notNull().default(sql`'{}'::text[]`),
+    searchTokens: text('search_tokens')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /**
      * The same for the title alone, which everyone who sees the board may read: what callers who may
      * not read the description search. Null: not indexed yet (rows from before it, filled at migrate).
@@ -222,7 +229,11 @@ const voteReviewColumns = () => ({
   castWeight: doublePrecision('cast_weight').notNull(),
   reviewState: text('review_state').$type<VoteState>().notNull().default('accepted'),
   /** Why it was held or down-weighted (machine-readable; empty for a vote accepted as cast). */
-  reviewReasons: text('review_reasons').array().$type<ManipulationReason[]>().notNull().default(sql`'{}'::text[]`),
+  reviewReasons: text('review_reasons')
+    .array()
+    .$type<ManipulationReason[]>()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   /** The counts and thresholds behind the reasons; null when nothing fired. */
   reviewEvidence: jsonb('review_evidence').$type<VoteEvidence>(),
   /** Blind-index HMACs of the voter's network (IPv4 /24, IPv6 /64) and device: comparable, never an address. */
@@ -256,10 +267,16 @@ export const votes = pgTable(
     index('votes_user_idx').on(t.userId),
     // The manipulation signals: recent votes, and votes per network / device, on one request.
     index('votes_request_created_idx').on(t.requestId, t.createdAt),
-    index('votes_request_network_idx').on(t.requestId, t.networkHash, t.createdAt).where(sql`${t.networkHash} is not null`),
-    index('votes_request_device_idx').on(t.requestId, t.deviceHash, t.createdAt).where(sql`${t.deviceHash} is not null`),
+    index('votes_request_network_idx')
+      .on(t.requestId, t.networkHash, t.createdAt)
+      .where(sql`${t.networkHash} is not null`),
+    index('votes_request_device_idx')
+      .on(t.requestId, t.deviceHash, t.createdAt)
+      .where(sql`${t.deviceHash} is not null`),
     // The product team's review list: flagged and reviewed votes only.
-    index('votes_review_idx').on(t.reviewState, t.createdAt.desc()).where(sql`${t.reviewState} <> 'accepted' or ${t.reviewedAt} is not null`),
+    index('votes_review_idx')
+      .on(t.reviewState, t.createdAt.desc())
+      .where(sql`${t.reviewState} <> 'accepted' or ${t.reviewedAt} is not null`),
   ],
 );
 
@@ -283,7 +300,9 @@ export const comments = pgTable(
   (t) => [
     index('comments_request_idx').on(t.requestId, t.createdAt),
     index('comments_key_version_idx').on(t.keyVersion),
-    index('comments_merged_from_idx').on(t.mergedFromRequestId).where(sql`${t.mergedFromRequestId} is not null`),
+    index('comments_merged_from_idx')
+      .on(t.mergedFromRequestId)
+      .where(sql`${t.mergedFromRequestId} is not null`),
   ],
 );
 
@@ -326,8 +345,12 @@ export const requestMerges = pgTable(
     unmergedAt: timestamp('unmerged_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
-    uniqueIndex('request_merges_live_duplicate_key').on(t.duplicateId).where(sql`${t.unmergedAt} is null`),
-    index('request_merges_live_target_idx').on(t.targetId).where(sql`${t.unmergedAt} is null`),
+    uniqueIndex('request_merges_live_duplicate_key')
+      .on(t.duplicateId)
+      .where(sql`${t.unmergedAt} is null`),
+    index('request_merges_live_target_idx')
+      .on(t.targetId)
+      .where(sql`${t.unmergedAt} is null`),
   ],
 );
 
@@ -400,10 +423,18 @@ export const jobs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
-    index('jobs_claim_idx').on(t.queue, t.priority.desc().nullsFirst(), t.runAt).where(sql`${t.state} = 'pending'`),
-    index('jobs_lease_idx').on(t.lockedUntil).where(sql`${t.state} = 'running'`),
-    index('jobs_dead_idx').on(t.queue, t.finishedAt).where(sql`${t.state} = 'dead'`),
-    uniqueIndex('jobs_dedupe_key').on(t.dedupeKey).where(sql`${t.state} in ('pending', 'running')`),
+    index('jobs_claim_idx')
+      .on(t.queue, t.priority.desc().nullsFirst(), t.runAt)
+      .where(sql`${t.state} = 'pending'`),
+    index('jobs_lease_idx')
+      .on(t.lockedUntil)
+      .where(sql`${t.state} = 'running'`),
+    index('jobs_dead_idx')
+      .on(t.queue, t.finishedAt)
+      .where(sql`${t.state} = 'dead'`),
+    uniqueIndex('jobs_dedupe_key')
+      .on(t.dedupeKey)
+      .where(sql`${t.state} in ('pending', 'running')`),
   ],
 );
 
@@ -587,7 +618,9 @@ export const incidents = pgTable(
     resolutionNote: text('resolution_note'),
   },
   (t) => [
-    uniqueIndex('incidents_unresolved_fingerprint_key').on(t.fingerprint).where(sql`${t.status} <> 'resolved'`),
+    uniqueIndex('incidents_unresolved_fingerprint_key')
+      .on(t.fingerprint)
+      .where(sql`${t.status} <> 'resolved'`),
     index('incidents_status_opened_idx').on(t.status, t.openedAt.desc().nullsFirst()),
   ],
 );

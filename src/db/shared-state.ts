@@ -57,7 +57,10 @@ export function redisClient(config: Pick<Config, 'redisUrl' | 'redisSentinel' | 
 
 /** QUIT when connected; a connection still trying would queue the QUIT until Redis is back. */
 async function end(client: Redis): Promise<void> {
-  if (client.status !== 'ready') { client.disconnect(); return; }
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
   await client.quit().catch(() => client.disconnect());
 }
 
@@ -160,7 +163,9 @@ export async function openSharedState(config: Config, log: Logger): Promise<Shar
       local.on(channel, handler);
       if (!channels.has(channel)) {
         channels.add(channel);
-        subscriberConnection().subscribe(`${prefix}${channel}`).catch(() => undefined);
+        subscriberConnection()
+          .subscribe(`${prefix}${channel}`)
+          .catch(() => undefined);
       }
       return () => void local.off(channel, handler);
     },

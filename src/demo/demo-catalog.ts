@@ -892,8 +892,7 @@ export const demoRequests: readonly DemoRequest[] = [
   },
   {
     title: 'Spanish version of the supplier dashboard',
-    description:
-      "As a florist in Puebla, I work mostly in Spanish and the supplier dashboard is only in English. My staff can't use it without my help.",
+    description: "As a florist in Puebla, I work mostly in Spanish and the supplier dashboard is only in English. My staff can't use it without my help.",
     category: 'accessibility_localization',
     urgency: 'low',
     painPoints: ['English-only dashboard'],
@@ -1794,8 +1793,7 @@ export const demoRequests: readonly DemoRequest[] = [
   },
   {
     title: 'Printable list of outstanding tasks by person',
-    description:
-      'I want to print a list of what each of us and our parents still need to do. It would make our weekly planning chat much shorter.',
+    description: 'I want to print a list of what each of us and our parents still need to do. It would make our weekly planning chat much shorter.',
     category: 'reporting_analytics',
     urgency: 'low',
     painPoints: ['Long weekly planning chats'],
@@ -2072,8 +2070,7 @@ export const demoRequests: readonly DemoRequest[] = [
 
 export const demoComments: readonly DemoComment[] = [
   {
-    content:
-      'Yes please! We ran into exactly this last month and ended up doing it all in a spreadsheet instead.',
+    content: 'Yes please! We ran into exactly this last month and ended up doing it all in a spreadsheet instead.',
     expertAdvice: false,
   },
   {
@@ -2082,63 +2079,51 @@ export const demoComments: readonly DemoComment[] = [
     expertAdvice: true,
   },
   {
-    content:
-      "Would love this. Our wedding is in October and I'm already dreading doing it by hand.",
+    content: "Would love this. Our wedding is in October and I'm already dreading doing it by hand.",
     expertAdvice: false,
   },
   {
-    content:
-      'Upvoted. My partner and I argued about this for a whole evening, so anything that makes it simpler gets my vote.',
+    content: 'Upvoted. My partner and I argued about this for a whole evening, so anything that makes it simpler gets my vote.',
     expertAdvice: false,
   },
   {
-    content:
-      "From a caterer's point of view: whatever you build, please let us export it. Our kitchen works from printed sheets, not screens.",
+    content: "From a caterer's point of view: whatever you build, please let us export it. Our kitchen works from printed sheets, not screens.",
     expertAdvice: true,
   },
   {
-    content:
-      'Same problem here with a 180-guest wedding in Manchester. It would save me hours.',
+    content: 'Same problem here with a 180-guest wedding in Manchester. It would save me hours.',
     expertAdvice: false,
   },
   {
-    content:
-      "As a planner, I've seen this go wrong when only one partner has access. Make sure both partners and any helpers can see the same information.",
+    content: "As a planner, I've seen this go wrong when only one partner has access. Make sure both partners and any helpers can see the same information.",
     expertAdvice: true,
   },
   {
-    content:
-      'This would be especially useful for destination weddings where half the guests are travelling from abroad.',
+    content: 'This would be especially useful for destination weddings where half the guests are travelling from abroad.',
     expertAdvice: false,
   },
   {
-    content:
-      'Please make it work on phones. Most of our older relatives only ever open things from a message on their phone.',
+    content: 'Please make it work on phones. Most of our older relatives only ever open things from a message on their phone.',
     expertAdvice: false,
   },
   {
-    content:
-      'Photographer here. We deal with this every weekend in summer. A simple version would already be a big improvement over what we do now.',
+    content: 'Photographer here. We deal with this every weekend in summer. A simple version would already be a big improvement over what we do now.',
     expertAdvice: true,
   },
   {
-    content:
-      'We had the same issue with our wedding in Cork. In the end my sister did it all on paper.',
+    content: 'We had the same issue with our wedding in Cork. In the end my sister did it all on paper.',
     expertAdvice: false,
   },
   {
-    content:
-      'Tip from a florist: keep the first version simple. Couples and suppliers both stop using features that need ten fields filled in.',
+    content: 'Tip from a florist: keep the first version simple. Couples and suppliers both stop using features that need ten fields filled in.',
     expertAdvice: true,
   },
   {
-    content:
-      "+1 from Melbourne. I'd happily pay a little extra for this.",
+    content: "+1 from Melbourne. I'd happily pay a little extra for this.",
     expertAdvice: false,
   },
   {
-    content:
-      "I didn't realise I needed this until I read the request. Now I can't stop thinking about it.",
+    content: "I didn't realise I needed this until I read the request. Now I can't stop thinking about it.",
     expertAdvice: false,
   },
   {
@@ -2147,118 +2132,95 @@ export const demoComments: readonly DemoComment[] = [
     expertAdvice: true,
   },
   {
-    content:
-      "Our wedding is in three weeks, so it's too late for us, but future couples would really benefit from this.",
+    content: "Our wedding is in three weeks, so it's too late for us, but future couples would really benefit from this.",
     expertAdvice: false,
   },
   {
-    content:
-      'Is there a workaround in the meantime? I tried the notes field but it gets messy very quickly.',
+    content: 'Is there a workaround in the meantime? I tried the notes field but it gets messy very quickly.',
     expertAdvice: false,
   },
   {
-    content:
-      "Venue manager here. We'd use this for every single wedding we host, which is around 80 a year.",
+    content: "Venue manager here. We'd use this for every single wedding we host, which is around 80 a year.",
     expertAdvice: true,
   },
   {
-    content:
-      "This is the main reason I'm still using a spreadsheet alongside the app.",
+    content: "This is the main reason I'm still using a spreadsheet alongside the app.",
     expertAdvice: false,
   },
   {
-    content:
-      'Agreed. My fiance and I both keep separate lists because of this, and they never match.',
+    content: 'Agreed. My fiance and I both keep separate lists because of this, and they never match.',
     expertAdvice: false,
   },
   {
-    content:
-      "As a caterer, I'd add that allergies must never be optional free text. A missed allergy is the one mistake we can't fix on the night.",
+    content: "As a caterer, I'd add that allergies must never be optional free text. A missed allergy is the one mistake we can't fix on the night.",
     expertAdvice: true,
   },
   {
-    content:
-      "We're a same-sex couple and would love the wording to stay neutral, with partner one and partner two rather than bride and groom.",
+    content: "We're a same-sex couple and would love the wording to stay neutral, with partner one and partner two rather than bride and groom.",
     expertAdvice: false,
   },
   {
-    content:
-      'Big yes from Mumbai. With our family sizes, anything manual becomes impossible very quickly.',
+    content: 'Big yes from Mumbai. With our family sizes, anything manual becomes impossible very quickly.',
     expertAdvice: false,
   },
   {
-    content:
-      "As a videographer, I'd suggest letting couples share this with named suppliers only, not everyone, so private details stay private.",
+    content: "As a videographer, I'd suggest letting couples share this with named suppliers only, not everyone, so private details stay private.",
     expertAdvice: true,
   },
   {
-    content:
-      'It would be great if this also worked for the rehearsal dinner and the day-after brunch, not only the main day.',
+    content: 'It would be great if this also worked for the rehearsal dinner and the day-after brunch, not only the main day.',
     expertAdvice: false,
   },
   {
-    content:
-      'My mum keeps asking me for this information every day, so a shareable view would save my sanity.',
+    content: 'My mum keeps asking me for this information every day, so a shareable view would save my sanity.',
     expertAdvice: false,
   },
   {
-    content:
-      "Planner's advice: build in an audit trail. When something goes wrong on the day, the first question is always who changed it and when.",
+    content: "Planner's advice: build in an audit trail. When something goes wrong on the day, the first question is always who changed it and when.",
     expertAdvice: true,
   },
   {
-    content:
-      'Voted. Our venue in Tuscany has patchy internet, so please keep it light.',
+    content: 'Voted. Our venue in Tuscany has patchy internet, so please keep it light.',
     expertAdvice: false,
   },
   {
-    content:
-      "I'd love it if this could be switched off for small weddings like ours. With 30 guests we don't need every option.",
+    content: "I'd love it if this could be switched off for small weddings like ours. With 30 guests we don't need every option.",
     expertAdvice: false,
   },
   {
-    content:
-      "As a celebrant, I'd ask that the ceremony details are included too. We often get the timings second-hand and they're frequently wrong.",
+    content: "As a celebrant, I'd ask that the ceremony details are included too. We often get the timings second-hand and they're frequently wrong.",
     expertAdvice: true,
   },
   {
-    content:
-      'This happened to us too. We only found out a week before and it was a very stressful week.',
+    content: 'This happened to us too. We only found out a week before and it was a very stressful week.',
     expertAdvice: false,
   },
   {
-    content:
-      'Would this also work for couples who are planning from overseas? We live in Dubai but are marrying in Ireland.',
+    content: 'Would this also work for couples who are planning from overseas? We live in Dubai but are marrying in Ireland.',
     expertAdvice: false,
   },
   {
-    content:
-      'Stationer here: if you add this, please support proper name formats, including titles, double-barrelled surnames and accents.',
+    content: 'Stationer here: if you add this, please support proper name formats, including titles, double-barrelled surnames and accents.',
     expertAdvice: true,
   },
   {
-    content:
-      "Exactly what we need. I've been copying and pasting between three different apps.",
+    content: "Exactly what we need. I've been copying and pasting between three different apps.",
     expertAdvice: false,
   },
   {
-    content:
-      'Agree with the other comments. Even a basic version would be better than what we have now.',
+    content: 'Agree with the other comments. Even a basic version would be better than what we have now.',
     expertAdvice: false,
   },
   {
-    content:
-      "As a hair and makeup artist, I'd find this useful for the morning schedule too. Knowing who needs to be ready when makes a huge difference.",
+    content: "As a hair and makeup artist, I'd find this useful for the morning schedule too. Knowing who needs to be ready when makes a huge difference.",
     expertAdvice: true,
   },
   {
-    content:
-      "Our wedding planner told us she has the same problem with every couple, so it's clearly not just us.",
+    content: "Our wedding planner told us she has the same problem with every couple, so it's clearly not just us.",
     expertAdvice: false,
   },
   {
-    content:
-      "Please don't make this a paid add-on. It feels like a basic need for any wedding.",
+    content: "Please don't make this a paid add-on. It feels like a basic need for any wedding.",
     expertAdvice: false,
   },
   {
@@ -2267,73 +2229,59 @@ export const demoComments: readonly DemoComment[] = [
     expertAdvice: true,
   },
   {
-    content:
-      'Love this idea. It would have saved us at least two long calls with our parents.',
+    content: 'Love this idea. It would have saved us at least two long calls with our parents.',
     expertAdvice: false,
   },
   {
-    content:
-      "We're getting married in Cape Town with guests from five countries, so anything that reduces confusion is welcome.",
+    content: "We're getting married in Cape Town with guests from five countries, so anything that reduces confusion is welcome.",
     expertAdvice: false,
   },
   {
-    content:
-      "As a venue coordinator, I'd recommend a clear cut-off date after which changes go through the venue. Last-minute edits are where things break.",
+    content: "As a venue coordinator, I'd recommend a clear cut-off date after which changes go through the venue. Last-minute edits are where things break.",
     expertAdvice: true,
   },
   {
-    content:
-      "I'd vote twice if I could. This is the thing I complain about most to my friends who are also engaged.",
+    content: "I'd vote twice if I could. This is the thing I complain about most to my friends who are also engaged.",
     expertAdvice: false,
   },
   {
-    content:
-      'Could this be linked to the guest list so it updates automatically? Keeping two things in sync is the real pain.',
+    content: 'Could this be linked to the guest list so it updates automatically? Keeping two things in sync is the real pain.',
     expertAdvice: false,
   },
   {
-    content:
-      "Photographer's tip: add an option to export as PDF. Many suppliers still print everything and bring it on the day.",
+    content: "Photographer's tip: add an option to export as PDF. Many suppliers still print everything and bring it on the day.",
     expertAdvice: true,
   },
   {
-    content:
-      'Our wedding is small, only 45 guests, but even for us this would save a lot of time.',
+    content: 'Our wedding is small, only 45 guests, but even for us this would save a lot of time.',
     expertAdvice: false,
   },
   {
-    content:
-      "Yes! And please let us undo changes. I've accidentally deleted things more than once.",
+    content: "Yes! And please let us undo changes. I've accidentally deleted things more than once.",
     expertAdvice: false,
   },
   {
-    content:
-      "As a planner in Sydney, I'd suggest sending notifications in the wedding's time zone. Couples planning from abroad get very confused otherwise.",
+    content: "As a planner in Sydney, I'd suggest sending notifications in the wedding's time zone. Couples planning from abroad get very confused otherwise.",
     expertAdvice: true,
   },
   {
-    content:
-      'This is important for accessibility too. My brother uses a screen reader and struggles with most wedding apps.',
+    content: 'This is important for accessibility too. My brother uses a screen reader and struggles with most wedding apps.',
     expertAdvice: false,
   },
   {
-    content:
-      "Following this one. We're still deciding on our platform and this could be the deciding factor.",
+    content: "Following this one. We're still deciding on our platform and this could be the deciding factor.",
     expertAdvice: false,
   },
   {
-    content:
-      "DJ here: please include a field for must-play and do-not-play songs. It's the most common last-minute message I get from couples.",
+    content: "DJ here: please include a field for must-play and do-not-play songs. It's the most common last-minute message I get from couples.",
     expertAdvice: true,
   },
   {
-    content:
-      'We worked around it with a shared document, but it fell apart as soon as the aunts got involved.',
+    content: 'We worked around it with a shared document, but it fell apart as soon as the aunts got involved.',
     expertAdvice: false,
   },
   {
-    content:
-      'Great suggestion. Would be nice if suppliers could see it without needing a full account.',
+    content: 'Great suggestion. Would be nice if suppliers could see it without needing a full account.',
     expertAdvice: false,
   },
   {
@@ -2342,33 +2290,27 @@ export const demoComments: readonly DemoComment[] = [
     expertAdvice: true,
   },
   {
-    content:
-      'Huge plus one. Our wedding is in Goa and half of our relatives will only see messages on their phones.',
+    content: 'Huge plus one. Our wedding is in Goa and half of our relatives will only see messages on their phones.',
     expertAdvice: false,
   },
   {
-    content:
-      "I'd also like a way to mark things as done, so we can see progress and feel like we're getting somewhere.",
+    content: "I'd also like a way to mark things as done, so we can see progress and feel like we're getting somewhere.",
     expertAdvice: false,
   },
   {
-    content:
-      'Officiant here. Anything that gets the right names and pronunciations to me before the ceremony is very welcome.',
+    content: 'Officiant here. Anything that gets the right names and pronunciations to me before the ceremony is very welcome.',
     expertAdvice: true,
   },
   {
-    content:
-      'This would have prevented a very awkward conversation with my future in-laws last week.',
+    content: 'This would have prevented a very awkward conversation with my future in-laws last week.',
     expertAdvice: false,
   },
   {
-    content:
-      'Please keep the design simple. Some of our guests are in their nineties and get lost easily on busy screens.',
+    content: 'Please keep the design simple. Some of our guests are in their nineties and get lost easily on busy screens.',
     expertAdvice: false,
   },
   {
-    content:
-      "As a florist, I'd suggest letting couples attach reference photos. A single picture explains more than a page of notes.",
+    content: "As a florist, I'd suggest letting couples attach reference photos. A single picture explains more than a page of notes.",
     expertAdvice: true,
   },
 ];

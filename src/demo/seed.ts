@@ -78,7 +78,11 @@ const STATUS_PLAN: { status: Status; share: number; path: Status[]; why: string 
 ];
 
 export async function seedDemo(s: Services): Promise<{ created: boolean; requests: number }> {
-  const existing = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(s.keyring, DEMO_ACCOUNTS[0].email))).limit(1);
+  const existing = await s.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.emailIndex, emailIndexOf(s.keyring, DEMO_ACCOUNTS[0].email)))
+    .limit(1);
   if (existing.length > 0) return { created: false, requests: 0 };
 
   const rnd = random(237);
@@ -120,7 +124,11 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
             businessSize: BUSINESS_SIZES[i % BUSINESS_SIZES.length]!,
           });
         }),
-      ].map(async ({ email, ...person }) => ({ ...person, ...(await sealNewUser(s.keyring, tx, randomUUID(), { email, phone: null, businessAddress: null })), plainEmail: email })),
+      ].map(async ({ email, ...person }) => ({
+        ...person,
+        ...(await sealNewUser(s.keyring, tx, randomUUID(), { email, phone: null, businessAddress: null })),
+        plainEmail: email,
+      })),
     );
     const people = await tx
       .insert(users)
@@ -129,7 +137,15 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     const byEmail = new Map(people.map((p, i) => [accounts[i]!.plainEmail, p]));
     const consentRows = people.flatMap((p) =>
       chainConsentEvidence(
-        CONSENT_PURPOSES.map((purpose) => ({ userId: p.id, purpose, granted: true, method: 'demo_seed', policyVersion: PRIVACY_POLICY_VERSION, recordedBy: null, createdAt: p.createdAt })),
+        CONSENT_PURPOSES.map((purpose) => ({
+          userId: p.id,
+          purpose,
+          granted: true,
+          method: 'demo_seed',
+          policyVersion: PRIVACY_POLICY_VERSION,
+          recordedBy: null,
+          createdAt: p.createdAt,
+        })),
         CONSENT_GENESIS_HASH,
       ),
     );
@@ -140,40 +156,45 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     const suppliers = people.filter((p) => p.role === 'wedding_supplier');
     const voters = [...couples, ...suppliers];
 
-    const requestRows = await Promise.all(demoRequests.map(async (d, i) => {
-      const author = d.authorType === 'couple' ? couples[i % couples.length]! : suppliers[i % suppliers.length]!;
-      const createdAt = new Date(now - (rnd.int(120 * 24) + 1) * 3_600_000);
-      const weddingDate = new Date(createdAt.getTime() + (30 + rnd.int(400)) * 86_400_000).toISOString().slice(0, 10);
-      const context = { ...d.weddingContext, weddingDate };
-      const voterCount = rnd.int(Math.min(voters.length, 6 + (i % 7) * 4));
-      const chosen = [...voters].sort(() => rnd.next() - 0.5).slice(0, voterCount);
-      const weights = chosen.map((v) => voteWeight({ ...v, businessSize: v.businessSize }));
-      const weight = weights.reduce((a, b) => a + b, 0);
-      const id = randomUUID();
-      return {
-        row: {
-          id,
-          authorId: author.id,
-          title: d.title,
-          ...(await sealRequestContent(s.keyring, tx, id, d)),
-          category: d.category,
-          urgency: d.urgency,
-          userType: author.role,
-          weddingContext: sealWeddingContext(s.keyring, personalKeys.get(author.id)!, id, context),
-          country: context.country,
-          region: regionForCountry(context.country),
-          guestCount: context.guestCount,
-          voteCount: chosen.length,
-          commentCount: i % COMMENT_CYCLE,
-          voteWeight: weight,
-          createdAt,
-          updatedAt: createdAt,
-        },
-        chosen,
-        weights,
-      };
-    }));
-    const inserted = await tx.insert(featureRequests).values(requestRows.map((r) => r.row)).returning({ id: featureRequests.id, createdAt: featureRequests.createdAt });
+    const requestRows = await Promise.all(
+      demoRequests.map(async (d, i) => {
+        const author = d.authorType === 'couple' ? couples[i % couples.length]! : suppliers[i % suppliers.length]!;
+        const createdAt = new Date(now - (rnd.int(120 * 24) + 1) * 3_600_000);
+        const weddingDate = new Date(createdAt.getTime() + (30 + rnd.int(400)) * 86_400_000).toISOString().slice(0, 10);
+        const context = { ...d.weddingContext, weddingDate };
+        const voterCount = rnd.int(Math.min(voters.length, 6 + (i % 7) * 4));
+        const chosen = [...voters].sort(() => rnd.next() - 0.5).slice(0, voterCount);
+        const weights = chosen.map((v) => voteWeight({ ...v, businessSize: v.businessSize }));
+        const weight = weights.reduce((a, b) => a + b, 0);
+        const id = randomUUID();
+        return {
+          row: {
+            id,
+            authorId: author.id,
+            title: d.title,
+            ...(await sealRequestContent(s.keyring, tx, id, d)),
+            category: d.category,
+            urgency: d.urgency,
+            userType: author.role,
+            weddingContext: sealWeddingContext(s.keyring, personalKeys.get(author.id)!, id, context),
+            country: context.country,
+            region: regionForCountry(context.country),
+            guestCount: context.guestCount,
+            voteCount: chosen.length,
+            commentCount: i % COMMENT_CYCLE,
+            voteWeight: weight,
+            createdAt,
+            updatedAt: createdAt,
+          },
+          chosen,
+          weights,
+        };
+      }),
+    );
+    const inserted = await tx
+      .insert(featureRequests)
+      .values(requestRows.map((r) => r.row))
+      .returning({ id: featureRequests.id, createdAt: featureRequests.createdAt });
 
     const voteRows = inserted.flatMap((req, i) =>
       requestRows[i]!.chosen.map((voter, j) => ({
@@ -236,7 +257,11 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
     }
 
     // Every request gets its RICE prediction; a few shipped ones get what they actually achieved.
-    await recomputeRice(tx, inserted.map((r) => r.id), s.now());
+    await recomputeRice(
+      tx,
+      inserted.map((r) => r.id),
+      s.now(),
+    );
     const shipped = await tx
       .select({ id: featureRequests.id, reach: featureRequests.riceReach, impact: featureRequests.riceImpact, effort: featureRequests.riceEffort })
       .from(featureRequests)
@@ -245,7 +270,8 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       requestId: r.id,
       // Real launches land around the prediction: reach ×0.5–1.6, impact a step either way, effort ×0.8–1.8.
       actualReach: Math.round(r.reach! * (0.5 + rnd.next() * 1.1)),
-      actualImpact: IMPACT_SCALE[Math.max(0, Math.min(IMPACT_SCALE.length - 1, IMPACT_SCALE.indexOf(r.impact as (typeof IMPACT_SCALE)[number]) + rnd.int(3) - 1))]!,
+      actualImpact:
+        IMPACT_SCALE[Math.max(0, Math.min(IMPACT_SCALE.length - 1, IMPACT_SCALE.indexOf(r.impact as (typeof IMPACT_SCALE)[number]) + rnd.int(3) - 1))]!,
       actualEffort: Math.round(r.effort! * (0.8 + rnd.next()) * 4) / 4,
       predictedReach: r.reach!,
       predictedImpact: r.impact!,

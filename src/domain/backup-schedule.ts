@@ -62,7 +62,16 @@ export function latestSlot(now: Date, everyHours: number, anchorUtcHour: number)
 /** Offset of a time zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -81,7 +90,9 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
 /** Local calendar date (and weekday, 0 = Sunday) of an instant in a time zone. */
 function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number; weekday: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short' }).formatToParts(instant).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short' })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
   );
   return {
     year: Number(parts.year),
@@ -161,9 +172,7 @@ export interface RetainedSet {
  */
 export function setsToPrune(sets: readonly RetainedSet[], now: Date, retentionDays: number = DEFAULT_BACKUP_RETENTION_DAYS): string[] {
   const cutoff = now.getTime() - retentionDays * 24 * HOUR_MS;
-  const keep = [...sets]
-    .filter((s) => s.verified && s.kind !== 'incremental')
-    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0]?.id;
+  const keep = [...sets].filter((s) => s.verified && s.kind !== 'incremental').sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0]?.id;
   return sets
     .filter((s) => s.startedAt.getTime() < cutoff && s.id !== keep)
     .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())

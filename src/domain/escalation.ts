@@ -47,7 +47,10 @@ export function parseEscalationAnnotation(text: string | undefined): Omit<Escala
   for (const part of text.split(';')) {
     const [rawKey, rawValue] = part.split(':', 2).map((s) => s.trim());
     if (!rawKey) continue;
-    const teams = (rawValue ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    const teams = (rawValue ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (rawKey === 'communication') {
       communication = teams.join(', ') || undefined;
       continue;

@@ -24,7 +24,12 @@ export interface MergeRefusal {
 export function mergeRefusal(duplicate: MergeCandidate, target: MergeCandidate, duplicatesOfDuplicate: readonly string[]): MergeRefusal | null {
   if (duplicate.id === target.id) return { statusCode: 400, code: 'merge_into_itself', message: 'A request cannot be merged into itself' };
   if (duplicate.status === 'merged') {
-    return { statusCode: 409, code: 'already_merged', message: 'This request is already merged; un-merge it first', details: { mergedIntoId: duplicate.mergedIntoId } };
+    return {
+      statusCode: 409,
+      code: 'already_merged',
+      message: 'This request is already merged; un-merge it first',
+      details: { mergedIntoId: duplicate.mergedIntoId },
+    };
   }
   if (target.status === 'merged') {
     return {

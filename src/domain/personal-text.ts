@@ -37,7 +37,11 @@ function namePatterns(names: readonly string[]): RegExp[] {
     }
   }
   // Longest first, so a full name is masked as one and not part by part.
-  const byLength = (set: Set<string>) => [...set].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const byLength = (set: Set<string>) =>
+    [...set]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|');
   return [...(full.size ? [whole(byLength(full), 'giu')] : []), ...(parts.size ? [whole(byLength(parts), 'gu')] : [])];
 }
 

@@ -23,7 +23,11 @@ export interface AnonymisedWeddingContext {
   region: string;
 }
 
-export function anonymiseWeddingContext(context: { weddingDate?: string | null; guestCount?: number | null; country?: string | null }): AnonymisedWeddingContext {
+export function anonymiseWeddingContext(context: {
+  weddingDate?: string | null;
+  guestCount?: number | null;
+  country?: string | null;
+}): AnonymisedWeddingContext {
   const month = /^(\d{4}-\d{2})-\d{2}/.exec(context.weddingDate ?? '')?.[1] ?? null;
   const country = context.country ? context.country.toUpperCase() : null;
   return { weddingMonth: month, weddingSize: weddingSize(context.guestCount), country, region: regionForCountry(country) };

@@ -191,7 +191,11 @@ export async function startWriteLoad(options: WriteLoadOptions): Promise<WriteLo
  * Checks every acknowledged write through the API, as the writing account sees its own requests:
  * lost = acknowledged but absent, duplicates = one write stored more than once.
  */
-export async function verifyWrites(url: string, record: LoadRecord, account: Account = DEMO_SUPPLIER): Promise<{ lost: number; duplicates: number; stored: number; lostIds: string[] }> {
+export async function verifyWrites(
+  url: string,
+  record: LoadRecord,
+  account: Account = DEMO_SUPPLIER,
+): Promise<{ lost: number; duplicates: number; stored: number; lostIds: string[] }> {
   const session = await signInPatiently([url], account, 10_000, Date.now() + 60_000);
   const prefix = `Drill ${record.run} write `;
   const storedIds = new Set<string>();

@@ -37,8 +37,16 @@ export function drillReport(
     { name: 'acknowledged writes', ok: outcome.acknowledgedWrites > 0, detail: `${outcome.acknowledgedWrites} acknowledged` },
     { name: 'no acknowledged write lost', ok: outcome.lostWrites === 0, detail: `${outcome.lostWrites} lost (brief: ${BRIEF_DATA_LOSS_TOLERANCE_REQUESTS})` },
     { name: 'no write stored twice', ok: outcome.duplicates === 0, detail: `${outcome.duplicates} duplicates` },
-    { name: `RTO within ours (${outcome.rtoTargetMs} ms)`, ok: rto !== null && rto < outcome.rtoTargetMs, detail: rto === null ? 'writes never came back' : `${rto} ms` },
-    { name: `RTO within the brief's ${period} objective (${brief.rtoMs} ms)`, ok: rto !== null && rto < brief.rtoMs, detail: rto === null ? 'writes never came back' : `${rto} ms` },
+    {
+      name: `RTO within ours (${outcome.rtoTargetMs} ms)`,
+      ok: rto !== null && rto < outcome.rtoTargetMs,
+      detail: rto === null ? 'writes never came back' : `${rto} ms`,
+    },
+    {
+      name: `RTO within the brief's ${period} objective (${brief.rtoMs} ms)`,
+      ok: rto !== null && rto < brief.rtoMs,
+      detail: rto === null ? 'writes never came back' : `${rto} ms`,
+    },
     ...outcome.checks,
   ];
   return {
@@ -55,7 +63,10 @@ export function drillReport(
     errors_by_status: outcome.errorsByStatus,
     p95_baseline_ms: outcome.p95BaselineMs,
     p95_normal_after_ms: outcome.p95NormalAfterMs,
-    targets: { brief: { rto_ms: brief.rtoMs, lost_writes: BRIEF_DATA_LOSS_TOLERANCE_REQUESTS }, ours: { rto_ms: outcome.rtoTargetMs, lost_writes: 0, duplicates: 0 } },
+    targets: {
+      brief: { rto_ms: brief.rtoMs, lost_writes: BRIEF_DATA_LOSS_TOLERANCE_REQUESTS },
+      ours: { rto_ms: outcome.rtoTargetMs, lost_writes: 0, duplicates: 0 },
+    },
     checks,
     passed: checks.every((c) => c.ok),
     details: outcome.details,

@@ -68,9 +68,23 @@ export interface ClusterOptions {
 export async function startCluster(ctx: DrillContext, options: ClusterOptions = {}): Promise<ClusterSetup> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await throwawayDatabase(ctx.adminDatabaseUrl);
   // DATA_DIR only places the default BACKUP_DIR in cluster mode: both inside the drill's directory.
-  const env = { DATABASE_URL: database.url, DATA_DIR: path.join(ctx.workDir, 'data'), BACKUP_DIR: path.join(ctx.workDir, 'backups'), ...drillSecrets(), ...options.env };
+  const env = {
+    DATABASE_URL: database.url,
+    DATA_DIR: path.join(ctx.workDir, 'data'),
+    BACKUP_DIR: path.join(ctx.workDir, 'backups'),
+    ...drillSecrets(),
+    ...options.env,
+  };
   const ports = await Promise.all(Array.from({ length: options.replicas ?? 1 }, () => freePort()));
-  const api = (i: number, apiEnv: Record<string, string> = {}) => spawnApp({ root: ctx.root, verb: 'serve', env: { ...env, ...apiEnv, PORT: String(ports[i]) }, label: `api-${i + 1}`, log: ctx.log, nodeArgs: options.apiNodeArgs });
+  const api = (i: number, apiEnv: Record<string, string> = {}) =>
+    spawnApp({
+      root: ctx.root,
+      verb: 'serve',
+      env: { ...env, ...apiEnv, PORT: String(ports[i]) },
+      label: `api-${i + 1}`,
+      log: ctx.log,
+      nodeArgs: options.apiNodeArgs,
+    });
   const worker = () => spawnApp({ root: ctx.root, verb: 'worker', env, label: 'worker', log: ctx.log });
   const setup: ClusterSetup = {
     databaseUrl: database.url,

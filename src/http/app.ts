@@ -84,7 +84,10 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
         shutdown.track(res);
-        if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) { refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) }); return; }
+        if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) {
+          refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) });
+          return;
+        }
         if (!fastLane(req, res)) handler(req, res);
       });
       // What Fastify does to a server it creates itself (its processed options carry the defaults).

@@ -39,7 +39,10 @@ export function boardFastLane({ caches, securityHeaders, requestId, metrics }: F
     headers.push('x-request-id', requestId(req), 'content-length', String(hit.body.length));
     res.writeHead(hit.statusCode, headers);
     res.end(req.method === 'HEAD' ? undefined : hit.body);
-    metrics()?.observeRequest({ method: req.method!, route: publicRoute(url)!.route, status: hit.statusCode, region: 'unknown', userTier: 'anonymous' }, performance.now() - started);
+    metrics()?.observeRequest(
+      { method: req.method!, route: publicRoute(url)!.route, status: hit.statusCode, region: 'unknown', userTier: 'anonymous' },
+      performance.now() - started,
+    );
     return true;
   };
 }

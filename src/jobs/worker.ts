@@ -268,7 +268,18 @@ export function createWorker(opts: WorkerOptions): Worker {
     schedule,
     heartbeat,
     start() {
-      log.info({ workerId, queues: opts.queues, concurrency: workConcurrency(), seasonBoost: typeof opts.concurrency === 'function', healthConcurrency: opts.healthConcurrency ?? 1, leaseMs, heartbeatMs }, 'job worker started');
+      log.info(
+        {
+          workerId,
+          queues: opts.queues,
+          concurrency: workConcurrency(),
+          seasonBoost: typeof opts.concurrency === 'function',
+          healthConcurrency: opts.healthConcurrency ?? 1,
+          leaseMs,
+          heartbeatMs,
+        },
+        'job worker started',
+      );
       started = true;
       startedAt = performance.now();
       scheduleTimer = setTimeout(() => void scheduleTick(), 0);

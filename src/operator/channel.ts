@@ -150,7 +150,9 @@ export function forwardToServer(socketPath: string, argv: string[], env: Record<
     let answer = '';
     const giveUp = setTimeout(() => {
       socket.destroy();
-      reject(new ChannelUnreachable(`${socketPath}: connected, but the server did not take the command on within ${ACCEPT_WITHIN_MS / 1000} s (it will not run it)`));
+      reject(
+        new ChannelUnreachable(`${socketPath}: connected, but the server did not take the command on within ${ACCEPT_WITHIN_MS / 1000} s (it will not run it)`),
+      );
     }, ACCEPT_WITHIN_MS + ACCEPT_GRACE_MS);
     socket.once('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk) => {
@@ -176,7 +178,11 @@ export function forwardToServer(socketPath: string, argv: string[], env: Record<
         resolve(JSON.parse(answer) as OperatorResult);
       } catch {
         if (!accepted) reject(new ChannelUnreachable(`${socketPath}: closed without taking the command on`));
-        else resolve({ exitCode: 1, error: 'the server closed the operator channel before answering: whether the command took effect is unknown; check before running it again' });
+        else
+          resolve({
+            exitCode: 1,
+            error: 'the server closed the operator channel before answering: whether the command took effect is unknown; check before running it again',
+          });
       }
     });
   });

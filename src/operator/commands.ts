@@ -76,7 +76,12 @@ function positional(args: readonly string[], names: readonly string[]): string[]
 /** `--name value` options with node's own parser; anything else is a usage error. */
 function options<const K extends string>(args: readonly string[], names: readonly K[]): Partial<Record<K, string>> {
   try {
-    const { values } = parseArgs({ args: [...args], options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
     return values as Partial<Record<K, string>>;
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -91,7 +96,9 @@ function verifyReportText(report: VerifyReport): string {
   const width = Math.max(5, ...report.tables.map((t) => t.table.length));
   return [
     `${'table'.padEnd(width)}  ${'manifest rows'.padStart(13)}  ${'restored rows'.padStart(13)}  result`,
-    ...report.tables.map((t) => `${t.table.padEnd(width)}  ${String(t.expectedRows).padStart(13)}  ${String(t.restoredRows ?? '-').padStart(13)}  ${t.ok ? 'ok' : 'MISMATCH'}`),
+    ...report.tables.map(
+      (t) => `${t.table.padEnd(width)}  ${String(t.expectedRows).padStart(13)}  ${String(t.restoredRows ?? '-').padStart(13)}  ${t.ok ? 'ok' : 'MISMATCH'}`,
+    ),
     ...report.problems.map((problem) => `  ${problem}`),
     `backup ${report.id}: ${report.ok ? 'VERIFIED' : 'FAILED'}`,
   ].join('\n');
@@ -125,7 +132,9 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     parse: noArguments,
     async run({ services }) {
       const dead = await deadJobs(services.db);
-      const lines = dead.map((job) => `${job.id}  ${job.queue}/${job.type}  attempts=${job.attempts}  died=${job.finishedAt?.toISOString()}  ${job.lastError ?? ''}`);
+      const lines = dead.map(
+        (job) => `${job.id}  ${job.queue}/${job.type}  attempts=${job.attempts}  died=${job.finishedAt?.toISOString()}  ${job.lastError ?? ''}`,
+      );
       return ok([...lines, `${dead.length} dead-lettered job(s)`].join('\n'));
     },
   }),
@@ -149,7 +158,10 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
       if (!serving) return ok('migrations applied');
       // The server migrated at start; migrating under a serving process would change its schema beneath it.
       if (await database.isMigrated()) return ok('migrations applied (by the running server at start)');
-      return { exitCode: 1, error: 'migrate refused: the running server has not applied this build\'s migrations; restart it with `start`, which migrates first' };
+      return {
+        exitCode: 1,
+        error: "migrate refused: the running server has not applied this build's migrations; restart it with `start`, which migrates first",
+      };
     },
   }),
   command({
@@ -195,7 +207,9 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     async run({ services }) {
       const rotated = await rotateKeys(services, 'cli');
       const moved = rotated.reencrypted;
-      return ok(`data key version ${rotated.from} → ${rotated.to}; re-encrypted ${moved.users} personal keys, ${moved.featureRequests} requests, ${moved.comments} comments`);
+      return ok(
+        `data key version ${rotated.from} → ${rotated.to}; re-encrypted ${moved.users} personal keys, ${moved.featureRequests} requests, ${moved.comments} comments`,
+      );
     },
   }),
   gdprCommand('export', 'print everything held about a member as JSON (audited)'),
@@ -228,7 +242,8 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
       const expect: [string, number][] = (values.expect ?? []).map((given) => {
         const [lane, sequence, extra] = given.split('=');
         const where = parseLaneArgument(lane ?? '');
-        if (!where || extra !== undefined || !/^\d+$/.test(sequence ?? '')) throw new UsageError(`--expect ${given}: not LANE=SEQUENCE (e.g. 7_years=120 or 1_year:3=42)`);
+        if (!where || extra !== undefined || !/^\d+$/.test(sequence ?? ''))
+          throw new UsageError(`--expect ${given}: not LANE=SEQUENCE (e.g. 7_years=120 or 1_year:3=42)`);
         return [laneArgument(where), Number(sequence)];
       });
       return { expect };
@@ -245,7 +260,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
     name: 'audit checkpoint',
     usage: '',
-    help: 'sign a checkpoint at every audit lane\'s head now; prints the heads as\n--expect arguments to keep outside the database for `audit verify`',
+    help: "sign a checkpoint at every audit lane's head now; prints the heads as\n--expect arguments to keep outside the database for `audit verify`",
     parse: noArguments,
     async run({ services }) {
       const results = await checkpointAuditChains(services.db, auditSigningKey(services.config).key, services.now());
@@ -331,7 +346,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   command({
     name: 'status incident resolve',
     usage: '[--message NOTE]',
-    help: 'end incident mode: the incident moves to the page\'s history',
+    help: "end incident mode: the incident moves to the page's history",
     parse: (args) => options(args, ['message']).message,
     async run({ services }, note) {
       const incident = await resolveStatusIncident(services, note);
@@ -364,7 +379,12 @@ export function envFor(command: OperatorCommand, env: OperatorEnv): Record<strin
  * Parses, checks and runs a command. A refused operation (unknown supplier, taken email…) is a message and
  * exit code 1; a usage error exits 64. Anything else is a fault and is thrown.
  */
-export async function runOperatorCommand(context: OperatorContext, command: OperatorCommand, args: readonly string[], env: OperatorEnv): Promise<OperatorResult> {
+export async function runOperatorCommand(
+  context: OperatorContext,
+  command: OperatorCommand,
+  args: readonly string[],
+  env: OperatorEnv,
+): Promise<OperatorResult> {
   let input: unknown;
   try {
     input = command.parse(args, env);
@@ -384,4 +404,7 @@ export async function runOperatorCommand(context: OperatorContext, command: Oper
 
 export const EXIT_USAGE = 64;
 
-export const usageProblem = (command: OperatorCommand, err: UsageError): OperatorResult => ({ exitCode: EXIT_USAGE, error: `${command.name}: ${err.message}\n${usageOf(command)}` });
+export const usageProblem = (command: OperatorCommand, err: UsageError): OperatorResult => ({
+  exitCode: EXIT_USAGE,
+  error: `${command.name}: ${err.message}\n${usageOf(command)}`,
+});

@@ -120,8 +120,18 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
     labelNames: ['kind'],
     registers,
   });
-  const queueDepth = new Gauge({ name: 'ai_processing_queue_depth', help: 'Depth of AI processing queue (pending jobs per queue)', labelNames: ['queue_type', 'priority'], registers });
-  const deadLettered = new Counter({ name: 'jobs_dead_lettered_total', help: 'Jobs that exhausted their retries, per queue', labelNames: ['queue'], registers });
+  const queueDepth = new Gauge({
+    name: 'ai_processing_queue_depth',
+    help: 'Depth of AI processing queue (pending jobs per queue)',
+    labelNames: ['queue_type', 'priority'],
+    registers,
+  });
+  const deadLettered = new Counter({
+    name: 'jobs_dead_lettered_total',
+    help: 'Jobs that exhausted their retries, per queue',
+    labelNames: ['queue'],
+    registers,
+  });
   const cacheHitRate = new Gauge({
     name: 'cache_hit_rate',
     help: 'Cache hit rates by type and region (0–1, since start)',
@@ -136,14 +146,23 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   });
   const multiplier = new Gauge({
     name: 'wedding_season_multiplier',
-    help: 'Autoscaling signal (HPA target 1.5): the larger of the season calendar multiplier (peak season x Saturday critical hours) and this process\'s request rate over the last minute / SCALING_BASELINE_RPS',
+    help: "Autoscaling signal (HPA target 1.5): the larger of the season calendar multiplier (peak season x Saturday critical hours) and this process's request rate over the last minute / SCALING_BASELINE_RPS",
     registers,
   });
   // The multiplier mixes season and Saturday hours; the SLO rules need the season alone.
-  const peakSeason = new Gauge({ name: 'wedding_peak_season', help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0', registers });
+  const peakSeason = new Gauge({
+    name: 'wedding_peak_season',
+    help: '1 while SEASON_REGION is in peak wedding season (stricter availability objective), else 0',
+    registers,
+  });
   const ready = new Gauge({ name: 'wedsync_ready', help: '1 when /ready passes (database reachable, migrated and taking writes)', registers });
   // Synthetic probes (src/services/probes.ts), read from probe_runs: the same in every process.
-  const probeSuccess = new Gauge({ name: 'synthetic_probe_success', help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)', labelNames: ['probe'], registers });
+  const probeSuccess = new Gauge({
+    name: 'synthetic_probe_success',
+    help: 'Result of the latest run of each synthetic probe (1 pass, 0 fail or older than two probe intervals)',
+    labelNames: ['probe'],
+    registers,
+  });
   const probeDuration = new Histogram({
     name: 'synthetic_probe_duration_seconds',
     help: 'Duration of synthetic probe runs (seconds), each recorded run counted once since this process started',
@@ -153,8 +172,16 @@ export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' |
   });
   // Backups (src/services/backups), read from backup_runs: the same in every process. Absent until
   // a first backup; BackupTooOld treats a missing timestamp as "no backup since 1970".
-  const backupLastSuccess = new Gauge({ name: 'backup_last_success_timestamp_seconds', help: 'When the newest successful backup finished (seconds since the epoch)', registers });
-  const backupLastVerify = new Gauge({ name: 'backup_last_verify_success', help: 'Result of the newest backup verification (1 the restore matched its manifest, 0 it did not)', registers });
+  const backupLastSuccess = new Gauge({
+    name: 'backup_last_success_timestamp_seconds',
+    help: 'When the newest successful backup finished (seconds since the epoch)',
+    registers,
+  });
+  const backupLastVerify = new Gauge({
+    name: 'backup_last_verify_success',
+    help: 'Result of the newest backup verification (1 the restore matched its manifest, 0 it did not)',
+    registers,
+  });
   const backupLastSize = new Gauge({ name: 'backup_last_size_bytes', help: 'Size of the newest successful backup set as stored (sealed bytes)', registers });
   const backupDuration = new Gauge({ name: 'backup_duration_seconds', help: 'How long the newest successful backup took (seconds)', registers });
   // The outside witness of the audit trail: Prometheus keeps each lane's head history, so a chain

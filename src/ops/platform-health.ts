@@ -26,7 +26,13 @@ export async function platformHealth(services: Services, database: DatabaseHandl
   const overview = databaseCheck.status === 'down' ? [] : await queueOverview(services.db, now).catch(() => []);
   const queues = QUEUES.map((queue) => {
     const q = overview.find((o) => o.queue === queue);
-    return { queue, pending: q?.pending ?? 0, running: q?.running ?? 0, dead: q?.dead ?? 0, oldestDueSeconds: q?.oldestDueSeconds === null || q?.oldestDueSeconds === undefined ? null : Math.round(q.oldestDueSeconds) };
+    return {
+      queue,
+      pending: q?.pending ?? 0,
+      running: q?.running ?? 0,
+      dead: q?.dead ?? 0,
+      oldestDueSeconds: q?.oldestDueSeconds === null || q?.oldestDueSeconds === undefined ? null : Math.round(q.oldestDueSeconds),
+    };
   });
   const stalled = queues.filter((q) => (q.oldestDueSeconds ?? 0) > QUEUE_DELAY_DEGRADED_SECONDS);
   const dead = queues.filter((q) => q.dead > 0);
@@ -48,6 +54,10 @@ export async function platformHealth(services: Services, database: DatabaseHandl
           : 'jobs flowing',
     },
   ];
-  const worst: ComponentStatus = components.some((c) => c.status === 'down') ? 'down' : components.some((c) => c.status === 'degraded') ? 'degraded' : 'operational';
+  const worst: ComponentStatus = components.some((c) => c.status === 'down')
+    ? 'down'
+    : components.some((c) => c.status === 'degraded')
+      ? 'degraded'
+      : 'operational';
   return { status: worst, checkedAt: now, components, season: seasonStatus(now, services.config.seasonRegion), queues, traffic };
 }

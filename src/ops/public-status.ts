@@ -60,7 +60,12 @@ export function createPublicStatus(services: Services, database: DatabaseHandle,
         .where(and(inArray(incidents.status, ['open', 'acknowledged']), publicIncident))
         .orderBy(desc(incidents.openedAt))
         .limit(20),
-      services.db.select(incidentColumns).from(incidents).where(and(isNotNull(incidents.resolvedAt), publicIncident)).orderBy(desc(incidents.resolvedAt)).limit(10),
+      services.db
+        .select(incidentColumns)
+        .from(incidents)
+        .where(and(isNotNull(incidents.resolvedAt), publicIncident))
+        .orderBy(desc(incidents.resolvedAt))
+        .limit(10),
     ]);
     // An incident an operator declared (`status incident open`) says what the page says.
     const announcement = open.find((i) => i.fingerprint === STATUS_INCIDENT_FINGERPRINT)?.summary ?? null;

@@ -19,7 +19,9 @@ export interface JobContract<P extends TSchema = TSchema> {
 
 export type PayloadOf<C extends JobContract> = Static<C['payload']>;
 
-export function defineJob<P extends TSchema>(contract: Omit<JobContract<P>, 'priority' | 'maxAttempts'> & Partial<Pick<JobContract<P>, 'priority' | 'maxAttempts'>>): JobContract<P> {
+export function defineJob<P extends TSchema>(
+  contract: Omit<JobContract<P>, 'priority' | 'maxAttempts'> & Partial<Pick<JobContract<P>, 'priority' | 'maxAttempts'>>,
+): JobContract<P> {
   return { priority: 0, maxAttempts: 5, ...contract };
 }
 
@@ -149,7 +151,9 @@ export const CHECKPOINT_AUDIT_CHAINS = defineJob({ type: 'checkpoint_audit_chain
 export const PURGE_CDN = defineJob({
   type: 'purge_cdn',
   queue: 'maintenance',
-  payload: Type.Object({ tags: Type.Array(Type.Union([Type.Literal('feature-requests'), Type.Literal('ai-analysis'), Type.Literal('roadmap')]), { minItems: 1, maxItems: 3 }) }),
+  payload: Type.Object({
+    tags: Type.Array(Type.Union([Type.Literal('feature-requests'), Type.Literal('ai-analysis'), Type.Literal('roadmap')]), { minItems: 1, maxItems: 3 }),
+  }),
   priority: 1,
   dedupeKey: (p) => `purge_cdn:${p.tags.join(',')}`,
 });

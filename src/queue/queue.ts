@@ -98,7 +98,11 @@ export async function jobRunningOrDue(db: Database, type: string, now: Date): Pr
  * its priority to at least `priority`, and merges `payload` into its payload. Returns its id, or
  * null when none is waiting.
  */
-export async function bringForward(db: Database, type: string, change: { runAt: Date; priority: number; payload: Record<string, unknown> }): Promise<string | null> {
+export async function bringForward(
+  db: Database,
+  type: string,
+  change: { runAt: Date; priority: number; payload: Record<string, unknown> },
+): Promise<string | null> {
   const [waiting] = await db
     .select({ id: jobs.id })
     .from(jobs)
@@ -211,12 +215,14 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
  * surrogates replaced, and the length bounded.
  */
 export function storableErrorText(text: string): string {
-  return text
-    // Control characters are what this strips.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
-    .slice(0, MAX_ERROR_LENGTH)
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return (
+    text
+      // Control characters are what this strips.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
+      .slice(0, MAX_ERROR_LENGTH)
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+  );
 }
 
 /** Records a failure: back to pending after a delay, or dead when out of attempts. Returns the new state. */
@@ -270,7 +276,9 @@ export async function queueOverview(db: Database, now: Date) {
       pending: sql<number>`(count(*) filter (where ${jobs.state} = 'pending'))::int`,
       running: sql<number>`(count(*) filter (where ${jobs.state} = 'running'))::int`,
       dead: sql<number>`(count(*) filter (where ${jobs.state} = 'dead'))::int`,
-      oldestDueSeconds: sql<number | null>`extract(epoch from (${now.toISOString()}::timestamptz - min(${jobs.runAt}) filter (where ${jobs.state} = 'pending' and ${jobs.runAt} <= ${now.toISOString()}::timestamptz)))::float8`,
+      oldestDueSeconds: sql<
+        number | null
+      >`extract(epoch from (${now.toISOString()}::timestamptz - min(${jobs.runAt}) filter (where ${jobs.state} = 'pending' and ${jobs.runAt} <= ${now.toISOString()}::timestamptz)))::float8`,
     })
     .from(jobs)
     .where(inArray(jobs.state, ['pending', 'running', 'dead']))

@@ -30,7 +30,11 @@ export function backupKey(masterKey: Buffer, configured?: Buffer): Buffer {
 
 /** Names a key without revealing it: which key sealed a file, for the manifest and error messages. */
 export function keyFingerprint(key: Buffer): string {
-  return createHash('sha256').update('wsfr-backup-key').update(key).digest('hex').slice(0, FINGERPRINT_BYTES * 2);
+  return createHash('sha256')
+    .update('wsfr-backup-key')
+    .update(key)
+    .digest('hex')
+    .slice(0, FINGERPRINT_BYTES * 2);
 }
 
 /** A Transform that seals what flows through it; the sealed bytes' SHA-256 is `digest()` once it has ended. */

@@ -114,9 +114,14 @@ export class Keyring {
     const memberKeys = new MemberKeyVault(memberKeyDir, masterKey);
     await memberKeys.reload();
     if (memberKeys.current() === 0) {
-      const [wrapped] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(isNotNull(users.memberKeyVersion));
+      const [wrapped] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(users)
+        .where(isNotNull(users.memberKeyVersion));
       if ((wrapped?.n ?? 0) > 0) {
-        throw new ConfigError([`MEMBER_KEY_DIR: ${memberKeyDir} holds no member key-encryption key but the database has personal keys wrapped by one; restore that directory from its backup`]);
+        throw new ConfigError([
+          `MEMBER_KEY_DIR: ${memberKeyDir} holds no member key-encryption key but the database has personal keys wrapped by one; restore that directory from its backup`,
+        ]);
       }
       await memberKeys.addVersion(new Date(clock()));
     }
@@ -127,7 +132,10 @@ export class Keyring {
         .values({ purpose, version: 1, wrappedKey: wrapKey(keyring.kek, { kind: 'master' }, keyringRow(purpose, 1), newKey()) })
         .onConflictDoNothing();
     }
-    const [blind] = await db.select().from(encryptionKeys).where(and(eq(encryptionKeys.purpose, 'blind_index'), eq(encryptionKeys.version, 1)));
+    const [blind] = await db
+      .select()
+      .from(encryptionKeys)
+      .where(and(eq(encryptionKeys.purpose, 'blind_index'), eq(encryptionKeys.version, 1)));
     let blindKey: Buffer;
     try {
       blindKey = unwrapKey(keyring.kek, blind!.wrappedKey, keyringRow('blind_index', 1));
@@ -170,7 +178,10 @@ export class Keyring {
 
   /** Adds a new data key version, which becomes current at once here (elsewhere within 30 s). */
   async addVersion(): Promise<{ from: number; to: number }> {
-    const [latest] = await this.db.select({ version: max(encryptionKeys.version) }).from(encryptionKeys).where(eq(encryptionKeys.purpose, 'data'));
+    const [latest] = await this.db
+      .select({ version: max(encryptionKeys.version) })
+      .from(encryptionKeys)
+      .where(eq(encryptionKeys.purpose, 'data'));
     const from = latest?.version ?? 0;
     const to = from + 1;
     await this.db
@@ -289,7 +300,9 @@ export class Keyring {
 
 /** Words too common to narrow a search (as PostgreSQL's English configuration drops them). */
 const STOP_WORDS = new Set(
-  'a an and are as at be but by can do for from has have i if in into is it its me my no not of on or our so that the their them then there these they this to too was we were what when which who will with you your'.split(' '),
+  'a an and are as at be but by can do for from has have i if in into is it its me my no not of on or our so that the their them then there these they this to too was we were what when which who will with you your'.split(
+    ' ',
+  ),
 );
 
 /** Lower-cased, accents folded, split on anything but letters and digits, stop words dropped, Porter-stemmed. */

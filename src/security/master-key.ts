@@ -3,6 +3,10 @@
 /** 32 bytes as 64 hex digits or base64/base64url (`openssl rand -base64 32`); null otherwise. */
 export function parseMasterKey(text: string): Buffer | null {
   const trimmed = text.trim();
-  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed) ? Buffer.from(trimmed, 'base64url') : null;
+  const key = /^[0-9a-f]{64}$/i.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)
+      ? Buffer.from(trimmed, 'base64url')
+      : null;
   return key?.length === 32 ? key : null;
 }

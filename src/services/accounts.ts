@@ -96,7 +96,11 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
   if (!isValidTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `Unknown time zone ${JSON.stringify(input.timeZone)}`, { field: 'timeZone' });
   const passwordHash = await hashPassword(input.password);
   return s.db.transaction(async (tx) => {
-    const sealed = await sealNewUser(s.keyring, tx, randomUUID(), { email: input.email, phone: input.phone ?? null, businessAddress: input.businessAddress ?? null });
+    const sealed = await sealNewUser(s.keyring, tx, randomUUID(), {
+      email: input.email,
+      phone: input.phone ?? null,
+      businessAddress: input.businessAddress ?? null,
+    });
     const [user] = await tx
       .insert(users)
       .values({

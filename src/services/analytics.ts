@@ -27,7 +27,9 @@ export async function categoryTrends(s: Services, weeks: number) {
       .select({ category: featureRequests.category, votes: sql<number>`count(*)::int` })
       .from(votes)
       .innerJoin(featureRequests, sql`${featureRequests.id} = ${votes.requestId}`)
-      .where(and(gt(votes.createdAt, since), votes.counted, ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false), analysable(votes.userId)))
+      .where(
+        and(gt(votes.createdAt, since), votes.counted, ne(featureRequests.status, 'merged'), eq(featureRequests.synthetic, false), analysable(votes.userId)),
+      )
       .groupBy(featureRequests.category),
   ]);
   const votesBy = new Map(recentVotes.map((v) => [v.category, v.votes]));

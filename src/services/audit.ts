@@ -67,7 +67,12 @@ function rememberLane(chain: RetentionClass, head: LaneHead) {
 /** What appending needs from the service context: the chain key (src/security/keyring.ts). */
 export type AuditWriter = { keyring: { readonly auditChainKey: Buffer } };
 
-export async function recordAudit(s: AuditWriter, db: Database, call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null }, entry: AuditEntry) {
+export async function recordAudit(
+  s: AuditWriter,
+  db: Database,
+  call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null },
+  entry: AuditEntry,
+) {
   if (!securityControls().audit) return;
   const chain = retentionClassOf(entry.action);
   const content: Omit<ChainedContent, 'lane'> = {
@@ -108,10 +113,20 @@ export async function recordAudit(s: AuditWriter, db: Database, call: Pick<Call,
  */
 async function lockFreeLane(tx: Database, chain: RetentionClass): Promise<LaneHead> {
   const head = { lane: auditChainHeads.lane, sequence: auditChainHeads.sequence, hash: auditChainHeads.hash };
-  const [free] = await tx.select(head).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).orderBy(asc(auditChainHeads.lane)).limit(1).for('update', { skipLocked: true });
+  const [free] = await tx
+    .select(head)
+    .from(auditChainHeads)
+    .where(eq(auditChainHeads.chain, chain))
+    .orderBy(asc(auditChainHeads.lane))
+    .limit(1)
+    .for('update', { skipLocked: true });
   if (free) return free;
   const lane = Math.floor(Math.random() * AUDIT_LANES);
-  const [busy] = await tx.select(head).from(auditChainHeads).where(and(eq(auditChainHeads.chain, chain), eq(auditChainHeads.lane, lane))).for('update');
+  const [busy] = await tx
+    .select(head)
+    .from(auditChainHeads)
+    .where(and(eq(auditChainHeads.chain, chain), eq(auditChainHeads.lane, lane)))
+    .for('update');
   return busy!;
 }
 
@@ -125,8 +140,9 @@ async function appendAfter(db: Database, chainKey: Buffer, unplaced: Omit<Chaine
   const content: ChainedContent = { ...unplaced, lane: head.lane };
   const sequence = head.sequence + 1;
   const hash = eventHash(chainKey, content, head.hash);
-  const appended = rows(
-    await db.execute(sql`
+  const appended =
+    rows(
+      await db.execute(sql`
       with free as (
         select chain, lane from ${auditChainHeads}
         where chain = ${content.chain} and lane = ${head.lane}::smallint and sequence = ${head.sequence}::bigint and hash = ${head.hash}
@@ -141,7 +157,7 @@ async function appendAfter(db: Database, chainKey: Buffer, unplaced: Omit<Chaine
         ${content.targetId}, ${JSON.stringify(content.details)}::jsonb, ${content.requestId}, ${timestamptz(content.createdAt)}
       from advanced
       returning id`),
-  ).length > 0;
+    ).length > 0;
   return appended ? { lane: head.lane, sequence, hash } : null;
 }
 
@@ -187,14 +203,30 @@ export async function verifyAuditChains(db: Database, keys: AuditKeys, expect: R
       db.selectDistinct({ lane: auditEvents.lane }).from(auditEvents).where(eq(auditEvents.chain, chain)),
       db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chain, chain)).orderBy(asc(auditCheckpoints.id)),
     ]);
-    const expected = [...expect.keys()].map(parseLaneArgument).filter((l) => l?.chain === chain).map((l) => l!.lane);
-    const lanes = new Set([0, ...heads.filter((h) => h.sequence > 0).map((h) => h.lane), ...eventLanes.map((e) => e.lane), ...checkpoints.map((c) => c.lane), ...expected]);
+    const expected = [...expect.keys()]
+      .map(parseLaneArgument)
+      .filter((l) => l?.chain === chain)
+      .map((l) => l!.lane);
+    const lanes = new Set([
+      0,
+      ...heads.filter((h) => h.sequence > 0).map((h) => h.lane),
+      ...eventLanes.map((e) => e.lane),
+      ...checkpoints.map((c) => c.lane),
+      ...expected,
+    ]);
     for (const lane of [...lanes].sort((a, b) => a - b)) {
       const where = { chain, lane };
       const head = heads.find((h) => h.lane === lane);
       // No recorded upgrade (a lane the migration never saw): everything must be in the keyed form.
       const upgrade = upgrades.find((k) => k.chain === chain && k.lane === lane) ?? { sequence: 0, unkeyedCheckpointId: 0 };
-      const report = await verifyLane(db, keys, where, upgrade, head, checkpoints.filter((c) => c.lane === lane));
+      const report = await verifyLane(
+        db,
+        keys,
+        where,
+        upgrade,
+        head,
+        checkpoints.filter((c) => c.lane === lane),
+      );
       const recorded = expect.get(laneArgument(where));
       if (recorded !== undefined && report.to < recorded) {
         const problem: ChainProblem = { kind: 'shorter_than_expected', head: report.to, expected: recorded };
@@ -233,7 +265,14 @@ async function verifyLane(
     .orderBy(asc(auditEvents.sequence));
   const events = stored.map((r) => ({ ...r, ...where, sequence: r.sequence!, previousHash: r.previousHash!, hash: r.hash! }));
   problems.push(...verifyChain(keys.chainKey, upgrade.sequence, events, start, head ?? { sequence: 0, hash: GENESIS_HASH }, trusted));
-  return { ...where, from: start.sequence + 1, to: head?.sequence ?? 0, events: events.length, problems: problems.map((p) => describeProblem(where, p)), details: problems };
+  return {
+    ...where,
+    from: start.sequence + 1,
+    to: head?.sequence ?? 0,
+    events: events.length,
+    problems: problems.map((p) => describeProblem(where, p)),
+    details: problems,
+  };
 }
 
 /** Each lane's head (lane 0 of every class, and every lane written to), for the head-sequence gauge. */

@@ -32,10 +32,24 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
     const id = randomUUID();
     const [row] = await tx
       .insert(comments)
-      .values({ id, requestId, authorId: call.actor.id, authorRole: call.actor.role, ...(await sealComment(s.keyring, tx, id, content)), expertAdvice, createdAt: s.now() })
+      .values({
+        id,
+        requestId,
+        authorId: call.actor.id,
+        authorRole: call.actor.role,
+        ...(await sealComment(s.keyring, tx, id, content)),
+        expertAdvice,
+        createdAt: s.now(),
+      })
       .returning();
     // Without the comment's text: it is sealed content, for readers of the board, not for integrations.
-    await emitWebhookEvent(tx, s, 'comment.created', { id: row!.id, requestId, authorRole: call.actor.role, expertAdvice, createdAt: row!.createdAt.toISOString() });
+    await emitWebhookEvent(tx, s, 'comment.created', {
+      id: row!.id,
+      requestId,
+      authorRole: call.actor.role,
+      expertAdvice,
+      createdAt: row!.createdAt.toISOString(),
+    });
     await recordAudit(s, tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
     await enqueue(tx, jobSpec(COMMENT_POSTED, { commentId: id }), s.now());
     return row!;
@@ -88,17 +102,19 @@ export async function listComments(s: Services, viewer: Actor, requestId: string
     .limit(page.limit + 1);
   const shown = rows.slice(0, page.limit);
   const names = forAi ? [request.authorName, ...shown.map((r) => r.authorName)] : [];
-  const items = await Promise.all(shown.map(async ({ comment, authorName }) => {
-    const content = await openComment(s.keyring, comment);
-    return {
-      id: comment.id,
-      requestId,
-      content: forAi ? maskPersonalText(content, names) : content,
-      expertAdvice: comment.expertAdvice,
-      author: forAi ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
-      createdAt: comment.createdAt,
-    };
-  }));
+  const items = await Promise.all(
+    shown.map(async ({ comment, authorName }) => {
+      const content = await openComment(s.keyring, comment);
+      return {
+        id: comment.id,
+        requestId,
+        content: forAi ? maskPersonalText(content, names) : content,
+        expertAdvice: comment.expertAdvice,
+        author: forAi ? null : { id: comment.authorId, displayName: authorName ?? 'Former member', role: comment.authorRole },
+        createdAt: comment.createdAt,
+      };
+    }),
+  );
   const last = rows.length > page.limit ? items[items.length - 1] : undefined;
   return { items, nextCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null };
 }

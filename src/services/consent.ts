@@ -45,7 +45,10 @@ export async function consentState(s: Services, userId: string) {
 
 /** Re-derives the effective processing flags from consent and restriction, inside `tx`. */
 export async function applyProcessingFlags(tx: Database, userId: string, restricted: boolean) {
-  await tx.update(users).set(effectiveProcessing(await currentConsents(tx, userId), restricted)).where(eq(users.id, userId));
+  await tx
+    .update(users)
+    .set(effectiveProcessing(await currentConsents(tx, userId), restricted))
+    .where(eq(users.id, userId));
 }
 
 /**
@@ -61,13 +64,31 @@ async function appendConsentDecisions(
   restricted: boolean,
   decisions: readonly { purpose: ConsentPurpose; granted: boolean }[],
 ) {
-  const [last] = await tx.select({ hash: consentRecords.hash }).from(consentRecords).where(eq(consentRecords.userId, userId)).orderBy(desc(consentRecords.id)).limit(1);
+  const [last] = await tx
+    .select({ hash: consentRecords.hash })
+    .from(consentRecords)
+    .where(eq(consentRecords.userId, userId))
+    .orderBy(desc(consentRecords.id))
+    .limit(1);
   const createdAt = s.now();
-  const evidence = decisions.map(({ purpose, granted }) => ({ userId, purpose, granted, method: source.method, policyVersion: PRIVACY_POLICY_VERSION, recordedBy: source.actor?.id ?? null, createdAt }));
+  const evidence = decisions.map(({ purpose, granted }) => ({
+    userId,
+    purpose,
+    granted,
+    method: source.method,
+    policyVersion: PRIVACY_POLICY_VERSION,
+    recordedBy: source.actor?.id ?? null,
+    createdAt,
+  }));
   await tx.insert(consentRecords).values(chainConsentEvidence(evidence, last?.hash ?? CONSENT_GENESIS_HASH));
   await applyProcessingFlags(tx, userId, restricted);
   for (const { purpose, granted } of decisions) {
-    await recordAudit(s, tx, source, { action: 'consent_changed', targetType: 'user', targetId: userId, details: { purpose, granted, method: source.method, policy_version: PRIVACY_POLICY_VERSION } });
+    await recordAudit(s, tx, source, {
+      action: 'consent_changed',
+      targetType: 'user',
+      targetId: userId,
+      details: { purpose, granted, method: source.method, policy_version: PRIVACY_POLICY_VERSION },
+    });
   }
 }
 
@@ -86,5 +107,12 @@ export async function recordConsent(s: Services, source: ConsentSource, userId: 
  * shows it was asked.
  */
 export async function recordSignUpConsents(tx: Database, s: Services, source: ConsentSource, userId: string, ticked: Partial<Record<ConsentPurpose, boolean>>) {
-  await appendConsentDecisions(tx, s, source, userId, false, CONSENT_PURPOSES.map((purpose) => ({ purpose, granted: ticked[purpose] === true })));
+  await appendConsentDecisions(
+    tx,
+    s,
+    source,
+    userId,
+    false,
+    CONSENT_PURPOSES.map((purpose) => ({ purpose, granted: ticked[purpose] === true })),
+  );
 }

@@ -97,7 +97,10 @@ export class CredentialCache {
   private evict(text: string): void {
     const eviction = parseEviction(text);
     // Not ours to understand (another version's message?): forgetting everything is always safe.
-    if (!eviction) { this.forgetAll(); return; }
+    if (!eviction) {
+      this.forgetAll();
+      return;
+    }
     this.heard += 1;
     if ('hashes' in eviction) {
       for (const h of eviction.hashes) this.entries.delete(h);

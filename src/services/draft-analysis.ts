@@ -43,7 +43,8 @@ export async function analyzeDraft(s: Services, draft: Draft): Promise<DraftAnal
   }
   const report = await detectDuplicates(s, { title: draft.title, description: draft.description, limit: CANDIDATES });
   // Words alone would be an analysis of lesser quality under the same cache key for an hour.
-  if (!report.available) throw new ServiceError(503, 'ai_unavailable', 'The AI analysis is unavailable right now; try again shortly', undefined, AI_RETRY_AFTER_SECONDS);
+  if (!report.available)
+    throw new ServiceError(503, 'ai_unavailable', 'The AI analysis is unavailable right now; try again shortly', undefined, AI_RETRY_AFTER_SECONDS);
   const [category, painPoints] = await Promise.all([suggestCategory(s, report.matches, draft.category), matchingThemes(s, draft)]);
   return { duplicates: report.matches, category, painPoints, model: report.model };
 }
@@ -51,7 +52,15 @@ export async function analyzeDraft(s: Services, draft: Draft): Promise<DraftAnal
 /** The category the similar requests are filed under, weighted by how similar each is. */
 async function suggestCategory(s: Services, matches: readonly DuplicateSuggestion[], given: string | undefined): Promise<DraftAnalysis['category']> {
   if (matches.length === 0) return null;
-  const filed = await s.db.select({ id: featureRequests.id, category: featureRequests.category }).from(featureRequests).where(inArray(featureRequests.id, matches.map((m) => m.id)));
+  const filed = await s.db
+    .select({ id: featureRequests.id, category: featureRequests.category })
+    .from(featureRequests)
+    .where(
+      inArray(
+        featureRequests.id,
+        matches.map((m) => m.id),
+      ),
+    );
   const weights = new Map<string, number>();
   for (const m of matches) {
     const category = filed.find((f) => f.id === m.id)?.category;

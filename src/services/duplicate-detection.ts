@@ -87,7 +87,9 @@ function hasVectorIndex(db: Database): Promise<boolean> {
   let known = vectorColumn.get(db);
   if (!known) {
     known = db
-      .execute(sql`select exists (select 1 from information_schema.columns where table_name = 'request_embeddings' and column_name = 'embedding_vector') as present`)
+      .execute(
+        sql`select exists (select 1 from information_schema.columns where table_name = 'request_embeddings' and column_name = 'embedding_vector') as present`,
+      )
       .then((result) => rows<{ present: boolean }>(result)[0]!.present);
     vectorColumn.set(db, known);
   }
@@ -260,7 +262,13 @@ async function rank(s: Services, text: Comparable, exclude: string | null) {
   }));
   const [{ documents, queryFrequencies, loaded: lexical }, { embedding, ids: semantic }] = await Promise.all([lexicalHalf, semanticHalf]);
   const seen = new Set(lexical.map((c) => c.stored.id));
-  const loaded = [...lexical, ...(await loadCandidates(s, semantic.filter((id) => !seen.has(id))))];
+  const loaded = [
+    ...lexical,
+    ...(await loadCandidates(
+      s,
+      semantic.filter((id) => !seen.has(id)),
+    )),
+  ];
   const query: ComparableRequest = { ...text, embedding };
   // Features stand in for the text: a candidate's description is not needed once they are known.
   const candidates = loaded.map((c) => ({
@@ -276,14 +284,26 @@ async function rank(s: Services, text: Comparable, exclude: string | null) {
 }
 
 function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestion {
-  return { id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: Number(match.score.toFixed(4)), likelyDuplicate: match.likelyDuplicate, reasons: match.reasons };
+  return {
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    votes: r.vote_count,
+    score: Number(match.score.toFixed(4)),
+    likelyDuplicate: match.likelyDuplicate,
+    reasons: match.reasons,
+  };
 }
 
 const embed = async (s: Services, text: string) => ((await embeddingModelFor(s.config).embed([text])) ?? [null])[0] ?? null;
 
 /** Live suggestions while someone types: similar requests that already exist. */
 export async function detectDuplicates(s: Services, draft: { title: string; description: string; limit: number }): Promise<DuplicateReport> {
-  const { query, matches, stored } = await rank(s, { id: 'draft', title: draft.title, description: draft.description, embedding: embed(s, comparableText(draft)) }, null);
+  const { query, matches, stored } = await rank(
+    s,
+    { id: 'draft', title: draft.title, description: draft.description, embedding: embed(s, comparableText(draft)) },
+    null,
+  );
   return {
     matches: matches.slice(0, draft.limit).map((m) => suggestion(m, stored.get(m.id)!)),
     model: combinerFor(query.embedding !== null).name,
@@ -313,7 +333,15 @@ export type IndexOutcome = 'indexed' | 'unchanged' | 'no_consent' | 'gone' | 'mo
  * later for the semantic half (the caller sees `model_unavailable`).
  */
 export async function indexRequest(s: Services, requestId: string): Promise<IndexOutcome> {
-  const [sealed] = rows<{ id: string; title: string; description: string; embedded: boolean | null; consent: boolean | null; content_hash: string | null; model: string | null }>(
+  const [sealed] = rows<{
+    id: string;
+    title: string;
+    description: string;
+    embedded: boolean | null;
+    consent: boolean | null;
+    content_hash: string | null;
+    model: string | null;
+  }>(
     await s.db.execute(sql`
       select f.id, f.title, f.description, e.embedding is not null as embedded, e.content_hash, e.model,
         (select u.ai_analysis_consent from users u where u.id = f.author_id) as consent
@@ -332,7 +360,11 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   const text = comparableText(request);
   const hash = contentHash(text);
   if (request.content_hash === hash && request.model === model.version && request.embedded) return 'unchanged';
-  const { query, matches, candidates, corpus } = await rank(s, { id: request.id, title: request.title, description: request.description, embedding: embed(s, text) }, requestId);
+  const { query, matches, candidates, corpus } = await rank(
+    s,
+    { id: request.id, title: request.title, description: request.description, embedding: embed(s, text) },
+    requestId,
+  );
   const { embedding } = query;
   const own = profile(query, corpus);
   const ownNeighbourhood = neighbourhood(candidates.map((c) => signals(own, profile(c.request, corpus, c.features))));
@@ -346,14 +378,18 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     await tx.execute(sql`delete from request_terms where request_id = ${requestId}::uuid`);
     const digests = [...new Set(wordTerms(text))].map((t) => termDigest(s.keyring, t));
     if (digests.length > 0)
-      await tx.execute(sql`insert into request_terms (term, request_id) select unnest(${arrayLiteral(digests)}::text[]), ${requestId}::uuid on conflict do nothing`);
+      await tx.execute(
+        sql`insert into request_terms (term, request_id) select unnest(${arrayLiteral(digests)}::text[]), ${requestId}::uuid on conflict do nothing`,
+      );
     await tx.execute(sql`
       insert into request_embeddings (request_id, model, content_hash, embedding, neighbourhood, indexed_at)
       values (${requestId}::uuid, ${model.version}, ${hash}, ${embedding ? embeddingBytes(embedding) : null}::bytea, ${JSON.stringify(ownNeighbourhood)}::jsonb, ${timestamptz(now)})
       on conflict (request_id) do update set model = excluded.model, content_hash = excluded.content_hash,
         embedding = excluded.embedding, neighbourhood = excluded.neighbourhood, indexed_at = excluded.indexed_at`);
     if (hasVector)
-      await tx.execute(sql`update request_embeddings set embedding_vector = ${embedding ? vectorLiteral(embedding) : null}::vector where request_id = ${requestId}::uuid`);
+      await tx.execute(
+        sql`update request_embeddings set embedding_vector = ${embedding ? vectorLiteral(embedding) : null}::vector where request_id = ${requestId}::uuid`,
+      );
     // A dismissal outlives re-indexing: the product team already answered for that pair.
     await tx.execute(sql`
       delete from duplicate_candidates where request_id = ${requestId}::uuid and dismissed_at is null
@@ -366,7 +402,12 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
         on conflict (request_id, candidate_id) do update set score = excluded.score, reasons = excluded.reasons, rank = excluded.rank,
           likely = excluded.likely, model = excluded.model, detected_at = excluded.detected_at`);
     // The analysis and its record commit together (AI governance: no analysis goes unrecorded).
-    await recordAudit(s, tx, { actor: null }, aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }));
+    await recordAudit(
+      s,
+      tx,
+      { actor: null },
+      aiAnalysisPerformed(requestId, { modelVersion, embeddingModel: embedding ? model.version : null, candidates: kept }),
+    );
   });
   // Drafts are compared with the index: analyses made before this request was (re)indexed are out of date.
   purgeResponseCache(s, ['ai-analysis']);
@@ -408,7 +449,12 @@ export async function dismissDuplicate(s: Services, call: Call, requestId: strin
         returning request_id`),
     );
     if (dismissed.length === 0) throw notFound('Open likely-duplicate link between these requests');
-    await recordAudit(s, tx, call, { action: 'duplicate_dismissed', targetType: 'feature_request', targetId: requestId, details: { candidate_id: candidateId } });
+    await recordAudit(s, tx, call, {
+      action: 'duplicate_dismissed',
+      targetType: 'feature_request',
+      targetId: requestId,
+      details: { candidate_id: candidateId },
+    });
   });
 }
 

@@ -36,7 +36,10 @@ export async function sweepMemberKeys(s: Services, options: { batchSize?: number
         .limit(options.batchSize ?? DEFAULT_BATCH)
         .for('update', { skipLocked: true });
       for (const row of batch) {
-        await tx.update(users).set(await s.keyring.rewrapUserKey(row.dataKey!, row.id)).where(eq(users.id, row.id));
+        await tx
+          .update(users)
+          .set(await s.keyring.rewrapUserKey(row.dataKey!, row.id))
+          .where(eq(users.id, row.id));
       }
       return batch.length;
     });
@@ -50,7 +53,12 @@ export async function rotateMemberKeys(s: Services, trigger: 'erasure' | 'cli'):
   const from = await s.keyring.currentMemberKeyVersion();
   const to = await s.keyring.memberKeys.addVersion(s.now());
   const rewrapped = await sweepMemberKeys(s);
-  await recordAudit(s, s.db, { actor: null }, { action: 'member_key_rotated', targetType: 'member_key', targetId: String(to), details: { from, to, trigger, rewrapped } });
+  await recordAudit(
+    s,
+    s.db,
+    { actor: null },
+    { action: 'member_key_rotated', targetType: 'member_key', targetId: String(to), details: { from, to, trigger, rewrapped } },
+  );
   return { from, to, rewrapped };
 }
 
@@ -66,10 +74,23 @@ export async function destroyExpiredMemberKeys(s: Services): Promise<number[]> {
   for (const [i, { version }] of versions.entries()) {
     const successor = versions[i + 1];
     if (!successor || successor.createdAt.getTime() > cutoff) continue;
-    const [live] = await s.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.memberKeyVersion, version));
+    const [live] = await s.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(eq(users.memberKeyVersion, version));
     if ((live?.n ?? 0) > 0) continue;
     await s.keyring.memberKeys.destroy(version);
-    await recordAudit(s, s.db, { actor: null }, { action: 'member_key_destroyed', targetType: 'member_key', targetId: String(version), details: { version, superseded_at: successor.createdAt.toISOString() } });
+    await recordAudit(
+      s,
+      s.db,
+      { actor: null },
+      {
+        action: 'member_key_destroyed',
+        targetType: 'member_key',
+        targetId: String(version),
+        details: { version, superseded_at: successor.createdAt.toISOString() },
+      },
+    );
     destroyed.push(version);
   }
   return destroyed;

@@ -15,21 +15,20 @@ import {
   type Actor,
   type SearchScope,
 } from '../domain/access-control.js';
-import {
-  allowedTransitions,
-  canTransition,
-  ROADMAP_STATUSES,
-  type BoardSort,
-  type Status,
-  type Urgency,
-  type UserRole,
-} from '../domain/feature-requests.js';
+import { allowedTransitions, canTransition, ROADMAP_STATUSES, type BoardSort, type Status, type Urgency, type UserRole } from '../domain/feature-requests.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { maskPersonalText } from '../domain/personal-text.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
-import { anonymiseWeddingContext, timeZoneFitsCountry, timeZonesOfCountry, todayIn, WEDDING_HORIZON_YEARS, weddingDateProblem } from '../domain/wedding-context.js';
+import {
+  anonymiseWeddingContext,
+  timeZoneFitsCountry,
+  timeZonesOfCountry,
+  todayIn,
+  WEDDING_HORIZON_YEARS,
+  weddingDateProblem,
+} from '../domain/wedding-context.js';
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { emitWebhookEvent } from './webhooks.js';
@@ -103,13 +102,18 @@ function checkWeddingContext(context: WeddingContext | undefined, now: Date, { a
     throw badRequest('invalid_time_zone', `"${context.timeZone}" is not an IANA time zone`, { field: 'weddingContext.timeZone' });
   }
   if (!timeZoneFitsCountry(context.timeZone, context.country)) {
-    throw badRequest('time_zone_not_in_country', `The time zone "${context.timeZone}" is not used in the wedding's country (${context.country.toUpperCase()})`, {
-      field: 'weddingContext.timeZone',
-      zones: timeZonesOfCountry(context.country),
-    });
+    throw badRequest(
+      'time_zone_not_in_country',
+      `The time zone "${context.timeZone}" is not used in the wedding's country (${context.country.toUpperCase()})`,
+      {
+        field: 'weddingContext.timeZone',
+        zones: timeZonesOfCountry(context.country),
+      },
+    );
   }
   const problem = weddingDateProblem(context.weddingDate, todayIn(context.timeZone, now), { allowPast });
-  if (problem) throw badRequest(`wedding_date_${problem}`, WEDDING_DATE_MESSAGES[problem], { field: 'weddingContext.weddingDate', horizonYears: WEDDING_HORIZON_YEARS });
+  if (problem)
+    throw badRequest(`wedding_date_${problem}`, WEDDING_DATE_MESSAGES[problem], { field: 'weddingContext.weddingDate', horizonYears: WEDDING_HORIZON_YEARS });
 }
 
 export async function submissionsInLastDay(db: Database, authorId: string, now: Date): Promise<number> {
@@ -184,7 +188,15 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
     // The probes' synthetic requests are the platform checking itself, not news for integrations.
     if (!row!.synthetic) {
-      await emitWebhookEvent(tx, s, 'feature_request.created', { id, title, category: input.category, urgency: input.urgency, userType: call.actor.role, status: 'open', createdAt: now.toISOString() });
+      await emitWebhookEvent(tx, s, 'feature_request.created', {
+        id,
+        title,
+        category: input.category,
+        urgency: input.urgency,
+        userType: call.actor.role,
+        status: 'open',
+        createdAt: now.toISOString(),
+      });
     }
     // Audit events last: a chain's head stays locked from the append until the commit.
     await recordAudit(s, tx, call, {
@@ -351,7 +363,13 @@ export async function listFeatureRequests(s: Services, viewer: Actor | null, que
  */
 export async function withViewerVotes<P extends { items: BoardItem[] }>(s: Services, viewer: Actor, page: P): Promise<P> {
   const ids = page.items.map((i) => i.id);
-  const mine = ids.length === 0 ? [] : await s.db.select({ id: votes.requestId }).from(votes).where(and(eq(votes.userId, viewer.id), inArray(votes.requestId, ids)));
+  const mine =
+    ids.length === 0
+      ? []
+      : await s.db
+          .select({ id: votes.requestId })
+          .from(votes)
+          .where(and(eq(votes.userId, viewer.id), inArray(votes.requestId, ids)));
   const voted = new Set(mine.map((v) => v.id));
   return { ...page, items: page.items.map((item) => ({ ...item, viewerHasVoted: voted.has(item.id) })) };
 }
@@ -379,7 +397,9 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
       authorKey: users.dataKey,
       authorAllowsAi: users.aiAnalysisConsent,
       authorName: users.displayName,
-      viewerHasVoted: viewer ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})` : sql<boolean>`false`,
+      viewerHasVoted: viewer
+        ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})`
+        : sql<boolean>`false`,
     })
     .from(fr)
     .leftJoin(users, eq(users.id, fr.authorId))
@@ -392,7 +412,12 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     ...(viewer ? { viewerHasVoted: row.viewerHasVoted } : {}),
   };
   const history = await s.db
-    .select({ fromStatus: statusHistory.fromStatus, toStatus: statusHistory.toStatus, justification: statusHistory.justification, createdAt: statusHistory.createdAt })
+    .select({
+      fromStatus: statusHistory.fromStatus,
+      toStatus: statusHistory.toStatus,
+      justification: statusHistory.justification,
+      createdAt: statusHistory.createdAt,
+    })
     .from(statusHistory)
     .where(eq(statusHistory.requestId, id))
     .orderBy(asc(statusHistory.createdAt));
@@ -474,7 +499,10 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
         ...(patch.category !== undefined && { category: patch.category }),
         ...(patch.urgency !== undefined && { urgency: patch.urgency }),
         ...(patch.weddingContext !== undefined && {
-          weddingContext: sealWeddingContext(s.keyring, await personalKeyOf(s.keyring, tx, current.authorId), id, { ...patch.weddingContext, country: country! }),
+          weddingContext: sealWeddingContext(s.keyring, await personalKeyOf(s.keyring, tx, current.authorId), id, {
+            ...patch.weddingContext,
+            country: country!,
+          }),
           country,
           region: regionForCountry(country),
           guestCount: patch.weddingContext.guestCount,
@@ -509,12 +537,25 @@ export async function changeStatus(s: Services, call: Call, id: string, input: {
     await tx.update(fr).set({ status: input.status, updatedAt: now }).where(eq(fr.id, id));
     const [change] = await tx
       .insert(statusHistory)
-      .values({ requestId: id, fromStatus: current.status, toStatus: input.status, changedBy: call.actor.id, justification: input.justification.trim(), createdAt: now })
+      .values({
+        requestId: id,
+        fromStatus: current.status,
+        toStatus: input.status,
+        changedBy: call.actor.id,
+        justification: input.justification.trim(),
+        createdAt: now,
+      })
       .returning({ id: statusHistory.id });
     // Same transaction: the author and voters hear about every change that happened, and only those.
     await enqueue(tx, jobSpec(STATUS_CHANGED, { requestId: id, historyId: change!.id }), now);
     await enqueue(tx, riceJob(id), now);
-    await emitWebhookEvent(tx, s, 'feature_request.status_changed', { id, from: current.status, to: input.status, justification: input.justification.trim(), changedAt: now.toISOString() });
+    await emitWebhookEvent(tx, s, 'feature_request.status_changed', {
+      id,
+      from: current.status,
+      to: input.status,
+      justification: input.justification.trim(),
+      changedAt: now.toISOString(),
+    });
     await recordAudit(s, tx, call, {
       action: 'status_changed',
       targetType: 'feature_request',

@@ -50,7 +50,11 @@ const EXPORT_FIELDS = [
 export const FORMER_MEMBER = 'Former member';
 
 export async function userIdByEmail(s: Services, email: string): Promise<string> {
-  const [user] = await s.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(s.keyring, email))).limit(1);
+  const [user] = await s.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.emailIndex, emailIndexOf(s.keyring, email)))
+    .limit(1);
   if (!user) throw notFound('Account');
   return user.id;
 }
@@ -85,15 +89,31 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
   const [requests, ownVotes, ownComments, ownNotifications, tokens, consent, audit] = await Promise.all([
     s.db.select().from(featureRequests).where(eq(featureRequests.authorId, userId)),
     s.db
-      .select({ requestId: votes.requestId, weight: votes.weight, createdAt: votes.createdAt, reviewState: votes.reviewState, reviewReasons: votes.reviewReasons })
+      .select({
+        requestId: votes.requestId,
+        weight: votes.weight,
+        createdAt: votes.createdAt,
+        reviewState: votes.reviewState,
+        reviewReasons: votes.reviewReasons,
+      })
       .from(votes)
       .where(eq(votes.userId, userId)),
     s.db.select().from(comments).where(eq(comments.authorId, userId)),
     s.db.select().from(notifications).where(eq(notifications.userId, userId)),
-    s.db.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, userId)),
+    s.db
+      .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId)),
     consentState(s, userId),
     s.db
-      .select({ action: auditEvents.action, actorRole: auditEvents.actorRole, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditEvents.details, createdAt: auditEvents.createdAt })
+      .select({
+        action: auditEvents.action,
+        actorRole: auditEvents.actorRole,
+        targetType: auditEvents.targetType,
+        targetId: auditEvents.targetId,
+        details: auditEvents.details,
+        createdAt: auditEvents.createdAt,
+      })
       .from(auditEvents)
       .where(or(eq(auditEvents.actorId, userId), and(eq(auditEvents.targetType, 'user'), eq(auditEvents.targetId, userId))))
       .orderBy(auditEvents.id),
@@ -103,7 +123,17 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
     if (!bySubject) {
       await recordPiiAccess(
         s,
-        { actor: call.actor, requestId: call.requestId, kind: 'export', dataType: 'personal_data_export', subjectType: 'user', subjectIds: [userId], fields: EXPORT_FIELDS, purpose: 'data_subject_request', justification },
+        {
+          actor: call.actor,
+          requestId: call.requestId,
+          kind: 'export',
+          dataType: 'personal_data_export',
+          subjectType: 'user',
+          subjectIds: [userId],
+          fields: EXPORT_FIELDS,
+          purpose: 'data_subject_request',
+          justification,
+        },
         tx,
       );
     }
@@ -195,7 +225,6 @@ export async function restrictProcessing(s: Services, call: DataSubjectCall, use
   return { restricted };
 }
 
-
 /**
  * Right to be forgotten, in one transaction: every value sealed with the member's personal key is
  * nulled (contact details, the wedding contexts of their requests) and the wrapped key itself
@@ -208,7 +237,11 @@ export async function restrictProcessing(s: Services, call: DataSubjectCall, use
 export async function erasePersonalData(s: Services, call: DataSubjectCall, userId: string) {
   const unusablePassword = await hashPassword(randomBytes(32).toString('hex'));
   const revoked = await s.db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, erasedAt: users.erasedAt, memberKeyVersion: users.memberKeyVersion }).from(users).where(eq(users.id, userId)).for('update');
+    const [user] = await tx
+      .select({ id: users.id, erasedAt: users.erasedAt, memberKeyVersion: users.memberKeyVersion })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
     if (!user) throw notFound('Account');
     await tx
       .update(users)
@@ -240,18 +273,31 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     // Recorded outside the database before the commit, so a restore of an older backup re-applies
     // it; a ledger line whose transaction then fails only repeats an erasure the member asked for.
     if (call.via !== 'restore') await recordErasure(s.config.backupDir, { userId, erasedAt: user.erasedAt ?? s.now() });
-    await recordAudit(s, tx, call, { action: 'personal_data_erased', targetType: 'user', targetId: userId, details: { via: call.via, by_subject: call.actor?.id === userId } });
+    await recordAudit(s, tx, call, {
+      action: 'personal_data_erased',
+      targetType: 'user',
+      targetId: userId,
+      details: { via: call.via, by_subject: call.actor?.id === userId },
+    });
     return [...ended, ...tokens].map((c) => c.tokenHash);
   });
   s.state.credentials.forget(revoked);
   // Their requests now show "Former member", and the catalogue drafts are compared with changed.
   purgeResponseCache(s, CATALOGUE_TAGS);
-  const [{ votes: kept } = { votes: 0 }] = await s.db.select({ votes: sql<number>`count(*)::int` }).from(votes).where(eq(votes.userId, userId));
+  const [{ votes: kept } = { votes: 0 }] = await s.db
+    .select({ votes: sql<number>`count(*)::int` })
+    .from(votes)
+    .where(eq(votes.userId, userId));
   return { erased: true, votesKept: kept };
 }
 
 /** Product-team access to someone's account and contact details: only with a written reason, recorded as a PII access. */
-export async function accessUserDetails(s: Services, call: DataSubjectCall & { actor: NonNullable<DataSubjectCall['actor']> }, userId: string, justification: string) {
+export async function accessUserDetails(
+  s: Services,
+  call: DataSubjectCall & { actor: NonNullable<DataSubjectCall['actor']> },
+  userId: string,
+  justification: string,
+) {
   const user = await account(s.db, userId);
   await recordPiiAccess(s, {
     actor: call.actor,

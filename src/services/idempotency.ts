@@ -44,7 +44,15 @@ const sealedAt = (caller: string, key: string) => ({ table: 'idempotency_keys', 
 export async function claimIdempotencyKey(s: Services, request: IdempotentRequest): Promise<Claim> {
   const now = s.now();
   const bodyHash = s.keyring.contentDigest(`${request.method} ${request.path}\n${request.body}`);
-  const row = { caller: request.caller, key: request.key, method: request.method, path: request.path, bodyHash, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) };
+  const row = {
+    caller: request.caller,
+    key: request.key,
+    method: request.method,
+    path: request.path,
+    bodyHash,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+  };
   // One statement: insert, or take over a key whose 24 h are over.
   const [claimed] = await s.db
     .insert(idempotencyKeys)
@@ -104,7 +112,12 @@ export async function releaseIdempotencyKey(s: Services, caller: string, key: st
   await s.db
     .delete(idempotencyKeys)
     .where(
-      and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, claimedAt), sql`${idempotencyKeys.responseStatus} is null`),
+      and(
+        eq(idempotencyKeys.caller, caller),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.createdAt, claimedAt),
+        sql`${idempotencyKeys.responseStatus} is null`,
+      ),
     );
 }
 

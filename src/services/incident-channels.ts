@@ -31,7 +31,8 @@ const REASONS: Record<string, string> = {
 
 export function renderIncidentMessage(m: MessageInput): IncidentMessage {
   const { incident } = m;
-  const when = m.afterMinutes === 0 ? 'immediate' : `after ${m.afterMinutes >= 60 && m.afterMinutes % 60 === 0 ? `${m.afterMinutes / 60}h` : `${m.afterMinutes}m`}`;
+  const when =
+    m.afterMinutes === 0 ? 'immediate' : `after ${m.afterMinutes >= 60 && m.afterMinutes % 60 === 0 ? `${m.afterMinutes / 60}h` : `${m.afterMinutes}m`}`;
   const who = m.member ? `${m.member} (${m.team}, ${m.memberTimeZone})` : m.team;
   const subject = `[${incident.severity.toUpperCase()}] ${incident.alertName}: ${incident.summary}`;
   const lines = [

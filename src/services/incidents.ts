@@ -28,7 +28,6 @@ import { conflict, notFound } from './errors.js';
 import { postWebhook, renderIncidentMessage, sendEmail, sendPagerDutyEvent } from './incident-channels.js';
 import { emitWebhookEvent } from './webhooks.js';
 
-
 type Incident = typeof incidents.$inferSelect;
 const SYSTEM = { actor: null } as const;
 
@@ -163,15 +162,24 @@ async function openOrRepeat(s: Services, alert: AlertmanagerAlert, requestId?: s
     // Every later step is a job due at its time: the timers live in the jobs table and survive restarts.
     for (const [step, st] of policy.steps.entries()) {
       if (step === 0) continue;
-      await enqueue(tx, jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }), now);
+      await enqueue(
+        tx,
+        jobSpec(ESCALATE_INCIDENT, { incidentId: incident.id, step }, { runAt: stepDueAt(now, st), priority: severity === 'critical' ? 20 : 10 }),
+        now,
+      );
     }
     await emitWebhookEvent(tx, s, 'incident.opened', { id: incident.id, alertName, severity, summary: incident.summary, openedAt: now.toISOString() });
-    await recordAudit(s, tx, { ...SYSTEM, requestId }, {
-      action: 'incident_opened',
-      targetType: 'incident',
-      targetId: incident.id,
-      details: { alertName, severity, fingerprint, policy: policy.source },
-    });
+    await recordAudit(
+      s,
+      tx,
+      { ...SYSTEM, requestId },
+      {
+        action: 'incident_opened',
+        targetType: 'incident',
+        targetId: incident.id,
+        details: { alertName, severity, fingerprint, policy: policy.source },
+      },
+    );
     // The immediate step runs in the same transaction: nobody waits for a worker poll to be paged.
     await startStep(tx, s, incident, 0, requestId);
     return { id: incident.id, kind: 'opened' as const };
@@ -187,8 +195,19 @@ async function resolveFromAlertmanager(s: Services, fingerprint: string, request
       .for('update');
     if (!incident) return null;
     await closeIncident(tx, s, incident, { status: 'resolved', by: null, note: 'Resolved by Alertmanager (the alert stopped firing)' });
-    await emitWebhookEvent(tx, s, 'incident.resolved', { id: incident.id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'alertmanager', resolvedAt: s.now().toISOString() });
-    await recordAudit(s, tx, { ...SYSTEM, requestId }, { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } });
+    await emitWebhookEvent(tx, s, 'incident.resolved', {
+      id: incident.id,
+      alertName: incident.alertName,
+      severity: incident.severity,
+      resolvedBy: 'alertmanager',
+      resolvedAt: s.now().toISOString(),
+    });
+    await recordAudit(
+      s,
+      tx,
+      { ...SYSTEM, requestId },
+      { action: 'incident_resolved', targetType: 'incident', targetId: incident.id, details: { by: 'alertmanager' } },
+    );
     return incident.id;
   });
 }
@@ -207,7 +226,13 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
   if (!policyStep) return false;
   const { schedule } = onCallSchedule(s.config);
   const picks = policyStep.teams.map((team) => pickOnCall(schedule, team, incident.severity, now));
-  const pickDetails = picks.map((p) => ({ team: p.team, member: p.member?.name ?? null, timeZone: p.member?.timeZone ?? null, reason: p.reason, notifyAt: p.notifyAt.toISOString() }));
+  const pickDetails = picks.map((p) => ({
+    team: p.team,
+    member: p.member?.name ?? null,
+    timeZone: p.member?.timeZone ?? null,
+    reason: p.reason,
+    notifyAt: p.notifyAt.toISOString(),
+  }));
   const [started] = await tx
     .update(incidentSteps)
     .set({ state: 'notified', startedAt: now, picks: pickDetails })
@@ -237,19 +262,28 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
         .onConflictDoNothing()
         .returning({ id: incidentNotifications.id });
       if (!n) continue;
-      await enqueue(tx, jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { runAt: pick.notifyAt, priority: incident.severity === 'critical' ? 20 : 10 }), now);
+      await enqueue(
+        tx,
+        jobSpec(DELIVER_INCIDENT_NOTIFICATION, { notificationId: n.id }, { runAt: pick.notifyAt, priority: incident.severity === 'critical' ? 20 : 10 }),
+        now,
+      );
     }
   }
   // PagerDuty runs its own schedules and escalation: it hears once, when the incident opens, at once.
   if (step === 0 && s.config.pagerdutyRoutingKey) {
     await addPagerDutyDelivery(tx, s, incident, 'pagerduty', policyStep.teams[0] ?? 'pagerduty', 'paged_through_pagerduty');
   }
-  await recordAudit(s, tx, { ...SYSTEM, requestId }, {
-    action: 'incident_escalated',
-    targetType: 'incident',
-    targetId: incident.id,
-    details: { step, afterMinutes: policyStep.afterMinutes, teams: policyStep.teams, picks: pickDetails },
-  });
+  await recordAudit(
+    s,
+    tx,
+    { ...SYSTEM, requestId },
+    {
+      action: 'incident_escalated',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { step, afterMinutes: policyStep.afterMinutes, teams: policyStep.teams, picks: pickDetails },
+    },
+  );
   return true;
 }
 
@@ -293,7 +327,10 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
   const { n, incident } = row;
   // A PagerDuty resolve is sent because the incident closed; everything else stops when it does.
   if (incident.status !== 'open' && n.channel !== 'pagerduty_resolve') {
-    await s.db.update(incidentNotifications).set({ state: 'cancelled' }).where(and(eq(incidentNotifications.id, n.id), eq(incidentNotifications.state, 'pending')));
+    await s.db
+      .update(incidentNotifications)
+      .set({ state: 'cancelled' })
+      .where(and(eq(incidentNotifications.id, n.id), eq(incidentNotifications.state, 'pending')));
     return 'skipped';
   }
   const policyStep = incident.policy.steps[n.step];
@@ -322,7 +359,11 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
   } catch (err) {
     await s.db
       .update(incidentNotifications)
-      .set({ attempts: sql`${incidentNotifications.attempts} + 1`, lastError: (err instanceof Error ? err.message : String(err)).slice(0, 500), state: lastAttempt ? 'failed' : 'pending' })
+      .set({
+        attempts: sql`${incidentNotifications.attempts} + 1`,
+        lastError: (err instanceof Error ? err.message : String(err)).slice(0, 500),
+        state: lastAttempt ? 'failed' : 'pending',
+      })
       .where(eq(incidentNotifications.id, n.id));
     throw err;
   }
@@ -403,7 +444,11 @@ export async function getIncident(s: Services, id: string) {
   if (!incident) throw notFound('Incident');
   const [steps, deliveries] = await Promise.all([
     s.db.select().from(incidentSteps).where(eq(incidentSteps.incidentId, id)).orderBy(asc(incidentSteps.step)),
-    s.db.select().from(incidentNotifications).where(eq(incidentNotifications.incidentId, id)).orderBy(asc(incidentNotifications.step), asc(incidentNotifications.createdAt)),
+    s.db
+      .select()
+      .from(incidentNotifications)
+      .where(eq(incidentNotifications.incidentId, id))
+      .orderBy(asc(incidentNotifications.step), asc(incidentNotifications.createdAt)),
   ]);
   return {
     ...incident,
@@ -455,7 +500,14 @@ export async function resolveIncident(s: Services, call: Call, id: string, note:
     if (!incident) throw notFound('Incident');
     if (incident.status === 'resolved') throw conflict('incident_resolved', 'The incident is already resolved');
     await closeIncident(tx, s, incident, { status: 'resolved', by: call.actor.id, note });
-    await emitWebhookEvent(tx, s, 'incident.resolved', { id, alertName: incident.alertName, severity: incident.severity, resolvedBy: 'product_team', note, resolvedAt: s.now().toISOString() });
+    await emitWebhookEvent(tx, s, 'incident.resolved', {
+      id,
+      alertName: incident.alertName,
+      severity: incident.severity,
+      resolvedBy: 'product_team',
+      note,
+      resolvedAt: s.now().toISOString(),
+    });
     await recordAudit(s, tx, call, { action: 'incident_resolved', targetType: 'incident', targetId: id, details: { alertName: incident.alertName, note } });
   });
   return getIncident(s, id);

@@ -20,8 +20,10 @@ export interface SweepResult {
 const DEFAULT_BATCH = 200;
 
 /** Not yet on `version`: plaintext (null) or an older version. */
-const behind = (column: typeof users.keyVersion | typeof featureRequests.keyVersion | typeof comments.keyVersion | typeof webhookEndpoints.keyVersion, version: number): SQL =>
-  or(isNull(column), lt(column, version))!;
+const behind = (
+  column: typeof users.keyVersion | typeof featureRequests.keyVersion | typeof comments.keyVersion | typeof webhookEndpoints.keyVersion,
+  version: number,
+): SQL => or(isNull(column), lt(column, version))!;
 
 /** Runs `batch` in its own transaction until it handles no row; returns [legacy, rotated] counts. */
 async function inBatches(db: Database, batch: (tx: Database) => Promise<{ legacy: number; rotated: number }>): Promise<[number, number]> {
@@ -38,7 +40,14 @@ async function inBatches(db: Database, batch: (tx: Database) => Promise<{ legacy
 async function sweepUsers(s: Services, version: number, limit: number) {
   return inBatches(s.db, async (tx) => {
     const batch = await tx
-      .select({ id: users.id, email: users.email, phone: users.phone, businessAddress: users.businessAddress, dataKey: users.dataKey, keyVersion: users.keyVersion })
+      .select({
+        id: users.id,
+        email: users.email,
+        phone: users.phone,
+        businessAddress: users.businessAddress,
+        dataKey: users.dataKey,
+        keyVersion: users.keyVersion,
+      })
       .from(users)
       .where(behind(users.keyVersion, version))
       .limit(limit)
@@ -47,11 +56,17 @@ async function sweepUsers(s: Services, version: number, limit: number) {
     for (const row of batch) {
       if (row.keyVersion === null) {
         legacy += 1;
-        await tx.update(users).set(await sealNewUser(s.keyring, tx, row.id, row)).where(eq(users.id, row.id));
+        await tx
+          .update(users)
+          .set(await sealNewUser(s.keyring, tx, row.id, row))
+          .where(eq(users.id, row.id));
       } else {
         // Same personal key, wrapped by the newest member KEK version (a shredded user has none left to wrap).
         const wrapped = row.dataKey === null ? {} : await s.keyring.rewrapUserKey(row.dataKey, row.id);
-        await tx.update(users).set({ ...wrapped, keyVersion: version }).where(eq(users.id, row.id));
+        await tx
+          .update(users)
+          .set({ ...wrapped, keyVersion: version })
+          .where(eq(users.id, row.id));
       }
     }
     return { legacy, rotated: batch.length - legacy };
@@ -84,7 +99,11 @@ async function sweepFeatureRequests(s: Services, version: number, limit: number)
         await tx
           .update(featureRequests)
           .set({
-            ...(await sealRequestContent(s.keyring, tx, row.id, { title: row.title, description: row.description, painPoints: JSON.parse(row.painPoints) as string[] })),
+            ...(await sealRequestContent(s.keyring, tx, row.id, {
+              title: row.title,
+              description: row.description,
+              painPoints: JSON.parse(row.painPoints) as string[],
+            })),
             weddingContext: sealWeddingContext(s.keyring, authorKey, row.id, context),
             guestCount: context?.guestCount ?? null,
           })
@@ -112,7 +131,10 @@ async function sweepComments(s: Services, version: number, limit: number) {
       .for('update', { skipLocked: true });
     for (const row of batch) {
       const plaintext = row.keyVersion === null ? row.content : await openComment(s.keyring, row);
-      await tx.update(comments).set(await sealComment(s.keyring, tx, row.id, plaintext)).where(eq(comments.id, row.id));
+      await tx
+        .update(comments)
+        .set(await sealComment(s.keyring, tx, row.id, plaintext))
+        .where(eq(comments.id, row.id));
     }
     const legacy = batch.filter((r) => r.keyVersion === null).length;
     return { legacy, rotated: batch.length - legacy };
@@ -189,7 +211,12 @@ export async function sealPlaintextRows(s: Services): Promise<SweepResult['seale
   if (total(result.sealed) > 0) {
     await s.db.execute(sql`vacuum full ${users}, ${featureRequests}, ${comments}`);
     await s.db.execute(sql`checkpoint`);
-    await recordAudit(s, s.db, { actor: null }, { action: 'plaintext_rows_encrypted', targetType: 'encryption_key', targetId: String(version), details: { ...result.sealed } });
+    await recordAudit(
+      s,
+      s.db,
+      { actor: null },
+      { action: 'plaintext_rows_encrypted', targetType: 'encryption_key', targetId: String(version), details: { ...result.sealed } },
+    );
   }
   return result.sealed;
 }
@@ -202,7 +229,11 @@ export async function sealPlaintextRows(s: Services): Promise<SweepResult['seale
 export async function indexRequestTitles(s: Services, limit = 500): Promise<number> {
   let indexed = 0;
   for (;;) {
-    const batch = await s.db.select({ id: featureRequests.id, title: featureRequests.title }).from(featureRequests).where(isNull(featureRequests.titleSearchTokens)).limit(limit);
+    const batch = await s.db
+      .select({ id: featureRequests.id, title: featureRequests.title })
+      .from(featureRequests)
+      .where(isNull(featureRequests.titleSearchTokens))
+      .limit(limit);
     let changed = 0;
     for (const row of batch) {
       const done = await s.db
@@ -222,14 +253,24 @@ export type RotationTrigger = 'cli' | 'schedule';
 /** A new data key version, then the background sweep onto it; both audited. */
 export async function rotateKeys(s: Services, trigger: RotationTrigger, options: { batchSize?: number } = {}) {
   const { from, to } = await s.keyring.addVersion();
-  await recordAudit(s, s.db, { actor: null }, { action: 'encryption_key_rotated', targetType: 'encryption_key', targetId: String(to), details: { from, to, trigger } });
+  await recordAudit(
+    s,
+    s.db,
+    { actor: null },
+    { action: 'encryption_key_rotated', targetType: 'encryption_key', targetId: String(to), details: { from, to, trigger } },
+  );
   const result = await reencryptAll(s, options);
-  await recordAudit(s, s.db, { actor: null }, {
-    action: 'encryption_reencryption_completed',
-    targetType: 'encryption_key',
-    targetId: String(result.version),
-    details: { ...result.reencrypted, sealed: total(result.sealed) },
-  });
+  await recordAudit(
+    s,
+    s.db,
+    { actor: null },
+    {
+      action: 'encryption_reencryption_completed',
+      targetType: 'encryption_key',
+      targetId: String(result.version),
+      details: { ...result.reencrypted, sealed: total(result.sealed) },
+    },
+  );
   return { from, to, ...result };
 }
 

@@ -106,9 +106,7 @@ async function giveBack(store: LoginAttemptStore, reservations: Reservation[], n
       await store.reset(counter.key);
       continue;
     }
-    await store.record(counter.key, (current) =>
-      (success ? afterSuccess : withoutFailure)(counter.policy, current, reserved, previous, now),
-    );
+    await store.record(counter.key, (current) => (success ? afterSuccess : withoutFailure)(counter.policy, current, reserved, previous, now));
   }
 }
 
@@ -131,13 +129,18 @@ async function refuse(s: Services, input: LoginAttemptInput, waits: { counter: C
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!due) continue;
     const accountId = counter.scope === 'account' && input.accountId ? await input.accountId() : null;
-    await recordAudit(s, s.db, { actor: null, requestId: input.requestId }, {
-      action: 'login_throttled',
-      targetType: counter.scope === 'account' ? 'user' : 'address',
-      // An unknown email is not recorded: it may well be a password typed in the wrong field.
-      targetId: counter.scope === 'account' ? (accountId ?? undefined) : counter.address,
-      details: { scope: counter.scope, failures, retryAfterSeconds, ...(input.address ? { address: input.address } : {}) },
-    });
+    await recordAudit(
+      s,
+      s.db,
+      { actor: null, requestId: input.requestId },
+      {
+        action: 'login_throttled',
+        targetType: counter.scope === 'account' ? 'user' : 'address',
+        // An unknown email is not recorded: it may well be a password typed in the wrong field.
+        targetId: counter.scope === 'account' ? (accountId ?? undefined) : counter.address,
+        details: { scope: counter.scope, failures, retryAfterSeconds, ...(input.address ? { address: input.address } : {}) },
+      },
+    );
   }
   // One answer whichever limit applies and whatever the password: nothing to learn from it.
   throw new ServiceError(

@@ -24,7 +24,10 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = { inApp: true, email
 const DIGEST_PERIOD_MS = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
 
 export async function preferencesOf(s: Services, userId: string): Promise<NotificationPreferences> {
-  const [row] = await s.db.select({ inApp: notificationPreferences.inApp, email: notificationPreferences.email }).from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+  const [row] = await s.db
+    .select({ inApp: notificationPreferences.inApp, email: notificationPreferences.email })
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.userId, userId));
   return row ?? DEFAULT_PREFERENCES;
 }
 
@@ -46,7 +49,8 @@ async function savePreferences(s: Services, userId: string, change: Partial<Noti
         inApp: next.inApp,
         email: next.email,
         updatedAt: now,
-        lastDigestAt: next.email === 'daily' || next.email === 'weekly' ? sql`coalesce(${notificationPreferences.lastDigestAt}, ${now.toISOString()}::timestamptz)` : null,
+        lastDigestAt:
+          next.email === 'daily' || next.email === 'weekly' ? sql`coalesce(${notificationPreferences.lastDigestAt}, ${now.toISOString()}::timestamptz)` : null,
       },
     });
   return next;
@@ -99,7 +103,14 @@ interface Recipient {
  */
 async function recipientNow(s: Services, userId: string): Promise<Recipient | null> {
   const [row] = await s.db
-    .select({ id: users.id, displayName: users.displayName, email: users.email, dataKey: users.dataKey, consent: users.featureFeedbackConsent, restricted: users.processingRestricted })
+    .select({
+      id: users.id,
+      displayName: users.displayName,
+      email: users.email,
+      dataKey: users.dataKey,
+      consent: users.featureFeedbackConsent,
+      restricted: users.processingRestricted,
+    })
     .from(users)
     .where(eq(users.id, userId));
   if (!row || !row.consent || row.restricted) return null;
@@ -133,7 +144,15 @@ const host = (s: Services) => new URL(s.config.publicUrl).hostname;
 export async function emailNotification(s: Services, notificationId: string): Promise<'sent' | 'skipped'> {
   if (!s.config.smtpUrl) return 'skipped';
   const [n] = await s.db
-    .select({ id: notifications.id, userId: notifications.userId, kind: notifications.kind, requestId: notifications.requestId, requestTitle: featureRequests.title, details: notifications.details, emailedAt: notifications.emailedAt })
+    .select({
+      id: notifications.id,
+      userId: notifications.userId,
+      kind: notifications.kind,
+      requestId: notifications.requestId,
+      requestTitle: featureRequests.title,
+      details: notifications.details,
+      emailedAt: notifications.emailedAt,
+    })
     .from(notifications)
     .leftJoin(featureRequests, eq(featureRequests.id, notifications.requestId))
     .where(eq(notifications.id, notificationId));
@@ -176,7 +195,13 @@ export async function sendDigest(s: Services, userId: string): Promise<'sent' | 
   const now = s.now();
   const since = pref.lastDigestAt ?? new Date(now.getTime() - DIGEST_PERIOD_MS[pref.email]);
   const items = await s.db
-    .select({ id: notifications.id, kind: notifications.kind, requestId: notifications.requestId, requestTitle: featureRequests.title, details: notifications.details })
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      requestId: notifications.requestId,
+      requestTitle: featureRequests.title,
+      details: notifications.details,
+    })
     .from(notifications)
     .leftJoin(featureRequests, eq(featureRequests.id, notifications.requestId))
     .where(and(eq(notifications.userId, userId), isNull(notifications.emailedAt), gt(notifications.createdAt, since), lte(notifications.createdAt, now)))
@@ -185,7 +210,16 @@ export async function sendDigest(s: Services, userId: string): Promise<'sent' | 
   const to = items.length > 0 ? await recipientNow(s, userId) : null;
   if (to) await send(s, to, digestEmail(to.displayName, pref.email, items, links(s, userId)), `<digest-${userId}-${now.getTime()}@${host(s)}>`);
   await s.db.transaction(async (tx) => {
-    if (to) await tx.update(notifications).set({ emailedAt: now }).where(inArray(notifications.id, items.map((i) => i.id)));
+    if (to)
+      await tx
+        .update(notifications)
+        .set({ emailedAt: now })
+        .where(
+          inArray(
+            notifications.id,
+            items.map((i) => i.id),
+          ),
+        );
     await tx.update(notificationPreferences).set({ lastDigestAt: now }).where(eq(notificationPreferences.userId, userId));
   });
   return to ? 'sent' : 'skipped';

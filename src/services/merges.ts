@@ -42,7 +42,18 @@ async function lockPair(db: Database, duplicateId: string, targetId: string) {
  * (state, reasons, evidence, hashes, decision) — copied as they are between votes and
  * request_merge_votes: a held vote moves held, and comes back held.
  */
-const VOTE_FIELDS = ['weight', 'cast_weight', 'review_state', 'review_reasons', 'review_evidence', 'network_hash', 'device_hash', 'reviewed_by', 'reviewed_at', 'review_justification'];
+const VOTE_FIELDS = [
+  'weight',
+  'cast_weight',
+  'review_state',
+  'review_reasons',
+  'review_evidence',
+  'network_hash',
+  'device_hash',
+  'reviewed_by',
+  'reviewed_at',
+  'review_justification',
+];
 const voteFields = (alias?: string) => sql.raw(VOTE_FIELDS.map((f) => (alias ? `${alias}.${f}` : f)).join(', '));
 const countedIn = (alias: string) => sql.raw(`${alias}.review_state in (${COUNTED_STATES.map((s) => `'${s}'`).join(', ')})`);
 
@@ -66,7 +77,11 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
       .select({ id: requestMerges.duplicateId })
       .from(requestMerges)
       .where(and(eq(requestMerges.targetId, duplicateId), isNull(requestMerges.unmergedAt)));
-    const refusal = mergeRefusal(duplicate, target, mergedIntoDuplicate.map((m) => m.id));
+    const refusal = mergeRefusal(
+      duplicate,
+      target,
+      mergedIntoDuplicate.map((m) => m.id),
+    );
     if (refusal) throw new ServiceError(refusal.statusCode, refusal.code, refusal.message, refusal.details);
 
     const now = s.now();
@@ -106,7 +121,9 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
 
     await tx.update(fr).set({ status: 'merged', mergedIntoId: targetId }).where(eq(fr.id, duplicateId));
     await recount(tx, [duplicateId, targetId], now);
-    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: duplicate.status, toStatus: 'merged', changedBy: call.actor.id, justification, createdAt: now });
+    await tx
+      .insert(statusHistory)
+      .values({ requestId: duplicateId, fromStatus: duplicate.status, toStatus: 'merged', changedBy: call.actor.id, justification, createdAt: now });
     // Same transaction: the voters hear where their votes went, and the target's RICE follows its votes.
     await enqueue(tx, jobSpec(REQUEST_MERGED, { mergeId }), now);
     await enqueue(tx, riceJob(targetId), now);
@@ -206,7 +223,9 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
     const justification = input.justification?.trim() || 'Not a duplicate after all: merge undone';
     await tx.update(fr).set({ status: live.priorStatus, mergedIntoId: null }).where(eq(fr.id, duplicateId));
     await recount(tx, [duplicateId, targetId], now);
-    await tx.insert(statusHistory).values({ requestId: duplicateId, fromStatus: 'merged', toStatus: live.priorStatus, changedBy: call.actor.id, justification, createdAt: now });
+    await tx
+      .insert(statusHistory)
+      .values({ requestId: duplicateId, fromStatus: 'merged', toStatus: live.priorStatus, changedBy: call.actor.id, justification, createdAt: now });
     await tx.update(requestMerges).set({ unmergedAt: now, unmergedBy: call.actor.id }).where(eq(requestMerges.id, live.id));
     await enqueue(tx, riceJob(targetId), now);
     await enqueue(tx, riceJob(duplicateId), now);
@@ -224,6 +243,9 @@ export async function unmergeRequest(s: Services, call: Call, duplicateId: strin
 }
 
 async function withBothRequests<T extends { targetId: string }>(s: Services, call: Call, duplicateId: string, summary: T) {
-  const [duplicate, target] = await Promise.all([getFeatureRequest(s, call.actor, duplicateId, call.requestId), getFeatureRequest(s, call.actor, summary.targetId, call.requestId)]);
+  const [duplicate, target] = await Promise.all([
+    getFeatureRequest(s, call.actor, duplicateId, call.requestId),
+    getFeatureRequest(s, call.actor, summary.targetId, call.requestId),
+  ]);
   return { ...summary, duplicate, target };
 }

@@ -22,7 +22,10 @@ export async function listNotifications(s: Services, call: Call, query: { unread
       .where(query.unreadOnly ? and(mine, isNull(notifications.readAt)) : mine)
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(query.limit),
-    s.db.select({ unread: sql<number>`count(*)::int` }).from(notifications).where(and(mine, isNull(notifications.readAt))),
+    s.db
+      .select({ unread: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(mine, isNull(notifications.readAt))),
   ]);
   return { items, unread: counts?.unread ?? 0 };
 }

@@ -25,7 +25,9 @@ export async function checkedAddress(url: URL, allowedHosts: readonly string[]):
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookTargetRefused(`${url.protocol} is not http or https`);
   const host = hostOf(url);
   const allowed = allowedHosts.includes(host);
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : ((await dnsLookup(host, { all: true, verbatim: true })) as { address: string; family: 4 | 6 }[]);
+  const addresses = isIP(host)
+    ? [{ address: host, family: isIP(host) as 4 | 6 }]
+    : ((await dnsLookup(host, { all: true, verbatim: true })) as { address: string; family: 4 | 6 }[]);
   if (addresses.length === 0) throw new WebhookTargetRefused(`${host} does not resolve`);
   if (!allowed) {
     // Every address, not just the first: the resolver may hand out another one next time.
@@ -38,7 +40,12 @@ export async function checkedAddress(url: URL, allowedHosts: readonly string[]):
 }
 
 /** POSTs `body`; resolves with the answer's status whatever it is, rejects on a refused target, network error or timeout. */
-export async function postWebhookGuarded(target: string, body: string, headers: Record<string, string>, allowedHosts: readonly string[]): Promise<OutboundAnswer> {
+export async function postWebhookGuarded(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  allowedHosts: readonly string[],
+): Promise<OutboundAnswer> {
   const url = new URL(target);
   const pinned = await checkedAddress(url, allowedHosts);
   const lookup: LookupFunction = (_host, options, callback) => {

@@ -48,7 +48,6 @@ interface CandidateRow {
   embedding: string;
 }
 
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ThemesRun {
@@ -124,21 +123,33 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     await tx.execute(sql`
       delete from ai_insight_snapshots where kind = ${THEMES_KIND} and id not in (
         select id from ai_insight_snapshots where kind = ${THEMES_KIND} order by generated_at desc, id desc limit ${SNAPSHOTS_KEPT}::int)`);
-    await recordAudit(s, tx, { actor: null, requestId: run.jobId ? `job:${run.jobId}` : undefined }, {
-      action: 'ai_analysis_performed',
-      targetType: 'ai_insight_snapshot',
-      targetId: row.id,
-      details: {
-        analysis: THEMES_KIND,
-        model_version: model,
-        algorithm: THEMES_ALGORITHM,
-        // Which requests, as a digest: thousands of ids per hourly event would swamp a 3-year chain.
-        requests: candidates.length,
-        requests_sha256: createHash('sha256').update(candidates.map((c) => c.id).sort().join(',')).digest('hex'),
-        confidence_scores: themes.map((t) => t.cohesion),
-        requested_by: run.requestedBy,
+    await recordAudit(
+      s,
+      tx,
+      { actor: null, requestId: run.jobId ? `job:${run.jobId}` : undefined },
+      {
+        action: 'ai_analysis_performed',
+        targetType: 'ai_insight_snapshot',
+        targetId: row.id,
+        details: {
+          analysis: THEMES_KIND,
+          model_version: model,
+          algorithm: THEMES_ALGORITHM,
+          // Which requests, as a digest: thousands of ids per hourly event would swamp a 3-year chain.
+          requests: candidates.length,
+          requests_sha256: createHash('sha256')
+            .update(
+              candidates
+                .map((c) => c.id)
+                .sort()
+                .join(','),
+            )
+            .digest('hex'),
+          confidence_scores: themes.map((t) => t.cohesion),
+          requested_by: run.requestedBy,
+        },
       },
-    });
+    );
     return row.id;
   });
   // Draft analyses name the themes of the latest snapshot.
@@ -198,17 +209,27 @@ export interface ThemeExample {
  */
 export async function latestPainPointThemes(s: Services) {
   const [[snapshot], runQueued] = await Promise.all([
-    s.db.select().from(aiInsightSnapshots).where(eq(aiInsightSnapshots.kind, THEMES_KIND)).orderBy(desc(aiInsightSnapshots.generatedAt), desc(aiInsightSnapshots.id)).limit(1),
+    s.db
+      .select()
+      .from(aiInsightSnapshots)
+      .where(eq(aiInsightSnapshots.kind, THEMES_KIND))
+      .orderBy(desc(aiInsightSnapshots.generatedAt), desc(aiInsightSnapshots.id))
+      .limit(1),
     jobRunningOrDue(s.db, GENERATE_PAIN_POINT_THEMES.type, s.now()),
   ]);
   const state = { available: embeddingModelFor(s.config).available(), runQueued };
   if (!snapshot) return { ...state, snapshot: null };
   const ids = snapshot.themes.flatMap((t) => t.exampleIds);
-  const current = ids.length === 0 ? [] : rows<{ id: string; title: string; status: Status; vote_count: number; vote_weight: number }>(
-    await s.db.execute(sql`select f.id, f.title, f.status, f.vote_count, f.vote_weight from feature_requests f
+  const current =
+    ids.length === 0
+      ? []
+      : rows<{ id: string; title: string; status: Status; vote_count: number; vote_weight: number }>(
+          await s.db.execute(sql`select f.id, f.title, f.status, f.vote_count, f.vote_weight from feature_requests f
       where f.id = any(${arrayLiteral(ids)}::uuid[]) and ${analysable}`),
+        );
+  const examples = new Map(
+    current.map((r): [string, ThemeExample] => [r.id, { id: r.id, title: r.title, status: r.status, votes: r.vote_count, voteWeight: r.vote_weight }]),
   );
-  const examples = new Map(current.map((r): [string, ThemeExample] => [r.id, { id: r.id, title: r.title, status: r.status, votes: r.vote_count, voteWeight: r.vote_weight }]));
   return {
     ...state,
     snapshot: {
@@ -234,7 +255,10 @@ export interface QueueOptions {
 }
 
 export function painPointThemesJob(options: QueueOptions = {}): JobSpec {
-  return jobSpec(GENERATE_PAIN_POINT_THEMES, options.requestedBy ? { requestedBy: options.requestedBy } : {}, { runAt: options.runAt, priority: options.priority ?? 0 });
+  return jobSpec(GENERATE_PAIN_POINT_THEMES, options.requestedBy ? { requestedBy: options.requestedBy } : {}, {
+    runAt: options.runAt,
+    priority: options.priority ?? 0,
+  });
 }
 
 /**
@@ -247,7 +271,11 @@ export async function queuePainPointThemes(s: Services, options: QueueOptions = 
   return s.db.transaction(async (tx) => {
     // Two refreshes at the same moment must not both find nothing waiting.
     await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK_KEY}::bigint)`);
-    const waiting = await bringForward(tx, GENERATE_PAIN_POINT_THEMES.type, { runAt, priority: options.priority ?? 0, payload: painPointThemesJob(options).payload ?? {} });
+    const waiting = await bringForward(tx, GENERATE_PAIN_POINT_THEMES.type, {
+      runAt,
+      priority: options.priority ?? 0,
+      payload: painPointThemesJob(options).payload ?? {},
+    });
     if (waiting) return { jobId: waiting, queued: false };
     const jobId = await enqueue(tx, painPointThemesJob({ ...options, runAt }), now);
     return { jobId: jobId!, queued: true };

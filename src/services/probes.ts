@@ -113,7 +113,8 @@ export async function ensureProbeAccount(s: Services): Promise<UserRow> {
         })
         .onConflictDoNothing({ target: users.emailIndex })
         .returning({ id: users.id, role: users.role });
-      if (created) await recordAudit(s, tx, { actor: null }, { action: 'user_signed_up', targetType: 'user', targetId: created.id, details: { synthetic: true } });
+      if (created)
+        await recordAudit(s, tx, { actor: null }, { action: 'user_signed_up', targetType: 'user', targetId: created.id, details: { synthetic: true } });
     });
     user = await find();
   }
@@ -171,7 +172,13 @@ interface ProbeContext {
  * connect as a new client does, and a kept-alive connection from inside the process would hold the
  * server's graceful shutdown open.
  */
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<{ status: number; text: string }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: { ...headers, connection: 'close' }, agent: false, signal }, (res) => {
@@ -312,7 +319,12 @@ export async function runProbe(s: Services, name: ProbeName): Promise<ProbeRun> 
     // Resolves the probe's open incident, if any (a no-op otherwise).
     await receiveAlertmanagerWebhook(s, { alerts: [alertFor(name, 'resolved')] });
   } else {
-    const recent = await s.db.select({ ok: probeRuns.ok }).from(probeRuns).where(eq(probeRuns.probe, name)).orderBy(desc(probeRuns.at)).limit(def.failureThreshold);
+    const recent = await s.db
+      .select({ ok: probeRuns.ok })
+      .from(probeRuns)
+      .where(eq(probeRuns.probe, name))
+      .orderBy(desc(probeRuns.at))
+      .limit(def.failureThreshold);
     // Opens the incident at the threshold; later failures repeat it (occurrences) and page nobody again.
     if (recent.length === def.failureThreshold && recent.every((r) => !r.ok)) {
       await receiveAlertmanagerWebhook(s, { alerts: [{ ...alertFor(name, 'firing'), startsAt: s.now().toISOString() }] });
@@ -324,11 +336,20 @@ export async function runProbe(s: Services, name: ProbeName): Promise<ProbeRun> 
 /** Keeps the synthetic data small: requests older than a day, runs older than 31 days. */
 export async function purgeSyntheticData(s: Services): Promise<void> {
   const now = s.now().getTime();
-  const [account] = await s.db.select({ id: users.id }).from(users).where(and(eq(users.emailIndex, emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
+  const [account] = await s.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.emailIndex, emailIndexOf(s.keyring, PROBE_ACCOUNT_EMAIL)), eq(users.synthetic, true)));
   if (account) {
     await s.db
       .delete(featureRequests)
-      .where(and(eq(featureRequests.authorId, account.id), eq(featureRequests.synthetic, true), lt(featureRequests.createdAt, new Date(now - SYNTHETIC_REQUEST_RETENTION_MS))));
+      .where(
+        and(
+          eq(featureRequests.authorId, account.id),
+          eq(featureRequests.synthetic, true),
+          lt(featureRequests.createdAt, new Date(now - SYNTHETIC_REQUEST_RETENTION_MS)),
+        ),
+      );
   }
   await s.db.delete(probeRuns).where(lt(probeRuns.at, new Date(now - PROBE_RUN_RETENTION_MS)));
 }
@@ -356,7 +377,10 @@ export function probeRunFeed(startAt: Date) {
   const seen = new Map<string, number>();
   return async function read(db: Database) {
     const [latest, fresh] = await Promise.all([
-      db.selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok, at: probeRuns.at }).from(probeRuns).orderBy(probeRuns.probe, desc(probeRuns.at)),
+      db
+        .selectDistinctOn([probeRuns.probe], { probe: probeRuns.probe, ok: probeRuns.ok, at: probeRuns.at })
+        .from(probeRuns)
+        .orderBy(probeRuns.probe, desc(probeRuns.at)),
       db
         .select({ id: probeRuns.id, probe: probeRuns.probe, durationMs: probeRuns.durationMs, at: probeRuns.at })
         .from(probeRuns)

@@ -150,7 +150,8 @@ export function createResponseCache({ type, max, shared, config, now }: Response
   /** How long an L1 copy is believed: its TTL, or briefly while purges from other replicas cannot arrive. */
   const trustMs = (entry: CachedEntry) => (redis && redis.status !== 'ready' ? Math.min(entry.ttlMs, config.responseCacheUnsharedTtlMs) : entry.ttlMs);
   const fresh = (entry: CachedEntry, at: number) => !entry.purged && at - entry.storedAt < trustMs(entry);
-  const servableStale = (entry: CachedEntry | null | undefined, at: number): entry is CachedEntry => Boolean(entry) && at - entry!.storedAt < entry!.ttlMs + staleIfErrorMs;
+  const servableStale = (entry: CachedEntry | null | undefined, at: number): entry is CachedEntry =>
+    Boolean(entry) && at - entry!.storedAt < entry!.ttlMs + staleIfErrorMs;
 
   async function readShared(key: string, tags: readonly CacheTag[]): Promise<{ entry: CachedEntry | null; epochs: string[] } | null> {
     if (!redis || redis.status !== 'ready') return null;

@@ -127,7 +127,11 @@ export function withRice<T extends RiceRow>(row: T) {
 }
 
 async function lockForRice(db: Database, id: string) {
-  const [row] = await db.select({ status: fr.status, mergedIntoId: fr.mergedIntoId, ...riceColumns }).from(fr).where(eq(fr.id, id)).for('update');
+  const [row] = await db
+    .select({ status: fr.status, mergedIntoId: fr.mergedIntoId, ...riceColumns })
+    .from(fr)
+    .where(eq(fr.id, id))
+    .for('update');
   if (!row) throw notFound('Feature request');
   return row;
 }

@@ -67,7 +67,12 @@ export async function resolveStatusIncident(s: Services, note?: string): Promise
       .where(and(eq(incidents.fingerprint, STATUS_INCIDENT_FINGERPRINT), ne(incidents.status, 'resolved')))
       .returning();
     if (!resolved) throw conflict('no_status_incident', 'No status page incident is open');
-    await recordAudit(s, tx, OPERATOR, { action: 'status_incident_resolved', targetType: 'incident', targetId: resolved.id, details: { template: resolved.alertName, via: 'cli' } });
+    await recordAudit(s, tx, OPERATOR, {
+      action: 'status_incident_resolved',
+      targetType: 'incident',
+      targetId: resolved.id,
+      details: { template: resolved.alertName, via: 'cli' },
+    });
     return { id: resolved.id, template: resolved.alertName, text: resolved.summary, openedAt: resolved.openedAt };
   });
 }

@@ -62,7 +62,15 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
       await recordAudit(s, tx, call, {
         action: 'insider_access_anomaly',
         targetType: access.subjectType,
-        details: { anomalies: found, kind: access.kind, records, recentRecords, purpose: access.purpose, at: now.toISOString(), timeZone: policy.workingTimeZone },
+        details: {
+          anomalies: found,
+          kind: access.kind,
+          records,
+          recentRecords,
+          purpose: access.purpose,
+          at: now.toISOString(),
+          timeZone: policy.workingTimeZone,
+        },
       });
     }
     return found;
@@ -75,7 +83,13 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
  * A staff member changed their own time zone: flagged like an anomalous access (it is what dodged
  * off-hours detection when that followed the profile zone), inside `tx` with the change.
  */
-export async function recordStaffTimeZoneChange(s: Services, tx: Database, call: { actor: { id: string; role: string }; requestId?: string }, from: string, to: string) {
+export async function recordStaffTimeZoneChange(
+  s: Services,
+  tx: Database,
+  call: { actor: { id: string; role: string }; requestId?: string },
+  from: string,
+  to: string,
+) {
   if (!s.config.insiderAccessPolicy.staffRoles.includes(call.actor.role) || from === to) return false;
   await recordAudit(s, tx, call, {
     action: 'insider_access_anomaly',
@@ -94,6 +108,12 @@ async function recordsReadWithin(db: Database, actorId: string, minutes: number)
   const [row] = await db
     .select({ total: sql<number>`coalesce(sum((${auditEvents.details}->>'records')::int), 0)::int` })
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, 'user_data_accessed'), gt(auditEvents.createdAt, sql`now() - make_interval(mins => ${minutes})`)));
+    .where(
+      and(
+        eq(auditEvents.actorId, actorId),
+        eq(auditEvents.action, 'user_data_accessed'),
+        gt(auditEvents.createdAt, sql`now() - make_interval(mins => ${minutes})`),
+      ),
+    );
   return Number(row?.total ?? 0);
 }

@@ -99,7 +99,13 @@ export async function listVoteReviews(s: Services, filter: { state?: ReviewFilte
     networkTag: v.networkHash?.slice(0, TAG_LENGTH) ?? null,
     deviceTag: v.deviceHash?.slice(0, TAG_LENGTH) ?? null,
     votedAt: v.createdAt,
-    decision: v.reviewedAt ? { by: v.reviewedBy && { id: v.reviewedBy, displayName: r.reviewerName ?? 'Former member' }, at: v.reviewedAt, justification: v.reviewJustification ?? '' } : null,
+    decision: v.reviewedAt
+      ? {
+          by: v.reviewedBy && { id: v.reviewedBy, displayName: r.reviewerName ?? 'Former member' },
+          at: v.reviewedAt,
+          justification: v.reviewJustification ?? '',
+        }
+      : null,
   }));
   const last = items.at(-1);
   const nextCursor = found.length > filter.limit && last ? encodeCursor({ votedAt: last.votedAt, requestId: last.requestId, voterId: last.voter.id }) : null;
@@ -120,11 +126,16 @@ export interface VoteKey {
   voterId: string;
 }
 
-const keyList = (keys: readonly VoteKey[]) => sql.join(keys.map((k) => sql`(${k.requestId}::uuid, ${k.voterId}::uuid)`), sql`, `);
+const keyList = (keys: readonly VoteKey[]) =>
+  sql.join(
+    keys.map((k) => sql`(${k.requestId}::uuid, ${k.voterId}::uuid)`),
+    sql`, `,
+  );
 
 export async function decideVotes(s: Services, call: Call, decision: ReviewDecision, input: { votes: VoteKey[]; justification: string }) {
   const justification = input.justification.trim();
-  if (justification.length < 10) throw badRequest('justification_required', 'Say why, in at least 10 characters: it is kept with the vote and in the audit trail');
+  if (justification.length < 10)
+    throw badRequest('justification_required', 'Say why, in at least 10 characters: it is kept with the vote and in the audit trail');
   const rule = DECISIONS[decision];
   const requestIds = [...new Set(input.votes.map((v) => v.requestId))].sort();
   const now = s.now();
@@ -134,7 +145,14 @@ export async function decideVotes(s: Services, call: Call, decision: ReviewDecis
     await tx.select({ id: fr.id }).from(fr).where(inArray(fr.id, requestIds)).orderBy(asc(fr.id)).for('update');
     const inList = sql`(${votes.requestId}, ${votes.userId}) in (${keyList(input.votes)})`;
     const current = await tx
-      .select({ requestId: votes.requestId, voterId: votes.userId, state: votes.reviewState, reasons: votes.reviewReasons, weight: votes.weight, castWeight: votes.castWeight })
+      .select({
+        requestId: votes.requestId,
+        voterId: votes.userId,
+        state: votes.reviewState,
+        reasons: votes.reviewReasons,
+        weight: votes.weight,
+        castWeight: votes.castWeight,
+      })
       .from(votes)
       .where(inList);
     const missing = input.votes.filter((k) => !current.some((c) => c.requestId === k.requestId && c.voterId === k.voterId));

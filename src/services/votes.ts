@@ -97,24 +97,30 @@ const castVoteStatement = preparedPerDatabase((db) => {
     VOTE_RULES.map((rule) => sql`vote_signals.${sql.identifier(rule.signal)} < ${param(thresholdParam(rule.signal))}::int`),
     sql` and `,
   );
-  const tally = db.$with('cast_tally', {
-    id: sql<string>`id`.as('id'),
-    voteCount: sql<number>`vote_count`.as('vote_count'),
-    voteWeight: sql<number>`vote_weight`.as('vote_weight'),
-    synthetic: sql<boolean>`synthetic`.as('synthetic'),
-  }).as(
-    sql`update ${fr} set vote_count = vote_count + 1, vote_weight = vote_weight + ${param('weight')}::float8
+  const tally = db
+    .$with('cast_tally', {
+      id: sql<string>`id`.as('id'),
+      voteCount: sql<number>`vote_count`.as('vote_count'),
+      voteWeight: sql<number>`vote_weight`.as('vote_weight'),
+      synthetic: sql<boolean>`synthetic`.as('synthetic'),
+    })
+    .as(
+      sql`update ${fr} set vote_count = vote_count + 1, vote_weight = vote_weight + ${param('weight')}::float8
       from vote_signals
       where ${fr.id} = ${input('requestId')} and ${fr}.xmin = vote_signals.version and ${clear}
       returning ${fr.id} as id, vote_count, vote_weight, ${fr}.synthetic`,
-  );
+    );
   const cast = db.$with('cast_vote', { requestId: sql`request_id`.as('request_id') }).as(
     sql`insert into ${votes} (request_id, user_id, weight, cast_weight, network_hash, device_hash, created_at)
       select id, ${param('userId')}::uuid, ${param('weight')}::float8, ${param('weight')}::float8, ${input('networkHash')}, ${input('deviceHash')}, ${param('at')}::timestamptz
       from cast_tally returning request_id`,
   );
   const queued = queueRiceRecompute(db, tally, 'cast_rice_job');
-  return db.with(signals, tally, cast, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('cast_vote');
+  return db
+    .with(signals, tally, cast, queued)
+    .select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic })
+    .from(tally)
+    .prepare('cast_vote');
 });
 
 /** The careful path's two statements, for its transaction: few round trips while the request is locked. */
@@ -130,19 +136,25 @@ function carefulStatements(tx: Database) {
       ${param('at')}::timestamptz, ${param('state')}::text, string_to_array(${param('reasons')}::text, ','), ${param('evidence')}::jsonb)
     returning counted, weight`);
   // The request row is written even when nothing is counted: racing fast-path votes see a new version.
-  const tally = tx.$with('assessed_tally', {
-    id: sql<string>`id`.as('id'),
-    voteCount: sql<number>`vote_count`.as('vote_count'),
-    voteWeight: sql<number>`vote_weight`.as('vote_weight'),
-    synthetic: sql<boolean>`synthetic`.as('synthetic'),
-  }).as(
-    sql`update ${fr} set vote_count = vote_count + assessed_vote.counted::int,
+  const tally = tx
+    .$with('assessed_tally', {
+      id: sql<string>`id`.as('id'),
+      voteCount: sql<number>`vote_count`.as('vote_count'),
+      voteWeight: sql<number>`vote_weight`.as('vote_weight'),
+      synthetic: sql<boolean>`synthetic`.as('synthetic'),
+    })
+    .as(
+      sql`update ${fr} set vote_count = vote_count + assessed_vote.counted::int,
         vote_weight = vote_weight + case when assessed_vote.counted then assessed_vote.weight else 0 end
       from assessed_vote where ${fr.id} = ${input('requestId')}
       returning ${fr.id} as id, vote_count, vote_weight, assessed_vote.counted, ${fr}.synthetic`,
-  );
+    );
   const queued = queueRiceRecompute(tx, tally, 'assessed_rice_job', sql`counted`);
-  const write = tx.with(inserted, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('cast_assessed_vote');
+  const write = tx
+    .with(inserted, tally, queued)
+    .select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic })
+    .from(tally)
+    .prepare('cast_assessed_vote');
   return { signals, write };
 }
 const withdrawVoteStatement = preparedPerDatabase((db) => {
@@ -165,7 +177,11 @@ const withdrawVoteStatement = preparedPerDatabase((db) => {
       .returning({ ...tallyColumns, synthetic: fr.synthetic }),
   );
   const queued = queueRiceRecompute(db, tally, 'withdrawn_rice_job', sql`(select ${withdrawn.counted} from ${withdrawn})`);
-  return db.with(withdrawn, tally, queued).select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic }).from(tally).prepare('withdraw_vote');
+  return db
+    .with(withdrawn, tally, queued)
+    .select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic })
+    .from(tally)
+    .prepare('withdraw_vote');
 });
 
 /** What the voter is told about a vote that does not count in full yet. */

@@ -41,7 +41,8 @@ async function checkTarget(s: Services, raw: string): Promise<string> {
   } catch {
     throw badRequest('invalid_webhook_url', 'The webhook URL is not a valid absolute URL', { field: 'url' });
   }
-  if (url.username || url.password) throw badRequest('invalid_webhook_url', 'Put no credentials in the webhook URL; receivers verify the signature instead', { field: 'url' });
+  if (url.username || url.password)
+    throw badRequest('invalid_webhook_url', 'Put no credentials in the webhook URL; receivers verify the signature instead', { field: 'url' });
   try {
     await checkedAddress(url, s.config.webhookAllowedHosts);
   } catch (err) {
@@ -82,13 +83,23 @@ export async function createWebhookEndpoint(s: Services, call: Call, input: { ur
       createdAt: now,
       updatedAt: now,
     });
-    await recordAudit(s, tx, call, { action: 'webhook_endpoint_created', targetType: 'webhook_endpoint', targetId: id, details: { url, events: input.events } });
+    await recordAudit(s, tx, call, {
+      action: 'webhook_endpoint_created',
+      targetType: 'webhook_endpoint',
+      targetId: id,
+      details: { url, events: input.events },
+    });
     return endpointById(tx, id);
   });
   return { ...endpoint, secret };
 }
 
-export async function updateWebhookEndpoint(s: Services, call: Call, id: string, patch: { url?: string; description?: string; events?: WebhookEvent[]; enabled?: boolean }) {
+export async function updateWebhookEndpoint(
+  s: Services,
+  call: Call,
+  id: string,
+  patch: { url?: string; description?: string; events?: WebhookEvent[]; enabled?: boolean },
+) {
   const url = patch.url === undefined ? undefined : await checkTarget(s, patch.url);
   return s.db.transaction(async (tx) => {
     const [updated] = await tx
@@ -98,13 +109,22 @@ export async function updateWebhookEndpoint(s: Services, call: Call, id: string,
         ...(patch.description !== undefined && { description: patch.description.trim() }),
         ...(patch.events !== undefined && { events: [...new Set(patch.events)] }),
         // Enabling again starts a fresh count: the operator says the receiver is fixed.
-        ...(patch.enabled !== undefined && { enabled: patch.enabled, disabledReason: patch.enabled ? null : 'disabled by the product team', consecutiveFailures: 0 }),
+        ...(patch.enabled !== undefined && {
+          enabled: patch.enabled,
+          disabledReason: patch.enabled ? null : 'disabled by the product team',
+          consecutiveFailures: 0,
+        }),
         updatedAt: s.now(),
       })
       .where(eq(webhookEndpoints.id, id))
       .returning({ id: webhookEndpoints.id });
     if (!updated) throw notFound('Webhook endpoint');
-    await recordAudit(s, tx, call, { action: 'webhook_endpoint_updated', targetType: 'webhook_endpoint', targetId: id, details: { ...patch, ...(url !== undefined && { url }) } });
+    await recordAudit(s, tx, call, {
+      action: 'webhook_endpoint_updated',
+      targetType: 'webhook_endpoint',
+      targetId: id,
+      details: { ...patch, ...(url !== undefined && { url }) },
+    });
     return endpointById(tx, id);
   });
 }
@@ -179,7 +199,12 @@ export async function listWebhookDeliveries(s: Services, id: string, limit: numb
     ? await s.db
         .select()
         .from(webhookDeliveryAttempts)
-        .where(inArray(webhookDeliveryAttempts.deliveryId, deliveries.map((d) => d.id)))
+        .where(
+          inArray(
+            webhookDeliveryAttempts.deliveryId,
+            deliveries.map((d) => d.id),
+          ),
+        )
         .orderBy(webhookDeliveryAttempts.attempt)
     : [];
   return {
@@ -212,7 +237,10 @@ export async function deliverWebhook(s: Services, deliveryId: string, lastAttemp
   if (!row || row.d.state !== 'pending') return 'skipped';
   const { d, e } = row;
   if (!e.enabled) {
-    await s.db.update(webhookDeliveries).set({ state: 'abandoned' }).where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.state, 'pending')));
+    await s.db
+      .update(webhookDeliveries)
+      .set({ state: 'abandoned' })
+      .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.state, 'pending')));
     return 'skipped';
   }
   const secret = await s.keyring.openShared(e.secret, secretAt(e.id));
@@ -254,7 +282,12 @@ export async function deliverWebhook(s: Services, deliveryId: string, lastAttemp
       .update(webhookDeliveries)
       .set({ state: 'abandoned' })
       .where(and(eq(webhookDeliveries.endpointId, e.id), eq(webhookDeliveries.state, 'pending')));
-    await recordAudit(s, tx, SYSTEM, { action: 'webhook_endpoint_disabled', targetType: 'webhook_endpoint', targetId: e.id, details: { failures: endpoint.failures, lastError: error } });
+    await recordAudit(s, tx, SYSTEM, {
+      action: 'webhook_endpoint_disabled',
+      targetType: 'webhook_endpoint',
+      targetId: e.id,
+      details: { failures: endpoint.failures, lastError: error },
+    });
     return true;
   });
   if (disabled) return 'disabled';

@@ -61,14 +61,23 @@ export async function startServer(options: { worker?: boolean } = {}): Promise<L
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   const worker = options.worker
-    ? createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['duplicate_detection', 'ai_analysis'], concurrency: 1, pollMs: 100, log: pino({ level: 'silent' }) })
+    ? createWorker({
+        services: t.services,
+        handlers: JOB_HANDLERS,
+        queues: ['duplicate_detection', 'ai_analysis'],
+        concurrency: 1,
+        pollMs: 100,
+        log: pino({ level: 'silent' }),
+      })
     : null;
   if (worker) {
     await enqueue(t.services.db, jobSpec(CATCH_UP_DUPLICATE_DETECTION, {}), new Date());
     worker.start();
   }
   const busy = async () =>
-    rows<{ n: number }>(await t.services.db.execute(sql`select count(*)::int as n from jobs where queue = 'duplicate_detection' and state in ('pending', 'running')`))[0]!.n;
+    rows<{ n: number }>(
+      await t.services.db.execute(sql`select count(*)::int as n from jobs where queue = 'duplicate_detection' and state in ('pending', 'running')`),
+    )[0]!.n;
   return {
     t,
     baseUrl: `http://127.0.0.1:${address.port}`,
@@ -97,7 +106,12 @@ export interface Tab {
 }
 
 export async function openTab(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number }; axe?: boolean } = {}): Promise<Tab> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
   context.setDefaultTimeout(20_000);
   // axe-core in every page of this tab, added over CDP: the page's own CSP stays in force.
   if (options.axe) await context.addInitScript({ content: axeSource });

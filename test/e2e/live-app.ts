@@ -28,7 +28,10 @@ export async function signIn(page: Page, email: string) {
   await page.goto('/login');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  const [res] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/login$/)), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+  const [res] = await Promise.all([
+    page.waitForResponse(isApi('POST', /^\/api\/auth\/login$/)),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+  ]);
   expect(res.status()).toBe(200);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

@@ -44,13 +44,21 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     const t = await live.tab();
     const { page } = t;
     await signIn(page, 'product@demo.test');
-    await page.route('**/api/ai/detect-duplicates', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: '{"error":{"code":"rate_limited","message":"Too many requests"}}' }));
+    await page.route('**/api/ai/detect-duplicates', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: '{"error":{"code":"rate_limited","message":"Too many requests"}}' }),
+    );
     await page.goto('/submit');
-    await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/ai\/detect-duplicates$/)), page.getByLabel('Title').fill('Seating chart export for the venue team')]);
+    await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/ai\/detect-duplicates$/)),
+      page.getByLabel('Title').fill('Seating chart export for the venue team'),
+    ]);
     await page.getByLabel('Description').fill('Our venue wants the seating plan as a printable list sorted by table number.');
     await page.getByLabel('Category').selectOption('seating');
     await page.locator('#submit-urgency-medium').check();
-    const [created] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/feature-requests$/)), page.getByRole('button', { name: 'Send request' }).click()]);
+    const [created] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/feature-requests$/)),
+      page.getByRole('button', { name: 'Send request' }).click(),
+    ]);
     expect(created.status()).toBe(201);
     expect(await page.locator('.duplicate-suggestions li').count()).toBe(0);
   });
@@ -72,7 +80,9 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     expect(res.statusCode).toBe(201);
     const dupId = res.json().id as string;
     await live.server.duplicatesIndexed();
-    const linked = (await app.request(product, { method: 'GET', url: `/api/feature-requests/${dupId}/duplicates` })).json() as { items: { id: string; title: string }[] };
+    const linked = (await app.request(product, { method: 'GET', url: `/api/feature-requests/${dupId}/duplicates` })).json() as {
+      items: { id: string; title: string }[];
+    };
     expect(linked.items.length).toBeGreaterThan(0);
     const target = linked.items[0]!;
     const before = await live.api<Detail>(`/api/feature-requests/${target.id}`);
@@ -107,7 +117,10 @@ describe.runIf(browserAvailable())('duplicates, merge and RICE in Chromium', () 
     await page.getByText('This request was merged into another').waitFor();
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'request-merged');
-    const [undone] = await Promise.all([page.waitForResponse(isApi('POST', new RegExp(`^/api/feature-requests/${dupId}/unmerge$`))), page.getByRole('button', { name: 'Undo merge' }).click()]);
+    const [undone] = await Promise.all([
+      page.waitForResponse(isApi('POST', new RegExp(`^/api/feature-requests/${dupId}/unmerge$`))),
+      page.getByRole('button', { name: 'Undo merge' }).click(),
+    ]);
     expect(undone.status()).toBe(200);
     await page.getByRole('heading', { name: 'Priority (RICE)' }).waitFor();
     expect(await page.getByText('This request was merged into another').count()).toBe(0);

@@ -43,7 +43,9 @@ describe.runIf(browserAvailable())('insights in Chromium', () => {
     const cards = page.locator('.theme-card');
     await poll(() => cards.count()).toBe(themes.length);
     expect(await cards.first().getByRole('heading', { level: 3 }).textContent()).toBe(`1. ${themes[0]!.label}`);
-    expect(await page.getByTestId('insights-generated').textContent()).toContain(`${reply.snapshot!.requestsConsidered} open requests, ${themes.length} themes`);
+    expect(await page.getByTestId('insights-generated').textContent()).toContain(
+      `${reply.snapshot!.requestsConsidered} open requests, ${themes.length} themes`,
+    );
     const chart = page.locator('canvas[role="img"]');
     expect(await chart.count()).toBe(1);
     expect(Number(await chart.getAttribute('data-points'))).toBe(Math.min(10, themes.length));

@@ -224,7 +224,9 @@ describe.runIf(browserAvailable())('what a new user hit (issue #16) in Chromium'
     const wide = await live.tab();
     await wide.page.goto('/roadmap?view=kanban');
     await wide.page.locator('.kanban-column').first().waitFor();
-    const { scroll, client } = await wide.page.evaluate<{ scroll: number; client: number }>(`(() => { const k = document.querySelector('.kanban'); return { scroll: k.scrollWidth, client: k.clientWidth }; })()`);
+    const { scroll, client } = await wide.page.evaluate<{ scroll: number; client: number }>(
+      `(() => { const k = document.querySelector('.kanban'); return { scroll: k.scrollWidth, client: k.clientWidth }; })()`,
+    );
     expect(scroll).toBeLessThanOrEqual(client);
     expectNoPageErrors(t);
     expectNoPageErrors(wide);

@@ -22,15 +22,29 @@ describe.runIf(browserAvailable())('notifications inbox in Chromium', () => {
     expect((await t.request(couple, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: true } })).statusCode).toBe(200);
     const mine: { id: string; title: string }[] = [];
     for (let i = 0; i < 2; i += 1) {
-      const res = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title: `Shuttle times on the RSVP page, take ${i + 1}` }) });
+      const res = await t.request(couple, {
+        method: 'POST',
+        url: '/api/feature-requests',
+        payload: weddingRequest({ title: `Shuttle times on the RSVP page, take ${i + 1}` }),
+      });
       expect(res.statusCode).toBe(201);
       mine.push(res.json());
     }
     for (const item of mine) {
-      const res = await t.request(product, { method: 'POST', url: `/api/feature-requests/${item.id}/status`, payload: { status: 'under_review', justification: 'Venues ask for this every season' } });
+      const res = await t.request(product, {
+        method: 'POST',
+        url: `/api/feature-requests/${item.id}/status`,
+        payload: { status: 'under_review', justification: 'Venues ask for this every season' },
+      });
       expect(res.statusCode).toBe(200);
     }
-    const worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['notification_sending'], concurrency: 1, log: pino({ level: 'silent' }) });
+    const worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      queues: ['notification_sending'],
+      concurrency: 1,
+      log: pino({ level: 'silent' }),
+    });
     while ((await worker.runDue()) > 0);
     return mine;
   }
@@ -54,7 +68,15 @@ describe.runIf(browserAvailable())('notifications inbox in Chromium', () => {
     await screenshot(page, 'notifications');
 
     // One marked read: the list and the bell both say so.
-    const [one] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/notifications\/read$/)), page.getByTestId('inbox-item').filter({ hasText: changed[0]!.title }).first().getByRole('button', { name: /^Mark as read/ }).click()]);
+    const [one] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/notifications\/read$/)),
+      page
+        .getByTestId('inbox-item')
+        .filter({ hasText: changed[0]!.title })
+        .first()
+        .getByRole('button', { name: /^Mark as read/ })
+        .click(),
+    ]);
     expect(one.status()).toBe(200);
     expect(one.request().postDataJSON().ids).toHaveLength(1);
     await page.getByRole('heading', { level: 2, name: unread - 1 === 0 ? 'All read' : `${unread - 1} unread` }).waitFor();

@@ -25,7 +25,7 @@ interface PersonalData {
 }
 
 /** A signed-in GET through the page's own cookie session: what the API says about this member. */
-const mine = async <T,>(page: Page, path: string): Promise<T> => {
+const mine = async <T>(page: Page, path: string): Promise<T> => {
   const res = await page.request.get(path);
   expect(res.status(), path).toBe(200);
   return (await res.json()) as T;
@@ -52,7 +52,7 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     // A real download: the browser saves the file; it holds my account and my requests.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()]);
     expect(download.suggestedFilename()).toBe('wedsync-personal-data.json');
-    const data = JSON.parse(await readFile((await download.path()), 'utf8')) as PersonalData;
+    const data = JSON.parse(await readFile(await download.path(), 'utf8')) as PersonalData;
     const me = await mine<{ user: { id: string } }>(page, '/api/auth/session');
     expect(data.format).toBe('wedsync-personal-data/1');
     expect(data.account).toMatchObject({ id: me.user.id, email: 'couple@demo.test', displayName: 'Amelia & Jonah (demo couple)' });
@@ -72,7 +72,10 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     await page.getByLabel('Phone number').fill('+44 20 7946 0000');
     const corrected = `Amelia & Jonah Hart ${Date.now() % 10_000}`;
     await names.fill(corrected);
-    const [patched] = await Promise.all([page.waitForResponse(isApi('PATCH', /^\/api\/privacy\/profile$/)), page.getByRole('button', { name: 'Save my details' }).click()]);
+    const [patched] = await Promise.all([
+      page.waitForResponse(isApi('PATCH', /^\/api\/privacy\/profile$/)),
+      page.getByRole('button', { name: 'Save my details' }).click(),
+    ]);
     expect(patched.status()).toBe(200);
     expect(patched.request().postDataJSON()).toEqual({ displayName: corrected, phone: '+44 20 7946 0000' }); // only what changed
     await sectionResult(page, 'details').getByText('Saved: your details are corrected').waitFor();
@@ -90,7 +93,11 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     await sectionResult(page, 'consent').getByText('WedSync stopped this use of your data immediately').waitFor();
     await poll(() => ai.isChecked()).toBe(false);
     const withdrawn = await mine<Consents>(page, '/api/privacy/consents');
-    expect(withdrawn.consents).toMatchObject({ ai_analysis: false, feature_feedback: before.consents.feature_feedback, trend_analytics: before.consents.trend_analytics });
+    expect(withdrawn.consents).toMatchObject({
+      ai_analysis: false,
+      feature_feedback: before.consents.feature_feedback,
+      trend_analytics: before.consents.trend_analytics,
+    });
     expect(withdrawn.evidence.at(-1)).toMatchObject({ purpose: 'ai_analysis', granted: false });
     await page.getByTestId('consent-ai_analysis-since').getByText('Off since you changed it on').waitFor();
     expect(await page.getByTestId('consent-ai_analysis-since').locator('time').getAttribute('datetime')).toBe(withdrawn.evidence.at(-1)!.createdAt);
@@ -129,7 +136,10 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     expect(serious(await axeViolations(page))).toEqual([]);
     await page.reload();
     await poll(() => page.getByRole('switch', { name: 'Restrict processing of my data' }).isChecked()).toBe(true); // read back from the API
-    await Promise.all([page.waitForResponse(isApi('PUT', /^\/api\/privacy\/restriction$/)), page.getByRole('switch', { name: 'Restrict processing of my data' }).click()]);
+    await Promise.all([
+      page.waitForResponse(isApi('PUT', /^\/api\/privacy\/restriction$/)),
+      page.getByRole('switch', { name: 'Restrict processing of my data' }).click(),
+    ]);
     await sectionResult(page, 'restriction').getByText('Restriction lifted').waitFor();
     expect((await mine<Profile>(page, '/api/privacy/profile')).processingRestricted).toBe(false);
     expectNoPageErrors(t);
@@ -180,7 +190,10 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     await screenshot(page, 'privacy-erase-confirm');
 
     await confirm.fill('erase my account');
-    const [erased] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/privacy\/erasure$/)), page.getByRole('button', { name: 'Delete my account' }).click()]);
+    const [erased] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/privacy\/erasure$/)),
+      page.getByRole('button', { name: 'Delete my account' }).click(),
+    ]);
     expect(erased.status()).toBe(200);
     expect(await erased.json()).toEqual({ erased: true, votesKept: 1 });
     await page.getByRole('heading', { level: 1, name: 'Your account has been deleted' }).waitFor();
@@ -195,7 +208,10 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     await page.goto('/login');
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    const [login] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/login$/)), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    const [login] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/auth\/login$/)),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
     expect(login.status()).toBe(401);
     await page.locator('.error-summary').getByText('That email and password don’t match an account').waitFor();
 

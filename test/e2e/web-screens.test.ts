@@ -93,21 +93,31 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByLabel('Your names').fill('Sam & Alex');
     await page.getByLabel('Email address').fill('couple@demo.test');
     await page.getByLabel('Password').fill('a long enough password');
-    const [taken] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)), page.getByRole('button', { name: 'Create account' }).click()]);
+    const [taken] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)),
+      page.getByRole('button', { name: 'Create account' }).click(),
+    ]);
     expect(taken.status()).toBe(409);
     await page.locator('#signup-email-error').filter({ hasText: 'There is already an account with this email address' }).waitFor();
 
     // Consent is asked, unticked: only the box ticked is granted.
-    for (const purpose of [/product feedback/, /analyse my requests/, /trend analytics/]) expect(await page.getByRole('checkbox', { name: purpose }).isChecked()).toBe(false);
+    for (const purpose of [/product feedback/, /analyse my requests/, /trend analytics/])
+      expect(await page.getByRole('checkbox', { name: purpose }).isChecked()).toBe(false);
     await page.getByRole('checkbox', { name: /analyse my requests/ }).check();
     const email = `sam.alex.${Date.now()}@example.com`;
     await page.getByLabel('Email address').fill(email);
-    const [created] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)), page.getByRole('button', { name: 'Create account' }).click()]);
+    const [created] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)),
+      page.getByRole('button', { name: 'Create account' }).click(),
+    ]);
     expect(created.status()).toBe(201);
     expect(created.request().postDataJSON().consents).toEqual({ feature_feedback: false, ai_analysis: true, trend_analytics: false });
     await page.waitForURL((url) => url.pathname === '/');
     expect(await page.locator('.who').textContent()).toContain('Sam & Alex');
-    expect(((await (await page.request.get('/api/auth/session')).json()) as { user: { email: string; role: string } }).user).toMatchObject({ email, role: 'couple' });
+    expect(((await (await page.request.get('/api/auth/session')).json()) as { user: { email: string; role: string } }).user).toMatchObject({
+      email,
+      role: 'couple',
+    });
 
     // Signed out, a supplier signs up with their business.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -122,7 +132,10 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByLabel('Business name').fill('Bloom & Wild Flowers');
     await page.getByLabel('Business size').selectOption('small');
     await screenshot(page, 'signup-supplier');
-    const [supplier] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)), page.getByRole('button', { name: 'Create account' }).click()]);
+    const [supplier] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/auth\/signup$/)),
+      page.getByRole('button', { name: 'Create account' }).click(),
+    ]);
     expect(supplier.status()).toBe(201);
     await page.getByText('The WedSync team checks every business').waitFor();
     expect(((await supplier.json()) as { user: { verified: boolean; businessSize: string } }).user).toMatchObject({ verified: false, businessSize: 'small' });
@@ -153,9 +166,15 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
 
     const reason = `Venues asked for this every Saturday this season (${Date.now()})`;
     await form.getByLabel('Reason, shown on the request').fill(reason);
-    const [changed] = await Promise.all([page.waitForResponse(isApi('POST', new RegExp(`/api/feature-requests/${id}/status$`))), form.getByRole('button', { name: 'Change status' }).click()]);
+    const [changed] = await Promise.all([
+      page.waitForResponse(isApi('POST', new RegExp(`/api/feature-requests/${id}/status$`))),
+      form.getByRole('button', { name: 'Change status' }).click(),
+    ]);
     expect(changed.status()).toBe(200);
-    await page.getByRole('status').filter({ hasText: `“${title}” is now planned.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `“${title}” is now planned.` })
+      .waitFor();
     expect(await page.locator(`.triage-list a[href="/requests/${id}"]`).count()).toBe(0); // left the queue
 
     // The roadmap, both views, has it under planned; the request shows the reason in its history.
@@ -217,7 +236,11 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     // A page that fails is said in plain words; “Try again” loads the queue afresh from its first page.
     await page.unroute(nextPage);
     await page.route(nextPage, (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }),
+      }),
     );
     await more.click();
     const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again in a moment.' });
@@ -261,7 +284,9 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     expect(await page.getByTestId('ops-season').textContent()).toContain(health.season.season === 'peak' ? 'Peak season' : 'Off season');
     // The 30-day error budget, as the ops API computed it (none before the submission probe has run).
     const { errorBudget: budget } = (await budgetReply.json()) as { errorBudget: { left: number } | null };
-    await poll(() => page.getByTestId('ops-error-budget').textContent()).toContain(budget === null ? 'no probe runs yet' : `${Math.max(0, Math.round(budget.left * 100))} %`);
+    await poll(() => page.getByTestId('ops-error-budget').textContent()).toContain(
+      budget === null ? 'no probe runs yet' : `${Math.max(0, Math.round(budget.left * 100))} %`,
+    );
     const dup = health.queues.find((q) => q.queue === 'duplicate_detection')!;
     expect(await page.getByTestId('ops-queue-duplicate_detection').textContent()).toContain(`${dup.pending} waiting`);
 
@@ -332,7 +357,11 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     const t = await live.tab();
     const { page } = t;
     await page.route('**/api/roadmap', (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'database_unavailable', message: 'db down', details: null } }),
+      }),
     );
     await page.goto('/roadmap');
     await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again in a moment.' }).waitFor();

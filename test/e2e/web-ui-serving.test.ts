@@ -19,7 +19,17 @@ describe('the web UI as the server sends it', () => {
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
 
   it('answers the app’s own addresses with index.html, never cached, carrying the deployment’s categories', async () => {
-    for (const url of ['/', '/requests/3f1e2d4c-0000-4000-8000-000000000000', '/submit', '/login?next=%2F', '/signup', '/roadmap?view=kanban', '/triage', '/ops', '/index.html']) {
+    for (const url of [
+      '/',
+      '/requests/3f1e2d4c-0000-4000-8000-000000000000',
+      '/submit',
+      '/login?next=%2F',
+      '/signup',
+      '/roadmap?view=kanban',
+      '/triage',
+      '/ops',
+      '/index.html',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);

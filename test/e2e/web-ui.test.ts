@@ -16,7 +16,6 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
   const cardCount = (page: Page) => page.locator('.card').count();
   const commentsLoaded = (page: Page) => poll(() => page.locator('.comments').getAttribute('aria-busy')).toBe('false');
 
-
   it('shows the demo board in the API’s default order, and filters, searches, sorts and pages it', async () => {
     const t = await tab();
     const { page } = t;
@@ -29,7 +28,10 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     await screenshot(page, 'board');
 
     // Load more: the next page, appended.
-    const [more] = await Promise.all([page.waitForResponse(isApi('GET', /\/api\/feature-requests\?.*cursor=/)), page.getByRole('button', { name: 'Load more requests' }).click()]);
+    const [more] = await Promise.all([
+      page.waitForResponse(isApi('GET', /\/api\/feature-requests\?.*cursor=/)),
+      page.getByRole('button', { name: 'Load more requests' }).click(),
+    ]);
     expect(more.status()).toBe(200);
     await poll(() => cardCount(page)).toBe(expected.items.length * 2);
 
@@ -97,7 +99,10 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
 
     await signIn(page, 'couple@demo.test');
     await page.locator('.card').first().waitFor();
-    const card = page.locator('.card').filter({ has: page.locator('.vote-button[aria-pressed="false"]') }).first();
+    const card = page
+      .locator('.card')
+      .filter({ has: page.locator('.vote-button[aria-pressed="false"]') })
+      .first();
     const title = (await card.locator('.card-title').textContent())!;
     const id = (await card.locator('.card-title a').getAttribute('href'))!.split('/').pop()!;
     const before = (await api<BoardItem>(`/api/feature-requests/${id}`)).voteCount;
@@ -113,7 +118,10 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     });
     const answered = page.waitForResponse(isApi('PUT', new RegExp(`/api/feature-requests/${id}/vote$`)));
     await button.click();
-    await poll(async () => [await button.getAttribute('aria-pressed'), await button.locator('.vote-count').textContent()]).toEqual(['true', String(before + 1)]);
+    await poll(async () => [await button.getAttribute('aria-pressed'), await button.locator('.vote-count').textContent()]).toEqual([
+      'true',
+      String(before + 1),
+    ]);
     release();
     expect((await answered).status()).toBe(201);
     await page.unroute(`**/api/feature-requests/${id}/vote`);
@@ -184,7 +192,9 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
             status: 429,
             headers: { 'retry-after': '7200' },
             contentType: 'application/json',
-            body: JSON.stringify({ error: { code: 'submission_limit_reached', message: 'Couples can submit 10 feature requests a day', details: { limit: 10 } } }),
+            body: JSON.stringify({
+              error: { code: 'submission_limit_reached', message: 'Couples can submit 10 feature requests a day', details: { limit: 10 } },
+            }),
           })
         : route.continue(),
     );
@@ -193,7 +203,10 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     expect(await page.getByLabel('Title').inputValue()).toBe(title);
     await page.unroute('**/api/feature-requests');
 
-    const [created] = await Promise.all([page.waitForResponse(isApi('POST', /^\/api\/feature-requests$/)), page.getByRole('button', { name: 'Send request' }).click()]);
+    const [created] = await Promise.all([
+      page.waitForResponse(isApi('POST', /^\/api\/feature-requests$/)),
+      page.getByRole('button', { name: 'Send request' }).click(),
+    ]);
     expect(created.status()).toBe(201);
     const { id } = (await created.json()) as { id: string };
     await page.waitForURL(new RegExp(`/requests/${id}\\?submitted=1$`));

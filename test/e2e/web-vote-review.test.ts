@@ -44,7 +44,8 @@ describe.runIf(browserAvailable())('vote review in Chromium', () => {
   }
 
   /** Where a vote is cast: the request's page, or its card on the board (found by searching for it). */
-  const votingPlace = (page: Page, where: 'request' | 'board') => (where === 'request' ? page.locator('.detail') : page.locator('.board .card').filter({ hasText: title }));
+  const votingPlace = (page: Page, where: 'request' | 'board') =>
+    where === 'request' ? page.locator('.detail') : page.locator('.board .card').filter({ hasText: title });
 
   /** Signs the voter in, votes on the request's page or its board card: the API's reply and the X-Device-Id the page sent. */
   async function voteAs(page: Page, voter: Voter, where: 'request' | 'board' = 'request'): Promise<{ reply: VoteReply; deviceId: string | undefined }> {
@@ -63,12 +64,17 @@ describe.runIf(browserAvailable())('vote review in Chromium', () => {
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
   }
 
-  const shownCount = async (page: Page, where: 'request' | 'board' = 'request') => Number(await votingPlace(page, where).getByTestId('vote-count').textContent());
+  const shownCount = async (page: Page, where: 'request' | 'board' = 'request') =>
+    Number(await votingPlace(page, where).getByTestId('vote-count').textContent());
   const feedback = (page: Page, where: 'request' | 'board' = 'request') => votingPlace(page, where).locator('.vote-feedback');
 
   it('holds the third account voting from one browser and tells the voter in a live region, without counting it', async () => {
     const product = await live.server.t.login('product@demo.test');
-    const created = await live.server.t.request(product, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title, category: 'seating' }) });
+    const created = await live.server.t.request(product, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ title, category: 'seating' }),
+    });
     expect(created.statusCode, created.body).toBe(201);
     requestId = created.json().id as string;
     phone = [];
@@ -143,7 +149,9 @@ describe.runIf(browserAvailable())('vote review in Chromium', () => {
       'Same device: 4 accounts voted for this request from one device within 24 hours (flagged from 3).',
     );
     expect(await vote(tablet).textContent()).toContain('Counted at reduced weight');
-    expect(await vote(tablet).getByRole('list', { name: 'Why it was flagged' }).textContent()).toMatch(/^New accounts voting together: 5 votes from accounts younger than 7 days/);
+    expect(await vote(tablet).getByRole('list', { name: 'Why it was flagged' }).textContent()).toMatch(
+      /^New accounts voting together: 5 votes from accounts younger than 7 days/,
+    );
     // Equal device tags for the phone's votes, another for the tablet's: keyed hashes, never the id itself.
     const tagOf = async (voter: Voter) => (await vote(voter).textContent())?.match(/Device ([A-Za-z0-9_-]{8})/)?.[1];
     const phoneTag = await tagOf(phone[2]!);
@@ -154,7 +162,10 @@ describe.runIf(browserAvailable())('vote review in Chromium', () => {
     const choose = (voter: Voter) => panel.getByLabel(`Decide on the vote by ${voter.name} on “${title}”`).check();
     const decide = async (voter: Voter, action: 'release' | 'reject') => {
       const button = action === 'release' ? 'Release: count in full' : 'Reject: keep, count nowhere';
-      const [res] = await Promise.all([page.waitForResponse(isApi('POST', new RegExp(`^/api/vote-reviews/${action}$`))), panel.getByRole('button', { name: button }).click()]);
+      const [res] = await Promise.all([
+        page.waitForResponse(isApi('POST', new RegExp(`^/api/vote-reviews/${action}$`))),
+        panel.getByRole('button', { name: button }).click(),
+      ]);
       expect(res.status()).toBe(200);
       await vote(voter).waitFor({ state: 'detached' }); // decided: no longer awaiting a decision
     };

@@ -67,7 +67,14 @@ export async function createTestApp(
   // BACKUP_DIR: erasures append to its ledger; a test's own, never the working directory.
   const backupDir = mkdtempSync(path.join(tmpdir(), 'wsfr-backups-'));
   // MEMBER_KEY_DIR: the member KEK versions, likewise the test's own.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_PASSWORD, BACKUP_DIR: backupDir, MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')), ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DEMO_PASSWORD,
+    BACKUP_DIR: backupDir,
+    MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')),
+    ...options.env,
+  });
   const clock = options.clock ?? testClock();
   const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32), config.memberKeyDir);
   // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.

@@ -191,11 +191,7 @@ export function schemaValue(schema: JsonSchema, hints: Hints, idPool: readonly s
 
 // ---- whole requests ------------------------------------------------------------------------------
 
-export type Body =
-  | { kind: 'none' }
-  | { kind: 'json'; value: unknown; pollute?: string }
-  | { kind: 'text'; text: string }
-  | { kind: 'bytes'; bytes: number[] };
+export type Body = { kind: 'none' } | { kind: 'json'; value: unknown; pollute?: string } | { kind: 'text'; text: string } | { kind: 'bytes'; bytes: number[] };
 
 /** Bodies that are not JSON, or JSON that a naive parser would let poison prototypes. */
 const RAW_BODIES = [
@@ -242,10 +238,13 @@ export function bodyArb(schema: JsonSchema | undefined, hints: Hints, idPool: re
     fc.constantFrom(...RAW_BODIES).map((text): Body => ({ kind: 'text', text })),
     fc.string({ unit: 'binary', maxLength: 60 }).map((text): Body => ({ kind: 'text', text })),
     // Not UTF-8 at all.
-    fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 16 }).map((bytes): Body => ({ kind: 'bytes', bytes: [0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, ...bytes, 0x22, 0x7d] })),
+    fc
+      .array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 16 })
+      .map((bytes): Body => ({ kind: 'bytes', bytes: [0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, ...bytes, 0x22, 0x7d] })),
   );
   const anyJson = fc.jsonValue({ maxDepth: 3 }).map((value): Body => ({ kind: 'json', value }));
-  if (!takesBody) return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ kind: 'none' }) }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: anyJson });
+  if (!takesBody)
+    return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ kind: 'none' }) }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: anyJson });
   const valid = schema ? schemaValue(schema, hints, idPool) : fc.jsonValue({ maxDepth: 2 });
   return fc.oneof(
     { weight: 5, arbitrary: valid.map((value): Body => ({ kind: 'json', value })) },
@@ -269,10 +268,13 @@ export function jsonText(body: Extract<Body, { kind: 'json' }>): string {
  * parameters valid or hostile, unknown and poison keys, broken escapes.
  */
 export function queryArb(params: { name: string; schema: JsonSchema }[], hints: Hints, idPool: readonly string[], hostile: boolean): fc.Arbitrary<string> {
-  const value = (p: { name: string; schema: JsonSchema }) => (hostile ? fc.oneof(schemaValue(p.schema, hints, idPool, p.name), hostileString) : schemaValue(p.schema, hints, idPool, p.name));
+  const value = (p: { name: string; schema: JsonSchema }) =>
+    hostile ? fc.oneof(schemaValue(p.schema, hints, idPool, p.name), hostileString) : schemaValue(p.schema, hints, idPool, p.name);
   const declared = params.map((p) => fc.option(value(p), { nil: undefined }).map((v) => [p.name, v] as const));
   const extra = hostile ? fc.array(fc.tuple(hostileKey, hostileString), { maxLength: 2 }) : fc.constant([]);
-  const rawTail = hostile ? fc.constantFrom('', '', '', '&%', '&%E0%A4%A', '&a[b][c]=1', '&__proto__[polluted]=1', '&constructor[prototype][polluted]=1', '&limit=1&limit=2', '&&&=&') : fc.constant('');
+  const rawTail = hostile
+    ? fc.constantFrom('', '', '', '&%', '&%E0%A4%A', '&a[b][c]=1', '&__proto__[polluted]=1', '&constructor[prototype][polluted]=1', '&limit=1&limit=2', '&&&=&')
+    : fc.constant('');
   return fc.tuple(fc.tuple(...declared), extra, rawTail).map(([given, more, tail]) => {
     const pairs = [...given.filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const), ...more];
     const text = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(toWellFormed(v))}`).join('&') + tail;
@@ -289,7 +291,17 @@ export function pathParamArb(schema: JsonSchema | undefined, hints: Hints, idPoo
 
 /** Headers a client controls. Values stay within what HTTP can carry (Latin-1, no line breaks). */
 const headerValue = hostileString.map((s) => s.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?').slice(0, 2000));
-export const HEADER_NAMES = ['x-request-id', 'accept', 'accept-language', 'user-agent', 'x-forwarded-for', 'idempotency-key', 'origin', 'referer', 'if-none-match'];
+export const HEADER_NAMES = [
+  'x-request-id',
+  'accept',
+  'accept-language',
+  'user-agent',
+  'x-forwarded-for',
+  'idempotency-key',
+  'origin',
+  'referer',
+  'if-none-match',
+];
 export const CONTENT_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -308,14 +320,18 @@ export function validHeadersArb(declared: { name: string; schema: JsonSchema }[]
 }
 
 export function headersArb(extra: { name: string; schema: JsonSchema }[], hints: Hints): fc.Arbitrary<Record<string, string>> {
-  const declared = extra.map((h) => fc.option(fc.oneof(schemaValue(h.schema, hints, [], h.name).map(String), headerValue), { nil: undefined }).map((v) => [h.name, v] as const));
+  const declared = extra.map((h) =>
+    fc.option(fc.oneof(schemaValue(h.schema, hints, [], h.name).map(String), headerValue), { nil: undefined }).map((v) => [h.name, v] as const),
+  );
   const common = HEADER_NAMES.map((name) => fc.option(headerValue, { nil: undefined, freq: 3 }).map((v) => [name, v] as const));
-  return fc.tuple(fc.tuple(...declared, ...common), fc.option(fc.oneof(fc.constantFrom(...CONTENT_TYPES), headerValue), { nil: undefined, freq: 2 })).map(([pairs, contentType]) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of pairs) if (value !== undefined) headers[name] = value;
-    if (contentType !== undefined) headers['content-type'] = contentType;
-    return headers;
-  });
+  return fc
+    .tuple(fc.tuple(...declared, ...common), fc.option(fc.oneof(fc.constantFrom(...CONTENT_TYPES), headerValue), { nil: undefined, freq: 2 }))
+    .map(([pairs, contentType]) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of pairs) if (value !== undefined) headers[name] = value;
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      return headers;
+    });
 }
 
 // ---- values a service reads inside a string ---------------------------------------------------------
@@ -331,7 +347,14 @@ export const timeZoneArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Instants JavaScript accepts but a timestamptz does not, and the edges of JavaScript's own range. */
-const EDGE_INSTANTS = ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z'];
+const EDGE_INSTANTS = [
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  '-000001-01-01T00:00:00.000Z',
+  '0000-01-01T00:00:00.000Z',
+  '9999-12-31T23:59:59.999Z',
+  '1970-01-01T00:00:00.000Z',
+];
 /** Strings a loose id check (36 of [0-9a-f-]) lets through that are not UUIDs. */
 const LOOKALIKE_IDS = ['-'.repeat(36), 'f'.repeat(36), '00000000-0000-0000-0000-00000000000-', '----------------------------------ab'];
 
@@ -341,7 +364,10 @@ const LOOKALIKE_IDS = ['-'.repeat(36), 'f'.repeat(36), '00000000-0000-0000-0000-
  * only sent the genuine cursor or noise before, so it never reached the database with a bad value.
  */
 export function cursorArb(genuine: string): fc.Arbitrary<string> {
-  const instant = fc.oneof(fc.constantFrom(...EDGE_INSTANTS), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+  const instant = fc.oneof(
+    fc.constantFrom(...EDGE_INSTANTS),
+    fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  );
   const value = fc.oneof(instant, fc.constantFrom(1e308, -1e308, 0, -0, 2 ** 53 + 1), fc.double(), hostileString);
   const id = fc.oneof(fc.uuid(), fc.constantFrom(...LOOKALIKE_IDS), fc.stringMatching(/^[0-9a-f-]{36}$/));
   const b64 = (text: string) => Buffer.from(text).toString('base64url');

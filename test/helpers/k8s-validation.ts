@@ -89,7 +89,9 @@ function loadCrds(): Map<string, CrdVersion> {
   const crds = new Map<string, CrdVersion>();
   for (const file of CRD_FILES) {
     for (const doc of parseAllDocuments(readFileSync(path.join(CRD_DIR, file), 'utf8'))) {
-      const crd = doc.toJS() as { spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: JsonSchema } }[] } } | null;
+      const crd = doc.toJS() as {
+        spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: JsonSchema } }[] };
+      } | null;
       if (!crd) continue;
       for (const v of crd.spec.versions.filter((version) => version.served)) {
         crds.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, { validate: ajv.compile(closeSchema(v.schema.openAPIV3Schema)) });
@@ -124,7 +126,8 @@ function typeCheck(values: { module: string; type: string; value: unknown }[]): 
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, language, ...rest) => (path.resolve(name) === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language, ...rest));
+  host.getSourceFile = (name, language, ...rest) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
   const program = ts.createProgram([file], options, host);
@@ -166,7 +169,13 @@ export async function validateObjects(objects: K8sObject[]): Promise<Map<string,
         problems.push(`schema: ${(err as Error).message}`);
       }
     } else if (crd) {
-      if (!crd.validate(o)) problems.push(...(crd.validate.errors ?? []).map((e) => `schema: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`));
+      if (!crd.validate(o))
+        problems.push(
+          ...(crd.validate.errors ?? []).map(
+            (e) =>
+              `schema: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+          ),
+        );
       // The CRD leaves metadata to the API server: check it against ObjectMeta.
       typed.push({ key, ...OBJECT_META, value: o.metadata ?? {} });
     } else {

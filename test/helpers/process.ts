@@ -25,7 +25,9 @@ export interface Running {
 export async function start(env: Record<string, string>, { readyWithinMs = 180_000 } = {}): Promise<Running> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [...MAIN, 'start'], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', ...env } });
+  const child = spawn(process.execPath, [...MAIN, 'start'], {
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1', ...env },
+  });
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
@@ -34,7 +36,10 @@ export async function start(env: Record<string, string>, { readyWithinMs = 180_0
   for (;;) {
     if (child.exitCode !== null) throw new Error(`start exited ${child.exitCode}: ${output}`);
     if (Date.now() > deadline) throw new Error(`no /health within ${readyWithinMs / 1000} s: ${output}`);
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -44,10 +49,12 @@ export async function start(env: Record<string, string>, { readyWithinMs = 180_0
     log: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) { resolve(child.exitCode); return; }
+        if (child.exitCode !== null) {
+          resolve(child.exitCode);
+          return;
+        }
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),
   };
 }
-

@@ -111,12 +111,7 @@ function launch(binary: string, port: number, options: { configFile: string; dat
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     binary,
-    [
-      `--config.file=${options.configFile}`,
-      `--storage.tsdb.path=${options.dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=info',
-    ],
+    [`--config.file=${options.configFile}`, `--storage.tsdb.path=${options.dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=info'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -129,7 +124,10 @@ function launch(binary: string, port: number, options: { configFile: string; dat
   let spawnError: Error | undefined;
   child.on('error', (e) => (spawnError = e));
   const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
     child.once('exit', () => resolve());
     child.once('error', () => resolve());
   });
@@ -186,12 +184,7 @@ async function waitReady(p: RunningPrometheus, timeoutMs: number): Promise<void>
  * Polls `read` until `done` holds or `deadline` (epoch ms) passes; returns the last value either
  * way so the caller's expect() shows what was seen. Errors from `read` count as "not yet".
  */
-export async function pollUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  deadline: number,
-  intervalMs = 250,
-): Promise<T> {
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, deadline: number, intervalMs = 250): Promise<T> {
   let last: T | undefined;
   let lastError: unknown;
   for (;;) {

@@ -38,7 +38,11 @@ describe('command line', () => {
   });
 
   it('never creates demo accounts in production', () => {
-    const result = run(['seed-demo'], { NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-prod-')), ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64') });
+    const result = run(['seed-demo'], {
+      NODE_ENV: 'production',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-prod-')),
+      ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/never created when NODE_ENV=production/);
   });
@@ -77,14 +81,25 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
     expect(first.log()).toMatch(/demo sign-in: couple@demo.test.* with password the value of DEMO_PASSWORD/);
 
     // Sign in, submit something personal, and check none of it reaches the log.
-    const login = await fetch(`${first.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'couple@demo.test', password }) });
+    const login = await fetch(`${first.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'couple@demo.test', password }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const marker = `zqvx${Date.now()}marker`;
     const created = await fetch(`${first.base}/api/feature-requests?q=${marker}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ title: 'Seating chart printing', description: `Please add ${marker} to the seating chart export.`, category: 'seating', urgency: 'low', painPoints: [], weddingContext: { weddingDate: '2027-08-21', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street` } }),
+      body: JSON.stringify({
+        title: 'Seating chart printing',
+        description: `Please add ${marker} to the seating chart export.`,
+        category: 'seating',
+        urgency: 'low',
+        painPoints: [],
+        weddingContext: { weddingDate: '2027-08-21', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street` },
+      }),
     });
     expect(created.status).toBe(201);
     expect(await first.stop()).toBe(0);

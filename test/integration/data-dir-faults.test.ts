@@ -8,7 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../helpers/process.js';
 
 const run = (env: Record<string, string>) =>
-  spawnSync(process.execPath, [...MAIN, 'start'], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env }, encoding: 'utf8', timeout: 180_000 });
+  spawnSync(process.execPath, [...MAIN, 'start'], {
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
 
 /** Runs a setup command as root, or says it cannot (then that case is skipped). */
 function may(command: string, args: string[]): boolean {

@@ -17,8 +17,17 @@ function slowPost(base: string, url: string, headers: Record<string, string>, bo
   socket.on('data', (d) => (response += d));
   const finished = new Promise<string>((resolve) => socket.on('close', () => resolve(response)));
   const half = Math.floor(body.length / 2);
-  const head = [`POST ${url} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-  const started = new Promise<void>((resolve) => socket.once('connect', () => socket.write(`${head.join('\r\n')}\r\n\r\n${body.slice(0, half)}`, () => resolve())));
+  const head = [
+    `POST ${url} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  const started = new Promise<void>((resolve) =>
+    socket.once('connect', () => socket.write(`${head.join('\r\n')}\r\n\r\n${body.slice(0, half)}`, () => resolve())),
+  );
   return { started, finish: () => socket.end(body.slice(half)), finished };
 }
 
@@ -32,9 +41,21 @@ describe('graceful shutdown (embedded start)', () => {
   it('answers new requests 503 while an in-flight request completes, then exits 0', async () => {
     server = await start({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-shutdown-')), SHUTDOWN_GRACE_SECONDS: '20', DEMO_PASSWORD: 'wedding-demo' });
     const { base } = server;
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'supplier@demo.test', password: 'wedding-demo' }) });
-    const session = { cookie: login.headers.getSetCookie()[0]!.split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
-    const token = ((await (await fetch(`${base}/api/auth/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name: 'shutdown test' }) })).json()) as { token: string }).token;
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'supplier@demo.test', password: 'wedding-demo' }),
+    });
+    const session = {
+      cookie: login.headers.getSetCookie()[0]!.split(';')[0]!,
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    };
+    const token = (
+      (await (await fetch(`${base}/api/auth/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name: 'shutdown test' }) })).json()) as {
+        token: string;
+      }
+    ).token;
     // Warm the anonymous board cache so the next board read would come from the fast lane.
     expect((await fetch(`${base}/api/feature-requests`)).status).toBe(200);
     expect((await fetch(`${base}/ready`)).status).toBe(200);

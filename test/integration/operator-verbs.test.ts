@@ -60,7 +60,18 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
     const signup = await fetch(`${server.base}/api/auth/signup`, {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ email, password, displayName: 'Petal Florist', role: 'wedding_supplier', country: 'GB', timeZone: 'Europe/London', supplierType: 'florist', businessName: 'Petal Flowers', businessSize: 'small', businessAddress: '1 Market Street, York' }),
+      body: JSON.stringify({
+        email,
+        password,
+        displayName: 'Petal Florist',
+        role: 'wedding_supplier',
+        country: 'GB',
+        timeZone: 'Europe/London',
+        supplierType: 'florist',
+        businessName: 'Petal Flowers',
+        businessSize: 'small',
+        businessAddress: '1 Market Street, York',
+      }),
     });
     expect(signup.status).toBeLessThan(300);
     expect(await verified(server.base, email, password)).toBe(false);
@@ -77,7 +88,10 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
 
     // A refusal from the services, a usage problem and a secret from the environment all travel as they would directly.
     expect(await run(['verify-supplier', 'nobody@example.test'], env)).toMatchObject({ status: 1, stderr: 'Wedding supplier not found\n' });
-    const planner = await run(['create-user', 'team@example.test', 'product_team', 'Pat Team', 'Europe/London'], { ...env, NEW_USER_PASSWORD: 'team-password-123' });
+    const planner = await run(['create-user', 'team@example.test', 'product_team', 'Pat Team', 'Europe/London'], {
+      ...env,
+      NEW_USER_PASSWORD: 'team-password-123',
+    });
     expect(planner.status, planner.stderr).toBe(0);
     expect(planner.stdout).toMatch(/^created product_team [0-9a-f-]{36}\n$/);
     await signIn(server.base, 'team@example.test', 'team-password-123');
@@ -88,11 +102,19 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
     expect(opened.status, opened.stderr).toBe(0);
     const announcement = `${STATUS_TEMPLATES.wedding_day_outage} Next update at 15:00 UTC.`;
     const during = (await (await fetch(`${server.base}/api/status`)).json()) as { status: string; message: string; openIncidents: { summary: string }[] };
-    expect(during).toMatchObject({ status: 'degraded', message: announcement, openIncidents: [expect.objectContaining({ summary: announcement, severity: 'critical' })] });
+    expect(during).toMatchObject({
+      status: 'degraded',
+      message: announcement,
+      openIncidents: [expect.objectContaining({ summary: announcement, severity: 'critical' })],
+    });
     expect(await (await fetch(`${server.base}/status`)).text()).toContain('Your wedding day is our priority. Next update at 15:00 UTC.');
     const resolved = await run(['status', 'incident', 'resolve'], env);
     expect(resolved.status, resolved.stderr).toBe(0);
-    const after = (await (await fetch(`${server.base}/api/status`)).json()) as { message: string | null; openIncidents: unknown[]; recentIncidents: { summary: string }[] };
+    const after = (await (await fetch(`${server.base}/api/status`)).json()) as {
+      message: string | null;
+      openIncidents: unknown[];
+      recentIncidents: { summary: string }[];
+    };
     expect(after.openIncidents).toEqual([]);
     expect(after.message).not.toBe(announcement);
     expect(after.recentIncidents[0]).toMatchObject({ summary: announcement, status: 'resolved' });
@@ -104,7 +126,9 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
     const restarted = await start(env, { readyWithinMs: 300_000 });
     running.push(restarted);
     expect(await verified(restarted.base, email, password)).toBe(true);
-    expect(((await (await fetch(`${restarted.base}/api/status`)).json()) as { recentIncidents: { summary: string }[] }).recentIncidents[0]?.summary).toBe(announcement);
+    expect(((await (await fetch(`${restarted.base}/api/status`)).json()) as { recentIncidents: { summary: string }[] }).recentIncidents[0]?.summary).toBe(
+      announcement,
+    );
     expect(await restarted.stop()).toBe(0);
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 
@@ -118,11 +142,20 @@ describe('operator verbs while an embedded server holds DATA_DIR', () => {
   it('refuses, changing nothing, when the holder takes no verbs or its channel does not answer', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wsfr-op-held-'));
     // A live process (this test) holds it, as a running `rotate-keys` would: no operator socket.
-    const holder = { pid: process.pid, hostname: hostname(), processStart: null, startedAt: new Date().toISOString(), verb: 'rotate-keys', operatorSocket: null };
+    const holder = {
+      pid: process.pid,
+      hostname: hostname(),
+      processStart: null,
+      startedAt: new Date().toISOString(),
+      verb: 'rotate-keys',
+      operatorSocket: null,
+    };
     writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify(holder));
     const busy = await run(['verify-supplier', 'supplier@demo.test'], { DATA_DIR: dir });
     expect(busy.status).toBe(75);
-    expect(busy.stderr).toMatch(/verify-supplier refused, nothing was changed: DATA_DIR .* is in use by process \d+ .*\(rotate-keys, since .*\), which takes no operator verbs/);
+    expect(busy.stderr).toMatch(
+      /verify-supplier refused, nothing was changed: DATA_DIR .* is in use by process \d+ .*\(rotate-keys, since .*\), which takes no operator verbs/,
+    );
     expect(existsSync(path.join(dir, 'pgdata', 'PG_VERSION'))).toBe(false);
 
     // A server whose socket is gone (stuck, or its DATA_DIR path too long for a socket).

@@ -53,18 +53,32 @@ const anIncident = async (ctx: Ctx, role: Role) => {
   const now = ctx.t.clock.now();
   const [row] = await ctx.t.database.db
     .insert(incidents)
-    .values({ fingerprint: `matrix-${++emailSeq}`, alertName: 'MatrixAlert', severity: 'warning', summary: 'matrix', policy: { source: 'test', steps: [] }, openedAt: now, lastSeenAt: now })
+    .values({
+      fingerprint: `matrix-${++emailSeq}`,
+      alertName: 'MatrixAlert',
+      severity: 'warning',
+      summary: 'matrix',
+      policy: { source: 'test', steps: [] },
+      openedAt: now,
+      lastSeenAt: now,
+    })
     .returning({ id: incidents.id });
   return row!.id;
 };
 const demoUserId = async (ctx: Ctx) =>
-  (await ctx.t.database.db.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(ctx.t.services.keyring, 'couple@demo.test'))))[0]!.id;
+  (
+    await ctx.t.database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.emailIndex, emailIndexOf(ctx.t.services.keyring, 'couple@demo.test')))
+  )[0]!.id;
 const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 const productTeamOnly = operatorsOnly;
 const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
 
 /** A fresh request submitted by the product team (other roles are refused before any lookup). */
-const aRequest = async (ctx: Ctx, caller: Caller) => (await ctx.t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: newRequest() })).json().id as string;
+const aRequest = async (ctx: Ctx, caller: Caller) =>
+  (await ctx.t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: newRequest() })).json().id as string;
 /** A duplicate merged into a target, ready to be un-merged. */
 const aMergedRequest = async (ctx: Ctx, caller: Caller, role: Role) => {
   if (role !== 'product_team') return NO_REQUEST;
@@ -84,15 +98,26 @@ const aShippedRequest = async (ctx: Ctx, caller: Caller, role: Role) => {
 /** A vote the demo seed holds for review (the product team decides on it; other roles are refused first). */
 const aHeldVote = async (ctx: Ctx, role: Role) => {
   if (role !== 'product_team') return { requestId: NO_REQUEST, voterId: NO_REQUEST };
-  const [held] = await ctx.t.database.db.select({ requestId: votes.requestId, voterId: votes.userId }).from(votes).where(eq(votes.reviewState, 'held')).limit(1);
+  const [held] = await ctx.t.database.db
+    .select({ requestId: votes.requestId, voterId: votes.userId })
+    .from(votes)
+    .where(eq(votes.reviewState, 'held'))
+    .limit(1);
   return held!;
 };
-const decideOnHeldVote = (url: string, justification: string) => async (ctx: Ctx, _caller: Caller, role: Role) => ({ url, payload: { votes: [await aHeldVote(ctx, role)], justification } });
+const decideOnHeldVote = (url: string, justification: string) => async (ctx: Ctx, _caller: Caller, role: Role) => ({
+  url,
+  payload: { votes: [await aHeldVote(ctx, role)], justification },
+});
 
 /** A webhook endpoint (a public address literal: no DNS, nothing is sent while the matrix runs). */
 const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
   if (role !== 'product_team') return NO_REQUEST;
-  const res = await ctx.t.request(caller, { method: 'POST', url: '/api/webhooks', payload: { url: 'https://93.184.216.34/hooks/wedsync', events: ['comment.created'] } });
+  const res = await ctx.t.request(caller, {
+    method: 'POST',
+    url: '/api/webhooks',
+    payload: { url: 'https://93.184.216.34/hooks/wedsync', events: ['comment.created'] },
+  });
   return res.json().id as string;
 };
 
@@ -102,7 +127,15 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/health', expect: all(200), build: fixed(() => '/health') },
   { method: 'GET', path: '/ready', expect: all(200), build: fixed(() => '/ready') },
   { method: 'GET', path: '/api/auth/session', expect: signedIn(200), build: fixed(() => '/api/auth/session') },
-  { method: 'POST', path: '/api/auth/tokens', expect: signedIn(201), build: fixed(() => '/api/auth/tokens', () => ({ name: 'matrix' })) },
+  {
+    method: 'POST',
+    path: '/api/auth/tokens',
+    expect: signedIn(201),
+    build: fixed(
+      () => '/api/auth/tokens',
+      () => ({ name: 'matrix' }),
+    ),
+  },
   { method: 'GET', path: '/api/auth/tokens', expect: signedIn(200), build: fixed(() => '/api/auth/tokens') },
   {
     method: 'DELETE',
@@ -127,13 +160,19 @@ const MATRIX: Row[] = [
     path: '/api/feature-requests/{id}',
     // Suppliers may create, so they pass the route check, but only authors edit their own request.
     expect: { anonymous: 401, couple: 200, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
-    build: fixed((c) => `/api/feature-requests/${c.ownRequestId}`, () => ({ urgency: 'high' })),
+    build: fixed(
+      (c) => `/api/feature-requests/${c.ownRequestId}`,
+      () => ({ urgency: 'high' }),
+    ),
   },
   {
     method: 'POST',
     path: '/api/feature-requests/{id}/status',
     expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
-    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/status`, () => ({ status: 'under_review', justification: 'Triage: reviewing demand' })),
+    build: fixed(
+      (c) => `/api/feature-requests/${c.otherRequestId}/status`,
+      () => ({ status: 'under_review', justification: 'Triage: reviewing demand' }),
+    ),
   },
   {
     method: 'PUT',
@@ -166,7 +205,10 @@ const MATRIX: Row[] = [
     method: 'PUT',
     path: '/api/feature-requests/{id}/rice',
     expect: productTeamOnly,
-    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/rice`, () => ({ effort: 2 })),
+    build: fixed(
+      (c) => `/api/feature-requests/${c.otherRequestId}/rice`,
+      () => ({ effort: 2 }),
+    ),
   },
   {
     method: 'PUT',
@@ -174,26 +216,45 @@ const MATRIX: Row[] = [
     expect: productTeamOnly,
     build: async (ctx, caller, role) => ({ url: `/api/feature-requests/${await aShippedRequest(ctx, caller, role)}/outcome`, payload: { actualReach: 120 } }),
   },
-  { method: 'GET', path: '/api/feature-requests/{id}/comments', expect: signedIn(200), build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`) },
+  {
+    method: 'GET',
+    path: '/api/feature-requests/{id}/comments',
+    expect: signedIn(200),
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`),
+  },
   {
     method: 'POST',
     path: '/api/feature-requests/{id}/comments',
     expect: { anonymous: 401, couple: 201, supplier: 201, unverified_supplier: 403, product_team: 201, ai_system: 403 },
-    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/comments`, () => ({ content: 'We need this for our June wedding too.' })),
+    build: fixed(
+      (c) => `/api/feature-requests/${c.otherRequestId}/comments`,
+      () => ({ content: 'We need this for our June wedding too.' }),
+    ),
   },
   {
     method: 'POST',
     path: '/api/ai/detect-duplicates',
     expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 200 },
-    build: fixed(() => '/api/ai/detect-duplicates', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
+    build: fixed(
+      () => '/api/ai/detect-duplicates',
+      () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' }),
+    ),
   },
   {
     method: 'POST',
     path: '/api/ai/analyze',
     expect: { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 200 },
-    build: fixed(() => '/api/ai/analyze', () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' })),
+    build: fixed(
+      () => '/api/ai/analyze',
+      () => ({ title: 'Seating chart print', description: 'Print the table plan for the venue.' }),
+    ),
   },
-  { method: 'GET', path: '/api/feature-requests/{id}/duplicates', expect: operatorsOnly, build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates`) },
+  {
+    method: 'GET',
+    path: '/api/feature-requests/{id}/duplicates',
+    expect: operatorsOnly,
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates`),
+  },
   {
     method: 'POST',
     path: '/api/feature-requests/{id}/duplicates/{candidateId}/dismiss',
@@ -202,8 +263,18 @@ const MATRIX: Row[] = [
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/duplicates/${c.ownRequestId}/dismiss`),
   },
   { method: 'GET', path: '/api/vote-reviews', expect: productTeamOnly, build: fixed(() => '/api/vote-reviews') },
-  { method: 'POST', path: '/api/vote-reviews/release', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/release', 'Matrix: checked, genuine voters') },
-  { method: 'POST', path: '/api/vote-reviews/reject', expect: productTeamOnly, build: decideOnHeldVote('/api/vote-reviews/reject', 'Matrix: one device, many accounts') },
+  {
+    method: 'POST',
+    path: '/api/vote-reviews/release',
+    expect: productTeamOnly,
+    build: decideOnHeldVote('/api/vote-reviews/release', 'Matrix: checked, genuine voters'),
+  },
+  {
+    method: 'POST',
+    path: '/api/vote-reviews/reject',
+    expect: productTeamOnly,
+    build: decideOnHeldVote('/api/vote-reviews/reject', 'Matrix: one device, many accounts'),
+  },
   { method: 'GET', path: '/api/ai/insights/pain-points', expect: operatorsOnly, build: fixed(() => '/api/ai/insights/pain-points') },
   {
     method: 'POST',
@@ -234,13 +305,42 @@ const MATRIX: Row[] = [
   },
   { method: 'GET', path: '/api/status', expect: all(200), build: fixed(() => '/api/status') },
   { method: 'GET', path: '/api/notifications', expect: signedIn(200), build: fixed(() => '/api/notifications') },
-  { method: 'POST', path: '/api/notifications/read', expect: signedIn(200), build: fixed(() => '/api/notifications/read', () => ({})) },
+  {
+    method: 'POST',
+    path: '/api/notifications/read',
+    expect: signedIn(200),
+    build: fixed(
+      () => '/api/notifications/read',
+      () => ({}),
+    ),
+  },
   { method: 'GET', path: '/api/notifications/preferences', expect: signedIn(200), build: fixed(() => '/api/notifications/preferences') },
-  { method: 'PUT', path: '/api/notifications/preferences', expect: signedIn(200), build: fixed(() => '/api/notifications/preferences', () => ({ email: 'instant' })) },
+  {
+    method: 'PUT',
+    path: '/api/notifications/preferences',
+    expect: signedIn(200),
+    build: fixed(
+      () => '/api/notifications/preferences',
+      () => ({ email: 'instant' }),
+    ),
+  },
   // Alertmanager's own Bearer secret (unset here): no account, session or API token gets in.
-  { method: 'POST', path: '/api/ops/alertmanager/webhook', expect: all(401), build: fixed(() => '/api/ops/alertmanager/webhook', () => ({ version: '4', alerts: [] })) },
+  {
+    method: 'POST',
+    path: '/api/ops/alertmanager/webhook',
+    expect: all(401),
+    build: fixed(
+      () => '/api/ops/alertmanager/webhook',
+      () => ({ version: '4', alerts: [] }),
+    ),
+  },
   { method: 'GET', path: '/api/ops/incidents', expect: operatorsOnly, build: fixed(() => '/api/ops/incidents') },
-  { method: 'GET', path: '/api/ops/incidents/{id}', expect: operatorsOnly, build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}` }) },
+  {
+    method: 'GET',
+    path: '/api/ops/incidents/{id}',
+    expect: operatorsOnly,
+    build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}` }),
+  },
   {
     method: 'POST',
     path: '/api/ops/incidents/{id}/acknowledge',
@@ -258,21 +358,81 @@ const MATRIX: Row[] = [
     method: 'POST',
     path: '/api/webhooks',
     expect: { ...productTeamOnly, product_team: 201 },
-    build: fixed(() => '/api/webhooks', () => ({ url: 'https://93.184.216.34/hooks/matrix', events: ['feature_request.created'] })),
+    build: fixed(
+      () => '/api/webhooks',
+      () => ({ url: 'https://93.184.216.34/hooks/matrix', events: ['feature_request.created'] }),
+    ),
   },
-  { method: 'PATCH', path: '/api/webhooks/{id}', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}`, payload: { enabled: false } }) },
-  { method: 'DELETE', path: '/api/webhooks/{id}', expect: { ...productTeamOnly, product_team: 204 }, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}` }) },
-  { method: 'POST', path: '/api/webhooks/{id}/rotate-secret', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/rotate-secret` }) },
-  { method: 'POST', path: '/api/webhooks/{id}/test', expect: { ...productTeamOnly, product_team: 202 }, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/test` }) },
-  { method: 'GET', path: '/api/webhooks/{id}/deliveries', expect: productTeamOnly, build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/deliveries` }) },
+  {
+    method: 'PATCH',
+    path: '/api/webhooks/{id}',
+    expect: productTeamOnly,
+    build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}`, payload: { enabled: false } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/webhooks/{id}',
+    expect: { ...productTeamOnly, product_team: 204 },
+    build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}` }),
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/{id}/rotate-secret',
+    expect: productTeamOnly,
+    build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/rotate-secret` }),
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/{id}/test',
+    expect: { ...productTeamOnly, product_team: 202 },
+    build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/test` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/{id}/deliveries',
+    expect: productTeamOnly,
+    build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/deliveries` }),
+  },
   { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
   { method: 'GET', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile') },
-  { method: 'PATCH', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile', () => ({ phone: null })) },
+  {
+    method: 'PATCH',
+    path: '/api/privacy/profile',
+    expect: signedIn(200),
+    build: fixed(
+      () => '/api/privacy/profile',
+      () => ({ phone: null }),
+    ),
+  },
   // A wrong confirmation: proves who may reach erasure without erasing the callers.
-  { method: 'POST', path: '/api/privacy/erasure', expect: signedIn(400), build: fixed(() => '/api/privacy/erasure', () => ({ confirm: 'no' })) },
-  { method: 'PUT', path: '/api/privacy/restriction', expect: signedIn(200), build: fixed(() => '/api/privacy/restriction', () => ({ restricted: false })) },
+  {
+    method: 'POST',
+    path: '/api/privacy/erasure',
+    expect: signedIn(400),
+    build: fixed(
+      () => '/api/privacy/erasure',
+      () => ({ confirm: 'no' }),
+    ),
+  },
+  {
+    method: 'PUT',
+    path: '/api/privacy/restriction',
+    expect: signedIn(200),
+    build: fixed(
+      () => '/api/privacy/restriction',
+      () => ({ restricted: false }),
+    ),
+  },
   { method: 'GET', path: '/api/privacy/consents', expect: signedIn(200), build: fixed(() => '/api/privacy/consents') },
-  { method: 'PUT', path: '/api/privacy/consents/{purpose}', expect: signedIn(200), build: fixed(() => '/api/privacy/consents/trend_analytics', () => ({ granted: true })) },
+  {
+    method: 'PUT',
+    path: '/api/privacy/consents/{purpose}',
+    expect: signedIn(200),
+    build: fixed(
+      () => '/api/privacy/consents/trend_analytics',
+      () => ({ granted: true }),
+    ),
+  },
   {
     method: 'GET',
     path: '/api/privacy/users/{id}',
@@ -283,7 +443,10 @@ const MATRIX: Row[] = [
     method: 'GET',
     path: '/api/privacy/users/{id}/export',
     expect: operatorsOnly,
-    build: async (ctx) => ({ url: `/api/privacy/users/${await demoUserId(ctx)}/export`, headers: { 'x-access-justification': 'Role matrix check of access rules' } }),
+    build: async (ctx) => ({
+      url: `/api/privacy/users/${await demoUserId(ctx)}/export`,
+      headers: { 'x-access-justification': 'Role matrix check of access rules' },
+    }),
   },
   // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
   { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
@@ -291,7 +454,10 @@ const MATRIX: Row[] = [
     method: 'POST',
     path: '/api/auth/login',
     expect: all(200),
-    build: fixed(() => '/api/auth/login', () => ({ email: 'couple@demo.test', password: 'wedding-demo' })),
+    build: fixed(
+      () => '/api/auth/login',
+      () => ({ email: 'couple@demo.test', password: 'wedding-demo' }),
+    ),
   },
   { method: 'POST', path: '/api/auth/logout', expect: all(204), build: fixed(() => '/api/auth/logout') },
 ];

@@ -44,8 +44,10 @@ function policyProblems(text: string): string[] {
   if (all.length < 2) return ['not multi-stage: one FROM'];
   const build = all[0]!;
   const runtime = all.at(-1)!;
-  if (!/^node:20(\.\d+)*-(bookworm-)?slim$|^node:20(\.\d+)*-alpine/.test(runtime.image ?? '')) problems.push(`runtime image ${runtime.image}: expected a slim Node 20 image`);
-  if (!of(build, 'RUN').some((r) => /\bnpm ci\b/.test(args(r))) || !of(build, 'RUN').some((r) => /\bnpm run build\b/.test(args(r)))) problems.push('build stage: npm ci and npm run build expected');
+  if (!/^node:20(\.\d+)*-(bookworm-)?slim$|^node:20(\.\d+)*-alpine/.test(runtime.image ?? ''))
+    problems.push(`runtime image ${runtime.image}: expected a slim Node 20 image`);
+  if (!of(build, 'RUN').some((r) => /\bnpm ci\b/.test(args(r))) || !of(build, 'RUN').some((r) => /\bnpm run build\b/.test(args(r))))
+    problems.push('build stage: npm ci and npm run build expected');
   const runtimeInstall = of(runtime, 'RUN').filter((r) => /\bnpm (ci|install|i)\b/.test(args(r)));
   if (runtimeInstall.length === 0) problems.push('runtime stage installs no dependencies');
   for (const r of runtimeInstall) if (!/--omit=dev\b/.test(args(r))) problems.push(`runtime stage installs dev dependencies: ${args(r)}`);
@@ -57,9 +59,11 @@ function policyProblems(text: string): string[] {
   const user = of(runtime, 'USER').at(-1);
   if (!user || /^(root|0)(:|$)/.test(args(user))) problems.push('runtime stage runs as root');
   const health = of(runtime, 'HEALTHCHECK');
-  if (health.length !== 1 || !/\/health\b/.test(args(health[0]!)) || /\b(curl|wget)\b/.test(args(health[0]!))) problems.push('runtime stage: one HEALTHCHECK on /health without curl/wget expected');
+  if (health.length !== 1 || !/\/health\b/.test(args(health[0]!)) || /\b(curl|wget)\b/.test(args(health[0]!)))
+    problems.push('runtime stage: one HEALTHCHECK on /health without curl/wget expected');
   for (const i of all.flatMap((s) => [...of(s, 'ENV'), ...of(s, 'ARG')])) {
-    if (/(SECRET|PASSWORD|TOKEN|MASTER_KEY|ENCRYPTION_KEY|SIGNING_KEY|DATABASE_URL|REDIS_URL)\b/i.test(args(i))) problems.push(`secret in ${i.getKeyword()}: ${args(i)}`);
+    if (/(SECRET|PASSWORD|TOKEN|MASTER_KEY|ENCRYPTION_KEY|SIGNING_KEY|DATABASE_URL|REDIS_URL)\b/i.test(args(i)))
+      problems.push(`secret in ${i.getKeyword()}: ${args(i)}`);
   }
   const entrypoint = of(runtime, 'ENTRYPOINT').at(-1);
   if (!entrypoint || JSON.stringify(execForm(entrypoint)) !== '["node","dist/main.js"]') problems.push('ENTRYPOINT must be ["node","dist/main.js"]');
@@ -88,7 +92,9 @@ describe('Dockerfile', () => {
     const runtime = stages(DOCKERFILE).at(-1)!;
     // The parser returns COPY instructions as Copy instances, typed as their base class.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const fromBuild = of(runtime, 'COPY').filter((c) => (c as Copy).getFromFlag()?.getValue() === 'build').map(args);
+    const fromBuild = of(runtime, 'COPY')
+      .filter((c) => (c as Copy).getFromFlag()?.getValue() === 'build')
+      .map(args);
     expect(fromBuild).toEqual(['/src/dist ./dist', '/src/web/dist ./web/dist']);
     // The database migrations are read at run time (migrate verb).
     expect(of(runtime, 'COPY').some((c) => args(c) === 'migrations ./migrations')).toBe(true);
@@ -108,9 +114,12 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps dependencies, history, data and secrets out of the build context', () => {
-    const ignored = DOCKERIGNORE.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = DOCKERIGNORE.split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const entry of ['node_modules', '.git', 'data', '.env', 'dist']) expect(ignored).toContain(entry);
     // Nothing the build needs is excluded.
-    for (const needed of ['src', 'web', 'scripts', 'patches', 'migrations', 'package.json', 'package-lock.json', 'tsconfig.json']) expect(ignored).not.toContain(needed);
+    for (const needed of ['src', 'web', 'scripts', 'patches', 'migrations', 'package.json', 'package-lock.json', 'tsconfig.json'])
+      expect(ignored).not.toContain(needed);
   });
 });

@@ -45,7 +45,9 @@ export function drill(scenario: string, ...args: string[]): Promise<{ code: numb
       try {
         const report = JSON.parse(last) as DrillReport;
         // The figures in the test log (CI's), as the drill reported them.
-        console.log(`drill ${scenario}: rto_ms=${report.rto_ms} acknowledged=${report.acknowledged_writes} lost=${report.lost_writes} duplicates=${report.duplicates} errors=${JSON.stringify(report.errors_by_status)} passed=${report.passed}`);
+        console.log(
+          `drill ${scenario}: rto_ms=${report.rto_ms} acknowledged=${report.acknowledged_writes} lost=${report.lost_writes} duplicates=${report.duplicates} errors=${JSON.stringify(report.errors_by_status)} passed=${report.passed}`,
+        );
         resolve({ code, report, stderr });
       } catch {
         reject(new Error(`drill ${scenario} printed no JSON (exit ${code}):\n${stdout}\n${stderr.slice(-3000)}`));
@@ -70,22 +72,34 @@ describe('DR drills', () => {
     expect(run.report.details.mode).toBe('embedded');
   }, 300_000);
 
-  it.runIf(SERVER)('api-crash (cluster): kill -9 of one API replica loses nothing', async () => {
-    const run = await drill('api-crash', '--mode', 'cluster', '--duration', '10');
-    expectSurvived(run);
-  }, 300_000);
+  it.runIf(SERVER)(
+    'api-crash (cluster): kill -9 of one API replica loses nothing',
+    async () => {
+      const run = await drill('api-crash', '--mode', 'cluster', '--duration', '10');
+      expectSurvived(run);
+    },
+    300_000,
+  );
 
-  it.runIf(SERVER)('worker-crash: the dead worker\'s jobs are reclaimed and every write gets its duplicate check', async () => {
-    const run = await drill('worker-crash', '--duration', '10');
-    expectSurvived(run);
-    expect(run.report.details.jobs_held).toBeGreaterThan(0);
-  }, 400_000);
+  it.runIf(SERVER)(
+    "worker-crash: the dead worker's jobs are reclaimed and every write gets its duplicate check",
+    async () => {
+      const run = await drill('worker-crash', '--duration', '10');
+      expectSurvived(run);
+      expect(run.report.details.jobs_held).toBeGreaterThan(0);
+    },
+    400_000,
+  );
 
-  it.runIf(POSTGRES_BINARIES)('restore-from-backup: point-in-time restore brings back every write acknowledged before the moment, none sent after it', async () => {
-    const run = await drill('restore-from-backup', '--duration', '10');
-    expectSurvived(run);
-    expect(run.report.checks.find((c) => c.name === 'no write sent after T restored')?.ok).toBe(true);
-  }, 600_000);
+  it.runIf(POSTGRES_BINARIES)(
+    'restore-from-backup: point-in-time restore brings back every write acknowledged before the moment, none sent after it',
+    async () => {
+      const run = await drill('restore-from-backup', '--duration', '10');
+      expectSurvived(run);
+      expect(run.report.checks.find((c) => c.name === 'no write sent after T restored')?.ok).toBe(true);
+    },
+    600_000,
+  );
 
   it('ai-service-degradation: an AI flood never costs a write and never answers 500', async () => {
     const run = await drill('ai-service-degradation', '--duration', '10');
@@ -93,17 +107,25 @@ describe('DR drills', () => {
   }, 300_000);
 
   // Their own PostgreSQL formation / Redis set: need pg_auto_failover and redis-sentinel (CI installs them).
-  it.runIf(HA_TOOLS)('primary-db-failure: the lost primary machine is replaced by the synchronous secondary, nothing acknowledged lost', async () => {
-    const run = await drill('primary-db-failure', '--duration', '10');
-    expectSurvived(run);
-    expect(run.report.details.promoted).not.toBe(run.report.details.lost_primary);
-  }, 600_000);
+  it.runIf(HA_TOOLS)(
+    'primary-db-failure: the lost primary machine is replaced by the synchronous secondary, nothing acknowledged lost',
+    async () => {
+      const run = await drill('primary-db-failure', '--duration', '10');
+      expectSurvived(run);
+      expect(run.report.details.promoted).not.toBe(run.report.details.lost_primary);
+    },
+    600_000,
+  );
 
-  it.runIf(HA_TOOLS && SERVER)('redis-failure: writes go on through the Redis primary\'s loss and every replica moves to the promoted one', async () => {
-    const run = await drill('redis-failure', '--duration', '10');
-    expectSurvived(run);
-    expect(run.report.details.redis_recovered_ms).not.toBeNull();
-  }, 300_000);
+  it.runIf(HA_TOOLS && SERVER)(
+    "redis-failure: writes go on through the Redis primary's loss and every replica moves to the promoted one",
+    async () => {
+      const run = await drill('redis-failure', '--duration', '10');
+      expectSurvived(run);
+      expect(run.report.details.redis_recovered_ms).not.toBeNull();
+    },
+    300_000,
+  );
 
   it('refuses an unknown scenario with usage and exit 64', () => {
     const result = spawnSync(process.execPath, ['dist/main.js', 'drill', 'meteor-strike'], { cwd: ROOT, encoding: 'utf8' });

@@ -15,7 +15,6 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ROOT, runTool, toolAvailable, TOOL_TIMEOUT_MS } from '../helpers/ops-tools.js';
 
-
 const DASHBOARD_DIR = join(ROOT, 'deploy/grafana');
 const RULES_DIR = join(ROOT, 'deploy/prometheus');
 const DS_VARIABLE = 'DS_PROMETHEUS';
@@ -241,7 +240,6 @@ function dsUid(ds: DataSourceRef | string | null | undefined): string | undefine
   return typeof ds === 'string' ? ds : (ds?.uid ?? undefined);
 }
 
-
 /** Writes the expressions as recording rules and runs `promtool check rules` on them. */
 async function promtoolCheck(group: string, exprs: readonly string[]): Promise<{ code: number; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wedsync-grafana-'));
@@ -260,9 +258,7 @@ async function promtoolCheck(group: string, exprs: readonly string[]): Promise<{
 describe('dashboard query checker', () => {
   it('extracts metric names and skips functions, keywords, label names, windows and numbers', () => {
     expect(
-      metricNames(
-        'histogram_quantile(0.95, sum by (endpoint, le) (rate(api_response_time_by_endpoint_bucket{region=~"eu|us", le!="+Inf"}[5m])))',
-      ),
+      metricNames('histogram_quantile(0.95, sum by (endpoint, le) (rate(api_response_time_by_endpoint_bucket{region=~"eu|us", le!="+Inf"}[5m])))'),
     ).toEqual(['api_response_time_by_endpoint_bucket']);
     expect(
       metricNames(
@@ -278,9 +274,7 @@ describe('dashboard query checker', () => {
 
   it('rejects unknown metrics, bare histogram names, counter suffixes and unknown labels', () => {
     expect(unknownMetrics('sum(feature_requests_total) + sum(job:http_requests:error_ratio5m)')).toEqual([]);
-    expect(unknownMetrics('avg(feature_implementation_user_satisfaction)')).toEqual([
-      'feature_implementation_user_satisfaction (unknown metric)',
-    ]);
+    expect(unknownMetrics('avg(feature_implementation_user_satisfaction)')).toEqual(['feature_implementation_user_satisfaction (unknown metric)']);
     expect(unknownMetrics('histogram_quantile(0.95, database_query_performance)')[0]).toMatch(/a histogram/);
     expect(unknownMetrics('http_requests_total_count')).toHaveLength(1);
     expect(unknownMetrics('http_requests_total{user_type="couple"}')).toEqual(['http_requests_total{user_type} (no such label)']);
@@ -296,9 +290,7 @@ describe('dashboard query checker', () => {
       'rate(x{region=~"$region|${region:regex}|[[region]]"}[$__rate_interval]) + y[$window] + z[${nope}] + label_replace(w, "a", "$1", "b", "(.*)")',
       vars,
     );
-    expect(promql).toBe(
-      'rate(x{region=~"sample_region|sample_region|sample_region"}[5m]) + y[5m] + z[unknown] + label_replace(w, "a", "$1", "b", "(.*)")',
-    );
+    expect(promql).toBe('rate(x{region=~"sample_region|sample_region|sample_region"}[5m]) + y[5m] + z[unknown] + label_replace(w, "a", "$1", "b", "(.*)")');
     expect(unknown).toEqual(['nope']);
   });
 });
@@ -306,7 +298,7 @@ describe('dashboard query checker', () => {
 // ------------------------------------------------------------------------ structure (Node only)
 
 describe('grafana dashboards: structure', () => {
-  it('has the three dashboards with the brief\'s titles and unique uids', () => {
+  it("has the three dashboards with the brief's titles and unique uids", () => {
     for (const [file, title] of Object.entries(EXPECTED_DASHBOARDS)) {
       const found = dashboards.find((d) => d.file === file);
       expect(found, `deploy/grafana/${file}`).toBeDefined();
@@ -419,10 +411,14 @@ describe('grafana dashboards: promtool parses every query', () => {
     expect(promtoolMissing, 'install the Debian package prometheus (it ships promtool)').toBe(false);
   });
 
-  it.skipIf(promtoolMissing && !toolsRequired)('promtool rejects a broken expression (the harness can see failures)', { timeout: TOOL_TIMEOUT_MS }, async () => {
-    const res = await promtoolCheck('broken', ['sum by (le) (rate(http_requests_total[5m])']);
-    expect(res.code, res.output).not.toBe(0);
-  });
+  it.skipIf(promtoolMissing && !toolsRequired)(
+    'promtool rejects a broken expression (the harness can see failures)',
+    { timeout: TOOL_TIMEOUT_MS },
+    async () => {
+      const res = await promtoolCheck('broken', ['sum by (le) (rate(http_requests_total[5m])']);
+      expect(res.code, res.output).not.toBe(0);
+    },
+  );
 
   it.skipIf(promtoolMissing && !toolsRequired).each(dashboards.map((d) => [d.file, d.dash] as const))(
     '%s: promtool check rules accepts every expression',
@@ -430,7 +426,10 @@ describe('grafana dashboards: promtool parses every query', () => {
     async (file, dash) => {
       const queries = queriesOf(dash);
       expect(queries.length).toBeGreaterThan(0);
-      const res = await promtoolCheck(file.replace(/\.json$/, ''), queries.map((q) => q.promql));
+      const res = await promtoolCheck(
+        file.replace(/\.json$/, ''),
+        queries.map((q) => q.promql),
+      );
       const index = queries.map((q, n) => `dashboard:check:${n} = ${q.panel} [${q.refId}]`).join('\n');
       expect(res.code, `${res.output}\n${index}`).toBe(0);
       expect(res.output).toContain(`SUCCESS: ${queries.length} rules found`);

@@ -15,7 +15,8 @@ import { ROOT } from '../helpers/ops-tools.js';
 
 const OVERLAYS = ['production', 'small'] as const;
 const haveKubectl = kubectlAvailable();
-if (!haveKubectl && process.env.REQUIRE_OPS_TOOLS !== '1') console.warn('kubectl not found: Kubernetes manifest tests skipped (install kubectl; CI sets REQUIRE_OPS_TOOLS=1)');
+if (!haveKubectl && process.env.REQUIRE_OPS_TOOLS !== '1')
+  console.warn('kubectl not found: Kubernetes manifest tests skipped (install kubectl; CI sets REQUIRE_OPS_TOOLS=1)');
 
 // Loose views of the objects, enough for the assertions (the schemas were checked separately).
 interface Container {
@@ -64,13 +65,17 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
   });
 
   it('rejects unknown and mistyped fields in built-in objects and in custom resources', async () => {
-    const api = structuredClone(find('production', 'Deployment', 'feature-request-api')) as K8sObject & { spec: { template: { spec: PodSpec & Record<string, unknown> } } };
+    const api = structuredClone(find('production', 'Deployment', 'feature-request-api')) as K8sObject & {
+      spec: { template: { spec: PodSpec & Record<string, unknown> } };
+    };
     (api.spec.template.spec.containers[0] as unknown as Record<string, unknown>).readinesProbe = { httpGet: { path: '/ready', port: 3000 } };
     const hpa = structuredClone(find('production', 'HorizontalPodAutoscaler', 'feature-request-api-hpa')) as K8sObject & { spec: Record<string, unknown> };
     hpa.spec.minReplicas = '5';
     const cluster = structuredClone(find('production', 'Cluster', 'feature-requests-db')) as K8sObject & { spec: { postgresql: Record<string, unknown> } };
     cluster.spec.postgresql.synchronus = { method: 'any', number: 1 };
-    const monitor = structuredClone(find('production', 'ServiceMonitor', 'feature-request-api')) as K8sObject & { spec: { endpoints: Record<string, unknown>[] } };
+    const monitor = structuredClone(find('production', 'ServiceMonitor', 'feature-request-api')) as K8sObject & {
+      spec: { endpoints: Record<string, unknown>[] };
+    };
     monitor.spec.endpoints[0]!.scrapeIntervall = '15s';
     const backup = structuredClone(find('production', 'ScheduledBackup', 'feature-requests-db-daily')) as K8sObject;
     (backup.metadata as Record<string, unknown>).lables = { team: 'platform' };
@@ -109,7 +114,8 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     });
     // The source file holds the brief's figures literally (the acceptance check greps it).
     const source = readFileSync(path.join(ROOT, 'deploy/k8s/base/api-hpa.yaml'), 'utf8');
-    for (const line of ['minReplicas: 5', 'maxReplicas: 50', 'averageUtilization: 70', 'averageUtilization: 80', 'wedding_season_multiplier']) expect(source).toContain(line);
+    for (const line of ['minReplicas: 5', 'maxReplicas: 50', 'averageUtilization: 70', 'averageUtilization: 80', 'wedding_season_multiplier'])
+      expect(source).toContain(line);
   });
 
   it('small: the same metrics and behaviour with lower bounds', () => {
@@ -131,22 +137,25 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     expect(rule.metricsQuery).toContain('by (<<.GroupBy>>)');
   });
 
-  it.each(OVERLAYS)('%s: the API has the brief’s resources, /health liveness, /ready readiness, a startup probe and a drain that fits its grace period', (overlay) => {
-    const api = container(overlay, 'feature-request-api');
-    const pod = podSpecOf(find(overlay, 'Deployment', 'feature-request-api'))!;
-    expect(api.resources).toEqual({ requests: { memory: '512Mi', cpu: '250m' }, limits: { memory: '1Gi', cpu: '500m' } });
-    expect(api.livenessProbe?.httpGet?.path).toBe('/health');
-    expect(api.readinessProbe?.httpGet?.path).toBe('/ready');
-    expect(api.startupProbe?.httpGet?.path).toBe('/health');
-    expect(api.args).toEqual(['serve']);
-    const grace = Number(api.env!.find((e) => e.name === 'SHUTDOWN_GRACE_SECONDS')!.value);
-    expect(grace).toBe(loadConfig({}).shutdownGraceSeconds);
-    const preStop = api.lifecycle?.preStop?.sleep?.seconds ?? 0;
-    expect(preStop).toBeGreaterThan(0);
-    expect(pod.terminationGracePeriodSeconds!).toBeGreaterThan(grace + preStop);
-    expect(pod.topologySpreadConstraints?.length).toBeGreaterThan(0);
-    expect(find(overlay, 'PodDisruptionBudget', 'feature-request-api').spec).toMatchObject({ selector: { matchLabels: { app: 'feature-request-api' } } });
-  });
+  it.each(OVERLAYS)(
+    '%s: the API has the brief’s resources, /health liveness, /ready readiness, a startup probe and a drain that fits its grace period',
+    (overlay) => {
+      const api = container(overlay, 'feature-request-api');
+      const pod = podSpecOf(find(overlay, 'Deployment', 'feature-request-api'))!;
+      expect(api.resources).toEqual({ requests: { memory: '512Mi', cpu: '250m' }, limits: { memory: '1Gi', cpu: '500m' } });
+      expect(api.livenessProbe?.httpGet?.path).toBe('/health');
+      expect(api.readinessProbe?.httpGet?.path).toBe('/ready');
+      expect(api.startupProbe?.httpGet?.path).toBe('/health');
+      expect(api.args).toEqual(['serve']);
+      const grace = Number(api.env!.find((e) => e.name === 'SHUTDOWN_GRACE_SECONDS')!.value);
+      expect(grace).toBe(loadConfig({}).shutdownGraceSeconds);
+      const preStop = api.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      expect(preStop).toBeGreaterThan(0);
+      expect(pod.terminationGracePeriodSeconds!).toBeGreaterThan(grace + preStop);
+      expect(pod.topologySpreadConstraints?.length).toBeGreaterThan(0);
+      expect(find(overlay, 'PodDisruptionBudget', 'feature-request-api').spec).toMatchObject({ selector: { matchLabels: { app: 'feature-request-api' } } });
+    },
+  );
 
   it.each(OVERLAYS)('%s: every pod runs as non-root on a read-only root file system with no capabilities', (overlay) => {
     const pods = rendered[overlay]!.map((o) => [o, podSpecOf(o)] as const).filter(([, pod]) => pod);
@@ -179,7 +188,9 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
         }
         // The settings the container sets are a configuration loadConfig accepts (secrets stand in).
         const env = Object.fromEntries(
-          (c.env ?? []).map((e) => [e.name, e.value ?? (e.name === 'DATABASE_URL' ? 'postgresql://app@db/app' : 'redis://cache:6379')] as const).filter(([name]) => !name.endsWith('_FILE')),
+          (c.env ?? [])
+            .map((e) => [e.name, e.value ?? (e.name === 'DATABASE_URL' ? 'postgresql://app@db/app' : 'redis://cache:6379')] as const)
+            .filter(([name]) => !name.endsWith('_FILE')),
         );
         expect(() => loadConfig(env), `${o.metadata?.name}`).not.toThrow();
       }
@@ -206,17 +217,24 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     expect((find('production', 'PersistentVolumeClaim', 'feature-request-backups').spec as { accessModes: string[] }).accessModes).toEqual(['ReadWriteMany']);
     for (const name of ['feature-request-api', 'job-queue-processor', 'ai-processing-worker']) {
       const pod = podSpecOf(find('production', 'Deployment', name))!;
-      const volume = pod.volumes!.find((v) => (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === 'feature-request-backups');
+      const volume = pod.volumes!.find(
+        (v) => (v as { persistentVolumeClaim?: { claimName: string } }).persistentVolumeClaim?.claimName === 'feature-request-backups',
+      );
       expect(volume, name).toBeDefined();
       // Mounted where the image's BACKUP_DIR points (Dockerfile: ENV BACKUP_DIR=/app/backups).
-      expect((pod.containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }).volumeMounts).toContainEqual({ name: volume!.name, mountPath: '/app/backups' });
+      expect((pod.containers[0] as unknown as { volumeMounts: { name: string; mountPath: string }[] }).volumeMounts).toContainEqual({
+        name: volume!.name,
+        mountPath: '/app/backups',
+      });
     }
     expect(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/BACKUP_DIR=\/app\/backups/);
   });
 
   it('the GPU only in production, only for the AI worker', () => {
     const gpuUsers = (overlay: string) =>
-      rendered[overlay]!.flatMap((o) => (podSpecOf(o)?.containers ?? []).filter((c) => JSON.stringify(c.resources ?? {}).includes('nvidia.com/gpu')).map(() => o.metadata?.name));
+      rendered[overlay]!.flatMap((o) =>
+        (podSpecOf(o)?.containers ?? []).filter((c) => JSON.stringify(c.resources ?? {}).includes('nvidia.com/gpu')).map(() => o.metadata?.name),
+      );
     expect(gpuUsers('production')).toEqual(['ai-processing-worker']);
     expect(container('production', 'ai-processing-worker').resources).toEqual({
       requests: { memory: '2Gi', cpu: '1', 'nvidia.com/gpu': 1 },
@@ -236,12 +254,20 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     expect(cluster.backup.barmanObjectStore.destinationPath).toMatch(/^s3:\/\//);
     expect(find('production', 'ScheduledBackup', 'feature-requests-db-daily').spec).toMatchObject({ cluster: { name: 'feature-requests-db' } });
     // The pods read the Secret the operator generates for the cluster.
-    expect(container('production', 'feature-request-api').env!.find((e) => e.name === 'DATABASE_URL')!.valueFrom?.secretKeyRef).toEqual({ name: 'feature-requests-db-app', key: 'uri' });
+    expect(container('production', 'feature-request-api').env!.find((e) => e.name === 'DATABASE_URL')!.valueFrom?.secretKeyRef).toEqual({
+      name: 'feature-requests-db-app',
+      key: 'uri',
+    });
   });
 
   it('NetworkPolicies: the API takes traffic from the ingress controller, Prometheus and the probes only, and reaches only the database, Redis and DNS', () => {
     type Peer = { namespaceSelector?: { matchLabels: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> }; ipBlock?: unknown };
-    type Policy = { podSelector: { matchLabels?: Record<string, string> }; policyTypes: string[]; ingress?: { from: Peer[] }[]; egress?: { to: Peer[]; ports: { port: number }[] }[] };
+    type Policy = {
+      podSelector: { matchLabels?: Record<string, string> };
+      policyTypes: string[];
+      ingress?: { from: Peer[] }[];
+      egress?: { to: Peer[]; ports: { port: number }[] }[];
+    };
     const api = find('production', 'NetworkPolicy', 'feature-request-api').spec as Policy;
     expect(api.podSelector.matchLabels).toEqual({ app: 'feature-request-api' });
     expect(api.policyTypes).toEqual(['Ingress', 'Egress']);
@@ -254,7 +280,10 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
     expect(egress).toEqual([
       { to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'feature-requests-db' } } }], ports: [5432] },
       { to: [{ podSelector: { matchLabels: { app: 'redis-cache' } } }], ports: [6379, 26379] },
-      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [53, 53] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [53, 53],
+      },
     ]);
     const workers = find('production', 'NetworkPolicy', 'workers').spec as Policy;
     expect(workers.ingress).toEqual([]);
@@ -263,16 +292,22 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
 
   it('the pre-scale CronJobs raise the HPA floor before peak-season Saturdays and may patch nothing else', () => {
     const role = find('production', 'Role', 'hpa-prescaler') as unknown as { rules: unknown[] };
-    expect(role.rules).toEqual([{ apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['feature-request-api-hpa'], verbs: ['get', 'patch'] }]);
+    expect(role.rules).toEqual([
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['feature-request-api-hpa'], verbs: ['get', 'patch'] },
+    ]);
     const binding = find('production', 'RoleBinding', 'hpa-prescaler') as unknown as { subjects: unknown[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hpa-prescaler', namespace: 'feature-requests' }]);
     const floor = (overlay: string, name: string) => {
       const job = find(overlay, 'CronJob', name);
       const c = podSpecOf(job)!.containers[0]!;
       expect(c.args!.slice(0, 3)).toEqual(['patch', 'hpa', 'feature-request-api-hpa']);
-      return { schedule: (job.spec as { schedule: string }).schedule, minReplicas: (JSON.parse(c.args!.at(-1)!) as { spec: { minReplicas: number } }).spec.minReplicas };
+      return {
+        schedule: (job.spec as { schedule: string }).schedule,
+        minReplicas: (JSON.parse(c.args!.at(-1)!) as { spec: { minReplicas: number } }).spec.minReplicas,
+      };
     };
-    const hpaFloor = (overlay: string) => (find(overlay, 'HorizontalPodAutoscaler', 'feature-request-api-hpa').spec as { minReplicas: number; maxReplicas: number });
+    const hpaFloor = (overlay: string) =>
+      find(overlay, 'HorizontalPodAutoscaler', 'feature-request-api-hpa').spec as { minReplicas: number; maxReplicas: number };
     // Friday evening in May–October; back to the HPA's own floor early on Sunday.
     expect(floor('production', 'saturday-prescale')).toEqual({ schedule: '0 18 * 5-10 5', minReplicas: 15 });
     expect(floor('production', 'saturday-prescale-end').minReplicas).toBe(hpaFloor('production').minReplicas);
@@ -283,7 +318,8 @@ describe.runIf(haveKubectl || process.env.REQUIRE_OPS_TOOLS === '1')('Kubernetes
 
   it('everything lands in the feature-requests namespace', () => {
     for (const overlay of OVERLAYS) {
-      for (const o of rendered[overlay]!.filter((x) => x.kind !== 'Namespace')) expect(o.metadata?.namespace, `${o.kind}/${o.metadata?.name}`).toBe('feature-requests');
+      for (const o of rendered[overlay]!.filter((x) => x.kind !== 'Namespace'))
+        expect(o.metadata?.namespace, `${o.kind}/${o.metadata?.name}`).toBe('feature-requests');
     }
   });
 });

@@ -44,7 +44,10 @@ describe('npm run loadtest', () => {
       expect(code, stderr.slice(-3000)).toBe(0);
       const all = JSON.parse(last) as { scenario: string; requests: number; scenarios: ScenarioReport[] };
       // The figures in the test log, as the run reported them.
-      for (const r of all.scenarios) console.log(`loadtest ${r.scenario}: ${r.requests} requests, success ${r.success_rate}, p95 read ${r.p95_read_ms} ms, p95 write ${r.p95_write_ms} ms, drain ${r.drain_s} s, errors ${JSON.stringify(r.errors_by_status)}`);
+      for (const r of all.scenarios)
+        console.log(
+          `loadtest ${r.scenario}: ${r.requests} requests, success ${r.success_rate}, p95 read ${r.p95_read_ms} ms, p95 write ${r.p95_write_ms} ms, drain ${r.drain_s} s, errors ${JSON.stringify(r.errors_by_status)}`,
+        );
       expect(all.scenario).toBe('all');
       expect(all.scenarios.map((r) => r.scenario)).toEqual([...SCENARIO_NAMES]);
       for (const r of all.scenarios) {
@@ -57,7 +60,10 @@ describe('npm run loadtest', () => {
         // Drained within the run's bound: every job the load caused was done.
         expect(typeof r.drain_s).toBe('number');
         // A 4xx is a bug of the load test or the product (a refused vote, a lost permission), never load.
-        expect(Object.keys(r.errors_by_status).filter((s) => /^4\d\d$/.test(s)), JSON.stringify(r.operations)).toEqual([]);
+        expect(
+          Object.keys(r.errors_by_status).filter((s) => /^4\d\d$/.test(s)),
+          JSON.stringify(r.operations),
+        ).toEqual([]);
         expect(r.targets).toHaveProperty('p95_write_ms');
       }
       expect(all.scenarios.find((r) => r.scenario === 'database_connection_pool_exhaustion')!.setup.database_pool_size).toBe(2);

@@ -59,7 +59,6 @@ describe.runIf(toolsRequired)('ops tools for the end-to-end scrape (REQUIRE_OPS_
 
 // ------------------------------------------------------------------------------ the rule file
 
-
 const original: RuleFile = { groups: RULE_FILES.flatMap((f) => (parse(readFileSync(f, 'utf8')) as RuleFile).groups) };
 const originalRules = original.groups.flatMap((g) => g.rules);
 
@@ -201,7 +200,10 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
   it('loads the alert rules without their for: clauses, and every rule evaluates without error', async () => {
     const copy = parse(readFileSync(join(dir!, 'wedsync-alerts.yml'), 'utf8')) as RuleFile;
     const copied = copy.groups.flatMap((g) => g.rules);
-    expect(originalRules.some((r) => r.for), 'the source file has for: clauses to remove').toBe(true);
+    expect(
+      originalRules.some((r) => r.for),
+      'the source file has for: clauses to remove',
+    ).toBe(true);
     expect(copied.filter((r) => 'for' in r)).toEqual([]);
     expect(copied.length).toBe(originalRules.length);
 
@@ -251,7 +253,7 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
     expect(await query(`http_requests_total{job="${JOB}",status=~"5.."}`)).toEqual([]);
   });
 
-  it('receives api_response_time_by_endpoint for /api/feature-requests in the brief\'s buckets', async () => {
+  it("receives api_response_time_by_endpoint for /api/feature-requests in the brief's buckets", async () => {
     const selector = `{job="${JOB}",endpoint="/api/feature-requests"}`;
     const count = await pollUntil(
       () => query(`sum(api_response_time_by_endpoint_count${selector})`),
@@ -286,20 +288,33 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
       POLL_MS,
     );
     expect(scalarOf(total)).toBeGreaterThanOrEqual(200);
-    const [board] = rows<{ n: number }>(
-      await t!.database.db.execute(sql`select count(*)::int as n from feature_requests where status <> 'merged'`),
-    );
+    const [board] = rows<{ n: number }>(await t!.database.db.execute(sql`select count(*)::int as n from feature_requests where status <> 'merged'`));
     expect(scalarOf(total)).toBe(board!.n);
   });
 
   it('records the SLO figures: the objective of the season in force, no 5xx spent, nothing burning', async () => {
     const peak = seasonStatus(t!.clock.now(), t!.config.seasonRegion).season === 'peak';
-    const season = await pollUntil(() => query(`wedding_peak_season{job="${JOB}"}`), (r) => r.length === 1, deadline, POLL_MS);
+    const season = await pollUntil(
+      () => query(`wedding_peak_season{job="${JOB}"}`),
+      (r) => r.length === 1,
+      deadline,
+      POLL_MS,
+    );
     expect(scalarOf(season)).toBe(peak ? 1 : 0);
-    const objective = await pollUntil(() => query('wedsync:slo_availability:objective'), (r) => r.length === 1, deadline, POLL_MS);
+    const objective = await pollUntil(
+      () => query('wedsync:slo_availability:objective'),
+      (r) => r.length === 1,
+      deadline,
+      POLL_MS,
+    );
     expect(scalarOf(objective)).toBe(peak ? 0.9995 : 0.999);
     // The traffic's 4xx answers are the callers' mistakes: they spend no error budget.
-    const ratio = await pollUntil(() => query(`job:slo_availability_errors:ratio_rate5m{job="${JOB}"}`), (r) => r.length === 1, deadline, POLL_MS);
+    const ratio = await pollUntil(
+      () => query(`job:slo_availability_errors:ratio_rate5m{job="${JOB}"}`),
+      (r) => r.length === 1,
+      deadline,
+      POLL_MS,
+    );
     expect(scalarOf(ratio)).toBe(0);
     expect(scalarOf(await query(`job:slo_availability:burn_rate1h{job="${JOB}"}`))).toBe(0);
     // The board reads are API reads: a share of them (how many were slow depends on the machine).
@@ -320,8 +335,7 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
     const wholeServiceSeverities = new Set(apiDownWholeService.map((r) => r.labels?.severity));
     expect(wholeServiceSeverities.has(rule.labels?.severity), 'the pair differs in severity').toBe(false);
 
-    const firingDown = (list: PromAlert[]) =>
-      list.filter((a) => a.labels.alertname === 'FeatureRequestApiDown' && a.state === 'firing');
+    const firingDown = (list: PromAlert[]) => list.filter((a) => a.labels.alertname === 'FeatureRequestApiDown' && a.state === 'firing');
     // Before the first scrape absent(up) makes the whole-service variant fire; it must have resolved.
     const settled = (list: PromAlert[]) => {
       const down = firingDown(list);
@@ -345,9 +359,7 @@ describe.skipIf(!PROMETHEUS)('Prometheus scraping a running instance (end to end
 
     // The same through the ALERTS series that rule evaluation writes.
     const series = await query(`ALERTS{alertname="FeatureRequestApiDown",alertstate="firing"}`);
-    expect(series.map((s) => [s.metric.instance, s.metric.severity, s.metric.team])).toEqual([
-      [deadTarget, rule.labels!.severity, rule.labels!.team],
-    ]);
+    expect(series.map((s) => [s.metric.instance, s.metric.severity, s.metric.team])).toEqual([[deadTarget, rule.labels!.severity, rule.labels!.team]]);
   });
 
   it('does not fire HighFeatureRequestErrorRate: the traffic passes its volume guard but has no 5xx', async () => {

@@ -14,7 +14,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, runTool, toolAvailable, TOOL_TIMEOUT_MS, type Rule, type RuleFile } from '../helpers/ops-tools.js';
 
-
 const RULES_DIR = join(ROOT, 'deploy/prometheus');
 const TESTS_DIR = join(RULES_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
@@ -66,15 +65,7 @@ const OPERATOR_ALERTS = [
 const ALL_ALERTS: readonly string[] = [...Object.keys(BRIEF_ALERTS), ...OPERATOR_ALERTS];
 const SEVERITIES = ['critical', 'warning'];
 const TEAMS = ['on-call-engineer', 'ai-team', 'database-team', 'platform-team', 'product-team'];
-const RUNBOOK_SECTIONS = [
-  'What it means',
-  'Wedding impact',
-  'First 5 minutes',
-  'Diagnosis',
-  'Mitigation',
-  'Escalation',
-  'Verify recovery',
-];
+const RUNBOOK_SECTIONS = ['What it means', 'Wedding impact', 'First 5 minutes', 'Diagnosis', 'Mitigation', 'Escalation', 'Verify recovery'];
 
 // ------------------------------------------------------------------------------------- types
 
@@ -112,7 +103,6 @@ const alertRules: Rule[] = parsedRules.flatMap(({ doc }) => doc.groups.flatMap((
 const parsedTests = testFiles.map((file) => ({ file, doc: parse(readFileSync(file, 'utf8')) as RuleTestFile }));
 const alertCases: AlertTestCase[] = parsedTests.flatMap(({ doc }) => doc.tests.flatMap((t) => t.alert_rule_test ?? []));
 
-
 // ---------------------------------------------------------------------- structure (Node only)
 
 describe('alert rules: structure', () => {
@@ -128,20 +118,17 @@ describe('alert rules: structure', () => {
     expect([...names].sort()).toEqual([...ALL_ALERTS].sort());
   });
 
-  it.each(alertRules.map((r, i) => [`${r.alert} #${i}`, r] as const))(
-    '%s: severity, team and the four annotations',
-    (_label, rule) => {
-      expect(SEVERITIES).toContain(rule.labels?.severity);
-      expect(TEAMS).toContain(rule.labels?.team);
-      for (const key of ['summary', 'description', 'wedding_impact', 'runbook_url']) {
-        expect(rule.annotations?.[key], `${rule.alert}: annotation ${key}`).toBeTruthy();
-        expect(rule.annotations?.[key]?.trim().length ?? 0).toBeGreaterThan(10);
-      }
-      const url = rule.annotations?.runbook_url ?? '';
-      expect(url).toBe(`${RUNBOOK_PREFIX}${kebab(rule.alert ?? '')}.md`);
-      expect(existsSync(join(RUNBOOKS_DIR, url.slice(RUNBOOK_PREFIX.length))), `runbook for ${rule.alert}`).toBe(true);
-    },
-  );
+  it.each(alertRules.map((r, i) => [`${r.alert} #${i}`, r] as const))('%s: severity, team and the four annotations', (_label, rule) => {
+    expect(SEVERITIES).toContain(rule.labels?.severity);
+    expect(TEAMS).toContain(rule.labels?.team);
+    for (const key of ['summary', 'description', 'wedding_impact', 'runbook_url']) {
+      expect(rule.annotations?.[key], `${rule.alert}: annotation ${key}`).toBeTruthy();
+      expect(rule.annotations?.[key]?.trim().length ?? 0).toBeGreaterThan(10);
+    }
+    const url = rule.annotations?.runbook_url ?? '';
+    expect(url).toBe(`${RUNBOOK_PREFIX}${kebab(rule.alert ?? '')}.md`);
+    expect(existsSync(join(RUNBOOKS_DIR, url.slice(RUNBOOK_PREFIX.length))), `runbook for ${rule.alert}`).toBe(true);
+  });
 
   it("keeps the brief's severities, teams and wedding_impact texts", () => {
     for (const [name, want] of Object.entries(BRIEF_ALERTS)) {
@@ -167,7 +154,9 @@ describe('alert rules: structure', () => {
     expect(ratio?.expr).toContain('/ job:http_requests:rate5m');
     expect(recording.find((r) => r.record === 'job:http_requests_5xx:rate5m')?.expr).toContain('status=~"5.."');
     // histogram_quantile over rate() of the _bucket series, aggregated by le
-    expect(expr('DatabaseSlowQueries')).toMatch(/histogram_quantile\(0\.95,[\s\S]*by \(table, le\)[\s\S]*rate\(database_query_performance_bucket\{table="feature_requests"\}\[5m\]\)/);
+    expect(expr('DatabaseSlowQueries')).toMatch(
+      /histogram_quantile\(0\.95,[\s\S]*by \(table, le\)[\s\S]*rate\(database_query_performance_bucket\{table="feature_requests"\}\[5m\]\)/,
+    );
     expect(expr('LowAIDuplicateAccuracy')).toContain('ai_duplicate_detection_accuracy{metric="top5"}');
     // a vector matching clause so the two sides of the AND can match at all
     expect(expr('WeddingSeasonOverload')).toContain('and on ()');
@@ -257,9 +246,7 @@ describe('alertmanager config: structure', () => {
     const bySeverity = Object.fromEntries(am.route.routes.map((r) => [r.matchers.join(','), r.receiver]));
     expect(bySeverity['severity="critical"']).toBe('escalation-critical');
     expect(bySeverity['severity="warning"']).toBe('escalation-warning');
-    const inhibit = am.inhibit_rules.find(
-      (r) => r.source_matchers.includes('severity="critical"') && r.target_matchers.includes('severity="warning"'),
-    );
+    const inhibit = am.inhibit_rules.find((r) => r.source_matchers.includes('severity="critical"') && r.target_matchers.includes('severity="warning"'));
     expect(inhibit?.equal).toContain('alertname');
   });
 });

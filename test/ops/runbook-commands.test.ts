@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/ops-tools.js';
 
-
 const DOCS = [
   ...readdirSync(join(ROOT, 'docs/runbooks'))
     .filter((f) => f.endsWith('.md'))
@@ -80,7 +79,10 @@ describe('commands named in the runbooks and the operations guide', () => {
 
   it('points only at deploy/k8s/ paths that exist', () => {
     const missing = DOCS.flatMap((f) =>
-      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/deploy\/k8s\/[\w./-]*[\w-]/g)].map((m) => m[0]).filter((p) => !existsSync(join(ROOT, p))).map((p) => `${f}: ${p}`),
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/deploy\/k8s\/[\w./-]*[\w-]/g)]
+        .map((m) => m[0])
+        .filter((p) => !existsSync(join(ROOT, p)))
+        .map((p) => `${f}: ${p}`),
     );
     expect(missing).toEqual([]);
   });

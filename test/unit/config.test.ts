@@ -36,7 +36,9 @@ describe('configuration', () => {
 
   it('reads the worker settings the Kubernetes manifests set: QUEUE_NAMES, CONCURRENCY (or WORKER_CONCURRENCY), WEDDING_SEASON_BOOST', () => {
     expect(loadConfig({})).toMatchObject({ workerQueues: [...QUEUES], workerConcurrency: 4, weddingSeasonBoost: false, scalingBaselineRps: 20 });
-    expect(loadConfig({ QUEUE_NAMES: 'ai_analysis,duplicate_detection,ai_analysis', CONCURRENCY: '10', WEDDING_SEASON_BOOST: 'true', SCALING_BASELINE_RPS: '35.5' })).toMatchObject({
+    expect(
+      loadConfig({ QUEUE_NAMES: 'ai_analysis,duplicate_detection,ai_analysis', CONCURRENCY: '10', WEDDING_SEASON_BOOST: 'true', SCALING_BASELINE_RPS: '35.5' }),
+    ).toMatchObject({
       workerQueues: ['ai_analysis', 'duplicate_detection'],
       workerConcurrency: 10,
       weddingSeasonBoost: true,
@@ -45,7 +47,9 @@ describe('configuration', () => {
     expect(loadConfig({ WORKER_CONCURRENCY: '6' }).workerConcurrency).toBe(6);
     expect(loadConfig({ WORKER_CONCURRENCY: '6', CONCURRENCY: '6' }).workerConcurrency).toBe(6);
     expect(() => loadConfig({ WORKER_CONCURRENCY: '6', CONCURRENCY: '8' })).toThrow(/CONCURRENCY=8: WORKER_CONCURRENCY says 6; set one of them/);
-    expect(() => loadConfig({ QUEUE_NAMES: 'duplicate_detection,bulk_email' })).toThrow(/QUEUE_NAMES="duplicate_detection,bulk_email": unknown queue bulk_email/);
+    expect(() => loadConfig({ QUEUE_NAMES: 'duplicate_detection,bulk_email' })).toThrow(
+      /QUEUE_NAMES="duplicate_detection,bulk_email": unknown queue bulk_email/,
+    );
     expect(() => loadConfig({ CONCURRENCY: '0' })).toThrow(/CONCURRENCY=0: /);
     expect(() => loadConfig({ SCALING_BASELINE_RPS: '0' })).toThrow(/SCALING_BASELINE_RPS=0: /);
   });
@@ -65,7 +69,9 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: '/srv/wedsync/data' });
     expect(config).toMatchObject({ backupDir: '/srv/wedsync/data-backups', backupRetentionDays: 90, backupEncryptionKey: undefined });
     expect(loadConfig({ DATA_DIR: '/srv/wedsync/data', BACKUP_DIR: '/mnt/backups' }).backupDir).toBe('/mnt/backups');
-    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/keys/backups' })).toThrow(/BACKUP_DIR="\/srv\/d\/keys\/backups": must not be inside DATA_DIR\/keys/);
+    expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/keys/backups' })).toThrow(
+      /BACKUP_DIR="\/srv\/d\/keys\/backups": must not be inside DATA_DIR\/keys/,
+    );
     expect(() => loadConfig({ DATA_DIR: '/srv/d', BACKUP_DIR: '/srv/d/pgdata/x' })).toThrow(/BACKUP_DIR=.*database files/);
     expect(() => loadConfig({ BACKUP_RETENTION_DAYS: '0' })).toThrow(/BACKUP_RETENTION_DAYS/);
     const key = Buffer.alloc(32, 7);

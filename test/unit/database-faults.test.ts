@@ -55,11 +55,13 @@ describe('mayRetryTransaction', () => {
 describe('outcomeUncertain', () => {
   const error = (code: string) => Object.assign(new Error(code), { code });
   it('a connection lost after a statement may have reached the server, or our own deadline: the change may have committed', () => {
-    for (const code of ['ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'EPIPE', '57P01', '08006']) expect(outcomeUncertain(error(code)), code).toBe(true);
+    for (const code of ['ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'EPIPE', '57P01', '08006'])
+      expect(outcomeUncertain(error(code)), code).toBe(true);
     expect(outcomeUncertain(Object.assign(new Error('slow'), { name: 'DatabaseDeadlineError' }))).toBe(true);
   });
   it('a refused connection, a read-only or full database, a cancelled statement or a request error: nothing was applied', () => {
-    for (const code of ['ECONNREFUSED', 'CONNECT_TIMEOUT', '57P03', '25006', '53100', '57014', '23505']) expect(outcomeUncertain(error(code)), code).toBe(false);
+    for (const code of ['ECONNREFUSED', 'CONNECT_TIMEOUT', '57P03', '25006', '53100', '57014', '23505'])
+      expect(outcomeUncertain(error(code)), code).toBe(false);
     expect(outcomeUncertain(new Error('PGlite is closed'))).toBe(false);
   });
 });

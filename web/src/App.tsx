@@ -52,7 +52,13 @@ export function App() {
       <Header path={path} />
       <main id="main" tabIndex={-1}>
         <ScreenBoundary path={path}>
-          <Suspense fallback={<p className="loading" aria-busy="true">Loading…</p>}>
+          <Suspense
+            fallback={
+              <p className="loading" aria-busy="true">
+                Loading…
+              </p>
+            }
+          >
             <Screen />
           </Suspense>
         </ScreenBoundary>
@@ -181,8 +187,7 @@ function Header({ path }: { path: string }) {
       {session.lost && path !== '/login' && (
         <div className="header-inner">
           <Notice>
-            Your session ended. <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in again</Link> to vote or
-            comment.
+            Your session ended. <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in again</Link> to vote or comment.
           </Notice>
         </div>
       )}

@@ -60,7 +60,8 @@ export const detectDuplicates = (body: { title: string; description: string; lim
   api<DuplicateCheck>('POST', '/api/ai/detect-duplicates', { body, signal });
 
 /** The likely duplicates the background check linked to a request (triage). */
-export const likelyDuplicates = (id: string, signal?: AbortSignal) => get<{ items: DuplicateSuggestion[] }>(`/api/feature-requests/${encodeURIComponent(id)}/duplicates`, signal);
+export const likelyDuplicates = (id: string, signal?: AbortSignal) =>
+  get<{ items: DuplicateSuggestion[] }>(`/api/feature-requests/${encodeURIComponent(id)}/duplicates`, signal);
 
 /** Merges `id` into `targetId`: its votes and comments move there. */
 export const mergeRequest = (id: string, body: { targetId: string; justification: string }) =>
@@ -70,10 +71,12 @@ export const dismissDuplicate = (id: string, candidateId: string) =>
   api<void>('POST', `/api/feature-requests/${encodeURIComponent(id)}/duplicates/${encodeURIComponent(candidateId)}/dismiss`);
 
 /** Undoes a merge exactly: votes, comments and status go back as they were. */
-export const unmergeRequest = (id: string) => api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/unmerge`, { body: {} });
+export const unmergeRequest = (id: string) =>
+  api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/unmerge`, { body: {} });
 
 /** Product team's RICE overrides: a number sets a factor, null goes back to the prediction. */
-export const overrideRice = (id: string, body: Partial<RiceFactors>) => api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });
+export const overrideRice = (id: string, body: Partial<RiceFactors>) =>
+  api<FeatureRequest>('PUT', `/api/feature-requests/${encodeURIComponent(id)}/rice`, { body });
 
 /** The latest pain-point themes (product team). */
 export const painPoints = (signal?: AbortSignal) => get<PainPoints>('/api/ai/insights/pain-points', signal);
@@ -111,7 +114,8 @@ export const voteReviews = (filter: VoteReviewFilter | null, cursor: string | nu
   get<Page<VoteReview>>(`/api/vote-reviews${query({ state: filter, limit: 50, cursor })}`, signal);
 
 /** Release (count in full) or reject (keep, count nowhere) flagged votes, with the reason why. */
-export const decideVotes = (decision: 'release' | 'reject', body: VoteDecisionBody) => api<VoteDecisionReply>('POST', `/api/vote-reviews/${decision}`, { body });
+export const decideVotes = (decision: 'release' | 'reject', body: VoteDecisionBody) =>
+  api<VoteDecisionReply>('POST', `/api/vote-reviews/${decision}`, { body });
 
 /** The signed-in member's inbox, newest first; `unreadOnly` for the bell's count alone. */
 export const inbox = (options: { unreadOnly?: boolean; limit?: number } = {}, signal?: AbortSignal) =>

@@ -12,7 +12,13 @@ const FLOOD_CALLERS = 8;
 async function signIn(url: string) {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_SUPPLIER) });
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: csrfToken };
+  return {
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+    csrf: csrfToken,
+  };
 }
 
 /** Duplicate checks as fast as FLOOD_CALLERS clients can send them, until stopped. */
@@ -27,7 +33,10 @@ function flood(url: string, session: { cookie: string; csrf: string }) {
         const res = await fetch(`${url}/api/ai/detect-duplicates`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
-          body: JSON.stringify({ title: `Seating plan export number ${c}-${i}`, description: `We need to export the seating plan ${i} for the venue coordinator and the caterer.` }),
+          body: JSON.stringify({
+            title: `Seating plan export number ${c}-${i}`,
+            description: `We need to export the seating plan ${i} for the venue coordinator and the caterer.`,
+          }),
           signal: AbortSignal.timeout(15_000),
         });
         key = String(res.status);
@@ -62,7 +71,10 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     const record = await load.stop();
     const verified = await verifyWrites(url, record);
     const writes = summarise(record);
-    const during = record.attempts.filter((a) => a.outcome === 201 && a.startedAt >= record.faultAt!).map((a) => a.endedAt - a.startedAt).sort((a, b) => a - b);
+    const during = record.attempts
+      .filter((a) => a.outcome === 201 && a.startedAt >= record.faultAt!)
+      .map((a) => a.endedAt - a.startedAt)
+      .sort((a, b) => a - b);
     const p95During = during.length ? during[Math.ceil(during.length * 0.95) - 1]! : null;
     const aiServerErrors = aiResult.outcomes['500'] ?? 0;
     const writeErrors = Object.values(writes.errorsByStatus).reduce((a, b) => a + b, 0);
@@ -73,11 +85,25 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
       duplicates: verified.duplicates,
       rtoTargetMs: 5_000,
       checks: [
-        { name: 'writes keep working during the AI overload', ok: writeErrors === 0 && record.refused.length === 0, detail: `${writeErrors} failed attempts, ${record.refused.length} refused` },
-        { name: 'write p95 during the overload under 1 s', ok: p95During !== null && p95During < 1_000, detail: `${p95During} ms (before: ${writes.p95BaselineMs} ms)` },
+        {
+          name: 'writes keep working during the AI overload',
+          ok: writeErrors === 0 && record.refused.length === 0,
+          detail: `${writeErrors} failed attempts, ${record.refused.length} refused`,
+        },
+        {
+          name: 'write p95 during the overload under 1 s',
+          ok: p95During !== null && p95During < 1_000,
+          detail: `${p95During} ms (before: ${writes.p95BaselineMs} ms)`,
+        },
         { name: 'the AI route never answers 500', ok: aiServerErrors === 0, detail: JSON.stringify(aiResult.outcomes) },
       ],
-      details: { mode: ctx.mode ?? 'embedded', fault: `${FLOOD_CALLERS} callers flooding POST /api/ai/detect-duplicates`, ai_outcomes: aiResult.outcomes, ai_lexical_answers: aiResult.lexical, write_p95_during_ms: p95During },
+      details: {
+        mode: ctx.mode ?? 'embedded',
+        fault: `${FLOOD_CALLERS} callers flooding POST /api/ai/detect-duplicates`,
+        ai_outcomes: aiResult.outcomes,
+        ai_lexical_answers: aiResult.lexical,
+        write_p95_during_ms: p95During,
+      },
     };
   } finally {
     await setup.stop();

@@ -31,7 +31,12 @@ async function embedded(ctx: DrillContext): Promise<DrillOutcome> {
       duplicates: verified.duplicates,
       rtoTargetMs: 15_000,
       checks: [{ name: 'no write refused', ok: record.refused.length === 0, detail: record.refused.map((r) => `${r.status} ${r.body}`).join('; ') || 'none' }],
-      details: { mode: 'embedded', fault: 'kill -9 of `start` (API, worker and PGlite in one process), restarted on the same data directory', restart_ready_ms: readyMs, lost_ids: verified.lostIds.slice(0, 20) },
+      details: {
+        mode: 'embedded',
+        fault: 'kill -9 of `start` (API, worker and PGlite in one process), restarted on the same data directory',
+        restart_ready_ms: readyMs,
+        lost_ids: verified.lostIds.slice(0, 20),
+      },
     };
   } finally {
     await setup.stop();

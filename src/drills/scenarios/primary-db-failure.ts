@@ -54,7 +54,8 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
       // count the writes through a replica that is still up.
       const processes = [...setup.apis, ...(setup.worker ? [setup.worker] : [])];
       const died = processes.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
-      for (const p of died) ctx.log(`${p.label} exited (${p.child.exitCode ?? p.child.signalCode}) during the drill; its last lines:\n${p.recentLines().slice(-10).join('\n')}`);
+      for (const p of died)
+        ctx.log(`${p.label} exited (${p.child.exitCode ?? p.child.signalCode}) during the drill; its last lines:\n${p.recentLines().slice(-10).join('\n')}`);
       const alive = setup.apis.find((p) => !died.includes(p));
       if (!alive) throw new Error('no API replica survived the failover: nothing left to count the writes through');
       const verified = await verifyWrites(alive.url!, record);
@@ -65,11 +66,17 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
         duplicates: verified.duplicates,
         rtoTargetMs: RTO_TARGET_MS,
         checks: [
-          { name: 'the synchronous secondary was promoted', ok: promoted !== null, detail: promoted ? `${lost} → ${promoted} in ${promotedMs} ms` : 'no promotion within 120 s' },
+          {
+            name: 'the synchronous secondary was promoted',
+            ok: promoted !== null,
+            detail: promoted ? `${lost} → ${promoted} in ${promotedMs} ms` : 'no promotion within 120 s',
+          },
           {
             name: 'every API replica and the worker survived the failover',
             ok: died.length === 0,
-            detail: died.map((p) => `${p.label} exited ${p.child.exitCode ?? p.child.signalCode}: ${p.recentLines().slice(-1)[0]?.slice(0, 300) ?? ''}`).join('; ') || 'all running',
+            detail:
+              died.map((p) => `${p.label} exited ${p.child.exitCode ?? p.child.signalCode}: ${p.recentLines().slice(-1)[0]?.slice(0, 300) ?? ''}`).join('; ') ||
+              'all running',
           },
           { name: 'no write refused', ok: record.refused.length === 0, detail: record.refused.map((r) => `${r.status} ${r.body}`).join('; ') || 'none' },
         ],
@@ -94,6 +101,7 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
 
 export const primaryDbFailure: DrillScenario = {
   name: 'primary-db-failure',
-  summary: 'lose the PostgreSQL primary machine (kill -9 of pg_autoctl and PostgreSQL) under steady writes; the synchronous secondary takes over with no acknowledged write lost',
+  summary:
+    'lose the PostgreSQL primary machine (kill -9 of pg_autoctl and PostgreSQL) under steady writes; the synchronous secondary takes over with no acknowledged write lost',
   run,
 };

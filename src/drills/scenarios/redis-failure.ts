@@ -68,7 +68,11 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
         await sleep(200);
       }
       const promoted = await sentinels.primary();
-      ctx.log(recoveredMs === null ? `the API replicas did not all report Redis ready again within 60 s: ${states.join('; ')}` : `every API replica ready on ${promoted} after ${recoveredMs} ms`);
+      ctx.log(
+        recoveredMs === null
+          ? `the API replicas did not all report Redis ready again within 60 s: ${states.join('; ')}`
+          : `every API replica ready on ${promoted} after ${recoveredMs} ms`,
+      );
       const countedBefore = await redisCountersAt(promoted, KEY_PREFIX);
       await sleep(ctx.durationMs / 2);
       const countedAfter = await redisCountersAt(promoted, KEY_PREFIX);
@@ -83,7 +87,11 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
         duplicates: verified.duplicates,
         rtoTargetMs: RTO_TARGET_MS,
         checks: [
-          { name: 'writes went on while Redis was down (limits fail open)', ok: errors === 0, detail: errors === 0 ? 'no failed attempt' : JSON.stringify(summary.errorsByStatus) },
+          {
+            name: 'writes went on while Redis was down (limits fail open)',
+            ok: errors === 0,
+            detail: errors === 0 ? 'no failed attempt' : JSON.stringify(summary.errorsByStatus),
+          },
           // degradedSeen is set by the polling callback above, which the narrowing cannot see.
           // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
           { name: '/ready said degraded while no Redis primary answered', ok: degradedSeen, detail: degradedSeen ? 'seen' : 'never seen' },
@@ -116,6 +124,7 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
 
 export const redisFailure: DrillScenario = {
   name: 'redis-failure',
-  summary: 'kill -9 the Redis primary under steady writes; the API keeps serving (limits fail open, /ready degraded) and moves to the replica Sentinel promotes by itself',
+  summary:
+    'kill -9 the Redis primary under steady writes; the API keeps serving (limits fail open, /ready degraded) and moves to the replica Sentinel promotes by itself',
   run,
 };

@@ -46,7 +46,10 @@ async function archiveEverything(server: LocalServer, backupDir: string): Promis
   const segment = await withConnection(server.url, async (sql) => (await sql<{ name: string }[]>`select pg_walfile_name(pg_switch_wal()) as name`)[0]!.name);
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const archived = await withConnection(server.url, async (sql) => (await sql<{ last: string | null }[]>`select last_archived_wal as last from pg_stat_archiver`)[0]!.last);
+    const archived = await withConnection(
+      server.url,
+      async (sql) => (await sql<{ last: string | null }[]>`select last_archived_wal as last from pg_stat_archiver`)[0]!.last,
+    );
     if (archived !== null && archived.slice(0, 24) >= segment) return segment;
     if (Date.now() > deadline) throw new Error(`WAL segment ${segment} was not archived into ${walArchiveDir(backupDir)} within 120 s (last: ${archived})`);
     await sleep(200);
@@ -87,7 +90,9 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     await sleep(ctx.durationMs / 4);
     const backupStarted = Date.now();
     const backup = await takeBaseBackup({ databaseUrl: source.url, targetDir: path.join(backupDir, 'base-1'), key });
-    ctx.log(`base backup ${backup.startLsn}–${backup.endLsn} (${backup.files[0]!.bytes} bytes sealed) in ${Date.now() - backupStarted} ms, ${load.record.acknowledged.length} writes acknowledged`);
+    ctx.log(
+      `base backup ${backup.startLsn}–${backup.endLsn} (${backup.files[0]!.bytes} bytes sealed) in ${Date.now() - backupStarted} ms, ${load.record.acknowledged.length} writes acknowledged`,
+    );
     await sleep(ctx.durationMs / 2);
     // T: a moment between acknowledged writes. A write in flight across it (sent before, acknowledged
     // after) may land on either side, so it is neither counted lost nor "after".
@@ -127,8 +132,12 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     const rtoMs = firstWrite ? firstWrite.acknowledgedAt - lostAt : null;
 
     const T = moment.getTime();
-    const stored = await withConnection(restored.url, async (sql) =>
-      (await sql<{ title: string; copies: number }[]>`select title, count(*)::int as copies from feature_requests where title like ${`Drill ${record.run} write %`} group by title`),
+    const stored = await withConnection(
+      restored.url,
+      async (sql) =>
+        await sql<
+          { title: string; copies: number }[]
+        >`select title, count(*)::int as copies from feature_requests where title like ${`Drill ${record.run} write %`} group by title`,
     );
     const present = new Map(stored.map((r) => [r.title, r.copies]));
     const before = record.acknowledged.filter((w) => w.acknowledgedAt < T);
@@ -138,7 +147,9 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     const sentAfter = [...firstSent].filter(([, sent]) => sent > T).map(([write]) => write);
     const afterPresent = sentAfter.filter((write) => present.has(`Drill ${record.run} write ${write}`));
     const duplicates = [...present.values()].reduce((sum, n) => sum + n - 1, 0);
-    ctx.log(`restored: ${before.length - lost.length}/${before.length} writes acknowledged before T present, ${afterPresent.length} of ${sentAfter.length} sent after T present`);
+    ctx.log(
+      `restored: ${before.length - lost.length}/${before.length} writes acknowledged before T present, ${afterPresent.length} of ${sentAfter.length} sent after T present`,
+    );
 
     const summary = summarise(record);
     return {
@@ -151,7 +162,11 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
       p95NormalAfterMs: null,
       rtoTargetMs: 180_000,
       checks: [
-        { name: 'no write sent after T restored', ok: afterPresent.length === 0, detail: afterPresent.length ? `writes ${afterPresent.slice(0, 10).join(', ')}` : `none of ${sentAfter.length}` },
+        {
+          name: 'no write sent after T restored',
+          ok: afterPresent.length === 0,
+          detail: afterPresent.length ? `writes ${afterPresent.slice(0, 10).join(', ')}` : `none of ${sentAfter.length}`,
+        },
         { name: 'writes after T existed (the target was inside the archive)', ok: sentAfter.length > 0, detail: `${sentAfter.length} sent after T` },
         { name: 'no write refused', ok: record.refused.length === 0, detail: record.refused.map((r) => `${r.status} ${r.body}`).join('; ') || 'none' },
       ],
@@ -175,6 +190,7 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
 
 export const restoreFromBackup: DrillScenario = {
   name: 'restore-from-backup',
-  summary: 'base backup and WAL archiving under steady writes, then point-in-time restore to a chosen moment: every write acknowledged before it back, none sent after it',
+  summary:
+    'base backup and WAL archiving under steady writes, then point-in-time restore to a chosen moment: every write acknowledged before it back, none sent after it',
   run,
 };

@@ -31,14 +31,16 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
     await setup.restartWorker();
     let recoveredMs: number | null = null;
     while (Date.now() - faultAt < RECOVERY_TARGET_MS * 3) {
-      const unfinished = held.length ? await observer<{ n: number }[]>`select count(*)::int as n from jobs where id = any(${held}::uuid[]) and state <> 'succeeded'` : [{ n: 0 }];
+      const unfinished = held.length
+        ? await observer<{ n: number }[]>`select count(*)::int as n from jobs where id = any(${held}::uuid[]) and state <> 'succeeded'`
+        : [{ n: 0 }];
       if (unfinished[0]!.n === 0) {
         recoveredMs = Date.now() - faultAt;
         break;
       }
       await sleep(250);
     }
-    ctx.log(recoveredMs === null ? 'the dead worker\'s jobs were not finished in time' : `the dead worker's jobs finished ${recoveredMs} ms after the kill`);
+    ctx.log(recoveredMs === null ? "the dead worker's jobs were not finished in time" : `the dead worker's jobs finished ${recoveredMs} ms after the kill`);
     await sleep(Math.max(0, ctx.durationMs / 2 - (Date.now() - faultAt)));
     const record = await load.stop();
     const verified = await verifyWrites(setup.urls[0]!, record);
@@ -67,7 +69,12 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
         { name: 'every acknowledged write got its duplicate check', ok: unchecked === 0, detail: `${unchecked} without a finished check` },
         { name: 'writes unaffected by the worker', ok: (writes.rtoMs ?? Infinity) < 5_000, detail: `first write after the kill in ${writes.rtoMs} ms` },
       ],
-      details: { mode: 'cluster', fault: 'kill -9 of the only worker while it ran jobs, another started at once', rto_is: 'kill → every job the dead worker held has succeeded', jobs_held: held.length },
+      details: {
+        mode: 'cluster',
+        fault: 'kill -9 of the only worker while it ran jobs, another started at once',
+        rto_is: 'kill → every job the dead worker held has succeeded',
+        jobs_held: held.length,
+      },
     };
   } finally {
     await observer.end({ timeout: 5 });
@@ -77,6 +84,6 @@ async function run(ctx: DrillContext): Promise<DrillOutcome> {
 
 export const workerCrash: DrillScenario = {
   name: 'worker-crash',
-  summary: "kill -9 a worker while it runs jobs; its jobs are reclaimed and finished by another, and every write gets its duplicate check",
+  summary: 'kill -9 a worker while it runs jobs; its jobs are reclaimed and finished by another, and every write gets its duplicate check',
   run,
 };

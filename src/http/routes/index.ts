@@ -39,5 +39,22 @@ function call(request: FastifyRequest): Call {
 
 export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps, 'call'>) {
   const opts = { ...deps, call };
-  for (const routes of [health, auth, featureRequests, voteReviews, ai, insights, roadmap, user, analytics, notifications, platform, privacy, ops, webhooks, status]) await app.register(routes, opts);
+  for (const routes of [
+    health,
+    auth,
+    featureRequests,
+    voteReviews,
+    ai,
+    insights,
+    roadmap,
+    user,
+    analytics,
+    notifications,
+    platform,
+    privacy,
+    ops,
+    webhooks,
+    status,
+  ])
+    await app.register(routes, opts);
 }

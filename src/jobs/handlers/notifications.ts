@@ -80,7 +80,10 @@ export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
 });
 
 export const notifyCommentPosted = handle(COMMENT_POSTED, async (job, s) => {
-  const [comment] = await s.db.select({ id: comments.id, requestId: comments.requestId, authorId: comments.authorId }).from(comments).where(eq(comments.id, job.payload.commentId));
+  const [comment] = await s.db
+    .select({ id: comments.id, requestId: comments.requestId, authorId: comments.authorId })
+    .from(comments)
+    .where(eq(comments.id, job.payload.commentId));
   if (!comment) return; // deleted since
   await announce(s, {
     requestId: comment.requestId,

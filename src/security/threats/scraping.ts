@@ -62,7 +62,10 @@ export type ReadVerdict =
 /** One more read by a client (`page`: it followed a cursor past the first page). Pure: returns the new state. */
 export function assessRead(policy: ScrapingPolicy, state: ReaderState | undefined, now: number, page: boolean): { state: ReaderState; verdict: ReadVerdict } {
   if (state && state.blockedUntil > now) {
-    return { state, verdict: { action: 'block', retryAfterSeconds: Math.ceil((state.blockedUntil - now) / 1000), started: false, reads: state.reads, pages: state.pages } };
+    return {
+      state,
+      verdict: { action: 'block', retryAfterSeconds: Math.ceil((state.blockedUntil - now) / 1000), started: false, reads: state.reads, pages: state.pages },
+    };
   }
   const fresh = !state || now - state.windowStart >= policy.windowSeconds * 1000;
   const current: ReaderState = fresh ? { windowStart: now, reads: 0, pages: 0, slowed: false, blockedUntil: 0 } : { ...state };
@@ -72,7 +75,10 @@ export function assessRead(policy: ScrapingPolicy, state: ReaderState | undefine
     const blockedUntil = now + policy.coolOffSeconds * 1000;
     // The next window starts after the cool-off, with a clean count.
     const blocked: ReaderState = { windowStart: blockedUntil, reads: 0, pages: 0, slowed: false, blockedUntil };
-    return { state: blocked, verdict: { action: 'block', retryAfterSeconds: policy.coolOffSeconds, started: true, reads: current.reads, pages: current.pages } };
+    return {
+      state: blocked,
+      verdict: { action: 'block', retryAfterSeconds: policy.coolOffSeconds, started: true, reads: current.reads, pages: current.pages },
+    };
   }
   if (current.reads > policy.slowDownAfter) {
     const delayMs = Math.min(policy.maxDelayMs, (current.reads - policy.slowDownAfter) * policy.delayStepMs);

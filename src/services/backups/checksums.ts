@@ -31,7 +31,13 @@ const SCHEMAS = ['public', 'drizzle'];
  */
 export function canonicalOutputStatements(scope: 'local' | 'session'): string[] {
   const set = scope === 'local' ? 'set local' : 'set';
-  return [`${set} timezone = 'UTC'`, `${set} datestyle = 'ISO, YMD'`, `${set} intervalstyle = 'postgres'`, `${set} extra_float_digits = 1`, `${set} bytea_output = 'hex'`];
+  return [
+    `${set} timezone = 'UTC'`,
+    `${set} datestyle = 'ISO, YMD'`,
+    `${set} intervalstyle = 'postgres'`,
+    `${set} extra_float_digits = 1`,
+    `${set} bytea_output = 'hex'`,
+  ];
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -12,7 +12,18 @@ import { masterKeyFile } from '../../security/keyring.js';
 import { parseMasterKey } from '../../security/master-key.js';
 import type { Services } from '../context.js';
 import { recordRun, storableError } from './catalogue.js';
-import { APP_VERSION, discardStaging, listSets, newSetId, publishSet, removeStaleStaging, stageSet, writeVerification, type BackupMode, type BackupSet } from './sets.js';
+import {
+  APP_VERSION,
+  discardStaging,
+  listSets,
+  newSetId,
+  publishSet,
+  removeStaleStaging,
+  stageSet,
+  writeVerification,
+  type BackupMode,
+  type BackupSet,
+} from './sets.js';
 import { takeBaseBackup } from './physical.js';
 import { snapshotEmbedded, snapshotServer } from './snapshots.js';
 import { loadEmbeddedSet, verifySet, type VerifyReport } from './verify.js';
@@ -79,7 +90,9 @@ export async function takeBackup(services: Services, kind: BackupKind = 'full'):
     return set;
   } catch (err) {
     await discardStaging(staging);
-    await recordRun(db, { backupId: id, operation: 'backup', kind, mode, ok: false, error: storableError(err), startedAt, finishedAt: services.now() }).catch(() => {});
+    await recordRun(db, { backupId: id, operation: 'backup', kind, mode, ok: false, error: storableError(err), startedAt, finishedAt: services.now() }).catch(
+      () => {},
+    );
     throw err;
   }
 }
@@ -157,9 +170,12 @@ export async function restoreEmbeddedBackup(config: Config, targetTime: Date | '
   const sets = (await listSets(config.backupDir)).filter((s) => s.manifest.mode === 'embedded');
   const set = sets.filter((s) => targetTime === 'latest' || new Date(s.manifest.finishedAt) <= targetTime).at(-1);
   if (!set) {
-    throw new BackupNotFoundError(`no embedded backup set in ${config.backupDir} ${targetTime === 'latest' ? 'at all' : `finished at or before ${targetTime.toISOString()}`}`);
+    throw new BackupNotFoundError(
+      `no embedded backup set in ${config.backupDir} ${targetTime === 'latest' ? 'at all' : `finished at or before ${targetTime.toISOString()}`}`,
+    );
   }
-  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty: restore into a new directory, never over a live one`);
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0)
+    throw new Error(`${dataDir} is not empty: restore into a new directory, never over a live one`);
   const pgdata = path.join(dataDir, 'pgdata');
   await mkdir(pgdata, { recursive: true, mode: 0o700 });
   try {

@@ -109,9 +109,11 @@ export async function startServer(server: LocalServer, options: string[] = []): 
   }
   const postmasterOptions = ['-p', String(server.port), ...options].join(' ');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' };
-  await runServerTool('pg_ctl', ['-D', server.dataDir, '-l', server.logFile, '-w', '-t', '300', '-o', postmasterOptions, 'start'], env).catch(async (err: Error) => {
-    throw new Error(`${err.message}\n${await tail(server.logFile)}`);
-  });
+  await runServerTool('pg_ctl', ['-D', server.dataDir, '-l', server.logFile, '-w', '-t', '300', '-o', postmasterOptions, 'start'], env).catch(
+    async (err: Error) => {
+      throw new Error(`${err.message}\n${await tail(server.logFile)}`);
+    },
+  );
 }
 
 /** Stops the server (fast shutdown: clients are disconnected, the shutdown checkpoint is written). */

@@ -18,16 +18,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileSha256, keyFingerprint, openSealedFile, sealToFile } from '../../security/backup-encryption.js';
-import {
-  giveToServerUser,
-  localUrl,
-  postgresTool,
-  startServer,
-  stopServer,
-  tail,
-  withConnection,
-  type LocalServer,
-} from './physical-cluster.js';
+import { giveToServerUser, localUrl, postgresTool, startServer, stopServer, tail, withConnection, type LocalServer } from './physical-cluster.js';
 
 export const BASE_BACKUP_DESCRIPTOR = 'physical.json';
 const BASE_TAR = 'base.tar.sealed';
@@ -87,9 +78,13 @@ export async function takeBaseBackup({ databaseUrl, targetDir, key }: { database
   await mkdir(targetDir, { recursive: true, mode: 0o700 });
   const startedAt = new Date().toISOString();
   const target = path.join(targetDir, BASE_TAR);
-  const child = spawn(postgresTool('pg_basebackup'), ['-d', databaseUrl, '-D', '-', '-Ft', '-X', 'fetch', '--checkpoint=fast', '-v', '--label', `wsfr ${startedAt}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    postgresTool('pg_basebackup'),
+    ['-d', databaseUrl, '-D', '-', '-Ft', '-X', 'fetch', '--checkpoint=fast', '-v', '--label', `wsfr ${startedAt}`],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -142,7 +137,17 @@ async function sha256Of(stream: Readable): Promise<string> {
  * PostgreSQL requires: archiving a segment again (after a crash between our rename and its
  * bookkeeping) succeeds when the archived copy holds the same bytes, and fails when it differs.
  */
-export async function archiveWalSegment({ sourcePath, walName, archiveDir, key }: { sourcePath: string; walName: string; archiveDir: string; key: Buffer }): Promise<'archived' | 'already archived'> {
+export async function archiveWalSegment({
+  sourcePath,
+  walName,
+  archiveDir,
+  key,
+}: {
+  sourcePath: string;
+  walName: string;
+  archiveDir: string;
+  key: Buffer;
+}): Promise<'archived' | 'already archived'> {
   const target = archivedPath(archiveDir, walName);
   if (existsSync(target)) {
     const [archived, source] = await Promise.all([sha256Of(await openSealedFile(target, key)), sha256Of(createReadStream(sourcePath))]);
@@ -168,7 +173,17 @@ export async function archiveWalSegment({ sourcePath, walName, archiveDir, key }
  * False when the archive has no such file (PostgreSQL asks for files that may not exist, such as
  * the next timeline's history, and reads a non-zero exit as "not there").
  */
-export async function restoreWalSegment({ walName, targetPath, archiveDir, key }: { walName: string; targetPath: string; archiveDir: string; key: Buffer }): Promise<boolean> {
+export async function restoreWalSegment({
+  walName,
+  targetPath,
+  archiveDir,
+  key,
+}: {
+  walName: string;
+  targetPath: string;
+  archiveDir: string;
+  key: Buffer;
+}): Promise<boolean> {
   const source = archivedPath(archiveDir, walName);
   if (!existsSync(source)) return false;
   const temp = `${targetPath}.tmp-${randomBytes(4).toString('hex')}`;
@@ -216,7 +231,17 @@ const SHELL_SAFE = /^[A-Za-z0-9_./:=@%+-]+$/;
  * loader if any, and the script, absolute paths), `verb` is archive-wal or restore-wal. The archive and the key file are named in the
  * command itself, so it needs nothing from the server's environment.
  */
-export function walCommand({ cli, verb, backupDir, keyFile }: { cli: string[]; verb: 'archive-wal' | 'restore-wal'; backupDir: string; keyFile: string }): string {
+export function walCommand({
+  cli,
+  verb,
+  backupDir,
+  keyFile,
+}: {
+  cli: string[];
+  verb: 'archive-wal' | 'restore-wal';
+  backupDir: string;
+  keyFile: string;
+}): string {
   const words = [`BACKUP_DIR=${backupDir}`, `BACKUP_ENCRYPTION_KEY_FILE=${keyFile}`, 'LOG_LEVEL=warn', ...cli, verb];
   const unsafe = words.find((w) => !SHELL_SAFE.test(w));
   if (unsafe) throw new PhysicalBackupError(`cannot put ${JSON.stringify(unsafe)} in a WAL command: use paths without spaces or quotes`);
@@ -275,7 +300,9 @@ export async function restoreToTime({
     );
   }
   if (baseBackup.keyFingerprint !== keyFingerprint(key)) {
-    throw new PhysicalBackupError(`base backup ${baseBackup.dir} was sealed with key ${baseBackup.keyFingerprint}, not the configured backup key ${keyFingerprint(key)}`);
+    throw new PhysicalBackupError(
+      `base backup ${baseBackup.dir} was sealed with key ${baseBackup.keyFingerprint}, not the configured backup key ${keyFingerprint(key)}`,
+    );
   }
   if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
     throw new PhysicalBackupError(`${dataDir} exists and is not empty: a restore only writes into a new directory, never over a cluster`);
@@ -287,7 +314,9 @@ export async function restoreToTime({
   try {
     for (const file of baseBackup.files) {
       if ((await fileSha256(path.join(baseBackup.dir, file.name))) !== file.sha256) {
-        throw new PhysicalBackupError(`${path.join(baseBackup.dir, file.name)} does not match the checksum in ${BASE_BACKUP_DESCRIPTOR}: the file was altered or truncated`);
+        throw new PhysicalBackupError(
+          `${path.join(baseBackup.dir, file.name)} does not match the checksum in ${BASE_BACKUP_DESCRIPTOR}: the file was altered or truncated`,
+        );
       }
     }
     await unpackSealedTar(path.join(baseBackup.dir, BASE_TAR), dataDir, key);
@@ -359,16 +388,20 @@ async function unpackSealedTar(file: string, dataDir: string, key: Buffer): Prom
  */
 async function ensureServerConfig(dataDir: string): Promise<void> {
   const conf = path.join(dataDir, 'postgresql.conf');
-  if (!existsSync(conf)) await writeFile(conf, `# written by the restore verb: the backed-up cluster kept its configuration elsewhere\nlisten_addresses = '127.0.0.1'\n`);
+  if (!existsSync(conf))
+    await writeFile(conf, `# written by the restore verb: the backed-up cluster kept its configuration elsewhere\nlisten_addresses = '127.0.0.1'\n`);
   const hba = path.join(dataDir, 'pg_hba.conf');
-  if (!existsSync(hba)) await writeFile(hba, `# written by the restore verb\nlocal all all peer\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n`);
+  if (!existsSync(hba))
+    await writeFile(hba, `# written by the restore verb\nlocal all all peer\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n`);
 }
 
 /** Waits until recovery has reached its target and the server was promoted; the last replayed commit time. */
 async function waitForPromotion(server: LocalServer): Promise<Date | null> {
   for (;;) {
     const state = await withConnection(server.url, async (sql) => {
-      const [row] = await sql<{ recovering: boolean; replayed: Date | null }[]>`select pg_is_in_recovery() as recovering, pg_last_xact_replay_timestamp() as replayed`;
+      const [row] = await sql<
+        { recovering: boolean; replayed: Date | null }[]
+      >`select pg_is_in_recovery() as recovering, pg_last_xact_replay_timestamp() as replayed`;
       return row!;
     }).catch((err: Error) => err);
     if (!(state instanceof Error) && !state.recovering) return state.replayed;
@@ -382,7 +415,10 @@ async function waitForPromotion(server: LocalServer): Promise<Date | null> {
 /** Wedding data first: what the restore checks, in this order, before anything else is looked at. */
 export const RESTORE_CHECKS: { what: string; query: string }[] = [
   { what: "couples' accounts", query: `select count(*)::int as n from users where role = 'couple'` },
-  { what: "couples' requests with wedding context", query: `select count(*)::int as n from feature_requests where user_type = 'couple' and wedding_context is not null` },
+  {
+    what: "couples' requests with wedding context",
+    query: `select count(*)::int as n from feature_requests where user_type = 'couple' and wedding_context is not null`,
+  },
   { what: 'feature requests', query: 'select count(*)::int as n from feature_requests' },
   { what: 'votes', query: 'select count(*)::int as n from votes' },
   { what: 'comments', query: 'select count(*)::int as n from comments' },

@@ -58,7 +58,10 @@ export const APP_VERSION: string = (JSON.parse(readFileSync(new URL('../../../pa
 
 /** `20270115T020000Z-full-3fa9c1`: names sort by time. */
 export function newSetId(kind: BackupKind, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${stamp}-${kind}-${randomBytes(3).toString('hex')}`;
 }
 

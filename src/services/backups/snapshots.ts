@@ -29,7 +29,10 @@ export const DATA_DIR_FILE = 'pglite-data-dir.tar.gz.sealed';
 export const LOGICAL_DUMP_FILE = 'logical.pgdump.sealed';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-const queryIn = (tx: Tx): RunQuery => async <T>(text: string) => rows<T>(await tx.execute(sql.raw(text)));
+const queryIn =
+  (tx: Tx): RunQuery =>
+  async <T>(text: string) =>
+    rows<T>(await tx.execute(sql.raw(text)));
 
 async function measure(query: RunQuery): Promise<Pick<Snapshot, 'tables' | 'schemaVersion'>> {
   for (const statement of canonicalOutputStatements('local')) await query(statement);
@@ -55,7 +58,11 @@ export async function snapshotEmbedded(db: Database, client: PGlite, staging: st
 /** A PostgreSQL client program: the newest installed under /usr/lib/postgresql, else from PATH. */
 export function postgresProgram(name: 'pg_dump' | 'pg_restore'): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const v of versions) {
     const candidate = path.join(root, v, 'bin', name);
     if (existsSync(candidate)) return candidate;
@@ -79,7 +86,12 @@ export function libpqConnection(url: string): { url: string; env: Record<string,
 }
 
 /** Runs a libpq program, streaming its stdout into `consume`; rejects with its stderr when it fails. */
-export async function runPostgresProgram(program: 'pg_dump' | 'pg_restore', args: string[], connection: { env: Record<string, string> }, io: { stdin?: Readable; consume?: (stdout: Readable) => Promise<unknown> }): Promise<void> {
+export async function runPostgresProgram(
+  program: 'pg_dump' | 'pg_restore',
+  args: string[],
+  connection: { env: Record<string, string> },
+  io: { stdin?: Readable; consume?: (stdout: Readable) => Promise<unknown> },
+): Promise<void> {
   const child = spawn(postgresProgram(program), args, { env: { ...process.env, ...connection.env }, stdio: [io.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {

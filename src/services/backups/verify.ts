@@ -31,7 +31,10 @@ async function checkFiles(set: BackupSet): Promise<string[]> {
   const problems: string[] = [];
   for (const file of set.manifest.files) {
     const actual = await fileSha256(path.join(set.dir, file.name)).catch((err: NodeJS.ErrnoException) => `unreadable (${err.code ?? err.message})`);
-    if (actual !== file.sha256) problems.push(`file ${file.name}: sha256 ${actual.startsWith('unreadable') ? actual : `${actual.slice(0, 16)}… differs from the manifest's ${file.sha256.slice(0, 16)}…`}`);
+    if (actual !== file.sha256)
+      problems.push(
+        `file ${file.name}: sha256 ${actual.startsWith('unreadable') ? actual : `${actual.slice(0, 16)}… differs from the manifest's ${file.sha256.slice(0, 16)}…`}`,
+      );
   }
   return problems;
 }

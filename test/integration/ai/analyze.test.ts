@@ -6,7 +6,10 @@ import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
 
-const draft = { title: 'Guests should pick their meal on the RSVP form', description: 'Our caterer needs every guest’s meal choice; collecting it with the RSVP would save us chasing people.' };
+const draft = {
+  title: 'Guests should pick their meal on the RSVP form',
+  description: 'Our caterer needs every guest’s meal choice; collecting it with the RSVP would save us chasing people.',
+};
 
 describe.each(DATABASE_MODES)('POST /api/ai/analyze (%s)', (mode) => {
   let t: TestApp;
@@ -49,7 +52,11 @@ describe.each(DATABASE_MODES)('POST /api/ai/analyze (%s)', (mode) => {
     const before = await analyze(body);
     expect(before.headers['x-cache']).toBe('miss');
     expect((await analyze(body)).headers['x-cache']).toBe('hit');
-    const submitted = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title: body.title, description: body.description, category: 'seating' }) });
+    const submitted = await t.request(couple, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ title: body.title, description: body.description, category: 'seating' }),
+    });
     expect(submitted.statusCode).toBe(201);
     expect((await analyze(body)).headers['x-cache']).toBe('miss');
     await indexRequest(t.services, submitted.json().id);

@@ -40,7 +40,9 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     while ((await worker.runDue()) > 0);
   };
   const embeddingOf = async (id: string) =>
-    rows<{ embedding: Uint8Array | null; model: string }>(await t.database.db.execute(sql`select embedding, model from request_embeddings where request_id = ${id}::uuid`))[0];
+    rows<{ embedding: Uint8Array | null; model: string }>(
+      await t.database.db.execute(sql`select embedding, model from request_embeddings where request_id = ${id}::uuid`),
+    )[0];
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -82,7 +84,11 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('links a submitted duplicate to the original for the product team, in both directions', async () => {
-    const twin = await submit(couple, 'Guests reply to an SMS to RSVP', 'Let guests answer our text invitation with yes or no instead of filling in a web form.');
+    const twin = await submit(
+      couple,
+      'Guests reply to an SMS to RSVP',
+      'Let guests answer our text invitation with yes or no instead of filling in a web form.',
+    );
     await runJobs();
     const forTwin = await t.request(product, { method: 'GET', url: `/api/feature-requests/${twin}/duplicates` });
     expect(forTwin.statusCode).toBe(200);
@@ -96,31 +102,49 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     const product = await t.login('product@demo.test');
     const twins = [];
     for (let i = 0; i < 5; i++) {
-      const original = await submit(product, `Storm warnings for outdoor ceremony ${i}`, 'Alert us when the forecast shows rain or wind for our garden ceremony.');
+      const original = await submit(
+        product,
+        `Storm warnings for outdoor ceremony ${i}`,
+        'Alert us when the forecast shows rain or wind for our garden ceremony.',
+      );
       const copy = await submit(product, `Weather alerts for garden ceremony ${i}`, 'Warn the couple if storms are forecast for the outdoor ceremony.');
       twins.push([original, copy] as const);
     }
     await runJobs();
     const [first, firstCopy] = twins[0]!;
-    const linked = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);
+    const linked = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` }))
+      .json()
+      .items.map((i: { id: string }) => i.id);
     expect(linked).toContain(first);
     // Four confirmed (merged), one dismissed.
     for (const [original, copy] of twins.slice(1)) {
-      const merged = await t.request(product, { method: 'POST', url: `/api/feature-requests/${copy}/merge`, payload: { targetId: original, justification: 'Same weather alert' } });
+      const merged = await t.request(product, {
+        method: 'POST',
+        url: `/api/feature-requests/${copy}/merge`,
+        payload: { targetId: original, justification: 'Same weather alert' },
+      });
       expect(merged.statusCode).toBe(200);
     }
     const dismiss = await t.request(product, { method: 'POST', url: `/api/feature-requests/${firstCopy}/duplicates/${first}/dismiss` });
     expect(dismiss.statusCode).toBe(204);
-    const after = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id);
+    const after = (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` }))
+      .json()
+      .items.map((i: { id: string }) => i.id);
     expect(after).not.toContain(first);
     expect((await t.request(product, { method: 'POST', url: `/api/feature-requests/${firstCopy}/duplicates/${first}/dismiss` })).statusCode).toBe(404);
 
     // Re-indexing the dismissed pair keeps the product team's answer.
     await indexRequest(t.services, firstCopy);
-    expect((await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id)).not.toContain(first);
+    expect(
+      (await t.request(product, { method: 'GET', url: `/api/feature-requests/${firstCopy}/duplicates` })).json().items.map((i: { id: string }) => i.id),
+    ).not.toContain(first);
 
     // A merged request is never suggested again: people should vote on the request it went into.
-    const draft = await detectDuplicates(t.services, { title: 'Weather alerts for garden ceremony 2', description: 'Warn the couple if storms are forecast for the outdoor ceremony.', limit: 20 });
+    const draft = await detectDuplicates(t.services, {
+      title: 'Weather alerts for garden ceremony 2',
+      description: 'Warn the couple if storms are forecast for the outdoor ceremony.',
+      limit: 20,
+    });
     const suggested = draft.matches.map((m) => m.id);
     expect(suggested).toContain(twins[2]![0]);
     for (const [, copy] of twins.slice(1)) expect(suggested).not.toContain(copy);
@@ -135,9 +159,13 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('does not analyse requests of authors who withdrew consent to AI analysis', async () => {
-    await t.database.db.execute(sql`update users set ai_analysis_consent = false where email_index = (select email_index from users where role = 'couple' order by created_at limit 1)`);
+    await t.database.db.execute(
+      sql`update users set ai_analysis_consent = false where email_index = (select email_index from users where role = 'couple' order by created_at limit 1)`,
+    );
     const [author] = rows<{ id: string }>(await t.database.db.execute(sql`select id from users where ai_analysis_consent = false limit 1`));
-    const [own] = rows<{ id: string }>(await t.database.db.execute(sql`select id from feature_requests where author_id = ${author!.id}::uuid order by created_at desc limit 1`));
+    const [own] = rows<{ id: string }>(
+      await t.database.db.execute(sql`select id from feature_requests where author_id = ${author!.id}::uuid order by created_at desc limit 1`),
+    );
     await indexRequest(t.services, own!.id);
     expect(await indexRequest(t.services, own!.id)).toBe('no_consent');
     expect(await embeddingOf(own!.id)).toBeUndefined();
@@ -175,7 +203,11 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
     const harp = { title: 'Harpist for the ceremony', description: 'book a harpist', limit: 5 };
     const fireworks = { title: 'Fireworks display at midnight', description: 'a fireworks show to end the night', limit: 5 };
     expect((await detectDuplicates(offline, harp)).matches[0]).toMatchObject({ id, likelyDuplicate: true });
-    const edited = await t.request(product, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { title: 'Fireworks display at midnight', description: 'Plan a fireworks show to end the night.' } });
+    const edited = await t.request(product, {
+      method: 'PATCH',
+      url: `/api/feature-requests/${id}`,
+      payload: { title: 'Fireworks display at midnight', description: 'Plan a fireworks show to end the night.' },
+    });
     expect(edited.statusCode).toBe(200);
     await indexRequest(offline, id);
     expect((await detectDuplicates(offline, fireworks)).matches[0]).toMatchObject({ id, title: 'Fireworks display at midnight', likelyDuplicate: true });
@@ -195,8 +227,9 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
       expect(outcomes).toEqual(ids.map(() => 'model_unavailable'));
     }
     const countOf = async (term: string) =>
-      rows<{ requests: number }>(await t.database.db.execute(sql`select requests from request_term_frequencies where term = ${termDigest(t.services.keyring, term)}`))[0]
-        ?.requests;
+      rows<{ requests: number }>(
+        await t.database.db.execute(sql`select requests from request_term_frequencies where term = ${termDigest(t.services.keyring, term)}`),
+      )[0]?.requests;
     expect(await countOf('marque')).toBe(12);
     expect(await countOf('festoon')).toBe(12);
   });

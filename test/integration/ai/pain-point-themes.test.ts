@@ -77,20 +77,28 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
   const snapshots = () => count(sql`select count(*)::int as n from ai_insight_snapshots`);
   const auditEvents = async () =>
     rows<{ actor_id: string | null; target_id: string; request_id: string | null; details: Record<string, unknown> }>(
-      await t.database.db.execute(sql`select actor_id, target_id, request_id, details from audit_events where action = 'ai_analysis_performed' and target_type = 'ai_insight_snapshot' order by id`),
+      await t.database.db.execute(
+        sql`select actor_id, target_id, request_id, details from audit_events where action = 'ai_analysis_performed' and target_type = 'ai_insight_snapshot' order by id`,
+      ),
     );
   const latest = async () => {
     const res = await t.request(product, { method: 'GET', url: '/api/ai/insights/pain-points' });
     expect(res.statusCode).toBe(200);
-    return res.json() as { available: boolean; runQueued: boolean; snapshot: null | { id: string; requestsConsidered: number; requestsThemed: number; generatedAt: string; themes: Theme[] } };
+    return res.json() as {
+      available: boolean;
+      runQueued: boolean;
+      snapshot: null | { id: string; requestsConsidered: number; requestsThemed: number; generatedAt: string; themes: Theme[] };
+    };
   };
   const submit = async (caller: Caller, [title, description]: [string, string], category: string) => {
     const res = await t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title, description, category }) });
     expect(res.statusCode).toBe(201);
     return res.json().id as string;
   };
-  const vote = async (caller: Caller, id: string) => expect((await t.request(caller, { method: 'PUT', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(201);
-  const weightOf = async (id: string) => rows<{ w: number }>(await t.database.db.execute(sql`select vote_weight as w from feature_requests where id = ${id}::uuid`))[0]!.w;
+  const vote = async (caller: Caller, id: string) =>
+    expect((await t.request(caller, { method: 'PUT', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(201);
+  const weightOf = async (id: string) =>
+    rows<{ w: number }>(await t.database.db.execute(sql`select vote_weight as w from feature_requests where id = ${id}::uuid`))[0]!.w;
   const themeOf = (themes: Theme[], topic: Topic) => themes.find((theme) => theme.examples.some((e) => e.id === ids[topic][0]));
   const aJob = (): Job => ({ id: randomUUID(), payload: {} }) as Job;
 
@@ -110,7 +118,11 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
     const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
     expect(signup.statusCode).toBe(201);
     withdrawing = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
-    withdrawnId = await submit(withdrawing, ['Reply to the invitation by text', 'My grandparents can only use SMS; let them answer the invite with a text message.'], 'rsvp');
+    withdrawnId = await submit(
+      withdrawing,
+      ['Reply to the invitation by text', 'My grandparents can only use SMS; let them answer the invite with a text message.'],
+      'rsvp',
+    );
 
     // Weighted votes: the couple 1, the demo venue (a medium business) 2.5.
     await vote(couple, ids.sms[1]!);
@@ -158,10 +170,16 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
     await drain('duplicate_detection');
     const withdrawal = await t.request(withdrawing, { method: 'PUT', url: '/api/privacy/consents/ai_analysis', payload: { granted: false } });
     expect(withdrawal.statusCode).toBe(200);
-    const merge = await t.request(product, { method: 'POST', url: `/api/feature-requests/${mergedId}/merge`, payload: { targetId: ids.seating[0], justification: 'Same printable seating chart' } });
+    const merge = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${mergedId}/merge`,
+      payload: { targetId: ids.seating[0], justification: 'Same printable seating chart' },
+    });
     expect(merge.statusCode).toBe(200);
     // One deposits request is 45 days old: growth compares the last 30 days with the 30 before.
-    await t.database.db.execute(sql`update feature_requests set created_at = ${t.clock.now().toISOString()}::timestamptz - interval '45 days' where id = ${ids.deposits[3]!}::uuid`);
+    await t.database.db.execute(
+      sql`update feature_requests set created_at = ${t.clock.now().toISOString()}::timestamptz - interval '45 days' where id = ${ids.deposits[3]!}::uuid`,
+    );
 
     await drain('ai_analysis');
     const { snapshot, runQueued } = await latest();
@@ -218,13 +236,17 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
     const refresh = await t.request(product, { method: 'POST', url: '/api/ai/insights/pain-points/refresh' });
     expect(refresh.statusCode).toBe(202);
     expect(refresh.json().queued).toBe(true);
-    expect((await t.request(product, { method: 'POST', url: '/api/ai/insights/pain-points/refresh' })).json()).toEqual({ jobId: refresh.json().jobId, queued: false });
+    expect((await t.request(product, { method: 'POST', url: '/api/ai/insights/pain-points/refresh' })).json()).toEqual({
+      jobId: refresh.json().jobId,
+      queued: false,
+    });
     expect(await pendingRuns()).toBe(1);
     t.clock.advance(1000);
     await drain('ai_analysis');
     const after = await latest();
     expect(after.snapshot!.id).not.toBe(before.snapshot!.id);
-    const stable = (s: typeof before) => s.snapshot!.themes.map(({ label, requests, voteWeight, cohesion, examples }) => ({ label, requests, voteWeight, cohesion, examples }));
+    const stable = (s: typeof before) =>
+      s.snapshot!.themes.map(({ label, requests, voteWeight, cohesion, examples }) => ({ label, requests, voteWeight, cohesion, examples }));
     expect(stable(after)).toEqual(stable(before));
     expect(await auditEvents()).toHaveLength(2);
   });
@@ -235,7 +257,9 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
       await generatePainPointThemes(t.services);
     }
     expect(await snapshots()).toBe(SNAPSHOTS_KEPT);
-    const newest = rows<{ generated_at: string }>(await t.database.db.execute(sql`select max(generated_at)::text as generated_at from ai_insight_snapshots`))[0]!;
+    const newest = rows<{ generated_at: string }>(
+      await t.database.db.execute(sql`select max(generated_at)::text as generated_at from ai_insight_snapshots`),
+    )[0]!;
     expect(new Date(newest.generated_at).getTime()).toBe(new Date((await latest()).snapshot!.generatedAt).getTime());
     t.clock.advance(90_000);
     const metrics = (await t.request(anonymous, { method: 'GET', url: '/metrics' })).body;

@@ -23,11 +23,16 @@ const system = { actor: null, requestId: 'req-1' };
 /** Seven login events (1-year chain) and one status change (7-year chain). */
 async function recordSome(db: Database, by: AuditWriter = appender) {
   for (let i = 1; i <= 7; i++) {
-    await recordAudit(by, db, { actor: { id: '00000000-0000-4000-8000-00000000000' + i, role: 'couple' }, requestId: `req-${i}` }, {
-      action: 'user_logged_in',
-      targetType: 'user',
-      details: { attempt: i, nested: { b: 2, a: [1, 'x'] } },
-    });
+    await recordAudit(
+      by,
+      db,
+      { actor: { id: '00000000-0000-4000-8000-00000000000' + i, role: 'couple' }, requestId: `req-${i}` },
+      {
+        action: 'user_logged_in',
+        targetType: 'user',
+        details: { attempt: i, nested: { b: 2, a: [1, 'x'] } },
+      },
+    );
   }
   await recordAudit(by, db, system, { action: 'status_changed', targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' } });
 }
@@ -77,7 +82,10 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
     database = await freshDatabase(mode);
     await recordSome(database.db);
     for (const statement of ["update audit_events set action = 'nothing' where sequence = 1", 'delete from audit_events', 'truncate audit_events']) {
-      const refusal = await database.db.execute(sql.raw(statement)).then(() => null, (err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+      const refusal = await database.db.execute(sql.raw(statement)).then(
+        () => null,
+        (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+      );
       expect(refusal).toMatch(/audit_events is append-only/);
     }
     expect(await problems(database.db)).toEqual([]);
@@ -108,7 +116,9 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
   it('names reordered events', async () => {
     database = await freshDatabase(mode);
     await recordSome(database.db);
-    const ids = rows<{ id: string; sequence: string }>(await database.db.execute(sql`select id, sequence from audit_events where chain = '1_year' and sequence in (2, 5)`));
+    const ids = rows<{ id: string; sequence: string }>(
+      await database.db.execute(sql`select id, sequence from audit_events where chain = '1_year' and sequence in (2, 5)`),
+    );
     const idAt = (s: number) => ids.find((r) => Number(r.sequence) === s)!.id;
     await tamper(database.db, [
       `update audit_events set sequence = -2 where chain = '1_year' and sequence = 2`,
@@ -172,7 +182,10 @@ describe.each(DATABASE_MODES)('audit chain (%s)', (mode) => {
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
     const perChain = (chain: string) => reports.filter((r) => r.chain === chain);
     for (const chain of ['7_years', '1_year']) {
-      expect(perChain(chain).reduce((sum, r) => sum + r.events, 0), chain).toBe(30);
+      expect(
+        perChain(chain).reduce((sum, r) => sum + r.events, 0),
+        chain,
+      ).toBe(30);
       // Each lane's sequence runs 1…n with no gap: the events are its whole length.
       for (const r of perChain(chain)) expect([r.from, r.to], `${chain} lane ${r.lane}`).toEqual([1, r.events]);
     }
@@ -221,7 +234,9 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
     await first;
     expect(waited, 'the second writer queued behind the first one’s open transaction').toBe(false);
 
-    const lanes = rows<{ target_id: string; lane: number }>(await database.db.execute(sql`select target_id, lane from audit_events where chain = '7_years' order by lane`));
+    const lanes = rows<{ target_id: string; lane: number }>(
+      await database.db.execute(sql`select target_id, lane from audit_events where chain = '7_years' order by lane`),
+    );
     expect(lanes).toEqual([
       { target_id: 'first', lane: 0 },
       { target_id: 'second', lane: 1 },
@@ -235,7 +250,7 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
       { chain: '7_years', lane: 0, purged: 1, checkpointSequence: 1 },
       { chain: '7_years', lane: 1, purged: 1, checkpointSequence: 1 },
     ]);
-    expect((await problems(database.db))).toEqual([]);
+    expect(await problems(database.db)).toEqual([]);
     // Lane 1's purge checkpoint is signed for lane 1: moved to lane 0, it no longer verifies.
     await database.db.transaction(async (tx) => {
       await tx.execute(sql.raw('alter table audit_checkpoints disable trigger audit_checkpoints_append_only'));
@@ -264,7 +279,9 @@ describe.runIf(DATABASE_MODES.includes('postgres'))('audit chain lanes (postgres
     await holder;
     await writer;
     expect(await problems(database.db)).toEqual([]);
-    const [event] = rows<{ target_id: string; sequence: string }>(await database.db.execute(sql`select target_id, sequence from audit_events where chain = '7_years'`));
+    const [event] = rows<{ target_id: string; sequence: string }>(
+      await database.db.execute(sql`select target_id, sequence from audit_events where chain = '7_years'`),
+    );
     expect({ ...event, sequence: Number(event!.sequence) }).toEqual({ target_id: 'patient', sequence: 1 });
   });
 });
@@ -284,7 +301,12 @@ describe.each(DATABASE_MODES)('audit verify command (%s)', (mode) => {
     } else {
       database = await freshDatabase('postgres');
       // Server mode refuses to start without the field-encryption master key.
-      env = { DATABASE_URL: database.url!, AUDIT_SIGNING_KEY: KEY.toString('utf8'), ENCRYPTION_MASTER_KEY: masterKey.toString('hex'), MEMBER_KEY_DIR: memberKeyDir };
+      env = {
+        DATABASE_URL: database.url!,
+        AUDIT_SIGNING_KEY: KEY.toString('utf8'),
+        ENCRYPTION_MASTER_KEY: masterKey.toString('hex'),
+        MEMBER_KEY_DIR: memberKeyDir,
+      };
     }
     const verify = () => spawnSync(process.execPath, [...MAIN, 'audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     try {

@@ -32,7 +32,12 @@ const admin = { id: '00000000-0000-4000-8000-000000000001', role: 'product_team'
 /** Seven `user_data_accessed` events (7-year chain, lane 0), as staff reading members' data leave. */
 async function recordAccesses(db: Database, by: AuditWriter = app) {
   for (let i = 1; i <= 7; i++) {
-    await recordAudit(by, db, { actor: admin, requestId: `req-${i}` }, { action: 'user_data_accessed', targetType: 'user', targetId: `member-${i}`, details: { justification: 'support ticket' } });
+    await recordAudit(
+      by,
+      db,
+      { actor: admin, requestId: `req-${i}` },
+      { action: 'user_data_accessed', targetType: 'user', targetId: `member-${i}`, details: { justification: 'support ticket' } },
+    );
   }
 }
 
@@ -97,7 +102,9 @@ async function rewriteWithSha256(db: Database, sequence: number, details: Record
       createdAt: new Date(row.created_at),
     };
     const hash = eventHash(null, content, previousHash);
-    updates.push(`update audit_events set details = '${JSON.stringify(content.details)}'::jsonb, previous_hash = '${previousHash}', hash = '${hash}' where id = ${row.id}`);
+    updates.push(
+      `update audit_events set details = '${JSON.stringify(content.details)}'::jsonb, previous_hash = '${previousHash}', hash = '${hash}' where id = ${row.id}`,
+    );
     previousHash = hash;
   }
   await asOwner(db, updates);
@@ -116,8 +123,12 @@ describe.each(DATABASE_MODES)('audit trail against database insiders (%s)', (mod
     await recordAccesses(database.db);
     // The first attack: the purge's old switch, set by anyone, then the tail deleted.
     for (const set of ["set wedsync.audit_purge = 'on'", "set local wedsync.audit_purge = 'on'", "select set_config('wedsync.audit_purge', 'on', false)"]) {
-      expect(await refusal(database.db, [set, "delete from audit_events where chain = '7_years' and sequence > 4"])).toMatch(/audit_events is append-only: DELETE refused/);
-      expect(await refusal(database.db, [set, "update audit_events set details = '{}' where chain = '7_years' and sequence = 5"])).toMatch(/audit_events is append-only: UPDATE refused/);
+      expect(await refusal(database.db, [set, "delete from audit_events where chain = '7_years' and sequence > 4"])).toMatch(
+        /audit_events is append-only: DELETE refused/,
+      );
+      expect(await refusal(database.db, [set, "update audit_events set details = '{}' where chain = '7_years' and sequence = 5"])).toMatch(
+        /audit_events is append-only: UPDATE refused/,
+      );
     }
     expect(await refusal(database.db, ['truncate audit_events'])).toMatch(/append-only/);
     expect(await refusal(database.db, ['truncate audit_checkpoints'])).toMatch(/append-only/);
@@ -162,7 +173,9 @@ describe.each(DATABASE_MODES)('audit trail against database insiders (%s)', (mod
     // Nothing new: nothing signed again.
     expect((await checkpointAuditChains(database.db, SIGNING_KEY, new Date())).filter((r) => r.signed)).toEqual([]);
     await asOwner(database.db, ["delete from audit_events where chain = '7_years' and sequence > 4"]);
-    await database.db.execute(sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`);
+    await database.db.execute(
+      sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`,
+    );
     expect(await problems(database.db)).toEqual(['7_years chain: event 7 is missing or does not match the signed checkpoint taken there']);
   });
 
@@ -171,8 +184,10 @@ describe.each(DATABASE_MODES)('audit trail against database insiders (%s)', (mod
     await recordAccesses(database.db);
     await checkpointAuditChains(database.db, SIGNING_KEY, new Date());
     await rewriteWithSha256(database.db, 2, { justification: 'nothing to see' });
-    await refusal(database.db, [`insert into audit_checkpoints (chain, lane, sequence, hash, kind, signature, created_at)
-      select chain, lane, sequence, hash, 'purge', signature, created_at from audit_checkpoints where chain = '7_years' and kind = 'anchor'`]);
+    await refusal(database.db, [
+      `insert into audit_checkpoints (chain, lane, sequence, hash, kind, signature, created_at)
+      select chain, lane, sequence, hash, 'purge', signature, created_at from audit_checkpoints where chain = '7_years' and kind = 'anchor'`,
+    ]);
     expect(await problems(database.db)).toContain('7_years chain: checkpoint at sequence 7 has an invalid signature');
   });
 
@@ -181,10 +196,19 @@ describe.each(DATABASE_MODES)('audit trail against database insiders (%s)', (mod
     await recordAccesses(database.db);
     // No checkpoint yet: the cut tail leaves a self-consistent chain…
     await asOwner(database.db, ["delete from audit_events where chain = '7_years' and sequence > 4"]);
-    await database.db.execute(sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`);
+    await database.db.execute(
+      sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`,
+    );
     expect(await problems(database.db)).toEqual([]);
     // …but not against the head Prometheus (or `audit checkpoint`) recorded.
-    const reports = await verifyAuditChains(database.db, KEYS, new Map([['7_years', 7], ['1_year:3', 0]]));
+    const reports = await verifyAuditChains(
+      database.db,
+      KEYS,
+      new Map([
+        ['7_years', 7],
+        ['1_year:3', 0],
+      ]),
+    );
     expect(reports.flatMap((r) => r.problems)).toEqual(['7_years chain: head is at 4, shorter than the 7 recorded before (events were deleted from the end)']);
     expect(reports.find((r) => r.chain === '1_year' && r.lane === 3)).toMatchObject({ to: 0, problems: [] });
   });
@@ -224,8 +248,21 @@ describe.each(DATABASE_MODES)('upgrading a trail written before the chain was ke
 
   /** Appends one event the way the previous release did: plain SHA-256, head advanced in step. */
   async function appendLegacy(db: Database, targetId: string) {
-    const [head] = rows<{ sequence: string; hash: string }>(await db.execute(sql`select sequence, hash from audit_chain_heads where chain = '7_years' and lane = 0`));
-    const content: ChainedContent = { chain: '7_years', lane: 0, action: 'user_data_accessed', actorId: admin.id, actorRole: admin.role, targetType: 'user', targetId, details: {}, requestId: null, createdAt: new Date() };
+    const [head] = rows<{ sequence: string; hash: string }>(
+      await db.execute(sql`select sequence, hash from audit_chain_heads where chain = '7_years' and lane = 0`),
+    );
+    const content: ChainedContent = {
+      chain: '7_years',
+      lane: 0,
+      action: 'user_data_accessed',
+      actorId: admin.id,
+      actorRole: admin.role,
+      targetType: 'user',
+      targetId,
+      details: {},
+      requestId: null,
+      createdAt: new Date(),
+    };
     const sequence = Number(head!.sequence) + 1;
     const hash = eventHash(null, content, head!.hash);
     await db.execute(sql`update audit_chain_heads set sequence = ${sequence}, hash = ${hash} where chain = '7_years' and lane = 0`);
@@ -240,7 +277,10 @@ describe.each(DATABASE_MODES)('upgrading a trail written before the chain was ke
     cpSync(MIGRATIONS_FOLDER, previous, { recursive: true });
     const journalFile = path.join(previous, 'meta', '_journal.json');
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_audit_keyed_chain')));
+    journal.entries = journal.entries.slice(
+      0,
+      journal.entries.findIndex((e) => e.tag.endsWith('_audit_keyed_chain')),
+    );
     writeFileSync(journalFile, JSON.stringify(journal));
     await (mode === 'pglite' ? migratePglite : migratePostgres)(database.db as never, { migrationsFolder: previous });
 
@@ -273,8 +313,14 @@ describe('audit checkpoints on a schedule and on demand', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-audit-'));
     const masterKey = randomBytes(32);
     const memberKeyDir = mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-'));
-    const env = { DATA_DIR: dataDir, ENCRYPTION_MASTER_KEY: masterKey.toString('hex'), AUDIT_SIGNING_KEY: SIGNING_KEY.toString('utf8'), MEMBER_KEY_DIR: memberKeyDir };
-    const run = (...args: string[]) => spawnSync(process.execPath, [...MAIN, 'audit', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+    const env = {
+      DATA_DIR: dataDir,
+      ENCRYPTION_MASTER_KEY: masterKey.toString('hex'),
+      AUDIT_SIGNING_KEY: SIGNING_KEY.toString('utf8'),
+      MEMBER_KEY_DIR: memberKeyDir,
+    };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [...MAIN, 'audit', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     let database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
     await recordAccesses(database.db, { keyring: await Keyring.open(database.db, masterKey, memberKeyDir) });
@@ -288,7 +334,9 @@ describe('audit checkpoints on a schedule and on demand', () => {
 
     database = await openDatabase({ kind: 'embedded', dataDir });
     await asOwner(database.db, ["delete from audit_events where chain = '7_years' and sequence > 4"]);
-    await database.db.execute(sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`);
+    await database.db.execute(
+      sql`update audit_chain_heads set sequence = 4, hash = (select hash from audit_events where chain = '7_years' and sequence = 4) where chain = '7_years' and lane = 0`,
+    );
     await database.close();
     const verify = run('verify', '--expect', '7_years=7', '--expect', '1_year:3=0');
     expect(verify.status).toBe(1);

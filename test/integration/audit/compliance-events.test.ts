@@ -13,7 +13,14 @@ import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 
 const KEY = 'a-test-audit-signing-key-of-32-characters';
-const WEDDING = { weddingDate: '2027-08-14', guestCount: 90, country: 'ie', timeZone: 'Europe/Dublin', venueAddress: '12 Strand Road, Howth', coupleNames: 'Aoife & Cian' };
+const WEDDING = {
+  weddingDate: '2027-08-14',
+  guestCount: 90,
+  country: 'ie',
+  timeZone: 'Europe/Dublin',
+  venueAddress: '12 Strand Road, Howth',
+  coupleNames: 'Aoife & Cian',
+};
 /** Anything that could point at this wedding or couple. */
 const PERSONAL = /Aoife|Cian|Strand|Howth|2027-08-14|Dublin|@example\.test/;
 
@@ -23,7 +30,10 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   let memberId: string;
 
   const eventsSince = async (action: string, since: number) =>
-    t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)));
+    t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)));
   const lastEventId = async () => (await t.database.db.select({ id: sql<number>`coalesce(max(${auditEvents.id}), 0)::int` }).from(auditEvents))[0]!.id;
   const runDetection = (requestId: string) => {
     const spec = jobSpec(DETECT_DUPLICATES, { requestId });
@@ -33,7 +43,11 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   beforeAll(async () => {
     // Lexical analysis only: the same events, without loading the sentence encoder.
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }) });
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
+    });
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
   });
@@ -80,12 +94,18 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
     const [event, ...more] = await eventsSince('ai_analysis_performed', since);
     expect(more).toEqual([]);
     expect(event).toMatchObject({ chain: '3_years', actorId: null, targetType: 'feature_request', targetId: id });
-    const details = event!.details as { request_id: string; model_version: string; embedding_model: string | null; confidence_scores: { candidate_id: string; score: number; likely_duplicate: boolean }[] };
+    const details = event!.details as {
+      request_id: string;
+      model_version: string;
+      embedding_model: string | null;
+      confidence_scores: { candidate_id: string; score: number; likely_duplicate: boolean }[];
+    };
     expect(details).toMatchObject({ request_id: id, model_version: 'lexical-v1', embedding_model: null });
     // The scores are there, best first, at most five.
     expect(details.confidence_scores.length).toBeGreaterThan(0);
     expect(details.confidence_scores.length).toBeLessThanOrEqual(5);
-    for (const s of details.confidence_scores) expect(s).toEqual({ candidate_id: expect.stringMatching(/^[0-9a-f-]{36}$/), score: expect.any(Number), likely_duplicate: expect.any(Boolean) });
+    for (const s of details.confidence_scores)
+      expect(s).toEqual({ candidate_id: expect.stringMatching(/^[0-9a-f-]{36}$/), score: expect.any(Number), likely_duplicate: expect.any(Boolean) });
     const scores = details.confidence_scores.map((s) => s.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(Object.keys(details).sort()).toEqual(['confidence_scores', 'embedding_model', 'model_version', 'request_id']);

@@ -49,13 +49,23 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
         category: 'timeline_planning',
         urgency: 'medium',
         painPoints: ['harpist misses the cue'],
-        weddingContext: { weddingDate: '2027-08-14', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: '12 Strand Road, Howth', coupleNames: 'Aoife & Cian' },
+        weddingContext: {
+          weddingDate: '2027-08-14',
+          guestCount: 90,
+          country: 'IE',
+          timeZone: 'Europe/Dublin',
+          venueAddress: '12 Strand Road, Howth',
+          coupleNames: 'Aoife & Cian',
+        },
       },
     });
     expect(submitted.statusCode).toBe(201);
     requestId = submitted.json().id;
     expect((await t.request(member, { method: 'PUT', url: `/api/feature-requests/${requestId}/vote` })).statusCode).toBe(201);
-    expect((await t.request(member, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Our harpist would love this' } })).statusCode).toBe(201);
+    expect(
+      (await t.request(member, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Our harpist would love this' } }))
+        .statusCode,
+    ).toBe(201);
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -81,7 +91,14 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(state.consents).toEqual({ feature_feedback: true, ai_analysis: false, trend_analytics: false });
     expect(state.evidence).toHaveLength(5);
     expect(state.evidence[0]).toMatchObject({ previousHash: '0'.repeat(64) });
-    expect(state.evidence[3]).toMatchObject({ purpose: 'ai_analysis', granted: false, method: 'api', policyVersion: expect.any(String), recordedBy: memberId, previousHash: state.evidence[2].hash });
+    expect(state.evidence[3]).toMatchObject({
+      purpose: 'ai_analysis',
+      granted: false,
+      method: 'api',
+      policyVersion: expect.any(String),
+      recordedBy: memberId,
+      previousHash: state.evidence[2].hash,
+    });
     expect(state.evidence[4].previousHash).toBe(state.evidence[3].hash);
     expect(state.evidenceIntact).toBe(true);
     expect(await processingFlags()).toEqual({ ai: false, trends: false });
@@ -94,7 +111,13 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(timelineAfter.newVotes).toBe(timelineBefore.newVotes - 1);
 
     // Evidence cannot be rewritten by the application.
-    const refusal = await t.database.db.update(consentRecords).set({ granted: true }).then(() => null, (err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+    const refusal = await t.database.db
+      .update(consentRecords)
+      .set({ granted: true })
+      .then(
+        () => null,
+        (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+      );
     expect(refusal).toMatch(/consent_records is append-only/);
     const bad = await t.request(member, { method: 'PUT', url: '/api/privacy/consents/marketing', payload: { granted: true } });
     expect(bad.statusCode).toBe(400);
@@ -106,19 +129,34 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
   it('restriction of processing halts AI and analytics until lifted, whatever the consent', async () => {
     expect((await t.request(member, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: true } })).json()).toEqual({ restricted: true });
     expect(await processingFlags()).toEqual({ ai: false, trends: false });
-    expect((await t.request(member, { method: 'GET', url: '/api/privacy/profile' })).json()).toMatchObject({ id: memberId, processingRestricted: true, erasedAt: null });
+    expect((await t.request(member, { method: 'GET', url: '/api/privacy/profile' })).json()).toMatchObject({
+      id: memberId,
+      processingRestricted: true,
+      erasedAt: null,
+    });
     expect((await t.request(member, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: false } })).statusCode).toBe(200);
     expect(await processingFlags()).toEqual({ ai: true, trends: false });
   });
 
   it('lets the member correct their profile, refusing bad values', async () => {
-    const fixed = await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' } });
+    const fixed = await t.request(member, {
+      method: 'PATCH',
+      url: '/api/privacy/profile',
+      payload: { displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' },
+    });
     expect(fixed.statusCode).toBe(200);
     expect(fixed.json()).toMatchObject({ displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' });
     // Read back as the privacy centre shows it: the contact details the session's account leaves out.
     const profile = await t.request(member, { method: 'GET', url: '/api/privacy/profile' });
     expect(profile.statusCode).toBe(200);
-    expect(profile.json()).toMatchObject({ email, displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101', businessAddress: null, timeZone: 'Europe/Dublin', processingRestricted: false });
+    expect(profile.json()).toMatchObject({
+      email,
+      displayName: 'Aoife Byrne-Walsh',
+      phone: '+353 1 555 0101',
+      businessAddress: null,
+      timeZone: 'Europe/Dublin',
+      processingRestricted: false,
+    });
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: {} })).json().error.code).toBe('nothing_to_change');
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { timeZone: 'Mars/Olympus' } })).statusCode).toBe(400);
     expect((await t.request(member, { method: 'PATCH', url: '/api/privacy/profile', payload: { role: 'product_team' } })).statusCode).toBe(400);
@@ -129,11 +167,15 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(res.statusCode).toBe(200);
     const data = res.json();
     expect(data.account).toMatchObject({ id: memberId, email, displayName: 'Aoife Byrne-Walsh', phone: '+353 1 555 0101' });
-    expect(data.featureRequests).toEqual([expect.objectContaining({ id: requestId, weddingContext: expect.objectContaining({ venueAddress: '12 Strand Road, Howth' }) })]);
+    expect(data.featureRequests).toEqual([
+      expect.objectContaining({ id: requestId, weddingContext: expect.objectContaining({ venueAddress: '12 Strand Road, Howth' }) }),
+    ]);
     expect(data.votes).toEqual([expect.objectContaining({ requestId })]);
     expect(data.comments).toEqual([expect.objectContaining({ content: 'Our harpist would love this' })]);
     expect(data.consents.evidence).toHaveLength(6);
-    expect(data.auditEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['user_signed_up', 'feature_request_created', 'consent_changed', 'profile_rectified']));
+    expect(data.auditEvents.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['user_signed_up', 'feature_request_created', 'consent_changed', 'profile_rectified']),
+    );
     expect(JSON.stringify(data)).not.toMatch(/password/i);
     const audited = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'personal_data_exported'));
     expect(audited).toEqual([expect.objectContaining({ actorId: memberId, targetId: memberId })]);
@@ -143,15 +185,30 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     const missing = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}` });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toMatchObject({ code: 'justification_required', details: { header: 'X-Access-Justification' } });
-    const tooShort = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}/export`, headers: { 'x-access-justification': 'because' } });
+    const tooShort = await t.request(product, {
+      method: 'GET',
+      url: `/api/privacy/users/${memberId}/export`,
+      headers: { 'x-access-justification': 'because' },
+    });
     expect(tooShort.statusCode).toBe(400);
     const reason = 'Member asked support to confirm the phone number on file (ticket 4411)';
     const seen = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}`, headers: { 'x-access-justification': reason } });
     expect(seen.statusCode).toBe(200);
     expect(seen.json()).toMatchObject({ email, phone: '+353 1 555 0101' });
     const accessed = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'user_data_accessed'));
-    expect(accessed).toEqual([expect.objectContaining({ actorRole: 'product_team', targetId: memberId, chain: '7_years', details: expect.objectContaining({ data_type: 'account', justification: reason }) })]);
-    const absent = await t.request(product, { method: 'GET', url: '/api/privacy/users/00000000-0000-4000-8000-000000000000', headers: { 'x-access-justification': reason } });
+    expect(accessed).toEqual([
+      expect.objectContaining({
+        actorRole: 'product_team',
+        targetId: memberId,
+        chain: '7_years',
+        details: expect.objectContaining({ data_type: 'account', justification: reason }),
+      }),
+    ]);
+    const absent = await t.request(product, {
+      method: 'GET',
+      url: '/api/privacy/users/00000000-0000-4000-8000-000000000000',
+      headers: { 'x-access-justification': reason },
+    });
     expect(absent.statusCode).toBe(404);
   });
 
@@ -176,7 +233,13 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
     expect(thread.items[0]).toMatchObject({ content: 'Our harpist would love this', author: { displayName: 'Former member' } });
 
     const [row] = await t.database.db.select().from(users).where(eq(users.id, memberId));
-    expect(row).toMatchObject({ displayName: 'Former member', phone: null, processingRestricted: true, aiAnalysisConsent: false, trendAnalyticsConsent: false });
+    expect(row).toMatchObject({
+      displayName: 'Former member',
+      phone: null,
+      processingRestricted: true,
+      aiAnalysisConsent: false,
+      trendAnalyticsConsent: false,
+    });
     expect(row!.erasedAt).toBeInstanceOf(Date);
     const traces = await t.database.db.execute(
       sql`select count(*)::int as n from users u, feature_requests f where f.id = ${requestId}::uuid and (u.email ilike ${'%aoife%'} or u.display_name ilike ${'%aoife%'} or f.wedding_context::text ilike ${'%strand%'})`,
@@ -186,6 +249,8 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
 
     const erasures = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'personal_data_erased'));
     expect(erasures).toEqual([expect.objectContaining({ targetId: memberId, details: { via: 'api', by_subject: true } })]);
-    expect((await verifyAuditChains(t.database.db, { chainKey: t.services.keyring.auditChainKey, signingKey: Buffer.from(KEY) })).flatMap((r) => r.problems)).toEqual([]);
+    expect(
+      (await verifyAuditChains(t.database.db, { chainKey: t.services.keyring.auditChainKey, signingKey: Buffer.from(KEY) })).flatMap((r) => r.problems),
+    ).toEqual([]);
   });
 });

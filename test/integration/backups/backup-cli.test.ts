@@ -9,7 +9,11 @@ import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/
 import { freePort, MAIN } from '../../helpers/process.js';
 
 const run = (args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, [...MAIN, ...args], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', timeout: 180_000 });
+  spawnSync(process.execPath, [...MAIN, ...args], {
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
 
 describe.each(DATABASE_MODES)('backup and verify-backup verbs (%s)', (mode) => {
   let env: Record<string, string>;
@@ -64,29 +68,34 @@ describe.each(DATABASE_MODES)('backup and verify-backup verbs (%s)', (mode) => {
     expect(run(['backup', 'weekly'], env).status).toBe(64);
   }, 200_000);
 
-  it.runIf(mode === 'pglite')('restore (embedded) brings the newest set at or before the moment into a new DATA_DIR: what was backed up, nothing after', () => {
-    const account = (name: string) => ({ email: `${name}-${randomBytes(3).toString('hex')}@planner.example`, name });
-    const before = account('before');
-    const after = account('after');
-    const create = (a: { email: string; name: string }) => run(['create-user', a.email, 'product_team', a.name, 'Europe/London'], { ...env, NEW_USER_PASSWORD: 'wedding-planner-pass' });
-    expect(create(before).status).toBe(0);
-    expect(run(['backup'], env).status).toBe(0);
-    expect(create(after).status).toBe(0);
+  it.runIf(mode === 'pglite')(
+    'restore (embedded) brings the newest set at or before the moment into a new DATA_DIR: what was backed up, nothing after',
+    () => {
+      const account = (name: string) => ({ email: `${name}-${randomBytes(3).toString('hex')}@planner.example`, name });
+      const before = account('before');
+      const after = account('after');
+      const create = (a: { email: string; name: string }) =>
+        run(['create-user', a.email, 'product_team', a.name, 'Europe/London'], { ...env, NEW_USER_PASSWORD: 'wedding-planner-pass' });
+      expect(create(before).status).toBe(0);
+      expect(run(['backup'], env).status).toBe(0);
+      expect(create(after).status).toBe(0);
 
-    const into = path.join(mkdtempSync(path.join(tmpdir(), 'wsfr-restored-')), 'data');
-    const restored = run(['restore', '--to', 'latest', '--into', into], env);
-    expect(restored.status, restored.stderr).toBe(0);
-    expect(restored.stdout).toMatch(/^restored backup set \S+-full-\S+ \(taken [^)]+\) into /m);
-    expect(restored.stdout).toContain(`DATA_DIR=${into}`);
-    const there = { ...env, DATA_DIR: into };
-    expect(run(['gdpr', 'export', before.email], there).status).toBe(0);
-    expect(run(['gdpr', 'export', after.email], there).status).not.toBe(0);
+      const into = path.join(mkdtempSync(path.join(tmpdir(), 'wsfr-restored-')), 'data');
+      const restored = run(['restore', '--to', 'latest', '--into', into], env);
+      expect(restored.status, restored.stderr).toBe(0);
+      expect(restored.stdout).toMatch(/^restored backup set \S+-full-\S+ \(taken [^)]+\) into /m);
+      expect(restored.stdout).toContain(`DATA_DIR=${into}`);
+      const there = { ...env, DATA_DIR: into };
+      expect(run(['gdpr', 'export', before.email], there).status).toBe(0);
+      expect(run(['gdpr', 'export', after.email], there).status).not.toBe(0);
 
-    expect(run(['restore', '--to', 'latest', '--into', into], env).stderr).toContain('is not empty');
-    const tooEarly = run(['restore', '--to', '2020-01-01T00:00:00Z', '--into', `${into}-2`], env);
-    expect(tooEarly.status).not.toBe(0);
-    expect(tooEarly.stderr).toContain('no embedded backup set');
-  }, 600_000);
+      expect(run(['restore', '--to', 'latest', '--into', into], env).stderr).toContain('is not empty');
+      const tooEarly = run(['restore', '--to', '2020-01-01T00:00:00Z', '--into', `${into}-2`], env);
+      expect(tooEarly.status).not.toBe(0);
+      expect(tooEarly.stderr).toContain('no embedded backup set');
+    },
+    600_000,
+  );
 });
 
 describe('scheduled backups in the running server (embedded)', () => {
@@ -112,7 +121,10 @@ describe('scheduled backups in the running server (embedded)', () => {
       // The catalogue row follows the files, and metrics refresh every 10 s at most: poll.
       let metrics = '';
       while (!/^backup_last_verify_success 1$/m.test(metrics) && Date.now() < deadline) {
-        metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+        metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        );
         if (!/^backup_last_verify_success 1$/m.test(metrics)) await new Promise((r) => setTimeout(r, 2000));
       }
       expect(metrics).toMatch(/^backup_last_verify_success 1$/m);

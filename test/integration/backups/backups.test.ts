@@ -27,7 +27,9 @@ import { processSharedState } from '../../../src/db/shared-state.js';
 import { deploymentState } from '../../../src/services/deployment-state.js';
 
 /** The newest migration this build ships: what a backup's manifest names as its schema version. */
-const LATEST_MIGRATION = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries.at(-1)!.tag;
+const LATEST_MIGRATION = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries.at(
+  -1,
+)!.tag;
 
 const SERVER_TOOLS = existsSync('/usr/lib/postgresql') || !!process.env.PATH?.split(':').some((dir) => existsSync(path.join(dir, 'pg_dump')));
 
@@ -52,7 +54,14 @@ async function harness(mode: DatabaseMode, start = new Date()): Promise<Harness>
   const clock = testClock(start);
   const masterKey = randomBytes(32);
   const shared = processSharedState();
-  const services: Services = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, masterKey, config.memberKeyDir), shared, state: deploymentState(shared, clock.now, config) };
+  const services: Services = {
+    db: database.db,
+    config,
+    now: clock.now,
+    keyring: await Keyring.open(database.db, masterKey, config.memberKeyDir),
+    shared,
+    state: deploymentState(shared, clock.now, config),
+  };
   await seedDemo(services);
   return { services, database, clock, masterKey, backupKey };
 }
@@ -66,71 +75,87 @@ describe.each(DATABASE_MODES)('backups (%s)', (mode) => {
     await h?.database.close();
   });
 
-  it.runIf(mode === 'pglite' || SERVER_TOOLS)('takes a sealed set with a manifest, and a restore of it matches the manifest', async () => {
-    const set = await takeBackup(h.services, 'full');
-    const m = set.manifest;
-    expect(set.id).toMatch(/^\d{8}T\d{6}Z-full-[0-9a-f]{6}$/);
-    expect(m).toMatchObject({ id: set.id, kind: 'full', mode: mode === 'pglite' ? 'embedded' : 'server', schemaVersion: { tag: LATEST_MIGRATION } });
-    if (mode === 'postgres') expect(m.walLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
-    const usersRow = m.tables.find((t) => t.table === 'public.users');
-    expect(usersRow?.rows).toBeGreaterThanOrEqual(DEMO_ACCOUNTS.length);
-    expect(usersRow?.checksum).toMatch(/^[0-9a-f]{32}$/);
-    expect(m.tables.map((t) => t.table)).toContain('drizzle.__drizzle_migrations');
-    expect(m.files).toHaveLength(1);
-    expect(m.files[0]!.bytes).toBeGreaterThan(1000);
-    // The manifest names the key, never holds it; the files are not plaintext.
-    const manifestText = readFileSync(path.join(set.dir, MANIFEST_FILE), 'utf8');
-    expect(manifestText).not.toContain(h.backupKey);
-    expect(manifestText).not.toContain(resolveBackupKey(h.services.config).toString('hex'));
-    const sealed = readFileSync(path.join(set.dir, m.files[0]!.name));
-    expect(sealed.subarray(0, 8).toString('ascii')).toBe('WSFRBK01');
-    expect(sealed.includes(Buffer.from('PGDMP'))).toBe(false);
-    // Nothing half-written is left behind.
-    expect(readdirSync(h.services.config.backupDir).filter((n) => n.startsWith('.'))).toEqual([]);
+  it.runIf(mode === 'pglite' || SERVER_TOOLS)(
+    'takes a sealed set with a manifest, and a restore of it matches the manifest',
+    async () => {
+      const set = await takeBackup(h.services, 'full');
+      const m = set.manifest;
+      expect(set.id).toMatch(/^\d{8}T\d{6}Z-full-[0-9a-f]{6}$/);
+      expect(m).toMatchObject({ id: set.id, kind: 'full', mode: mode === 'pglite' ? 'embedded' : 'server', schemaVersion: { tag: LATEST_MIGRATION } });
+      if (mode === 'postgres') expect(m.walLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+      const usersRow = m.tables.find((t) => t.table === 'public.users');
+      expect(usersRow?.rows).toBeGreaterThanOrEqual(DEMO_ACCOUNTS.length);
+      expect(usersRow?.checksum).toMatch(/^[0-9a-f]{32}$/);
+      expect(m.tables.map((t) => t.table)).toContain('drizzle.__drizzle_migrations');
+      expect(m.files).toHaveLength(1);
+      expect(m.files[0]!.bytes).toBeGreaterThan(1000);
+      // The manifest names the key, never holds it; the files are not plaintext.
+      const manifestText = readFileSync(path.join(set.dir, MANIFEST_FILE), 'utf8');
+      expect(manifestText).not.toContain(h.backupKey);
+      expect(manifestText).not.toContain(resolveBackupKey(h.services.config).toString('hex'));
+      const sealed = readFileSync(path.join(set.dir, m.files[0]!.name));
+      expect(sealed.subarray(0, 8).toString('ascii')).toBe('WSFRBK01');
+      expect(sealed.includes(Buffer.from('PGDMP'))).toBe(false);
+      // Nothing half-written is left behind.
+      expect(readdirSync(h.services.config.backupDir).filter((n) => n.startsWith('.'))).toEqual([]);
 
-    const report = await verifyBackup(h.services);
-    expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ id: set.id, ok: true });
-    expect(report.tables.every((t) => t.ok && t.restoredRows === t.expectedRows)).toBe(true);
-  }, 120_000);
+      const report = await verifyBackup(h.services);
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ id: set.id, ok: true });
+      expect(report.tables.every((t) => t.ok && t.restoredRows === t.expectedRows)).toBe(true);
+    },
+    120_000,
+  );
 
-  it.runIf(mode === 'pglite' || SERVER_TOOLS)('a byte changed in a sealed file fails verification, naming the file', async () => {
-    const set = await takeBackup(h.services, 'incremental');
-    const file = path.join(set.dir, set.manifest.files[0]!.name);
-    const bytes = readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
-    writeFileSync(file, bytes);
-    const report = await verifyBackup(h.services, set.id);
-    expect(report.ok).toBe(false);
-    expect(report.problems.join('\n')).toContain(`file ${set.manifest.files[0]!.name}`);
-  }, 120_000);
+  it.runIf(mode === 'pglite' || SERVER_TOOLS)(
+    'a byte changed in a sealed file fails verification, naming the file',
+    async () => {
+      const set = await takeBackup(h.services, 'incremental');
+      const file = path.join(set.dir, set.manifest.files[0]!.name);
+      const bytes = readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+      writeFileSync(file, bytes);
+      const report = await verifyBackup(h.services, set.id);
+      expect(report.ok).toBe(false);
+      expect(report.problems.join('\n')).toContain(`file ${set.manifest.files[0]!.name}`);
+    },
+    120_000,
+  );
 
-  it.runIf(mode === 'pglite' || SERVER_TOOLS)('a row count that does not match fails verification, naming the table', async () => {
-    const set = await takeBackup(h.services, 'full');
-    const manifestPath = path.join(set.dir, MANIFEST_FILE);
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    const votes = manifest.tables.find((t: { table: string }) => t.table === 'public.votes');
-    votes.rows += 1;
-    writeFileSync(manifestPath, JSON.stringify(manifest));
-    const report = await verifyBackup(h.services, set.id);
-    expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([`table public.votes: ${votes.rows - 1} rows restored, the manifest says ${votes.rows}`]);
-    expect(report.tables.find((t) => t.table === 'public.votes')).toMatchObject({ ok: false, restoredRows: votes.rows - 1 });
-  }, 120_000);
+  it.runIf(mode === 'pglite' || SERVER_TOOLS)(
+    'a row count that does not match fails verification, naming the table',
+    async () => {
+      const set = await takeBackup(h.services, 'full');
+      const manifestPath = path.join(set.dir, MANIFEST_FILE);
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      const votes = manifest.tables.find((t: { table: string }) => t.table === 'public.votes');
+      votes.rows += 1;
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      const report = await verifyBackup(h.services, set.id);
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([`table public.votes: ${votes.rows - 1} rows restored, the manifest says ${votes.rows}`]);
+      expect(report.tables.find((t) => t.table === 'public.votes')).toMatchObject({ ok: false, restoredRows: votes.rows - 1 });
+    },
+    120_000,
+  );
 
-  it.runIf(mode === 'pglite' || SERVER_TOOLS)('the metrics report the newest backup and verification, the same in every process', async () => {
-    h.clock.advance(3_600_000);
-    const set = await takeBackup(h.services, 'full');
-    await verifyBackup(h.services, set.id);
-    // A second process's registry over the same database reads the same catalogue.
-    const metrics = createMetrics(h.services, async () => true);
-    const text = await metrics.scrape();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-    expect(value('backup_last_success_timestamp_seconds')).toBeCloseTo(new Date(set.manifest.finishedAt).getTime() / 1000, 0);
-    expect(value('backup_last_verify_success')).toBe(1);
-    expect(value('backup_last_size_bytes')).toBe(set.manifest.files[0]!.bytes);
-    expect(value('backup_duration_seconds')).toBeGreaterThanOrEqual(0);
-  }, 120_000);
+  it.runIf(mode === 'pglite' || SERVER_TOOLS)(
+    'the metrics report the newest backup and verification, the same in every process',
+    async () => {
+      h.clock.advance(3_600_000);
+      const set = await takeBackup(h.services, 'full');
+      await verifyBackup(h.services, set.id);
+      // A second process's registry over the same database reads the same catalogue.
+      const metrics = createMetrics(h.services, async () => true);
+      const text = await metrics.scrape();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(value('backup_last_success_timestamp_seconds')).toBeCloseTo(new Date(set.manifest.finishedAt).getTime() / 1000, 0);
+      expect(value('backup_last_verify_success')).toBe(1);
+      expect(value('backup_last_size_bytes')).toBe(set.manifest.files[0]!.bytes);
+      expect(value('backup_duration_seconds')).toBeGreaterThanOrEqual(0);
+    },
+    120_000,
+  );
 });
 
 describe('backup schedule, retention and erasures (embedded)', () => {
@@ -194,13 +219,19 @@ describe('backup schedule, retention and erasures (embedded)', () => {
         const services: Services = { ...h.services, db, keyring: await Keyring.open(db, h.masterKey, h.services.config.memberKeyDir) };
         const before = await db.select({ erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId));
         expect(before[0]?.erasedAt).toBeNull();
-        const sealedBefore = await db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, userId));
+        const sealedBefore = await db
+          .select({ weddingContext: featureRequests.weddingContext })
+          .from(featureRequests)
+          .where(eq(featureRequests.authorId, userId));
         expect(sealedBefore.some((c) => c.weddingContext !== null)).toBe(true);
         expect(await userIdByEmail(services, email)).toBe(userId);
 
         const result = await reapplyErasures(services, new Date(set.manifest.startedAt));
         expect(result).toEqual({ reapplied: [userId], absent: [] });
-        const [after] = await db.select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email, dataKey: users.dataKey }).from(users).where(eq(users.id, userId));
+        const [after] = await db
+          .select({ erasedAt: users.erasedAt, displayName: users.displayName, email: users.email, dataKey: users.dataKey })
+          .from(users)
+          .where(eq(users.id, userId));
         expect(after?.erasedAt).not.toBeNull();
         expect(after?.email).toBe('erased');
         expect(after?.dataKey).toBeNull();

@@ -148,7 +148,9 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
       /no base backup finished before 2020-01-01T00:00:00.000Z/,
     );
     expect(existsSync(dataDir)).toBe(false);
-    await expect(restoreToTime({ backupDir, key, targetTime: 'latest', dataDir: source.dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(/not empty/);
+    await expect(restoreToTime({ backupDir, key, targetTime: 'latest', dataDir: source.dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(
+      /not empty/,
+    );
     await expect(restoreToTime({ backupDir, key: randomBytes(32), targetTime: 'latest', dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(
       /sealed with key [0-9a-f]{16}, not the configured backup key/,
     );
@@ -157,7 +159,9 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
   it('fails, naming the cause, when the moment lies beyond the archive (and removes the half-restored directory)', async () => {
     const dataDir = path.join(work, 'too-late');
     const future = new Date(Date.now() + 3_600_000);
-    await expect(restoreToTime({ backupDir, key, targetTime: future, dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(/recovery ended before configured recovery target was reached/);
+    await expect(restoreToTime({ backupDir, key, targetTime: future, dataDir, port: await freePort(), cli: CLI })).rejects.toThrow(
+      /recovery ended before configured recovery target was reached/,
+    );
     expect(existsSync(dataDir)).toBe(false);
   }, 300_000);
 
@@ -177,7 +181,10 @@ describe.runIf(available || required)('point-in-time recovery with a real Postgr
     await expect(restore()).rejects.toThrow(/does not match the checksum in physical.json/);
     expect(existsSync(dataDir)).toBe(false);
     // Checksum updated by whoever altered it: the GCM tag still refuses it.
-    await writeFile(path.join(tampered, 'physical.json'), JSON.stringify({ ...descriptor, finishedAt: new Date().toISOString(), files: [{ ...descriptor.files[0]!, sha256: await fileSha256(sealed) }] }));
+    await writeFile(
+      path.join(tampered, 'physical.json'),
+      JSON.stringify({ ...descriptor, finishedAt: new Date().toISOString(), files: [{ ...descriptor.files[0]!, sha256: await fileSha256(sealed) }] }),
+    );
     await expect(restore()).rejects.toThrow(/could not unpack .*(authentication failed|tar:)/);
     expect(existsSync(dataDir)).toBe(false);
     await rm(tampered, { recursive: true });

@@ -45,7 +45,9 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
     const url = `postgres://postgres@127.0.0.1:${nobody},127.0.0.1:${pg.port}/wedsync?target_session_attrs=read-write`;
     const database = await openDatabase({ kind: 'server', url, poolSize: 1 });
     try {
-      const [row] = rows<{ port: number; readOnly: string }>(await database.db.execute(sql`select inet_server_port() as port, current_setting('transaction_read_only') as "readOnly"`));
+      const [row] = rows<{ port: number; readOnly: string }>(
+        await database.db.execute(sql`select inet_server_port() as port, current_setting('transaction_read_only') as "readOnly"`),
+      );
       expect(row).toEqual({ port: pg.port, readOnly: 'off' });
     } finally {
       await database.close();
@@ -66,7 +68,7 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
       expect((await mine()).statusCode).toBe(200);
       // The write probe is cached for a few seconds: wait for the next one.
       let res = await ready();
-      for (const deadline = Date.now() + 20_000; res.statusCode === 200 && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 20_000; res.statusCode === 200 && Date.now() < deadline;) {
         await new Promise((r) => setTimeout(r, 250));
         res = await ready();
       }
@@ -77,7 +79,7 @@ describe.skipIf(!canRunOwnPostgres())('database faults on a PostgreSQL server', 
       pg.psql('select pg_reload_conf()');
     }
     let res = await ready();
-    for (const deadline = Date.now() + 20_000; res.statusCode !== 200 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 20_000; res.statusCode !== 200 && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 250));
       res = await ready();
     }

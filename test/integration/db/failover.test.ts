@@ -17,7 +17,9 @@ import { ROOT } from '../../helpers/ops-tools.js';
 const missing = missingHaTools();
 const required = process.env.REQUIRE_HA_TOOLS === '1';
 if (missing.length > 0 && !required) {
-  console.warn(`PostgreSQL failover tests skipped: ${missing.join(', ')} not installed (apt-get install postgresql-15-auto-failover redis-sentinel; CI sets REQUIRE_HA_TOOLS=1).`);
+  console.warn(
+    `PostgreSQL failover tests skipped: ${missing.join(', ')} not installed (apt-get install postgresql-15-auto-failover redis-sentinel; CI sets REQUIRE_HA_TOOLS=1).`,
+  );
 }
 
 const RTO_LIMIT_MS = 15_000;

@@ -15,12 +15,17 @@ interface Count {
 
 const HOUR = 3_600_000;
 const options = (now: () => number) => ({ name: 'counts', now, expiresAt: (c: Count) => c.expiresAt });
-const increment = (now: number) => (current: Count | undefined): Count => ({ n: (current?.n ?? 0) + 1, expiresAt: now + HOUR });
+const increment =
+  (now: number) =>
+  (current: Count | undefined): Count => ({ n: (current?.n ?? 0) + 1, expiresAt: now + HOUR });
 
 describe('records of one process (embedded)', () => {
   it('keeps a record until its expiry and deletes it when the change says so', async () => {
     let now = Date.now();
-    const records: SharedRecords<Count> = sharedRecords(processSharedState(), options(() => now));
+    const records: SharedRecords<Count> = sharedRecords(
+      processSharedState(),
+      options(() => now),
+    );
     expect(records).toBeInstanceOf(MemoryRecords);
     await records.record('k', increment(now));
     expect(await records.record('k', increment(now))).toEqual({ n: 2, expiresAt: now + HOUR });
@@ -49,7 +54,16 @@ describe.runIf(redisUrl)('records in Redis', () => {
   it('loses no change when two replicas change one record at the same moment', async () => {
     const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` };
     const now = Date.now();
-    const [a, b] = [sharedRecords<Count>(await open(env), options(() => now)), sharedRecords<Count>(await open(env), options(() => now))];
+    const [a, b] = [
+      sharedRecords<Count>(
+        await open(env),
+        options(() => now),
+      ),
+      sharedRecords<Count>(
+        await open(env),
+        options(() => now),
+      ),
+    ];
     // Each lost race is another contender's win, so none of the 40 loses more than 39 times: all in Redis.
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).record('contended', increment(now))));
     expect(await a.get('contended')).toEqual({ n: 40, expiresAt: now + HOUR });
@@ -59,7 +73,10 @@ describe.runIf(redisUrl)('records in Redis', () => {
   it('stores under a hashed key with the record’s time to live, and forgets on reset', async () => {
     const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
     const now = Date.now();
-    const records = sharedRecords<Count>(shared, options(() => now));
+    const records = sharedRecords<Count>(
+      shared,
+      options(() => now),
+    );
     await records.record('account:someone@example.test', () => ({ n: 1, expiresAt: now + 60_000 }));
     const keys = await shared.redis!.keys(`${shared.keyPrefix}*`);
     expect(keys).toHaveLength(1);
@@ -78,7 +95,10 @@ describe('records while Redis is unreachable', () => {
     const shared = await openSharedState(loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:1' }), pino({ level: 'silent' }));
     try {
       const now = Date.now();
-      const records = sharedRecords<Count>(shared, options(() => now));
+      const records = sharedRecords<Count>(
+        shared,
+        options(() => now),
+      );
       for (let i = 0; i < 3; i++) await records.record('k', increment(now));
       expect((await records.get('k'))?.n).toBe(3);
     } finally {

@@ -65,7 +65,10 @@ describe.each(DATABASE_MODES)('auth (%s)', (mode) => {
     expect(without.statusCode).toBe(403);
     expect(without.json().error.code).toBe('csrf_token_invalid');
     const other = await t.login('supplier@demo.test');
-    const wrong = await t.request({ headers: couple.headers, csrfToken: other.csrfToken }, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() });
+    const wrong = await t.request(
+      { headers: couple.headers, csrfToken: other.csrfToken },
+      { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() },
+    );
     expect(wrong.statusCode).toBe(403);
     const right = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() });
     expect(right.statusCode).toBe(201);

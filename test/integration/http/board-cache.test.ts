@@ -62,7 +62,10 @@ describe.each(DATABASE_MODES)('board and roadmap response cache (%s)', (mode) =>
     t.clock.set(PEAK_SEASON);
     try {
       // The season header is recomputed once a minute of the (test) clock.
-      const res = await eventually(() => board(), (r) => r.headers['x-wedding-season'] === 'peak');
+      const res = await eventually(
+        () => board(),
+        (r) => r.headers['x-wedding-season'] === 'peak',
+      );
       expect(res.headers['cache-control']).toBe('public, max-age=30, s-maxage=600, stale-while-revalidate=1200, stale-if-error=3600');
     } finally {
       t.clock.set(OFF_SEASON);
@@ -99,7 +102,11 @@ describe.each(DATABASE_MODES)('board and roadmap response cache (%s)', (mode) =>
 
     const product = await t.login('product@demo.test');
     await t.request(anonymous, { method: 'GET', url: '/api/roadmap' });
-    const moved = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Many couples ask for this before RSVP deadlines.' } });
+    const moved = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'under_review', justification: 'Many couples ask for this before RSVP deadlines.' },
+    });
     expect(moved.statusCode).toBe(200);
     const roadmap = await t.request(anonymous, { method: 'GET', url: '/api/roadmap' });
     expect(roadmap.headers['x-cache']).toBe('miss');
@@ -112,7 +119,10 @@ describe.each(DATABASE_MODES)('board and roadmap response cache (%s)', (mode) =>
     t.clock.advance(300_001);
     try {
       expect((await board(anonymous, url)).headers['x-cache']).toBe('revalidating');
-      const refreshed = await eventually(() => board(anonymous, url), (r) => r.headers['x-cache'] === 'hit');
+      const refreshed = await eventually(
+        () => board(anonymous, url),
+        (r) => r.headers['x-cache'] === 'hit',
+      );
       expect(refreshed.headers['x-cache']).toBe('hit');
     } finally {
       t.clock.set(OFF_SEASON);

@@ -73,7 +73,9 @@ describe('CDN purge hook (pglite)', () => {
       expect(r.method).toBe('POST');
       expect(r.authorization).toBe(`Bearer ${TOKEN}`);
     }
-    expect(received.map((r) => r.body)).toEqual(expect.arrayContaining([{ tags: ['ai-analysis', 'feature-requests', 'roadmap'] }, { tags: ['feature-requests', 'roadmap'] }]));
+    expect(received.map((r) => r.body)).toEqual(
+      expect.arrayContaining([{ tags: ['ai-analysis', 'feature-requests', 'roadmap'] }, { tags: ['feature-requests', 'roadmap'] }]),
+    );
   });
 
   it('logs a failing CDN and retries later, never logging the token', async () => {

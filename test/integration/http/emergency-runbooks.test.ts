@@ -23,7 +23,7 @@ function webhookBody(text: string): { alerts: { labels: Record<string, string>; 
 }
 
 describe('emergency runbooks: the text', () => {
-  it('carry the brief\'s communication template verbatim, and the brief\'s wording for each procedure', () => {
+  it("carry the brief's communication template verbatim, and the brief's wording for each procedure", () => {
     for (const text of [outage, corruption]) expect(text).toContain(`> ${WEDDING_DAY_MESSAGE}`);
     for (const action of [
       'Activate war room with wedding success team',
@@ -66,7 +66,7 @@ describe.each(DATABASE_MODES)('emergency runbooks: the commands (%s)', (mode) =>
   });
   afterAll(() => t?.close());
 
-  it('opens the wedding-day incident with the runbook\'s call, shows it on the status page, and resolves it', async () => {
+  it("opens the wedding-day incident with the runbook's call, shows it on the status page, and resolves it", async () => {
     const opened = await t.request(
       { headers: { authorization: `Bearer ${TOKEN}` } },
       { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: webhookBody(outage) },
@@ -77,12 +77,18 @@ describe.each(DATABASE_MODES)('emergency runbooks: the commands (%s)', (mode) =>
 
     const status = (await t.request(anonymous, { method: 'GET', url: '/api/status' })).json();
     expect(status.message).toBe(WEDDING_DAY_MESSAGE);
-    expect(status.openIncidents).toEqual([expect.objectContaining({ summary: 'Wedding-day outage: couples and suppliers cannot use WedSync', severity: 'critical' })]);
+    expect(status.openIncidents).toEqual([
+      expect.objectContaining({ summary: 'Wedding-day outage: couples and suppliers cannot use WedSync', severity: 'critical' }),
+    ]);
 
     const incident = (await t.request(product, { method: 'GET', url: `/api/ops/incidents/${id}` })).json();
     expect(incident.alertName).toBe('WeddingDayOutage');
 
-    const resolved = await t.request(product, { method: 'POST', url: `/api/ops/incidents/${id}/resolve`, payload: { note: 'All clear: verified with a supplier' } });
+    const resolved = await t.request(product, {
+      method: 'POST',
+      url: `/api/ops/incidents/${id}/resolve`,
+      payload: { note: 'All clear: verified with a supplier' },
+    });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().status).toBe('resolved');
     expect((await t.request(anonymous, { method: 'GET', url: '/api/status' })).json().openIncidents).toEqual([]);

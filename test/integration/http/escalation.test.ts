@@ -56,8 +56,13 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-const alert = (status: 'firing' | 'resolved', name: string, fingerprint: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) =>
-  alertmanagerAlert(status, name, fingerprint, { labels, annotations, startsAt: BASE });
+const alert = (
+  status: 'firing' | 'resolved',
+  name: string,
+  fingerprint: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+) => alertmanagerAlert(status, name, fingerprint, { labels, annotations, startsAt: BASE });
 const webhook = alertmanagerWebhook;
 
 describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
@@ -73,7 +78,8 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
   let hookAttempts = 0;
 
   const am = { headers: { authorization: `Bearer ${TOKEN}` } };
-  const send = (payload: unknown, caller: Caller = am) => t.request(caller, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: payload as object });
+  const send = (payload: unknown, caller: Caller = am) =>
+    t.request(caller, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: payload as object });
   const incident = async (id: string) => (await t.request(product, { method: 'GET', url: `/api/ops/incidents/${id}` })).json();
   const drain = async (w = worker) => {
     while ((await w.runDue()) > 0);
@@ -114,7 +120,14 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
     });
     product = await t.login('product@demo.test');
     couple = await t.login('couple@demo.test');
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: QUEUES, concurrency: 8, log: pino({ level: 'silent' }) });
+    worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      schedules: schedules(t.config),
+      queues: QUEUES,
+      concurrency: 8,
+      log: pino({ level: 'silent' }),
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -158,7 +171,11 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
       [30, 'scheduled'],
       [60, 'scheduled'],
     ]);
-    expect(detail.steps[0].notifications.map((n: { channel: string; state: string; member: string; reason: string }) => [n.channel, n.state, n.member, n.reason]).sort()).toEqual([
+    expect(
+      detail.steps[0].notifications
+        .map((n: { channel: string; state: string; member: string; reason: string }) => [n.channel, n.state, n.member, n.reason])
+        .sort(),
+    ).toEqual([
       ['email', 'sent', 'Priya', 'awake'],
       ['webhook', 'sent', 'Priya', 'awake'],
     ]);
@@ -216,10 +233,16 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
     const again = (await send(webhook([alert('firing', 'HighFeatureRequestErrorRate', 'fp-errors')]))).json();
     expect(again.opened).toHaveLength(1);
     expect(again.opened[0]).not.toBe(firstId);
-    const resolved = await t.request(product, { method: 'POST', url: `/api/ops/incidents/${again.opened[0]}/resolve`, payload: { note: 'Rolled back the bad release' } });
+    const resolved = await t.request(product, {
+      method: 'POST',
+      url: `/api/ops/incidents/${again.opened[0]}/resolve`,
+      payload: { note: 'Rolled back the bad release' },
+    });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json()).toMatchObject({ status: 'resolved', resolutionNote: 'Rolled back the bad release' });
-    expect((await t.request(product, { method: 'POST', url: `/api/ops/incidents/${again.opened[0]}/resolve`, payload: { note: 'twice' } })).statusCode).toBe(409);
+    expect((await t.request(product, { method: 'POST', url: `/api/ops/incidents/${again.opened[0]}/resolve`, payload: { note: 'twice' } })).statusCode).toBe(
+      409,
+    );
     expect((await t.request(product, { method: 'POST', url: `/api/ops/incidents/${again.opened[0]}/acknowledge` })).statusCode).toBe(409);
     await drain(); // its immediate deliveries were cancelled by the resolution
     const detail = await incident(again.opened[0]);
@@ -247,7 +270,10 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
       await drain(worker2);
       expect(hooks.slice(before + 1).map((h) => h.text)).toEqual([expect.stringContaining('Marcus (platform-team')]);
       // Re-running the step's job notifies nobody twice.
-      const [stepJob] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'escalate_incident'), eq(jobs.dedupeKey, `escalate:${opened[0]}:1`)));
+      const [stepJob] = await t.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.type, 'escalate_incident'), eq(jobs.dedupeKey, `escalate:${opened[0]}:1`)));
       await JOB_HANDLERS.escalate_incident!.run(stepJob!, services);
       await drain(worker2);
       expect(hooks.length).toBe(before + 2);
@@ -277,7 +303,10 @@ describe.each(DATABASE_MODES)('escalation engine (%s)', (mode) => {
       .from(incidentNotifications)
       .where(and(eq(incidentNotifications.incidentId, opened[0]), eq(incidentNotifications.channel, 'webhook')));
     expect(n).toMatchObject({ state: 'failed', attempts: 5, lastError: expect.stringContaining('500') });
-    const [dead] = await t.database.db.select().from(jobs).where(eq(jobs.dedupeKey, `incident-notification:${n!.id}`));
+    const [dead] = await t.database.db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.dedupeKey, `incident-notification:${n!.id}`));
     expect(dead).toMatchObject({ state: 'dead', attempts: 5 });
     hookFailing = false;
   });

@@ -35,7 +35,16 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
   afterAll(() => t?.close());
 
   it('a couple submits a request with wedding context; it answers 201 with the full record and shows first under "new"', async () => {
-    const body = weddingRequest({ weddingContext: { weddingDate: '2027-07-03', guestCount: 85, country: 'ie', timeZone: 'Europe/Dublin', venueAddress: '1 Harbour Road', coupleNames: 'Aoife & Sam' } });
+    const body = weddingRequest({
+      weddingContext: {
+        weddingDate: '2027-07-03',
+        guestCount: 85,
+        country: 'ie',
+        timeZone: 'Europe/Dublin',
+        venueAddress: '1 Harbour Road',
+        coupleNames: 'Aoife & Sam',
+      },
+    });
     const res = await submit(couple, body);
     expect(res.statusCode).toBe(201);
     const created = res.json();
@@ -70,7 +79,10 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
     const category = await submit(couple, weddingRequest({ category: 'honeymoon_tracking' }));
     expect(category.statusCode).toBe(400);
     expect(category.json().error).toMatchObject({ code: 'unknown_category', details: { allowed: expect.arrayContaining(['rsvp']) } });
-    const zone = await submit(couple, weddingRequest({ weddingContext: { weddingDate: '2027-06-12', guestCount: 80, country: 'GB', timeZone: 'Europe/Atlantis' } }));
+    const zone = await submit(
+      couple,
+      weddingRequest({ weddingContext: { weddingDate: '2027-06-12', guestCount: 80, country: 'GB', timeZone: 'Europe/Atlantis' } }),
+    );
     expect(zone.statusCode).toBe(400);
     expect(zone.json().error.code).toBe('invalid_time_zone');
   });
@@ -165,9 +177,33 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
   });
 
   it('shows each reader what their role allows of one request', async () => {
-    const { id } = (await submit(couple, weddingRequest({ weddingContext: { weddingDate: '2027-09-04', guestCount: 60, country: 'GB', timeZone: 'Europe/London', venueAddress: '9 Orchard Lane', coupleNames: 'Mia & Theo' } }))).json();
+    const { id } = (
+      await submit(
+        couple,
+        weddingRequest({
+          weddingContext: {
+            weddingDate: '2027-09-04',
+            guestCount: 60,
+            country: 'GB',
+            timeZone: 'Europe/London',
+            venueAddress: '9 Orchard Lane',
+            coupleNames: 'Mia & Theo',
+          },
+        }),
+      )
+    ).json();
     const otherCouple = await (async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email: `other-${mode}@example.test`, password: 'long enough password', displayName: 'Other couple', role: 'couple', timeZone: 'Europe/Paris' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/signup',
+        payload: {
+          email: `other-${mode}@example.test`,
+          password: 'long enough password',
+          displayName: 'Other couple',
+          role: 'couple',
+          timeZone: 'Europe/Paris',
+        },
+      });
       return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` } };
     })();
     const asAnon = (await get(anonymous, `/api/feature-requests/${id}`)).json();
@@ -182,7 +218,11 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
       expect(projection).not.toHaveProperty('author');
     }
     // Suppliers read the content but only the coarse wedding context (issue #14); the author all of it.
-    expect(asSupplier).toMatchObject({ access: 'full', weddingContext: { weddingMonth: '2027-09', weddingSize: 'medium', country: 'GB' }, author: { role: 'couple' } });
+    expect(asSupplier).toMatchObject({
+      access: 'full',
+      weddingContext: { weddingMonth: '2027-09', weddingSize: 'medium', country: 'GB' },
+      author: { role: 'couple' },
+    });
     expect(JSON.stringify(asSupplier)).not.toMatch(/Orchard|Mia & Theo|2027-09-04/);
     expect(asAuthor).toMatchObject({ access: 'full', weddingContext: { venueAddress: '9 Orchard Lane', coupleNames: 'Mia & Theo' } });
     expect(asAi).toMatchObject({ access: 'content', description: expect.any(String), weddingContext: { weddingMonth: '2027-09', weddingSize: 'medium' } });
@@ -192,10 +232,18 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
 
   it('authors edit their own open request; once triaged only the product team can', async () => {
     const { id } = (await submit(couple)).json();
-    const edit = await t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { urgency: 'critical', painPoints: ['guests confused'] } });
+    const edit = await t.request(couple, {
+      method: 'PATCH',
+      url: `/api/feature-requests/${id}`,
+      payload: { urgency: 'critical', painPoints: ['guests confused'] },
+    });
     expect(edit.statusCode).toBe(200);
     expect(edit.json()).toMatchObject({ urgency: 'critical', painPoints: ['guests confused'] });
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Scheduled for the spring release' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Scheduled for the spring release' },
+    });
     const late = await t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { urgency: 'low' } });
     expect(late.statusCode).toBe(403);
     expect(late.json().error.code).toBe('not_editable');
@@ -206,9 +254,17 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
 
   it('the product team moves a request through the workflow with a justification kept in its history and the audit log', async () => {
     const { id } = (await submit(couple)).json();
-    const review = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Checking demand from venues' } });
+    const review = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'under_review', justification: 'Checking demand from venues' },
+    });
     expect(review.statusCode).toBe(200);
-    const planned = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Top ask from venues for peak season' } });
+    const planned = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Top ask from venues for peak season' },
+    });
     expect(planned.json()).toMatchObject({
       status: 'planned',
       statusHistory: [
@@ -226,10 +282,21 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
 
   it('refuses a jump the workflow does not allow, and "merged" without a merge', async () => {
     const { id } = (await submit(couple)).json();
-    const jump = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'shipped', justification: 'We shipped it already' } });
+    const jump = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'shipped', justification: 'We shipped it already' },
+    });
     expect(jump.statusCode).toBe(409);
-    expect(jump.json().error).toMatchObject({ code: 'invalid_transition', details: { from: 'open', to: 'shipped', allowed: expect.arrayContaining(['planned']) } });
-    const merged = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'merged', justification: 'Duplicate of another request' } });
+    expect(jump.json().error).toMatchObject({
+      code: 'invalid_transition',
+      details: { from: 'open', to: 'shipped', allowed: expect.arrayContaining(['planned']) },
+    });
+    const merged = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'merged', justification: 'Duplicate of another request' },
+    });
     expect(merged.statusCode).toBe(400);
     expect(merged.json().error.code).toBe('use_merge');
     const noWhy = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned' } });
@@ -255,11 +322,26 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
   it('records a product-team change once: by its own event when it made one, by api_call when it was refused', async () => {
     const { id } = (await submit(couple)).json();
     const eventsOf = async (requestId: string) =>
-      rows<{ action: string }>(await t.database.db.execute(sql`select action from audit_events where request_id = ${requestId} order by id`)).map((e) => e.action);
-    const changed = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Venues asked for it all season' } });
-    const refused = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'open', justification: 'Back to the start, please' } });
+      rows<{ action: string }>(await t.database.db.execute(sql`select action from audit_events where request_id = ${requestId} order by id`)).map(
+        (e) => e.action,
+      );
+    const changed = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Venues asked for it all season' },
+    });
+    const refused = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'open', justification: 'Back to the start, please' },
+    });
     expect([changed.statusCode, refused.statusCode]).toEqual([200, 409]);
-    expect(await eventually(() => eventsOf(refused.headers['x-request-id'] as string), (a) => a.length > 0)).toEqual(['api_call']);
+    expect(
+      await eventually(
+        () => eventsOf(refused.headers['x-request-id'] as string),
+        (a) => a.length > 0,
+      ),
+    ).toEqual(['api_call']);
     // The refused call's api_call came after the successful one's response: none is coming for it.
     // (It showed the couple's full record back, hence the PII access record too.)
     const ofChange = await eventsOf(changed.headers['x-request-id'] as string);
@@ -269,7 +351,11 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
 
   it('publishes the roadmap grouped by status, most wanted first', async () => {
     const { id } = (await submit(couple)).json();
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'in_progress', justification: 'Pilot with three venues starts now' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'in_progress', justification: 'Pilot with three venues starts now' },
+    });
     const res = await get(anonymous, '/api/roadmap');
     expect(res.statusCode).toBe(200);
     const { statuses, columns } = res.json();

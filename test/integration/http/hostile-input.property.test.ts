@@ -21,7 +21,20 @@ import { createUser, logIn } from '../../../src/services/accounts.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
-import { bodyArb, cursorArb, headersArb, jsonText, pathParamArb, queryArb, timeZoneArb, validBodyArb, validHeadersArb, type Body, type Hints, type JsonSchema } from '../../helpers/hostile-input.js';
+import {
+  bodyArb,
+  cursorArb,
+  headersArb,
+  jsonText,
+  pathParamArb,
+  queryArb,
+  timeZoneArb,
+  validBodyArb,
+  validHeadersArb,
+  type Body,
+  type Hints,
+  type JsonSchema,
+} from '../../helpers/hostile-input.js';
 import { openApiPath, servedRoutes, type ServedRoute } from '../../helpers/served-routes.js';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 100);
@@ -29,7 +42,12 @@ const REPLAY = process.env.HOSTILE_SEED ? { seed: Number(process.env.HOSTILE_SEE
 const PASSWORD = 'campaign password 1234';
 const WEBHOOK_TOKEN = 'campaign-alertmanager-token-0123456789';
 const UNLIMITED = JSON.stringify(
-  Object.fromEntries(['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [r, { reads: 1_000_000, search: 1_000_000, writes: 1_000_000, votes: 1_000_000, auth: 1_000_000 }])),
+  Object.fromEntries(
+    ['anonymous', 'couple', 'wedding_supplier', 'product_team', 'ai_system'].map((r) => [
+      r,
+      { reads: 1_000_000, search: 1_000_000, writes: 1_000_000, votes: 1_000_000, auth: 1_000_000 },
+    ]),
+  ),
 );
 
 // Enumerated from a built app at collection time: one test per route, new routes included.
@@ -142,7 +160,10 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       expect(await get(caller, `/api/feature-requests/${params.id}`)).toMatchObject(expectedRequest(sent));
     },
     'POST /api/feature-requests/:id/status': async ({ caller, sent, params }) => {
-      expect((await get(caller, `/api/feature-requests/${params.id}`)).statusHistory.at(-1)).toMatchObject({ toStatus: sent.status, justification: sent.justification.trim() });
+      expect((await get(caller, `/api/feature-requests/${params.id}`)).statusHistory.at(-1)).toMatchObject({
+        toStatus: sent.status,
+        justification: sent.justification.trim(),
+      });
     },
     'POST /api/feature-requests/:id/merge': async ({ caller, sent, params }) => {
       expect(await get(caller, `/api/feature-requests/${params.id}`)).toMatchObject({ status: 'merged', mergedIntoId: sent.targetId });
@@ -170,7 +191,12 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     'POST /api/auth/signup': async ({ sent, res }) => {
       const cookie = res.cookies.find((c) => c.name === 'wsfr_session')!.value;
       const { user } = await get({ headers: { cookie: `wsfr_session=${cookie}` } }, '/api/auth/session');
-      expect(user).toMatchObject({ email: sent.email.trim(), displayName: sent.displayName, timeZone: sent.timeZone, ...(sent.country && { country: sent.country.toUpperCase() }) });
+      expect(user).toMatchObject({
+        email: sent.email.trim(),
+        displayName: sent.displayName,
+        timeZone: sent.timeZone,
+        ...(sent.country && { country: sent.country.toUpperCase() }),
+      });
       // What the new account is stored with must not break it later (a zone that is not IANA did).
       await get({ headers: { cookie: `wsfr_session=${cookie}` } }, '/api/user/context');
     },
@@ -217,10 +243,19 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
 
   beforeAll(async () => {
     t = await createTestApp(mode, {
-      env: { RATE_LIMITS: UNLIMITED, SCRAPING_LIMITS: JSON.stringify({ slowDownAfter: 1_000_000, blockAfter: 1_000_000, maxPageDepth: 1_000_000 }), ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN, AI_ENABLED: 'false' },
+      env: {
+        RATE_LIMITS: UNLIMITED,
+        SCRAPING_LIMITS: JSON.stringify({ slowDownAfter: 1_000_000, blockAfter: 1_000_000, maxPageDepth: 1_000_000 }),
+        ALERTMANAGER_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+        AI_ENABLED: 'false',
+      },
     });
     document = t.app.swagger() as typeof document;
-    const tables = rows<{ name: string }>(await t.database.db.execute(sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`))
+    const tables = rows<{ name: string }>(
+      await t.database.db.execute(
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+      ),
+    )
       .map((r) => r.name)
       .filter((name) => !NOT_COUNTED.has(name));
     const query = sql.raw(`select ${tables.map((name) => `(select count(*) from "${name}")::int as "${name}"`).join(', ')}`);
@@ -239,7 +274,15 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     const now = t.clock.now();
     const [incident] = await t.database.db
       .insert(incidents)
-      .values({ fingerprint: 'campaign', alertName: 'CampaignAlert', severity: 'warning', summary: 'campaign', policy: { source: 'test', steps: [] }, openedAt: now, lastSeenAt: now })
+      .values({
+        fingerprint: 'campaign',
+        alertName: 'CampaignAlert',
+        severity: 'warning',
+        summary: 'campaign',
+        policy: { source: 'test', steps: [] },
+        openedAt: now,
+        lastSeenAt: now,
+      })
       .returning({ id: incidents.id });
     ids.incidents.push(incident!.id);
     ids.tokens.push((await t.request(members.couple.caller, { method: 'POST', url: '/api/auth/tokens', payload: { name: 'campaign spare' } })).json().id);
@@ -252,7 +295,10 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       timeZone: timeZoneArb,
       country: fc.constantFrom('GB', 'in', 'US', 'NZ'),
       // Fresh addresses sign up; the campaign's own accounts (with their password) sign in or clash.
-      email: fc.oneof(fc.uuid().map((u) => `campaign-${u}@example.test`), fc.constantFrom(...emails)),
+      email: fc.oneof(
+        fc.uuid().map((u) => `campaign-${u}@example.test`),
+        fc.constantFrom(...emails),
+      ),
       password: fc.oneof(fc.constant(PASSWORD), fc.string({ minLength: 10, maxLength: 40 })),
       'x-access-justification': fc.stringMatching(/^[A-Za-z0-9 ,.()#-]{10,80}$/),
       targetId: fc.constantFrom(...ids.requests),
@@ -301,18 +347,36 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     const bodySchema = op?.requestBody?.content['application/json'].schema;
     const takesBody = UNSAFE.has(route.method);
     const kind = (hostile: boolean) => {
-      const wildcard = hostile ? fc.oneof(fc.constantFrom('..%2F..%2Fetc%2Fpasswd', 'api/wedding-cakes', '%00'), fc.webPath()) : fc.constantFrom('', 'index.html', 'triage', 'requests/1');
+      const wildcard = hostile
+        ? fc.oneof(fc.constantFrom('..%2F..%2Fetc%2Fpasswd', 'api/wedding-cakes', '%00'), fc.webPath())
+        : fc.constantFrom('', 'index.html', 'triage', 'requests/1');
       const params = fc.record(
         Object.fromEntries([
-          ...paramNames.map((name) => [name, pathParamArb(parameters.find((p) => p.in === 'path' && p.name === name)?.schema, hints, idsForPath(route.url, name), name, hostile)]),
+          ...paramNames.map((name) => [
+            name,
+            pathParamArb(parameters.find((p) => p.in === 'path' && p.name === name)?.schema, hints, idsForPath(route.url, name), name, hostile),
+          ]),
           ...(route.url.includes('*') ? [['*', wildcard]] : []),
         ]),
       ) as fc.Arbitrary<Record<string, string>>;
       return fc.record({
         role: fc.constantFrom(...roles),
         params,
-        query: queryArb(parameters.filter((p) => p.in === 'query'), hints, idPool, hostile),
-        headers: hostile ? headersArb(parameters.filter((p) => p.in === 'header'), hints) : validHeadersArb(parameters.filter((p) => p.in === 'header'), hints),
+        query: queryArb(
+          parameters.filter((p) => p.in === 'query'),
+          hints,
+          idPool,
+          hostile,
+        ),
+        headers: hostile
+          ? headersArb(
+              parameters.filter((p) => p.in === 'header'),
+              hints,
+            )
+          : validHeadersArb(
+              parameters.filter((p) => p.in === 'header'),
+              hints,
+            ),
         body: hostile ? bodyArb(bodySchema, hints, idPool, takesBody) : validBodyArb(bodySchema, hints, idPool, takesBody),
         csrf: hostile ? fc.constantFrom<Input['csrf']>('keep', 'keep', 'keep', 'keep', 'keep', 'drop', 'garble') : fc.constant<Input['csrf']>('keep'),
       });
@@ -334,7 +398,10 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       expect(res.headers['content-type'], what).toMatch(/^application\/json/);
       const error = (res.json() as { error?: { code?: unknown; message?: unknown } }).error;
       expect(typeof error?.code === 'string' && typeof error.message === 'string', `not {error:{code,message}}: ${what}`).toBe(true);
-      expect(LEAKS.filter(([, pattern]) => pattern.test(res.body)).map(([name]) => name), what).toEqual([]);
+      expect(
+        LEAKS.filter(([, pattern]) => pattern.test(res.body)).map(([name]) => name),
+        what,
+      ).toEqual([]);
       expect(await countTables(), `rows changed by a refused request: ${what}`).toEqual(before);
     } else if (UNSAFE.has(route.method)) {
       const rule = READ_BACK[`${route.method} ${route.url}`];
@@ -381,7 +448,8 @@ interface ReadBackContext {
 type ReadBack = ((ctx: ReadBackContext) => Promise<void>) | 'stores no caller text';
 
 /** What a submitted or edited request must read back as: the services trim title and description only. */
-function expectedRequest(sent: Record<string, any>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function expectedRequest(sent: Record<string, any>) {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return {
     ...(sent.title !== undefined && { title: sent.title.trim() }),
     ...(sent.description !== undefined && { description: sent.description.trim() }),

@@ -84,7 +84,13 @@ describe.each(DATABASE_MODES)('Idempotency-Key (%s)', (mode) => {
     const session = await t.request(supplier, { method: 'GET', url: '/api/auth/session' });
     const body = weddingRequest();
     // The first request, claimed but not yet answered (as while its handler runs on another replica).
-    await claimIdempotencyKey(t.services, { caller: `user:${session.json().user.id}`, key: 'in-flight-key', method: 'POST', path: '/api/feature-requests', body: JSON.stringify(body) });
+    await claimIdempotencyKey(t.services, {
+      caller: `user:${session.json().user.id}`,
+      key: 'in-flight-key',
+      method: 'POST',
+      path: '/api/feature-requests',
+      body: JSON.stringify(body),
+    });
     const before = await requestCount();
     const repeat = await submit(supplier, body, 'in-flight-key');
     expect(repeat.statusCode).toBe(409);
@@ -96,7 +102,13 @@ describe.each(DATABASE_MODES)('Idempotency-Key (%s)', (mode) => {
   it('never runs a key twice whose first request never answered (a dead process, a commit cut off): 409 idempotency_outcome_unknown', async () => {
     const session = await t.request(supplier, { method: 'GET', url: '/api/auth/session' });
     const body = weddingRequest();
-    await claimIdempotencyKey(t.services, { caller: `user:${session.json().user.id}`, key: 'died-mid-request', method: 'POST', path: '/api/feature-requests', body: JSON.stringify(body) });
+    await claimIdempotencyKey(t.services, {
+      caller: `user:${session.json().user.id}`,
+      key: 'died-mid-request',
+      method: 'POST',
+      path: '/api/feature-requests',
+      body: JSON.stringify(body),
+    });
     const before = await requestCount();
     t.clock.advance(IDEMPOTENCY_CLAIM_LEASE_MS + 1000);
     const repeat = await submit(supplier, body, 'died-mid-request');

@@ -30,7 +30,13 @@ const redisUrl = process.env.TEST_REDIS_URL;
 const SETUPS: [string, DatabaseMode, Record<string, string>][] = [
   ...DATABASE_MODES.map((mode): [string, DatabaseMode, Record<string, string>] => [mode, mode, {}]),
   ...(redisUrl
-    ? [['pglite, records in Redis', 'pglite', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` }] as [string, DatabaseMode, Record<string, string>]]
+    ? [
+        ['pglite, records in Redis', 'pglite', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` }] as [
+          string,
+          DatabaseMode,
+          Record<string, string>,
+        ],
+      ]
     : []),
 ];
 
@@ -172,7 +178,10 @@ describe.each(SETUPS)('login throttling (%s)', (_setup, mode, env) => {
     const account = await newAccount();
     const address = newAddress();
     const throttledEvents = () =>
-      t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'login_throttled'), eq(auditEvents.targetId, account.id)));
+      t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'login_throttled'), eq(auditEvents.targetId, account.id)));
 
     await failTimes(5, account.email, address);
     for (let i = 0; i < 3; i++) expect((await login(account.email, i === 1 ? account.password : WRONG, address)).statusCode).toBe(429);

@@ -32,7 +32,11 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
     const body = coupleSignup({ consents: { feature_feedback: feedback } });
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
     expect(res.statusCode).toBe(201);
-    return { caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken }, id: res.json().user.id, email: body.email as string };
+    return {
+      caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken },
+      id: res.json().user.id,
+      email: body.email as string,
+    };
   };
   const submit = async (by: Member, overrides: Record<string, unknown> = {}) => {
     const res = await t.request(by.caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(overrides) });
@@ -51,9 +55,19 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await createTestApp(mode, { clock: testClock(new Date('2031-03-03T09:00:00Z')), env: { SMTP_URL: sink.url, MAIL_FROM: 'WedSync <hello@wedsync.test>', PUBLIC_URL: 'https://requests.wedsync.test' } });
+    t = await createTestApp(mode, {
+      clock: testClock(new Date('2031-03-03T09:00:00Z')),
+      env: { SMTP_URL: sink.url, MAIL_FROM: 'WedSync <hello@wedsync.test>', PUBLIC_URL: 'https://requests.wedsync.test' },
+    });
     product = await t.login('product@demo.test');
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: ['notification_sending'], concurrency: 2, log: pino({ level: 'silent' }) });
+    worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      schedules: schedules(t.config),
+      queues: ['notification_sending'],
+      concurrency: 2,
+      log: pino({ level: 'silent' }),
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -179,7 +193,11 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
     const author = await signup();
     const commenter = await signup();
     const request = await submit(author);
-    const reply = await t.request(commenter.caller, { method: 'POST', url: `/api/feature-requests/${request.id}/comments`, payload: { content: 'Our florist would love this too, private detail here' } });
+    const reply = await t.request(commenter.caller, {
+      method: 'POST',
+      url: `/api/feature-requests/${request.id}/comments`,
+      payload: { content: 'Our florist would love this too, private detail here' },
+    });
     expect(reply.statusCode).toBe(201);
     await drain();
     expect(mailsTo(commenter)).toEqual([]); // not told about their own reply
@@ -205,7 +223,12 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
     // Attacks: someone else's id with this member's digest, a made-up digest, garbage.
     const [, digest] = token.split('.');
     for (const forged of [`${other.id}.${digest}`, `${other.id}.AAAAAAAAAAAAAAAA`, 'nonsense', `${other.id}`]) {
-      const res = await t.app.inject({ method: 'POST', url: `/unsubscribe?token=${encodeURIComponent(forged)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/unsubscribe?token=${encodeURIComponent(forged)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('unsubscribe_link_invalid');
       expect((await t.request(anonymous, { method: 'GET', url: `/unsubscribe?token=${encodeURIComponent(forged)}` })).statusCode).toBe(400);
@@ -213,7 +236,12 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
     expect((await t.request(other.caller, { method: 'GET', url: '/api/notifications/preferences' })).json().email).toBe('instant');
 
     // RFC 8058 one-click: a form POST with no cookie and no CSRF token.
-    const done = await t.app.inject({ method: 'POST', url: `/unsubscribe?token=${encodeURIComponent(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/unsubscribe?token=${encodeURIComponent(token)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(done.statusCode).toBe(200);
     expect((await t.request(member.caller, { method: 'GET', url: '/api/notifications/preferences' })).json()).toEqual({ inApp: true, email: 'off' });
 

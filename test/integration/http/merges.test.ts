@@ -36,7 +36,13 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
   /** Everything a merge may change about a request, to compare before and after. */
   const snapshot = async (id: string) => {
     const [row] = await t.database.db
-      .select({ status: featureRequests.status, mergedIntoId: featureRequests.mergedIntoId, voteCount: featureRequests.voteCount, voteWeight: featureRequests.voteWeight, commentCount: featureRequests.commentCount })
+      .select({
+        status: featureRequests.status,
+        mergedIntoId: featureRequests.mergedIntoId,
+        voteCount: featureRequests.voteCount,
+        voteWeight: featureRequests.voteWeight,
+        commentCount: featureRequests.commentCount,
+      })
       .from(featureRequests)
       .where(eq(featureRequests.id, id));
     const voteRows = await t.database.db
@@ -70,7 +76,9 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     for (const who of [0, 1, 2, 3]) await vote(who, duplicate);
     await setWeight(0, duplicate, 3);
     await setWeight(1, target, 2);
-    await t.database.db.execute(sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${duplicate}::uuid)`);
+    await t.database.db.execute(
+      sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${duplicate}::uuid)`,
+    );
     const c1 = await comment(2, duplicate, 'We need meal choices with the RSVP too.');
     const c2 = await comment(3, duplicate, 'Same for our caterer in Leeds.');
     await comment(4, target, 'This is the one I care about.');
@@ -89,10 +97,18 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     expect(weightOf(after, 1)).toBe(2);
     expect(after).toMatchObject({ voteCount: 5, voteWeight: 8, commentCount: 3 });
     expect(body.target).toMatchObject({ voteCount: 5, voteWeight: 8, commentCount: 3 });
-    expect(after.comments.filter((c) => c.mergedFrom === duplicate).map((c) => c.id).sort()).toEqual([c1, c2].sort());
+    expect(
+      after.comments
+        .filter((c) => c.mergedFrom === duplicate)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([c1, c2].sort());
     expect((await snapshot(duplicate)).votes).toEqual([]);
 
-    const [audit] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'feature_request_merged'), eq(auditEvents.targetId, duplicate)));
+    const [audit] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'feature_request_merged'), eq(auditEvents.targetId, duplicate)));
     expect(audit!.details).toMatchObject({ targetId: target, movedVotes: 4, movedComments: 2, priorStatus: 'open' });
   });
 
@@ -111,12 +127,18 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
   it('un-merge restores votes (the target’s own original weights too), comments, counters and status exactly', async () => {
     const target = await submit();
     const duplicate = await submit();
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${duplicate}/status`, payload: { status: 'under_review', justification: 'Looking at the demand' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${duplicate}/status`,
+      payload: { status: 'under_review', justification: 'Looking at the demand' },
+    });
     for (const who of [0, 1, 4]) await vote(who, target);
     for (const who of [0, 1, 2]) await vote(who, duplicate);
     await setWeight(0, duplicate, 3); // beats the target's 1
     await setWeight(1, target, 2.5); // beats the duplicate's 1
-    await t.database.db.execute(sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${duplicate}::uuid)`);
+    await t.database.db.execute(
+      sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${duplicate}::uuid)`,
+    );
     await comment(2, duplicate, 'Please let guests pick their starter too.');
     await comment(4, target, 'Our venue asks for this every season.');
     const before = { target: await snapshot(target), duplicate: await snapshot(duplicate) };
@@ -146,7 +168,9 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     await vote(1, second);
     await setWeight(0, first, 2);
     await setWeight(0, second, 3);
-    await t.database.db.execute(sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${first}::uuid, ${second}::uuid)`);
+    await t.database.db.execute(
+      sql`update feature_requests f set vote_weight = (select sum(weight) from votes v where v.request_id = f.id) where f.id in (${target}::uuid, ${first}::uuid, ${second}::uuid)`,
+    );
     const before = { target: await snapshot(target), first: await snapshot(first), second: await snapshot(second) };
 
     expect((await merge(first, { targetId: target })).statusCode).toBe(200);
@@ -204,9 +228,11 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     // b has a merged into it: merging b away would make a chain a → b → c (and b → a a cycle).
     expect(await code(merge(b, { targetId: c }))).toBe('409 has_merged_duplicates');
     expect(await code(merge(b, { targetId: a }))).toBe('409 target_merged');
-    expect(await code(t.request(product, { method: 'POST', url: `/api/feature-requests/${a}/status`, payload: { status: 'open', justification: 'Trying to reopen it' } }))).toBe(
-      '409 invalid_transition',
-    );
+    expect(
+      await code(
+        t.request(product, { method: 'POST', url: `/api/feature-requests/${a}/status`, payload: { status: 'open', justification: 'Trying to reopen it' } }),
+      ),
+    ).toBe('409 invalid_transition');
     expect((await unmerge(a)).statusCode).toBe(200);
     expect(await code(unmerge(a))).toBe('409 not_merged');
   });
@@ -242,11 +268,17 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     for (const who of [0, 1]) await vote(who, duplicate);
     await vote(4, target);
     const res = await merge(duplicate, { targetId: target });
-    const [job] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'request_merged'), sql`${jobs.payload}->>'mergeId' = ${res.json().mergeId}`));
+    const [job] = await t.database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.type, 'request_merged'), sql`${jobs.payload}->>'mergeId' = ${res.json().mergeId}`));
     expect(job).toBeDefined();
     await JOB_HANDLERS.request_merged!.run(job!, t.services); // at-least-once: a second delivery adds nothing
     while ((await worker.runDue()) > 0);
-    const told = await t.database.db.select().from(notifications).where(eq(notifications.sourceId, `merge:${res.json().mergeId}`));
+    const told = await t.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.sourceId, `merge:${res.json().mergeId}`));
     expect(told.map((n) => n.userId).sort()).toEqual([people[0]!.id, people[1]!.id].sort());
     expect(told[0]).toMatchObject({ kind: 'request_merged', requestId: target, details: { duplicateId: duplicate } });
     const inbox = (await t.request(people[0]!.caller, { method: 'GET', url: '/api/notifications' })).json();
@@ -258,6 +290,11 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
     const undone = await merge(again, { targetId: other });
     expect((await unmerge(again)).statusCode).toBe(200);
     while ((await worker.runDue()) > 0);
-    expect(await t.database.db.select().from(notifications).where(eq(notifications.sourceId, `merge:${undone.json().mergeId}`))).toEqual([]);
+    expect(
+      await t.database.db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.sourceId, `merge:${undone.json().mergeId}`)),
+    ).toEqual([]);
   });
 });

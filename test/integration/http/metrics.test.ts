@@ -71,7 +71,9 @@ describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
     const before = await scrape();
     const onBoard = rows<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from feature_requests where status <> 'merged'`))[0]!.n;
     expect(sample(before, 'feature_requests_total')).toBe(onBoard);
-    const verified = rows<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from users where role = 'wedding_supplier' and verified`))[0]!.n;
+    const verified = rows<{ n: number }>(
+      await t.database.db.execute(sql`select count(*)::int as n from users where role = 'wedding_supplier' and verified`),
+    )[0]!.n;
     expect(sample(before, 'supplier_engagement_score_count')).toBe(verified);
     expect(sample(before, 'wedsync_ready')).toBe(1);
 
@@ -84,18 +86,34 @@ describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
 
   it('observes how long a couple’s pain point took to ship, in days', async () => {
     couple = await t.login('couple@demo.test');
-    const { id } = (await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ category: 'budget_payments', urgency: 'high' }) })).json();
+    const { id } = (
+      await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ category: 'budget_payments', urgency: 'high' }) })
+    ).json();
     const labels = { pain_point_category: 'budget_payments', urgency: 'high', wedding_size: 'medium' };
     const before = await scrape();
-    for (const [status, days] of [['planned', 3], ['in_progress', 4], ['shipped', 3]] as const) {
+    for (const [status, days] of [
+      ['planned', 3],
+      ['in_progress', 4],
+      ['shipped', 3],
+    ] as const) {
       t.clock.advance(days * 86_400_000);
-      const res = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status, justification: `Moving to ${status} after review` } });
+      const res = await t.request(product, {
+        method: 'POST',
+        url: `/api/feature-requests/${id}/status`,
+        payload: { status, justification: `Moving to ${status} after review` },
+      });
       expect(res.statusCode).toBe(200);
     }
     const after = await scrape();
     // Ten days: inside the 14-day bucket, outside the 7-day one.
-    expect(sample(after, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '14' }) - sample(before, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '14' })).toBe(1);
-    expect(sample(after, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '7' }) - sample(before, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '7' })).toBe(0);
+    expect(
+      sample(after, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '14' }) -
+        sample(before, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '14' }),
+    ).toBe(1);
+    expect(
+      sample(after, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '7' }) -
+        sample(before, 'couple_pain_point_resolution_time_bucket', { ...labels, le: '7' }),
+    ).toBe(0);
     t.clock.set(new Date());
   });
 
@@ -131,7 +149,10 @@ describe.each(DATABASE_MODES)('metrics (%s)', (mode) => {
     expect(depth(after, 'high') - depth(before, 'high')).toBe(1);
     expect(depth(after, 'normal') - depth(before, 'normal')).toBe(1);
     expect(after).toMatch(/^# TYPE jobs_dead_lettered_total counter$/m);
-    expect(sample(after, 'jobs_dead_lettered_total', { queue: 'analytics_processing' }) - sample(before, 'jobs_dead_lettered_total', { queue: 'analytics_processing' })).toBe(1);
+    expect(
+      sample(after, 'jobs_dead_lettered_total', { queue: 'analytics_processing' }) -
+        sample(before, 'jobs_dead_lettered_total', { queue: 'analytics_processing' }),
+    ).toBe(1);
     expect(id).toBe(job!.id);
   });
 
@@ -152,7 +173,12 @@ describe('metrics behind METRICS_TOKEN', () => {
   it('needs the Bearer token, from anywhere', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
-    const ok = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.20.30.40', headers: { authorization: 'Bearer scrape-token-0123456789' } });
+    const ok = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.20.30.40',
+      headers: { authorization: 'Bearer scrape-token-0123456789' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['content-type']).toMatch(/^text\/plain/);
   });

@@ -17,7 +17,8 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
   let couple: Caller;
   let product: Caller;
 
-  const submit = (caller: Caller, body: Record<string, unknown> = weddingRequest()) => t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: body });
+  const submit = (caller: Caller, body: Record<string, unknown> = weddingRequest()) =>
+    t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: body });
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -31,7 +32,11 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
     t.clock.set(start);
     const { id } = (await submit(couple)).json();
     const status = (to: string) =>
-      t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: to, justification: 'Agreed at the weekly product review' } });
+      t.request(product, {
+        method: 'POST',
+        url: `/api/feature-requests/${id}/status`,
+        payload: { status: to, justification: 'Agreed at the weekly product review' },
+      });
     expect((await status('planned')).statusCode).toBe(200);
     const shipped = new Date(start.getTime() + 86_400_000);
     t.clock.set(shipped);
@@ -46,7 +51,8 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
     expect(new Date(item.statusSince).toISOString()).toBe(shipped.toISOString());
     expect(new Date(item.updatedAt).getTime()).toBeGreaterThan(shipped.getTime());
     // A request that has never moved (seeded straight into a column) is dated from its submission.
-    for (const column of Object.values(res.json().columns as Record<string, RoadmapItem[]>)) for (const i of column) expect(i.statusSince).toEqual(expect.any(String));
+    for (const column of Object.values(res.json().columns as Record<string, RoadmapItem[]>))
+      for (const i of column) expect(i.statusSince).toEqual(expect.any(String));
     t.clock.set(new Date());
   });
 
@@ -54,7 +60,16 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
     const today = new Date();
     const iso = (d: Date) => d.toISOString().slice(0, 10);
     const before = (await t.request(couple, { method: 'GET', url: '/api/feature-requests?mine=true&limit=100' })).json().items.length;
-    const wedding = (weddingContext: Record<string, unknown>) => weddingRequest({ weddingContext: { weddingDate: iso(new Date(today.getTime() + 90 * 86_400_000)), guestCount: 80, country: 'GB', timeZone: 'Europe/London', ...weddingContext } });
+    const wedding = (weddingContext: Record<string, unknown>) =>
+      weddingRequest({
+        weddingContext: {
+          weddingDate: iso(new Date(today.getTime() + 90 * 86_400_000)),
+          guestCount: 80,
+          country: 'GB',
+          timeZone: 'Europe/London',
+          ...weddingContext,
+        },
+      });
     const cases: [Record<string, unknown>, string, string][] = [
       [{ weddingDate: '1990-06-02' }, 'wedding_date_in_the_past', 'weddingContext.weddingDate'],
       [{ weddingDate: iso(new Date(today.getTime() - 2 * 86_400_000)) }, 'wedding_date_in_the_past', 'weddingContext.weddingDate'],
@@ -71,7 +86,11 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
     expect(zone.json().error.details.zones).toEqual(['Pacific/Pago_Pago']);
     expect((await t.request(couple, { method: 'GET', url: '/api/feature-requests?mine=true&limit=100' })).json().items).toHaveLength(before);
     // What fits is accepted: today, an old alias of the country's zone, the country's own zone, UTC.
-    for (const context of [{ weddingDate: iso(today), timeZone: 'UTC' }, { country: 'IN', timeZone: 'Asia/Calcutta' }, { country: 'AS', timeZone: 'Pacific/Pago_Pago' }]) {
+    for (const context of [
+      { weddingDate: iso(today), timeZone: 'UTC' },
+      { country: 'IN', timeZone: 'Asia/Calcutta' },
+      { country: 'AS', timeZone: 'Pacific/Pago_Pago' },
+    ]) {
       expect((await submit(couple, wedding(context))).statusCode, JSON.stringify(context)).toBe(201);
     }
   });
@@ -79,7 +98,11 @@ describe.each(DATABASE_MODES)('what a new user saw (%s)', (mode) => {
   it('an author may correct a request after the wedding: a past date is kept, a mismatched zone is not', async () => {
     const { id } = (await submit(couple)).json();
     const patch = (weddingContext: Record<string, unknown>) =>
-      t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { weddingContext: { weddingDate: '2024-05-04', guestCount: 80, country: 'GB', timeZone: 'Europe/London', ...weddingContext } } });
+      t.request(couple, {
+        method: 'PATCH',
+        url: `/api/feature-requests/${id}`,
+        payload: { weddingContext: { weddingDate: '2024-05-04', guestCount: 80, country: 'GB', timeZone: 'Europe/London', ...weddingContext } },
+      });
     expect((await patch({})).statusCode).toBe(200);
     expect((await patch({ country: 'US' })).json().error.code).toBe('time_zone_not_in_country');
   });

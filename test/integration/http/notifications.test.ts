@@ -31,7 +31,14 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     bystander = await signup();
     product = await t.login('product@demo.test');
     // Only the queues under test: submissions also queue duplicate checks and RICE recomputes.
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: ['notification_sending', 'maintenance'], concurrency: 2, log: pino({ level: 'silent' }) });
+    worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      schedules: schedules(t.config),
+      queues: ['notification_sending', 'maintenance'],
+      concurrency: 2,
+      log: pino({ level: 'silent' }),
+    });
   });
   afterAll(() => t?.close());
 
@@ -39,7 +46,11 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
     await t.request(voter, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
     await t.request(product, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
-    const change = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Scheduled for the spring release' } });
+    const change = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Scheduled for the spring release' },
+    });
     expect(change.statusCode).toBe(200);
     expect((await inbox(voter)).items).toEqual([]); // nothing until the worker has run
     expect(await worker.runDue()).toBeGreaterThanOrEqual(1);
@@ -61,7 +72,11 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
 
   it('delivers once even when the job runs again (at-least-once delivery)', async () => {
     const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Checking demand with venues' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'under_review', justification: 'Checking demand with venues' },
+    });
     const [job] = await t.database.db.query.jobs.findMany({ where: (j, { eq }) => eq(j.state, 'pending') });
     await JOB_HANDLERS[job!.type]!.run(job!, t.services);
     await JOB_HANDLERS[job!.type]!.run(job!, t.services);
@@ -73,7 +88,11 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
   it('enqueues nothing when the status change is refused', async () => {
     const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
     const before = (await t.database.db.query.jobs.findMany()).length;
-    const refused = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'shipped', justification: 'Skipping every step here' } });
+    const refused = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'shipped', justification: 'Skipping every step here' },
+    });
     expect(refused.statusCode).toBe(409);
     expect((await t.database.db.query.jobs.findMany()).length).toBe(before);
   });
@@ -96,7 +115,11 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     const restricted = await signup();
     const { id } = (await t.request(author, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json();
     for (const person of [consenting, withdrawn, restricted]) await t.request(person, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
-    const change = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Venues are asking for it too' } });
+    const change = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'under_review', justification: 'Venues are asking for it too' },
+    });
     expect(change.statusCode).toBe(200);
     // Queued above; withdrawn (and restricted) before the worker gets to it.
     const withdrawal = await t.request(withdrawn, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: false } });
@@ -108,7 +131,11 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
 
     // Consent given again: the next change reaches them.
     expect((await t.request(withdrawn, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: true } })).statusCode).toBe(200);
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Planned for the spring release' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Planned for the spring release' },
+    });
     await worker.runDue();
     expect([await told(consenting), await told(withdrawn), await told(restricted)]).toEqual([2, 1, 0]);
   });

@@ -61,7 +61,9 @@ describe.each(DATABASE_MODES)('PagerDuty channel (%s)', (mode) => {
 
   it('triggers one PagerDuty alert per incident, retries a throttled send, and resolves it with the same dedup key', async () => {
     failNext = 1;
-    const firing = alertmanagerWebhook([alertmanagerAlert('firing', 'HighFeatureRequestErrorRate', 'fp-pd', { annotations: { summary: 'Submissions failing' } })]);
+    const firing = alertmanagerWebhook([
+      alertmanagerAlert('firing', 'HighFeatureRequestErrorRate', 'fp-pd', { annotations: { summary: 'Submissions failing' } }),
+    ]);
     const incidentId = (await t.request(am, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: firing })).json().opened[0];
     // A repeat of the same alert pages nobody again.
     await t.request(am, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: firing });
@@ -78,13 +80,19 @@ describe.each(DATABASE_MODES)('PagerDuty channel (%s)', (mode) => {
     });
     expect(events[0]!.payload!.summary).toContain('HighFeatureRequestErrorRate');
 
-    const resolved = await t.request(product, { method: 'POST', url: `/api/ops/incidents/${incidentId}/resolve`, payload: { note: 'Fixed the submission path' } });
+    const resolved = await t.request(product, {
+      method: 'POST',
+      url: `/api/ops/incidents/${incidentId}/resolve`,
+      payload: { note: 'Fixed the submission path' },
+    });
     expect(resolved.statusCode).toBe(200);
     await drain();
     expect(events).toHaveLength(2);
     expect(events[1]).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: `wedsync-incident-${incidentId}` });
     const detail = resolved.json();
-    const pd = (await t.request(product, { method: 'GET', url: `/api/ops/incidents/${incidentId}` })).json().steps[0].notifications.filter((n: { channel: string }) => n.channel.startsWith('pagerduty'));
+    const pd = (await t.request(product, { method: 'GET', url: `/api/ops/incidents/${incidentId}` }))
+      .json()
+      .steps[0].notifications.filter((n: { channel: string }) => n.channel.startsWith('pagerduty'));
     expect(detail.status).toBe('resolved');
     expect(pd.map((n: { channel: string; state: string }) => [n.channel, n.state]).sort()).toEqual([
       ['pagerduty', 'sent'],

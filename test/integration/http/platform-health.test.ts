@@ -39,12 +39,15 @@ describe.each(DATABASE_MODES)('platform health (%s)', (mode) => {
     t.clock.advance(6 * 60_000);
     const body = await health();
     expect(body.status).toBe('degraded');
-    expect(body.components.find((c: { name: string }) => c.name === 'background_jobs')).toMatchObject({ status: 'degraded', detail: expect.stringContaining('duplicate_detection') });
+    expect(body.components.find((c: { name: string }) => c.name === 'background_jobs')).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining('duplicate_detection'),
+    });
     expect(body.queues.find((q: { queue: string }) => q.queue === 'duplicate_detection')).toMatchObject({ pending: 1, oldestDueSeconds: 360 });
     t.clock.set(new Date());
   });
 
-  describe('error budget left this 30 days (from the submission probe\'s runs)', () => {
+  describe("error budget left this 30 days (from the submission probe's runs)", () => {
     const DAY = 86_400_000;
     /** Probe runs every 30 s from `fromMs` to `toMs` (inclusive), ok or failed. */
     const runs = async (fromMs: number, toMs: number, ok: boolean, probe = 'feature_request_submission') =>

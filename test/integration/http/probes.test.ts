@@ -37,7 +37,8 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     expect(res.statusCode).toBe(200);
     return res.body;
   };
-  const unresolved = async () => (await t.request(product, { method: 'GET', url: '/api/ops/incidents?status=unresolved' })).json().items as Array<Record<string, unknown>>;
+  const unresolved = async () =>
+    (await t.request(product, { method: 'GET', url: '/api/ops/incidents?status=unresolved' })).json().items as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -63,7 +64,10 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
       ['feature_request_submission', true],
       ['voting_system', true],
     ]);
-    const [account] = await t.database.db.select().from(users).where(eq(users.emailIndex, emailIndexOf(t.services.keyring, PROBE_ACCOUNT_EMAIL)));
+    const [account] = await t.database.db
+      .select()
+      .from(users)
+      .where(eq(users.emailIndex, emailIndexOf(t.services.keyring, PROBE_ACCOUNT_EMAIL)));
     expect(account).toMatchObject({ role: 'wedding_supplier', verified: true, synthetic: true, businessName: 'WedSync synthetic probe' });
     // The vote was withdrawn again: the synthetic request has no votes left.
     const mine = await t.database.db.select().from(featureRequests).where(eq(featureRequests.authorId, account!.id));
@@ -87,24 +91,48 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     const before = await scrape();
     const trendsBefore = (await t.request(product, { method: 'GET', url: '/api/analytics/category-trends' })).json();
     expect((await runProbe(at(live), 'feature_request_submission')).ok).toBe(true);
-    const synthetic = (await t.database.db.select({ id: featureRequests.id, category: featureRequests.category }).from(featureRequests).where(eq(featureRequests.synthetic, true))).map((r) => r.id);
+    const synthetic = (
+      await t.database.db
+        .select({ id: featureRequests.id, category: featureRequests.category })
+        .from(featureRequests)
+        .where(eq(featureRequests.synthetic, true))
+    ).map((r) => r.id);
     expect(synthetic.length).toBeGreaterThanOrEqual(2);
     // On the roadmap's statuses too, and voted for by a person.
     const planned = synthetic[0]!;
-    const moved = await t.request(product, { method: 'POST', url: `/api/feature-requests/${planned}/status`, payload: { status: 'planned', justification: 'Checking that synthetic requests stay hidden' } });
+    const moved = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${planned}/status`,
+      payload: { status: 'planned', justification: 'Checking that synthetic requests stay hidden' },
+    });
     expect(moved.statusCode).toBe(200);
 
     const category = t.config.categories[0]!;
-    for (const query of ['', '?sort=new', '?sort=trending', `?category=${category}`, '?status=planned', '?status=open&sort=new', '?q=synthetic', '?userType=wedding_supplier', '?limit=100']) {
+    for (const query of [
+      '',
+      '?sort=new',
+      '?sort=trending',
+      `?category=${category}`,
+      '?status=planned',
+      '?status=open&sort=new',
+      '?q=synthetic',
+      '?userType=wedding_supplier',
+      '?limit=100',
+    ]) {
       for (const caller of [anonymous, product]) {
         const res = await t.request(caller, { method: 'GET', url: `/api/feature-requests${query}` });
         expect(res.statusCode, query).toBe(200);
         const ids = (res.json().items as Array<{ id: string }>).map((i) => i.id);
-        expect(ids.filter((id) => synthetic.includes(id)), query).toEqual([]);
+        expect(
+          ids.filter((id) => synthetic.includes(id)),
+          query,
+        ).toEqual([]);
       }
     }
     const roadmap = (await t.request(anonymous, { method: 'GET', url: '/api/roadmap' })).json();
-    const onRoadmap = Object.values(roadmap.columns as Record<string, Array<{ id: string }>>).flat().map((i) => i.id);
+    const onRoadmap = Object.values(roadmap.columns as Record<string, Array<{ id: string }>>)
+      .flat()
+      .map((i) => i.id);
     expect(onRoadmap).not.toContain(planned);
 
     const trends = (await t.request(product, { method: 'GET', url: '/api/analytics/category-trends' })).json();
@@ -195,7 +223,14 @@ describe.each(DATABASE_MODES)('synthetic probes (%s)', (mode) => {
     const services = at(live);
     // Its own queue: the incident above left escalation deliveries due on notification_sending.
     expect(QUEUES).toContain('synthetic_probes');
-    const worker = createWorker({ services, handlers: JOB_HANDLERS, schedules: schedules(services.config), queues: ['synthetic_probes'], concurrency: 4, log: pino({ level: 'silent' }) });
+    const worker = createWorker({
+      services,
+      handlers: JOB_HANDLERS,
+      schedules: schedules(services.config),
+      queues: ['synthetic_probes'],
+      concurrency: 4,
+      log: pino({ level: 'silent' }),
+    });
     t.clock.advance(120_000);
     const before = (await t.database.db.select().from(probeRuns)).length;
     await worker.schedule();

@@ -69,7 +69,10 @@ describe.runIf(redisUrl)('response cache shared by two replicas through Redis', 
     expect((await b.request(anonymous, { method: 'GET', url })).headers['x-cache']).toBe('hit');
 
     expect((await a.request(coupleOnA, { method: 'PUT', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(201);
-    const seen = await within(() => page(anonymous), (item) => item?.voteCount === 1);
+    const seen = await within(
+      () => page(anonymous),
+      (item) => item?.voteCount === 1,
+    );
     expect(seen.ok, 'B still served the old count').toBe(true);
     expect(await page(coupleOnB)).toMatchObject({ voteCount: 1, viewerHasVoted: true });
   });
@@ -80,7 +83,11 @@ describe.runIf(redisUrl)('response cache shared by two replicas through Redis', 
     const roadmap = () => b.request(anonymous, { method: 'GET', url: '/api/roadmap?perStatus=200' });
     await roadmap();
     expect((await roadmap()).headers['x-cache']).toBe('hit');
-    const moved = await a.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Asked for by many couples this season.' } });
+    const moved = await a.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'under_review', justification: 'Asked for by many couples this season.' },
+    });
     expect(moved.statusCode).toBe(200);
     const seen = await within(roadmap, (r) => r.json().columns.under_review.some((i: { id: string }) => i.id === id));
     expect(seen.ok, 'B still served the old roadmap').toBe(true);
@@ -92,7 +99,9 @@ describe.runIf(redisUrl)('response cache shared by two replicas through Redis', 
     const analyze = () => b.request(coupleOnB, { method: 'POST', url: '/api/ai/analyze', payload: body });
     await analyze();
     expect((await analyze()).headers['x-cache']).toBe('hit');
-    const { id } = (await a.request(coupleOnA, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ ...body, category: 'communication' }) })).json();
+    const { id } = (
+      await a.request(coupleOnA, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ ...body, category: 'communication' }) })
+    ).json();
     expect(await indexRequest(a.services, id)).toBe('indexed');
     const seen = await within(analyze, (r) => r.json().duplicates.some((d: { id: string }) => d.id === id));
     expect(seen.ok, 'B still served the old analysis').toBe(true);

@@ -37,7 +37,12 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
   const riceOf = async (id: string) => (await t.request(product, { method: 'GET', url: `/api/feature-requests/${id}` })).json().rice as Rice;
   const setRice = (id: string, body: Record<string, unknown>) => t.request(product, { method: 'PUT', url: `/api/feature-requests/${id}/rice`, payload: body });
   const pendingRiceJobs = async (id: string) =>
-    (await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'recompute_rice'), eq(jobs.state, 'pending'), sql`${jobs.payload}->>'requestId' = ${id}`))).length;
+    (
+      await t.database.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.type, 'recompute_rice'), eq(jobs.state, 'pending'), sql`${jobs.payload}->>'requestId' = ${id}`))
+    ).length;
   const drain = async () => {
     while ((await worker.runDue()) > 0);
   };
@@ -52,7 +57,10 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
   afterAll(() => t?.close());
 
   it('gives every seeded request a score and sorts the board by it, page after page', async () => {
-    const unscored = await t.database.db.select({ id: featureRequests.id }).from(featureRequests).where(sql`${featureRequests.riceReach} is null`);
+    const unscored = await t.database.db
+      .select({ id: featureRequests.id })
+      .from(featureRequests)
+      .where(sql`${featureRequests.riceReach} is null`);
     expect(unscored).toEqual([]);
     const scores: number[] = [];
     const ids = new Set<string>();
@@ -96,7 +104,10 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     // Couple (1) + medium venue (2.5) = 3.5 weighted votes from both segments, one region: 10 × 3.5 × 1.25.
     expect(rice.reach).toBe(44);
     expect(rice.confidence).toBe(0.7); // pain points, both segments
-    const jobsRun = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'recompute_rice'), sql`${jobs.payload}->>'requestId' = ${id}`));
+    const jobsRun = await t.database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.type, 'recompute_rice'), sql`${jobs.payload}->>'requestId' = ${id}`));
     expect(jobsRun.every((j) => j.state === 'succeeded')).toBe(true);
 
     expect((await t.request(supplier, { method: 'DELETE', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(200);
@@ -106,7 +117,11 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
 
   it('recomputes after a status change: the team planning it raises Confidence', async () => {
     const { id, rice } = await submit();
-    await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'planned', justification: 'Booked for the next release' } });
+    await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'planned', justification: 'Booked for the next release' },
+    });
     expect(await pendingRiceJobs(id)).toBe(1);
     await drain();
     expect((await riceOf(id)).confidence).toBeCloseTo(rice.confidence + 0.1);
@@ -115,7 +130,10 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
   it('re-running the job is harmless (idempotent)', async () => {
     const { id } = await submit();
     await t.request(couple, { method: 'PUT', url: `/api/feature-requests/${id}/vote` });
-    const [job] = await t.database.db.select().from(jobs).where(and(eq(jobs.type, 'recompute_rice'), sql`${jobs.payload}->>'requestId' = ${id}`));
+    const [job] = await t.database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.type, 'recompute_rice'), sql`${jobs.payload}->>'requestId' = ${id}`));
     await JOB_HANDLERS.recompute_rice!.run(job!, t.services);
     const once = await riceOf(id);
     await JOB_HANDLERS.recompute_rice!.run(job!, t.services);
@@ -139,7 +157,11 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     expect(cleared).toMatchObject({ ...before, computedAt: cleared.computedAt });
     expect(cleared.overridden).toEqual([]);
 
-    const audit = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'rice_overridden'), eq(auditEvents.targetId, id))).orderBy(asc(auditEvents.id));
+    const audit = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'rice_overridden'), eq(auditEvents.targetId, id)))
+      .orderBy(asc(auditEvents.id));
     expect(audit).toHaveLength(3);
     expect(audit[0]!.details).toEqual({ changes: { impact: { from: null, to: 3 }, effort: { from: null, to: 0.5 } } });
   });
@@ -178,14 +200,23 @@ describe.each(DATABASE_MODES)('RICE scoring (%s)', (mode) => {
     // Twice the predicted reach: accuracy 0.5.
     const res = await outcome({ actualReach: rice.reach * 2 });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ requestId: id, predicted: { reach: rice.reach, impact: rice.impact, effort: rice.effort }, actual: { reach: rice.reach * 2, impact: null, effort: null }, accuracy: 0.5 });
+    expect(res.json()).toMatchObject({
+      requestId: id,
+      predicted: { reach: rice.reach, impact: rice.impact, effort: rice.effort },
+      actual: { reach: rice.reach * 2, impact: null, effort: null },
+      accuracy: 0.5,
+    });
     const labels = { category: 'honeymoon', user_segment: 'product_team' };
     expect(sample(await scrape(), 'rice_score_prediction_accuracy', labels)).toBeCloseTo(0.5);
 
     // Effort exactly as predicted: (0.5 + 1) / 2.
     expect((await outcome({ actualEffort: rice.effort })).json()).toMatchObject({ predicted: { reach: rice.reach }, accuracy: 0.75 });
     expect(sample(await scrape(), 'rice_score_prediction_accuracy', labels)).toBeCloseTo(0.75);
-    const [audit] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'outcome_recorded'), eq(auditEvents.targetId, id))).orderBy(asc(auditEvents.id));
+    const [audit] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'outcome_recorded'), eq(auditEvents.targetId, id)))
+      .orderBy(asc(auditEvents.id));
     expect(audit!.details).toEqual({ outcome: { actualReach: rice.reach * 2 } });
   });
 });

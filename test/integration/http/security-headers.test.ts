@@ -91,7 +91,12 @@ describe.each(DATABASE_MODES)('security headers (%s)', (mode) => {
     expectApiHardened(invalid);
     let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 6; i++) {
-      last = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'headers@example.test', password: 'wrong' }, remoteAddress: '192.0.2.99' });
+      last = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'headers@example.test', password: 'wrong' },
+        remoteAddress: '192.0.2.99',
+      });
     }
     expect(last!.statusCode).toBe(429);
     expectApiHardened(last!);

@@ -32,7 +32,11 @@ describe.each(DATABASE_MODES)('public status page (%s)', (mode) => {
   it('is public and calm when all is well', async () => {
     const body = await statusJson();
     expect(body).toMatchObject({ status: 'operational', message: null, stale: false, openIncidents: [] });
-    expect(body.components.map((c: { name: string }) => c.name)).toEqual(['Feature request board and API', 'Data storage', 'Notifications and background processing']);
+    expect(body.components.map((c: { name: string }) => c.name)).toEqual([
+      'Feature request board and API',
+      'Data storage',
+      'Notifications and background processing',
+    ]);
     const page = await t.request(anonymous, { method: 'GET', url: '/status' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
@@ -45,7 +49,9 @@ describe.each(DATABASE_MODES)('public status page (%s)', (mode) => {
     expect((await alertmanager(webhook('firing', 'Submissions failing <script>alert(1)</script>'))).statusCode).toBeLessThan(300);
     const body = await statusJson();
     expect(body).toMatchObject({ status: 'degraded', message: WEDDING_DAY_MESSAGE });
-    expect(body.openIncidents).toEqual([expect.objectContaining({ severity: 'critical', status: 'open', summary: expect.stringContaining('Submissions failing') })]);
+    expect(body.openIncidents).toEqual([
+      expect.objectContaining({ severity: 'critical', status: 'open', summary: expect.stringContaining('Submissions failing') }),
+    ]);
     const page = (await t.request(anonymous, { method: 'GET', url: '/status' })).body;
     expect(page).toContain('Your wedding day is our priority.');
     expect(page).toContain('Submissions failing &#60;script&#62;');
@@ -68,7 +74,11 @@ describe.each(DATABASE_MODES)('public status page (%s)', (mode) => {
     expect(await operator('status', 'incident', 'resolve')).toEqual({ exitCode: 1, error: 'No status page incident is open' });
     expect((await operator('status', 'incident', 'open', '--template', 'data_corruption_discovered')).exitCode).toBe(0);
     const corruption = STATUS_TEMPLATES.data_corruption_discovered;
-    expect(await statusJson()).toMatchObject({ status: 'degraded', message: corruption, openIncidents: [expect.objectContaining({ summary: corruption, severity: 'critical' })] });
+    expect(await statusJson()).toMatchObject({
+      status: 'degraded',
+      message: corruption,
+      openIncidents: [expect.objectContaining({ summary: corruption, severity: 'critical' })],
+    });
     // Opening again changes the words of the one open incident.
     const update = await operator('status', 'incident', 'open', '--template', 'wedding_day_outage', '--message', 'Venues: use the printed seating plans.');
     expect(update.output).toMatch(/^status page incident updated \(wedding_day_outage/);

@@ -14,8 +14,13 @@ describe.each(DATABASE_MODES)('votes and comments (%s)', (mode) => {
   let requestId: string;
 
   const tally = async (id: string) => {
-    const [row] = await t.database.db.select({ voteCount: featureRequests.voteCount, voteWeight: featureRequests.voteWeight, commentCount: featureRequests.commentCount }).from(featureRequests).where(eq(featureRequests.id, id));
-    const { n, w } = rows<{ n: number; w: number }>(await t.database.db.execute(sql`select count(*)::int as n, coalesce(sum(weight), 0)::float8 as w from votes where request_id = ${id} and counted`))[0]!;
+    const [row] = await t.database.db
+      .select({ voteCount: featureRequests.voteCount, voteWeight: featureRequests.voteWeight, commentCount: featureRequests.commentCount })
+      .from(featureRequests)
+      .where(eq(featureRequests.id, id));
+    const { n, w } = rows<{ n: number; w: number }>(
+      await t.database.db.execute(sql`select count(*)::int as n, coalesce(sum(weight), 0)::float8 as w from votes where request_id = ${id} and counted`),
+    )[0]!;
     return { ...row!, votesTable: { count: n, weight: w } };
   };
 
@@ -64,7 +69,10 @@ describe.each(DATABASE_MODES)('votes and comments (%s)', (mode) => {
   });
 
   it('moves a request up the "top" and "trending" boards as it gains votes', async () => {
-    const rank = async (sort: string) => (await t.request(anonymous, { method: 'GET', url: `/api/feature-requests?sort=${sort}&limit=100` })).json().items.findIndex((i: { id: string }) => i.id === requestId);
+    const rank = async (sort: string) =>
+      (await t.request(anonymous, { method: 'GET', url: `/api/feature-requests?sort=${sort}&limit=100` }))
+        .json()
+        .items.findIndex((i: { id: string }) => i.id === requestId);
     const before = { top: await rank('top'), trending: await rank('trending') };
     const voters = await Promise.all(Array.from({ length: 12 }, newCouple));
     for (const voter of voters) expect((await t.request(voter, { method: 'PUT', url: `/api/feature-requests/${requestId}/vote` })).statusCode).toBe(201);
@@ -96,8 +104,16 @@ describe.each(DATABASE_MODES)('votes and comments (%s)', (mode) => {
 
   it('marks verified suppliers’ comments as expert advice and counts comments on the request', async () => {
     const before = (await tally(requestId)).commentCount;
-    const fromCouple = await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Our caterer asked for exactly this.' } });
-    const fromSupplier = await t.request(supplier, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Venues see this every weekend: collect dietary needs with the meal.' } });
+    const fromCouple = await t.request(couple, {
+      method: 'POST',
+      url: `/api/feature-requests/${requestId}/comments`,
+      payload: { content: 'Our caterer asked for exactly this.' },
+    });
+    const fromSupplier = await t.request(supplier, {
+      method: 'POST',
+      url: `/api/feature-requests/${requestId}/comments`,
+      payload: { content: 'Venues see this every weekend: collect dietary needs with the meal.' },
+    });
     expect(fromCouple.statusCode).toBe(201);
     expect(fromCouple.json()).toMatchObject({ expertAdvice: false, author: { role: 'couple' } });
     expect(fromSupplier.json()).toMatchObject({ expertAdvice: true, author: { role: 'wedding_supplier' } });

@@ -54,7 +54,11 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
   const at = (path: string) => received.filter((r) => r.path === path);
   /** Verifies with the reference library (which also checks the timestamp is within 5 minutes). */
   const verified = (secret: string, r: Received) =>
-    new Webhook(secret).verify(r.body, { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) }) as {
+    new Webhook(secret).verify(r.body, {
+      'webhook-id': String(r.headers['webhook-id']),
+      'webhook-timestamp': String(r.headers['webhook-timestamp']),
+      'webhook-signature': String(r.headers['webhook-signature']),
+    }) as {
       type: string;
       data: Record<string, unknown>;
     };
@@ -113,8 +117,12 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
   it('refuses an unknown event and a non-http URL with 400, and customers with 403', async () => {
     const bad = await t.request(product, { method: 'POST', url: '/api/webhooks', payload: { url: `${base}/x`, events: ['changelog.published'] } });
     expect(bad.statusCode).toBe(400);
-    expect((await t.request(product, { method: 'POST', url: '/api/webhooks', payload: { url: 'file:///etc/passwd', events: ['comment.created'] } })).statusCode).toBe(400);
-    expect((await t.request(couple, { method: 'POST', url: '/api/webhooks', payload: { url: `${base}/x`, events: ['comment.created'] } })).statusCode).toBe(403);
+    expect(
+      (await t.request(product, { method: 'POST', url: '/api/webhooks', payload: { url: 'file:///etc/passwd', events: ['comment.created'] } })).statusCode,
+    ).toBe(400);
+    expect((await t.request(couple, { method: 'POST', url: '/api/webhooks', payload: { url: `${base}/x`, events: ['comment.created'] } })).statusCode).toBe(
+      403,
+    );
   });
 
   it('delivers the subscribed events of API changes, signed, with thin payloads; unsubscribed events are not sent', async () => {
@@ -122,21 +130,40 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
     const created = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: newRequest('Seating chart with dietary icons') });
     expect(created.statusCode).toBe(201);
     const requestId = created.json().id as string;
-    expect((await t.request(product, { method: 'POST', url: `/api/feature-requests/${requestId}/status`, payload: { status: 'under_review', justification: 'Triage: reviewing demand' } })).statusCode).toBe(200);
-    expect((await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Our caterer would love this' } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.request(product, {
+          method: 'POST',
+          url: `/api/feature-requests/${requestId}/status`,
+          payload: { status: 'under_review', justification: 'Triage: reviewing demand' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Our caterer would love this' } }))
+        .statusCode,
+    ).toBe(201);
     // A merge is not subscribed to: nothing for it.
-    const other = (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: newRequest('Dietary icons on the seating plan') })).json().id;
+    const other = (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: newRequest('Dietary icons on the seating plan') })).json()
+      .id;
     expect((await t.request(product, { method: 'POST', url: `/api/feature-requests/${other}/merge`, payload: { targetId: requestId } })).statusCode).toBe(200);
     await drain();
 
     const messages = at('/board').map((r) => verified(endpoint.secret, r));
-    expect(messages.map((m) => m.type).sort()).toEqual(['comment.created', 'feature_request.created', 'feature_request.created', 'feature_request.status_changed']);
+    expect(messages.map((m) => m.type).sort()).toEqual([
+      'comment.created',
+      'feature_request.created',
+      'feature_request.created',
+      'feature_request.status_changed',
+    ]);
     const first = messages.find((m) => m.type === 'feature_request.created' && m.data.id === requestId)!;
     expect(first.data).toMatchObject({ id: requestId, title: 'Seating chart with dietary icons', category: 'seating', status: 'open' });
     expect(messages.find((m) => m.type === 'feature_request.status_changed')!.data).toMatchObject({ id: requestId, from: 'open', to: 'under_review' });
     expect(messages.find((m) => m.type === 'comment.created')!.data).toMatchObject({ requestId, authorRole: 'couple' });
     // No sealed content or personal data leaves through a webhook.
-    const bodies = at('/board').map((r) => r.body).join('\n');
+    const bodies = at('/board')
+      .map((r) => r.body)
+      .join('\n');
     expect(bodies).not.toContain('caterer');
     expect(bodies).not.toContain('demo.test');
     // A wrong secret does not verify.
@@ -145,8 +172,13 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
 
   it('writes nothing for a change that is refused (the delivery is part of the change)', async () => {
     const endpoint = await register('/refused', ['feature_request.status_changed']);
-    const id = (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: newRequest('Guest list import from spreadsheets') })).json().id;
-    const refused = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'shipped', justification: 'Skipping ahead' } });
+    const id = (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: newRequest('Guest list import from spreadsheets') })).json()
+      .id;
+    const refused = await t.request(product, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/status`,
+      payload: { status: 'shipped', justification: 'Skipping ahead' },
+    });
     expect(refused.statusCode).toBe(409);
     expect(await t.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id))).toEqual([]);
   });
@@ -249,7 +281,15 @@ describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {
   });
 
   describe('SSRF guard', () => {
-    const refusedTargets = ['http://127.0.0.1/', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://localhost/', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/'];
+    const refusedTargets = [
+      'http://127.0.0.1/',
+      'http://[::1]/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/',
+      'http://localhost/',
+      'http://[fd00::1]/',
+      'http://[::ffff:127.0.0.1]/',
+    ];
 
     it.each(refusedTargets)('refuses %s without the allow-list, at delivery time', async (target) => {
       await expect(checkedAddress(new URL(target), [])).rejects.toBeInstanceOf(WebhookTargetRefused);

@@ -18,21 +18,29 @@ describe.each(DATABASE_MODES)('jobs commit with their change (%s)', (mode) => {
     couple = await t.login('couple@demo.test');
     // A deferred constraint trigger fails the commit itself: everything the submission wrote before —
     // the request, its audit record, its queued duplicate check — must go with it.
-    await t.database.db.execute(sql.raw(`
+    await t.database.db.execute(
+      sql.raw(`
       create function refuse_doomed_request() returns trigger language plpgsql as $$
       begin
         if new.title like 'Doomed%' then raise exception 'commit refused for this test'; end if;
         return new;
-      end $$`));
-    await t.database.db.execute(sql.raw(`
+      end $$`),
+    );
+    await t.database.db.execute(
+      sql.raw(`
       create constraint trigger refuse_doomed_request after insert on feature_requests
-        deferrable initially deferred for each row execute function refuse_doomed_request()`));
+        deferrable initially deferred for each row execute function refuse_doomed_request()`),
+    );
   });
   afterAll(() => t?.close());
 
   it('a submission whose commit fails leaves no request and no queued job', async () => {
     const jobsBefore = await allJobs();
-    const doomed = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title: 'Doomed request for the seating plan' }) });
+    const doomed = await t.request(couple, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ title: 'Doomed request for the seating plan' }),
+    });
     expect(doomed.statusCode).toBe(500);
     expect(doomed.json().error.code).toBe('internal_error');
     expect(await count(sql`select count(*)::int as n from feature_requests where title like 'Doomed%'`)).toBe(0);
@@ -40,7 +48,11 @@ describe.each(DATABASE_MODES)('jobs commit with their change (%s)', (mode) => {
   });
 
   it('the same submission without the failure commits the request and its duplicate check together', async () => {
-    const kept = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title: 'Kept request for the seating plan' }) });
+    const kept = await t.request(couple, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ title: 'Kept request for the seating plan' }),
+    });
     expect(kept.statusCode).toBe(201);
     expect(await count(sql`select count(*)::int as n from jobs where type = 'detect_duplicates' and payload->>'requestId' = ${kept.json().id}`)).toBe(1);
   });

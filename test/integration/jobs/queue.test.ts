@@ -16,7 +16,17 @@ import { jobs } from '../../../src/db/schema.js';
 import { RequestActivity, yieldToRequests } from '../../../src/jobs/pacing.js';
 import { configuredConcurrency, createWorker, handle, handlerTable, PermanentJobError, type Schedule } from '../../../src/jobs/worker.js';
 import { defineJob } from '../../../src/queue/contracts.js';
-import { claim, enqueue, MAX_ERROR_LENGTH, replay, retryDelayMs, storableErrorText, WORKER_LOST_ERROR, type Job, type QueueName } from '../../../src/queue/queue.js';
+import {
+  claim,
+  enqueue,
+  MAX_ERROR_LENGTH,
+  replay,
+  retryDelayMs,
+  storableErrorText,
+  WORKER_LOST_ERROR,
+  type Job,
+  type QueueName,
+} from '../../../src/queue/queue.js';
 import { Keyring } from '../../../src/security/keyring.js';
 import type { Services } from '../../../src/services/context.js';
 import { testClock } from '../../helpers/app.js';
@@ -89,14 +99,22 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
       calls.push(`probe ${job.payload.n}`);
     }),
   );
-  const worker = (schedules?: Schedule[]) => createWorker({ services: s, handlers, queues: ['analytics_processing', 'maintenance'], schedules, concurrency: 4, log: silent });
+  const worker = (schedules?: Schedule[]) =>
+    createWorker({ services: s, handlers, queues: ['analytics_processing', 'maintenance'], schedules, concurrency: 4, log: silent });
   const job = async (id: string) => (await database.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 
   beforeAll(async () => {
     database = await freshDatabase(mode);
     const shared = processSharedState();
     const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
-    s = { db: database.db, config, now: clock.now, keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, clock.now, config) };
+    s = {
+      db: database.db,
+      config,
+      now: clock.now,
+      keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir),
+      shared,
+      state: deploymentState(shared, clock.now, config),
+    };
   });
   beforeEach(async () => {
     calls.length = 0;
@@ -119,7 +137,11 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
   it('runs due jobs by priority and marks them succeeded', async () => {
     await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'low' }, priority: -5 }, clock.now());
     await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'high' }, priority: 5 }, clock.now());
-    await enqueue(s.db, { queue: 'analytics_processing', type: 'record', payload: { n: 'later' }, runAt: new Date(clock.now().getTime() + 60_000) }, clock.now());
+    await enqueue(
+      s.db,
+      { queue: 'analytics_processing', type: 'record', payload: { n: 'later' }, runAt: new Date(clock.now().getTime() + 60_000) },
+      clock.now(),
+    );
     const w = createWorker({ services: s, handlers, queues: ['analytics_processing'], concurrency: 1, log: silent });
     expect(await w.runDue()).toBe(1);
     expect(await w.runDue()).toBe(1);
@@ -251,7 +273,17 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
 
   it('heartbeats on its own while started, and gives back unfinished jobs on stop', async () => {
     const id = (await enqueue(s.db, { queue: 'analytics_processing', type: 'long', payload: { n: 'report' } }, clock.now()))!;
-    const live = createWorker({ services: s, handlers, queues: ['analytics_processing'], concurrency: 1, pollMs: 10, leaseMs: 30_000, heartbeatMs: 10, stopGraceMs: 10, log: silent });
+    const live = createWorker({
+      services: s,
+      handlers,
+      queues: ['analytics_processing'],
+      concurrency: 1,
+      pollMs: 10,
+      leaseMs: 30_000,
+      heartbeatMs: 10,
+      stopGraceMs: 10,
+      log: silent,
+    });
     live.start();
     await vi.waitFor(() => expect(calls).toContain('long report started'));
     const leasedUntil = (await job(id)).lockedUntil!.getTime();

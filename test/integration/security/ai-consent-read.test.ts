@@ -21,7 +21,11 @@ describe.each(DATABASE_MODES)('the AI account and a member’s AI consent (%s)',
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body })).statusCode).toBe(201);
     member = await t.login(body.email, body.password);
     ai = await t.login('ai@demo.test');
-    const res = await t.request(member, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ description: 'Our florist in Kinsale needs the table count a month ahead.' }) });
+    const res = await t.request(member, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ description: 'Our florist in Kinsale needs the table count a month ahead.' }),
+    });
     expect(res.statusCode).toBe(201);
     requestId = res.json().id;
   }, 120_000);
@@ -29,7 +33,10 @@ describe.each(DATABASE_MODES)('the AI account and a member’s AI consent (%s)',
 
   const lastEventId = async () => Math.max(0, ...(await t.database.db.select({ id: auditEvents.id }).from(auditEvents)).map((e) => e.id));
   const processedSince = async (since: number) =>
-    t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'wedding_context_processed'), gt(auditEvents.id, since)));
+    t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'wedding_context_processed'), gt(auditEvents.id, since)));
   const aiView = async () => (await t.request(ai, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json();
 
   it('reads the content while the member consents', async () => {

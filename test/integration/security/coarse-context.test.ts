@@ -11,7 +11,14 @@ import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 
-const EXACT = { weddingDate: '2027-06-12', guestCount: 120, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: 'Ballymaloe House, Shanagarry, Co. Cork', coupleNames: 'Saoirse & Tadhg Quinlivan' };
+const EXACT = {
+  weddingDate: '2027-06-12',
+  guestCount: 120,
+  country: 'IE',
+  timeZone: 'Europe/Dublin',
+  venueAddress: 'Ballymaloe House, Shanagarry, Co. Cork',
+  coupleNames: 'Saoirse & Tadhg Quinlivan',
+};
 const COARSE = { weddingMonth: '2027-06', weddingSize: 'medium', country: 'IE', region: expect.any(String) };
 
 describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppliers and the AI (%s)', (mode) => {
@@ -35,7 +42,8 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
     return res.json().id as string;
   };
   const view = async (caller: Caller, id = requestId) => (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}` })).json();
-  const comments = async (caller: Caller, id = requestId) => (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}/comments?limit=50` })).json();
+  const comments = async (caller: Caller, id = requestId) =>
+    (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}/comments?limit=50` })).json();
   const found = async (caller: Caller, q: string, id: string) =>
     (await t.request(caller, { method: 'GET', url: `/api/feature-requests?q=${q}&limit=50` })).json().items.some((i: { id: string }) => i.id === id);
 
@@ -65,7 +73,8 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
     expect(seen.description).toBe('[name] keeps texting me on [phone] or [email] about the table plan.');
     expect(seen.painPoints).toEqual(['[name] rings [phone] daily']);
     const body = JSON.stringify(seen);
-    for (const secret of ['2027-06-12', 'Ballymaloe', 'Quinlivan', 'Saoirse', 'Tadhg', '4567', 'example.ie', 'Europe/Dublin']) expect(body).not.toContain(secret);
+    for (const secret of ['2027-06-12', 'Ballymaloe', 'Quinlivan', 'Saoirse', 'Tadhg', '4567', 'example.ie', 'Europe/Dublin'])
+      expect(body).not.toContain(secret);
   });
 
   it('masks comments for the AI account and leaves out those of members who withdrew ai_analysis', async () => {

@@ -44,7 +44,9 @@ describe.each(DATABASE_MODES)('consent at sign-up (%s)', (mode) => {
     expect(state.consents).toEqual({ feature_feedback: false, ai_analysis: true, trend_analytics: false });
     expect(flags).toEqual({ ai: true, trends: false, feedback: false });
     const grants = state.evidence.filter((e: { granted: boolean }) => e.granted);
-    expect(grants).toEqual([expect.objectContaining({ purpose: 'ai_analysis', method: 'signup', policyVersion: expect.any(String), recordedBy: expect.any(String) })]);
+    expect(grants).toEqual([
+      expect.objectContaining({ purpose: 'ai_analysis', method: 'signup', policyVersion: expect.any(String), recordedBy: expect.any(String) }),
+    ]);
     expect(state.evidenceIntact).toBe(true);
   });
 
@@ -58,7 +60,12 @@ describe.each(DATABASE_MODES)('consent at sign-up (%s)', (mode) => {
   it('demo accounts keep their consents, each with a recorded grant', async () => {
     const state = (await t.request(await t.login('couple@demo.test'), { method: 'GET', url: '/api/privacy/consents' })).json();
     expect(state.consents).toEqual({ feature_feedback: true, ai_analysis: true, trend_analytics: true });
-    expect(state.evidence.filter((e: { granted: boolean }) => e.granted).map((e: { purpose: string }) => e.purpose).sort()).toEqual(['ai_analysis', 'feature_feedback', 'trend_analytics']);
+    expect(
+      state.evidence
+        .filter((e: { granted: boolean }) => e.granted)
+        .map((e: { purpose: string }) => e.purpose)
+        .sort(),
+    ).toEqual(['ai_analysis', 'feature_feedback', 'trend_analytics']);
     expect(state.evidenceIntact).toBe(true);
   });
 });

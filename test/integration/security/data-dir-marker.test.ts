@@ -28,10 +28,15 @@ describe('embedded data directory and logs', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'wsfr-marker-'));
     const marker = `zqvx${randomBytes(6).toString('hex')}marker`;
     let log = '';
-    const logger = pino(loggerOptions('debug'), new Writable({ write: (chunk, _e, done) => {
-      log += chunk;
-      done();
-    } }));
+    const logger = pino(
+      loggerOptions('debug'),
+      new Writable({
+        write: (chunk, _e, done) => {
+          log += chunk;
+          done();
+        },
+      }),
+    );
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
@@ -39,10 +44,21 @@ describe('embedded data directory and logs', () => {
     const now = () => new Date();
     const shared = processSharedState();
     const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
-    await createUser(services, { email: `couple-${marker}@example.test`, password: 'long enough password', displayName: 'Marker couple', role: 'couple', timeZone: 'Europe/Dublin', phone: '+353 87 000 1111' });
+    await createUser(services, {
+      email: `couple-${marker}@example.test`,
+      password: 'long enough password',
+      displayName: 'Marker couple',
+      role: 'couple',
+      timeZone: 'Europe/Dublin',
+      phone: '+353 87 000 1111',
+    });
     const app = await buildApp({ services, database, logger, metrics: createMetrics(services, () => database.isMigrated()) });
 
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `couple-${marker}@example.test`, password: 'long enough password' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: `couple-${marker}@example.test`, password: 'long enough password' },
+    });
     expect(login.statusCode).toBe(200);
     const headers = { cookie: `wsfr_session=${login.cookies[0]!.value}`, 'x-csrf-token': login.json().csrfToken };
     const created = await app.inject({
@@ -55,12 +71,21 @@ describe('embedded data directory and logs', () => {
         category: 'seating',
         urgency: 'low',
         painPoints: [`pain ${marker}`],
-        weddingContext: { weddingDate: '2027-08-21', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street`, coupleNames: `Ada ${marker} & Ben` },
+        weddingContext: {
+          weddingDate: '2027-08-21',
+          guestCount: 90,
+          country: 'IE',
+          timeZone: 'Europe/Dublin',
+          venueAddress: `1 ${marker} Street`,
+          coupleNames: `Ada ${marker} & Ben`,
+        },
       },
     });
     expect(created.statusCode).toBe(201);
     const { id } = created.json();
-    expect((await app.inject({ method: 'POST', url: `/api/feature-requests/${id}/comments`, headers, payload: { content: `comment ${marker}` } })).statusCode).toBe(201);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/feature-requests/${id}/comments`, headers, payload: { content: `comment ${marker}` } })).statusCode,
+    ).toBe(201);
     // Its author finds it by a word of the description (the public may search titles only).
     expect((await app.inject({ method: 'GET', url: `/api/feature-requests?q=${marker}`, headers })).json().items).toHaveLength(1);
     expect((await app.inject({ method: 'GET', url: `/api/feature-requests/${id}`, headers })).json().weddingContext.venueAddress).toBe(`1 ${marker} Street`);

@@ -44,7 +44,15 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     const signup = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { email, password: 'a-long-enough-password', displayName: 'Niamh Walsh', role: 'couple', timeZone: 'Europe/Dublin', country: 'IE', phone: '+353 87 123 4567' },
+      payload: {
+        email,
+        password: 'a-long-enough-password',
+        displayName: 'Niamh Walsh',
+        role: 'couple',
+        timeZone: 'Europe/Dublin',
+        country: 'IE',
+        phone: '+353 87 123 4567',
+      },
     });
     expect(signup.statusCode).toBe(201);
     memberId = signup.json().user.id;
@@ -58,7 +66,14 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
         category: 'seating',
         urgency: 'medium',
         painPoints: ['caterer gets an old list'],
-        weddingContext: { weddingDate: '2027-06-19', guestCount: 120, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: '4 Harbour Lane, Dingle', coupleNames: 'Niamh & Ronan' },
+        weddingContext: {
+          weddingDate: '2027-06-19',
+          guestCount: 120,
+          country: 'IE',
+          timeZone: 'Europe/Dublin',
+          venueAddress: '4 Harbour Lane, Dingle',
+          coupleNames: 'Niamh & Ronan',
+        },
       },
     });
     expect(submitted.statusCode).toBe(201);
@@ -70,7 +85,10 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     const s = t.services;
     // What the attacker keeps from before the erasure: the row versions a dead tuple, pg_wal or a backup hold.
     const [before] = await t.database.db.select().from(users).where(eq(users.id, memberId));
-    const [requestBefore] = await t.database.db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.id, requestId));
+    const [requestBefore] = await t.database.db
+      .select({ weddingContext: featureRequests.weddingContext })
+      .from(featureRequests)
+      .where(eq(featureRequests.id, requestId));
     expect(before!.dataKey).toMatch(/^v1\.w\d+\./);
     expect(requestBefore!.weddingContext).not.toBeNull();
     const wrappedUnder = before!.memberKeyVersion!;
@@ -91,7 +109,10 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     //    and the follow-up job is queued with the KEK version that wrapped the key.
     const [after] = await t.database.db.select().from(users).where(eq(users.id, memberId));
     expect(after).toMatchObject({ email: 'erased', phone: null, businessAddress: null, dataKey: null, memberKeyVersion: null });
-    const contexts = await t.database.db.select({ weddingContext: featureRequests.weddingContext }).from(featureRequests).where(eq(featureRequests.authorId, memberId));
+    const contexts = await t.database.db
+      .select({ weddingContext: featureRequests.weddingContext })
+      .from(featureRequests)
+      .where(eq(featureRequests.authorId, memberId));
     expect(contexts).toEqual([{ weddingContext: null }]);
     const queued = await t.database.db.select({ payload: jobs.payload, state: jobs.state }).from(jobs).where(eq(jobs.type, 'finish_erasures'));
     expect(queued).toEqual([{ payload: { memberKeyVersion: wrappedUnder }, state: 'pending' }]);
@@ -108,7 +129,9 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     expect(await dataFile('users')).not.toContain(before!.dataKey!);
     expect(await dataFile('feature_requests')).not.toContain(requestBefore!.weddingContext!);
     const [{ n: left } = { n: -1 }] = rows<{ n: number }>(
-      await t.database.db.execute(sql`select count(*)::int as n from users where data_key is not null and member_key_version is distinct from ${wrappedUnder + 1}`),
+      await t.database.db.execute(
+        sql`select count(*)::int as n from users where data_key is not null and member_key_version is distinct from ${wrappedUnder + 1}`,
+      ),
     );
     expect(left).toBe(0);
     // A second run (a retry, or a later erasure of a key wrapped under the old version) rotates no more.
@@ -130,7 +153,10 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     const product = await t.login('product@demo.test');
     const profile = await t.request(product, { method: 'GET', url: '/api/user/context' });
     expect(profile.statusCode).toBe(200);
-    const others = await t.database.db.select().from(users).where(sql`${users.dataKey} is not null`);
+    const others = await t.database.db
+      .select()
+      .from(users)
+      .where(sql`${users.dataKey} is not null`);
     const fresh = await Keyring.open(t.database.db, Buffer.from(MASTER_KEY, 'base64'), t.config.memberKeyDir);
     for (const row of others) expect((await openUserPii(fresh, row))?.email).toMatch(/@/);
   });

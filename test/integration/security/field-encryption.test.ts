@@ -26,7 +26,13 @@ import { deploymentState } from '../../../src/services/deployment-state.js';
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
 async function rawDatabaseText(t: TestApp): Promise<string> {
   const tables = rows<{ name: string }>(await t.database.db.execute(sql`select tablename as name from pg_tables where schemaname = 'public'`));
-  const dumps = await Promise.all(tables.map(async ({ name }) => rows<{ dump: string | null }>(await t.database.db.execute(sql`select string_agg(t::text, E'\n') as dump from ${sql.identifier(name)} t`))[0]?.dump ?? ''));
+  const dumps = await Promise.all(
+    tables.map(
+      async ({ name }) =>
+        rows<{ dump: string | null }>(await t.database.db.execute(sql`select string_agg(t::text, E'\n') as dump from ${sql.identifier(name)} t`))[0]?.dump ??
+        '',
+    ),
+  );
   return dumps.join('\n');
 }
 
@@ -36,7 +42,14 @@ const weddingRequest = (marker: string) => ({
   category: 'seating',
   urgency: 'low',
   painPoints: [`pain ${marker}`],
-  weddingContext: { weddingDate: '2027-08-21', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street`, coupleNames: `Ada ${marker} & Ben` },
+  weddingContext: {
+    weddingDate: '2027-08-21',
+    guestCount: 90,
+    country: 'IE',
+    timeZone: 'Europe/Dublin',
+    venueAddress: `1 ${marker} Street`,
+    coupleNames: `Ada ${marker} & Ben`,
+  },
 });
 
 describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
@@ -57,16 +70,33 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
     const signup = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { email: `${marker}@example.test`, password: 'long enough password', displayName: 'Marker venue', role: 'wedding_supplier', timeZone: 'Europe/Dublin', phone, supplierType: 'venue', businessName: 'Marker Barn', businessSize: 'small', businessAddress: `2 ${marker} Lane` },
+      payload: {
+        email: `${marker}@example.test`,
+        password: 'long enough password',
+        displayName: 'Marker venue',
+        role: 'wedding_supplier',
+        timeZone: 'Europe/Dublin',
+        phone,
+        supplierType: 'venue',
+        businessName: 'Marker Barn',
+        businessSize: 'small',
+        businessAddress: `2 ${marker} Lane`,
+      },
     });
     expect(signup.statusCode).toBe(201);
     expect(signup.json().user.email).toBe(`${marker}@example.test`);
     const created = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(marker) });
     expect(created.statusCode).toBe(201);
     const { id } = created.json();
-    const edited = await t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${id}`, payload: { painPoints: [`pain ${marker}`, `edited ${marker}`] } });
+    const edited = await t.request(couple, {
+      method: 'PATCH',
+      url: `/api/feature-requests/${id}`,
+      payload: { painPoints: [`pain ${marker}`, `edited ${marker}`] },
+    });
     expect(edited.statusCode).toBe(200);
-    expect((await t.request(couple, { method: 'POST', url: `/api/feature-requests/${id}/comments`, payload: { content: `comment ${marker}` } })).statusCode).toBe(201);
+    expect(
+      (await t.request(couple, { method: 'POST', url: `/api/feature-requests/${id}/comments`, payload: { content: `comment ${marker}` } })).statusCode,
+    ).toBe(201);
 
     // The API answers in plaintext, as before.
     const full = (await get(product, `/api/feature-requests/${id}`)).json();
@@ -74,7 +104,11 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
     expect(full.painPoints).toEqual([`pain ${marker}`, `edited ${marker}`]);
     expect(full.weddingContext).toMatchObject({ venueAddress: `1 ${marker} Street`, coupleNames: `Ada ${marker} & Ben`, country: 'IE' });
     expect((await get(couple, `/api/feature-requests/${id}/comments`)).json().items.map((c: { content: string }) => c.content)).toContain(`comment ${marker}`);
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `${marker.toUpperCase()}@EXAMPLE.TEST `, password: 'long enough password' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: `${marker.toUpperCase()}@EXAMPLE.TEST `, password: 'long enough password' },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.json().user.email).toBe(`${marker}@example.test`);
     // Blind search finds it by a word of the (encrypted) description, for a reader of descriptions.
@@ -93,23 +127,42 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
 
   it('logs in by a blind index of the normalised email, and keeps addresses unique', async () => {
     const email = `Mixed.Case-${mode}@Example.test`;
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: 'long enough password', displayName: 'Mixed', role: 'couple', timeZone: 'Europe/Paris' } });
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { email, password: 'long enough password', displayName: 'Mixed', role: 'couple', timeZone: 'Europe/Paris' },
+    });
     expect(signup.statusCode).toBe(201);
     const [row] = await t.database.db.select().from(users).where(eq(users.id, signup.json().user.id));
     expect(row!.emailIndex).toBe(emailIndexOf(t.services.keyring, email));
     expect(row!.emailIndex).not.toContain('mixed');
     expect(row!.email).toMatch(/^v1\.u\./);
-    const again = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email: email.toLowerCase(), password: 'long enough password', displayName: 'Twin', role: 'couple', timeZone: 'Europe/Paris' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { email: email.toLowerCase(), password: 'long enough password', displayName: 'Twin', role: 'couple', timeZone: 'Europe/Paris' },
+    });
     expect(again.statusCode).toBe(409);
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `  ${email.toLowerCase()}`, password: 'long enough password' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: `  ${email.toLowerCase()}`, password: 'long enough password' },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.json().user.email).toBe(email);
   });
 
   it('searches through the blind token index: every word must match, stop words and syntax alone match nothing', async () => {
     const word = `fiddle${randomBytes(3).toString('hex')}`;
-    const { id } = (await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: { ...weddingRequest('x'), title: 'Band booking', description: `The ${word} players and the harpists need a stage plan.` } })).json();
-    const search = async (q: string) => (await get(product, `/api/feature-requests?q=${encodeURIComponent(q)}&limit=100`)).json().items.map((i: { id: string }) => i.id);
+    const { id } = (
+      await t.request(couple, {
+        method: 'POST',
+        url: '/api/feature-requests',
+        payload: { ...weddingRequest('x'), title: 'Band booking', description: `The ${word} players and the harpists need a stage plan.` },
+      })
+    ).json();
+    const search = async (q: string) =>
+      (await get(product, `/api/feature-requests?q=${encodeURIComponent(q)}&limit=100`)).json().items.map((i: { id: string }) => i.id);
     expect(await search(`${word.toUpperCase()} harpist`)).toContain(id);
     expect(await search(`${word} booking`)).toContain(id); // title words too
     expect(await search(`${word} ceilidh`)).not.toContain(id);
@@ -122,13 +175,19 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
   it('refuses a ciphertext moved to another row', async () => {
     const [a, b] = await t.database.db.select({ id: featureRequests.id, description: featureRequests.description }).from(featureRequests).limit(2);
     await t.database.db.update(featureRequests).set({ description: b!.description }).where(eq(featureRequests.id, a!.id));
-    await expect(getFeatureRequest(t.services, { id: randomUUID(), role: 'product_team', verified: true, timeZone: 'Europe/London' }, a!.id)).rejects.toThrow(DecryptionError);
+    await expect(getFeatureRequest(t.services, { id: randomUUID(), role: 'product_team', verified: true, timeZone: 'Europe/London' }, a!.id)).rejects.toThrow(
+      DecryptionError,
+    );
     expect((await get(product, `/api/feature-requests/${a!.id}`)).statusCode).toBe(500);
     await t.database.db.update(featureRequests).set({ description: a!.description }).where(eq(featureRequests.id, a!.id));
   });
 
   it('crypto-shreds: without the personal key the wedding context and email are gone, the content stays', async () => {
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email: `shred-${mode}@example.test`, password: 'long enough password', displayName: 'Shred', role: 'couple', timeZone: 'Europe/Paris' } });
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { email: `shred-${mode}@example.test`, password: 'long enough password', displayName: 'Shred', role: 'couple', timeZone: 'Europe/Paris' },
+    });
     const caller = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     const { id } = (await t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest('shredme') })).json();
     expect((await get(product, `/api/feature-requests/${id}`)).json().weddingContext.venueAddress).toBe('1 shredme Street');
@@ -165,7 +224,9 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
     expect(newRow!.description).toMatch(new RegExp(`^v1\\.k${to}\\.`));
     expect(newRow!.weddingContext).toBe(oldRow!.weddingContext); // personal key re-wrapped instead
     expect(await Promise.all(sample.map(async (id) => (await get(product, `/api/feature-requests/${id}`)).json()))).toEqual(before);
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'couple@demo.test', password: 'wedding-demo' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'couple@demo.test', password: 'wedding-demo' } })).statusCode).toBe(
+      200,
+    );
     const keys = await t.database.db.select().from(encryptionKeys).where(eq(encryptionKeys.purpose, 'data'));
     expect(keys.find((k) => k.version === from)!.retiredAt).not.toBeNull();
     expect(keys.find((k) => k.version === to)!.retiredAt).toBeNull();
@@ -176,7 +237,9 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
     expect((await rotateKeysIfDue(t.services)).to).toBe(cli.to);
     t.clock.advance(91 * 86_400_000);
     expect((await rotateKeysIfDue(t.services)).to).toBe(cli.to + 1);
-    const audit = rows<{ action: string; details: { trigger?: string } }>(await t.database.db.execute(sql`select action, details from audit_events where action like 'encryption_%' order by id`));
+    const audit = rows<{ action: string; details: { trigger?: string } }>(
+      await t.database.db.execute(sql`select action, details from audit_events where action like 'encryption_%' order by id`),
+    );
     expect(audit.filter((a) => a.action === 'encryption_key_rotated').map((a) => a.details.trigger)).toEqual(['cli', 'schedule']);
     expect(audit.filter((a) => a.action === 'encryption_reencryption_completed')).toHaveLength(2);
   });
@@ -193,7 +256,10 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
     cpSync(MIGRATIONS_FOLDER, previous, { recursive: true });
     const journalFile = path.join(previous, 'meta', '_journal.json');
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_field_encryption')));
+    journal.entries = journal.entries.slice(
+      0,
+      journal.entries.findIndex((e) => e.tag.endsWith('_field_encryption')),
+    );
     writeFileSync(journalFile, JSON.stringify(journal));
     await (mode === 'pglite' ? migratePglite : migratePostgres)(database.db as never, { migrationsFolder: previous });
 
@@ -204,26 +270,44 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
         values (${`Old.${marker}@Example.test`}, ${`old.${marker}@example.test`}, ${passwordHash}, 'Old couple', 'couple', 'northern_hemisphere', 'Europe/London', '+44 1234 567890') returning id`),
     );
     const [request] = rows<{ id: string }>(
-      await database.db.execute(sql`insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type, wedding_context, country, region)
+      await database.db
+        .execute(sql`insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type, wedding_context, country, region)
         values (${user!.id}, 'Old request', ${`A ${marker} description`}, ${JSON.stringify([`old ${marker}`, 'second'])}::jsonb, 'seating', 'low', 'couple',
           ${JSON.stringify({ weddingDate: '2027-05-01', guestCount: 40, country: 'GB', timeZone: 'Europe/London', coupleNames: `${marker} & Co` })}::jsonb, 'GB', 'northern_hemisphere') returning id`),
     );
-    await database.db.execute(sql`insert into comments (request_id, author_id, author_role, content) values (${request!.id}, ${user!.id}, 'couple', ${`old comment ${marker}`})`);
+    await database.db.execute(
+      sql`insert into comments (request_id, author_id, author_role, content) values (${request!.id}, ${user!.id}, 'couple', ${`old comment ${marker}`})`,
+    );
 
     await database.migrate();
     const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
     const now = () => new Date();
     const shared = processSharedState();
-    const services: Services = { db: database.db, config, now, keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir), shared, state: deploymentState(shared, now, config) };
+    const services: Services = {
+      db: database.db,
+      config,
+      now,
+      keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir),
+      shared,
+      state: deploymentState(shared, now, config),
+    };
     expect(await sealPlaintextRows(services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
 
-    const raw = rows<{ dump: string }>(await database.db.execute(sql`select concat_ws(E'\n', (select string_agg(u::text, ' ') from users u), (select string_agg(f::text, ' ') from feature_requests f), (select string_agg(c::text, ' ') from comments c)) as dump`))[0]!.dump;
+    const raw = rows<{ dump: string }>(
+      await database.db.execute(
+        sql`select concat_ws(E'\n', (select string_agg(u::text, ' ') from users u), (select string_agg(f::text, ' ') from feature_requests f), (select string_agg(c::text, ' ') from comments c)) as dump`,
+      ),
+    )[0]!.dump;
     expect(raw.toLowerCase()).not.toContain(marker);
     const grant = await logIn(services, `old.${marker}@example.test`, 'old password 123');
     expect(grant.user.email).toBe(`Old.${marker}@Example.test`);
     const actor = { id: user!.id, role: 'couple' as const, verified: true, timeZone: 'Europe/London' };
     const full = await getFeatureRequest(services, actor, request!.id);
-    expect(full).toMatchObject({ description: `A ${marker} description`, painPoints: [`old ${marker}`, 'second'], weddingContext: { guestCount: 40, coupleNames: `${marker} & Co` } });
+    expect(full).toMatchObject({
+      description: `A ${marker} description`,
+      painPoints: [`old ${marker}`, 'second'],
+      weddingContext: { guestCount: 40, coupleNames: `${marker} & Co` },
+    });
     const [row] = await database.db.select({ guestCount: featureRequests.guestCount }).from(featureRequests);
     expect(row!.guestCount).toBe(40);
     // Its author finds it by a word of the description; anyone by a word of its title.

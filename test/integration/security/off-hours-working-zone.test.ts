@@ -27,7 +27,12 @@ describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) 
   afterAll(() => t?.close());
 
   const anomalies = async (since: number) =>
-    (await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, productId), eq(auditEvents.action, 'insider_access_anomaly'))))
+    (
+      await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.actorId, productId), eq(auditEvents.action, 'insider_access_anomaly')))
+    )
       .filter((e) => e.id > since)
       .map((e) => (e.details as { anomalies: string[] }).anomalies);
   const lastEventId = async () => Math.max(0, ...(await t.database.db.select({ id: auditEvents.id }).from(auditEvents)).map((e) => e.id));
@@ -39,7 +44,10 @@ describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) 
     const res = await t.request(product, { method: 'PATCH', url: '/api/privacy/profile', payload: { timeZone: 'Pacific/Auckland' } });
     expect(res.statusCode, res.body).toBe(200);
     expect(await anomalies(since)).toEqual([['time_zone_changed']]);
-    const [event] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, productId), eq(auditEvents.action, 'insider_access_anomaly')));
+    const [event] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, productId), eq(auditEvents.action, 'insider_access_anomaly')));
     expect(event!.details).toMatchObject({ from: 'Europe/Dublin', to: 'Pacific/Auckland' });
     expect(await counted('time_zone_changed')).toBe(before + 1);
   });
@@ -54,6 +62,8 @@ describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) 
 
   it('refuses a working zone that is not an IANA zone at start-up', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', INSIDER_ACCESS_POLICY: JSON.stringify({ workingTimeZone: 'Mars/Olympus' }) })).toThrow(/workingTimeZone/);
-    expect(loadConfig({ NODE_ENV: 'test', INSIDER_ACCESS_POLICY: JSON.stringify({ workingTimeZone: 'America/New_York' }) }).insiderAccessPolicy.workingTimeZone).toBe('America/New_York');
+    expect(
+      loadConfig({ NODE_ENV: 'test', INSIDER_ACCESS_POLICY: JSON.stringify({ workingTimeZone: 'America/New_York' }) }).insiderAccessPolicy.workingTimeZone,
+    ).toBe('America/New_York');
   });
 });

@@ -24,29 +24,49 @@ describe.each(DATABASE_MODES)('unreadable text and echoed paths (%s)', (mode) =>
   }, 120_000);
   afterAll(() => t?.close());
 
-  const expectRefused = async (res: { statusCode: number; json: () => { error: { code: string; details: { field: string; reason: string } } } }, field: string, reason: string) => {
+  const expectRefused = async (
+    res: { statusCode: number; json: () => { error: { code: string; details: { field: string; reason: string } } } },
+    field: string,
+    reason: string,
+  ) => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'unreadable_text', details: { field, reason } });
   };
-  const submit = (overrides: Record<string, unknown>) => t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(overrides) });
+  const submit = (overrides: Record<string, unknown>) =>
+    t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(overrides) });
 
   it('refuses a title, description, pain point or comment made only of zero-width characters', async () => {
     await expectRefused(await submit({ title: ZERO_WIDTH_ONLY }), 'title', 'invisible_only');
     await expectRefused(await submit({ description: ` ${ZERO_WIDTH_ONLY}\u00ad ` }), 'description', 'invisible_only');
     await expectRefused(await submit({ painPoints: ['fine', ZERO_WIDTH_ONLY] }), 'painPoints.1', 'invisible_only');
-    await expectRefused(await t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${requestId}`, payload: { title: ZERO_WIDTH_ONLY } }), 'title', 'invisible_only');
-    await expectRefused(await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: ZERO_WIDTH_ONLY } }), 'comment', 'invisible_only');
+    await expectRefused(
+      await t.request(couple, { method: 'PATCH', url: `/api/feature-requests/${requestId}`, payload: { title: ZERO_WIDTH_ONLY } }),
+      'title',
+      'invisible_only',
+    );
+    await expectRefused(
+      await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: ZERO_WIDTH_ONLY } }),
+      'comment',
+      'invisible_only',
+    );
   });
 
   it('refuses every bidirectional override and isolate character in them', async () => {
     for (const control of OVERRIDES) {
       await expectRefused(await submit({ title: `Seating plan ${control}gnp.exe` }), 'title', 'bidi_control');
-      await expectRefused(await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: `Agreed ${control}!` } }), 'comment', 'bidi_control');
+      await expectRefused(
+        await t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: `Agreed ${control}!` } }),
+        'comment',
+        'bidi_control',
+      );
     }
   });
 
   it('still takes right-to-left writing, emoji sequences and a zero-width joiner inside words', async () => {
-    const res = await submit({ title: 'שולחן הושבה לחתונה \u200f(seating)', description: 'Family \u{1f469}\u200d\u{1f469}\u200d\u{1f467} table and كعكة الزفاف.' });
+    const res = await submit({
+      title: 'שולחן הושבה לחתונה \u200f(seating)',
+      description: 'Family \u{1f469}\u200d\u{1f469}\u200d\u{1f467} table and كعكة الزفاف.',
+    });
     expect(res.statusCode, res.body).toBe(201);
   });
 

@@ -16,7 +16,9 @@ interface Rule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
-const rules = (parse(readFileSync(new URL('../../../deploy/prometheus/wedsync-alerts.yml', import.meta.url), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups
+const rules = (
+  parse(readFileSync(new URL('../../../deploy/prometheus/wedsync-alerts.yml', import.meta.url), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }
+).groups
   .find((g) => g.name === 'wedsync-threats')!
   .rules.filter((r) => r.alert);
 
@@ -29,7 +31,8 @@ const firing = (rule: Rule, status: 'firing' | 'resolved' = 'firing') =>
 
 describe.each(DATABASE_MODES)('security detections stay off the public status page (%s)', (mode) => {
   let t: TestApp;
-  const alertmanager = (body: unknown) => t.request({ headers: { authorization: `Bearer ${TOKEN}` } }, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: body as object });
+  const alertmanager = (body: unknown) =>
+    t.request({ headers: { authorization: `Bearer ${TOKEN}` } }, { method: 'POST', url: '/api/ops/alertmanager/webhook', payload: body as object });
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { ALERTMANAGER_WEBHOOK_TOKEN: TOKEN } });
@@ -51,7 +54,16 @@ describe.each(DATABASE_MODES)('security detections stay off the public status pa
     const page = (await t.request(anonymous, { method: 'GET', url: '/status' })).body;
     expect(page).not.toMatch(/Staff access|manipulation|bulk reading/i);
 
-    expect((await alertmanager(alertmanagerWebhook(rules.map((r) => firing(r, 'resolved')), 'resolved'))).statusCode).toBeLessThan(300);
+    expect(
+      (
+        await alertmanager(
+          alertmanagerWebhook(
+            rules.map((r) => firing(r, 'resolved')),
+            'resolved',
+          ),
+        )
+      ).statusCode,
+    ).toBeLessThan(300);
     const after = (await t.request(anonymous, { method: 'GET', url: '/api/status' })).json();
     expect(after.recentIncidents).toEqual([]);
     expect((await t.request(anonymous, { method: 'GET', url: '/status' })).body).not.toMatch(/Staff access|manipulation|bulk reading/i);

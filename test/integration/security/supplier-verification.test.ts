@@ -21,7 +21,18 @@ describe.each(DATABASE_MODES)('a verified supplier that changes its business (%s
   afterAll(() => t?.close());
 
   async function verifiedSupplier(email: string): Promise<{ caller: Caller; id: string }> {
-    const user = await createUser(t.services, { email, password: PASSWORD, displayName: 'Sam at the Hall', role: 'wedding_supplier', timeZone: 'Europe/London', country: 'GB', supplierType: 'venue', businessName: 'Oak Hall Weddings', businessSize: 'large', verified: true });
+    const user = await createUser(t.services, {
+      email,
+      password: PASSWORD,
+      displayName: 'Sam at the Hall',
+      role: 'wedding_supplier',
+      timeZone: 'Europe/London',
+      country: 'GB',
+      supplierType: 'venue',
+      businessName: 'Oak Hall Weddings',
+      businessSize: 'large',
+      verified: true,
+    });
     const grant = await logIn(t.services, email, PASSWORD);
     return { caller: { headers: { cookie: `wsfr_session=${grant.sessionToken}` }, csrfToken: grant.csrfToken }, id: user.id };
   }
@@ -37,7 +48,10 @@ describe.each(DATABASE_MODES)('a verified supplier that changes its business (%s
     expect(renamed.json()).toMatchObject({ businessName: 'Claridge Hotel London (official)', verified: false });
     expect(await session(caller)).toMatchObject({ verified: false });
     expect((await vote(caller, requestIds[1]!)).statusCode).toBe(403);
-    const lapsed = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'supplier_verification_lapsed'), eq(auditEvents.targetId, id)));
+    const lapsed = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'supplier_verification_lapsed'), eq(auditEvents.targetId, id)));
     expect(lapsed).toEqual([expect.objectContaining({ actorId: id, details: { fields: ['businessName'] } })]);
 
     await verifySupplier(t.services, 'oak-hall@example.test');
@@ -48,7 +62,11 @@ describe.each(DATABASE_MODES)('a verified supplier that changes its business (%s
 
   it('keeps verification through changes that are not the business’s name or type', async () => {
     const { caller } = await verifiedSupplier('elm-hall@example.test');
-    const same = await t.request(caller, { method: 'PATCH', url: '/api/privacy/profile', payload: { businessName: 'Oak Hall Weddings', phone: '+44 20 7946 0001', displayName: 'Sam Reed' } });
+    const same = await t.request(caller, {
+      method: 'PATCH',
+      url: '/api/privacy/profile',
+      payload: { businessName: 'Oak Hall Weddings', phone: '+44 20 7946 0001', displayName: 'Sam Reed' },
+    });
     expect(same.statusCode, same.body).toBe(200);
     expect(same.json()).toMatchObject({ verified: true });
     expect((await vote(caller, requestIds[2]!)).statusCode).toBe(201);

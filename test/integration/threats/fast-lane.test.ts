@@ -35,12 +35,18 @@ describe.each(DATABASE_MODES)('board fast lane over HTTP (%s)', (mode) => {
   });
 
   it('answers If-None-Match with a bodiless 304 and counts hits in the request metrics', async () => {
-    const before = sample((await t.request(anonymous, { method: 'GET', url: '/metrics' })).body, 'http_requests_total', { route: '/api/feature-requests', status: '304' });
+    const before = sample((await t.request(anonymous, { method: 'GET', url: '/metrics' })).body, 'http_requests_total', {
+      route: '/api/feature-requests',
+      status: '304',
+    });
     const etag = (await fetch(base + board)).headers.get('etag')!;
     const revalidated = await fetch(base + board, { headers: { 'if-none-match': etag } });
     expect(revalidated.status).toBe(304);
     expect(await revalidated.text()).toBe('');
-    const after = sample((await t.request(anonymous, { method: 'GET', url: '/metrics' })).body, 'http_requests_total', { route: '/api/feature-requests', status: '304' });
+    const after = sample((await t.request(anonymous, { method: 'GET', url: '/metrics' })).body, 'http_requests_total', {
+      route: '/api/feature-requests',
+      status: '304',
+    });
     expect(after).toBe(before + 1);
   });
 

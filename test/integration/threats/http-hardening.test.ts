@@ -17,7 +17,12 @@ describe.each(DATABASE_MODES)('HTTP hardening (%s)', (mode) => {
   afterAll(() => t?.close());
 
   const login = (cookie?: string) =>
-    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'couple@demo.test', password: DEMO_PASSWORD }, headers: cookie ? { cookie: `wsfr_session=${cookie}` } : {} });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'couple@demo.test', password: DEMO_PASSWORD },
+      headers: cookie ? { cookie: `wsfr_session=${cookie}` } : {},
+    });
   const whoAmI = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: `wsfr_session=${cookie}` } });
 
   it('rotates the session on sign-in: a new id, and the presented one is no longer valid', async () => {
@@ -47,7 +52,8 @@ describe.each(DATABASE_MODES)('HTTP hardening (%s)', (mode) => {
 
   it('with TRUST_PROXY=1 takes the client from the nearest proxy-appended X-Forwarded-For entry', async () => {
     // Each client spoofs a left-most address; the proxy appended the real one. Two reads each.
-    const as = (client: string) => t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${randomUUID()}`, headers: { 'x-forwarded-for': `9.9.9.9, ${client}` } });
+    const as = (client: string) =>
+      t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${randomUUID()}`, headers: { 'x-forwarded-for': `9.9.9.9, ${client}` } });
     for (const client of ['203.0.113.7', '203.0.113.7', '198.51.100.4', '198.51.100.4']) expect((await as(client)).statusCode).toBe(404);
     expect((await as('203.0.113.7')).statusCode).toBe(429);
   });

@@ -19,14 +19,31 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   let staff: Person;
   let couple: Person;
   const read = (actor: Person, extra: Partial<PiiAccess> = {}) =>
-    recordPiiAccess(t.services, { actor, kind: 'read', dataType: 'feature_request', subjectType: 'feature_request', subjectIds: ['r1'], fields: ['weddingContext.coupleNames'], purpose: 'triage', ...extra });
+    recordPiiAccess(t.services, {
+      actor,
+      kind: 'read',
+      dataType: 'feature_request',
+      subjectType: 'feature_request',
+      subjectIds: ['r1'],
+      fields: ['weddingContext.coupleNames'],
+      purpose: 'triage',
+      ...extra,
+    });
   const anomaliesOf = async (actorId: string) =>
-    (await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, 'insider_access_anomaly')))).map((e) => e.details.anomalies);
+    (
+      await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, 'insider_access_anomaly')))
+    ).map((e) => e.details.anomalies);
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { INSIDER_ACCESS_POLICY: JSON.stringify({ bulkReadRecords: 10, bulkExportRecords: 5 }) } });
     const account = async (email: string) => {
-      const [u] = await t.database.db.select().from(users).where(eq(users.emailIndex, emailIndexOf(t.services.keyring, email)));
+      const [u] = await t.database.db
+        .select()
+        .from(users)
+        .where(eq(users.emailIndex, emailIndexOf(t.services.keyring, email)));
       return { id: u!.id, role: u!.role };
     };
     staff = await account('product@demo.test');
@@ -37,7 +54,10 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   it('audits a working-hours read by staff without an anomaly', async () => {
     t.clock.set('2026-11-25T10:00:00Z'); // a Wednesday, 10:00 in London
     expect(await read(staff, { justification: 'Checking the venue for a duplicate' })).toEqual({ anomalies: [] });
-    const [event] = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.actorId, staff.id), eq(auditEvents.action, 'user_data_accessed')));
+    const [event] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, staff.id), eq(auditEvents.action, 'user_data_accessed')));
     expect(event).toMatchObject({ actorRole: 'product_team', targetType: 'feature_request', targetId: 'r1' });
     expect(event!.details).toEqual({
       accessor_id: staff.id,
@@ -93,7 +113,12 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
   const REASON = 'Member asked support for a copy of their data (ticket 5120)';
 
   const events = async (action: string, since: number) =>
-    (await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)))).map((e) => ({
+    (
+      await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, action), gt(auditEvents.id, since)))
+    ).map((e) => ({
       actorId: e.actorId,
       targetId: e.targetId,
       chain: e.chain,
@@ -103,7 +128,11 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
 
   beforeAll(async () => {
     t = await createTestApp(mode);
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }) });
+    const signup = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
+    });
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     product = await t.login('product@demo.test');
@@ -113,7 +142,16 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     const submitted = await t.request(member, {
       method: 'POST',
       url: '/api/feature-requests',
-      payload: weddingRequest({ weddingContext: { weddingDate: '2027-08-14', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: '12 Strand Road, Howth', coupleNames: 'Aoife & Cian' } }),
+      payload: weddingRequest({
+        weddingContext: {
+          weddingDate: '2027-08-14',
+          guestCount: 90,
+          country: 'IE',
+          timeZone: 'Europe/Dublin',
+          venueAddress: '12 Strand Road, Howth',
+          coupleNames: 'Aoife & Cian',
+        },
+      }),
     });
     requestId = submitted.json().id;
   });
@@ -129,7 +167,13 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
         actorId: productId,
         targetId: memberId,
         chain: '7_years',
-        details: expect.objectContaining({ accessor_id: productId, data_type: 'account', kind: 'read', justification: REASON, fields: expect.arrayContaining(['email', 'phone']) }),
+        details: expect.objectContaining({
+          accessor_id: productId,
+          data_type: 'account',
+          kind: 'read',
+          justification: REASON,
+          fields: expect.arrayContaining(['email', 'phone']),
+        }),
       },
     ]);
     expect(await events('insider_access_anomaly', since)).toEqual([]);
@@ -143,10 +187,18 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     expect(res.statusCode).toBe(200);
     expect(res.json().featureRequests[0].weddingContext.coupleNames).toBe('Aoife & Cian');
     expect(await events('user_data_accessed', since)).toEqual([
-      expect.objectContaining({ actorId: productId, targetId: memberId, details: expect.objectContaining({ data_type: 'personal_data_export', kind: 'export', justification: REASON, purpose: 'data_subject_request' }) }),
+      expect.objectContaining({
+        actorId: productId,
+        targetId: memberId,
+        details: expect.objectContaining({ data_type: 'personal_data_export', kind: 'export', justification: REASON, purpose: 'data_subject_request' }),
+      }),
     ]);
-    expect(await events('insider_access_anomaly', since)).toEqual([expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'], kind: 'export' }) })]);
-    expect(await events('personal_data_exported', since)).toEqual([expect.objectContaining({ targetId: memberId, details: expect.objectContaining({ by_subject: false, justification: REASON }) })]);
+    expect(await events('insider_access_anomaly', since)).toEqual([
+      expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'], kind: 'export' }) }),
+    ]);
+    expect(await events('personal_data_exported', since)).toEqual([
+      expect.objectContaining({ targetId: memberId, details: expect.objectContaining({ by_subject: false, justification: REASON }) }),
+    ]);
     expect(await counted('off_hours')).toBe(before + 1);
   });
 
@@ -155,7 +207,9 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     const since = await lastEventId();
     expect((await t.request(member, { method: 'GET', url: '/api/privacy/export' })).statusCode).toBe(200);
     expect(await events('user_data_accessed', since)).toEqual([]);
-    expect(await events('personal_data_exported', since)).toEqual([expect.objectContaining({ actorId: memberId, details: expect.objectContaining({ by_subject: true }) })]);
+    expect(await events('personal_data_exported', since)).toEqual([
+      expect.objectContaining({ actorId: memberId, details: expect.objectContaining({ by_subject: true }) }),
+    ]);
   });
 
   it('records each showing of someone else’s full request record, never the author’s own or the public projection', async () => {
@@ -165,18 +219,34 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     expect(seen.json()).toMatchObject({ access: 'full', weddingContext: { coupleNames: 'Aoife & Cian' } });
     const [staffRead, ...others] = await events('user_data_accessed', since);
     expect(others).toEqual([]);
-    expect(staffRead).toMatchObject({ actorId: productId, targetId: requestId, details: { data_type: 'feature_request', kind: 'read', purpose: 'request_review' } });
+    expect(staffRead).toMatchObject({
+      actorId: productId,
+      targetId: requestId,
+      details: { data_type: 'feature_request', kind: 'read', purpose: 'request_review' },
+    });
     expect((staffRead!.details as { fields: string[] }).fields.sort()).toEqual(
-      ['author', 'weddingContext.coupleNames', 'weddingContext.country', 'weddingContext.guestCount', 'weddingContext.timeZone', 'weddingContext.venueAddress', 'weddingContext.weddingDate'].sort(),
+      [
+        'author',
+        'weddingContext.coupleNames',
+        'weddingContext.country',
+        'weddingContext.guestCount',
+        'weddingContext.timeZone',
+        'weddingContext.venueAddress',
+        'weddingContext.weddingDate',
+      ].sort(),
     );
-    expect(await events('insider_access_anomaly', since)).toEqual([expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'] }) })]);
+    expect(await events('insider_access_anomaly', since)).toEqual([
+      expect.objectContaining({ actorId: productId, details: expect.objectContaining({ anomalies: ['off_hours'] }) }),
+    ]);
 
     // A supplier (read:all) is recorded too, but is not staff; the author and anonymous readers are not recorded.
     const afterStaff = await lastEventId();
     expect((await t.request(supplier, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('full');
     expect((await t.request(member, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('full');
     expect((await t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${requestId}` })).json().access).toBe('public');
-    expect((await events('user_data_accessed', afterStaff)).map((e) => e.details)).toEqual([expect.objectContaining({ data_type: 'feature_request', purpose: 'request_review' })]);
+    expect((await events('user_data_accessed', afterStaff)).map((e) => e.details)).toEqual([
+      expect.objectContaining({ data_type: 'feature_request', purpose: 'request_review' }),
+    ]);
     expect(await events('insider_access_anomaly', afterStaff)).toEqual([]);
   });
 
@@ -186,7 +256,11 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { weddingMonth: '2027-08', weddingSize: 'medium' } });
     expect(await events('user_data_accessed', since)).toEqual([]);
     expect(await events('wedding_context_processed', since)).toEqual([
-      expect.objectContaining({ chain: '1_year', targetId: null, details: { anonymized_context: expect.any(Object), processing_purpose: 'ai_content_projection' } }),
+      expect.objectContaining({
+        chain: '1_year',
+        targetId: null,
+        details: { anonymized_context: expect.any(Object), processing_purpose: 'ai_content_projection' },
+      }),
     ]);
   });
 });

@@ -30,7 +30,11 @@ describe.each(DATABASE_MODES)('rate limits in memory (%s)', (mode) => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.json()).toEqual({
-      error: { code: 'rate_limited', message: expect.stringContaining('reads'), details: { role: 'anonymous', routeClass: 'reads', limit: 3, windowSeconds: 60 } },
+      error: {
+        code: 'rate_limited',
+        message: expect.stringContaining('reads'),
+        details: { role: 'anonymous', routeClass: 'reads', limit: 3, windowSeconds: 60 },
+      },
     });
     expect(sample(await metricsText(t), 'http_requests_rate_limited_total', { role: 'anonymous', route_class: 'reads' })).toBe(before + 1);
   });
@@ -71,7 +75,11 @@ describe.each(DATABASE_MODES)('the AI budget (%s)', (mode) => {
       expect(refused.json().error.details).toMatchObject({ role: 'couple', routeClass: 'ai', limit: 2 });
     }
     const board = (await t.request(couple, { method: 'GET', url: '/api/feature-requests?limit=1' })).json();
-    const comment = await t.request(couple, { method: 'POST', url: `/api/feature-requests/${board.items[0].id}/comments`, payload: { content: 'We would use this for our seating plan.' } });
+    const comment = await t.request(couple, {
+      method: 'POST',
+      url: `/api/feature-requests/${board.items[0].id}/comments`,
+      payload: { content: 'We would use this for our seating plan.' },
+    });
     expect(comment.statusCode).toBe(201);
   });
 });
@@ -109,7 +117,11 @@ const redisUrl = process.env.TEST_REDIS_URL;
 
 describe.runIf(redisUrl)('rate limits in Redis: two app instances share one budget', () => {
   const apps: TestApp[] = [];
-  const env = { RATE_LIMITS: JSON.stringify({ anonymous: { reads: 4 } }), REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` };
+  const env = {
+    RATE_LIMITS: JSON.stringify({ anonymous: { reads: 4 } }),
+    REDIS_URL: redisUrl!,
+    REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:`,
+  };
 
   beforeAll(async () => {
     // No demo data: these only count anonymous requests (seeding hashes every demo password).

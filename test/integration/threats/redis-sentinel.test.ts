@@ -16,7 +16,9 @@ import { ROOT } from '../../helpers/ops-tools.js';
 const missing = missingHaTools();
 const required = process.env.REQUIRE_HA_TOOLS === '1';
 if (missing.length > 0 && !required) {
-  console.warn(`Redis Sentinel tests skipped: ${missing.join(', ')} not installed (apt-get install redis-sentinel postgresql-15-auto-failover; CI sets REQUIRE_HA_TOOLS=1).`);
+  console.warn(
+    `Redis Sentinel tests skipped: ${missing.join(', ')} not installed (apt-get install redis-sentinel postgresql-15-auto-failover; CI sets REQUIRE_HA_TOOLS=1).`,
+  );
 }
 
 const PREFIX = `wsfr-sentinel-${randomBytes(4).toString('hex')}:`;
@@ -69,7 +71,10 @@ describe.skipIf(missing.length > 0 && !required)('Redis failover through Sentine
     const recoveredMs = performance.now() - crashedAt;
     const named = await sentinels!.primary().catch((err: Error) => err.message);
     expect(sawDegraded).toBe(true);
-    expect(status, `sentinels name ${named} (lost ${lost}); last /ready: ${JSON.stringify(status)}`).toMatchObject({ status: 'ready', checks: { redis: { ok: true } } });
+    expect(status, `sentinels name ${named} (lost ${lost}); last /ready: ${JSON.stringify(status)}`).toMatchObject({
+      status: 'ready',
+      checks: { redis: { ok: true } },
+    });
     expect(recoveredMs).toBeLessThan(15_000);
 
     const promoted = await sentinels!.primary();

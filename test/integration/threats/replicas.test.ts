@@ -117,7 +117,8 @@ describe.runIf(redisUrl)('two replicas on one Redis', () => {
 
     it('counts a client’s reads on both replicas against one scraping budget', async () => {
       const address = newAddress();
-      const read = (t: TestApp) => t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${randomUUID()}`, headers: { 'x-forwarded-for': address } });
+      const read = (t: TestApp) =>
+        t.request(anonymous, { method: 'GET', url: `/api/feature-requests/${randomUUID()}`, headers: { 'x-forwarded-for': address } });
       for (const t of [a, b, a, b, a, b]) expect((await read(t)).statusCode).toBe(404);
       const blocked = await read(a);
       expect(blocked.statusCode).toBe(429);
@@ -164,11 +165,15 @@ describe('a replica whose Redis is unreachable', () => {
     const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
     expect(signup.statusCode).toBe(201);
     const address = newAddress();
-    const login = (password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: body.email, password }, remoteAddress: address });
+    const login = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: body.email, password }, remoteAddress: address });
 
     const signedIn = await login(body.password);
     expect(signedIn.statusCode).toBe(200);
-    const caller: Caller = { headers: { cookie: `wsfr_session=${signedIn.cookies.find((c) => c.name === 'wsfr_session')!.value}` }, csrfToken: signedIn.json().csrfToken };
+    const caller: Caller = {
+      headers: { cookie: `wsfr_session=${signedIn.cookies.find((c) => c.name === 'wsfr_session')!.value}` },
+      csrfToken: signedIn.json().csrfToken,
+    };
     expect((await t.request(caller, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
     expect((await t.request(caller, { method: 'POST', url: '/api/auth/logout' })).statusCode).toBeLessThan(300);
     expect((await t.request(caller, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);

@@ -59,13 +59,29 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
   };
   const withdraw = (caller: Caller, id: string) => t.request(caller, { method: 'DELETE', url: `/api/feature-requests/${id}/vote` });
   const counters = async (id: string) => {
-    const [row] = await t.database.db.select({ voteCount: featureRequests.voteCount, voteWeight: featureRequests.voteWeight, reach: featureRequests.riceReach }).from(featureRequests).where(eq(featureRequests.id, id));
+    const [row] = await t.database.db
+      .select({ voteCount: featureRequests.voteCount, voteWeight: featureRequests.voteWeight, reach: featureRequests.riceReach })
+      .from(featureRequests)
+      .where(eq(featureRequests.id, id));
     return row!;
   };
   const reviews = async (query: string) => {
     const res = await t.request(product, { method: 'GET', url: `/api/vote-reviews?${query}` });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { items: { requestId: string; voter: { id: string }; state: string; weight: number; reasons: { code: string; explanation: string }[]; signals: Record<string, number>; networkTag: string | null; deviceTag: string | null; decision: { justification: string } | null }[]; nextCursor: string | null };
+    return res.json() as {
+      items: {
+        requestId: string;
+        voter: { id: string };
+        state: string;
+        weight: number;
+        reasons: { code: string; explanation: string }[];
+        signals: Record<string, number>;
+        networkTag: string | null;
+        deviceTag: string | null;
+        decision: { justification: string } | null;
+      }[];
+      nextCursor: string | null;
+    };
   };
   const voterId = async (caller: Caller) => (await t.request(caller, { method: 'GET', url: '/api/auth/session' })).json().user.id as string;
   const decide = (decision: 'release' | 'reject', keys: { requestId: string; voterId: string }[], justification = 'Checked with the venue: genuine couples') =>
@@ -115,8 +131,13 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
 
     // Releasing one restores its full weight; rejecting the other takes it out of the counters.
     const [first, second] = listed.items;
-    expect((await decide('release', [{ requestId: id, voterId: first!.voter.id }])).json()).toMatchObject({ decided: 1, requests: [{ requestId: id, voteCount: 4, voteWeight: 3.5 }] });
-    expect((await decide('reject', [{ requestId: id, voterId: second!.voter.id }], 'Same wording as a known spam ring')).json()).toMatchObject({ requests: [{ voteCount: 3, voteWeight: 3 }] });
+    expect((await decide('release', [{ requestId: id, voterId: first!.voter.id }])).json()).toMatchObject({
+      decided: 1,
+      requests: [{ requestId: id, voteCount: 4, voteWeight: 3.5 }],
+    });
+    expect((await decide('reject', [{ requestId: id, voterId: second!.voter.id }], 'Same wording as a known spam ring')).json()).toMatchObject({
+      requests: [{ voteCount: 3, voteWeight: 3 }],
+    });
     expect(await counters(id)).toMatchObject({ voteCount: 3, voteWeight: 3 });
   });
 
@@ -147,10 +168,21 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     const res = await t.request(product, { method: 'GET', url: `/api/vote-reviews?requestId=${id}` });
     expect(res.body).not.toContain(`81.2.${net}.`);
     const [held] = res.json().items;
-    expect(held).toMatchObject({ state: 'held', weight: 0, castWeight: 1, reasons: [{ code: 'shared_network', indicator: 'coordinated_submissions' }], signals: { networkAccounts: 3 } });
-    expect(held.reasons[0].explanation).toBe('Same network: 3 accounts voted for this request from one network (IPv4 /24 or IPv6 /64) within 24 hours (flagged from 3).');
+    expect(held).toMatchObject({
+      state: 'held',
+      weight: 0,
+      castWeight: 1,
+      reasons: [{ code: 'shared_network', indicator: 'coordinated_submissions' }],
+      signals: { networkAccounts: 3 },
+    });
+    expect(held.reasons[0].explanation).toBe(
+      'Same network: 3 accounts voted for this request from one network (IPv4 /24 or IPv6 /64) within 24 hours (flagged from 3).',
+    );
     expect(held.networkTag).toMatch(/^[A-Za-z0-9_-]{8}$/);
-    const [stored] = await t.database.db.select({ networkHash: votes.networkHash }).from(votes).where(and(eq(votes.requestId, id), eq(votes.userId, held.voter.id)));
+    const [stored] = await t.database.db
+      .select({ networkHash: votes.networkHash })
+      .from(votes)
+      .where(and(eq(votes.requestId, id), eq(votes.userId, held.voter.id)));
     expect(stored!.networkHash).not.toContain(`81.2.${net}.`);
   });
 
@@ -201,8 +233,12 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     expect(rejected.json()).toMatchObject({ state: 'rejected', requests: [{ voteCount: 3, voteWeight: 3 }] });
     await drain();
     expect(await counters(id)).toEqual({ voteCount: 3, voteWeight: 3, reach: 30 });
-    expect((await reviews(`requestId=${id}&state=rejected`)).items).toMatchObject([{ voter: { id: fourth }, state: 'rejected', weight: 0, decision: { justification: 'Fourth account on the venue Wi-Fi within a minute' } }]);
-    expect((await reviews(`requestId=${id}&state=released`)).items).toMatchObject([{ voter: { id: third }, state: 'accepted', decision: { justification: 'Checked with the venue: genuine couples' } }]);
+    expect((await reviews(`requestId=${id}&state=rejected`)).items).toMatchObject([
+      { voter: { id: fourth }, state: 'rejected', weight: 0, decision: { justification: 'Fourth account on the venue Wi-Fi within a minute' } },
+    ]);
+    expect((await reviews(`requestId=${id}&state=released`)).items).toMatchObject([
+      { voter: { id: third }, state: 'accepted', decision: { justification: 'Checked with the venue: genuine couples' } },
+    ]);
     expect((await reviews(`requestId=${id}`)).items).toEqual([]);
 
     // The voter cannot make a rejected vote disappear, nor vote again over it.
@@ -288,14 +324,37 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     await expect4xx(await decide('release', []), 400);
     await expect4xx(await decide('release', [{ requestId: id, voterId: held }], 'too short'), 400);
     await expect4xx(await decide('release', [{ requestId: id, voterId: held }], ' '.repeat(30)), 400, 'justification_required');
-    await expect4xx(await t.request(product, { method: 'POST', url: '/api/vote-reviews/release', payload: { votes: [{ requestId: id, voterId: held }], justification: 'Looked at it closely', extra: 1 } }), 400);
-    await expect4xx(await decide('release', [{ requestId: id, voterId: held }, { requestId: id, voterId: held }]), 400);
+    await expect4xx(
+      await t.request(product, {
+        method: 'POST',
+        url: '/api/vote-reviews/release',
+        payload: { votes: [{ requestId: id, voterId: held }], justification: 'Looked at it closely', extra: 1 },
+      }),
+      400,
+    );
+    await expect4xx(
+      await decide('release', [
+        { requestId: id, voterId: held },
+        { requestId: id, voterId: held },
+      ]),
+      400,
+    );
     await expect4xx(await decide('release', [{ requestId: id, voterId: '00000000-0000-4000-8000-000000000000' }]), 404, 'vote_not_found');
     // One vote in the batch was never flagged: nothing is decided, the held one stays held.
-    await expect4xx(await decide('reject', [{ requestId: id, voterId: held }, { requestId: id, voterId: accepted }]), 409, 'not_under_review');
+    await expect4xx(
+      await decide('reject', [
+        { requestId: id, voterId: held },
+        { requestId: id, voterId: accepted },
+      ]),
+      409,
+      'not_under_review',
+    );
     expect((await reviews(`requestId=${id}`)).items).toMatchObject([{ voter: { id: held }, state: 'held' }]);
     expect(await counters(id)).toMatchObject({ voteCount: 2, voteWeight: 2 });
-    await expect4xx(await t.request(couples[5]!, { method: 'PUT', url: `/api/feature-requests/${id}/vote`, headers: { 'x-device-id': 'no spaces allowed!' } }), 400);
+    await expect4xx(
+      await t.request(couples[5]!, { method: 'PUT', url: `/api/feature-requests/${id}/vote`, headers: { 'x-device-id': 'no spaces allowed!' } }),
+      400,
+    );
     await expect4xx(await t.request(couples[0]!, { method: 'GET', url: '/api/vote-reviews' }), 403);
   });
 

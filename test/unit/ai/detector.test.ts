@@ -4,8 +4,21 @@ import { candidateTerms, POSTINGS_BUDGET, RAREST_QUERY_TERMS } from '../../../sr
 
 describe('candidate terms', () => {
   it('takes the rarest terms first and skips terms no request uses', () => {
-    const chosen = candidateTerms(new Map([['guest', 900], ['marquee', 3], ['typoo', 0], ['ceilidh', 1], ['rsvp', 120]]));
-    expect(chosen).toEqual([['ceilidh', 1], ['marquee', 3], ['rsvp', 120], ['guest', 900]]);
+    const chosen = candidateTerms(
+      new Map([
+        ['guest', 900],
+        ['marquee', 3],
+        ['typoo', 0],
+        ['ceilidh', 1],
+        ['rsvp', 120],
+      ]),
+    );
+    expect(chosen).toEqual([
+      ['ceilidh', 1],
+      ['marquee', 3],
+      ['rsvp', 120],
+      ['guest', 900],
+    ]);
   });
 
   it(`stops at ${RAREST_QUERY_TERMS} terms`, () => {
@@ -17,7 +30,22 @@ describe('candidate terms', () => {
 
   it('stops before the postings budget is exceeded, but always keeps the rarest term', () => {
     const half = POSTINGS_BUDGET / 2;
-    expect(candidateTerms(new Map([['a', half], ['b', half], ['c', 1_000]])).map(([t]) => t)).toEqual(['c', 'a']);
-    expect(candidateTerms(new Map([['everywhere', POSTINGS_BUDGET * 3], ['also', POSTINGS_BUDGET * 4]])).map(([t]) => t)).toEqual(['everywhere']);
+    expect(
+      candidateTerms(
+        new Map([
+          ['a', half],
+          ['b', half],
+          ['c', 1_000],
+        ]),
+      ).map(([t]) => t),
+    ).toEqual(['c', 'a']);
+    expect(
+      candidateTerms(
+        new Map([
+          ['everywhere', POSTINGS_BUDGET * 3],
+          ['also', POSTINGS_BUDGET * 4],
+        ]),
+      ).map(([t]) => t),
+    ).toEqual(['everywhere']);
   });
 });

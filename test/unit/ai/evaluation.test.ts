@@ -5,11 +5,33 @@ import { pairFigures, parseLabelledRequests, retrievalHitRates, rocAuc } from '.
 
 describe('evaluation figures', () => {
   it('ROC-AUC is the share of duplicate/distinct pairs ordered correctly, ties counting half', () => {
-    expect(rocAuc([{ score: 0.9, duplicate: true }, { score: 0.1, duplicate: false }])).toBe(1);
-    expect(rocAuc([{ score: 0.1, duplicate: true }, { score: 0.9, duplicate: false }])).toBe(0);
-    expect(rocAuc([{ score: 0.5, duplicate: true }, { score: 0.5, duplicate: false }])).toBe(0.5);
+    expect(
+      rocAuc([
+        { score: 0.9, duplicate: true },
+        { score: 0.1, duplicate: false },
+      ]),
+    ).toBe(1);
+    expect(
+      rocAuc([
+        { score: 0.1, duplicate: true },
+        { score: 0.9, duplicate: false },
+      ]),
+    ).toBe(0);
+    expect(
+      rocAuc([
+        { score: 0.5, duplicate: true },
+        { score: 0.5, duplicate: false },
+      ]),
+    ).toBe(0.5);
     // 2 positives × 2 negatives: (0.8 beats both) + (0.4 beats 0.3 only) = 3 of 4.
-    expect(rocAuc([{ score: 0.8, duplicate: true }, { score: 0.4, duplicate: true }, { score: 0.6, duplicate: false }, { score: 0.3, duplicate: false }])).toBe(0.75);
+    expect(
+      rocAuc([
+        { score: 0.8, duplicate: true },
+        { score: 0.4, duplicate: true },
+        { score: 0.6, duplicate: false },
+        { score: 0.3, duplicate: false },
+      ]),
+    ).toBe(0.75);
   });
 
   it('precision, recall and F1 at a threshold', () => {

@@ -31,7 +31,14 @@ function config(operations: Partial<OperationConfig>[], scenarios: Partial<Norma
     activeHoursPerDay: 1,
     concurrentAtNormal: { anonymous: 1, couple: 2, wedding_supplier: 1, product_team: 1 },
     operations: operations.map((op, i) => ({ name: `op${i}`, role: 'couple', action: 'board', perActivePersonPerDay: 1, scaledBy: 'request_volume', ...op })),
-    scenarios: { warmupSeconds: 5, sudden_traffic_spike_saturday_morning: { rampSeconds: 10 }, ai_processing_backlog_recovery: { backlogMinutes: 60 }, database_connection_pool_exhaustion: { poolSize: 2 }, cache_invalidation_storm: { boost: {} }, ...scenarios },
+    scenarios: {
+      warmupSeconds: 5,
+      sudden_traffic_spike_saturday_morning: { rampSeconds: 10 },
+      ai_processing_backlog_recovery: { backlogMinutes: 60 },
+      database_connection_pool_exhaustion: { poolSize: 2 },
+      cache_invalidation_storm: { boost: {} },
+      ...scenarios,
+    },
   });
 }
 
@@ -46,9 +53,13 @@ describe('normal load', () => {
 
   it('the shipped mix has every role and every action of the brief, reads far above writes', () => {
     expect(new Set(shipped.operations.map((o) => o.role))).toEqual(new Set(['anonymous', 'couple', 'wedding_supplier', 'product_team']));
-    expect(new Set(shipped.operations.map((o) => o.action))).toEqual(new Set(['board', 'detail', 'roadmap', 'vote', 'duplicate_check', 'submit', 'comment', 'status_change']));
+    expect(new Set(shipped.operations.map((o) => o.action))).toEqual(
+      new Set(['board', 'detail', 'roadmap', 'vote', 'duplicate_check', 'submit', 'comment', 'status_change']),
+    );
     const total = (kind: 'read' | 'write') =>
-      shipped.operations.filter((o) => (['board', 'detail', 'roadmap'].includes(o.action) ? 'read' : 'write') === kind).reduce((n, o) => n + normalRate(shipped, o), 0);
+      shipped.operations
+        .filter((o) => (['board', 'detail', 'roadmap'].includes(o.action) ? 'read' : 'write') === kind)
+        .reduce((n, o) => n + normalRate(shipped, o), 0);
     expect(total('read')).toBeGreaterThan(5 * total('write'));
   });
 
@@ -57,7 +68,11 @@ describe('normal load', () => {
     expect(by('duplicate_check')).toEqual(new Set(['ai_processing']));
     expect(by('submit')).toEqual(new Set(['ai_processing']));
     expect(by('status_change')).toEqual(new Set(['notification_volume']));
-    expect(shipped.operations.filter((o) => o.role !== 'anonymous' && (o.action === 'board' || o.action === 'detail')).every((o) => o.scaledBy === 'database_queries')).toBe(true);
+    expect(
+      shipped.operations
+        .filter((o) => o.role !== 'anonymous' && (o.action === 'board' || o.action === 'detail'))
+        .every((o) => o.scaledBy === 'database_queries'),
+    ).toBe(true);
   });
 
   it('refuses a config with a bad figure, naming it', () => {
@@ -79,13 +94,19 @@ describe('scenario shapes', () => {
     expect(plan.segments.filter((s) => s.recorded).reduce((n, s) => n + s.seconds, 0)).toBe(60);
     // Rates climb from normal to 10× (requests) and 15× (AI) within the ramp.
     const [requests, ai] = load.operations as [OperationConfig, OperationConfig];
-    expect(plan.segments.map((s) => segmentRate(load, requests, plan, s))).toEqual([1, 1, 1.9, 2.8, 3.7, 4.6, 5.5, 6.4, 7.3, 8.2, 9.1, 10].map((v) => expect.closeTo(v, 9)));
+    expect(plan.segments.map((s) => segmentRate(load, requests, plan, s))).toEqual(
+      [1, 1, 1.9, 2.8, 3.7, 4.6, 5.5, 6.4, 7.3, 8.2, 9.1, 10].map((v) => expect.closeTo(v, 9)),
+    );
     expect(segmentRate(load, ai, plan, plan.segments.at(-1)!)).toBeCloseTo(15, 9);
   });
 
   it('a short spike ramps over at most half the run', () => {
     const plan = scenarioPlan('sudden_traffic_spike_saturday_morning', load, 4);
-    expect(plan.segments.filter((s) => s.recorded).map((s) => [s.seconds, s.intensity])).toEqual([[1, 0], [1, 0.5], [2, 1]]);
+    expect(plan.segments.filter((s) => s.recorded).map((s) => [s.seconds, s.intensity])).toEqual([
+      [1, 0],
+      [1, 0.5],
+      [2, 1],
+    ]);
   });
 
   it('sustained, AI backlog, pool and storm: steady at the full multipliers; the pool scenario sets the pool, the storm its boosts', () => {
@@ -94,7 +115,14 @@ describe('scenario shapes', () => {
       expect(plan.segments.filter((s) => s.recorded)).toEqual([{ seconds: 30, intensity: 1, recorded: true }]);
       expect(plan.poolSize).toBe(name === 'database_connection_pool_exhaustion' ? 2 : null);
     }
-    const backlog = scenarioPlan('ai_processing_backlog_recovery', config([{ action: 'submit', scaledBy: 'ai_processing' }, { action: 'duplicate_check', scaledBy: 'ai_processing' }]), 30);
+    const backlog = scenarioPlan(
+      'ai_processing_backlog_recovery',
+      config([
+        { action: 'submit', scaledBy: 'ai_processing' },
+        { action: 'duplicate_check', scaledBy: 'ai_processing' },
+      ]),
+      30,
+    );
     expect(backlog.stopsWorker).toBe(true);
     // An hour of submissions at 15× within 30 s: 120× on top; the checks while typing stay at 15×.
     expect(backlog.boost).toEqual({ op0: 120 });
@@ -116,11 +144,16 @@ describe('schedule', () => {
     const steps = schedule(load, plan);
     // op0: 0.05/s × 20 (notifications) = 1/s → 30; op1: 1.5/s × 10 = 15/s → 450, one connection per
     // request a second as long as there are users for it (2 × 8 = 16).
-    expect(plannedCounts(steps)).toEqual(new Map([['op0', 30], ['op1', 450]]));
+    expect(plannedCounts(steps)).toEqual(
+      new Map([
+        ['op0', 30],
+        ['op1', 450],
+      ]),
+    );
     expect(steps[0]!.find((s) => s.op.name === 'op1')).toMatchObject({ ratePerSecond: 15, connections: 15 });
   });
 
-  it('rates below 1/s: counts add up over one-second steps, paced at autocannon\'s 1/s', () => {
+  it("rates below 1/s: counts add up over one-second steps, paced at autocannon's 1/s", () => {
     const load = config([{ perActivePersonPerDay: 0.03 }]);
     const plan = scenarioPlan('sudden_traffic_spike_saturday_morning', { ...load, scenarios: { ...load.scenarios, warmupSeconds: 0 } }, 20);
     const steps = schedule(load, plan);
@@ -137,7 +170,12 @@ describe('schedule', () => {
 });
 
 describe('connection shares', () => {
-  const step = (count: number, ratePerSecond: number, connections: number) => ({ op: { name: 'op', role: 'couple', action: 'board', perActivePersonPerDay: 1, scaledBy: 'request_volume' } as OperationConfig, count, ratePerSecond, connections });
+  const step = (count: number, ratePerSecond: number, connections: number) => ({
+    op: { name: 'op', role: 'couple', action: 'board', perActivePersonPerDay: 1, scaledBy: 'request_volume' } as OperationConfig,
+    count,
+    ratePerSecond,
+    connections,
+  });
 
   it('splits count and rate over the connections, each starting at its own offset within the second', () => {
     const shares = connectionShares(step(140, 14, 4), Infinity, 0);
@@ -179,14 +217,21 @@ describe('report', () => {
   const run = (samples: Sample[], drain: number | null = 12.5) => ({
     samples,
     recordedSeconds: 10,
-    planned: new Map([['board_anonymous', 90], ['vote_couple', 10]]),
+    planned: new Map([
+      ['board_anonymous', 90],
+      ['vote_couple', 10],
+    ]),
     drain: { seconds: drain, peakDepth: 40, queues: ['duplicate_detection'] },
     status503: { total: 1, with_retry_after: 1 },
     setup: {},
   });
 
   it('the JSON contract: scenario, multiplier, requests, success rate 0–1, p95 reads and writes, drain', () => {
-    const samples = [...Array.from({ length: 90 }, (_, i) => sample('board_anonymous', 'read', i + 1)), ...Array.from({ length: 9 }, () => sample('vote_couple', 'write', 40, 201)), sample('vote_couple', 'write', 3, 503)];
+    const samples = [
+      ...Array.from({ length: 90 }, (_, i) => sample('board_anonymous', 'read', i + 1)),
+      ...Array.from({ length: 9 }, () => sample('vote_couple', 'write', 40, 201)),
+      sample('vote_couple', 'write', 3, 503),
+    ];
     const report = buildReport(plan, run(samples), { durationS: 10, scale: 1 });
     expect(report).toMatchObject({
       scenario: 'ai_processing_backlog_recovery',
@@ -208,7 +253,11 @@ describe('report', () => {
   });
 
   it('timeouts count as failures at the timeout; socket errors as failures without a latency', () => {
-    const samples = [...Array.from({ length: 18 }, () => sample('board_anonymous', 'read', 5)), sample('board_anonymous', 'read', 10_000, 'timeout'), sample('board_anonymous', 'read', 0, 'socket')];
+    const samples = [
+      ...Array.from({ length: 18 }, () => sample('board_anonymous', 'read', 5)),
+      sample('board_anonymous', 'read', 10_000, 'timeout'),
+      sample('board_anonymous', 'read', 0, 'socket'),
+    ];
     const report = buildReport(plan, run(samples), { durationS: 10, scale: 1 });
     expect(report.success_rate).toBe(0.9);
     expect(report.errors_by_status).toEqual({ timeout: 1, socket: 1 });

@@ -33,7 +33,14 @@ describe('data directory lock', () => {
 
   it('takes over a lock left by a process that was killed, keeping it aside for inspection', async () => {
     const dir = freshDir();
-    const stale: DataDirHolder = { pid: deadPid(), hostname: hostname(), processStart: '1', startedAt: '2026-12-06T02:00:00.000Z', verb: 'start', operatorSocket: null };
+    const stale: DataDirHolder = {
+      pid: deadPid(),
+      hostname: hostname(),
+      processStart: '1',
+      startedAt: '2026-12-06T02:00:00.000Z',
+      verb: 'start',
+      operatorSocket: null,
+    };
     writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify(stale));
     expect(await dataDirHolder(dir)).toBeNull();
     const lock = await lockDataDir(dir, { verb: 'start' });
@@ -45,7 +52,10 @@ describe('data directory lock', () => {
   it('does not mistake a reused pid for the holder', async () => {
     // After a container restart the pid in the lock can belong to another program: its start differs.
     const dir = freshDir();
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, hostname: hostname(), processStart: '0', startedAt: '', verb: 'start', operatorSocket: null }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, hostname: hostname(), processStart: '0', startedAt: '', verb: 'start', operatorSocket: null }),
+    );
     const lock = await lockDataDir(dir, { verb: 'start' });
     expect(lockOf(dir).pid).toBe(process.pid);
     lock.release();

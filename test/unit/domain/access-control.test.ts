@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { can, grantedPermissions, mayEditRequest, mayReadFullRecord, permissionCovers, readScope, searchScope, voteWeight, weddingContextDetail, type Actor } from '../../../src/domain/access-control.js';
+import {
+  can,
+  grantedPermissions,
+  mayEditRequest,
+  mayReadFullRecord,
+  permissionCovers,
+  readScope,
+  searchScope,
+  voteWeight,
+  weddingContextDetail,
+  type Actor,
+} from '../../../src/domain/access-control.js';
 
 const actor = (role: Actor['role'], verified = true, id = `${role}-1`): Actor => ({ id, role, verified });
 

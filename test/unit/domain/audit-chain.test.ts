@@ -18,7 +18,18 @@ function chainOf(n: number, legacy = 0): StoredEvent[] {
   const events: StoredEvent[] = [];
   let previousHash = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
-    const content = { chain: '1_year' as const, lane: 0, action: 'user_logged_in', actorId: null, actorRole: null, targetType: 'user', targetId: `u${i}`, details: { i }, requestId: null, createdAt: new Date(Date.UTC(2026, 0, i)) };
+    const content = {
+      chain: '1_year' as const,
+      lane: 0,
+      action: 'user_logged_in',
+      actorId: null,
+      actorRole: null,
+      targetType: 'user',
+      targetId: `u${i}`,
+      details: { i },
+      requestId: null,
+      createdAt: new Date(Date.UTC(2026, 0, i)),
+    };
     const hash = eventHash(i <= legacy ? null : CHAIN_KEY, content, previousHash);
     events.push({ ...content, id: 100 + i, sequence: i, previousHash, hash });
     previousHash = hash;
@@ -30,20 +41,48 @@ const headOf = (events: StoredEvent[]) => ({ sequence: events.at(-1)!.sequence, 
 
 describe('audit chain rules', () => {
   it('gives the brief’s events their retention classes, and the longest to unknown ones', () => {
-    expect(['feature_request_created', 'ai_analysis_performed', 'user_data_accessed', 'wedding_context_processed'].map(retentionClassOf)).toEqual(['7_years', '3_years', '7_years', '1_year']);
+    expect(['feature_request_created', 'ai_analysis_performed', 'user_data_accessed', 'wedding_context_processed'].map(retentionClassOf)).toEqual([
+      '7_years',
+      '3_years',
+      '7_years',
+      '1_year',
+    ]);
     expect(retentionClassOf('something_new')).toBe('7_years');
     expect(retentionCutoff('3_years', new Date('2030-05-01T00:00:00Z')).toISOString()).toBe('2027-05-01T00:00:00.000Z');
   });
 
   it('hashes canonically: key order in details does not matter, content does', () => {
-    const base = { chain: '7_years' as const, lane: 0, action: 'a', actorId: null, actorRole: null, targetType: null, targetId: null, requestId: null, createdAt: new Date(0) };
-    expect(eventHash(CHAIN_KEY, { ...base, details: { a: 1, b: 2 } }, GENESIS_HASH)).toBe(eventHash(CHAIN_KEY, { ...base, details: { b: 2, a: 1 } }, GENESIS_HASH));
+    const base = {
+      chain: '7_years' as const,
+      lane: 0,
+      action: 'a',
+      actorId: null,
+      actorRole: null,
+      targetType: null,
+      targetId: null,
+      requestId: null,
+      createdAt: new Date(0),
+    };
+    expect(eventHash(CHAIN_KEY, { ...base, details: { a: 1, b: 2 } }, GENESIS_HASH)).toBe(
+      eventHash(CHAIN_KEY, { ...base, details: { b: 2, a: 1 } }, GENESIS_HASH),
+    );
     expect(eventHash(CHAIN_KEY, { ...base, details: { a: 1 } }, GENESIS_HASH)).not.toBe(eventHash(CHAIN_KEY, { ...base, details: { a: 2 } }, GENESIS_HASH));
   });
 
   it('hashes and signs lane 0 exactly as before lanes existed, and ties other lanes’ events and claims to their lane', () => {
     // Values computed by the chain code before lanes (commit f5f096d): events written then still verify.
-    const event = { chain: '7_years' as const, lane: 0, action: 'status_changed', actorId: null, actorRole: null, targetType: 'feature_request', targetId: 'r1', details: { from: 'open', to: 'planned' }, requestId: 'req-1', createdAt: new Date(Date.UTC(2026, 4, 16, 12)) };
+    const event = {
+      chain: '7_years' as const,
+      lane: 0,
+      action: 'status_changed',
+      actorId: null,
+      actorRole: null,
+      targetType: 'feature_request',
+      targetId: 'r1',
+      details: { from: 'open', to: 'planned' },
+      requestId: 'req-1',
+      createdAt: new Date(Date.UTC(2026, 4, 16, 12)),
+    };
     expect(eventHash(null, event, GENESIS_HASH)).toBe('90022cdd3655d414e3b65116294ea163eae32c3e6e0089e2bc02644ccb349d01');
     const key = Buffer.from('k'.repeat(32));
     const claim = { chain: '1_year' as const, lane: 0, sequence: 7, hash: 'ab'.repeat(32), createdAt: new Date(0) };
@@ -57,7 +96,15 @@ describe('audit chain rules', () => {
     expect(verifyChain(CHAIN_KEY, 0, events, start, headOf(events))).toEqual([]);
     const modified = events.map((e) => (e.sequence === 3 ? { ...e, details: { i: 99 } } : e));
     expect(verifyChain(CHAIN_KEY, 0, modified, start, headOf(events))).toEqual([{ kind: 'modified', sequence: 3, id: 103 }]);
-    expect(verifyChain(CHAIN_KEY, 0, events.filter((e) => e.sequence !== 4), start, headOf(events))).toEqual([{ kind: 'deleted', fromSequence: 4, toSequence: 4 }]);
+    expect(
+      verifyChain(
+        CHAIN_KEY,
+        0,
+        events.filter((e) => e.sequence !== 4),
+        start,
+        headOf(events),
+      ),
+    ).toEqual([{ kind: 'deleted', fromSequence: 4, toSequence: 4 }]);
     expect(verifyChain(CHAIN_KEY, 0, events.slice(0, 4), start, headOf(events))).toEqual([{ kind: 'deleted', fromSequence: 5, toSequence: 6 }]);
     const swapped = [events[0]!, { ...events[2]!, sequence: 2 }, { ...events[1]!, sequence: 3 }, ...events.slice(3)];
     expect(verifyChain(CHAIN_KEY, 0, swapped, start, headOf(events))).toEqual([

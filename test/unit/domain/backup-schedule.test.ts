@@ -16,7 +16,11 @@ const took = (kind: BackupKind, iso: string): BackupTaken => ({ kind, startedAt:
 describe('backup schedule', () => {
   it('off-season: a full backup at 02:00 UTC daily and an incremental every 6 hours', () => {
     // 15 January, northern hemisphere: off-season, a Friday.
-    expect(backupIntervals(at('2027-01-15T12:00:00Z'), 'northern_hemisphere')).toEqual({ fullEveryHours: 24, incrementalEveryHours: 6, walArchiveEveryMinutes: 15 });
+    expect(backupIntervals(at('2027-01-15T12:00:00Z'), 'northern_hemisphere')).toEqual({
+      fullEveryHours: 24,
+      incrementalEveryHours: 6,
+      walArchiveEveryMinutes: 15,
+    });
     const fullAt2 = [took('full', '2027-01-15T02:00:30Z')];
     expect(dueBackup(at('2027-01-15T01:59:00Z'), [took('full', '2027-01-14T02:00:10Z'), took('incremental', '2027-01-14T20:00:10Z')])).toBeNull();
     expect(dueBackup(at('2027-01-15T02:00:00Z'), [took('full', '2027-01-14T02:00:10Z')])).toEqual({ kind: 'full', slot: at('2027-01-15T02:00:00Z') });
@@ -27,10 +31,17 @@ describe('backup schedule', () => {
 
   it('peak season doubles every frequency: fulls at 02:00 and 14:00, incrementals every 3 hours', () => {
     // 14 July, northern peak, a Wednesday.
-    expect(backupIntervals(at('2027-07-14T12:00:00Z'), 'northern_hemisphere')).toEqual({ fullEveryHours: 12, incrementalEveryHours: 3, walArchiveEveryMinutes: 7.5 });
+    expect(backupIntervals(at('2027-07-14T12:00:00Z'), 'northern_hemisphere')).toEqual({
+      fullEveryHours: 12,
+      incrementalEveryHours: 3,
+      walArchiveEveryMinutes: 7.5,
+    });
     const morning = [took('full', '2027-07-14T02:00:20Z')];
     expect(dueBackup(at('2027-07-14T05:00:00Z'), morning)).toEqual({ kind: 'incremental', slot: at('2027-07-14T05:00:00Z') });
-    expect(dueBackup(at('2027-07-14T14:05:00Z'), [...morning, took('incremental', '2027-07-14T11:00:00Z')])).toEqual({ kind: 'full', slot: at('2027-07-14T14:00:00Z') });
+    expect(dueBackup(at('2027-07-14T14:05:00Z'), [...morning, took('incremental', '2027-07-14T11:00:00Z')])).toEqual({
+      kind: 'full',
+      slot: at('2027-07-14T14:00:00Z'),
+    });
   });
 
   it('Saturday critical hours (10:00–22:00) count as busy even off-season', () => {
@@ -64,7 +75,10 @@ describe('backup schedule', () => {
   it('a snapshot 24 hours before each peak-season Saturday’s critical hours (10:00 local)', () => {
     // Saturday 5 June 2027, northern peak, region zone UTC: the window is Friday 10:00 → Saturday 10:00.
     expect(preSaturdaySnapshot(at('2027-06-04T09:59:00Z'), 'northern_hemisphere')).toBeNull();
-    expect(preSaturdaySnapshot(at('2027-06-04T10:00:00Z'), 'northern_hemisphere')).toEqual({ slot: at('2027-06-04T10:00:00Z'), saturday: at('2027-06-05T10:00:00Z') });
+    expect(preSaturdaySnapshot(at('2027-06-04T10:00:00Z'), 'northern_hemisphere')).toEqual({
+      slot: at('2027-06-04T10:00:00Z'),
+      saturday: at('2027-06-05T10:00:00Z'),
+    });
     expect(preSaturdaySnapshot(at('2027-06-05T09:59:00Z'), 'northern_hemisphere')?.saturday).toEqual(at('2027-06-05T10:00:00Z'));
     expect(preSaturdaySnapshot(at('2027-06-05T10:00:00Z'), 'northern_hemisphere')).toBeNull();
     // It comes first, even when a full is due too, and once taken it is not repeated.
@@ -106,16 +120,33 @@ describe('backup schedule', () => {
 
 describe('backup retention', () => {
   const now = at('2027-09-01T12:00:00Z');
-  const set = (id: string, kind: BackupKind, daysAgo: number, verified = true): RetainedSet => ({ id, kind, startedAt: new Date(now.getTime() - daysAgo * 86_400_000), verified });
+  const set = (id: string, kind: BackupKind, daysAgo: number, verified = true): RetainedSet => ({
+    id,
+    kind,
+    startedAt: new Date(now.getTime() - daysAgo * 86_400_000),
+    verified,
+  });
 
   it('prunes sets older than the retention period, oldest first, and keeps the rest', () => {
-    const sets = [set('a', 'full', 120), set('b', 'incremental', 95), set('c', 'full', 91), set('d', 'full', 89), set('e', 'pre_saturday_snapshot', 10), set('f', 'incremental', 1)];
+    const sets = [
+      set('a', 'full', 120),
+      set('b', 'incremental', 95),
+      set('c', 'full', 91),
+      set('d', 'full', 89),
+      set('e', 'pre_saturday_snapshot', 10),
+      set('f', 'incremental', 1),
+    ];
     expect(setsToPrune(sets, now, 90)).toEqual(['a', 'b', 'c']);
     expect(setsToPrune(sets, now, 100)).toEqual(['a']);
   });
 
   it('never prunes the newest verified full backup, however old', () => {
-    const sets = [set('old-full', 'full', 200), set('unverified-full', 'full', 150, false), set('old-incremental', 'incremental', 120), set('failed', 'full', 5, false)];
+    const sets = [
+      set('old-full', 'full', 200),
+      set('unverified-full', 'full', 150, false),
+      set('old-incremental', 'incremental', 120),
+      set('failed', 'full', 5, false),
+    ];
     expect(setsToPrune(sets, now, 90)).toEqual(['unverified-full', 'old-incremental']);
   });
 

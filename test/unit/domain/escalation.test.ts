@@ -45,7 +45,12 @@ describe('escalation policies', () => {
 
   it('reads a rule’s escalation annotation for alerts the brief does not name', () => {
     const p = policyFor(
-      alert('BackupTooOld', 'critical', { team: 'platform-team' }, { escalation: 'immediate: platform-team; after 30m: database-team, platform-team-lead; after 1h: cto' }),
+      alert(
+        'BackupTooOld',
+        'critical',
+        { team: 'platform-team' },
+        { escalation: 'immediate: platform-team; after 30m: database-team, platform-team-lead; after 1h: cto' },
+      ),
     );
     expect(p.source).toBe('annotation');
     expect(p.steps).toEqual([
@@ -54,12 +59,18 @@ describe('escalation policies', () => {
       { afterMinutes: 60, teams: ['cto'] },
     ]);
     expect(parseEscalationAnnotation('immediate: ai-team; after 24h: product-team')!.steps[1]).toEqual({ afterMinutes: 1440, teams: ['product-team'] });
-    expect(parseEscalationAnnotation('immediate: a; communication: notify_x')).toEqual({ steps: [{ afterMinutes: 0, teams: ['a'] }], communication: 'notify_x' });
+    expect(parseEscalationAnnotation('immediate: a; communication: notify_x')).toEqual({
+      steps: [{ afterMinutes: 0, teams: ['a'] }],
+      communication: 'notify_x',
+    });
     expect(parseEscalationAnnotation('sometime: a')).toBeNull();
   });
 
   it('falls back to a default by severity, starting with the alert’s own team', () => {
-    expect(policyFor(alert('SomethingNew', 'critical', { team: 'database-team' }))).toEqual({ source: 'default:critical', ...defaultPolicy('critical', 'database-team') });
+    expect(policyFor(alert('SomethingNew', 'critical', { team: 'database-team' }))).toEqual({
+      source: 'default:critical',
+      ...defaultPolicy('critical', 'database-team'),
+    });
     expect(defaultPolicy('critical', 'database-team').steps.map((s) => s.afterMinutes)).toEqual([0, 15, 30, 60]);
     expect(defaultPolicy('critical', 'database-team').steps[0]!.teams).toEqual(['database-team']);
     expect(defaultPolicy('warning', undefined).steps).toEqual([
@@ -98,7 +109,11 @@ describe('follow the sun', () => {
 
   it('when nobody is awake: wakes the primary only for a critical, otherwise waits for the first morning', () => {
     const now = new Date('2027-01-15T01:30:00Z'); // 20:30 New York (off), 07:00 Mumbai (not yet)
-    expect(pickOnCall(schedule, 'on-call-engineer', 'critical', now)).toMatchObject({ member: { name: 'Sarah' }, reason: 'critical_wakes_primary', notifyAt: now });
+    expect(pickOnCall(schedule, 'on-call-engineer', 'critical', now)).toMatchObject({
+      member: { name: 'Sarah' },
+      reason: 'critical_wakes_primary',
+      notifyAt: now,
+    });
     const waiting = pickOnCall(schedule, 'on-call-engineer', 'warning', now);
     expect(waiting).toMatchObject({ member: { name: 'Priya' }, reason: 'waits_for_morning' });
     expect(waiting.notifyAt.toISOString()).toBe('2027-01-15T02:30:00.000Z'); // 08:00 in Mumbai
@@ -115,7 +130,18 @@ describe('follow the sun', () => {
   });
 
   it('ships a demo roster covering every team the policies name', () => {
-    const teams = new Set(['on-call-engineer', 'platform-team-lead', 'cto', 'product-manager', 'wedding-success-team', 'ai-team', 'platform-team', 'customer-success-director', 'database-team', 'product-team']);
+    const teams = new Set([
+      'on-call-engineer',
+      'platform-team-lead',
+      'cto',
+      'product-manager',
+      'wedding-success-team',
+      'ai-team',
+      'platform-team',
+      'customer-success-director',
+      'database-team',
+      'product-team',
+    ]);
     for (const t of teams) expect(DEMO_ONCALL_SCHEDULE.teams[t]?.members.length, t).toBeGreaterThan(0);
   });
 });

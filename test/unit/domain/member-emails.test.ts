@@ -8,7 +8,11 @@ const statusChange = {
   kind: 'status_changed',
   requestId: '00000000-0000-4000-8000-000000000001',
   requestTitle: 'Table plan <img src=x onerror=alert(1)>\nBcc: someone@example.test',
-  details: { from: 'open', to: 'under_review', justification: 'Venues ask for this every season, and the caterers have been asking since the spring fairs began' },
+  details: {
+    from: 'open',
+    to: 'under_review',
+    justification: 'Venues ask for this every season, and the caterers have been asking since the spring fairs began',
+  },
 };
 
 describe('member emails', () => {

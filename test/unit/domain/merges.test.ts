@@ -10,7 +10,11 @@ describe('merge rules', () => {
 
   it('refuses self-merges, repeats, merged targets and chains', () => {
     expect(mergeRefusal(request('a'), request('a'), [])?.code).toBe('merge_into_itself');
-    expect(mergeRefusal(request('a', { status: 'merged', mergedIntoId: 'c' }), request('b'), [])).toMatchObject({ statusCode: 409, code: 'already_merged', details: { mergedIntoId: 'c' } });
+    expect(mergeRefusal(request('a', { status: 'merged', mergedIntoId: 'c' }), request('b'), [])).toMatchObject({
+      statusCode: 409,
+      code: 'already_merged',
+      details: { mergedIntoId: 'c' },
+    });
     expect(mergeRefusal(request('a'), request('b', { status: 'merged', mergedIntoId: 'c' }), [])).toMatchObject({ statusCode: 409, code: 'target_merged' });
     expect(mergeRefusal(request('a'), request('b'), ['x'])).toMatchObject({ statusCode: 409, code: 'has_merged_duplicates', details: { duplicateIds: ['x'] } });
   });

@@ -30,7 +30,9 @@ describe('RICE prediction', () => {
     // Same weight, wanted by couples and suppliers alike in three regions: ×(1 + 0.25 + 0.2).
     expect(predictReach({ voters: 3, weight: 4, supplierWeight: 2, userTypes: 2, regions: 3 })).toBe(58);
     // Regions beyond five add nothing more.
-    expect(predictReach({ voters: 9, weight: 9, supplierWeight: 0, userTypes: 1, regions: 9 })).toBe(predictReach({ voters: 9, weight: 9, supplierWeight: 0, userTypes: 1, regions: 5 }));
+    expect(predictReach({ voters: 9, weight: 9, supplierWeight: 0, userTypes: 1, regions: 9 })).toBe(
+      predictReach({ voters: 9, weight: 9, supplierWeight: 0, userTypes: 1, regions: 5 }),
+    );
   });
 
   it('impact: from urgency on the 0.25–3 scale, a step up for wedding-day categories and for supplier-led demand, capped at 3', () => {

@@ -101,7 +101,11 @@ describe('vote origin', () => {
 describe('VOTE_MANIPULATION_POLICY', () => {
   it('overrides the defaults and names the variable when the JSON is wrong', () => {
     const config = loadConfig({ VOTE_MANIPULATION_POLICY: '{"sharedNetworkAccounts":5,"actions":{"shared_network":"down_weight"}}' });
-    expect(config.voteManipulationPolicy).toMatchObject({ sharedNetworkAccounts: 5, burstVotes: 30, actions: { shared_network: 'down_weight', shared_device: 'hold' } });
+    expect(config.voteManipulationPolicy).toMatchObject({
+      sharedNetworkAccounts: 5,
+      burstVotes: 30,
+      actions: { shared_network: 'down_weight', shared_device: 'hold' },
+    });
     expect(loadConfig({}).voteManipulationPolicy).toEqual(DEFAULTS);
     for (const bad of ['nope', '{"burstVotes":1}', '{"downWeightFactor":0}', '{"actions":{"shared_network":"delete"}}', '{"wizard":1}']) {
       expect(() => loadConfig({ VOTE_MANIPULATION_POLICY: bad }), bad).toThrow(ConfigError);

@@ -5,7 +5,13 @@ import { summarise, type Attempt, type LoadRecord } from '../../../src/drills/lo
 import { drillReport } from '../../../src/drills/report.js';
 import type { DrillOutcome } from '../../../src/drills/types.js';
 
-const attempt = (write: number, startedAt: number, endedAt: number, outcome: Attempt['outcome'] = 201): Attempt => ({ write, url: 'http://127.0.0.1:1', startedAt, endedAt, outcome });
+const attempt = (write: number, startedAt: number, endedAt: number, outcome: Attempt['outcome'] = 201): Attempt => ({
+  write,
+  url: 'http://127.0.0.1:1',
+  startedAt,
+  endedAt,
+  outcome,
+});
 
 function record(attempts: Attempt[], faultAt: number | null, stoppedAt = 40_000): LoadRecord {
   return { run: 'r', startedAt: 0, stoppedAt, faultAt, attempts, acknowledged: [], refused: [] };
@@ -14,7 +20,12 @@ function record(attempts: Attempt[], faultAt: number | null, stoppedAt = 40_000)
 describe('summarise', () => {
   // Writes every 100 ms taking 20 ms; the database is gone from 10 s to 14 s; writes take 20 ms again after.
   const steady = (from: number, to: number, ms = 20) => Array.from({ length: (to - from) / 100 }, (_, i) => attempt(i, from + i * 100, from + i * 100 + ms));
-  const outage = [attempt(1000, 10_050, 10_060, 503), attempt(1001, 11_000, 11_000, 'network'), attempt(1002, 12_000, 17_000, 'timeout'), attempt(1003, 13_900, 13_950, 503)];
+  const outage = [
+    attempt(1000, 10_050, 10_060, 503),
+    attempt(1001, 11_000, 11_000, 'network'),
+    attempt(1002, 12_000, 17_000, 'timeout'),
+    attempt(1003, 13_900, 13_950, 503),
+  ];
 
   it('RTO is fault → first success of a write sent after the fault, not a write already in flight', () => {
     const inFlight = attempt(999, 9_990, 10_500); // sent before the fault, answered after it
@@ -61,7 +72,15 @@ const at = (iso: string) => ({ startedAt: new Date(iso), finishedAt: new Date(is
 describe('drillReport', () => {
   it('passes when nothing is lost and RTO is within both targets; errors are totalled', () => {
     const r = drillReport(scenario, outcome(), at('2026-12-07T12:00:00Z'));
-    expect(r).toMatchObject({ scenario: 'primary-db-failure', rto_ms: 4_000, acknowledged_writes: 300, lost_writes: 0, duplicates: 0, errors: 3, passed: true });
+    expect(r).toMatchObject({
+      scenario: 'primary-db-failure',
+      rto_ms: 4_000,
+      acknowledged_writes: 300,
+      lost_writes: 0,
+      duplicates: 0,
+      errors: 3,
+      passed: true,
+    });
     expect(r.season.objectives_in_force).toBe('off_season');
     expect(r.targets.brief.rto_ms).toBe(30 * 60_000);
   });

@@ -29,7 +29,21 @@ describe('operator command registry', () => {
   it('has one entry per name, and every verb that reads or writes the database', () => {
     const names = OPERATOR_COMMANDS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const verb of ['verify-supplier', 'create-user', 'gdpr export', 'gdpr erase', 'gdpr restrict', 'audit verify', 'rotate-keys', 'jobs dead', 'jobs replay', 'seed-demo', 'migrate', 'status incident open', 'status incident resolve']) {
+    for (const verb of [
+      'verify-supplier',
+      'create-user',
+      'gdpr export',
+      'gdpr erase',
+      'gdpr restrict',
+      'audit verify',
+      'rotate-keys',
+      'jobs dead',
+      'jobs replay',
+      'seed-demo',
+      'migrate',
+      'status incident open',
+      'status incident resolve',
+    ]) {
       expect(names).toContain(verb);
     }
   });
@@ -42,7 +56,10 @@ describe('operator command registry', () => {
 
   it('finds the command by its words and passes on the rest', () => {
     expect(findCommand(['jobs', 'replay', 'abc'])).toMatchObject({ command: { name: 'jobs replay' }, args: ['abc'] });
-    expect(findCommand(['status', 'incident', 'open', '--template', 'x'])).toMatchObject({ command: { name: 'status incident open' }, args: ['--template', 'x'] });
+    expect(findCommand(['status', 'incident', 'open', '--template', 'x'])).toMatchObject({
+      command: { name: 'status incident open' },
+      args: ['--template', 'x'],
+    });
     expect(findCommand(['jobs'])).toBeNull();
     expect(findCommand(['status', 'incident'])).toBeNull();
     expect(findCommand(['elope'])).toBeNull();
@@ -76,7 +93,9 @@ describe('operator command registry', () => {
     });
     expect(() => parse(['create-user', 'x@example.test', 'bride', 'X', 'UTC'], { NEW_USER_PASSWORD: 'p' })).toThrow(/ROLE must be one of/);
     // Forwarded to a running server: the declared variable and nothing else from the environment.
-    expect(envFor(commandNamed('create-user'), { NEW_USER_PASSWORD: 'secret', HOME: '/root', ENCRYPTION_MASTER_KEY: 'k' })).toEqual({ NEW_USER_PASSWORD: 'secret' });
+    expect(envFor(commandNamed('create-user'), { NEW_USER_PASSWORD: 'secret', HOME: '/root', ENCRYPTION_MASTER_KEY: 'k' })).toEqual({
+      NEW_USER_PASSWORD: 'secret',
+    });
     expect(envFor(commandNamed('verify-supplier'), { NEW_USER_PASSWORD: 'secret' })).toEqual({});
   });
 
@@ -87,7 +106,9 @@ describe('operator command registry', () => {
       update: 'Next update 15:00 UTC.',
     });
     expect(() => parse(['status', 'incident', 'open'])).toThrow(/missing --template/);
-    expect(() => parse(['status', 'incident', 'open', '--template', 'alien_invasion'])).toThrow(/unknown template "alien_invasion": one of wedding_day_outage, data_corruption_discovered/);
+    expect(() => parse(['status', 'incident', 'open', '--template', 'alien_invasion'])).toThrow(
+      /unknown template "alien_invasion": one of wedding_day_outage, data_corruption_discovered/,
+    );
     expect(() => parse(['status', 'incident', 'open', '--template', 'wedding_day_outage', '--severity', 'low'])).toThrow(UsageError);
     expect(() => parse(['status', 'incident', 'open', '--template', 'wedding_day_outage', 'extra'])).toThrow(UsageError);
     expect(parse(['status', 'incident', 'resolve']).input).toBeUndefined();
@@ -97,7 +118,7 @@ describe('operator command registry', () => {
     );
   });
 
-  it('answers a usage problem with exit 64 and the command\'s usage, without running it', async () => {
+  it("answers a usage problem with exit 64 and the command's usage, without running it", async () => {
     // No services: a command that got as far as running would fail on them.
     const result = await runOperatorCommand({} as OperatorContext, commandNamed('jobs replay'), [], {});
     expect(result).toEqual({ exitCode: 64, error: `jobs replay: missing JOB_ID\n${usageOf(commandNamed('jobs replay'))}` });

@@ -20,7 +20,15 @@ describe('.env.example', () => {
   it('shows defaults the configuration accepts, and no secret values', () => {
     const env = Object.fromEntries(assignments.filter((a) => a.value !== '').map((a) => [a.name, a.value]));
     expect(() => loadConfig(env)).not.toThrow();
-    for (const secret of ['DATABASE_URL', 'ENCRYPTION_MASTER_KEY', 'AUDIT_SIGNING_KEY', 'BACKUP_ENCRYPTION_KEY', 'METRICS_TOKEN', 'REDIS_PASSWORD', 'DEMO_PASSWORD']) {
+    for (const secret of [
+      'DATABASE_URL',
+      'ENCRYPTION_MASTER_KEY',
+      'AUDIT_SIGNING_KEY',
+      'BACKUP_ENCRYPTION_KEY',
+      'METRICS_TOKEN',
+      'REDIS_PASSWORD',
+      'DEMO_PASSWORD',
+    ]) {
       expect(env[secret], secret).toBeUndefined();
     }
   });

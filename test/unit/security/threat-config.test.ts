@@ -36,7 +36,11 @@ describe('threat-protection configuration', () => {
   });
 
   it('takes REDIS_SENTINELS with a master name and passwords, and refuses it beside REDIS_URL', () => {
-    const config = loadConfig({ REDIS_SENTINELS: '10.0.0.5:26379,sentinel-b:26380', REDIS_SENTINEL_PASSWORD: 'sentinel-secret', REDIS_PASSWORD: 'redis-secret' });
+    const config = loadConfig({
+      REDIS_SENTINELS: '10.0.0.5:26379,sentinel-b:26380',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      REDIS_PASSWORD: 'redis-secret',
+    });
     expect(config.redisSentinel).toEqual({
       sentinels: [
         { host: '10.0.0.5', port: 26379 },
@@ -51,7 +55,9 @@ describe('threat-protection configuration', () => {
     expect(loadConfig({}).redisSentinel).toBeUndefined();
     expect(problems({ REDIS_SENTINELS: '10.0.0.5' })[0]).toMatch(/^REDIS_SENTINELS=/);
     expect(problems({ REDIS_SENTINELS: 'a:70000' })[0]).toMatch(/^REDIS_SENTINELS=.*above 65535/);
-    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://cache:6379' })).toEqual(['REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both']);
-    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_PASSWORD: '' , REDIS_SENTINEL_NAME: 'no spaces' })[0]).toMatch(/^REDIS_SENTINEL_NAME=/);
+    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://cache:6379' })).toEqual([
+      'REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both',
+    ]);
+    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_PASSWORD: '', REDIS_SENTINEL_NAME: 'no spaces' })[0]).toMatch(/^REDIS_SENTINEL_NAME=/);
   });
 });

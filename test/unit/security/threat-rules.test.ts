@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, routeClassOf, withOverrides } from '../../../src/security/threats/rate-limits.js';
 import { assessRead, DEFAULT_SCRAPING_POLICY, type ReaderState } from '../../../src/security/threats/scraping.js';
 
-const policy = { ...DEFAULT_SCRAPING_POLICY, windowSeconds: 60, slowDownAfter: 2, delayStepMs: 100, maxDelayMs: 250, blockAfter: 5, maxPageDepth: 3, coolOffSeconds: 30 };
+const policy = {
+  ...DEFAULT_SCRAPING_POLICY,
+  windowSeconds: 60,
+  slowDownAfter: 2,
+  delayStepMs: 100,
+  maxDelayMs: 250,
+  blockAfter: 5,
+  maxPageDepth: 3,
+  coolOffSeconds: 30,
+};
 
 function run(times: number, start: ReaderState | undefined, now: number, page = false) {
   let state = start;

@@ -21,7 +21,11 @@ describe('appendNew', () => {
   it('tells items apart by the key it is given, not by identity', () => {
     const keyOf = (v: { requestId: string; voterId: string }) => `${v.requestId}/${v.voterId}`;
     const shown = [{ requestId: 'r1', voterId: 'u1' }];
-    const page = [{ requestId: 'r1', voterId: 'u1' }, { requestId: 'r1', voterId: 'u2' }, { requestId: 'r2', voterId: 'u1' }];
+    const page = [
+      { requestId: 'r1', voterId: 'u1' },
+      { requestId: 'r1', voterId: 'u2' },
+      { requestId: 'r2', voterId: 'u1' },
+    ];
     expect(appendNew(shown, page, keyOf)).toEqual([...shown, page[1], page[2]]);
   });
 

@@ -20,11 +20,7 @@ export function CategoryTag({ category }: { category: string }) {
 }
 
 export function UrgencyTag({ urgency }: { urgency: Urgency }) {
-  return (
-    <span className={`tag urgency-${urgency}`}>
-      {urgencyLabel(urgency)} urgency
-    </span>
-  );
+  return <span className={`tag urgency-${urgency}`}>{urgencyLabel(urgency)} urgency</span>;
 }
 
 export function ExpertBadge() {

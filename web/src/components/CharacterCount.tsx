@@ -7,7 +7,9 @@ export function CharacterCount({ fieldId, text, max }: { fieldId: string; text: 
   const over = used - max;
   return (
     <p className={`char-count${over > 0 ? ' over' : ''}`} id={characterCountId(fieldId)} data-testid={characterCountId(fieldId)}>
-      {over > 0 ? `${used.toLocaleString()} characters: ${over.toLocaleString()} too many (at most ${max.toLocaleString()})` : `${used.toLocaleString()} of ${max.toLocaleString()} characters`}
+      {over > 0
+        ? `${used.toLocaleString()} characters: ${over.toLocaleString()} too many (at most ${max.toLocaleString()})`
+        : `${used.toLocaleString()} of ${max.toLocaleString()} characters`}
     </p>
   );
 }
@@ -15,5 +17,7 @@ export function CharacterCount({ fieldId, text, max }: { fieldId: string; text: 
 /** The error for a text longer than `max`, in the words the counter uses. */
 export const tooLong = (what: string, text: string, max: number) => {
   const used = text.trim().length;
-  return used > max ? `${what} must be at most ${max.toLocaleString()} characters long: it has ${used.toLocaleString()}. Shorten it by ${(used - max).toLocaleString()}.` : null;
+  return used > max
+    ? `${what} must be at most ${max.toLocaleString()} characters long: it has ${used.toLocaleString()}. Shorten it by ${(used - max).toLocaleString()}.`
+    : null;
 };

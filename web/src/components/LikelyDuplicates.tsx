@@ -66,10 +66,23 @@ export function LikelyDuplicates({ request, onMerged }: { request: BoardItem; on
             </div>
             {c.reasons.length > 0 && <p className="pair-reasons">Why: {c.reasons.join('; ')}</p>}
             <div className="pair-actions">
-              <button type="button" className="button" disabled={busy !== null} aria-busy={busy === c.id || undefined} onClick={() => setConfirming(c)} aria-label={`Merge into this: “${c.title}”…`}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy !== null}
+                aria-busy={busy === c.id || undefined}
+                onClick={() => setConfirming(c)}
+                aria-label={`Merge into this: “${c.title}”…`}
+              >
                 Merge into this…
               </button>
-              <button type="button" className="button secondary" disabled={busy !== null} onClick={() => dismiss(c)} aria-label={`Not a duplicate: “${c.title}”`}>
+              <button
+                type="button"
+                className="button secondary"
+                disabled={busy !== null}
+                onClick={() => dismiss(c)}
+                aria-label={`Not a duplicate: “${c.title}”`}
+              >
                 Not a duplicate
               </button>
             </div>

@@ -40,7 +40,8 @@ export function MergeDialog({
   async function merge(event: FormEvent) {
     event.preventDefault();
     const text = reason.trim();
-    const problem = text.length < MIN_REASON ? `Say why in at least ${MIN_REASON} characters: both requests’ histories keep it.` : tooLong('The reason', text, MAX_REASON);
+    const problem =
+      text.length < MIN_REASON ? `Say why in at least ${MIN_REASON} characters: both requests’ histories keep it.` : tooLong('The reason', text, MAX_REASON);
     if (problem) return setError(problem);
     setSending(true);
     setError(null);
@@ -58,8 +59,8 @@ export function MergeDialog({
       <form method="dialog" onSubmit={merge} noValidate>
         <h2 id="merge-dialog-title">Merge into another request?</h2>
         <p>
-          “{request.title}” will be closed as a duplicate of “{target.title}”. Its {plural(request.voteCount, 'vote')} and {plural(request.commentCount, 'comment')} move
-          there, and the people who voted are told. Its page can undo the merge.
+          “{request.title}” will be closed as a duplicate of “{target.title}”. Its {plural(request.voteCount, 'vote')} and{' '}
+          {plural(request.commentCount, 'comment')} move there, and the people who voted are told. Its page can undo the merge.
         </p>
         <label htmlFor="merge-reason">Why they are the same request</label>
         <textarea

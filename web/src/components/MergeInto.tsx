@@ -10,7 +10,13 @@ import { MergeDialog } from './MergeDialog.js';
 
 const SEARCH_DELAY_MS = 300;
 
-export function MergeInto({ request, onMerged }: { request: FeatureRequest; onMerged: (reply: { duplicate: FeatureRequest; target: FeatureRequest }) => void }) {
+export function MergeInto({
+  request,
+  onMerged,
+}: {
+  request: FeatureRequest;
+  onMerged: (reply: { duplicate: FeatureRequest; target: FeatureRequest }) => void;
+}) {
   const [text, setText] = useState('');
   const [found, setFound] = useState<BoardItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 
 /** A message box. `alert` for failures (announced at once), `status` for news (announced politely). */
-export function Notice({ kind = 'info', children, id, focusable }: { kind?: 'info' | 'error' | 'success'; children: ReactNode; id?: string; focusable?: boolean }) {
+export function Notice({
+  kind = 'info',
+  children,
+  id,
+  focusable,
+}: {
+  kind?: 'info' | 'error' | 'success';
+  children: ReactNode;
+  id?: string;
+  focusable?: boolean;
+}) {
   return (
     <div id={id} className={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'} tabIndex={focusable ? -1 : undefined}>
       {children}

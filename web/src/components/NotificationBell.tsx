@@ -30,7 +30,13 @@ export function NotificationBell({ path }: { path: string }) {
 
   const label = unread ? `Notifications, ${unread.toLocaleString()} unread` : 'Notifications';
   return (
-    <Link className="account-link bell" to="/notifications" aria-current={path === '/notifications' ? 'page' : undefined} aria-label={label} data-testid="notification-bell">
+    <Link
+      className="account-link bell"
+      to="/notifications"
+      aria-current={path === '/notifications' ? 'page' : undefined}
+      aria-label={label}
+      data-testid="notification-bell"
+    >
       <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
         <path
           fill="currentColor"

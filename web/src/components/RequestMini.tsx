@@ -6,7 +6,19 @@ import { Link } from '../router.js';
 import type { BoardItem } from '../types.js';
 import { CategoryTag, StatusBadge, UrgencyTag } from './Badges.js';
 
-export function RequestMini({ item, showStatus, showUrgency, headingLevel = 3, children }: { item: BoardItem; showStatus?: boolean; showUrgency?: boolean; headingLevel?: 2 | 3; children?: ReactNode }) {
+export function RequestMini({
+  item,
+  showStatus,
+  showUrgency,
+  headingLevel = 3,
+  children,
+}: {
+  item: BoardItem;
+  showStatus?: boolean;
+  showUrgency?: boolean;
+  headingLevel?: 2 | 3;
+  children?: ReactNode;
+}) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <article className="mini-card" aria-labelledby={`mini-${item.id}`}>

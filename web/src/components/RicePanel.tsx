@@ -29,7 +29,15 @@ type Inputs = Record<RiceFactor, string>;
 const inputsOf = (request: FeatureRequest): Inputs =>
   Object.fromEntries(RICE_FACTORS.map((f) => [f, request.rice.overridden.includes(f) && request.rice[f] !== null ? String(request.rice[f]) : ''])) as Inputs;
 
-export function RicePanel({ request, canOverride, onChanged }: { request: FeatureRequest; canOverride: boolean; onChanged: (updated: FeatureRequest) => void }) {
+export function RicePanel({
+  request,
+  canOverride,
+  onChanged,
+}: {
+  request: FeatureRequest;
+  canOverride: boolean;
+  onChanged: (updated: FeatureRequest) => void;
+}) {
   const [inputs, setInputs] = useState<Inputs>(() => inputsOf(request));
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
   const rice = request.rice;

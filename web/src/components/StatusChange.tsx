@@ -54,7 +54,10 @@ function StatusForm({ request, onChanged }: { request: Request; onChanged: (upda
     if (!status) wrong.status = 'Choose the new status.';
     if (justification.trim().length < MIN_REASON) wrong.justification = `Explain the change in at least ${MIN_REASON} characters: it is shown on the request.`;
     else if (tooLong('The reason', justification, MAX_REASON)) wrong.justification = tooLong('The reason', justification, MAX_REASON)!;
-    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
+    if (Object.keys(wrong).length) {
+      show({ fields: wrong });
+      return;
+    }
     setSending(true);
     clear();
     try {

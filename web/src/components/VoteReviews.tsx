@@ -78,8 +78,8 @@ function ReviewQueue() {
     <section className="vote-reviews" aria-labelledby="vote-reviews-heading">
       <h2 id="vote-reviews-heading">Votes under review</h2>
       <p className="muted">
-        Votes that look coordinated — a burst on one request, new accounts voting together, several accounts from one network or device. Held votes count nowhere,
-        others at a reduced weight, until you release or reject them.
+        Votes that look coordinated — a burst on one request, new accounts voting together, several accounts from one network or device. Held votes count
+        nowhere, others at a reduced weight, until you release or reject them.
       </p>
       <div className="field">
         <label htmlFor="vote-reviews-filter">Show</label>
@@ -139,9 +139,8 @@ function FlaggedVote({ vote, selected, onToggle }: { vote: VoteReview; selected:
       )}
       <p>
         <strong>{vote.voter.displayName}</strong> ({roleLabel(vote.voter.role)}
-        {vote.voter.role === 'wedding_supplier' && (vote.voter.verified ? ', verified' : ', not verified')}, account {plural(vote.voter.accountAgeDays, 'day')} old
-        when voting) voted on{' '}
-        <time dateTime={vote.votedAt}>{formatDate(vote.votedAt)}</time>.
+        {vote.voter.role === 'wedding_supplier' && (vote.voter.verified ? ', verified' : ', not verified')}, account {plural(vote.voter.accountAgeDays, 'day')}{' '}
+        old when voting) voted on <time dateTime={vote.votedAt}>{formatDate(vote.votedAt)}</time>.
       </p>
       <p>
         <span className="badge">{STATE_LABELS[vote.state]}</span> Counts {vote.weight.toLocaleString()} of {vote.castWeight.toLocaleString()}.
@@ -161,8 +160,8 @@ function FlaggedVote({ vote, selected, onToggle }: { vote: VoteReview; selected:
       )}
       {vote.decision && (
         <p className="muted">
-          Decided by {vote.decision.by?.displayName ?? 'someone no longer on the team'} on <time dateTime={vote.decision.at}>{formatDate(vote.decision.at)}</time>: “
-          {vote.decision.justification}”
+          Decided by {vote.decision.by?.displayName ?? 'someone no longer on the team'} on{' '}
+          <time dateTime={vote.decision.at}>{formatDate(vote.decision.at)}</time>: “{vote.decision.justification}”
         </p>
       )}
     </div>
@@ -186,8 +185,13 @@ function Decision({ votes, onDecided }: { votes: VoteReview[]; onDecided: (keys:
     setSending(decision);
     setErrors({});
     try {
-      const reply = await decideVotes(decision, { votes: votes.map((v) => ({ requestId: v.requestId, voterId: v.voter.id })), justification: justification.trim() });
-      const counts = reply.requests.map((r) => `“${votes.find((v) => v.requestId === r.requestId)?.request.title ?? 'The request'}” now counts ${plural(r.voteCount, 'vote')}`);
+      const reply = await decideVotes(decision, {
+        votes: votes.map((v) => ({ requestId: v.requestId, voterId: v.voter.id })),
+        justification: justification.trim(),
+      });
+      const counts = reply.requests.map(
+        (r) => `“${votes.find((v) => v.requestId === r.requestId)?.request.title ?? 'The request'}” now counts ${plural(r.voteCount, 'vote')}`,
+      );
       onDecided(new Set(votes.map(keyOf)), `${decision === 'release' ? 'Released' : 'Rejected'} ${plural(reply.decided, 'vote')}. ${counts.join('; ')}.`);
       setJustification('');
     } catch (err) {
@@ -228,7 +232,13 @@ function Decision({ votes, onDecided }: { votes: VoteReview[]; onDecided: (keys:
           {sending === 'release' ? 'Releasing…' : 'Release: count in full'}
         </button>
         {rejectable && (
-          <button type="button" className="button secondary" disabled={sending !== null} aria-busy={sending === 'reject' || undefined} onClick={() => decide('reject')}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={sending !== null}
+            aria-busy={sending === 'reject' || undefined}
+            onClick={() => decide('reject')}
+          >
             {sending === 'reject' ? 'Rejecting…' : 'Reject: keep, count nowhere'}
           </button>
         )}

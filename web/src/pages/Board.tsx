@@ -104,8 +104,7 @@ export default function Board() {
       <div className="page-intro">
         <PageHeading title="Feature requests" />
         <p className="lede">
-          What couples and wedding suppliers want from WedSync. Vote for what you need, or{' '}
-          <Link to="/submit">ask for something new</Link>.
+          What couples and wedding suppliers want from WedSync. Vote for what you need, or <Link to="/submit">ask for something new</Link>.
         </p>
       </div>
 
@@ -138,7 +137,11 @@ export default function Board() {
         <div className="empty">
           <p>{filtered ? 'No requests match these filters.' : 'No requests yet.'}</p>
           {filtered && (
-            <button type="button" className="button secondary" onClick={() => navigate(boardUrl({ sort: filters.sort, category: '', status: '', userType: '', q: '' }))}>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => navigate(boardUrl({ sort: filters.sort, category: '', status: '', userType: '', q: '' }))}
+            >
               Clear filters
             </button>
           )}

@@ -119,9 +119,7 @@ export default function Detail({ id }: { id: string }) {
             {request.statusHistory.map((change, i) => (
               <li key={`${change.createdAt}-${i}`}>
                 <p className="timeline-head">
-                  <strong>
-                    {change.fromStatus ? `${statusLabel(change.fromStatus)} → ${statusLabel(change.toStatus)}` : statusLabel(change.toStatus)}
-                  </strong>{' '}
+                  <strong>{change.fromStatus ? `${statusLabel(change.fromStatus)} → ${statusLabel(change.toStatus)}` : statusLabel(change.toStatus)}</strong>{' '}
                   <time dateTime={change.createdAt}>{formatDate(change.createdAt)}</time>
                 </p>
                 {change.justification && <p className="justification">{change.justification}</p>}
@@ -312,7 +310,11 @@ function Discussion({ request, onAdded }: { request: FeatureRequest; onAdded: ()
 /** The comments (signed in only), 50 at a time, and the form that adds one. */
 function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () => void }) {
   const session = useSession();
-  const comments = usePagedList((cursor, signal) => requestComments(request.id, cursor, signal), [request.id], (c) => c.id);
+  const comments = usePagedList(
+    (cursor, signal) => requestComments(request.id, cursor, signal),
+    [request.id],
+    (c) => c.id,
+  );
   return (
     <>
       {comments.error && <LoadFailed message={comments.error} onRetry={comments.retry} />}

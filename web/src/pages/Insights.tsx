@@ -135,8 +135,8 @@ function PainPointInsights() {
       <div className="page-intro">
         <PageHeading title="Insights" />
         <p className="lede">
-          What couples and suppliers keep asking for: open requests that say the same thing in different words, grouped by WedSync’s AI and
-          ranked by weighted votes. Only requests whose authors allow AI analysis are included.
+          What couples and suppliers keep asking for: open requests that say the same thing in different words, grouped by WedSync’s AI and ranked by weighted
+          votes. Only requests whose authors allow AI analysis are included.
         </p>
       </div>
 
@@ -169,9 +169,7 @@ function PainPointInsights() {
 
       {data && !snapshot && data.available && (
         <Notice>
-          <p>
-            No analysis yet. The AI groups open requests once it has read them; this runs every hour. Choose “Refresh analysis” to run it now.
-          </p>
+          <p>No analysis yet. The AI groups open requests once it has read them; this runs every hour. Choose “Refresh analysis” to run it now.</p>
         </Notice>
       )}
 
@@ -191,8 +189,8 @@ function PainPointInsights() {
             </ol>
           </section>
           <p className="muted small-print">
-            {plural(snapshot.requestsThemed, 'request')} of the {plural(snapshot.requestsConsidered, 'open request')} analysed fall into a theme
-            (at most the {snapshot.requestCap.toLocaleString()} most-voted are read). Model {snapshot.modelVersion}, grouping {snapshot.algorithm},
+            {plural(snapshot.requestsThemed, 'request')} of the {plural(snapshot.requestsConsidered, 'open request')} analysed fall into a theme (at most the{' '}
+            {snapshot.requestCap.toLocaleString()} most-voted are read). Model {snapshot.modelVersion}, grouping {snapshot.algorithm},
             {` ${snapshot.durationMs.toLocaleString()} ms`}.
           </p>
         </>
@@ -284,8 +282,7 @@ function ThemeCard({ theme, rank }: { theme: PainPointTheme; rank: number }) {
           <ul className="theme-examples">
             {theme.examples.map((e) => (
               <li key={e.id}>
-                <Link to={`/requests/${e.id}`}>{e.title}</Link> <StatusBadge status={e.status} />{' '}
-                <span className="muted">{plural(e.votes, 'vote')}</span>
+                <Link to={`/requests/${e.id}`}>{e.title}</Link> <StatusBadge status={e.status} /> <span className="muted">{plural(e.votes, 'vote')}</span>
               </li>
             ))}
           </ul>

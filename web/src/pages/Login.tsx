@@ -27,7 +27,10 @@ export default function Login() {
     if (!email.trim()) wrong.email = 'Enter your email address.';
     else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) wrong.email = 'Enter an email address like name@example.com.';
     if (!password) wrong.password = 'Enter your password.';
-    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
+    if (Object.keys(wrong).length) {
+      show({ fields: wrong });
+      return;
+    }
     setSending(true);
     clear();
     try {
@@ -61,7 +64,8 @@ export default function Login() {
     <div className="narrow">
       <PageHeading title="Sign in" />
       <p className="lede">
-        Sign in to vote, comment and ask for features. New here? <Link to={`/signup${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>.
+        Sign in to vote, comment and ask for features. New here?{' '}
+        <Link to={`/signup${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>.
       </p>
       {session.lost && <Notice>Your session ended. Sign in again to carry on.</Notice>}
       <ErrorSummary problems={problems} attempt={attempt} failure="You’re not signed in" fieldId={fieldId} />
@@ -83,7 +87,15 @@ export default function Login() {
         </Field>
         <Field id={fieldId('password')} label="Password" error={fields.password}>
           {(control) => (
-            <input {...control} type="password" name="password" autoComplete="current-password" value={password} maxLength={200} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              {...control}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              maxLength={200}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           )}
         </Field>
         <FormActions sending={sending} label="Sign in" sendingLabel="Signing in…" />

@@ -107,7 +107,13 @@ function InboxScreen() {
         <section aria-labelledby="inbox-heading">
           <h2 id="inbox-heading">{load.inbox.unread ? `${load.inbox.unread.toLocaleString()} unread` : 'All read'}</h2>
           {load.inbox.unread > 0 && (
-            <button type="button" className="button secondary small" onClick={() => markRead()} disabled={busy !== null} aria-busy={busy === 'all' || undefined}>
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={() => markRead()}
+              disabled={busy !== null}
+              aria-busy={busy === 'all' || undefined}
+            >
               Mark all as read
             </button>
           )}

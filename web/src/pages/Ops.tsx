@@ -28,7 +28,11 @@ const AI_QUEUES = ['duplicate_detection', 'ai_analysis'];
 
 const STATUS_WORDS: Record<ComponentStatus, string> = { operational: 'Operational', degraded: 'Degraded', down: 'Down' };
 const KEY_NAMES: Record<string, string> = { api: 'API', database: 'Database', background_jobs: 'Background jobs', ai_analysis: 'AI analysis' };
-const REGION_NAMES: Record<string, string> = { northern_hemisphere: 'Northern hemisphere', southern_hemisphere: 'Southern hemisphere', indian_subcontinent: 'Indian subcontinent' };
+const REGION_NAMES: Record<string, string> = {
+  northern_hemisphere: 'Northern hemisphere',
+  southern_hemisphere: 'Southern hemisphere',
+  indian_subcontinent: 'Indian subcontinent',
+};
 
 const humanise = (key: string) => (REGION_NAMES[key] ?? KEY_NAMES[key] ?? key.replace(/_/g, ' ')).replace(/^./, (c) => c.toUpperCase());
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -123,8 +127,8 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
       <div className="page-intro">
         <PageHeading title="Platform health" />
         <p className="lede">
-          Live from this server, refreshed every 10 seconds; trends cover the time this page has been open (up to an hour). Couples and suppliers
-          see the <a href="/status">public status page</a>.
+          Live from this server, refreshed every 10 seconds; trends cover the time this page has been open (up to an hour). Couples and suppliers see the{' '}
+          <a href="/status">public status page</a>.
         </p>
       </div>
 
@@ -171,7 +175,12 @@ function SeasonSection({ health, history }: { health: PlatformHealth; history: S
       <h2 id="ops-season">Wedding Season Status</h2>
       <dl className="figures">
         <Figure label="Season" value={peak ? 'Peak season' : 'Off season'} note={humanise(season.region)} testId="ops-season" />
-        <Figure label="Season multiplier" value={`× ${season.multiplier}`} note={season.criticalHours ? 'Saturday critical hours' : undefined} testId="ops-multiplier" />
+        <Figure
+          label="Season multiplier"
+          value={`× ${season.multiplier}`}
+          note={season.criticalHours ? 'Saturday critical hours' : undefined}
+          testId="ops-multiplier"
+        />
         <Figure label={`Requests, last ${traffic.windowSeconds / 60} min`} value={traffic.requests.toLocaleString()} testId="ops-requests" />
       </dl>
       <LiveChart
@@ -188,7 +197,8 @@ function SeasonSection({ health, history }: { health: PlatformHealth; history: S
 function budgetNote(budget: ErrorBudget): string {
   const objective = `objective ${(budget.objective * 100).toFixed(budget.objective > 0.999 ? 2 : 1)} %`;
   const used = `${minutes(budget.downtimeSeconds)} of ${minutes(budget.allowedDowntimeSeconds)} downtime used`;
-  const since = Date.now() - Date.parse(budget.measuredSince) < (budget.windowDays - 1) * 86_400_000 ? ` since ${new Date(budget.measuredSince).toLocaleDateString()}` : '';
+  const since =
+    Date.now() - Date.parse(budget.measuredSince) < (budget.windowDays - 1) * 86_400_000 ? ` since ${new Date(budget.measuredSince).toLocaleDateString()}` : '';
   return `${objective} · ${used}${since}`;
 }
 
@@ -205,7 +215,12 @@ function PerformanceSection({ health, history, budget }: { health: PlatformHealt
         ))}
       </ul>
       <dl className="figures">
-        <Figure label="p95 response time" value={traffic.p95Ms === null ? 'no traffic yet' : `${traffic.p95Ms.toLocaleString()} ms`} note={`target < ${P95_TARGET_MS} ms`} testId="ops-p95" />
+        <Figure
+          label="p95 response time"
+          value={traffic.p95Ms === null ? 'no traffic yet' : `${traffic.p95Ms.toLocaleString()} ms`}
+          note={`target < ${P95_TARGET_MS} ms`}
+          testId="ops-p95"
+        />
         <Figure label="Server errors" value={percent(traffic.errorRate)} note={`limit ${percent(ERROR_RATE_LIMIT)}`} testId="ops-error-rate" />
         <Figure
           label="Error budget left this 30 days"

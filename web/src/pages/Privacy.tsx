@@ -10,7 +10,16 @@ import { LoadFailed, Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { TimeZoneSelect } from '../components/PlaceSelects.js';
 import { Switch } from '../components/Switch.js';
-import { consents as loadConsents, correctProfile, ERASURE_PHRASE, eraseMyAccount, exportMyData, myProfile, restrictProcessing, setConsent } from '../endpoints.js';
+import {
+  consents as loadConsents,
+  correctProfile,
+  ERASURE_PHRASE,
+  eraseMyAccount,
+  exportMyData,
+  myProfile,
+  restrictProcessing,
+  setConsent,
+} from '../endpoints.js';
 import { plainMessage, problemsOf } from '../errors.js';
 import { CONSENT_PURPOSE_LABELS as PURPOSES, formatDateTime, plural } from '../labels.js';
 import { Link } from '../router.js';
@@ -76,14 +85,15 @@ function PrivacyCentre({ onErased }: { onErased: (result: { votesKept: number })
       </div>
       <DownloadData />
       {load.state === 'loading' && <p aria-busy="true">Loading your details…</p>}
-      {load.state === 'error' && (
-        <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />
-      )}
+      {load.state === 'error' && <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />}
       {load.state === 'ready' && (
         <>
           <YourDetails profile={load.profile} onSaved={setProfile} />
           <Consents consent={load.consent} restricted={load.profile.processingRestricted === true} onChanged={setConsentState} />
-          <Restriction restricted={load.profile.processingRestricted === true} onChanged={(processingRestricted) => setProfile({ ...load.profile, processingRestricted })} />
+          <Restriction
+            restricted={load.profile.processingRestricted === true}
+            onChanged={(processingRestricted) => setProfile({ ...load.profile, processingRestricted })}
+          />
         </>
       )}
       <EraseAccount onErased={onErased} />
@@ -105,7 +115,8 @@ function Section({ id, title, result, children }: { id: string; title: string; r
 }
 
 type Outcome = { kind: 'success' | 'error' | 'info'; text: string } | null;
-const shown = (outcome: Outcome) => (outcome ? <p className={outcome.kind === 'error' ? 'inline-error' : outcome.kind === 'success' ? 'success-text' : 'muted'}>{outcome.text}</p> : null);
+const shown = (outcome: Outcome) =>
+  outcome ? <p className={outcome.kind === 'error' ? 'inline-error' : outcome.kind === 'success' ? 'success-text' : 'muted'}>{outcome.text}</p> : null;
 
 /**
  * One change at a time per section: which one is on its way (`busy`), then what it did, or why it
@@ -151,9 +162,8 @@ function DownloadData() {
   return (
     <Section id="download" title="Download your data" result={shown(outcome)}>
       <p>
-        One JSON file with everything WedSync holds about you: your account and contact details, your requests with their wedding details, your votes,
-        comments and notifications, your consent decisions, and the record of what was done with your data. You can keep it, read it, or take it to
-        another service.
+        One JSON file with everything WedSync holds about you: your account and contact details, your requests with their wedding details, your votes, comments
+        and notifications, your consent decisions, and the record of what was done with your data. You can keep it, read it, or take it to another service.
       </p>
       <button type="button" className="button secondary" onClick={download} disabled={busy !== null} aria-busy={busy !== null || undefined}>
         {busy ? 'Preparing your file…' : 'Download my data (JSON)'}
@@ -219,7 +229,10 @@ function YourDetails({ profile, onSaved }: { profile: PersonalAccount; onSaved: 
   async function save(event: SyntheticEvent) {
     event.preventDefault();
     const wrong = validateDetails(form, supplier);
-    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
+    if (Object.keys(wrong).length) {
+      show({ fields: wrong });
+      return;
+    }
     clear();
     const patch = changes(detailsOf(profile), form, supplier);
     if (Object.keys(patch).length === 0) {
@@ -245,24 +258,65 @@ function YourDetails({ profile, onSaved }: { profile: PersonalAccount; onSaved: 
   return (
     <Section id="details" title="Your details" result={shown(outcome)}>
       <p>
-        If something here is wrong, correct it. You sign in with <strong>{profile.email}</strong>; that address can’t be changed here, so if it is wrong,
-        ask the WedSync team.
+        If something here is wrong, correct it. You sign in with <strong>{profile.email}</strong>; that address can’t be changed here, so if it is wrong, ask
+        the WedSync team.
       </p>
       <ErrorSummary problems={problems} attempt={attempt} failure="Your details were not saved" fieldId={detailsFieldId} />
       <form className="privacy-form" onSubmit={save} noValidate aria-label="Your details">
-        <Field id={detailsFieldId('displayName')} label={supplier ? 'Your name' : 'Your names'} hint="Shown with your comments and in the header." error={fields.displayName}>
-          {(control) => <input {...control} type="text" autoComplete="name" maxLength={100} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />}
+        <Field
+          id={detailsFieldId('displayName')}
+          label={supplier ? 'Your name' : 'Your names'}
+          hint="Shown with your comments and in the header."
+          error={fields.displayName}
+        >
+          {(control) => (
+            <input {...control} type="text" autoComplete="name" maxLength={100} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />
+          )}
         </Field>
-        <Field id={detailsFieldId('phone')} label="Phone number" optional hint="Only the WedSync team can see it. Leave it empty to remove it." error={fields.phone}>
-          {(control) => <input {...control} type="tel" autoComplete="tel" inputMode="tel" maxLength={30} value={form.phone} onChange={(e) => set('phone', e.target.value)} />}
+        <Field
+          id={detailsFieldId('phone')}
+          label="Phone number"
+          optional
+          hint="Only the WedSync team can see it. Leave it empty to remove it."
+          error={fields.phone}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="tel"
+              autoComplete="tel"
+              inputMode="tel"
+              maxLength={30}
+              value={form.phone}
+              onChange={(e) => set('phone', e.target.value)}
+            />
+          )}
         </Field>
         {supplier && (
           <>
             <Field id={detailsFieldId('businessName')} label="Business name" error={fields.businessName}>
-              {(control) => <input {...control} type="text" autoComplete="organization" maxLength={200} value={form.businessName} onChange={(e) => set('businessName', e.target.value)} />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="organization"
+                  maxLength={200}
+                  value={form.businessName}
+                  onChange={(e) => set('businessName', e.target.value)}
+                />
+              )}
             </Field>
             <Field id={detailsFieldId('businessAddress')} label="Business address" optional error={fields.businessAddress}>
-              {(control) => <input {...control} type="text" autoComplete="street-address" maxLength={500} value={form.businessAddress} onChange={(e) => set('businessAddress', e.target.value)} />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="street-address"
+                  maxLength={500}
+                  value={form.businessAddress}
+                  onChange={(e) => set('businessAddress', e.target.value)}
+                />
+              )}
             </Field>
           </>
         )}
@@ -299,8 +353,8 @@ function Consents({ consent, restricted, onChanged }: { consent: ConsentState; r
       <fieldset className="switches">
         <legend>Your consent</legend>
         <p className="hint">
-          Each switch applies as soon as you flip it. Switching one off withdraws your consent immediately: from that moment WedSync stops using your data
-          for it. Every decision is recorded with the date and sealed so it can’t be changed afterwards.
+          Each switch applies as soon as you flip it. Switching one off withdraws your consent immediately: from that moment WedSync stops using your data for
+          it. Every decision is recorded with the date and sealed so it can’t be changed afterwards.
         </p>
         {restricted && (
           <Notice>
@@ -311,7 +365,14 @@ function Consents({ consent, restricted, onChanged }: { consent: ConsentState; r
           const on = consent.consents[purpose];
           const since = lastChanged(consent, purpose);
           return (
-            <Switch key={purpose} id={`consent-${purpose}`} label={PURPOSES[purpose].label} checked={on} busy={busy === purpose} onChange={(granted) => flip(purpose, granted)}>
+            <Switch
+              key={purpose}
+              id={`consent-${purpose}`}
+              label={PURPOSES[purpose].label}
+              checked={on}
+              busy={busy === purpose}
+              onChange={(granted) => flip(purpose, granted)}
+            >
               <p className="hint">{PURPOSES[purpose].about}</p>
               <p className="hint" data-testid={`consent-${purpose}-since`}>
                 {since ? (
@@ -352,8 +413,8 @@ function Restriction({ restricted, onChanged }: { restricted: boolean; onChanged
         <legend>Pause what WedSync does with your data</legend>
         <Switch id="restrict-processing" label="Restrict processing of my data" checked={restricted} busy={busy !== null} onChange={flip}>
           <p className="hint">
-            For example while you check that your details are right, or if you object to how they are used. WedSync keeps your data but stops AI analysis
-            and trend analytics for you, whatever your consent says, until you switch this off. Your account keeps working.
+            For example while you check that your details are right, or if you object to how they are used. WedSync keeps your data but stops AI analysis and
+            trend analytics for you, whatever your consent says, until you switch this off. Your account keeps working.
           </p>
         </Switch>
       </fieldset>
@@ -372,7 +433,8 @@ function EraseAccount({ onErased }: { onErased: (result: { votesKept: number }) 
     event.preventDefault();
     // Exactly as asked (small letters too), as the API checks it: the page never accepts what it says it won't.
     if (typed.trim() !== ERASURE_PHRASE) {
-      show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, in small letters, to show you mean it.` } }); return;
+      show({ fields: { confirm: `Type “${ERASURE_PHRASE}” exactly, in small letters, to show you mean it.` } });
+      return;
     }
     setSending(true);
     clear();
@@ -391,7 +453,10 @@ function EraseAccount({ onErased }: { onErased: (result: { votesKept: number }) 
     <Section id="erase" title="Delete your account">
       <p>Deleting your account can’t be undone. When you confirm:</p>
       <ul className="consequences">
-        <li>your name, email address, phone number and business address are destroyed, together with the key that sealed them, so not even our backups can bring them back;</li>
+        <li>
+          your name, email address, phone number and business address are destroyed, together with the key that sealed them, so not even our backups can bring
+          them back;
+        </li>
         <li>the wedding details of your requests become unreadable;</li>
         <li>your requests and comments stay on the board so the discussion still makes sense, shown as from a “Former member”;</li>
         <li>your votes still count;</li>

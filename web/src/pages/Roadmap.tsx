@@ -46,7 +46,9 @@ export default function Roadmap() {
     <>
       <div className="page-intro">
         <PageHeading title="Roadmap" />
-        <p className="lede">What the WedSync team is reviewing, planning, building and has shipped, most wanted first. Every change comes with the team’s reason on the request.</p>
+        <p className="lede">
+          What the WedSync team is reviewing, planning, building and has shipped, most wanted first. Every change comes with the team’s reason on the request.
+        </p>
       </div>
 
       <fieldset className="sort view-switch">
@@ -54,7 +56,13 @@ export default function Roadmap() {
         <div className="segmented">
           {(['timeline', 'kanban'] as const).map((v) => (
             <label key={v} className="segment">
-              <input type="radio" name="view" value={v} checked={view === v} onChange={() => navigate(v === 'timeline' ? '/roadmap' : '/roadmap?view=kanban', { replace: true })} />
+              <input
+                type="radio"
+                name="view"
+                value={v}
+                checked={view === v}
+                onChange={() => navigate(v === 'timeline' ? '/roadmap' : '/roadmap?view=kanban', { replace: true })}
+              />
               <span>{v === 'timeline' ? 'Timeline' : 'Kanban board'}</span>
             </label>
           ))}
@@ -62,9 +70,7 @@ export default function Roadmap() {
       </fieldset>
 
       {load.state === 'loading' && <p aria-busy="true">Loading the roadmap…</p>}
-      {load.state === 'error' && (
-        <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />
-      )}
+      {load.state === 'error' && <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />}
       {load.state === 'ready' && (view === 'kanban' ? <Kanban data={load.data} /> : <Timeline data={load.data} />)}
     </>
   );

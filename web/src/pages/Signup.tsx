@@ -96,7 +96,10 @@ export default function Signup() {
   async function onSubmit(event: SyntheticEvent) {
     event.preventDefault();
     const wrong = validate(form);
-    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
+    if (Object.keys(wrong).length) {
+      show({ fields: wrong });
+      return;
+    }
     setSending(true);
     clear();
     try {
@@ -118,8 +121,8 @@ export default function Signup() {
         {waiting ? (
           <Notice kind="success">
             <p>
-              Your supplier account is ready. The WedSync team checks every business before its votes and advice count: until then you can browse
-              the board and prepare requests. We’ll let you know once you’re verified.
+              Your supplier account is ready. The WedSync team checks every business before its votes and advice count: until then you can browse the board and
+              prepare requests. We’ll let you know once you’re verified.
             </p>
           </Notice>
         ) : (
@@ -164,7 +167,9 @@ export default function Signup() {
         </fieldset>
 
         <Field id={fieldId('displayName')} label={supplier ? 'Your name' : 'Your names'} error={errors.displayName}>
-          {(control) => <input {...control} type="text" autoComplete="name" maxLength={80} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />}
+          {(control) => (
+            <input {...control} type="text" autoComplete="name" maxLength={80} value={form.displayName} onChange={(e) => set('displayName', e.target.value)} />
+          )}
         </Field>
         <Field id={fieldId('email')} label="Email address" error={errors.email}>
           {(control) => (
@@ -180,8 +185,22 @@ export default function Signup() {
             />
           )}
         </Field>
-        <Field id={fieldId('password')} label="Password" hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember.`} error={errors.password}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" maxLength={200} value={form.password} onChange={(e) => set('password', e.target.value)} />}
+        <Field
+          id={fieldId('password')}
+          label="Password"
+          hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember.`}
+          error={errors.password}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              maxLength={200}
+              value={form.password}
+              onChange={(e) => set('password', e.target.value)}
+            />
+          )}
         </Field>
         <Field id={fieldId('country')} label="Country" optional error={errors.country}>
           {(control) => <CountrySelect control={control} value={form.country} onChange={(v) => set('country', v)} empty="Prefer not to say" />}
@@ -206,7 +225,16 @@ export default function Signup() {
               )}
             </Field>
             <Field id={fieldId('businessName')} label="Business name" error={errors.businessName}>
-              {(control) => <input {...control} type="text" autoComplete="organization" maxLength={120} value={form.businessName} onChange={(e) => set('businessName', e.target.value)} />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="organization"
+                  maxLength={120}
+                  value={form.businessName}
+                  onChange={(e) => set('businessName', e.target.value)}
+                />
+              )}
             </Field>
             <Field id={fieldId('businessSize')} label="Business size" error={errors.businessSize}>
               {(control) => (
@@ -221,7 +249,16 @@ export default function Signup() {
               )}
             </Field>
             <Field id={fieldId('businessAddress')} label="Business address" optional error={errors.businessAddress}>
-              {(control) => <input {...control} type="text" autoComplete="street-address" maxLength={300} value={form.businessAddress} onChange={(e) => set('businessAddress', e.target.value)} />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="street-address"
+                  maxLength={300}
+                  value={form.businessAddress}
+                  onChange={(e) => set('businessAddress', e.target.value)}
+                />
+              )}
             </Field>
           </fieldset>
         )}

@@ -138,7 +138,8 @@ function validate(d: Draft, weddingRequired: boolean): Errors {
     }
     const guests = Number(d.guestCount);
     if (!d.guestCount.trim()) e['weddingContext.guestCount'] = 'Enter the number of guests.';
-    else if (!Number.isInteger(guests) || guests < 1 || guests > 5000) e['weddingContext.guestCount'] = 'The number of guests must be a whole number from 1 to 5,000.';
+    else if (!Number.isInteger(guests) || guests < 1 || guests > 5000)
+      e['weddingContext.guestCount'] = 'The number of guests must be a whole number from 1 to 5,000.';
     if (!/^[A-Za-z]{2}$/.test(d.country)) e['weddingContext.country'] = 'Choose the country of the wedding.';
     if (!d.timeZone) e['weddingContext.timeZone'] = 'Choose the time zone of the wedding.';
     else if (zoneMismatch(d.timeZone, d.country)) e['weddingContext.timeZone'] = zoneMismatch(d.timeZone, d.country)!;
@@ -287,7 +288,10 @@ function SubmitForm({ user }: { user: Account }) {
 
   async function send() {
     const wrong = validate(draft, weddingRequired);
-    if (Object.keys(wrong).length) { show({ fields: wrong }); return; }
+    if (Object.keys(wrong).length) {
+      show({ fields: wrong });
+      return;
+    }
     clear();
     // Offline: don't try (a phone at a venue would wait for a timeout); queue it for the `online` event.
     if (!navigator.onLine) {
@@ -346,8 +350,8 @@ function SubmitForm({ user }: { user: Account }) {
     <>
       <PageHeading title="Submit a request" />
       <p className="lede">
-        Tell us what would make planning or running weddings easier. Before you write, a quick <Link to="/">search of the board</Link> may find the
-        same idea: a vote there counts just as much.
+        Tell us what would make planning or running weddings easier. Before you write, a quick <Link to="/">search of the board</Link> may find the same idea: a
+        vote there counts just as much.
       </p>
 
       {!allowed && (
@@ -361,7 +365,9 @@ function SubmitForm({ user }: { user: Account }) {
       )}
       {left !== null && (
         <p className="muted" data-testid="daily-allowance">
-          {left === 0 ? 'You’ve used today’s requests: you can still prepare this one and send it tomorrow.' : `You can send ${left} more ${left === 1 ? 'request' : 'requests'} today.`}
+          {left === 0
+            ? 'You’ve used today’s requests: you can still prepare this one and send it tomorrow.'
+            : `You can send ${left} more ${left === 1 ? 'request' : 'requests'} today.`}
         </p>
       )}
       {restoredAt && (
@@ -376,8 +382,8 @@ function SubmitForm({ user }: { user: Account }) {
       {queued && !sending && (
         <Notice>
           <p data-testid="submit-queued">
-            <strong>Waiting for a connection.</strong> Your request is saved on this device and will be sent automatically as soon as you’re back
-            online. You can keep editing it until then.
+            <strong>Waiting for a connection.</strong> Your request is saved on this device and will be sent automatically as soon as you’re back online. You
+            can keep editing it until then.
           </p>
         </Notice>
       )}
@@ -390,7 +396,13 @@ function SubmitForm({ user }: { user: Account }) {
       <ErrorSummary problems={problems} attempt={attempt} failure="Your request was not sent" fieldId={fieldId} />
 
       <form className="submit-form" onSubmit={onSubmit} noValidate aria-label="New feature request">
-        <Field id={fieldId('title')} label="Title" hint="A short summary, like “Let guests choose their meal when they RSVP”." error={errors.title} count={{ text: draft.title, max: MAX_TITLE }}>
+        <Field
+          id={fieldId('title')}
+          label="Title"
+          hint="A short summary, like “Let guests choose their meal when they RSVP”."
+          error={errors.title}
+          count={{ text: draft.title, max: MAX_TITLE }}
+        >
           {(control) => <input {...control} type="text" value={draft.title} autoComplete="off" onChange={(e) => set('title', e.target.value)} />}
         </Field>
         <DuplicateSuggestions title={draft.title} description={draft.description} />
@@ -459,7 +471,12 @@ function SubmitForm({ user }: { user: Account }) {
                       value={p}
                       aria-invalid={invalid(key) ?? invalid('painPoints')}
                       aria-describedby={described(key, 'submit-painPoints-hint')}
-                      onChange={(e) => set('painPoints', draft.painPoints.map((old, j) => (j === i ? e.target.value : old)))}
+                      onChange={(e) =>
+                        set(
+                          'painPoints',
+                          draft.painPoints.map((old, j) => (j === i ? e.target.value : old)),
+                        )
+                      }
                     />
                     {draft.painPoints.length > 1 && (
                       <button
@@ -467,7 +484,10 @@ function SubmitForm({ user }: { user: Account }) {
                         className="button secondary small"
                         aria-label={`Remove pain point ${i + 1}`}
                         onClick={() => {
-                          set('painPoints', draft.painPoints.filter((_, j) => j !== i));
+                          set(
+                            'painPoints',
+                            draft.painPoints.filter((_, j) => j !== i),
+                          );
                           document.getElementById(`submit-painPoints-${Math.max(0, i - 1)}`)?.focus();
                         }}
                       >
@@ -515,11 +535,22 @@ function SubmitForm({ user }: { user: Account }) {
           {includeWedding && (
             <div className="wedding-grid">
               <Field id={fieldId('weddingContext.weddingDate')} label="Wedding date" error={errors['weddingContext.weddingDate']}>
-                {(control) => <input {...control} type="date" value={draft.weddingDate} min={today} max={horizon} onChange={(e) => set('weddingDate', e.target.value)} />}
+                {(control) => (
+                  <input {...control} type="date" value={draft.weddingDate} min={today} max={horizon} onChange={(e) => set('weddingDate', e.target.value)} />
+                )}
               </Field>
               <Field id={fieldId('weddingContext.guestCount')} label="Number of guests" error={errors['weddingContext.guestCount']}>
                 {(control) => (
-                  <input {...control} type="number" inputMode="numeric" min={1} max={5000} step={1} value={draft.guestCount} onChange={(e) => set('guestCount', e.target.value)} />
+                  <input
+                    {...control}
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={5000}
+                    step={1}
+                    value={draft.guestCount}
+                    onChange={(e) => set('guestCount', e.target.value)}
+                  />
                 )}
               </Field>
               <Field id={fieldId('weddingContext.country')} label="Country" error={errors['weddingContext.country']}>
@@ -534,10 +565,14 @@ function SubmitForm({ user }: { user: Account }) {
                 </p>
               )}
               <Field id={fieldId('weddingContext.venueAddress')} label="Venue address" optional error={errors['weddingContext.venueAddress']}>
-                {(control) => <input {...control} type="text" value={draft.venueAddress} autoComplete="off" onChange={(e) => set('venueAddress', e.target.value)} />}
+                {(control) => (
+                  <input {...control} type="text" value={draft.venueAddress} autoComplete="off" onChange={(e) => set('venueAddress', e.target.value)} />
+                )}
               </Field>
               <Field id={fieldId('weddingContext.coupleNames')} label="Couple’s names" optional error={errors['weddingContext.coupleNames']}>
-                {(control) => <input {...control} type="text" value={draft.coupleNames} autoComplete="off" onChange={(e) => set('coupleNames', e.target.value)} />}
+                {(control) => (
+                  <input {...control} type="text" value={draft.coupleNames} autoComplete="off" onChange={(e) => set('coupleNames', e.target.value)} />
+                )}
               </Field>
             </div>
           )}

@@ -91,7 +91,8 @@ function Queue() {
           <Notice kind="success">
             {moved.into ? (
               <p>
-                “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” was merged into “<Link to={`/requests/${moved.into.id}`}>{moved.into.title}</Link>”. Its page can undo the merge.
+                “<Link to={`/requests/${moved.id}`}>{moved.title}</Link>” was merged into “<Link to={`/requests/${moved.into.id}`}>{moved.into.title}</Link>”.
+                Its page can undo the merge.
               </p>
             ) : (
               <p>

@@ -56,12 +56,17 @@ export default fp(
       const principal = request.principal;
       const recorded = takeRequestAudited(request.id);
       if (principal?.role !== 'product_team' || !request.routeOptions.url || (recorded && reply.statusCode < 400)) return;
-      await recordAudit(services, services.db, { actor: principal, requestId: request.id }, {
-        action: 'api_call',
-        targetType: 'route',
-        targetId: `${request.method} ${request.routeOptions.url}`,
-        details: { params: request.params, status: reply.statusCode },
-      }).catch((err: unknown) => request.log.error({ err }, 'could not record product-team audit event'));
+      await recordAudit(
+        services,
+        services.db,
+        { actor: principal, requestId: request.id },
+        {
+          action: 'api_call',
+          targetType: 'route',
+          targetId: `${request.method} ${request.routeOptions.url}`,
+          details: { params: request.params, status: reply.statusCode },
+        },
+      ).catch((err: unknown) => request.log.error({ err }, 'could not record product-team audit event'));
     });
   },
   { name: 'authorization', dependencies: ['authentication'] },

@@ -77,7 +77,10 @@ export default fp(
     // Ajv coerces a query or path value such as "1e309" to Infinity and then skips minimum/maximum
     // (it checks limits on finite numbers only): refuse it as the validation failure it is.
     app.addHook('preHandler', async (request) => {
-      for (const [part, values] of [['querystring', request.query], ['params', request.params]] as const) {
+      for (const [part, values] of [
+        ['querystring', request.query],
+        ['params', request.params],
+      ] as const) {
         for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
           if ([value].flat().some((v) => typeof v === 'number' && !Number.isFinite(v))) {
             throw badRequest('validation_failed', 'The request is not valid: see details', [{ field: `${part}.${name}`, message: 'must be a finite number' }]);
@@ -87,7 +90,9 @@ export default fp(
     });
 
     // The path is not echoed back: a reflected URL is a phishing and log-injection aid (issue #14).
-    app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('route_not_found', 'There is no such route; see /api/openapi.json for the API')));
+    app.setNotFoundHandler((_request, reply) =>
+      reply.status(404).send(errorBody('route_not_found', 'There is no such route; see /api/openapi.json for the API')),
+    );
   },
   { name: 'errors' },
 );

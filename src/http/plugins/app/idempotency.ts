@@ -99,9 +99,11 @@ export default fp(
       }
       // The change has committed: its answer goes out even if it cannot be recorded (the database just
       // failed). The claim then stays unanswered — a repeat gets 409 until the lease ends (decision 0019).
-      await recordIdempotentResponse(services, claim.caller, claim.key, { status: reply.statusCode, headers, body: payload == null ? '' : payload.toString() }).catch(
-        (err: unknown) => request.log.warn({ err }, 'could not record the response of an Idempotency-Key'),
-      );
+      await recordIdempotentResponse(services, claim.caller, claim.key, {
+        status: reply.statusCode,
+        headers,
+        body: payload == null ? '' : payload.toString(),
+      }).catch((err: unknown) => request.log.warn({ err }, 'could not record the response of an Idempotency-Key'));
       return payload;
     });
   },

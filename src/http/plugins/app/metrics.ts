@@ -10,7 +10,6 @@ import { errorBody } from './errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-
 export default fp(
   async function metricsEndpoint(app: FastifyInstance, opts: { services: Services; metrics: Metrics }) {
     const { services, metrics } = opts;
@@ -38,7 +37,12 @@ export default fp(
         if (!allowed) {
           return reply
             .status(token ? 401 : 403)
-            .send(errorBody(token ? 'unauthenticated' : 'forbidden', token ? 'Bearer METRICS_TOKEN required' : 'Metrics are served to loopback clients only (set METRICS_TOKEN to scrape remotely)'));
+            .send(
+              errorBody(
+                token ? 'unauthenticated' : 'forbidden',
+                token ? 'Bearer METRICS_TOKEN required' : 'Metrics are served to loopback clients only (set METRICS_TOKEN to scrape remotely)',
+              ),
+            );
         }
         return reply.type(metrics.registry.contentType).send(await metrics.scrape());
       },

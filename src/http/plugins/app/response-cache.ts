@@ -148,10 +148,16 @@ export default fp(
     app.addHook('onClose', async () => caches.close());
     app.addHook('onRequest', (request, reply, done) => {
       const hit = publicHit(caches, request.method, request.url, request.headers);
-      if (!hit) { done(); return; }
+      if (!hit) {
+        done();
+        return;
+      }
       request.cacheHit = true;
       // Sent without calling done(): the remaining hooks and the handler are skipped.
-      reply.code(hit.statusCode).headers(hit.headers).send(hit.statusCode === 304 ? undefined : hit.body);
+      reply
+        .code(hit.statusCode)
+        .headers(hit.headers)
+        .send(hit.statusCode === 304 ? undefined : hit.body);
     });
   },
   { name: 'response-cache', dependencies: ['security-headers'] },

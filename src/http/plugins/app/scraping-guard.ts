@@ -49,12 +49,23 @@ export default fp(
       }
       threatMetrics.bulkAccess.inc({ action: verdict.started ? 'blocked' : 'refused' });
       if (verdict.started) {
-        await recordAudit(services, services.db, { actor: request.principal, requestId: request.id }, {
-          action: 'bulk_access_blocked',
-          targetType: 'client',
-          targetId: reader,
-          details: { reads: verdict.reads, pages: verdict.pages, windowSeconds: policy.windowSeconds, coolOffSeconds: policy.coolOffSeconds, route: request.routeOptions.url },
-        });
+        await recordAudit(
+          services,
+          services.db,
+          { actor: request.principal, requestId: request.id },
+          {
+            action: 'bulk_access_blocked',
+            targetType: 'client',
+            targetId: reader,
+            details: {
+              reads: verdict.reads,
+              pages: verdict.pages,
+              windowSeconds: policy.windowSeconds,
+              coolOffSeconds: policy.coolOffSeconds,
+              route: request.routeOptions.url,
+            },
+          },
+        );
       }
       throw new ServiceError(
         429,

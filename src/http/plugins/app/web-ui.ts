@@ -41,8 +41,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body></html>
 `;
 
-const escapeAttribute = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function isApiPath(url: string): boolean {
   const pathname = url.split('?')[0] ?? '';

@@ -71,7 +71,12 @@ const ai: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call, c
     handler: async (request, reply) => {
       const draft = request.body;
       if (!caches.analyses.enabled) return analyzeDraft(services, draft);
-      return sendCached(caches, request, reply, { cache: caches.analyses, policy: CACHE_POLICIES.analysis, key: draftContentHash(draft), load: () => analyzeDraft(services, draft) });
+      return sendCached(caches, request, reply, {
+        cache: caches.analyses,
+        policy: CACHE_POLICIES.analysis,
+        key: draftContentHash(draft),
+        load: () => analyzeDraft(services, draft),
+      });
     },
   });
 

@@ -12,7 +12,12 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
   app.post('/api/auth/signup', {
     bodyLimit: BODY_LIMITS.auth,
     config: { access: 'public', csrf: false, idempotency: false },
-    schema: { tags: ['auth'], summary: 'Create a couple or wedding-supplier account and sign in', body: SignUpBody, response: responses({ 201: SessionReply }) },
+    schema: {
+      tags: ['auth'],
+      summary: 'Create a couple or wedding-supplier account and sign in',
+      body: SignUpBody,
+      response: responses({ 201: SessionReply }),
+    },
     handler: async (request, reply) => {
       const grant = await accounts.signUp(services, request.body, request.id, request.cookies[SESSION_COOKIE]);
       return reply.startSession(grant).status(201).send({ user: grant.user, csrfToken: grant.csrfToken });
@@ -22,7 +27,13 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
   app.post('/api/auth/login', {
     bodyLimit: BODY_LIMITS.auth,
     config: { access: 'public', csrf: false, idempotency: false },
-    schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token. Repeated failures (per account or address) get 429 too_many_attempts with Retry-After', body: LoginBody, response: responses({ 200: SessionReply }) },
+    schema: {
+      tags: ['auth'],
+      summary:
+        'Sign in; sets the session cookie and returns the CSRF token. Repeated failures (per account or address) get 429 too_many_attempts with Retry-After',
+      body: LoginBody,
+      response: responses({ 200: SessionReply }),
+    },
     handler: async (request, reply) => {
       const grant = await accounts.logIn(services, request.body.email, request.body.password, request.id, request.ip, request.cookies[SESSION_COOKIE]);
       return reply.startSession(grant).send({ user: grant.user, csrfToken: grant.csrfToken });
@@ -40,7 +51,11 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
 
   app.get('/api/auth/session', {
     config: { access: 'signed_in' },
-    schema: { tags: ['auth'], summary: 'The signed-in account and, for cookie sessions, its CSRF token', response: responses({ 200: Type.Object({ user: SessionReply.properties.user, csrfToken: Type.Union([Type.String(), Type.Null()]) }) }) },
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in account and, for cookie sessions, its CSRF token',
+      response: responses({ 200: Type.Object({ user: SessionReply.properties.user, csrfToken: Type.Union([Type.String(), Type.Null()]) }) }),
+    },
     handler: async (request) => {
       const cookie = request.cookies[SESSION_COOKIE];
       const user = await accounts.getAccount(services, call(request).actor.id);
@@ -57,7 +72,11 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
 
   app.get('/api/auth/tokens', {
     config: { access: 'signed_in' },
-    schema: { tags: ['auth'], summary: 'List your API tokens (never their secrets)', response: responses({ 200: Type.Object({ items: Type.Array(ApiToken) }) }) },
+    schema: {
+      tags: ['auth'],
+      summary: 'List your API tokens (never their secrets)',
+      response: responses({ 200: Type.Object({ items: Type.Array(ApiToken) }) }),
+    },
     handler: async (request) => ({ items: await accounts.listApiTokens(services, call(request)) }),
   });
 

@@ -35,7 +35,10 @@ export const SignUpBody = Type.Object(
     consents: Type.Optional(
       Type.Object(
         { feature_feedback: Type.Optional(Type.Boolean()), ai_analysis: Type.Optional(Type.Boolean()), trend_analytics: Type.Optional(Type.Boolean()) },
-        { additionalProperties: false, description: 'The consent boxes, unticked by default: a purpose left out or false is declined. Each answer is recorded as evidence.' },
+        {
+          additionalProperties: false,
+          description: 'The consent boxes, unticked by default: a purpose left out or false is declined. Each answer is recorded as evidence.',
+        },
       ),
     ),
   },

@@ -36,7 +36,12 @@ const tags = ['feature requests'];
 const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call, caches }) => {
   app.get('/api/feature-requests', {
     config: { access: 'board' },
-    schema: { tags, summary: 'The board: filter, search, sort and page through requests', querystring: ListQuery, response: responses({ 200: Page(BoardItem) }) },
+    schema: {
+      tags,
+      summary: 'The board: filter, search, sort and page through requests',
+      querystring: ListQuery,
+      response: responses({ 200: Page(BoardItem) }),
+    },
     handler: async (request, reply) => {
       const { sort = 'top', limit = 20, ...filters } = request.query;
       const query = { ...filters, sort, limit };
@@ -72,21 +77,38 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
 
   app.get('/api/feature-requests/:id', {
     config: { access: 'board' },
-    schema: { tags, summary: 'One request: full record for those allowed, public projection otherwise', params: IdParams, response: responses({ 200: FeatureRequest }) },
+    schema: {
+      tags,
+      summary: 'One request: full record for those allowed, public projection otherwise',
+      params: IdParams,
+      response: responses({ 200: FeatureRequest }),
+    },
     handler: async (request) => requests.getFeatureRequest(services, request.principal, request.params.id, request.id),
   });
 
   app.patch('/api/feature-requests/:id', {
     bodyLimit: BODY_LIMITS.featureRequest,
     config: { access: { anyOf: ['feature_requests:create', 'feature_requests:update'] } },
-    schema: { tags, summary: 'Edit a request (its author while open, or the product team)', params: IdParams, body: UpdateBody, response: responses({ 200: FeatureRequest }) },
+    schema: {
+      tags,
+      summary: 'Edit a request (its author while open, or the product team)',
+      params: IdParams,
+      body: UpdateBody,
+      response: responses({ 200: FeatureRequest }),
+    },
     handler: async (request) => requests.updateFeatureRequest(services, call(request), request.params.id, request.body),
   });
 
   app.post('/api/feature-requests/:id/status', {
     bodyLimit: BODY_LIMITS.text,
     config: { access: { anyOf: ['feature_requests:update_status'] } },
-    schema: { tags, summary: 'Move a request through the workflow (product team; justification required)', params: IdParams, body: StatusBody, response: responses({ 200: FeatureRequest }) },
+    schema: {
+      tags,
+      summary: 'Move a request through the workflow (product team; justification required)',
+      params: IdParams,
+      body: StatusBody,
+      response: responses({ 200: FeatureRequest }),
+    },
     handler: async (request) => requests.changeStatus(services, call(request), request.params.id, request.body),
   });
 
@@ -104,13 +126,25 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
 
   app.post('/api/feature-requests/:id/unmerge', {
     config: { access: { anyOf: ['feature_requests:merge'] } },
-    schema: { tags, summary: 'Undo a merge exactly: votes, comments, counters and status as they were', params: IdParams, body: UnmergeBody, response: responses({ 200: UnmergeReply }) },
+    schema: {
+      tags,
+      summary: 'Undo a merge exactly: votes, comments, counters and status as they were',
+      params: IdParams,
+      body: UnmergeBody,
+      response: responses({ 200: UnmergeReply }),
+    },
     handler: async (request) => merges.unmergeRequest(services, call(request), request.params.id, request.body),
   });
 
   app.put('/api/feature-requests/:id/rice', {
     config: { access: { anyOf: ['feature_requests:prioritize'] } },
-    schema: { tags, summary: 'Override RICE factors (a number sets, null clears; product team)', params: IdParams, body: RiceOverrideBody, response: responses({ 200: FeatureRequest }) },
+    schema: {
+      tags,
+      summary: 'Override RICE factors (a number sets, null clears; product team)',
+      params: IdParams,
+      body: RiceOverrideBody,
+      response: responses({ 200: FeatureRequest }),
+    },
     handler: async (request) => {
       await rice.overrideRice(services, call(request), request.params.id, request.body);
       return requests.getFeatureRequest(services, request.principal, request.params.id, request.id);
@@ -152,21 +186,39 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
 
   app.delete('/api/feature-requests/:id/vote', {
     config: { access: { anyOf: ['feature_requests:vote'] } },
-    schema: { tags, summary: 'Withdraw your vote (a rejected vote stays on record: 409 vote_rejected)', params: IdParams, response: responses({ 200: VoteReply }) },
+    schema: {
+      tags,
+      summary: 'Withdraw your vote (a rejected vote stays on record: 409 vote_rejected)',
+      params: IdParams,
+      response: responses({ 200: VoteReply }),
+    },
     handler: async (request) => votes.withdrawVote(services, call(request), request.params.id),
   });
 
   app.get('/api/feature-requests/:id/comments', {
     config: { access: 'signed_in' },
-    schema: { tags, summary: 'The discussion on a request, oldest first', params: IdParams, querystring: CommentsQuery, response: responses({ 200: Page(Comment) }) },
-    handler: async (request) => comments.listComments(services, call(request).actor, request.params.id, { cursor: request.query.cursor, limit: request.query.limit ?? 50 }),
+    schema: {
+      tags,
+      summary: 'The discussion on a request, oldest first',
+      params: IdParams,
+      querystring: CommentsQuery,
+      response: responses({ 200: Page(Comment) }),
+    },
+    handler: async (request) =>
+      comments.listComments(services, call(request).actor, request.params.id, { cursor: request.query.cursor, limit: request.query.limit ?? 50 }),
   });
 
   app.post('/api/feature-requests/:id/comments', {
     bodyLimit: BODY_LIMITS.text,
     // The product team answers requests too: editing rights over requests include replying to them.
     config: { access: { anyOf: ['comments:create', 'feature_requests:update'] } },
-    schema: { tags, summary: 'Comment on a request (verified suppliers comment as experts)', params: IdParams, body: CommentBody, response: responses({ 201: Comment }) },
+    schema: {
+      tags,
+      summary: 'Comment on a request (verified suppliers comment as experts)',
+      params: IdParams,
+      body: CommentBody,
+      response: responses({ 201: Comment }),
+    },
     handler: async (request, reply) => reply.status(201).send(await comments.addComment(services, call(request), request.params.id, request.body)),
   });
 };

@@ -8,7 +8,10 @@ const Category = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: '
 
 export const WeddingContext = Type.Object(
   {
-    weddingDate: Type.String({ format: 'date', description: `YYYY-MM-DD: on a new request, today or later (in the wedding's time zone) and at most ${WEDDING_HORIZON_YEARS} years ahead` }),
+    weddingDate: Type.String({
+      format: 'date',
+      description: `YYYY-MM-DD: on a new request, today or later (in the wedding's time zone) and at most ${WEDDING_HORIZON_YEARS} years ahead`,
+    }),
     guestCount: Type.Integer({ minimum: 1, maximum: 5000 }),
     country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' }),
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone used in the country (Europe/London for GB); UTC is accepted anywhere' }),
@@ -43,7 +46,13 @@ export const ListQuery = Type.Object({
   category: Type.Optional(Category),
   userType: Type.Optional(UserRole),
   sort: Type.Optional(literals(BOARD_SORTS, 'top: most weighted votes; new: newest; trending: votes with recency; rice: highest RICE score')),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over what you may read: the title; the description and pain points too where you may read them' })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Full-text search over what you may read: the title; the description and pain points too where you may read them',
+    }),
+  ),
   mine: Type.Optional(Type.Boolean({ description: 'Only requests you submitted' })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -172,14 +181,11 @@ export const CommentsQuery = Type.Object({
 export const MergeBody = Type.Object(
   {
     targetId: Type.String({ format: 'uuid', description: 'The request this one duplicates: it receives the votes and comments' }),
-    justification: Type.Optional(Text(10, 2000, { description: 'Why: shown in both requests\' history' })),
+    justification: Type.Optional(Text(10, 2000, { description: "Why: shown in both requests' history" })),
   },
   { additionalProperties: false },
 );
-export const UnmergeBody = Type.Object(
-  { justification: Type.Optional(Text(10, 2000)) },
-  { additionalProperties: false },
-);
+export const UnmergeBody = Type.Object({ justification: Type.Optional(Text(10, 2000)) }, { additionalProperties: false });
 
 const MergedPair = { mergeId: Uuid, targetId: Uuid, duplicate: FeatureRequest, target: FeatureRequest };
 export const MergeReply = Type.Object({
@@ -190,7 +196,7 @@ export const MergeReply = Type.Object({
 export const UnmergeReply = Type.Object({
   ...MergedPair,
   restoredVotes: Type.Integer({ description: 'Votes back on the duplicate' }),
-  restoredTargetVotes: Type.Integer({ description: "Target votes put back as they were before the merge" }),
+  restoredTargetVotes: Type.Integer({ description: 'Target votes put back as they were before the merge' }),
   restoredComments: Type.Integer(),
 });
 

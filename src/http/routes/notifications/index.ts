@@ -88,7 +88,10 @@ const notifications: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { servic
     schema: { hide: true, querystring: UnsubscribeQuery },
     handler: async (request, reply) => {
       await unsubscribe(services, request.query.token);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(unsubscribePage({ state: 'done' }));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(unsubscribePage({ state: 'done' }));
     },
   });
 };

@@ -30,7 +30,9 @@ const ops: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }
       .send(
         errorBody(
           'unauthenticated',
-          services.config.alertmanagerWebhookToken ? 'Bearer ALERTMANAGER_WEBHOOK_TOKEN required' : 'The Alertmanager webhook is disabled: ALERTMANAGER_WEBHOOK_TOKEN is not set',
+          services.config.alertmanagerWebhookToken
+            ? 'Bearer ALERTMANAGER_WEBHOOK_TOKEN required'
+            : 'The Alertmanager webhook is disabled: ALERTMANAGER_WEBHOOK_TOKEN is not set',
         ),
       );
   };

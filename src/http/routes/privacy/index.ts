@@ -63,7 +63,9 @@ const ProfileBody = Type.Object(
   { additionalProperties: false },
 );
 const JustificationHeaders = Type.Object({
-  [JUSTIFICATION_HEADER]: Type.Optional(Type.String({ description: 'Why you need this person’s personal data (at least 10 characters); recorded in the audit trail' })),
+  [JUSTIFICATION_HEADER]: Type.Optional(
+    Type.String({ description: 'Why you need this person’s personal data (at least 10 characters); recorded in the audit trail' }),
+  ),
 });
 
 /** Product-team access to PII is refused without a written reason (the brief's access_justification). */
@@ -71,7 +73,9 @@ function justification(request: FastifyRequest): string {
   const value = request.headers[JUSTIFICATION_HEADER];
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason.length < 10) {
-    throw badRequest('justification_required', 'Access to personal data needs a reason: send the X-Access-Justification header (at least 10 characters)', { header: 'X-Access-Justification' });
+    throw badRequest('justification_required', 'Access to personal data needs a reason: send the X-Access-Justification header (at least 10 characters)', {
+      header: 'X-Access-Justification',
+    });
   }
   return reason;
 }

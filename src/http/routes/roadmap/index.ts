@@ -11,7 +11,13 @@ import type { RouteDeps } from '../index.js';
 
 const RoadmapItem = Type.Composite([
   BoardItem,
-  Type.Object({ statusSince: Type.Unsafe<Date>({ type: 'string', format: 'date-time', description: 'When the request entered its current column (from its status history)' }) }),
+  Type.Object({
+    statusSince: Type.Unsafe<Date>({
+      type: 'string',
+      format: 'date-time',
+      description: 'When the request entered its current column (from its status history)',
+    }),
+  }),
 ]);
 
 const RoadmapReply = Type.Object({

@@ -32,7 +32,11 @@ const status: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, dat
   app.get('/status', {
     config: { access: 'public' },
     schema: { hide: true },
-    handler: async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(renderStatusPage(await currentStatus())),
+    handler: async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(renderStatusPage(await currentStatus())),
   });
 
   app.get('/status.css', {

@@ -15,7 +15,10 @@ export function renderStatusPage(status: PublicStatus): string {
   const components = status.components.map((c) => `<li><span>${escape(c.name)}</span><span class="badge ${c.status}">${c.status}</span></li>`).join('');
   const open = status.openIncidents.length ? `<ul>${status.openIncidents.map(incidentItem).join('')}</ul>` : '<p>No open incidents.</p>';
   const recent = status.recentIncidents.length ? `<ul>${status.recentIncidents.map(incidentItem).join('')}</ul>` : '<p>No incidents recently.</p>';
-  const stale = status.stale && status.incidentsAsOf ? `<p class="note">Incident details as of ${when(status.incidentsAsOf)}: live details are temporarily unavailable.</p>` : '';
+  const stale =
+    status.stale && status.incidentsAsOf
+      ? `<p class="note">Incident details as of ${when(status.incidentsAsOf)}: live details are temporarily unavailable.</p>`
+      : '';
   return `<!doctype html>
 <html lang="en">
 <head>

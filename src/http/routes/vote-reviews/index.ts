@@ -38,4 +38,3 @@ const voteReviews: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services
 };
 
 export default voteReviews;
-

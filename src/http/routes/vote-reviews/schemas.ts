@@ -65,5 +65,7 @@ export const DecisionBody = Type.Object(
 export const DecisionReply = Type.Object({
   decided: Type.Integer(),
   state: literals(VOTE_STATES),
-  requests: Type.Array(Type.Object({ requestId: Uuid, voteCount: Type.Integer(), voteWeight: Type.Number() }), { description: 'The counters after the decision' }),
+  requests: Type.Array(Type.Object({ requestId: Uuid, voteCount: Type.Integer(), voteWeight: Type.Number() }), {
+    description: 'The counters after the decision',
+  }),
 });

@@ -21,7 +21,11 @@ const INTEGRATORS = { anyOf: ['feature_requests:webhooks'] } as const;
 const webhooks: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   app.get('/api/webhooks', {
     config: { access: INTEGRATORS },
-    schema: { tags: ['webhooks'], summary: 'Outgoing webhook endpoints (secrets are never shown again)', response: responses({ 200: Type.Object({ items: Type.Array(WebhookEndpoint) }) }) },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Outgoing webhook endpoints (secrets are never shown again)',
+      response: responses({ 200: Type.Object({ items: Type.Array(WebhookEndpoint) }) }),
+    },
     handler: async () => listWebhookEndpoints(services),
   });
 
@@ -59,7 +63,12 @@ const webhooks: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, c
 
   app.post('/api/webhooks/:id/rotate-secret', {
     config: { access: INTEGRATORS },
-    schema: { tags: ['webhooks'], summary: 'A new signing secret, shown this once; the old one stops at once', params: IdParams, response: responses({ 200: WebhookEndpointWithSecret }) },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'A new signing secret, shown this once; the old one stops at once',
+      params: IdParams,
+      response: responses({ 200: WebhookEndpointWithSecret }),
+    },
     handler: async (request) => rotateWebhookSecret(services, call(request), request.params.id),
   });
 

@@ -7,10 +7,7 @@ const WebhookEvent = literals(WEBHOOK_EVENTS);
 const Events = Type.Array(WebhookEvent, { minItems: 1, maxItems: WEBHOOK_EVENTS.length, uniqueItems: true });
 const Url = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://', description: 'http(s) URL of the receiver' });
 
-export const CreateWebhookBody = Type.Object(
-  { url: Url, description: Type.Optional(Text(0, 200)), events: Events },
-  { additionalProperties: false },
-);
+export const CreateWebhookBody = Type.Object({ url: Url, description: Type.Optional(Text(0, 200)), events: Events }, { additionalProperties: false });
 
 export const UpdateWebhookBody = Type.Object(
   { url: Type.Optional(Url), description: Type.Optional(Text(0, 200)), events: Type.Optional(Events), enabled: Type.Optional(Type.Boolean()) },
