@@ -10,7 +10,7 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 // A run of digits with the separators people write numbers with (+353 87 123 4567, (020) 7946-0958).
 // Seven or more digits: a guest count, a year or a table number is not a phone number; a full date
 // written with digits (2027-06-12) is masked too, which the AI is not to see either.
-const PHONE_CANDIDATE = /(?:\+|\b00)?\(?\d[\d\s().\/-]{5,}\d/g;
+const PHONE_CANDIDATE = /(?:\+|\b00)?\(?\d[\d\s()./-]{5,}\d/g;
 const MIN_PHONE_DIGITS = 7;
 const MAX_PHONE_DIGITS = 15;
 const TITLED_NAME = /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?/gu;

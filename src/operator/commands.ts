@@ -237,7 +237,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
       try {
         ({ values } = parseArgs({ args: [...args], options: { expect: { type: 'string', multiple: true } }, strict: true, allowPositionals: false }));
       } catch (err) {
-        throw new UsageError((err as Error).message.split('\n')[0]!);
+        throw new UsageError((err as Error).message.split('\n')[0]);
       }
       const expect: [string, number][] = (values.expect ?? []).map((given) => {
         const [lane, sequence, extra] = given.split('=');

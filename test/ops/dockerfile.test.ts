@@ -91,8 +91,8 @@ describe('Dockerfile', () => {
   it('copies only the build output and what the runtime reads into the runtime stage', () => {
     const runtime = stages(DOCKERFILE).at(-1)!;
     // The parser returns COPY instructions as Copy instances, typed as their base class.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const fromBuild = of(runtime, 'COPY')
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
       .filter((c) => (c as Copy).getFromFlag()?.getValue() === 'build')
       .map(args);
     expect(fromBuild).toEqual(['/src/dist ./dist', '/src/web/dist ./web/dist']);

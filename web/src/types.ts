@@ -320,7 +320,8 @@ export interface ConsentState {
 /** One entry of the inbox (GET /api/notifications). */
 export interface MemberNotification {
   id: string;
-  kind: 'status_changed' | 'request_merged' | 'comment_posted' | string;
+  /** 'status_changed', 'request_merged', 'comment_posted' — or a kind this build does not know yet. */
+  kind: string;
   requestId: string | null;
   requestTitle: string | null;
   details: { from?: Status; to?: Status; justification?: string; duplicateTitle?: string };

@@ -1,6 +1,6 @@
 // Merging closes a request and moves its votes and comments: a step taken on purpose. The dialog
 // says what will happen, asks for the reason both histories keep, and merges only on "Merge".
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { mergeRequest } from '../endpoints.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { plural } from '../labels.js';
@@ -37,12 +37,15 @@ export function MergeDialog({
     return () => d?.close();
   }, []);
 
-  async function merge(event: FormEvent) {
+  async function merge(event: SyntheticEvent) {
     event.preventDefault();
     const text = reason.trim();
     const problem =
       text.length < MIN_REASON ? `Say why in at least ${MIN_REASON} characters: both requests’ histories keep it.` : tooLong('The reason', text, MAX_REASON);
-    if (problem) return setError(problem);
+    if (problem) {
+      setError(problem);
+      return;
+    }
     setSending(true);
     setError(null);
     try {

@@ -27,7 +27,10 @@ export function MergeInto({
 
   useEffect(() => {
     const q = text.trim();
-    if (q.length < 2) return setFound(null);
+    if (q.length < 2) {
+      setFound(null);
+      return;
+    }
     const controller = new AbortController();
     window.clearTimeout(typing.current);
     typing.current = window.setTimeout(() => {

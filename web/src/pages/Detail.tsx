@@ -261,6 +261,26 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
           </dl>
         </>
       )}
+      {coarse && (
+        <>
+          <h3>The wedding</h3>
+          {/* Suppliers see the coarse form only: the exact date, venue and names stay with the couple and the WedSync team. */}
+          <dl className="facts">
+            <div>
+              <dt>Month</dt>
+              <dd>{coarse.weddingMonth ? formatMonth(coarse.weddingMonth) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Size</dt>
+              <dd>{WEDDING_SIZES[coarse.weddingSize]}</dd>
+            </div>
+            <div>
+              <dt>Country</dt>
+              <dd>{coarse.country ? regionName(coarse.country) : '—'}</dd>
+            </div>
+          </dl>
+        </>
+      )}
       {request.author && (
         <p className="muted">
           {/* The role beside the name, not in brackets after it: a demo name already ends in some. */}
