@@ -22,6 +22,9 @@ interface Member {
   email: string;
 }
 
+// A wedding still to come at the test clock's date (2031): a new request's wedding cannot be past.
+const WEDDING_TO_COME = { weddingDate: '2031-06-12', guestCount: 120, country: 'GB', timeZone: 'Europe/London' };
+
 describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
   let t: TestApp;
   let sink: SmtpSink;
@@ -39,7 +42,11 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
     };
   };
   const submit = async (by: Member, overrides: Record<string, unknown> = {}) => {
-    const res = await t.request(by.caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(overrides) });
+    const res = await t.request(by.caller, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ weddingContext: WEDDING_TO_COME, ...overrides }),
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; title: string };
   };
