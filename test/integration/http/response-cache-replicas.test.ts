@@ -3,6 +3,9 @@
 // replica B stops serving the old answer within the issue's ~0.5 s (polled, with a margin for a busy
 // machine) — for each tag: feature-requests, roadmap, ai-analysis.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexRequest } from '../../../src/services/duplicate-detection.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
@@ -31,6 +34,7 @@ describe.runIf(redisUrl)('response cache shared by two replicas through Redis', 
     REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:`,
     // One deployment: the same master key, so both replicas read what the other sealed.
     ENCRYPTION_MASTER_KEY: randomBytes(32).toString('hex'),
+    MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')),
   };
 
   beforeAll(async () => {

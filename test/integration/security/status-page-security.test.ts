@@ -39,8 +39,8 @@ describe.each(DATABASE_MODES)('security detections stay off the public status pa
   }, 120_000);
   afterAll(() => t?.close());
 
-  it('covers the insider-access, vote-manipulation and bulk-access alerts', () => {
-    expect(rules.map((r) => r.alert).sort()).toEqual(['BulkAccessBlocked', 'InsiderAccessAnomaly', 'VoteManipulationSuspected']);
+  it('covers the insider-access, vote-manipulation, bulk-access and audit-chain alerts', () => {
+    expect(rules.map((r) => r.alert).sort()).toEqual(['AuditChainShortened', 'BulkAccessBlocked', 'InsiderAccessAnomaly', 'VoteManipulationSuspected']);
   });
 
   it('shows open and resolved security incidents to operators only', async () => {

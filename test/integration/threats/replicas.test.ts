@@ -3,6 +3,9 @@
 // sign-out or token revocation on one is honoured by the other within a second. With Redis
 // configured but unreachable, the login throttle still holds, in the replica's own memory.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, createTestApp, testClock, type Caller, type TestApp } from '../../helpers/app.js';
@@ -52,6 +55,8 @@ describe.runIf(redisUrl)('two replicas on one Redis', () => {
         REDIS_URL: redisUrl!,
         REDIS_KEY_PREFIX: prefix,
         ENCRYPTION_MASTER_KEY: randomBytes(32).toString('hex'),
+        // One deployment: both replicas unwrap members' keys with the same key-encryption keys.
+        MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')),
         TRUST_PROXY: '1',
         SCRAPING_LIMITS: JSON.stringify(SCRAPING),
         VOTE_MANIPULATION_POLICY: JSON.stringify(VOTES),
