@@ -133,7 +133,9 @@ export async function tail(file: string, lines = 15): Promise<string> {
 
 /** One short-lived connection for a few administrative statements. */
 export async function withConnection<T>(url: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  // No array-type lookup on connect: these short connections read scalars only, and that lookup's
+  // failure when the server goes away mid-connect (a recovery that stops) escaped as an unhandled rejection.
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, fetch_types: false });
   try {
     return await work(sql);
   } finally {
