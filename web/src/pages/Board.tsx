@@ -72,6 +72,15 @@ export default function Board() {
     return () => controller.abort();
   }, [key, retry]);
 
+  // Keyboard users continue from the first new request rather than the top of the page. An effect
+  // runs once the new cards are in the document; an animation frame could run before React renders them.
+  const [focusFrom, setFocusFrom] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusFrom === null) return;
+    listRef.current?.querySelectorAll<HTMLAnchorElement>('.card-title a')[focusFrom]?.focus();
+    setFocusFrom(null);
+  }, [focusFrom]);
+
   async function loadMore() {
     if (!load.nextCursor || moreState.loading) return;
     setMoreState({ loading: true, error: null });
@@ -80,8 +89,7 @@ export default function Board() {
       const page = await get<Page<BoardItem>>(boardApiUrl(filters, load.nextCursor));
       setLoad((l) => ({ state: 'ready', items: appendNew(l.items, page.items, (i) => i.id), nextCursor: page.nextCursor }));
       setMoreState({ loading: false, error: null });
-      // Keyboard users continue from the first new request rather than the top of the page.
-      requestAnimationFrame(() => listRef.current?.querySelectorAll<HTMLAnchorElement>('.card-title a')[firstNew]?.focus());
+      setFocusFrom(firstNew);
     } catch (err) {
       setMoreState({ loading: false, error: plainMessage(err) });
     }

@@ -54,6 +54,15 @@ export default function Detail({ id }: { id: string }) {
     setLoad((l) => (l.state === 'ready' ? { state: 'ready', request: { ...l.request, ...patch } } : l));
   }, []);
 
+  // After a merge the notice takes focus, so a screen reader says what happened. An effect runs
+  // once the notice is in the document; a timer or animation frame could run before React renders it.
+  const [focusMergedNotice, setFocusMergedNotice] = useState(false);
+  useEffect(() => {
+    if (!focusMergedNotice) return;
+    document.getElementById('merged-notice')?.focus();
+    setFocusMergedNotice(false);
+  }, [focusMergedNotice]);
+
   if (load.state === 'loading') {
     return (
       <>
@@ -101,7 +110,7 @@ export default function Detail({ id }: { id: string }) {
           request={request}
           onMerged={({ duplicate }) => {
             update(request.id, duplicate);
-            requestAnimationFrame(() => document.getElementById('merged-notice')?.focus());
+            setFocusMergedNotice(true);
           }}
         />
       )}
