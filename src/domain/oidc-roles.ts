@@ -10,7 +10,7 @@ export const isStaffRole = (role: UserRole): role is StaffRole => (STAFF_ROLES a
 
 /** `value=role,value=role` → mapping; undefined when malformed or a role is not a staff role. */
 export function parseRoleMap(text: string): Record<string, StaffRole> | undefined {
-  const map: Record<string, StaffRole> = {};
+  const pairs: [string, StaffRole][] = [];
   for (const pair of text
     .split(',')
     .map((p) => p.trim())
@@ -19,9 +19,10 @@ export function parseRoleMap(text: string): Record<string, StaffRole> | undefine
     const value = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim();
     if (at <= 0 || !value || !(STAFF_ROLES as readonly string[]).includes(role)) return undefined;
-    map[value] = role as StaffRole;
+    pairs.push([value, role as StaffRole]);
   }
-  return map;
+  // fromEntries: a value such as `__proto__` becomes a key like any other.
+  return Object.fromEntries(pairs);
 }
 
 export interface RolePolicy {
@@ -49,7 +50,8 @@ export function staffRoleFor(claims: IdentityClaims, policy: RolePolicy): StaffD
   if (!policy.roleClaim) return { staffRole: null };
   const raw = claims.roleClaimValue;
   const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
-  const mapped = values.map((v) => policy.roleMap[v]).find((r) => r !== undefined);
+  // Own keys only: a claim value like `constructor` must not find something on the prototype.
+  const mapped = values.filter((v) => Object.hasOwn(policy.roleMap, v)).map((v) => policy.roleMap[v])[0];
   if (!mapped) return { staffRole: null };
   if (!claims.email || !claims.emailVerified) return { refused: 'staff_email_unverified' };
   const domain = claims.email.slice(claims.email.lastIndexOf('@') + 1).toLowerCase();
