@@ -77,7 +77,8 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
       return person ? { accountId, claims: async () => ({ sub: accountId, ...person }) } : undefined;
     },
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => void handle(req, res));
 
   async function signIn(authorizationUrl: string, login: string): Promise<URL> {
     const jar = new CookieJar();

@@ -1,6 +1,6 @@
 // Single sign-on end to end against a real OpenID Connect provider on 127.0.0.1: our app is driven
 // through inject (its cookies carried by hand), the provider over HTTP with its own cookie jar.
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, oidcIdentities, users } from '../../../src/db/schema.js';
 import { emailIndexOf } from '../../../src/security/records.js';
@@ -84,6 +84,9 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     )[0];
   const identitiesOf = (userId: string) => t.database.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId));
   const auditOf = async (action: string) => t.database.db.select().from(auditEvents).where(eq(auditEvents.action, action));
+  /** Why the latest refused sign-in was refused, as audited (the check that failed, not a network error). */
+  const lastRefusal = async () =>
+    (await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'oidc_sign_in_refused')).orderBy(desc(auditEvents.id)).limit(1))[0]?.details;
 
   it('tells the sign-in page about the provider', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/auth/sign-in-options' });
@@ -160,6 +163,7 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     idp.people.set(login, { email: `${login}@gmail.example`, email_verified: true });
     const refused = await signInAs(login, { tamper: (url) => url.searchParams.set('state', 'x'.repeat(43)) });
     expect(refused.location).toBe('/login?ssoError=sso_response_invalid');
+    expect(await lastRefusal()).toEqual({ reason: 'invalid_response', error: 'OAUTH_INVALID_RESPONSE' });
     expect(refused.session).toBeUndefined();
     expect(await userByEmail(`${login}@gmail.example`)).toBeUndefined();
   });
@@ -172,6 +176,7 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     altered.searchParams.set('nonce', 'n'.repeat(43));
     const refused = await callback(await idp.signIn(altered.href, login), flowCookie);
     expect(refused.location).toBe('/login?ssoError=sso_response_invalid');
+    expect(await lastRefusal()).toEqual({ reason: 'invalid_response', error: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
     expect(refused.session).toBeUndefined();
   });
 
@@ -184,6 +189,7 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     expect((await callback(returnedTo, flowCookie)).session).toBeDefined();
     const replay = await callback(returnedTo, flowCookie);
     expect(replay.location).toBe('/login?ssoError=sso_response_invalid');
+    expect(await lastRefusal()).toEqual({ reason: 'invalid_response', error: 'invalid_grant' }); // the provider's answer to a reused code
     expect(replay.session).toBeUndefined();
   });
 
@@ -192,6 +198,7 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     idp.people.set(login, { email: `${login}@gmail.example`, email_verified: true });
     const refused = await signInAs(login, { tamper: (url) => url.searchParams.set('iss', 'https://evil.example') });
     expect(refused.location).toBe('/login?ssoError=sso_response_invalid');
+    expect(await lastRefusal()).toEqual({ reason: 'invalid_response', error: 'OAUTH_INVALID_RESPONSE' });
     expect(refused.session).toBeUndefined();
   });
 
@@ -225,6 +232,7 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
     const unverified = unique('unverified');
     idp.people.set(unverified, { email: `${unverified}@weddingco.example`, email_verified: false, groups: ['wedsync-product'] });
     expect((await signInAs(unverified)).location).toBe('/login?ssoError=staff_email_unverified');
+    expect(await lastRefusal()).toEqual({ reason: 'staff_email_unverified' });
 
     // Leaving the group at the provider takes the staff role away at the next sign-in.
     idp.people.set(staff, { email: `${staff}@weddingco.example`, email_verified: true, groups: ['everyone'] });

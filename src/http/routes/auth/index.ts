@@ -60,19 +60,20 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
       const flowCookie = request.cookies[OIDC_FLOW_COOKIE];
       // One use only: whatever happens next, the browser must start again for another attempt.
       reply.clearCookie(OIDC_FLOW_COOKIE, flowCookieOptions).header('cache-control', 'no-store');
+      let signedIn;
       try {
-        const { grant, returnTo } = await finishOidcSignIn(services, {
-          query: request.url.slice(request.url.indexOf('?') + 1),
+        signedIn = await finishOidcSignIn(services, {
+          query: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
           flowCookie,
           requestId: request.id,
           replacing: request.cookies[SESSION_COOKIE],
         });
-        return reply.startSession(grant).redirect(returnTo, 303);
       } catch (err) {
         // The person is in a browser: a refusal goes back to the sign-in page, which explains it.
         if (err instanceof ServiceError && err.statusCode < 500) return reply.redirect(`/login?ssoError=${encodeURIComponent(err.code)}`, 303);
         throw err;
       }
+      return reply.startSession(signedIn.grant).redirect(signedIn.returnTo, 303);
     },
   });
 
