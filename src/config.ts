@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_BACKUP_RETENTION_DAYS } from './domain/backup-schedule.js';
 import { DEFAULT_CATEGORIES } from './domain/feature-requests.js';
+import { parseRoleMap, STAFF_ROLES, type StaffRole } from './domain/oidc-roles.js';
 import { DEFAULT_SEASON_REGION, isKnownRegion, isValidTimeZone } from './domain/seasons.js';
 import {
   DEFAULT_VOTE_MANIPULATION_POLICY,
@@ -99,6 +100,20 @@ const EnvSchema = Type.Object({
   BACKUP_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
   BACKUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: DEFAULT_BACKUP_RETENTION_DAYS }),
   BACKUP_BASE_BACKUP: Type.Boolean({ default: false }),
+  // OpenID Connect sign-in: all three of issuer, client id and secret, or none.
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_PROVIDER_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  OIDC_SCOPES: Type.String({ pattern: '^[\\x21-\\x7e]+( [\\x21-\\x7e]+)*$', default: 'openid email profile' }),
+  // The ID token / userinfo claim whose value(s) OIDC_ROLE_MAP maps to roles, e.g. `groups`.
+  OIDC_ROLE_CLAIM: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:./-]{1,100}$' })),
+  // claim value=role pairs, comma-separated, e.g. `wedsync-product=product_team`.
+  OIDC_ROLE_MAP: Type.String({ default: '' }),
+  // Email domains (comma-separated) whose verified addresses may hold a staff role from OIDC_ROLE_MAP.
+  OIDC_STAFF_EMAIL_DOMAINS: Type.String({ pattern: '^[A-Za-z0-9.-]*(,[A-Za-z0-9.-]+)*$', default: '' }),
+  // false: staff sign in through the OpenID Connect provider only (needs OIDC_ISSUER).
+  LOCAL_LOGIN_FOR_STAFF: Type.Boolean({ default: true }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -119,6 +134,7 @@ const SECRET_NAMES = [
   'AUDIT_SIGNING_KEY',
   'BACKUP_ENCRYPTION_KEY',
   'CDN_PURGE_TOKEN',
+  'OIDC_CLIENT_SECRET',
 ] as const;
 
 /** Every environment variable loadConfig reads, with the NAME_FILE form of each secret. */
@@ -239,6 +255,25 @@ export interface Config {
   backupRetentionDays: number;
   /** Server mode: full backups also take a physical base backup (pg_basebackup) for point-in-time recovery. */
   backupBaseBackup: boolean;
+  /** OpenID Connect sign-in (src/services/oidc-sign-in.ts); unset: password sign-in only. */
+  oidc: OidcConfig | undefined;
+  /** false: staff accounts cannot sign in with a password, only through the OpenID Connect provider. */
+  localLoginForStaff: boolean;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in button: "Sign in with <providerName>". */
+  providerName: string;
+  scopes: string;
+  /** Claim naming the account's groups or roles; unset: nobody gets a staff role through sign-in. */
+  roleClaim: string | undefined;
+  /** Claim value → role granted by it. */
+  roleMap: Record<string, StaffRole>;
+  /** Lower-case email domains whose verified addresses may hold a mapped staff role. */
+  staffEmailDomains: string[];
 }
 
 export interface RedisSentinelConfig {
@@ -360,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const unknownQueues = workerQueues.filter((q) => !QUEUES.includes(q));
   if (problems.length === 0 && unknownQueues.length > 0)
     problems.push(`QUEUE_NAMES=${JSON.stringify(parsed.QUEUE_NAMES)}: unknown queue ${unknownQueues.join(', ')} (known: ${QUEUES.join(', ')})`);
+  const oidc = oidcConfig(parsed, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.NODE_ENV,
@@ -440,5 +476,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupEncryptionKey: (parsed.BACKUP_ENCRYPTION_KEY && parseMasterKey(parsed.BACKUP_ENCRYPTION_KEY)) || undefined,
     backupRetentionDays: parsed.BACKUP_RETENTION_DAYS,
     backupBaseBackup: parsed.BACKUP_BASE_BACKUP,
+    oidc,
+    localLoginForStaff: parsed.LOCAL_LOGIN_FOR_STAFF,
+  };
+}
+
+function oidcConfig(parsed: Env, problems: string[]): OidcConfig | undefined {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = parsed;
+  const roleMap = parseRoleMap(parsed.OIDC_ROLE_MAP);
+  const staffEmailDomains = parsed.OIDC_STAFF_EMAIL_DOMAINS.split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d.length > 0);
+  if (!issuer && !clientId && !clientSecret) {
+    if (!parsed.LOCAL_LOGIN_FOR_STAFF) problems.push('LOCAL_LOGIN_FOR_STAFF=false: needs OIDC_ISSUER, or staff could not sign in at all');
+    return undefined;
+  }
+  if (!issuer || !clientId || !clientSecret) {
+    problems.push('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three or none');
+    return undefined;
+  }
+  const url = new URL(issuer);
+  // Plain HTTP only to a provider on this machine (development, tests): tokens cross that connection.
+  if (url.protocol === 'http:' && !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname))
+    problems.push(`OIDC_ISSUER=${JSON.stringify(issuer)}: must be https (plain http only on loopback)`);
+  if (roleMap === undefined) problems.push(`OIDC_ROLE_MAP: expected value=role pairs separated by commas, roles among ${STAFF_ROLES.join(', ')}`);
+  else if (Object.keys(roleMap).length > 0) {
+    if (!parsed.OIDC_ROLE_CLAIM) problems.push('OIDC_ROLE_MAP: needs OIDC_ROLE_CLAIM, the claim its values are read from');
+    if (staffEmailDomains.length === 0) problems.push('OIDC_ROLE_MAP: needs OIDC_STAFF_EMAIL_DOMAINS, the domains staff roles may be granted to');
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    providerName: parsed.OIDC_PROVIDER_NAME ?? url.hostname,
+    scopes: parsed.OIDC_SCOPES.split(' ').includes('openid') ? parsed.OIDC_SCOPES : `openid ${parsed.OIDC_SCOPES}`,
+    roleClaim: parsed.OIDC_ROLE_CLAIM,
+    roleMap: roleMap ?? {},
+    staffEmailDomains,
   };
 }

@@ -41,6 +41,8 @@ export const EVENT_RETENTION: Readonly<Record<string, RetentionClass>> = {
   api_token_created: '1_year',
   api_token_revoked: '1_year',
   user_logged_in: '1_year',
+  oidc_sign_in_refused: '1_year',
+  password_sign_in_refused: '1_year',
   login_throttled: '1_year',
   api_call: '1_year',
 };

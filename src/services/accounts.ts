@@ -3,10 +3,11 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { timestamptz } from '../db/client.js';
+import { timestamptz, type Database } from '../db/client.js';
 import { apiTokens, sessions, users } from '../db/schema.js';
 import { COUPLE_DAILY_SUBMISSION_LIMIT, grantedPermissions, hasRestriction, ROLE_POLICIES } from '../domain/access-control.js';
 import type { ConsentPurpose } from '../domain/consent.js';
+import { isStaffRole } from '../domain/oidc-roles.js';
 import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-requests.js';
 import { isValidTimeZone, regionForCountry, seasonStatus } from '../domain/seasons.js';
 import { secretsEqual } from '../security/constant-time.js';
@@ -15,7 +16,7 @@ import { recordAudit } from './audit.js';
 import { recordSignUpConsents } from './consent.js';
 import type { Call, Principal, Services } from './context.js';
 import { CREDENTIAL_CACHE_MS, type CachedCredential } from './credential-cache.js';
-import { badRequest, conflict, notFound, ServiceError } from './errors.js';
+import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
 import { submissionsInLastDay } from './feature-requests.js';
 import { beginLoginAttempt } from './login-throttle.js';
 
@@ -95,35 +96,38 @@ export async function createUser(s: Services, input: NewUser, requestId?: string
   }
   if (!isValidTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `Unknown time zone ${JSON.stringify(input.timeZone)}`, { field: 'timeZone' });
   const passwordHash = await hashPassword(input.password);
-  return s.db.transaction(async (tx) => {
-    const sealed = await sealNewUser(s.keyring, tx, randomUUID(), {
-      email: input.email,
-      phone: input.phone ?? null,
-      businessAddress: input.businessAddress ?? null,
-    });
-    const [user] = await tx
-      .insert(users)
-      .values({
-        ...sealed,
-        passwordHash,
-        displayName: input.displayName,
-        role: input.role,
-        verified: input.verified ?? false,
-        supplierType: input.supplierType ?? null,
-        businessName: input.businessName ?? null,
-        businessSize: input.businessSize ?? null,
-        country: input.country?.toUpperCase() ?? null,
-        region: regionForCountry(input.country),
-        timeZone: input.timeZone,
-      })
-      .onConflictDoNothing({ target: users.emailIndex })
-      .returning();
-    if (!user) throw conflict('email_taken', 'An account with this email already exists');
-    const source = { actor: { id: user.id, role: user.role }, requestId };
-    await recordAudit(s, tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
-    if (input.consents) await recordSignUpConsents(tx, s, { ...source, method: 'signup' }, user.id, input.consents);
-    return user;
+  return s.db.transaction((tx) => insertUser(s, tx, input, passwordHash, requestId));
+}
+
+/** createUser's insert, inside a caller's transaction (single sign-on links the identity in the same one). */
+export async function insertUser(s: Services, tx: Database, input: Omit<NewUser, 'password'>, passwordHash: string, requestId?: string): Promise<UserRow> {
+  const sealed = await sealNewUser(s.keyring, tx, randomUUID(), {
+    email: input.email,
+    phone: input.phone ?? null,
+    businessAddress: input.businessAddress ?? null,
   });
+  const [user] = await tx
+    .insert(users)
+    .values({
+      ...sealed,
+      passwordHash,
+      displayName: input.displayName,
+      role: input.role,
+      verified: input.verified ?? false,
+      supplierType: input.supplierType ?? null,
+      businessName: input.businessName ?? null,
+      businessSize: input.businessSize ?? null,
+      country: input.country?.toUpperCase() ?? null,
+      region: regionForCountry(input.country),
+      timeZone: input.timeZone,
+    })
+    .onConflictDoNothing({ target: users.emailIndex })
+    .returning();
+  if (!user) throw conflict('email_taken', 'An account with this email already exists');
+  const source = { actor: { id: user.id, role: user.role }, requestId };
+  await recordAudit(s, tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
+  if (input.consents) await recordSignUpConsents(tx, s, { ...source, method: 'signup' }, user.id, input.consents);
+  return user;
 }
 
 export interface SessionGrant {
@@ -138,7 +142,7 @@ export interface SessionGrant {
  * not become a signed-in one). The session the browser presented, if any, ends in the same
  * transaction, so exactly one of the two is ever valid.
  */
-async function openSession(s: Services, user: UserRow, replacing?: string): Promise<SessionGrant> {
+export async function openSession(s: Services, user: UserRow, replacing?: string): Promise<SessionGrant> {
   const sessionToken = newSecret();
   const expiresAt = new Date(s.now().getTime() + s.config.sessionTtlHours * 3_600_000);
   await s.db.transaction(async (tx) => {
@@ -169,8 +173,26 @@ export async function logIn(s: Services, email: string, password: string, reques
     // One answer for "no such account" and "wrong password": no account enumeration.
     throw new ServiceError(401, 'invalid_credentials', 'Email or password is incorrect');
   }
+  if (isStaffRole(user.role) && !s.config.localLoginForStaff) {
+    // Checked after the password, so only someone who knows it learns that the account is staff.
+    await recordAudit(
+      s,
+      s.db,
+      { actor: null, requestId },
+      { action: 'password_sign_in_refused', targetType: 'user', targetId: user.id, details: { reason: 'staff_sign_in_through_provider' } },
+    );
+    throw forbidden(
+      `Staff sign in with ${s.config.oidc?.providerName ?? 'single sign-on'}; password sign-in is turned off for staff`,
+      'password_sign_in_disabled',
+    );
+  }
   await attempt.succeeded();
-  await recordAudit(s, s.db, { actor: { id: user.id, role: user.role }, requestId }, { action: 'user_logged_in', targetType: 'user', targetId: user.id });
+  await recordAudit(
+    s,
+    s.db,
+    { actor: { id: user.id, role: user.role }, requestId },
+    { action: 'user_logged_in', targetType: 'user', targetId: user.id, details: { method: 'password' } },
+  );
   return openSession(s, user, replacing);
 }
 

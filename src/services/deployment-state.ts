@@ -2,6 +2,7 @@
 // N replicas behave like one: failed sign-ins, bulk readers' counts (in Redis when the deployment
 // has one, see db/shared-records.ts) and the credential cache (per replica, evicted on every replica
 // through the deployment's broadcast). Built once where the services are (main.ts, the tests' app).
+import type { Configuration } from 'openid-client';
 import type { Config } from '../config.js';
 import { sharedRecords, type SharedRecords } from '../db/shared-records.js';
 import type { SharedState } from '../db/shared-state.js';
@@ -15,6 +16,8 @@ export interface DeploymentState {
   /** Reads of the board's records per client (the scraping guard). */
   readers: SharedRecords<ReaderState>;
   credentials: CredentialCache;
+  /** The OpenID Connect provider's discovered metadata and keys (per replica; a failed discovery is retried). */
+  oidcProvider: { discovered?: Promise<Configuration> };
 }
 
 export function deploymentState(shared: SharedState, now: () => Date, config: Pick<Config, 'scrapingPolicy'>): DeploymentState {
@@ -25,5 +28,6 @@ export function deploymentState(shared: SharedState, now: () => Date, config: Pi
     // A reader's count matters until its window (which a block moves past the cool-off) is over.
     readers: sharedRecords<ReaderState>(shared, { name: 'readers', now: clock, expiresAt: (r) => Math.max(r.blockedUntil, r.windowStart + windowMs) }),
     credentials: new CredentialCache(shared),
+    oidcProvider: {},
   };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { apiTokens, auditEvents, comments, featureRequests, notifications, sessions, users, votes } from '../db/schema.js';
+import { apiTokens, auditEvents, comments, featureRequests, notifications, oidcIdentities, sessions, users, votes } from '../db/schema.js';
 import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { CATALOGUE_TAGS } from '../domain/response-cache.js';
@@ -267,6 +267,8 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
       .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
       .returning({ tokenHash: apiTokens.tokenHash });
     await tx.delete(notifications).where(eq(notifications.userId, userId));
+    // Single sign-on must not reach an erased account either (a later sign-in becomes a new member).
+    await tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId));
     await tx.update(featureRequests).set({ weddingContext: null }).where(eq(featureRequests.authorId, userId));
     await shredUserKey(tx, userId);
     await enqueue(tx, jobSpec(FINISH_ERASURES, { memberKeyVersion: user.memberKeyVersion ?? 0 }), s.now());

@@ -53,11 +53,12 @@ export interface LiveServer {
  * The production app (with the web UI plugin) on PGlite with demo data, listening on a free port.
  * `worker: true` also runs the AI queues' worker in the process (duplicate detection, pain-point
  * themes), as `npm start` does, and starts the duplicate check's catch-up sweep at once so the demo
- * requests are indexed.
+ * requests are indexed. `port` and `env`: a server whose address is known beforehand (single sign-on's
+ * redirect URI is registered at the provider before the server starts).
  */
-export async function startServer(options: { worker?: boolean } = {}): Promise<LiveServer> {
-  const t = await createTestApp('pglite', { clock: realClock });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+export async function startServer(options: { worker?: boolean; env?: Record<string, string>; port?: number } = {}): Promise<LiveServer> {
+  const t = await createTestApp('pglite', { clock: realClock, env: options.env });
+  await t.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   const worker = options.worker

@@ -448,6 +448,11 @@ const MATRIX: Row[] = [
       headers: { 'x-access-justification': 'Role matrix check of access rules' },
     }),
   },
+  // Single sign-on is open to everyone; with no provider configured (as here) it is not found, and the
+  // browser coming back is sent to the sign-in page (oidc-sign-in.test.ts covers a configured provider).
+  { method: 'GET', path: '/api/auth/sign-in-options', expect: all(200), build: fixed(() => '/api/auth/sign-in-options') },
+  { method: 'GET', path: '/api/auth/oidc/start', expect: all(404), build: fixed(() => '/api/auth/oidc/start') },
+  { method: 'GET', path: '/api/auth/oidc/callback', expect: all(303), build: fixed(() => '/api/auth/oidc/callback?code=c&state=s') },
   // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
   { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
   {

@@ -22,6 +22,7 @@ import type {
   RiceFactors,
   Roadmap,
   SessionReply,
+  SignInOptions,
   SignUpBody,
   StatusChangeBody,
   UserContext,
@@ -32,6 +33,8 @@ import type {
 } from './types.js';
 
 export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
+
+export const signInOptions = (signal?: AbortSignal) => get<SignInOptions>('/api/auth/sign-in-options', signal);
 
 export const userContext = (signal?: AbortSignal) => get<UserContext>('/api/user/context', signal);
 

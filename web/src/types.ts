@@ -31,6 +31,12 @@ export interface SessionReply {
   csrfToken: string | null;
 }
 
+/** GET /api/auth/sign-in-options: single sign-on when a provider is configured. */
+export interface SignInOptions {
+  oidc: { providerName: string; startUrl: string } | null;
+  passwordSignInForStaff: boolean;
+}
+
 export interface BoardItem {
   id: string;
   title: string;

@@ -3,12 +3,80 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import * as accounts from '../../../services/accounts.js';
 import { csrfTokenFor } from '../../../services/accounts.js';
+import { ServiceError } from '../../../services/errors.js';
+import { beginOidcSignIn, finishOidcSignIn, OIDC_FLOW_TTL_SECONDS, signInOptions } from '../../../services/oidc-sign-in.js';
 import { SESSION_COOKIE } from '../../plugins/app/authentication.js';
 import { BODY_LIMITS, IdParams, responses } from '../../schemas.js';
-import { ApiToken, CreatedApiToken, LoginBody, SessionReply, SignUpBody, TokenBody } from './schemas.js';
+import { ApiToken, CreatedApiToken, LoginBody, OidcCallbackQuery, OidcStartQuery, SessionReply, SignInOptions, SignUpBody, TokenBody } from './schemas.js';
 import type { RouteDeps } from '../index.js';
 
+/** Carries the single sign-on flow's secret from the start to the callback (see services/oidc-sign-in.ts). */
+const OIDC_FLOW_COOKIE = 'wsfr_oidc_flow';
+
 const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
+  // Lax, not Strict: the provider's redirect back is a cross-site top-level navigation, which Lax lets through.
+  const flowCookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: services.config.cookieSecure,
+    path: '/api/auth/oidc',
+  };
+
+  app.get('/api/auth/sign-in-options', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'How one may sign in here: single sign-on through an OpenID Connect provider (when configured) and password sign-in for staff',
+      response: responses({ 200: SignInOptions }),
+    },
+    handler: async () => signInOptions(services),
+  });
+
+  app.get('/api/auth/oidc/start', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Start single sign-on: redirects to the OpenID Connect provider (404 sso_not_configured when there is none)',
+      querystring: OidcStartQuery,
+      response: responses({ 302: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      const started = await beginOidcSignIn(services, request.query.returnTo);
+      reply.setCookie(OIDC_FLOW_COOKIE, started.flowCookie, { ...flowCookieOptions, maxAge: OIDC_FLOW_TTL_SECONDS });
+      return reply.header('cache-control', 'no-store').redirect(started.authorizationUrl, 302);
+    },
+  });
+
+  app.get('/api/auth/oidc/callback', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary:
+        'Where the OpenID Connect provider sends the browser back: signs in and redirects to where sign-in started. A refused sign-in redirects to /login?ssoError=<code>; an unreachable provider is 503 with Retry-After',
+      querystring: OidcCallbackQuery,
+      response: responses({ 303: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      const flowCookie = request.cookies[OIDC_FLOW_COOKIE];
+      // One use only: whatever happens next, the browser must start again for another attempt.
+      reply.clearCookie(OIDC_FLOW_COOKIE, flowCookieOptions).header('cache-control', 'no-store');
+      let signedIn;
+      try {
+        signedIn = await finishOidcSignIn(services, {
+          query: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+          flowCookie,
+          requestId: request.id,
+          replacing: request.cookies[SESSION_COOKIE],
+        });
+      } catch (err) {
+        // The person is in a browser: a refusal goes back to the sign-in page, which explains it.
+        if (err instanceof ServiceError && err.statusCode < 500) return reply.redirect(`/login?ssoError=${encodeURIComponent(err.code)}`, 303);
+        throw err;
+      }
+      return reply.startSession(signedIn.grant).redirect(signedIn.returnTo, 303);
+    },
+  });
+
   app.post('/api/auth/signup', {
     bodyLimit: BODY_LIMITS.auth,
     config: { access: 'public', csrf: false, idempotency: false },

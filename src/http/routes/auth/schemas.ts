@@ -71,3 +71,29 @@ export const ApiToken = Type.Object({
 });
 
 export const CreatedApiToken = Type.Composite([ApiToken, Type.Object({ token: Type.String({ description: 'Shown once; store it now' }) })]);
+
+export const SignInOptions = Type.Object({
+  oidc: Nullable(
+    Type.Object({
+      providerName: Type.String({ description: 'Shown as "Sign in with <providerName>"' }),
+      startUrl: Type.String({ description: 'Where the browser goes to start single sign-on' }),
+    }),
+  ),
+  passwordSignInForStaff: Type.Boolean({ description: 'false: product team accounts sign in through the provider only' }),
+});
+
+export const OidcStartQuery = Type.Object(
+  { returnTo: Type.Optional(Type.String({ maxLength: 500, description: 'A path on this site to land on after signing in' })) },
+  { additionalProperties: false },
+);
+
+/** What a provider sends back (RFC 6749 §4.1.2, RFC 9207 `iss`); openid-client checks the values. */
+export const OidcCallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 4096 })),
+  state: Type.Optional(Type.String({ maxLength: 512 })),
+  iss: Type.Optional(Type.String({ maxLength: 2048 })),
+  session_state: Type.Optional(Type.String({ maxLength: 2048 })),
+  error: Type.Optional(Type.String({ maxLength: 256 })),
+  error_description: Type.Optional(Type.String({ maxLength: 2048 })),
+  error_uri: Type.Optional(Type.String({ maxLength: 2048 })),
+});
