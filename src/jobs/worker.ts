@@ -268,7 +268,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     schedule,
     heartbeat,
     start() {
-      log.info(
+      log.debug(
         {
           workerId,
           queues: opts.queues,
