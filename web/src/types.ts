@@ -31,6 +31,12 @@ export interface SessionReply {
   csrfToken: string | null;
 }
 
+/** GET /api/auth/session: who is signed in, if anyone. */
+export interface CurrentSession {
+  user: Account | null;
+  csrfToken: string | null;
+}
+
 export interface BoardItem {
   id: string;
   title: string;
