@@ -105,9 +105,15 @@ export interface Tab {
   problems: string[];
 }
 
-export async function openTab(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number }; axe?: boolean } = {}): Promise<Tab> {
+export async function openTab(
+  browser: Browser,
+  baseUrl: string,
+  /** colorScheme: the system preference the page sees (prefers-color-scheme); light unless set. */
+  options: { viewport?: { width: number; height: number }; axe?: boolean; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Tab> {
   const context = await browser.newContext({
     baseURL: baseUrl,
+    colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1280, height: 900 },
     locale: 'en-GB',
     timezoneId: 'Europe/London',
