@@ -84,8 +84,7 @@ export async function createTestApp(
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
-  const app = await buildApp({ services, database, metrics, logger: options.logger ?? (process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false),
-  });
+  const app = await buildApp({ services, database, metrics, logger: options.logger ?? (process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false) });
   await app.ready();
 
   const request = (caller: Caller, opts: InjectOptions) => {
