@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryError, openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/client.js';
 import { DataDirInUse, holderAlive, type DataDirHolder } from './db/data-dir-lock.js';
-import { DEMO_ACCOUNTS, seedDemo } from './demo/seed.js';
+import { DEMO_ACCOUNTS, demoSignInBanner, seedDemo } from './demo/seed.js';
 import { openSharedState } from './db/shared-state.js';
 import { DRILL_USAGE, runDrill } from './drills/index.js';
 import { freePort } from './drills/processes.js';
@@ -177,7 +177,7 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   let metrics: Metrics | undefined;
   const verb = migrateAndSeed ? 'start' : 'serve';
   const database = await openDatabase(databaseTarget(config, verb, { operatorSocket: true }), (text, ms) => metrics?.observeQuery(text, ms));
-  log.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
+  log.debug({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
   const services = await openServices(config, database, log, { migrate: migrateAndSeed });
   // wedsync_ready follows /ready: migrated, and a write goes through (a full or read-only database is not ready).
   metrics = createMetrics(services, async () => (await database.isMigrated()) && (await database.probeWrite().then(() => true)));
@@ -185,8 +185,6 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
     if (!config.production) {
       const seeded = await seedDemo(services);
       if (seeded.created) log.info({ requests: seeded.requests }, 'demo data loaded');
-      const password = config.demoPassword === 'wedding-demo' ? 'wedding-demo' : 'the value of DEMO_PASSWORD';
-      log.info(`demo sign-in: ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} with password ${password}`);
     }
   }
   const app = await buildApp({ services, database, logger: log, metrics });
@@ -233,6 +231,12 @@ async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boole
   });
   await app.listen({ host: config.host, port: config.port });
   worker?.start();
+  if (migrateAndSeed && !config.production) {
+    const password = config.demoPassword === 'wedding-demo' ? 'wedding-demo' : 'the value of DEMO_PASSWORD';
+    log.info({ url: config.publicUrl, accounts: DEMO_ACCOUNTS.map((a) => a.email) }, `demo sign-in at ${config.publicUrl} with password ${password}`);
+    // On stderr, after the listening line, so it is the last thing a person sees; stdout stays JSON lines.
+    process.stderr.write(`\n${demoSignInBanner(config.publicUrl, password)}\n\n`);
+  }
 }
 
 /**

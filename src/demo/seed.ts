@@ -34,6 +34,18 @@ export const DEMO_ACCOUNTS = [
   { email: 'ai@demo.test', role: 'ai_system', displayName: 'WedSync AI', country: null, timeZone: 'UTC' },
 ] as const;
 
+/**
+ * The first thing a new user needs from `npm start`: where to go and how to sign in. Framed plain
+ * text, so it stands out from the JSON log lines around it.
+ */
+export function demoSignInBanner(url: string, password: string): string {
+  const lines = [`WedSync Feature Requests is ready: open ${url}`, `Sign in with password ${password} as:`];
+  for (const a of DEMO_ACCOUNTS) if (a.role !== 'ai_system') lines.push(`  ${a.email.padEnd(20)} ${a.displayName}`);
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = `+${'-'.repeat(width + 2)}+`;
+  return [rule, ...lines.map((l) => `| ${l.padEnd(width)} |`), rule].join('\n');
+}
+
 const CROWD_COUPLES = 30;
 /** Request i gets i % COMMENT_CYCLE comments: a board where some requests are discussed, some not. */
 const COMMENT_CYCLE = 4;

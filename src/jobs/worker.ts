@@ -88,7 +88,7 @@ export interface WorkerOptions {
    * 0): a server restarted into traffic answers it before it sweeps, purges and backs up.
    */
   scheduledWorkAfterMs?: number;
-  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 }
 
 export interface Worker {
@@ -268,7 +268,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     schedule,
     heartbeat,
     start() {
-      log.info(
+      log.debug(
         {
           workerId,
           queues: opts.queues,

@@ -210,6 +210,7 @@ const principalColumns = {
   region: users.region,
   timeZone: users.timeZone,
   accountCreatedAt: users.createdAt,
+  synthetic: users.synthetic,
 };
 
 async function cachedCredential(

@@ -32,6 +32,8 @@ export interface Principal extends Actor {
   /** How they authenticated: only cookie sessions need CSRF protection. */
   via: 'session' | 'token';
   sessionId?: string;
+  /** The synthetic probes' service account: its calls are the platform checking itself. */
+  synthetic?: boolean;
 }
 
 /** Who did it and under which HTTP request, for the audit trail. */

@@ -147,6 +147,7 @@ async function probeCredential(s: Services): Promise<ProbeCredential> {
     timeZone: user.timeZone,
     accountCreatedAt: user.createdAt,
     via: 'token',
+    synthetic: true,
   };
   const { token } = await createApiToken(s, { actor }, { name: 'synthetic probe', expiresInDays: 2 });
   const credential = { userId: user.id, token, renewAt: now.getTime() + 86_400_000 };

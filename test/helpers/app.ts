@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { openSharedState } from '../../src/db/shared-state.js';
@@ -60,7 +60,8 @@ export interface TestApp {
 export async function createTestApp(
   mode: DatabaseMode,
   /** `database`: one the test opened itself (e.g. on a PostgreSQL it stops and starts), already migrated. */
-  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock; database?: TestDatabase } = {},
+  /** `logger`: where the app logs (default: nowhere, or TEST_LOG's level on stdout). */
+  options: { env?: Record<string, string>; seed?: boolean; clock?: TestClock; database?: TestDatabase; logger?: Logger } = {},
 ): Promise<TestApp> {
   let metrics: Metrics | undefined;
   const database = options.database ?? (await freshDatabase(mode, (text, ms) => metrics?.observeQuery(text, ms)));
@@ -83,7 +84,7 @@ export async function createTestApp(
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
-  const app = await buildApp({ services, database, metrics, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
+  const app = await buildApp({ services, database, metrics, logger: options.logger ?? (process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false) });
   await app.ready();
 
   const request = (caller: Caller, opts: InjectOptions) => {

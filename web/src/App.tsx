@@ -11,6 +11,7 @@ import { roleLabel } from './labels.js';
 import { INSIGHTS_PERMISSION, OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
+import { ThemeSwitch } from './components/ThemeSwitch.js';
 
 const Board = lazy(() => import('./pages/Board.js'));
 const Detail = lazy(() => import('./pages/Detail.js'));
@@ -67,6 +68,7 @@ export function App() {
         <p>
           WedSync Feature Requests · <a href="/status">Service status</a> · <a href="/api/openapi.json">API</a>
         </p>
+        <ThemeSwitch />
       </footer>
     </>
   );
@@ -96,7 +98,7 @@ function Header({ path }: { path: string }) {
         <Link to="/" className="brand">
           <svg aria-hidden="true" viewBox="0 0 32 32" width="28" height="28" focusable="false">
             <rect width="32" height="32" rx="7" fill="currentColor" />
-            <circle cx="12.5" cy="17" r="6" fill="none" stroke="#fff" strokeWidth="2.4" />
+            <circle cx="12.5" cy="17" r="6" fill="none" style={{ stroke: 'var(--on-plum)' }} strokeWidth="2.4" />
             <circle cx="19.5" cy="17" r="6" fill="none" stroke="#f6c7d9" strokeWidth="2.4" />
           </svg>
           <span>

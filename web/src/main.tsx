@@ -3,8 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { prefetchBoard } from './boardData.js';
 import { SessionProvider } from './session.js';
+import { applyTheme, storedTheme } from './theme.js';
 import './styles.css';
 
+applyTheme(storedTheme());
 prefetchBoard();
 
 const root = document.getElementById('root');

@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { can } from '../../src/domain/access-control.js';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
 import { signUp as signUpCall } from './endpoints.js';
-import type { Account, SessionReply, SignUpBody } from './types.js';
+import type { Account, CurrentSession, SessionReply, SignUpBody } from './types.js';
 
 type Status = 'loading' | 'anonymous' | 'signed_in';
 
@@ -29,15 +29,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    api<SessionReply>('GET', '/api/auth/session')
+    api<CurrentSession>('GET', '/api/auth/session')
       .then((reply) => {
         if (cancelled) return;
         setCsrfToken(reply.csrfToken);
-        setState({ status: 'signed_in', user: reply.user, lost: false });
+        setState(reply.user ? { status: 'signed_in', user: reply.user, lost: false } : { status: 'anonymous', user: null, lost: false });
       })
       .catch((err: unknown) => {
         if (cancelled) return;
-        if (!(err instanceof ApiError) || err.status !== 401) console.warn('could not read the session', err);
+        console.warn('could not read the session', err);
         setState({ status: 'anonymous', user: null, lost: false });
       });
     return () => {

@@ -37,6 +37,12 @@ export interface SignInOptions {
   passwordSignInForStaff: boolean;
 }
 
+/** GET /api/auth/session: who is signed in, if anyone. */
+export interface CurrentSession {
+  user: Account | null;
+  csrfToken: string | null;
+}
+
 export interface BoardItem {
   id: string;
   title: string;

@@ -30,7 +30,7 @@ describe('CDN purge hook (pglite)', () => {
     const [fields, message] = args as [{ err?: Error }, string];
     logged.push(`${JSON.stringify(fields)} ${fields.err?.message} ${message}`);
   };
-  const log = { info: () => undefined, warn: record, error: record } as unknown as Pick<Logger, 'info' | 'warn' | 'error'>;
+  const log = { debug: () => undefined, info: () => undefined, warn: record, error: record } as unknown as Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Runs every purge job that is due now. */
   const drain = async () => {
     const w = createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['maintenance'], concurrency: 1, log });

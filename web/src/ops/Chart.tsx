@@ -19,8 +19,13 @@ import { useEffect, useRef } from 'react';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
-/** Colours with at least 3:1 contrast on white (WCAG non-text contrast), told apart by dash too. */
-export const PALETTE = ['#7a2e4f', '#1a5fb4', '#1d6b38', '#a3161b', '#8a5a00', '#5b5258'];
+/**
+ * The series colours (--chart-1 … --chart-6 in styles.css, each at least 3:1 against the theme's
+ * surface: WCAG non-text contrast), told apart by dash too. Read when a chart is drawn, so a
+ * canvas follows the theme as the page's text does.
+ */
+const themeColour = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+const palette = () => [1, 2, 3, 4, 5, 6].map((n) => themeColour(`--chart-${n}`));
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
 
 /** A horizontal bar chart's height for this many categories. */
@@ -49,9 +54,10 @@ interface Props {
 function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartConfiguration {
   // Lines run over time, left to right; bars are horizontal so every category's name is readable.
   const timeAxis = type === 'line';
+  const [colours, muted, ink, reference] = [palette(), themeColour('--muted'), themeColour('--ink'), themeColour('--error')];
   const categoryAxis = {
     stacked,
-    ticks: { color: '#5b5258', maxRotation: 0, autoSkip: timeAxis, maxTicksLimit: timeAxis ? 6 : undefined },
+    ticks: { color: muted, maxRotation: 0, autoSkip: timeAxis, maxTicksLimit: timeAxis ? 6 : undefined },
     grid: { display: false },
   };
   const valueAxis = {
@@ -59,8 +65,8 @@ function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartCo
     beginAtZero: true,
     suggestedMax: yMax,
     grace: '10%',
-    ticks: { color: '#5b5258', precision: type === 'bar' ? 0 : undefined },
-    title: yTitle ? { display: true, text: yTitle, color: '#5b5258' } : undefined,
+    ticks: { color: muted, precision: type === 'bar' ? 0 : undefined },
+    title: yTitle ? { display: true, text: yTitle, color: muted } : undefined,
   };
   return {
     type,
@@ -69,8 +75,8 @@ function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartCo
       datasets: series.map((s, i) => ({
         label: s.label,
         data: s.data,
-        borderColor: s.reference ? '#a3161b' : PALETTE[i % PALETTE.length],
-        backgroundColor: s.reference ? '#a3161b' : PALETTE[i % PALETTE.length],
+        borderColor: s.reference ? reference : colours[i % colours.length],
+        backgroundColor: s.reference ? reference : colours[i % colours.length],
         borderDash: s.reference ? [8, 4] : type === 'line' ? DASHES[i % DASHES.length] : [],
         borderWidth: 2,
         // Points while there are few readings (one reading is no line), a plain line after.
@@ -85,7 +91,7 @@ function config({ type, labels, series, yTitle, yMax, stacked }: Props): ChartCo
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { position: 'bottom', labels: { color: '#1f1a1d', boxWidth: 14 } } },
+      plugins: { legend: { position: 'bottom', labels: { color: ink, boxWidth: 14 } } },
       scales: timeAxis ? { x: categoryAxis, y: valueAxis } : { x: valueAxis, y: categoryAxis },
     },
   };

@@ -117,17 +117,23 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
     },
   });
 
+  // Public: "nobody is signed in" is an answer, not an error. As a 401 every anonymous page load
+  // printed a failed request in the browser console (issue #16), and no client can silence that.
   app.get('/api/auth/session', {
-    config: { access: 'signed_in' },
+    config: { access: 'public' },
     schema: {
       tags: ['auth'],
-      summary: 'The signed-in account and, for cookie sessions, its CSRF token',
-      response: responses({ 200: Type.Object({ user: SessionReply.properties.user, csrfToken: Type.Union([Type.String(), Type.Null()]) }) }),
+      summary: 'The signed-in account (null when nobody is) and, for cookie sessions, its CSRF token',
+      response: responses({
+        200: Type.Object({ user: Type.Union([SessionReply.properties.user, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }),
+      }),
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      if (!request.principal) return { user: null, csrfToken: null };
       const cookie = request.cookies[SESSION_COOKIE];
       const user = await accounts.getAccount(services, call(request).actor.id);
-      return { user, csrfToken: request.principal?.via === 'session' && cookie ? csrfTokenFor(cookie) : null };
+      return { user, csrfToken: request.principal.via === 'session' && cookie ? csrfTokenFor(cookie) : null };
     },
   });
 
