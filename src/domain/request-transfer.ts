@@ -204,7 +204,8 @@ export function planImport(records: readonly Record<string, string>[], mapping: 
       ['title', title],
       ['description', description],
     ] as const) {
-      const problem = unreadableText(text);
+      // An empty description is allowed (peers have title-only posts); unreadableText would call it invisible.
+      const problem = text === '' ? null : unreadableText(text);
       if (problem) return refuse('unreadable_text', `The ${field} ${UNREADABLE_TEXT_MESSAGES[problem]}`);
     }
 
