@@ -3,10 +3,13 @@
 // personal-data access), its CSV cannot carry a formula; the import reports a dry run without
 // writing, creates nothing on a re-run, refuses a bad row by its line, imports a Fider export, and
 // its placeholder voters' votes pass to the member who signs up with their email.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCommand, runOperatorCommand } from '../../../src/operator/commands.js';
 import { auditEvents, featureRequests, importedRequests, users, votes } from '../../../src/db/schema.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -43,7 +46,7 @@ describe.each(DATABASE_MODES)('request import and export (%s)', (mode) => {
     expect(rows.length).toBe(Number(res.headers['x-export-records']));
     expect(rows.length).toBeGreaterThan(10);
     const voted = rows.find((r) => r.voters !== '')!;
-    expect(voted.voters.split('; ').every((v) => /^member-[0-9a-f]{12}$/.test(v))).toBe(true);
+    expect(voted.voters!.split('; ').every((v) => /^member-[0-9a-f]{12}$/.test(v))).toBe(true);
     for (const row of rows) {
       expect(row.author).toBe('');
       expect(row.description).toBe('');
@@ -213,6 +216,34 @@ describe.each(DATABASE_MODES)('request import and export (%s)', (mode) => {
     const after = (await importFile({ csv, mapping: 'wedsync', source: 'votes', dryRun: false })).json();
     expect(after.votes).toEqual({ created: 0, placeholderMembers: 0 });
     expect(await t.services.db.select().from(votes).where(and(eq(votes.userId, member)))).toHaveLength(2);
+  });
+
+  it('runs as operator verbs: export into a new file only, import with a dry run', async () => {
+    const verb = (argv: string[]) => {
+      const found = findCommand(argv)!;
+      return runOperatorCommand({ services: t.services, database: t.database, serving: false }, found.command, found.args, {});
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'wsfr-transfer-'));
+    const out = path.join(dir, 'board.csv');
+    const exported = await verb(['export-requests', '--format', 'csv', '--out', out]);
+    expect(exported).toMatchObject({ exitCode: 0, output: expect.stringMatching(/^exported \d+ request\(s\) as csv without personal data/) });
+    const rows = parseCsv(readFileSync(out, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.length).toBe(Number(/exported (\d+)/.exec(exported.output!)![1]));
+    const again = await verb(['export-requests', '--format', 'csv', '--out', out, '--justification', JUSTIFICATION]);
+    expect(again).toMatchObject({ exitCode: 1, error: expect.stringContaining('EEXIST') });
+    expect(readFileSync(out, 'utf8')).not.toMatch(/@demo\.test/);
+
+    const file = path.join(dir, 'posts.csv');
+    writeFileSync(file, FIDER_CSV);
+    const dry = await verb(['import-requests', '--file', file, '--mapping', 'fider', '--source', 'fider-cli', '--dry-run']);
+    expect(dry.exitCode).toBe(1);
+    expect(dry.output).toContain('refused row 6 (5): category_unknown');
+    expect(dry.output).toContain('skipped row 5 (4): status_duplicate');
+    expect(dry.output).toMatch(/dry run, nothing written: would create 3 request\(s\)/);
+    const real = await verb(['import-requests', '--file', file, '--mapping', 'fider', '--source', 'fider-cli', '--default-category', 'rsvp']);
+    expect(real).toMatchObject({ exitCode: 0, output: expect.stringMatching(/created 4 request\(s\)/) });
+    const missing = await verb(['import-requests', '--file', path.join(dir, 'nope.csv'), '--mapping', 'fider']);
+    expect(missing).toMatchObject({ exitCode: 1, error: expect.stringContaining('ENOENT') });
   });
 
   it('is the product team’s alone', async () => {
