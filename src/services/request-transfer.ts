@@ -7,7 +7,7 @@
 // member claims on sign-up (claimImportedVotes).
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import { and, asc, eq, gt, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
 import { comments, featureRequests, importedRequests, statusHistory, users, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
@@ -93,7 +93,7 @@ export async function exportRequests(s: Services, call: TransferCall, options: E
   }
   const personal = justification !== undefined;
   const asOf = s.now();
-  const filter = and(eq(fr.synthetic, false), sql`${fr.createdAt} <= ${asOf}`, options.status ? eq(fr.status, options.status) : undefined);
+  const filter = and(eq(fr.synthetic, false), lte(fr.createdAt, asOf), options.status ? eq(fr.status, options.status) : undefined);
   const [{ records } = { records: 0 }] = await s.db.select({ records: sql<number>`count(*)::int` }).from(fr).where(filter);
   await s.db.transaction(async (tx) => {
     await recordAudit(s, tx, call, {
