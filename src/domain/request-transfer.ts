@@ -135,7 +135,11 @@ export interface ImportPlan {
   skipped: RowProblem[];
 }
 
-const key = (value: string) => value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const key = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 function parseDate(value: string): Date | null {
   const text = value.trim();
@@ -199,7 +203,8 @@ export function planImport(records: readonly Record<string, string>[], mapping: 
     const description = cell('description');
     if (!title) return refuse('title_missing', `Column "${mapping.title}" is empty`);
     if (title.length > IMPORT_TITLE_MAX) return refuse('title_too_long', `The title is longer than ${IMPORT_TITLE_MAX} characters`);
-    if (description.length > IMPORT_DESCRIPTION_MAX) return refuse('description_too_long', `The description is longer than ${IMPORT_DESCRIPTION_MAX} characters`);
+    if (description.length > IMPORT_DESCRIPTION_MAX)
+      return refuse('description_too_long', `The description is longer than ${IMPORT_DESCRIPTION_MAX} characters`);
     for (const [field, text] of [
       ['title', title],
       ['description', description],

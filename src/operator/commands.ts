@@ -160,7 +160,9 @@ const problemLines = (verb: string, problems: RowProblem[]) =>
 function importReportText(report: ImportReport): string {
   const would = report.dryRun ? 'dry run, nothing written: would create' : 'created';
   return [
-    ...report.created.map((c) => `${report.dryRun ? 'would create' : 'created'} rows ${c.rows.join(',')} (${c.externalId}): ${c.title}${c.requestId ? ` → ${c.requestId}` : ''}`),
+    ...report.created.map(
+      (c) => `${report.dryRun ? 'would create' : 'created'} rows ${c.rows.join(',')} (${c.externalId}): ${c.title}${c.requestId ? ` → ${c.requestId}` : ''}`,
+    ),
     ...report.alreadyImported.map((c) => `already imported rows ${c.rows.join(',')} (${c.externalId}) → ${c.requestId}`),
     ...problemLines('skipped', report.skipped),
     ...problemLines('refused', report.refused),
@@ -440,7 +442,8 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
       if (!values.file) throw new UsageError('missing --file FILE');
       if (!values.mapping) throw new UsageError('missing --mapping');
       const userType = values['user-type'];
-      if (userType !== undefined && !SELF_SERVICE_ROLES.includes(userType as never)) throw new UsageError(`--user-type must be one of ${SELF_SERVICE_ROLES.join(', ')}`);
+      if (userType !== undefined && !SELF_SERVICE_ROLES.includes(userType as never))
+        throw new UsageError(`--user-type must be one of ${SELF_SERVICE_ROLES.join(', ')}`);
       return {
         file: path.resolve(values.file),
         mapping: parseMapping(values.mapping),

@@ -30,15 +30,7 @@ import {
 } from '../domain/request-transfer.js';
 import { DETECT_DUPLICATES, jobSpec } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
-import {
-  emailIndexOf,
-  openComment,
-  openRequestContent,
-  openUserPii,
-  openWeddingContext,
-  sealNewUser,
-  sealRequestContent,
-} from '../security/records.js';
+import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, sealNewUser, sealRequestContent } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 import { badRequest } from './errors.js';
@@ -94,7 +86,10 @@ export async function exportRequests(s: Services, call: TransferCall, options: E
   const personal = justification !== undefined;
   const asOf = s.now();
   const filter = and(eq(fr.synthetic, false), lte(fr.createdAt, asOf), options.status ? eq(fr.status, options.status) : undefined);
-  const [{ records } = { records: 0 }] = await s.db.select({ records: sql<number>`count(*)::int` }).from(fr).where(filter);
+  const [{ records } = { records: 0 }] = await s.db
+    .select({ records: sql<number>`count(*)::int` })
+    .from(fr)
+    .where(filter);
   await s.db.transaction(async (tx) => {
     await recordAudit(s, tx, call, {
       action: 'feature_requests_exported',
@@ -135,15 +130,8 @@ async function* exportChunks(s: Services, filter: SQL | undefined, format: Expor
   let after: { createdAt: Date; id: string } | null = null;
   let first = true;
   for (;;) {
-    const cursor: SQL | undefined = after
-      ? or(gt(fr.createdAt, after.createdAt), and(eq(fr.createdAt, after.createdAt), gt(fr.id, after.id)))
-      : undefined;
-    const batch = await s.db
-      .select()
-      .from(fr)
-      .where(and(filter, cursor))
-      .orderBy(asc(fr.createdAt), asc(fr.id))
-      .limit(EXPORT_BATCH);
+    const cursor: SQL | undefined = after ? or(gt(fr.createdAt, after.createdAt), and(eq(fr.createdAt, after.createdAt), gt(fr.id, after.id))) : undefined;
+    const batch = await s.db.select().from(fr).where(and(filter, cursor)).orderBy(asc(fr.createdAt), asc(fr.id)).limit(EXPORT_BATCH);
     if (batch.length === 0) break;
     after = batch.at(-1)!;
     const ids = batch.map((r) => r.id);
@@ -274,9 +262,10 @@ const SOURCE = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 function readCsv(csv: string): { header: string[]; records: Record<string, string>[] } {
   let rows: string[][];
   try {
-    rows = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: false, to_line: IMPORT_MAX_ROWS + 2 }) as string[][];
+    rows = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: false, to_line: IMPORT_MAX_ROWS + 2 });
   } catch (err) {
-    if (err instanceof CsvError) throw badRequest('csv_invalid', `The file is not valid CSV: ${err.message}`, { line: (err as CsvError & { lines?: number }).lines ?? null });
+    if (err instanceof CsvError)
+      throw badRequest('csv_invalid', `The file is not valid CSV: ${err.message}`, { line: (err as CsvError & { lines?: number }).lines ?? null });
     throw err;
   }
   const [header, ...body] = rows;
@@ -295,7 +284,8 @@ function readCsv(csv: string): { header: string[]; records: Record<string, strin
 export async function importRequests(s: Services, call: TransferCall, input: ImportInput): Promise<ImportReport> {
   const mapping: ColumnMapping = typeof input.mapping === 'string' ? BUILT_IN_MAPPINGS[input.mapping] : input.mapping;
   const source = input.source ?? (typeof input.mapping === 'string' ? input.mapping : 'csv');
-  if (!SOURCE.test(source)) throw badRequest('source_invalid', 'The source is 1–40 lower-case letters, digits, dots, dashes or underscores', { field: 'source' });
+  if (!SOURCE.test(source))
+    throw badRequest('source_invalid', 'The source is 1–40 lower-case letters, digits, dots, dashes or underscores', { field: 'source' });
   if (input.defaultCategory !== undefined && !s.config.categories.includes(input.defaultCategory)) {
     throw badRequest('unknown_category', `Unknown category "${input.defaultCategory}"`, { field: 'defaultCategory', allowed: s.config.categories });
   }
@@ -510,7 +500,10 @@ export async function claimImportedVotes(s: Services, tx: Database, userId: stri
     .where(and(eq(users.importedEmailIndex, emailIndexOf(s.keyring, email)), isNotNull(users.importedEmailIndex), ne(users.id, userId)))
     .limit(1);
   if (!placeholder) return 0;
-  const [member] = await tx.select({ id: users.id, role: users.role, verified: users.verified, businessSize: users.businessSize }).from(users).where(eq(users.id, userId));
+  const [member] = await tx
+    .select({ id: users.id, role: users.role, verified: users.verified, businessSize: users.businessSize })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!member) return 0;
   const weight = voteWeight(member);
   const claimed = await tx.execute<{ request_id: string }>(sql`
@@ -529,11 +522,16 @@ export async function claimImportedVotes(s: Services, tx: Database, userId: stri
     await recomputeRice(tx, requestIds, s.now());
   }
   const count = rows(claimed).length;
-  await recordAudit(s, tx, { actor: { id: member.id, role: member.role } }, {
-    action: 'imported_votes_claimed',
-    targetType: 'user',
-    targetId: userId,
-    details: { votes: count, requests: requestIds.length },
-  });
+  await recordAudit(
+    s,
+    tx,
+    { actor: { id: member.id, role: member.role } },
+    {
+      action: 'imported_votes_claimed',
+      targetType: 'user',
+      targetId: userId,
+      details: { votes: count, requests: requestIds.length },
+    },
+  );
   return count;
 }

@@ -26,8 +26,10 @@ describe.each(DATABASE_MODES)('request import and export (%s)', (mode) => {
   let couple: Caller;
 
   const audits = async (action: string) => t.services.db.select().from(auditEvents).where(eq(auditEvents.action, action));
-  const exportFile = (payload: Record<string, unknown>, caller = product) => t.request(caller, { method: 'POST', url: '/api/feature-requests/export', payload });
-  const importFile = (payload: Record<string, unknown>, caller = product) => t.request(caller, { method: 'POST', url: '/api/feature-requests/import', payload });
+  const exportFile = (payload: Record<string, unknown>, caller = product) =>
+    t.request(caller, { method: 'POST', url: '/api/feature-requests/export', payload });
+  const importFile = (payload: Record<string, unknown>, caller = product) =>
+    t.request(caller, { method: 'POST', url: '/api/feature-requests/import', payload });
   const requestCount = async () => (await t.services.db.select({ n: sql<number>`count(*)::int` }).from(featureRequests))[0]!.n;
 
   beforeAll(async () => {
@@ -215,7 +217,12 @@ describe.each(DATABASE_MODES)('request import and export (%s)', (mode) => {
     // Their votes are theirs now: a further run finds the member, not a new placeholder.
     const after = (await importFile({ csv, mapping: 'wedsync', source: 'votes', dryRun: false })).json();
     expect(after.votes).toEqual({ created: 0, placeholderMembers: 0 });
-    expect(await t.services.db.select().from(votes).where(and(eq(votes.userId, member)))).toHaveLength(2);
+    expect(
+      await t.services.db
+        .select()
+        .from(votes)
+        .where(and(eq(votes.userId, member))),
+    ).toHaveLength(2);
   });
 
   it('runs as operator verbs: export into a new file only, import with a dry run', async () => {

@@ -10,7 +10,8 @@ export const ExportBody = Type.Object(
     status: Type.Optional(Status),
     justification: Type.Optional(
       Text(1, 2000, {
-        description: 'Why personal fields (names, emails, descriptions, wedding context, comment text) must be included; without it voters and authors are pseudonyms',
+        description:
+          'Why personal fields (names, emails, descriptions, wedding context, comment text) must be included; without it voters and authors are pseudonyms',
       }),
     ),
   },
@@ -36,7 +37,9 @@ export const ImportBody = Type.Object(
   {
     csv: Type.String({ minLength: 1, maxLength: IMPORT_CSV_MAX_CHARS, description: 'The file: UTF-8 CSV with a header row' }),
     mapping: Type.Union([literals(BUILT_IN_MAPPING_NAMES), CustomMapping]),
-    source: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,39}$', description: 'The tool the file came from; external ids are unique per source' })),
+    source: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,39}$', description: 'The tool the file came from; external ids are unique per source' }),
+    ),
     defaultCategory: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     userType: Type.Optional(literals(SELF_SERVICE_ROLES)),
     dryRun: Type.Boolean({ description: 'Report what would be created, skipped and refused, and write nothing' }),
