@@ -88,9 +88,18 @@ export const users = pgTable(
     processingRestricted: boolean('processing_restricted').notNull().default(false),
     /** GDPR erasure: personal data replaced, sign-in impossible, contributions shown as "Former member". */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * A voter brought in by a CSV import (src/services/request-transfer.ts): no password, cannot sign
+     * in (its email_index is no login's), known only by this keyed hash of the imported email. The
+     * member who signs up with that email claims its votes and the placeholder goes.
+     */
+    importedEmailIndex: text('imported_email_index'),
   },
   (t) => [
     uniqueIndex('users_email_index_key').on(t.emailIndex),
+    uniqueIndex('users_imported_email_index_key')
+      .on(t.importedEmailIndex)
+      .where(sql`${t.importedEmailIndex} is not null`),
     index('users_key_version_idx').on(t.keyVersion),
     index('users_member_key_version_idx').on(t.memberKeyVersion),
   ],
@@ -942,4 +951,22 @@ export const webhookDeliveryAttempts = pgTable(
     attemptedAt: timestamp('attempted_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * Requests brought in from another tool: which row of which source became which request, so that
+ * importing the same file again creates nothing new (src/services/request-transfer.ts).
+ */
+export const importedRequests = pgTable(
+  'imported_requests',
+  {
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    importedBy: uuid('imported_by').references(() => users.id, { onDelete: 'set null' }),
+    importedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.externalId] }), index('imported_requests_request_idx').on(t.requestId)],
 );

@@ -55,4 +55,6 @@ export const BODY_LIMITS = {
   text: 48 * 1024,
   /** A feature request with its description, pain points and wedding context. */
   featureRequest: 64 * 1024,
+  /** A CSV import (IMPORT_CSV_MAX_CHARS characters) with its column mapping. */
+  requestImport: 6 * 1_000_000 + 16 * 1024,
 } as const;

@@ -3,6 +3,11 @@
 // process of its own, or — when an embedded server holds the data directory — inside that server,
 // reached through its operator socket (./channel.ts). Both ways print the same and exit the same.
 // Adding a verb is adding one entry to OPERATOR_COMMANDS.
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
@@ -10,7 +15,17 @@ import { seedDemo } from '../demo/seed.js';
 import { laneName } from '../domain/audit-chain.js';
 import { BACKUP_KINDS, type BackupKind } from '../domain/backup-schedule.js';
 import { CACHE_TAGS, CATALOGUE_TAGS, type CacheTag } from '../domain/response-cache.js';
-import { USER_ROLES, type UserRole } from '../domain/feature-requests.js';
+import { SELF_SERVICE_ROLES, STATUSES, USER_ROLES, type Status, type UserRole } from '../domain/feature-requests.js';
+import {
+  BUILT_IN_MAPPING_NAMES,
+  EXPORT_FORMATS,
+  IMPORT_CSV_MAX_CHARS,
+  IMPORT_FIELDS,
+  type BuiltInMapping,
+  type ColumnMapping,
+  type ExportFormat,
+  type RowProblem,
+} from '../domain/request-transfer.js';
 import { isStatusTemplate, STATUS_TEMPLATE_NAMES, type StatusTemplate } from '../domain/status-announcements.js';
 import { deadJobs, replay } from '../queue/queue.js';
 import { rotateKeys } from '../services/key-rotation.js';
@@ -22,6 +37,7 @@ import type { Services } from '../services/context.js';
 import { ServiceError } from '../services/errors.js';
 import { purgeResponseCache, purgeResponseCacheNow } from '../services/response-cache.js';
 import { erasePersonalData, exportPersonalData, restrictProcessing, userIdByEmail } from '../services/gdpr.js';
+import { exportRequests, importRequests, type ImportReport } from '../services/request-transfer.js';
 import { openStatusIncident, resolveStatusIncident } from '../services/status-incidents.js';
 
 export interface OperatorContext {
@@ -119,6 +135,40 @@ function gdprCommand<A extends 'export' | 'erase'>(action: A, help: string): Ope
       return ok(JSON.stringify(result, null, 2));
     },
   };
+}
+
+/** `--mapping fider` or a JSON object naming the CSV column of each field. */
+function parseMapping(value: string): BuiltInMapping | ColumnMapping {
+  if (BUILT_IN_MAPPING_NAMES.includes(value as BuiltInMapping)) return value as BuiltInMapping;
+  let mapping: unknown;
+  try {
+    mapping = JSON.parse(value);
+  } catch {
+    throw new UsageError(`--mapping is ${BUILT_IN_MAPPING_NAMES.join(' or ')}, or a JSON object of columns`);
+  }
+  const entries = mapping && typeof mapping === 'object' && !Array.isArray(mapping) ? Object.entries(mapping) : [];
+  const unknown = entries.find(([field, column]) => !IMPORT_FIELDS.includes(field as never) || typeof column !== 'string' || column === '');
+  if (entries.length === 0 || unknown) throw new UsageError(`--mapping JSON maps fields (${IMPORT_FIELDS.join(', ')}) to column names`);
+  const columns = Object.fromEntries(entries) as Partial<ColumnMapping>;
+  if (!columns.externalId || !columns.title) throw new UsageError('--mapping JSON needs at least externalId and title');
+  return columns as ColumnMapping;
+}
+
+const problemLines = (verb: string, problems: RowProblem[]) =>
+  problems.map((p) => `${verb} row ${p.row}${p.externalId ? ` (${p.externalId})` : ''}: ${p.reason}: ${p.message}`);
+
+function importReportText(report: ImportReport): string {
+  const would = report.dryRun ? 'dry run, nothing written: would create' : 'created';
+  return [
+    ...report.created.map(
+      (c) => `${report.dryRun ? 'would create' : 'created'} rows ${c.rows.join(',')} (${c.externalId}): ${c.title}${c.requestId ? ` → ${c.requestId}` : ''}`,
+    ),
+    ...report.alreadyImported.map((c) => `already imported rows ${c.rows.join(',')} (${c.externalId}) → ${c.requestId}`),
+    ...problemLines('skipped', report.skipped),
+    ...problemLines('refused', report.refused),
+    `${would} ${report.created.length} request(s), ${report.votes.created} vote(s), ${report.votes.placeholderMembers} placeholder member(s); ` +
+      `${report.alreadyImported.length} already imported, ${report.skipped.length} row(s) skipped, ${report.refused.length} refused (${report.rows} rows, source ${report.source})`,
+  ].join('\n');
 }
 
 /** Typed entry, stored untyped: each command's input only meets its own parse and run. */
@@ -351,6 +401,64 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     async run({ services }, note) {
       const incident = await resolveStatusIncident(services, note);
       return ok(`status incident ${incident.id} (${incident.template}) resolved`);
+    },
+  }),
+  command({
+    name: 'export-requests',
+    usage: `--format ${EXPORT_FORMATS.join('|')} --out FILE [--status STATUS] [--justification TEXT]`,
+    help: 'write every request with its votes and comments to FILE (a new file),\nwithout personal data unless --justification says why (audited either way)',
+    parse: (args) => {
+      const { format, out, status, justification } = options(args, ['format', 'out', 'status', 'justification']);
+      if (!format || !EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      if (!out) throw new UsageError('missing --out FILE');
+      if (status !== undefined && !STATUSES.includes(status as Status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+      // Resolved here: a forwarded command runs in the server, whose working directory is not the operator's.
+      return { format: format as ExportFormat, out: path.resolve(out), status: status as Status | undefined, justification };
+    },
+    async run({ services }, { out, ...options }) {
+      // `wx`: never overwrites, so a mistyped path cannot replace another file with personal data.
+      // Opened before the export is recorded: an unwritable path exports (and audits) nothing.
+      const target = createWriteStream(out, { flags: 'wx', mode: 0o600 });
+      const opened = await new Promise<NodeJS.ErrnoException | null>((resolve) => target.once('open', () => resolve(null)).once('error', resolve));
+      if (opened) return { exitCode: 1, error: `cannot write ${out}: ${opened.code ?? opened.message}` };
+      const file = await exportRequests(services, cliOperator, options).catch((err: unknown) => {
+        target.destroy();
+        throw err;
+      });
+      await pipeline(Readable.from(file.chunks), target);
+      return ok(`exported ${file.records} request(s) as ${file.format} ${file.personal ? 'with personal data' : 'without personal data'} to ${out}`);
+    },
+  }),
+  command({
+    name: 'import-requests',
+    usage: `--file FILE --mapping ${BUILT_IN_MAPPING_NAMES.join('|')}|JSON [--source NAME] [--default-category CATEGORY] [--user-type ${SELF_SERVICE_ROLES.join('|')}] [--dry-run]`,
+    help: "import requests and votes from another tool's CSV (idempotent per source\nand row id); --dry-run reports what would be created, skipped and refused\n(exit code 1 when a row is refused)",
+    parse: (args) => {
+      const dryRun = args.includes('--dry-run');
+      const values = options(
+        args.filter((a) => a !== '--dry-run'),
+        ['file', 'mapping', 'source', 'default-category', 'user-type'],
+      );
+      if (!values.file) throw new UsageError('missing --file FILE');
+      if (!values.mapping) throw new UsageError('missing --mapping');
+      const userType = values['user-type'];
+      if (userType !== undefined && !SELF_SERVICE_ROLES.includes(userType as never))
+        throw new UsageError(`--user-type must be one of ${SELF_SERVICE_ROLES.join(', ')}`);
+      return {
+        file: path.resolve(values.file),
+        mapping: parseMapping(values.mapping),
+        source: values.source,
+        defaultCategory: values['default-category'],
+        userType: userType as UserRole | undefined,
+        dryRun,
+      };
+    },
+    async run({ services }, { file, ...input }) {
+      const csv = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => err);
+      if (typeof csv !== 'string') return { exitCode: 1, error: `cannot read ${file}: ${csv.code ?? csv.message}` };
+      if (csv.length > IMPORT_CSV_MAX_CHARS) return { exitCode: 1, error: `${file} is over ${IMPORT_CSV_MAX_CHARS} characters: split it` };
+      const report = await importRequests(services, cliOperator, { csv, ...input });
+      return { exitCode: report.refused.length > 0 ? 1 : 0, output: importReportText(report) };
     },
   }),
 ];

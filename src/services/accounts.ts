@@ -12,6 +12,7 @@ import type { BusinessSize, SupplierType, UserRole } from '../domain/feature-req
 import { isValidTimeZone, regionForCountry, seasonStatus } from '../domain/seasons.js';
 import { secretsEqual } from '../security/constant-time.js';
 import { emailIndexOf, normaliseEmail, openUserPii, sealNewUser } from '../security/records.js';
+import { claimImportedVotes } from './request-transfer.js';
 import { recordAudit } from './audit.js';
 import { recordSignUpConsents } from './consent.js';
 import type { Call, Principal, Services } from './context.js';
@@ -124,6 +125,7 @@ export async function insertUser(s: Services, tx: Database, input: Omit<NewUser,
     .onConflictDoNothing({ target: users.emailIndex })
     .returning();
   if (!user) throw conflict('email_taken', 'An account with this email already exists');
+  await claimImportedVotes(s, tx, user.id, input.email);
   const source = { actor: { id: user.id, role: user.role }, requestId };
   await recordAudit(s, tx, source, { action: 'user_signed_up', targetType: 'user', targetId: user.id });
   if (input.consents) await recordSignUpConsents(tx, s, { ...source, method: 'signup' }, user.id, input.consents);

@@ -354,6 +354,24 @@ const MATRIX: Row[] = [
     expect: operatorsOnly,
     build: async (ctx, _c, role) => ({ url: `/api/ops/incidents/${await anIncident(ctx, role)}/resolve`, payload: { note: 'Handled in the matrix' } }),
   },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/export',
+    expect: productTeamOnly,
+    build: fixed(
+      () => '/api/feature-requests/export',
+      () => ({ format: 'json', status: 'shipped' }),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/import',
+    expect: productTeamOnly,
+    build: fixed(
+      () => '/api/feature-requests/import',
+      () => ({ csv: 'external_id,title\nmatrix-1,Matrix import check', mapping: 'wedsync', dryRun: true }),
+    ),
+  },
   { method: 'GET', path: '/api/webhooks', expect: productTeamOnly, build: fixed(() => '/api/webhooks') },
   {
     method: 'POST',

@@ -17,6 +17,7 @@ import ops from './ops/index.js';
 import platform from './platform/index.js';
 import privacy from './privacy/index.js';
 import status from './status/index.js';
+import transfer from './transfer/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
 import voteReviews from './vote-reviews/index.js';
@@ -54,6 +55,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps,
     privacy,
     ops,
     webhooks,
+    transfer,
     status,
   ])
     await app.register(routes, opts);

@@ -1,5 +1,6 @@
 // The operator command registry's argument handling: which command a command line names, what
 // each accepts, and that a usage problem is exit 64 before any database is touched.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_TEMPLATES } from '../../../src/domain/status-announcements.js';
 import {
@@ -43,6 +44,8 @@ describe('operator command registry', () => {
       'migrate',
       'status incident open',
       'status incident resolve',
+      'export-requests',
+      'import-requests',
     ]) {
       expect(names).toContain(verb);
     }
@@ -52,6 +55,26 @@ describe('operator command registry', () => {
     expect(parse(['cache', 'purge'])).toEqual({ name: 'cache purge', input: ['feature-requests', 'ai-analysis', 'roadmap'] });
     expect(parse(['cache', 'purge', 'roadmap', 'roadmap'])).toEqual({ name: 'cache purge', input: ['roadmap'] });
     expect(() => parse(['cache', 'purge', 'everything'])).toThrow(UsageError);
+  });
+
+  it('export-requests and import-requests: formats, mappings and paths checked before the database', () => {
+    expect(parse(['export-requests', '--format', 'csv', '--out', 'board.csv'])).toEqual({
+      name: 'export-requests',
+      input: { format: 'csv', out: path.resolve('board.csv'), status: undefined, justification: undefined },
+    });
+    expect(() => parse(['export-requests', '--format', 'xlsx', '--out', 'b.xlsx'])).toThrow(UsageError);
+    expect(() => parse(['export-requests', '--format', 'json'])).toThrow(/--out/);
+    expect(() => parse(['export-requests', '--format', 'json', '--out', 'b.json', '--status', 'lost'])).toThrow(UsageError);
+    expect(parse(['import-requests', '--file', 'posts.csv', '--mapping', 'fider', '--dry-run'])).toMatchObject({
+      input: { file: path.resolve('posts.csv'), mapping: 'fider', dryRun: true },
+    });
+    expect(parse(['import-requests', '--file', 'a.csv', '--mapping', '{"externalId":"Id","title":"Name"}'])).toMatchObject({
+      input: { mapping: { externalId: 'Id', title: 'Name' }, dryRun: false },
+    });
+    expect(() => parse(['import-requests', '--file', 'a.csv', '--mapping', 'canny'])).toThrow(UsageError);
+    expect(() => parse(['import-requests', '--file', 'a.csv', '--mapping', '{"title":"Name"}'])).toThrow(/externalId/);
+    expect(() => parse(['import-requests', '--file', 'a.csv', '--mapping', '{"externalId":"Id","title":"Name","votes":"v"}'])).toThrow(UsageError);
+    expect(() => parse(['import-requests', '--file', 'a.csv', '--mapping', 'fider', '--user-type', 'product_team'])).toThrow(UsageError);
   });
 
   it('finds the command by its words and passes on the rest', () => {
