@@ -15,7 +15,12 @@ import type { Services } from '../../../services/context.js';
 import { ServiceError } from '../../../services/errors.js';
 
 /** The routes that hand out the board's records, one page or one record at a time. */
-const BULK_READ_ROUTES = new Set(['/api/feature-requests', '/api/feature-requests/:id', '/api/feature-requests/:id/comments', '/api/roadmap']);
+const BULK_READ_ROUTES: ReadonlySet<string> = new Set([
+  '/api/feature-requests',
+  '/api/feature-requests/:id',
+  '/api/feature-requests/:id/comments',
+  '/api/roadmap',
+]);
 
 function readerOf(request: FastifyRequest): string {
   return request.principal ? `user:${request.principal.id}` : `addr:${addressBucket(request.ip)}`;

@@ -13,7 +13,7 @@ import { threatMetrics } from '../../../security/threats/metrics.js';
 import type { Services } from '../../../services/context.js';
 import { ServiceError } from '../../../services/errors.js';
 
-const UNLIMITED_PATHS = new Set(['/health', '/ready']);
+const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
 
 declare module 'fastify' {
   interface FastifyRequest {
