@@ -7,6 +7,7 @@ import type { SharedState } from '../db/shared-state.js';
 import type { Actor } from '../domain/access-control.js';
 import type { BusinessSize, UserRole } from '../domain/feature-requests.js';
 import type { EmbeddingModel } from '../ai/embedding-model.js';
+import type { ThreatMetrics } from '../ops/threat-metrics.js';
 import type { SecurityControls } from '../security/benchmark-controls.js';
 import type { Keyring } from '../security/keyring.js';
 import type { AuditLanes } from './audit.js';
@@ -30,6 +31,8 @@ export interface Services {
   auditLanes: AuditLanes;
   /** The sentence encoder of duplicate detection and pain-point themes (loaded on first use). */
   embeddingModel: EmbeddingModel;
+  /** Threat-protection counters (rate limits, scraping, insider access, vote manipulation), exported by this process's /metrics. */
+  threatMetrics: ThreatMetrics;
   /** What this process keeps between calls: derived data, connections, the probe's token. */
   caches: ProcessCaches;
   /**

@@ -10,6 +10,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { encryptionKeys, users } from '../db/schema.js';
 import type { SharedState } from '../db/shared-state.js';
+import { createThreatMetrics } from '../ops/threat-metrics.js';
 import type { SecurityControls } from '../security/benchmark-controls.js';
 import { newKey } from '../security/field-encryption.js';
 import { Keyring, WrongMasterKey } from '../security/keyring.js';
@@ -109,6 +110,7 @@ export function serviceContext({ db, config, now, keyring, shared, benchmarkCont
     state: deploymentState(shared, now, config),
     auditLanes: new AuditLanes(),
     embeddingModel: createUniversalSentenceEncoder({ enabled: config.aiEnabled }),
+    threatMetrics: createThreatMetrics(),
     caches: { duplicates: duplicateDetectionCaches(), probeCredential: undefined, mailTransports: new Map(), onCallRosters: new Map() },
     ...(benchmarkControls && { benchmarkControls }),
   };
