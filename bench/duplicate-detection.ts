@@ -17,13 +17,12 @@ import { comparableText, normalise, wordTerms } from '../src/ai/text-features.js
 import { loadConfig } from '../src/config.js';
 import { rows } from '../src/db/client.js';
 import { seedDemo } from '../src/demo/seed.js';
-import { Keyring } from '../src/security/keyring.js';
 import { sealRequestContent } from '../src/security/records.js';
 import type { Services } from '../src/services/context.js';
-import { detectDuplicates, embeddingModelFor, termDigest } from '../src/services/duplicate-detection.js';
+import { openKeyring, serviceContext } from '../src/services/service-context.js';
+import { detectDuplicates, termDigest } from '../src/services/duplicate-detection.js';
 import { openBenchDatabase } from './database.js';
 import { processSharedState } from '../src/db/shared-state.js';
-import { deploymentState } from '../src/services/deployment-state.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,10 +52,10 @@ const { handle, drop } = await openBenchDatabase(values.mode as 'embedded' | 'se
 try {
   await handle.migrate();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
-  const keyring = await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir);
+  const keyring = await openKeyring(handle.db, randomBytes(32), config.memberKeyDir);
   const now = () => new Date();
   const shared = processSharedState();
-  const s: Services = { db: handle.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
+  const s: Services = serviceContext({ db: handle.db, config, now, keyring, shared });
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const authorId = rows<{ id: string }>(await handle.db.execute(sql`select id from users where role = 'couple' limit 1`))[0]!.id;
@@ -119,7 +118,7 @@ try {
     const r = dev[i % dev.length]!;
     return { title: r.title.toLowerCase(), description: r.description.split('. ')[0] ?? '', limit: 5 };
   });
-  const model = embeddingModelFor(config);
+  const model = s.embeddingModel;
   await model.embed(queries.map((q) => comparableText(q)));
   // Each draft as a person types it: the first look (its candidates read in full for the first time),
   // the same text again (what a further keystroke costs when the text is unchanged: candidate search

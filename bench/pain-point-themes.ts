@@ -17,12 +17,11 @@ import { loadConfig } from '../src/config.js';
 import { arrayLiteral, rows } from '../src/db/client.js';
 import { demoRequests } from '../src/demo/demo-catalog.js';
 import { seedDemo } from '../src/demo/seed.js';
-import { Keyring } from '../src/security/keyring.js';
 import type { Services } from '../src/services/context.js';
+import { openKeyring, serviceContext } from '../src/services/service-context.js';
 import { generatePainPointThemes } from '../src/services/pain-point-themes.js';
 import { openBenchDatabase } from './database.js';
 import { processSharedState } from '../src/db/shared-state.js';
-import { deploymentState } from '../src/services/deployment-state.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,14 +54,7 @@ try {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
   const now = () => new Date();
   const shared = processSharedState();
-  const s: Services = {
-    db: handle.db,
-    config,
-    now,
-    keyring: await Keyring.open(handle.db, randomBytes(32), config.memberKeyDir),
-    shared,
-    state: deploymentState(shared, now, config),
-  };
+  const s: Services = serviceContext({ db: handle.db, config, now, keyring: await openKeyring(handle.db, randomBytes(32), config.memberKeyDir), shared });
   await seedDemo(s);
   await handle.db.execute(sql`delete from feature_requests`);
   const voters = rows<{ id: string; role: string }>(await handle.db.execute(sql`select id, role from users where role in ('couple', 'wedding_supplier')`));

@@ -1,8 +1,10 @@
 // The server the security benchmark runs: exactly `node dist/main.js start` (migrate, demo data,
 // serve, in-process worker), from source, with the security controls on — or with those named by
-// `--off=encryption,audit,rateLimits` switched off through src/security/benchmark-controls.ts. This
-// file is the only caller of that switch, and the switch itself refuses NODE_ENV=production.
-import { switchOffForBenchmark, type SecurityControls } from '../src/security/benchmark-controls.js';
+// `--off=encryption,audit,rateLimits` switched off in the service context it starts with
+// (src/security/benchmark-controls.ts). This file is the only one that passes such controls, and
+// they cannot be made with NODE_ENV=production.
+import { runMain } from '../src/main.js';
+import { switchedOffForBenchmark, type SecurityControls } from '../src/security/benchmark-controls.js';
 
 const off =
   process.argv
@@ -10,7 +12,4 @@ const off =
     ?.slice('--off='.length)
     .split(',')
     .filter(Boolean) ?? [];
-switchOffForBenchmark(Object.fromEntries(off.map((control) => [control as keyof SecurityControls, false])));
-// src/main.ts reads its verb from argv when imported.
-process.argv.splice(2, process.argv.length, 'start');
-await import('../src/main.js');
+await runMain(['start'], switchedOffForBenchmark(Object.fromEntries(off.map((control) => [control as keyof SecurityControls, false]))));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { LIMITED_ROLES, ROUTE_CLASSES } from '../src/security/threats/rate-limits.js';
+import { LIMITED_ROLES, ROUTE_CLASSES } from '../src/domain/rate-limits.js';
 
 export type Mode = 'embedded' | 'server';
 

@@ -16,9 +16,9 @@ import {
 } from './domain/vote-manipulation.js';
 import { QUEUES, type QueueName } from './queue/queue.js';
 import { parseMasterKey } from './security/master-key.js';
-import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './security/threats/insider.js';
-import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './security/threats/rate-limits.js';
-import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './security/threats/scraping.js';
+import { DEFAULT_INSIDER_ACCESS_POLICY, InsiderAccessPolicyOverride, type InsiderAccessPolicy } from './domain/insider-access.js';
+import { DEFAULT_RATE_LIMITS, RateLimitsOverride, withOverrides, type RateLimits } from './domain/rate-limits.js';
+import { DEFAULT_SCRAPING_POLICY, ScrapingPolicyOverride, type ScrapingPolicy } from './domain/scraping.js';
 
 /** Upper bound of a worker's concurrency, configured or boosted. */
 export const MAX_WORKER_CONCURRENCY = 64;
@@ -226,11 +226,11 @@ export interface Config {
   /** Password of the Redis servers (with REDIS_URL it may be part of the URL instead). */
   redisPassword: string | undefined;
   redisKeyPrefix: string;
-  /** Requests per minute per role and route class (src/security/threats/rate-limits.ts + RATE_LIMITS). */
+  /** Requests per minute per role and route class (src/domain/rate-limits.ts + RATE_LIMITS). */
   rateLimits: RateLimits;
-  /** When bulk reading slows down and then blocks a client (src/security/threats/scraping.ts + SCRAPING_LIMITS). */
+  /** When bulk reading slows down and then blocks a client (src/domain/scraping.ts + SCRAPING_LIMITS). */
   scrapingPolicy: ScrapingPolicy;
-  /** Which staff access to personal data is anomalous (src/security/threats/insider.ts + INSIDER_ACCESS_POLICY). */
+  /** Which staff access to personal data is anomalous (src/domain/insider-access.ts + INSIDER_ACCESS_POLICY). */
   insiderAccessPolicy: InsiderAccessPolicy;
   /** When votes are held for review or down-weighted (src/domain/vote-manipulation.ts + VOTE_MANIPULATION_POLICY). */
   voteManipulationPolicy: VoteManipulationPolicy;

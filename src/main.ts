@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one command-line entry: `node dist/main.js <verb>`. Verbs are what operators run; the
 // embedded default (`npm start`) is `start`: migrate, load demo data on first run, serve.
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
@@ -30,7 +31,7 @@ import {
 } from './operator/commands.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import { Keyring, requireMasterKeyWhereNeeded, resolveMasterKey } from './security/keyring.js';
+import type { SecurityControls } from './security/benchmark-controls.js';
 import { sweepMemberKeys } from './services/erasure-follow-up.js';
 import { indexRequestTitles, sealPlaintextRows } from './services/key-rotation.js';
 import { auditSigningKey } from './services/audit-signing-key.js';
@@ -38,8 +39,8 @@ import { erasuresSince, reapplyErasures, restoreEmbeddedBackup } from './service
 import { checkRestoredData, listBaseBackups, restoreToTime } from './services/backups/physical.js';
 import { asServerUser, postgresTool } from './services/backups/physical-cluster.js';
 import type { Services } from './services/context.js';
-import { deploymentState } from './services/deployment-state.js';
 import { ServiceError } from './services/errors.js';
+import { openKeyring, requireMasterKeyWhereNeeded, resolveMasterKey, serviceContext } from './services/service-context.js';
 import { configuredBackupKey, runWalVerb } from './wal-command.js';
 
 /** `  name usage   help`, the help in a column (or on the next lines when the name is long). */
@@ -109,12 +110,17 @@ const CLOSE_MARGIN_MS = 5000;
  * and the keyring opened. With `migrate`, migrations run first and rows from before field
  * encryption are sealed in place.
  */
-async function openServices(config: Config, database: DatabaseHandle, log: Logger, { migrate }: { migrate: boolean }): Promise<Services> {
+async function openServices(
+  config: Config,
+  database: DatabaseHandle,
+  log: Logger,
+  { migrate, benchmarkControls }: { migrate: boolean; benchmarkControls?: Readonly<SecurityControls> },
+): Promise<Services> {
   if (migrate) await database.migrate();
-  const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, log), config.memberKeyDir);
+  const sealing = benchmarkControls?.encryption !== false;
+  const keyring = await openKeyring(database.db, await resolveMasterKey(config, database.db, log), config.memberKeyDir, { sealing });
   const shared = await openSharedState(config, log);
-  const now = () => new Date();
-  const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
+  const services = serviceContext({ db: database.db, config, now: () => new Date(), keyring, shared, benchmarkControls });
   if (migrate) {
     const sealed = await sealPlaintextRows(services);
     if (sealed.users + sealed.featureRequests + sealed.comments > 0) log.info(sealed, 'encrypted the rows stored before field encryption');
@@ -172,13 +178,13 @@ async function runWorker(config: Config) {
   worker.start();
 }
 
-async function serve(config: Config, { migrateAndSeed }: { migrateAndSeed: boolean }) {
+async function serve(config: Config, { migrateAndSeed, benchmarkControls }: { migrateAndSeed: boolean; benchmarkControls?: Readonly<SecurityControls> }) {
   const log = createLogger(config.logLevel);
   let metrics: Metrics | undefined;
   const verb = migrateAndSeed ? 'start' : 'serve';
   const database = await openDatabase(databaseTarget(config, verb, { operatorSocket: true }), (text, ms) => metrics?.observeQuery(text, ms));
   log.debug({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
-  const services = await openServices(config, database, log, { migrate: migrateAndSeed });
+  const services = await openServices(config, database, log, { migrate: migrateAndSeed, benchmarkControls });
   // wedsync_ready follows /ready: migrated, and a write goes through (a full or read-only database is not ready).
   metrics = createMetrics(services, async () => (await database.isMigrated()) && (await database.probeWrite().then(() => true)));
   if (migrateAndSeed) {
@@ -343,7 +349,8 @@ async function restoreVerb(config: Config, args: string[]): Promise<number> {
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `benchmarkControls`: only bench/security-server.ts passes them, for `start` (see benchmark-controls.ts). */
+async function main(argv: string[], benchmarkControls?: Readonly<SecurityControls>): Promise<number> {
   const [verb, ...args] = argv;
   if (!verb || verb === 'help' || verb === '--help') {
     console.log(USAGE);
@@ -370,7 +377,7 @@ async function main(argv: string[]): Promise<number> {
     case 'restore-wal':
       return runWalVerb(config, verb, args);
     case 'start':
-      await serve(config, { migrateAndSeed: true });
+      await serve(config, { migrateAndSeed: true, benchmarkControls });
       return 0;
     case 'serve':
       await serve(config, { migrateAndSeed: false });
@@ -449,14 +456,28 @@ async function runInHolder(config: Config, inUse: DataDirInUse, command: Operato
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== 0) process.exit(code);
-  },
-  (err: unknown) => {
-    // A refused operation (unknown supplier, taken email…) or an unusable data directory is a message, not a crash.
-    const told = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError || err instanceof DataDirInUse;
-    console.error(told ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DataDirectoryError ? EXIT_IO : err instanceof DataDirInUse ? EXIT_IN_USE : 1);
-  },
-);
+/** Runs a verb as the process's whole life: its exit code, or an error told as a message. */
+export function runMain(argv: string[], benchmarkControls?: Readonly<SecurityControls>): Promise<void> {
+  return main(argv, benchmarkControls).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (err: unknown) => {
+      // A refused operation (unknown supplier, taken email…) or an unusable data directory is a message, not a crash.
+      const told = err instanceof ServiceError || err instanceof ConfigError || err instanceof DataDirectoryError || err instanceof DataDirInUse;
+      console.error(told ? err.message : err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof DataDirectoryError ? EXIT_IO : err instanceof DataDirInUse ? EXIT_IN_USE : 1);
+    },
+  );
+}
+
+/** Whether this module is the process's entry point (`node dist/main.js`, with or without `.js`), not imported by bench/security-server.ts. */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  const withoutExtension = (file: string) => file.replace(/\.[cm]?[jt]s$/, '');
+  const resolved = existsSync(entry) ? realpathSync(entry) : path.resolve(entry);
+  return withoutExtension(resolved) === withoutExtension(realpathSync(fileURLToPath(import.meta.url)));
+}
+
+if (isEntryPoint()) void runMain(process.argv.slice(2));

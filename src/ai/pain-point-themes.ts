@@ -41,7 +41,7 @@ export const THEME_SETTINGS: ThemeSettings = { maxRequests: 5000, joinSimilarity
 const PAUSE_AFTER_MS = 10;
 
 /** On a wedding board these describe every request, never what sets a theme apart. */
-const BOARD_WIDE_TERMS = new Set(['wedding', 'weddings'].map(term));
+const BOARD_WIDE_TERMS: ReadonlySet<string | null> = new Set(['wedding', 'weddings'].map(term));
 
 export interface ThemeCandidate {
   /** Titles are the board's public summaries: the only text the naming reads. */

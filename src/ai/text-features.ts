@@ -7,7 +7,7 @@ import { WEDDING_SYNONYM_GROUPS } from './wedding-synonyms.js';
 
 export type SparseVector = Map<string, number>;
 
-const STOP_WORDS = new Set(
+const STOP_WORDS: ReadonlySet<string> = new Set(
   (
     'a an the and or but if of to in on for with at by from as is are was were be been being it its this that these those i me my ' +
     'we our us you your they them their he she his her can could would should will just so do does did not no have has had there here ' +
@@ -16,7 +16,7 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-const SYNONYM_OF = new Map<string, string>(WEDDING_SYNONYM_GROUPS.flatMap((group) => group.map((word) => [word, group[0]!] as const)));
+const SYNONYM_OF: ReadonlyMap<string, string> = new Map(WEDDING_SYNONYM_GROUPS.flatMap((group) => group.map((word) => [word, group[0]!] as const)));
 
 /** Lower-case ASCII words with accents folded; apostrophes and inner hyphens dropped ("follow-up" → "followup"). */
 export function words(text: string): string[] {

@@ -14,7 +14,7 @@ export interface DatabaseFault {
 }
 
 /** Socket and postgres.js connection errors: the connection is gone or never came. */
-const CONNECTION_CODES = new Set([
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',
@@ -113,7 +113,7 @@ export function isConnectionLoss(err: unknown): boolean {
 }
 
 /** Codes that prove nothing reached the server: the connection was never made. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', '57P03']);
+const NEVER_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', '57P03']);
 
 /**
  * Whether a change that failed with this error may nevertheless have been committed: the connection

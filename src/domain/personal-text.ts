@@ -15,7 +15,7 @@ const MIN_PHONE_DIGITS = 7;
 const MAX_PHONE_DIGITS = 15;
 const TITLED_NAME = /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?/gu;
 // Words that join names in "Aoife & Cian Murphy" / "Ana y Luis": not names themselves.
-const JOINERS = new Set(['and', 'und', 'et', 'y', 'e', 'en', 'of', 'the']);
+const JOINERS: ReadonlySet<string> = new Set(['and', 'und', 'et', 'y', 'e', 'en', 'of', 'the']);
 const MIN_NAME_PART = 3;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

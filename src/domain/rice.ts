@@ -41,7 +41,7 @@ export interface RiceEvidence {
 export const PEOPLE_PER_WEIGHTED_VOTE = 10;
 
 /** Categories a wedding day depends on directly: a gap there hurts more than elsewhere. */
-const WEDDING_DAY_CATEGORIES = new Set(['guest_management', 'rsvp', 'seating', 'timeline_planning', 'budget_payments']);
+const WEDDING_DAY_CATEGORIES: ReadonlySet<string> = new Set(['guest_management', 'rsvp', 'seating', 'timeline_planning', 'budget_payments']);
 
 /** Person-months a typical request in each category takes (integrations and apps are the big builds). */
 const CATEGORY_EFFORT: Record<string, number> = {

@@ -57,8 +57,8 @@ export interface SeasonStatus {
   multiplier: number;
 }
 
-const byRegion = new Map(WEDDING_SEASON_CALENDAR.map((e) => [e.region, e]));
-const byCountry = new Map(WEDDING_SEASON_CALENDAR.flatMap((e) => e.countries.map((c) => [c, e] as const)));
+const byRegion: ReadonlyMap<string, WeddingSeasonCalendarEntry> = new Map(WEDDING_SEASON_CALENDAR.map((e) => [e.region, e]));
+const byCountry: ReadonlyMap<string, WeddingSeasonCalendarEntry> = new Map(WEDDING_SEASON_CALENDAR.flatMap((e) => e.countries.map((c) => [c, e] as const)));
 
 export function isKnownRegion(region: string): boolean {
   return byRegion.has(region);

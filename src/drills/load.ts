@@ -69,7 +69,7 @@ interface Session {
   csrf: string;
 }
 
-const RETRYABLE = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
+const RETRYABLE: ReadonlySet<number> = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
 
 async function signIn(url: string, account: Account, timeoutMs: number): Promise<Session> {
   const res = await fetch(`${url}/api/auth/login`, {

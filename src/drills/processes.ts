@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { LIMITED_ROLES, ROUTE_CLASSES } from '../security/threats/rate-limits.js';
+import { LIMITED_ROLES, ROUTE_CLASSES } from '../domain/rate-limits.js';
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {

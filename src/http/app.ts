@@ -8,7 +8,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DatabaseHandle } from '../db/client.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
-import { securityControls } from '../security/benchmark-controls.js';
 import type { Services } from '../services/context.js';
 import authentication from './plugins/app/authentication.js';
 import authorization from './plugins/app/authorization.js';
@@ -44,7 +43,7 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
+const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 /** Accept a caller's request id only when it looks like one, so logs cannot be forged. */
 function requestIdOf(req: IncomingMessage): string {
@@ -123,7 +122,7 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
   await app.register(cookie);
   await app.register(authentication, { services });
   await app.register(authorization, { services });
-  if (securityControls().rateLimits) {
+  if (services.benchmarkControls?.rateLimits !== false) {
     await app.register(rateLimits, { services });
     await app.register(scrapingGuard, { services });
   }

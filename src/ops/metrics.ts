@@ -13,7 +13,7 @@ import { auditChainHeadSequences } from '../services/audit.js';
 import { backupFigures } from '../services/backups/catalogue.js';
 import { duplicateDetectionAccuracy } from '../services/duplicate-detection.js';
 import { predictionAccuracyByGroup } from '../services/rice.js';
-import { registerThreatMetrics } from '../security/threats/metrics.js';
+import { registerThreatMetrics } from './threat-metrics.js';
 import { probePassing, probeRunFeed } from '../services/probes.js';
 import { RequestWindow } from './request-window.js';
 import type { Services } from '../services/context.js';
@@ -53,10 +53,10 @@ export function classifyQuery(text: string): QueryLabels {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' | 'state'>, readiness: () => Promise<boolean>) {
+export function createMetrics(services: Pick<Services, 'db' | 'config' | 'now' | 'state' | 'threatMetrics'>, readiness: () => Promise<boolean>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registerThreatMetrics(registry);
+  registerThreatMetrics(registry, services.threatMetrics);
   const registers = [registry];
 
   const httpRequests = new Counter({

@@ -13,17 +13,15 @@
 //   master key + member KEK version V secret (a file in MEMBER_KEY_DIR, never in the database;
 //   src/security/member-keys.ts) → HKDF "member-kek" → wraps each member's personal key (users.data_key)
 //                                    └─ HKDF "fields" → seals that member's PII and wedding contexts
+//
+// Start-up (services/service-context.ts) resolves the master key and loads MEMBER_KEY_DIR; the
+// keyring is given both and reads no configuration or key file of its own.
 import { createHmac } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { and, eq, isNotNull, max, sql } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import stem from 'wink-porter2-stemmer';
-import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { encryptionKeys, users } from '../db/schema.js';
-import { MemberKeyVault } from './member-keys.js';
-import { securityControls } from './benchmark-controls.js';
-import { parseMasterKey } from './master-key.js';
+import type { MemberKeyVault } from './member-keys.js';
 import { DecryptionError, deriveKey, keyRefOf, newKey, open, seal, unwrapKey, wrapKey, type FieldContext } from './field-encryption.js';
 
 export { DecryptionError, type FieldContext } from './field-encryption.js';
@@ -31,41 +29,11 @@ export { DecryptionError, type FieldContext } from './field-encryption.js';
 /** How long a process trusts its idea of the current data key version (another replica may rotate). */
 const CURRENT_VERSION_TTL_MS = 30_000;
 
-export const masterKeyFile = (dataDir: string) => path.join(dataDir, 'keys', 'master.key');
-
-/**
- * Where the master key comes from. Configured: used as is. Otherwise only the embedded mode may
- * create one — and only for a database that has no keyring yet, so a lost key file is an error
- * rather than a fresh key that silently cannot read the existing data. Production and server mode
- * (several processes that must share one key) need it configured.
- */
-export async function resolveMasterKey(config: Config, db: Database, log: { info(msg: string): void }): Promise<Buffer> {
-  requireMasterKeyWhereNeeded(config);
-  if (config.encryptionMasterKey) return config.encryptionMasterKey;
-  const file = masterKeyFile(config.dataDir);
-  if (existsSync(file)) {
-    const key = parseMasterKey(readFileSync(file, 'utf8'));
-    if (!key) throw new ConfigError([`${file}: not a 32-byte key (base64 or hex)`]);
-    return key;
+/** The master key given cannot unwrap the keyring stored in the database (start-up reports it as a configuration error). */
+export class WrongMasterKey extends Error {
+  constructor() {
+    super('this master key cannot open the keyring stored in the database (wrong key?)');
   }
-  const [keyring] = await db.select({ n: sql<number>`count(*)::int` }).from(encryptionKeys);
-  if ((keyring?.n ?? 0) > 0) {
-    throw new ConfigError([`ENCRYPTION_MASTER_KEY: the database is encrypted but ${file} is missing; restore that file or set ENCRYPTION_MASTER_KEY`]);
-  }
-  const key = newKey();
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  chmodSync(path.dirname(file), 0o700);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  log.info(`generated a new encryption master key in ${file} (mode 0600); back it up apart from the database: without it the data cannot be read`);
-  return key;
-}
-
-/** Checked before anything opens the database: production and server mode need a configured key. */
-export function requireMasterKeyWhereNeeded(config: Config): void {
-  if (config.encryptionMasterKey || !(config.production || config.databaseUrl)) return;
-  throw new ConfigError([
-    `ENCRYPTION_MASTER_KEY: required ${config.production ? 'when NODE_ENV=production' : 'with DATABASE_URL (every process must share it)'}; generate one with \`openssl rand -base64 32\` and set it or ENCRYPTION_MASTER_KEY_FILE`,
-  ]);
 }
 
 const keyringRow = (purpose: string, version: number): FieldContext => ({ table: 'encryption_keys', column: purpose, rowId: String(version) });
@@ -77,7 +45,6 @@ export interface UserKey {
 }
 
 /** Encryption switched off by the security benchmark (benchmark-controls.ts): values stay as they are. */
-const unsealed = () => !securityControls().encryption;
 const UNSEALED_USER_KEY: UserKey = { key: Buffer.alloc(32) };
 
 export class Keyring {
@@ -98,6 +65,8 @@ export class Keyring {
     /** The member key-encryption key versions, outside the database. */
     readonly memberKeys: MemberKeyVault,
     private readonly clock: () => number,
+    /** False only where the security benchmark switched encryption off: values are stored as they are. */
+    readonly sealing: boolean,
   ) {
     this.kek = deriveKey(masterKey, 'keyring-wrap');
     this.auditChainKey = deriveKey(masterKey, 'audit-chain');
@@ -105,27 +74,17 @@ export class Keyring {
 
   /**
    * Opens the keyring, creating data key version 1 and the blind-index key on first use (safe when
-   * several processes race), and checks that the master key can unwrap them. `memberKeyDir` holds
-   * the member key-encryption key versions (config.memberKeyDir); the first is created there on
-   * first use — unless the database already has personal keys wrapped by one, which means the
-   * directory was lost or not mounted.
+   * several processes race), and checks that the master key can unwrap them: a master key that
+   * cannot is a WrongMasterKey. `memberKeys` holds the member key-encryption key versions, loaded
+   * by start-up from MEMBER_KEY_DIR.
    */
-  static async open(db: Database, masterKey: Buffer, memberKeyDir: string, clock: () => number = Date.now): Promise<Keyring> {
-    const memberKeys = new MemberKeyVault(memberKeyDir, masterKey);
-    await memberKeys.reload();
-    if (memberKeys.current() === 0) {
-      const [wrapped] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(users)
-        .where(isNotNull(users.memberKeyVersion));
-      if ((wrapped?.n ?? 0) > 0) {
-        throw new ConfigError([
-          `MEMBER_KEY_DIR: ${memberKeyDir} holds no member key-encryption key but the database has personal keys wrapped by one; restore that directory from its backup`,
-        ]);
-      }
-      await memberKeys.addVersion(new Date(clock()));
-    }
-    const keyring = new Keyring(db, masterKey, memberKeys, clock);
+  static async open(
+    db: Database,
+    masterKey: Buffer,
+    memberKeys: MemberKeyVault,
+    { clock = Date.now, sealing = true }: { clock?: () => number; sealing?: boolean } = {},
+  ): Promise<Keyring> {
+    const keyring = new Keyring(db, masterKey, memberKeys, clock, sealing);
     for (const purpose of ['data', 'blind_index'] as const) {
       await db
         .insert(encryptionKeys)
@@ -140,7 +99,7 @@ export class Keyring {
     try {
       blindKey = unwrapKey(keyring.kek, blind!.wrappedKey, keyringRow('blind_index', 1));
     } catch {
-      throw new ConfigError(['ENCRYPTION_MASTER_KEY: this master key cannot open the keyring stored in the database (wrong key?)']);
+      throw new WrongMasterKey();
     }
     keyring.emailIndexKey = deriveKey(blindKey, 'email-index');
     keyring.searchTokenKey = deriveKey(blindKey, 'search-token');
@@ -195,12 +154,12 @@ export class Keyring {
   // ---- shared content (data key) ------------------------------------------------------------
 
   async sealShared(version: number, at: FieldContext, plaintext: string): Promise<string> {
-    if (unsealed()) return plaintext;
+    if (!this.sealing) return plaintext;
     return seal((await this.dataKey(version)).fields, { kind: 'data', version }, at, plaintext);
   }
 
   async openShared(sealed: string, at: FieldContext): Promise<string> {
-    if (unsealed()) return sealed;
+    if (!this.sealing) return sealed;
     const ref = keyRefOf(sealed);
     if (ref.kind !== 'data') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a data key`);
     return open((await this.dataKey(ref.version)).fields, sealed, at);
@@ -214,7 +173,7 @@ export class Keyring {
    */
   async newUserKey(userId: string, db: Database = this.db): Promise<{ key: UserKey; dataKey: string; keyVersion: number; memberKeyVersion: number | null }> {
     const keyVersion = await this.currentVersion(db);
-    if (unsealed()) return { key: UNSEALED_USER_KEY, dataKey: 'unsealed', keyVersion, memberKeyVersion: null };
+    if (!this.sealing) return { key: UNSEALED_USER_KEY, dataKey: 'unsealed', keyVersion, memberKeyVersion: null };
     const key = newKey();
     return { key: { key: deriveKey(key, 'fields') }, ...(await this.wrapUserKey(key, userId)), keyVersion };
   }
@@ -247,7 +206,7 @@ export class Keyring {
   /** The user's personal key from users.data_key; null when shredded (or the user is gone). */
   async userKey(wrapped: string | null | undefined, userId: string | null | undefined): Promise<UserKey | null> {
     if (!wrapped || !userId) return null;
-    if (unsealed()) return UNSEALED_USER_KEY;
+    if (!this.sealing) return UNSEALED_USER_KEY;
     return { key: deriveKey(await this.unwrapUserKeyRaw(wrapped, userId), 'fields') };
   }
 
@@ -257,12 +216,12 @@ export class Keyring {
   }
 
   sealPersonal(key: UserKey, at: FieldContext, plaintext: string): string {
-    if (unsealed()) return plaintext;
+    if (!this.sealing) return plaintext;
     return seal(key.key, { kind: 'user' }, at, plaintext);
   }
 
   openPersonal(key: UserKey, sealed: string, at: FieldContext): string {
-    if (unsealed()) return sealed;
+    if (!this.sealing) return sealed;
     if (keyRefOf(sealed).kind !== 'user') throw new DecryptionError(`${at.table}.${at.column} of ${at.rowId} is not sealed with a personal key`);
     return open(key.key, sealed, at);
   }
@@ -299,7 +258,7 @@ export class Keyring {
 }
 
 /** Words too common to narrow a search (as PostgreSQL's English configuration drops them). */
-const STOP_WORDS = new Set(
+const STOP_WORDS: ReadonlySet<string> = new Set(
   'a an and are as at be but by can do for from has have i if in into is it its me my no not of on or our so that the their them then there these they this to too was we were what when which who will with you your'.split(
     ' ',
   ),

@@ -26,7 +26,6 @@ import {
   type CheckpointKind,
   type RetentionClass,
 } from '../domain/audit-chain.js';
-import { securityControls } from '../security/benchmark-controls.js';
 import type { Call } from './context.js';
 
 export interface AuditEntry {
@@ -39,33 +38,40 @@ export interface AuditEntry {
 type LaneHead = { lane: number; sequence: number; hash: string };
 
 /**
- * HTTP requests (by id) that appended an event, until their response is done: the product team's
- * generic `api_call` record is only needed for calls that left no event of their own.
+ * This process's side of the audit lanes (one per service context, built in service-context.ts).
+ * Per chain, the lanes this process has appended to and where it left them, longest unused first:
+ * an append takes the first (so concurrent appends in this process try different lanes) and puts
+ * it back last; by the time it comes round again, the transaction that used it has usually committed.
  */
-const requestsWithEvents = new LRUCache<string, true>({ max: 10_000 });
+export class AuditLanes {
+  private readonly idle = new Map<RetentionClass, LaneHead[]>();
+  /**
+   * HTTP requests (by id) that appended an event, until their response is done: the product team's
+   * generic `api_call` record is only needed for calls that left no event of their own.
+   */
+  private readonly requestsWithEvents = new LRUCache<string, true>({ max: 10_000 });
 
-/** Whether request `requestId` appended an audit event; forgets it (call once, when it is done). */
-export function takeRequestAudited(requestId: string): boolean {
-  const audited = requestsWithEvents.has(requestId);
-  requestsWithEvents.delete(requestId);
-  return audited;
+  takeIdle(chain: RetentionClass): LaneHead | undefined {
+    return this.idle.get(chain)?.shift();
+  }
+
+  remember(chain: RetentionClass, head: LaneHead, requestId: string | null) {
+    const lanes = (this.idle.get(chain) ?? []).filter((l) => l.lane !== head.lane);
+    lanes.push(head);
+    this.idle.set(chain, lanes);
+    if (requestId) this.requestsWithEvents.set(requestId, true);
+  }
+
+  /** Whether request `requestId` appended an audit event; forgets it (call once, when it is done). */
+  takeRequestAudited(requestId: string): boolean {
+    const audited = this.requestsWithEvents.has(requestId);
+    this.requestsWithEvents.delete(requestId);
+    return audited;
+  }
 }
 
-/**
- * Per chain, the lanes this process has appended to and where it left them, longest unused first.
- * An append takes the first (so concurrent appends in this process try different lanes) and puts
- * it back last: by the time it comes round again, the transaction that used it has usually committed.
- */
-const idleLanes = new Map<RetentionClass, LaneHead[]>();
-
-function rememberLane(chain: RetentionClass, head: LaneHead) {
-  const lanes = (idleLanes.get(chain) ?? []).filter((l) => l.lane !== head.lane);
-  lanes.push(head);
-  idleLanes.set(chain, lanes);
-}
-
-/** What appending needs from the service context: the chain key (src/security/keyring.ts). */
-export type AuditWriter = { keyring: { readonly auditChainKey: Buffer } };
+/** What appending needs from the service context: the chain key (src/security/keyring.ts) and this process's lanes. */
+export type AuditWriter = { keyring: { readonly auditChainKey: Buffer }; auditLanes: AuditLanes; benchmarkControls?: { readonly audit: boolean } };
 
 export async function recordAudit(
   s: AuditWriter,
@@ -73,7 +79,7 @@ export async function recordAudit(
   call: Pick<Call, 'requestId'> & { actor: { id: string; role: string } | null },
   entry: AuditEntry,
 ) {
-  if (!securityControls().audit) return;
+  if (s.benchmarkControls?.audit === false) return;
   const chain = retentionClassOf(entry.action);
   const content: Omit<ChainedContent, 'lane'> = {
     chain,
@@ -90,7 +96,7 @@ export async function recordAudit(
   // Usually that lane is free and still ends where this process left it: one statement, no extra
   // round trip while the caller's transaction holds its connection (the audit trail was the
   // largest cost in the security-under-load benchmark).
-  const idle = idleLanes.get(chain)?.shift();
+  const idle = s.auditLanes.takeIdle(chain);
   const key = s.keyring.auditChainKey;
   let head = idle && (await appendAfter(db, key, content, idle));
   if (!head) {
@@ -103,8 +109,7 @@ export async function recordAudit(
       return appended;
     });
   }
-  rememberLane(chain, head);
-  if (content.requestId) requestsWithEvents.set(content.requestId, true);
+  s.auditLanes.remember(chain, head, content.requestId);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { sharedRecords, type SharedRecords } from '../db/shared-records.js';
 import type { SharedState } from '../db/shared-state.js';
 import type { AttemptRecord } from '../domain/login-throttle.js';
-import type { ReaderState } from '../security/threats/scraping.js';
+import type { ReaderState } from '../domain/scraping.js';
 import { CredentialCache } from './credential-cache.js';
 
 export interface DeploymentState {

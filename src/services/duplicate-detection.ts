@@ -20,9 +20,8 @@ import {
   rankDuplicates,
   signals,
 } from '../ai/detector.js';
-import { contentHash, createUniversalSentenceEncoder, type EmbeddingModel } from '../ai/embedding-model.js';
+import { contentHash } from '../ai/embedding-model.js';
 import { comparableText, inverseDocumentFrequency, wordTerms } from '../ai/text-features.js';
-import type { Config } from '../config.js';
 import type { Status } from '../domain/feature-requests.js';
 import type { Keyring } from '../security/keyring.js';
 import { openRequestDescription } from '../security/records.js';
@@ -40,18 +39,6 @@ const KEPT_CANDIDATES = 5;
 const POSTINGS_OVERFETCH = 4;
 /** How long a term's document frequency is reused: one request more or less does not move an IDF. */
 const FREQUENCY_TTL_MS = 60_000;
-
-const models = new WeakMap<Config, EmbeddingModel>();
-
-/** One sentence encoder per configuration (per process in production; per app in tests). */
-export function embeddingModelFor(config: Config): EmbeddingModel {
-  let model = models.get(config);
-  if (!model) {
-    model = createUniversalSentenceEncoder({ enabled: config.aiEnabled });
-    models.set(config, model);
-  }
-  return model;
-}
 
 /** Terms are stored as keyed digests (a blind index) so the index never holds the encrypted description's words. */
 export const termDigest = (keyring: Keyring, term: string) => keyring.blindDigest(term, 'duplicate-term');
@@ -80,29 +67,21 @@ interface StoredRequest {
   vote_count: number;
 }
 
-const vectorColumn = new WeakMap<Database, Promise<boolean>>();
-
-/** Whether migrations/0008 found pgvector on this database. */
-function hasVectorIndex(db: Database): Promise<boolean> {
-  let known = vectorColumn.get(db);
-  if (!known) {
-    known = db
-      .execute(
-        sql`select exists (select 1 from information_schema.columns where table_name = 'request_embeddings' and column_name = 'embedding_vector') as present`,
-      )
-      .then((result) => rows<{ present: boolean }>(result)[0]!.present);
-    vectorColumn.set(db, known);
-  }
-  return known;
+/** Whether migrations/0008 found pgvector on the context's database. */
+function hasVectorIndex(s: Services): Promise<boolean> {
+  return (s.caches.duplicates.vectorIndex ??= s.db
+    .execute(
+      sql`select exists (select 1 from information_schema.columns where table_name = 'request_embeddings' and column_name = 'embedding_vector') as present`,
+    )
+    .then((result) => rows<{ present: boolean }>(result)[0]!.present));
 }
 
-const corpusSizes = new WeakMap<Database, { documents: number; at: number }>();
 /** Indexed requests, for IDF: counting 100 000 rows per keystroke is waste when ±1 changes nothing. */
-async function indexedRequests(db: Database): Promise<number> {
-  const cached = corpusSizes.get(db);
+async function indexedRequests(s: Services): Promise<number> {
+  const cached = s.caches.duplicates.corpusSize;
   if (cached && Date.now() - cached.at < 10_000) return cached.documents;
-  const [row] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from request_embeddings`));
-  corpusSizes.set(db, { documents: row!.n, at: Date.now() });
+  const [row] = rows<{ n: number }>(await s.db.execute(sql`select count(*)::int as n from request_embeddings`));
+  s.caches.duplicates.corpusSize = { documents: row!.n, at: Date.now() };
   return row!.n;
 }
 
@@ -112,29 +91,33 @@ interface IndexedContent {
   features: LexicalFeatures;
 }
 
-/**
- * Candidates recur across keystrokes and drafts, and reading one in full (decrypting its description,
- * 4 kB of embedding) costs more than ranking it; their indexed content is kept here, keyed by the
- * request, the hash of what was indexed and the model, so a re-indexed request is read afresh.
- */
-const indexedContent = new LRUCache<string, IndexedContent>({
-  // Bounded by memory, not count: one candidate's features take ~40 kB (mostly character n-grams),
-  // so 256 MB keep the candidates of a few dozen drafts being typed at once.
-  maxSize: 256 * 1024 * 1024,
-  sizeCalculation: (c) => (c.embedding?.byteLength ?? 0) + 80 * (c.features.terms.size + c.features.characters.size + c.features.surface.size),
-});
+/** What duplicate detection derives from a service context's database and keeps (one per context). */
+export interface DuplicateDetectionCaches {
+  vectorIndex?: Promise<boolean>;
+  corpusSize?: { documents: number; at: number };
+  /**
+   * Candidates recur across keystrokes and drafts, and reading one in full (decrypting its description,
+   * 4 kB of embedding) costs more than ranking it; their indexed content is kept here, keyed by the
+   * request, the hash of what was indexed and the model, so a re-indexed request is read afresh.
+   */
+  indexedContent: LRUCache<string, IndexedContent>;
+  /** Requests per term (termFrequencies). */
+  frequencies: LRUCache<string, number>;
+}
+
+export function duplicateDetectionCaches(): DuplicateDetectionCaches {
+  return {
+    indexedContent: new LRUCache<string, IndexedContent>({
+      // Bounded by memory, not count: one candidate's features take ~40 kB (mostly character n-grams),
+      // so 256 MB keep the candidates of a few dozen drafts being typed at once.
+      maxSize: 256 * 1024 * 1024,
+      sizeCalculation: (c) => (c.embedding?.byteLength ?? 0) + 80 * (c.features.terms.size + c.features.characters.size + c.features.surface.size),
+    }),
+    frequencies: new LRUCache<string, number>({ max: 200_000, ttl: FREQUENCY_TTL_MS }),
+  };
+}
 
 const vectorLiteral = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
-
-const frequencyCaches = new WeakMap<Database, LRUCache<string, number>>();
-function frequencyCache(db: Database): LRUCache<string, number> {
-  let cache = frequencyCaches.get(db);
-  if (!cache) {
-    cache = new LRUCache<string, number>({ max: 200_000, ttl: FREQUENCY_TTL_MS });
-    frequencyCaches.set(db, cache);
-  }
-  return cache;
-}
 
 /**
  * How many requests use each of `terms` (missing = none). Ranking needs them for every term of every
@@ -143,7 +126,7 @@ function frequencyCache(db: Database): LRUCache<string, number> {
  * and it must be findable at once.
  */
 async function termFrequencies(s: Services, terms: Iterable<string>): Promise<Map<string, number>> {
-  const cache = frequencyCache(s.db);
+  const cache = s.caches.duplicates.frequencies;
   const known = new Map<string, number>();
   const byDigest = new Map<string, string>();
   for (const t of terms) {
@@ -162,9 +145,9 @@ async function termFrequencies(s: Services, terms: Iterable<string>): Promise<Ma
   return known;
 }
 
-async function semanticCandidates(db: Database, embedding: Float32Array, exclude: string | null): Promise<string[]> {
-  if (!(await hasVectorIndex(db))) return [];
-  const result = await db.execute(sql`
+async function semanticCandidates(s: Services, embedding: Float32Array, exclude: string | null): Promise<string[]> {
+  if (!(await hasVectorIndex(s))) return [];
+  const result = await s.db.execute(sql`
     select e.request_id as id from request_embeddings e join feature_requests f on f.id = e.request_id
     where e.embedding_vector is not null and f.merged_into_id is null and not f.synthetic
       and f.id is distinct from ${exclude}::uuid
@@ -214,7 +197,7 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
   );
   const known = new Map<string, IndexedContent>();
   for (const r of current) {
-    const cached = r.content_key === null ? undefined : indexedContent.get(r.content_key);
+    const cached = r.content_key === null ? undefined : s.caches.duplicates.indexedContent.get(r.content_key);
     if (cached) known.set(r.id, cached);
   }
   const unread = current.filter((r) => !known.has(r.id));
@@ -231,7 +214,7 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
       if (!full) continue;
       const description = await openRequestDescription(s.keyring, full);
       const content = { embedding: full.embedding ? embeddingFromHex(full.embedding) : null, features: lexicalFeatures({ title: r.title, description }) };
-      if (r.content_key !== null) indexedContent.set(r.content_key, content);
+      if (r.content_key !== null) s.caches.duplicates.indexedContent.set(r.content_key, content);
       known.set(r.id, content);
     }
   }
@@ -252,13 +235,13 @@ type Comparable = Omit<ComparableRequest, 'embedding'> & { embedding: Promise<Fl
 async function rank(s: Services, text: Comparable, exclude: string | null) {
   const queryFeatures = lexicalFeatures(text);
   const lexicalHalf = (async () => {
-    const [documents, queryFrequencies] = await Promise.all([indexedRequests(s.db), termFrequencies(s, queryFeatures.terms.keys())]);
+    const [documents, queryFrequencies] = await Promise.all([indexedRequests(s), termFrequencies(s, queryFeatures.terms.keys())]);
     const loaded = await loadCandidates(s, await lexicalCandidates(s, queryFrequencies, documents, exclude));
     return { documents, queryFrequencies, loaded };
   })();
   const semanticHalf = text.embedding.then(async (embedding) => ({
     embedding,
-    ids: embedding ? await semanticCandidates(s.db, embedding, exclude) : [],
+    ids: embedding ? await semanticCandidates(s, embedding, exclude) : [],
   }));
   const [{ documents, queryFrequencies, loaded: lexical }, { embedding, ids: semantic }] = await Promise.all([lexicalHalf, semanticHalf]);
   const seen = new Set(lexical.map((c) => c.stored.id));
@@ -295,7 +278,7 @@ function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestio
   };
 }
 
-const embed = async (s: Services, text: string) => ((await embeddingModelFor(s.config).embed([text])) ?? [null])[0] ?? null;
+const embed = async (s: Services, text: string) => ((await s.embeddingModel.embed([text])) ?? [null])[0] ?? null;
 
 /** Live suggestions while someone types: similar requests that already exist. */
 export async function detectDuplicates(s: Services, draft: { title: string; description: string; limit: number }): Promise<DuplicateReport> {
@@ -356,7 +339,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
     purgeResponseCache(s, ['ai-analysis']);
     return 'no_consent';
   }
-  const model = embeddingModelFor(s.config);
+  const model = s.embeddingModel;
   const text = comparableText(request);
   const hash = contentHash(text);
   if (request.content_hash === hash && request.model === model.version && request.embedded) return 'unchanged';
@@ -371,7 +354,7 @@ export async function indexRequest(s: Services, requestId: string): Promise<Inde
   // The best few are kept whatever their score: live accuracy asks whether a later merge target was among them.
   const kept = matches.filter((m, index) => index < KEPT_CANDIDATES || m.likelyDuplicate);
   const now = s.now();
-  const hasVector = await hasVectorIndex(s.db);
+  const hasVector = await hasVectorIndex(s);
   const modelVersion = combinerFor(Boolean(embedding)).name;
   await s.db.transaction(async (tx) => {
     await lockTermIndex(tx);

@@ -12,7 +12,6 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { runMaintenance } from '../db/client.js';
 import { users } from '../db/schema.js';
-import { securityControls } from '../security/benchmark-controls.js';
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 
@@ -24,7 +23,7 @@ const DEFAULT_BATCH = 200;
  * wrapped by a data key from before migration 0022), in small transactions while the service runs.
  */
 export async function sweepMemberKeys(s: Services, options: { batchSize?: number } = {}): Promise<number> {
-  if (!securityControls().encryption) return 0;
+  if (!s.keyring.sealing) return 0;
   const version = await s.keyring.currentMemberKeyVersion();
   let rewrapped = 0;
   for (;;) {

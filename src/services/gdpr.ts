@@ -9,7 +9,6 @@ import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { shredUserKey } from '../security/keyring.js';
-import { threatMetrics } from '../security/threats/metrics.js';
 import { emailIndexOf, openComment, openRequestContent, openUserPii, openWeddingContext, personalKeyOf, sealUserContactChange } from '../security/records.js';
 import { FINISH_ERASURES, jobSpec } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
@@ -206,7 +205,7 @@ export async function rectifyProfile(s: Services, call: DataSubjectCall & { acto
     const zoneFlagged = clear.timeZone !== undefined && (await recordStaffTimeZoneChange(s, tx, call, current.timeZone, clear.timeZone));
     return { user: updated!, zoneFlagged };
   });
-  if (zoneFlagged) threatMetrics.insiderAccess.inc({ kind: 'time_zone_changed' });
+  if (zoneFlagged) s.threatMetrics.insiderAccess.inc({ kind: 'time_zone_changed' });
   // The name, time zone and a lapsed verification are part of who they are on every replica's
   // cached credentials.
   s.state.credentials.forgetUser(call.actor.id);

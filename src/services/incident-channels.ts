@@ -116,9 +116,10 @@ export async function sendPagerDutyEvent(eventsUrl: string, routingKey: string, 
   if (!res.ok) throw new Error(`PagerDuty answered ${res.status}`);
 }
 
-const transports = new Map<string, Transporter>();
+/** One SMTP connection pool per mail server URL (one map per service context). */
+export type MailTransports = Map<string, Transporter>;
 
-export async function sendEmail(smtpUrl: string, from: string, to: string, message: IncidentMessage): Promise<void> {
+export async function sendEmail(transports: MailTransports, smtpUrl: string, from: string, to: string, message: IncidentMessage): Promise<void> {
   let transport = transports.get(smtpUrl);
   if (!transport) {
     transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);

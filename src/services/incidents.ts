@@ -23,7 +23,7 @@ import {
 import { DELIVER_INCIDENT_NOTIFICATION, ESCALATE_INCIDENT, jobSpec } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
-import type { Call, Services } from './context.js';
+import type { Call, ProcessCaches, Services } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { postWebhook, renderIncidentMessage, sendEmail, sendPagerDutyEvent } from './incident-channels.js';
 import { emitWebhookEvent } from './webhooks.js';
@@ -34,11 +34,16 @@ const SYSTEM = { actor: null } as const;
 // ---------------------------------------------------------------------------------------------
 // The on-call roster
 
-const rosters = new Map<string, OnCallSchedule>();
+/** Rosters read from ONCALL_SCHEDULE_FILE, by path (one per service context). */
+export type OnCallRosters = Map<string, OnCallSchedule>;
 
 /** The roster from ONCALL_SCHEDULE_FILE (read once per path), or the built-in demo roster. */
-export function onCallSchedule(config: Pick<Config, 'oncallScheduleFile'>): { schedule: OnCallSchedule; source: string } {
-  const file = config.oncallScheduleFile;
+export function onCallSchedule(s: { config: Pick<Config, 'oncallScheduleFile'>; caches: Pick<ProcessCaches, 'onCallRosters'> }): {
+  schedule: OnCallSchedule;
+  source: string;
+} {
+  const file = s.config.oncallScheduleFile;
+  const rosters = s.caches.onCallRosters;
   if (!file) return { schedule: DEMO_ONCALL_SCHEDULE, source: 'built-in demo roster' };
   let schedule = rosters.get(file);
   if (!schedule) {
@@ -224,7 +229,7 @@ async function startStep(tx: Database, s: Services, incident: Incident, step: nu
   const now = s.now();
   const policyStep = incident.policy.steps[step];
   if (!policyStep) return false;
-  const { schedule } = onCallSchedule(s.config);
+  const { schedule } = onCallSchedule(s);
   const picks = policyStep.teams.map((team) => pickOnCall(schedule, team, incident.severity, now));
   const pickDetails = picks.map((p) => ({
     team: p.team,
@@ -354,7 +359,7 @@ export async function deliverIncidentNotification(s: Services, notificationId: s
       await postWebhook(s.config.escalationWebhookUrl, message, secret ? { secret, messageId: `msg_${n.id}`, at: s.now() } : undefined);
     } else {
       if (!s.config.smtpUrl) throw new Error('SMTP_URL is no longer set');
-      await sendEmail(s.config.smtpUrl, s.config.escalationEmailFrom, n.recipient, message);
+      await sendEmail(s.caches.mailTransports, s.config.smtpUrl, s.config.escalationEmailFrom, n.recipient, message);
     }
   } catch (err) {
     await s.db

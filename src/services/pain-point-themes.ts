@@ -15,7 +15,6 @@ import { GENERATE_PAIN_POINT_THEMES, jobSpec } from '../queue/contracts.js';
 import { bringForward, enqueue, jobRunningOrDue, type JobSpec } from '../queue/queue.js';
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
-import { embeddingModelFor } from './duplicate-detection.js';
 import { purgeResponseCache } from './response-cache.js';
 
 export const THEMES_KIND = 'pain_point_themes';
@@ -71,7 +70,7 @@ export async function generatePainPointThemes(s: Services, run: { jobId?: string
     if (done) return { snapshotId: done.id, requests: done.requestsConsidered, themes: done.themes.length, waiting: 0 };
   }
   const started = performance.now();
-  const model = embeddingModelFor(s.config).version;
+  const model = s.embeddingModel.version;
   const now = s.now();
   const daysAgo = (days: number) => timestamptz(new Date(now.getTime() - days * 86_400_000));
   const [counted] = rows<{ waiting: number }>(
@@ -217,7 +216,7 @@ export async function latestPainPointThemes(s: Services) {
       .limit(1),
     jobRunningOrDue(s.db, GENERATE_PAIN_POINT_THEMES.type, s.now()),
   ]);
-  const state = { available: embeddingModelFor(s.config).available(), runQueued };
+  const state = { available: s.embeddingModel.available(), runQueued };
   if (!snapshot) return { ...state, snapshot: null };
   const ids = snapshot.themes.flatMap((t) => t.exampleIds);
   const current =

@@ -122,17 +122,16 @@ export async function ensureProbeAccount(s: Services): Promise<UserRow> {
   return user;
 }
 
-interface ProbeCredential {
+/** This process's token for the probe account (kept in the service context's caches). */
+export interface ProbeCredential {
   userId: string;
   token: string;
   renewAt: number;
 }
-/** Per database (tests run several in one process): this process's token for the probe account. */
-const credentials = new WeakMap<Database, ProbeCredential>();
 
 async function probeCredential(s: Services): Promise<ProbeCredential> {
   const now = s.now();
-  const cached = credentials.get(s.db);
+  const cached = s.caches.probeCredential;
   if (cached && cached.renewAt > now.getTime()) return cached;
   const user = await ensureProbeAccount(s);
   // Each process makes its own 2-day token and renews it daily; expired ones are cleared here.
@@ -151,7 +150,7 @@ async function probeCredential(s: Services): Promise<ProbeCredential> {
   };
   const { token } = await createApiToken(s, { actor }, { name: 'synthetic probe', expiresInDays: 2 });
   const credential = { userId: user.id, token, renewAt: now.getTime() + 86_400_000 };
-  credentials.set(s.db, credential);
+  s.caches.probeCredential = credential;
   return credential;
 }
 

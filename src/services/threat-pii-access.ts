@@ -7,8 +7,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { auditEvents } from '../db/schema.js';
-import { insiderAnomalies, type InsiderAnomaly } from '../security/threats/insider.js';
-import { threatMetrics } from '../security/threats/metrics.js';
+import { insiderAnomalies, type InsiderAnomaly } from '../domain/insider-access.js';
 import { recordAudit } from './audit.js';
 import type { Services } from './context.js';
 
@@ -75,7 +74,7 @@ export async function recordPiiAccess(s: Services, access: PiiAccess, db: Databa
     }
     return found;
   });
-  for (const kind of anomalies) threatMetrics.insiderAccess.inc({ kind });
+  for (const kind of anomalies) s.threatMetrics.insiderAccess.inc({ kind });
   return { anomalies };
 }
 

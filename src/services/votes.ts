@@ -26,7 +26,6 @@ import {
   type VoteState,
 } from '../domain/vote-manipulation.js';
 import { BOARD_TAGS } from '../domain/response-cache.js';
-import { threatMetrics } from '../security/threats/metrics.js';
 import { RECOMPUTE_RICE } from '../queue/contracts.js';
 import { enqueueEachCte } from '../queue/queue.js';
 import type { Call, Services } from './context.js';
@@ -269,7 +268,7 @@ async function castCarefully(s: Services, call: Call, ctx: VoteContext) {
     });
     return { verdict, tally: tally! };
   });
-  for (const reason of verdict.reasons) threatMetrics.voteManipulation.inc({ action: verdict.state, reason });
+  for (const reason of verdict.reasons) s.threatMetrics.voteManipulation.inc({ action: verdict.state, reason });
   // Even a held vote changes what its voter sees (their own flag) — and the board's tally when counted.
   if (!tally.synthetic) purgeResponseCache(s, BOARD_TAGS);
   return voteReply(requestId, verdict.state, verdict.weight, tally);

@@ -10,10 +10,9 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { openSharedState } from '../../src/db/shared-state.js';
 import { buildApp } from '../../src/http/app.js';
-import { Keyring } from '../../src/security/keyring.js';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.js';
 import type { Services } from '../../src/services/context.js';
-import { deploymentState } from '../../src/services/deployment-state.js';
+import { openKeyring, serviceContext } from '../../src/services/service-context.js';
 import { freshDatabase, type DatabaseMode, type TestDatabase } from './database.js';
 
 export const DEMO_PASSWORD = 'wedding-demo';
@@ -77,10 +76,10 @@ export async function createTestApp(
     ...options.env,
   });
   const clock = options.clock ?? testClock();
-  const keyring = await Keyring.open(database.db, config.encryptionMasterKey ?? randomBytes(32), config.memberKeyDir);
+  const keyring = await openKeyring(database.db, config.encryptionMasterKey ?? randomBytes(32), config.memberKeyDir);
   // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.
   const shared = await openSharedState(config, pino({ level: 'silent' }));
-  const services: Services = { db: database.db, config, now: clock.now, keyring, shared, state: deploymentState(shared, clock.now, config) };
+  const services: Services = serviceContext({ db: database.db, config, now: clock.now, keyring, shared });
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.

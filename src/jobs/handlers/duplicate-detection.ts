@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../db/client.js';
 import { CATCH_UP_DUPLICATE_DETECTION, DETECT_DUPLICATES, jobSpec } from '../../queue/contracts.js';
 import { enqueue } from '../../queue/queue.js';
-import { embeddingModelFor, indexRequest } from '../../services/duplicate-detection.js';
+import { indexRequest } from '../../services/duplicate-detection.js';
 import { handle } from '../worker.js';
 
 export const detectDuplicates = handle(DETECT_DUPLICATES, async (job, s) => {
@@ -14,7 +14,7 @@ export const detectDuplicates = handle(DETECT_DUPLICATES, async (job, s) => {
 const CATCH_UP_BATCH = 500;
 
 export const catchUpDuplicateDetection = handle(CATCH_UP_DUPLICATE_DETECTION, async (_job, s) => {
-  const model = embeddingModelFor(s.config);
+  const model = s.embeddingModel;
   // While the model is down, requests already indexed lexically wait; unindexed ones still get that.
   const semanticReady = (await model.embed(['wedding'])) !== null;
   const due = rows<{ id: string }>(

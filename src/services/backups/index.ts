@@ -8,8 +8,7 @@ import { ConfigError, type Config } from '../../config.js';
 import { embeddedClient } from '../../db/client.js';
 import { dueBackup, setsToPrune, type BackupKind } from '../../domain/backup-schedule.js';
 import { backupKey, keyFingerprint } from '../../security/backup-encryption.js';
-import { masterKeyFile } from '../../security/keyring.js';
-import { parseMasterKey } from '../../security/master-key.js';
+import { masterKeyFile, parseMasterKey } from '../../security/master-key.js';
 import type { Services } from '../context.js';
 import { recordRun, storableError } from './catalogue.js';
 import {

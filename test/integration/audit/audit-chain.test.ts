@@ -9,15 +9,15 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { openDatabase, rows, type Database } from '../../../src/db/client.js';
-import { purgeExpiredAuditEvents, recordAudit, verifyAuditChains, type AuditWriter } from '../../../src/services/audit.js';
-import { Keyring } from '../../../src/security/keyring.js';
+import { AuditLanes, purgeExpiredAuditEvents, recordAudit, verifyAuditChains, type AuditWriter } from '../../../src/services/audit.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { MAIN } from '../../helpers/process.js';
+import { openKeyring } from '../../../src/services/service-context.js';
 
 const KEY = Buffer.from('an-audit-signing-key-of-32-characters!', 'utf8');
 const CHAIN_KEY = Buffer.from('a-chain-key-derived-from-the-master-key', 'utf8');
 const KEYS = { chainKey: CHAIN_KEY, signingKey: KEY };
-const appender = { keyring: { auditChainKey: CHAIN_KEY } };
+const appender: AuditWriter = { keyring: { auditChainKey: CHAIN_KEY }, auditLanes: new AuditLanes() };
 const system = { actor: null, requestId: 'req-1' };
 
 /** Seven login events (1-year chain) and one status change (7-year chain). */
@@ -310,7 +310,7 @@ describe.each(DATABASE_MODES)('audit verify command (%s)', (mode) => {
     }
     const verify = () => spawnSync(process.execPath, [...MAIN, 'audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     try {
-      await recordSome(database.db, { keyring: await Keyring.open(database.db, masterKey, memberKeyDir) });
+      await recordSome(database.db, { keyring: await openKeyring(database.db, masterKey, memberKeyDir), auditLanes: new AuditLanes() });
       if (mode === 'pglite') await database.close();
       const intact = verify();
       expect(intact.stdout).toMatch(/1_year: OK \(7 events, sequence 1–7\)/);

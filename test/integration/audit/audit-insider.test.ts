@@ -17,16 +17,16 @@ import { eventHash, GENESIS_HASH, signCheckpoint, type ChainedContent } from '..
 import { schedules } from '../../../src/jobs/index.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { CHECKPOINT_AUDIT_CHAINS } from '../../../src/queue/contracts.js';
-import { Keyring } from '../../../src/security/keyring.js';
-import { checkpointAuditChains, purgeExpiredAuditEvents, recordAudit, verifyAuditChains, type AuditWriter } from '../../../src/services/audit.js';
+import { AuditLanes, checkpointAuditChains, purgeExpiredAuditEvents, recordAudit, verifyAuditChains, type AuditWriter } from '../../../src/services/audit.js';
 import { createTestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { MAIN } from '../../helpers/process.js';
+import { openKeyring } from '../../../src/services/service-context.js';
 
 const SIGNING_KEY = Buffer.from('an-audit-signing-key-of-32-characters!', 'utf8');
 const CHAIN_KEY = Buffer.from('a-chain-key-derived-from-the-master-key', 'utf8');
 const KEYS = { chainKey: CHAIN_KEY, signingKey: SIGNING_KEY };
-const app = { keyring: { auditChainKey: CHAIN_KEY } };
+const app: AuditWriter = { keyring: { auditChainKey: CHAIN_KEY }, auditLanes: new AuditLanes() };
 const admin = { id: '00000000-0000-4000-8000-000000000001', role: 'product_team' };
 
 /** Seven `user_data_accessed` events (7-year chain, lane 0), as staff reading members' data leave. */
@@ -323,7 +323,7 @@ describe('audit checkpoints on a schedule and on demand', () => {
       spawnSync(process.execPath, [...MAIN, 'audit', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     let database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
-    await recordAccesses(database.db, { keyring: await Keyring.open(database.db, masterKey, memberKeyDir) });
+    await recordAccesses(database.db, { keyring: await openKeyring(database.db, masterKey, memberKeyDir), auditLanes: new AuditLanes() });
     await database.close();
 
     const checkpoint = run('checkpoint');

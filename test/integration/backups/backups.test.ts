@@ -14,17 +14,16 @@ import * as schema from '../../../src/db/schema.js';
 import { featureRequests, jobs, users } from '../../../src/db/schema.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../../../src/demo/seed.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
-import { Keyring } from '../../../src/security/keyring.js';
 import { memberHash, readErasures } from '../../../src/services/backups/erasure-ledger.js';
 import { listSets, pruneBackups, reapplyErasures, resolveBackupKey, runBackupSchedule, takeBackup, verifyBackup } from '../../../src/services/backups/index.js';
 import { MANIFEST_FILE } from '../../../src/services/backups/sets.js';
 import { loadEmbeddedSet } from '../../../src/services/backups/verify.js';
 import type { Services } from '../../../src/services/context.js';
+import { openKeyring, serviceContext } from '../../../src/services/service-context.js';
 import { erasePersonalData, userIdByEmail } from '../../../src/services/gdpr.js';
 import { testClock, type TestClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type DatabaseMode, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
-import { deploymentState } from '../../../src/services/deployment-state.js';
 
 /** The newest migration this build ships: what a backup's manifest names as its schema version. */
 const LATEST_MIGRATION = (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries.at(
@@ -54,14 +53,13 @@ async function harness(mode: DatabaseMode, start = new Date()): Promise<Harness>
   const clock = testClock(start);
   const masterKey = randomBytes(32);
   const shared = processSharedState();
-  const services: Services = {
+  const services: Services = serviceContext({
     db: database.db,
     config,
     now: clock.now,
-    keyring: await Keyring.open(database.db, masterKey, config.memberKeyDir),
+    keyring: await openKeyring(database.db, masterKey, config.memberKeyDir),
     shared,
-    state: deploymentState(shared, clock.now, config),
-  };
+  });
   await seedDemo(services);
   return { services, database, clock, masterKey, backupKey };
 }
@@ -216,7 +214,7 @@ describe('backup schedule, retention and erasures (embedded)', () => {
       const restored = await loadEmbeddedSet(set, resolveBackupKey(h.services.config));
       try {
         const db = drizzle(restored, { schema }) as unknown as Database;
-        const services: Services = { ...h.services, db, keyring: await Keyring.open(db, h.masterKey, h.services.config.memberKeyDir) };
+        const services: Services = { ...h.services, db, keyring: await openKeyring(db, h.masterKey, h.services.config.memberKeyDir) };
         const before = await db.select({ erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId));
         expect(before[0]?.erasedAt).toBeNull();
         const sealedBefore = await db

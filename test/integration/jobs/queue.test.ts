@@ -27,12 +27,11 @@ import {
   type Job,
   type QueueName,
 } from '../../../src/queue/queue.js';
-import { Keyring } from '../../../src/security/keyring.js';
 import type { Services } from '../../../src/services/context.js';
+import { openKeyring, serviceContext } from '../../../src/services/service-context.js';
 import { testClock } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
-import { deploymentState } from '../../../src/services/deployment-state.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -107,14 +106,7 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     database = await freshDatabase(mode);
     const shared = processSharedState();
     const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
-    s = {
-      db: database.db,
-      config,
-      now: clock.now,
-      keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir),
-      shared,
-      state: deploymentState(shared, clock.now, config),
-    };
+    s = serviceContext({ db: database.db, config, now: clock.now, keyring: await openKeyring(database.db, randomBytes(32), config.memberKeyDir), shared });
   });
   beforeEach(async () => {
     calls.length = 0;

@@ -13,11 +13,10 @@ import { openDatabase } from '../../../src/db/client.js';
 import { buildApp } from '../../../src/http/app.js';
 import { loggerOptions } from '../../../src/ops/logger.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
-import { Keyring, resolveMasterKey } from '../../../src/security/keyring.js';
 import { createUser } from '../../../src/services/accounts.js';
 import type { Services } from '../../../src/services/context.js';
+import { openKeyring, resolveMasterKey, serviceContext } from '../../../src/services/service-context.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
-import { deploymentState } from '../../../src/services/deployment-state.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -40,10 +39,10 @@ describe('embedded data directory and logs', () => {
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const database = await openDatabase({ kind: 'embedded', dataDir });
     await database.migrate();
-    const keyring = await Keyring.open(database.db, await resolveMasterKey(config, database.db, logger), config.memberKeyDir);
+    const keyring = await openKeyring(database.db, await resolveMasterKey(config, database.db, logger), config.memberKeyDir);
     const now = () => new Date();
     const shared = processSharedState();
-    const services: Services = { db: database.db, config, now, keyring, shared, state: deploymentState(shared, now, config) };
+    const services: Services = serviceContext({ db: database.db, config, now, keyring, shared });
     await createUser(services, {
       email: `couple-${marker}@example.test`,
       password: 'long enough password',

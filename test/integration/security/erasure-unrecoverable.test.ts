@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
 import { featureRequests, jobs, users } from '../../../src/db/schema.js';
-import { DecryptionError, Keyring } from '../../../src/security/keyring.js';
+import { DecryptionError } from '../../../src/security/keyring.js';
 import { openUserPii, openWeddingContext } from '../../../src/security/records.js';
 import { destroyExpiredMemberKeys, finishErasures } from '../../../src/services/erasure-follow-up.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { openKeyring } from '../../../src/services/service-context.js';
 
 const DAY = 86_400_000;
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -95,7 +96,7 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
     expect(wrappedUnder).toBeGreaterThan(0);
     /** The attack: the master key and the member KEK directory (the host), and the old row bytes. */
     const attack = async () => {
-      const keyring = await Keyring.open(t.database.db, Buffer.from(MASTER_KEY, 'base64'), t.config.memberKeyDir);
+      const keyring = await openKeyring(t.database.db, Buffer.from(MASTER_KEY, 'base64'), t.config.memberKeyDir);
       const pii = await openUserPii(keyring, before!);
       const context = openWeddingContext(keyring, await keyring.userKey(before!.dataKey, memberId), requestId, requestBefore!.weddingContext);
       return { email: pii?.email, phone: pii?.phone, venue: context?.venueAddress, couple: context?.coupleNames };
@@ -157,7 +158,7 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
       .select()
       .from(users)
       .where(sql`${users.dataKey} is not null`);
-    const fresh = await Keyring.open(t.database.db, Buffer.from(MASTER_KEY, 'base64'), t.config.memberKeyDir);
+    const fresh = await openKeyring(t.database.db, Buffer.from(MASTER_KEY, 'base64'), t.config.memberKeyDir);
     for (const row of others) expect((await openUserPii(fresh, row))?.email).toMatch(/@/);
   });
 });

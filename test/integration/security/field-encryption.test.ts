@@ -12,16 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { MIGRATIONS_FOLDER, rows } from '../../../src/db/client.js';
 import { comments, encryptionKeys, featureRequests, users } from '../../../src/db/schema.js';
-import { DecryptionError, Keyring, shredUserKey } from '../../../src/security/keyring.js';
+import { DecryptionError, shredUserKey } from '../../../src/security/keyring.js';
 import { emailIndexOf } from '../../../src/security/records.js';
 import { reencryptAll, rotateKeys, rotateKeysIfDue, sealPlaintextRows } from '../../../src/services/key-rotation.js';
 import { hashPassword, logIn } from '../../../src/services/accounts.js';
 import type { Services } from '../../../src/services/context.js';
+import { openKeyring, serviceContext } from '../../../src/services/service-context.js';
 import { getFeatureRequest, listFeatureRequests } from '../../../src/services/feature-requests.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
-import { deploymentState } from '../../../src/services/deployment-state.js';
 
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
 async function rawDatabaseText(t: TestApp): Promise<string> {
@@ -283,14 +283,13 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
     const config = loadConfig({ NODE_ENV: 'test', MEMBER_KEY_DIR: mkdtempSync(path.join(tmpdir(), 'wsfr-member-kek-')) });
     const now = () => new Date();
     const shared = processSharedState();
-    const services: Services = {
+    const services: Services = serviceContext({
       db: database.db,
       config,
       now,
-      keyring: await Keyring.open(database.db, randomBytes(32), config.memberKeyDir),
+      keyring: await openKeyring(database.db, randomBytes(32), config.memberKeyDir),
       shared,
-      state: deploymentState(shared, now, config),
-    };
+    });
     expect(await sealPlaintextRows(services)).toEqual({ users: 1, featureRequests: 1, comments: 1 });
 
     const raw = rows<{ dump: string }>(

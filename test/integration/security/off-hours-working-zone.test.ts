@@ -6,11 +6,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../../src/db/schema.js';
 import { loadConfig } from '../../../src/config.js';
-import { threatMetrics } from '../../../src/security/threats/metrics.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 
-const counted = async (kind: string) => (await threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+const counted = async (t: TestApp, kind: string) => (await t.services.threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
 
 describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) => {
   let t: TestApp;
@@ -39,7 +38,7 @@ describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) 
 
   it('flags a staff member changing their own time zone', async () => {
     const since = await lastEventId();
-    const before = await counted('time_zone_changed');
+    const before = await counted(t, 'time_zone_changed');
     t.clock.set('2026-11-25T10:00:00Z'); // Wednesday morning in London: the change itself is in hours
     const res = await t.request(product, { method: 'PATCH', url: '/api/privacy/profile', payload: { timeZone: 'Pacific/Auckland' } });
     expect(res.statusCode, res.body).toBe(200);
@@ -49,7 +48,7 @@ describe.each(DATABASE_MODES)('off-hours in the working time zone (%s)', (mode) 
       .from(auditEvents)
       .where(and(eq(auditEvents.actorId, productId), eq(auditEvents.action, 'insider_access_anomaly')));
     expect(event!.details).toMatchObject({ from: 'Europe/Dublin', to: 'Pacific/Auckland' });
-    expect(await counted('time_zone_changed')).toBe(before + 1);
+    expect(await counted(t, 'time_zone_changed')).toBe(before + 1);
   });
 
   it('still flags reading personal data at night in the working zone, whatever zone the reader chose', async () => {

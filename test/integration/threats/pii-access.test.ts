@@ -4,14 +4,13 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, users } from '../../../src/db/schema.js';
-import { threatMetrics } from '../../../src/security/threats/metrics.js';
 import { recordPiiAccess, type PiiAccess } from '../../../src/services/threat-pii-access.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { emailIndexOf } from '../../../src/security/records.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 
-const counted = async (kind: string) => (await threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+const counted = async (t: TestApp, kind: string) => (await t.services.threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
 
 describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   let t: TestApp;
@@ -71,12 +70,12 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
   });
 
   it('flags off-hours access in the working time zone (Europe/London by default), audited and counted', async () => {
-    const before = await counted('off_hours');
+    const before = await counted(t, 'off_hours');
     t.clock.set('2026-11-28T23:30:00Z'); // Saturday night in London
     expect(await read(staff)).toEqual({ anomalies: ['off_hours'] });
     t.clock.set('2026-11-25T22:30:00Z'); // Wednesday night in London (Thursday morning in Auckland)
     expect((await read(staff)).anomalies).toEqual(['off_hours']);
-    expect(await counted('off_hours')).toBe(before + 2);
+    expect(await counted(t, 'off_hours')).toBe(before + 2);
     expect(await anomaliesOf(staff.id)).toContainEqual(['off_hours']);
   });
 
@@ -84,11 +83,11 @@ describe.each(DATABASE_MODES)('recordPiiAccess (%s)', (mode) => {
     t.clock.set('2026-11-26T11:00:00Z');
     expect((await read(staff, { kind: 'export', subjectType: 'user', subjectIds: undefined, records: 6 })).anomalies).toEqual(['bulk_export']);
     // Within the (database clock's) hour: 1 + 2 + 6 records so far, so the next read crosses 10.
-    const before = await counted('bulk_reads');
+    const before = await counted(t, 'bulk_reads');
     const results = [];
     for (let i = 0; i < 4; i++) results.push((await read(staff)).anomalies);
     expect(results.filter((a) => a.includes('bulk_reads'))).toHaveLength(1);
-    expect(await counted('bulk_reads')).toBe(before + 1);
+    expect(await counted(t, 'bulk_reads')).toBe(before + 1);
   });
 
   it('audits but never flags a couple reading their own data', async () => {
@@ -181,7 +180,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
 
   it('flags a staff export of a member’s data on a Saturday night: audited, anomaly recorded and counted', async () => {
     t.clock.set(SATURDAY_NIGHT);
-    const before = await counted('off_hours');
+    const before = await counted(t, 'off_hours');
     const since = await lastEventId();
     const res = await t.request(product, { method: 'GET', url: `/api/privacy/users/${memberId}/export`, headers: { 'x-access-justification': REASON } });
     expect(res.statusCode).toBe(200);
@@ -199,7 +198,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
     expect(await events('personal_data_exported', since)).toEqual([
       expect.objectContaining({ targetId: memberId, details: expect.objectContaining({ by_subject: false, justification: REASON }) }),
     ]);
-    expect(await counted('off_hours')).toBe(before + 1);
+    expect(await counted(t, 'off_hours')).toBe(before + 1);
   });
 
   it('does not treat a member’s own export as an access to someone else’s data', async () => {

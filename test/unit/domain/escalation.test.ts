@@ -149,8 +149,13 @@ describe('follow the sun', () => {
 describe('the example roster', () => {
   it('deploy/oncall/schedule.example.json is a valid roster', async () => {
     const { onCallSchedule } = await import('../../../src/services/incidents.js');
-    const { schedule } = onCallSchedule({ oncallScheduleFile: `${process.cwd()}/deploy/oncall/schedule.example.json` });
+    const { schedule } = onCallSchedule({
+      config: { oncallScheduleFile: `${process.cwd()}/deploy/oncall/schedule.example.json` },
+      caches: { onCallRosters: new Map() },
+    });
     expect(Object.keys(schedule.teams)).toContain('on-call-engineer');
-    expect(() => onCallSchedule({ oncallScheduleFile: `${process.cwd()}/package.json` })).toThrow(/not a valid roster/);
+    expect(() => onCallSchedule({ config: { oncallScheduleFile: `${process.cwd()}/package.json` }, caches: { onCallRosters: new Map() } })).toThrow(
+      /not a valid roster/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The threat rules as pure functions: scraping verdicts over time, route classes, limit overrides.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, routeClassOf, withOverrides } from '../../../src/security/threats/rate-limits.js';
-import { assessRead, DEFAULT_SCRAPING_POLICY, type ReaderState } from '../../../src/security/threats/scraping.js';
+import { DEFAULT_RATE_LIMITS, routeClassOf, withOverrides } from '../../../src/domain/rate-limits.js';
+import { assessRead, DEFAULT_SCRAPING_POLICY, type ReaderState } from '../../../src/domain/scraping.js';
 
 const policy = {
   ...DEFAULT_SCRAPING_POLICY,

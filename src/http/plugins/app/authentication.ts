@@ -9,7 +9,7 @@ import type { Principal, Services } from '../../../services/context.js';
 import { errorBody } from './errors.js';
 
 export const SESSION_COOKIE = 'wsfr_session';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The session token a raw Cookie header carries, read by the parser @fastify/cookie fills

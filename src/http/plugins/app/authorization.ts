@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { can, grantedPermissions } from '../../../domain/access-control.js';
-import { recordAudit, takeRequestAudited } from '../../../services/audit.js';
+import { recordAudit } from '../../../services/audit.js';
 import type { Services } from '../../../services/context.js';
 import { errorBody } from './errors.js';
 
@@ -54,7 +54,7 @@ export default fp(
     // change, the largest audit cost the security benchmark measured.
     app.addHook('onResponse', async (request, reply) => {
       const principal = request.principal;
-      const recorded = takeRequestAudited(request.id);
+      const recorded = services.auditLanes.takeRequestAudited(request.id);
       if (principal?.role !== 'product_team' || !request.routeOptions.url || (recorded && reply.statusCode < 400)) return;
       await recordAudit(
         services,

@@ -30,7 +30,7 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** 1–255 visible ASCII characters (a UUID is the usual choice). */
 const VALID_KEY = /^[\x21-\x7E]{1,255}$/;
-const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const CHANGES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The headers a replay repeats; the rest (request id, security headers) belong to the new reply. */
 const REPLAYED_HEADERS = ['content-type', 'location'];
 const RELEASE_RETRY_MS = 1000;

@@ -8,7 +8,7 @@ import { bearerMatches } from '../../../security/constant-time.js';
 import type { Services } from '../../../services/context.js';
 import { errorBody } from './errors.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export default fp(
   async function metricsEndpoint(app: FastifyInstance, opts: { services: Services; metrics: Metrics }) {

@@ -18,7 +18,7 @@ import type { Services } from '../../../services/context.js';
 import { createResponseCache, type CachedEntry, type CacheState, type ResponseCache } from '../../../services/response-cache.js';
 import { sessionTokenIn } from './authentication.js';
 
-const PUBLIC_ROUTES = new Map<string, CachePolicy>([
+const PUBLIC_ROUTES: ReadonlyMap<string, CachePolicy> = new Map<string, CachePolicy>([
   [CACHE_POLICIES.board.route, CACHE_POLICIES.board],
   [CACHE_POLICIES.roadmap.route, CACHE_POLICIES.roadmap],
 ]);

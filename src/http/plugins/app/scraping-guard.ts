@@ -1,5 +1,5 @@
 // Scraping / bulk-access detection on the board's records (rules in
-// src/security/threats/scraping.ts): past a burst of reads a client is slowed down, then refused
+// src/domain/scraping.ts): past a burst of reads a client is slowed down, then refused
 // with `429 bulk_access_blocked` for a cool-off. Starting a block is audited and counted; so is the
 // first slow-down of a window. Counted per deployment (services.state.readers: Redis when configured),
 // so N replicas behind a balancer give a harvester one budget, not N; while Redis is unreachable each
@@ -8,14 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { addressBucket } from '../../../domain/login-throttle.js';
-import { threatMetrics } from '../../../security/threats/metrics.js';
-import { assessRead, type ReadVerdict } from '../../../security/threats/scraping.js';
+import { assessRead, type ReadVerdict } from '../../../domain/scraping.js';
 import { recordAudit } from '../../../services/audit.js';
 import type { Services } from '../../../services/context.js';
 import { ServiceError } from '../../../services/errors.js';
 
 /** The routes that hand out the board's records, one page or one record at a time. */
-const BULK_READ_ROUTES = new Set(['/api/feature-requests', '/api/feature-requests/:id', '/api/feature-requests/:id/comments', '/api/roadmap']);
+const BULK_READ_ROUTES: ReadonlySet<string> = new Set([
+  '/api/feature-requests',
+  '/api/feature-requests/:id',
+  '/api/feature-requests/:id/comments',
+  '/api/roadmap',
+]);
 
 function readerOf(request: FastifyRequest): string {
   return request.principal ? `user:${request.principal.id}` : `addr:${addressBucket(request.ip)}`;
@@ -41,13 +45,13 @@ export default fp(
       if (verdict.action === 'allow') return;
       if (verdict.action === 'delay') {
         if (verdict.firstInWindow) {
-          threatMetrics.bulkAccess.inc({ action: 'slowed' });
+          services.threatMetrics.bulkAccess.inc({ action: 'slowed' });
           request.log.warn({ reader: request.principal ? reader : 'anonymous', delayMs: verdict.delayMs }, 'bulk reading: slowing this client down');
         }
         await sleep(verdict.delayMs);
         return;
       }
-      threatMetrics.bulkAccess.inc({ action: verdict.started ? 'blocked' : 'refused' });
+      services.threatMetrics.bulkAccess.inc({ action: verdict.started ? 'blocked' : 'refused' });
       if (verdict.started) {
         await recordAudit(
           services,

@@ -72,7 +72,7 @@ export function apiSecurityHeaders(): Readonly<Record<string, string>> {
   });
 }
 
-const API_PROBES = new Set(['/health', '/ready', '/metrics']);
+const API_PROBES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 /** Whether a request is for the API (or a probe) rather than the web UI. */
 export function isApiRequest(url: string): boolean {

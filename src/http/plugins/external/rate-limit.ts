@@ -8,12 +8,11 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { addressBucket } from '../../../domain/login-throttle.js';
-import { limitedRole, RATE_LIMIT_WINDOW_MS, routeClassOf, type LimitedRole, type RouteClass } from '../../../security/threats/rate-limits.js';
-import { threatMetrics } from '../../../security/threats/metrics.js';
+import { limitedRole, RATE_LIMIT_WINDOW_MS, routeClassOf, type LimitedRole, type RouteClass } from '../../../domain/rate-limits.js';
 import type { Services } from '../../../services/context.js';
 import { ServiceError } from '../../../services/errors.js';
 
-const UNLIMITED_PATHS = new Set(['/health', '/ready']);
+const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +55,7 @@ export default fp(
       },
       onExceeded: (request) => {
         const { role, routeClass } = budgetOf(request);
-        threatMetrics.rateLimited.inc({ role, route_class: routeClass });
+        opts.services.threatMetrics.rateLimited.inc({ role, route_class: routeClass });
       },
       errorResponseBuilder: (request, context) => {
         const { role, routeClass } = budgetOf(request);

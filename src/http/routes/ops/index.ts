@@ -15,7 +15,7 @@ const OPERATORS = { anyOf: ['analytics:platform_health'] } as const;
 
 const ops: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call }) => {
   // Fail at start-up, not at 3 a.m., when the roster file is unreadable; say once which roster runs.
-  const roster = onCallSchedule(services.config);
+  const roster = onCallSchedule(services);
   if (!services.config.oncallScheduleFile) app.log.debug('escalation: ONCALL_SCHEDULE_FILE is not set, using the built-in demo on-call roster');
   else app.log.debug({ teams: Object.keys(roster.schedule.teams).length }, 'escalation: on-call roster loaded');
   if (!services.config.escalationWebhookUrl && !services.config.smtpUrl) {

@@ -47,7 +47,7 @@ export function limitedRole(role: string | undefined): LimitedRole {
   return role && (LIMITED_ROLES as readonly string[]).includes(role) ? (role as LimitedRole) : 'anonymous';
 }
 
-const AUTH_ROUTES = new Set(['/api/auth/login', '/api/auth/signup']);
+const AUTH_ROUTES: ReadonlySet<string> = new Set(['/api/auth/login', '/api/auth/signup']);
 /** What runs the model on the caller's request is a POST under this prefix (reading stored insights is a read). */
 const AI_ROUTE_PREFIX = '/api/ai/';
 

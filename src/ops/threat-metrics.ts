@@ -1,9 +1,11 @@
-// Threat-protection counters. Created once per process and added to each metrics registry (see
-// src/ops/metrics.ts), so that services without access to the HTTP layer — recordPiiAccess, the
-// vote checks — can count without the registry being passed around.
+// Threat-protection counters. Created with the service context (services.threatMetrics) and added to
+// its metrics registry (src/ops/metrics.ts), so that services without access to the HTTP layer —
+// recordPiiAccess, the vote checks — count through the context they already have.
 import { Counter, type Registry } from 'prom-client';
 
-export const threatMetrics = {
+export type ThreatMetrics = ReturnType<typeof createThreatMetrics>;
+
+export const createThreatMetrics = () => ({
   rateLimited: new Counter({
     name: 'http_requests_rate_limited_total',
     help: 'Requests refused with 429 by the per-role, per-route-class rate limits',
@@ -28,8 +30,8 @@ export const threatMetrics = {
     labelNames: ['action', 'reason'],
     registers: [],
   }),
-};
+});
 
-export function registerThreatMetrics(registry: Registry): void {
-  for (const metric of Object.values(threatMetrics) as Counter[]) registry.registerMetric(metric);
+export function registerThreatMetrics(registry: Registry, metrics: ThreatMetrics): void {
+  for (const metric of Object.values(metrics) as Counter[]) registry.registerMetric(metric);
 }
