@@ -16,6 +16,7 @@ import notifications from './notifications/index.js';
 import ops from './ops/index.js';
 import platform from './platform/index.js';
 import privacy from './privacy/index.js';
+import staff from './staff/index.js';
 import status from './status/index.js';
 import roadmap from './roadmap/index.js';
 import user from './user/index.js';
@@ -54,6 +55,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps,
     privacy,
     ops,
     webhooks,
+    staff,
     status,
   ])
     await app.register(routes, opts);
