@@ -148,7 +148,7 @@ function Header({ path }: { path: string }) {
                   </Link>
                 </li>
               )}
-              {STAFF_PERMISSIONS.some(session.can) && (
+              {STAFF_PERMISSIONS.some((p) => session.can(p)) && (
                 <li>
                   <Link to="/staff" aria-current={current('/staff')}>
                     Staff

@@ -57,7 +57,8 @@ describe.each(DATABASE_MODES)('supplier verification (%s)', (mode) => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json().items as { id: string; businessName: string; lastDecision: { decision: string; reason: string } | null }[];
   };
-  const decide = (by: Caller, id: string, payload: unknown) => t.request(by, { method: 'POST', url: `/api/staff/suppliers/${id}/verification`, payload });
+  const decide = (by: Caller, id: string, payload: Record<string, unknown>) =>
+    t.request(by, { method: 'POST', url: `/api/staff/suppliers/${id}/verification`, payload });
   const drain = async () => {
     while ((await worker.runDue()) > 0);
   };

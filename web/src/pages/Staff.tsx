@@ -1,7 +1,7 @@
 // The product team's staff screens: the supplier verification queue, incidents and outgoing
 // webhooks — what used to need the CLI or the raw API. Each part shows only to those whose role its
 // API grants; every decision that changes an account asks for the reason the audit trail keeps.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { WEBHOOK_EVENTS } from '../../../src/domain/webhooks.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
@@ -33,9 +33,6 @@ const PARTS = [
   { key: 'webhooks', label: 'Webhooks', permission: WEBHOOKS_PERMISSION },
 ] as const;
 
-/** The staff parts this person may open (the header offers "Staff" when there is one). */
-export const staffParts = (can: (permission: string) => boolean) => PARTS.filter((p) => can(p.permission));
-
 /** What a part shows while it fetches, when it failed, or once it has the data; reload() fetches again. */
 function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
@@ -58,7 +55,7 @@ export default function Staff() {
   const session = useSession();
   const { params } = useLocation();
   if (session.status === 'loading') return <PageHeading title="Staff" />;
-  const parts = staffParts(session.can);
+  const parts = PARTS.filter((p) => session.can(p.permission));
   if (parts.length === 0) {
     return (
       <>
@@ -292,7 +289,7 @@ function IncidentTimeline({ id, onChanged }: { id: string; onChanged: () => void
   const [noteError, setNoteError] = useState<string | undefined>();
   const current = shown ?? detail.data;
 
-  async function act(what: 'ack' | 'resolve', event?: FormEvent) {
+  async function act(what: 'ack' | 'resolve', event?: SyntheticEvent) {
     event?.preventDefault();
     setError(null);
     setNoteError(undefined);
@@ -409,7 +406,7 @@ function RegisterWebhook({ onRegistered }: { onRegistered: (created: WebhookEndp
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SyntheticEvent) {
     event.preventDefault();
     setError(null);
     const missing: Record<string, string> = {};

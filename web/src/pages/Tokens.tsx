@@ -1,6 +1,6 @@
 // The signed-in member's own API tokens — couples, suppliers and the product team alike: create one
 // with an expiry (its secret is shown once), see when each was last used, revoke it.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
@@ -120,7 +120,7 @@ function CreateToken({ onCreated }: { onCreated: (created: { name: string; token
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SyntheticEvent) {
     event.preventDefault();
     setError(null);
     if (!name.trim()) {
