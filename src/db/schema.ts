@@ -349,6 +349,26 @@ export const statusHistory = pgTable(
 );
 
 /**
+ * The product team's decisions on wedding suppliers' verification (src/services/supplier-verification.ts),
+ * newest last: `users.verified` is the current answer, these rows say who decided, when and why, so a
+ * rejected supplier is not asked again by the queue and can be told the reason.
+ */
+export const supplierVerifications = pgTable(
+  'supplier_verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    decision: text('decision').$type<'approved' | 'rejected'>().notNull(),
+    reason: text('reason').notNull(),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('supplier_verifications_supplier_idx').on(t.supplierId, t.createdAt)],
+);
+
+/**
  * Merges of a duplicate into a target (src/services/merges.ts). A row stays after un-merge (with
  * `unmerged_at`) as history; at most one live merge per duplicate.
  */

@@ -95,6 +95,18 @@ function describe(n: NotificationForEmail, publicUrl: string): Paragraphs {
         lines: ['Sign in to read it.'],
         requestUrl,
       };
+    case 'supplier_verification': {
+      const approved = n.details.decision === 'approved';
+      return {
+        headline: approved ? 'Your supplier account is verified' : 'Your supplier account was not verified',
+        intro: approved
+          ? 'The WedSync product team verified your business: you can now submit requests, and your votes count as a verified supplier’s.'
+          : 'The WedSync product team could not verify your business yet.',
+        title: 'Supplier verification',
+        lines: str(n.details.reason) ? [`Why: ${str(n.details.reason)}`] : [],
+        requestUrl: null,
+      };
+    }
     default:
       return { headline: `Update on "${title}"`, intro: 'There is an update on this request:', title, lines: [], requestUrl };
   }

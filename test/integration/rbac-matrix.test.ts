@@ -121,6 +121,16 @@ const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
   return res.json().id as string;
 };
 
+/** A fresh wedding supplier waiting for verification (other roles are refused before any lookup). */
+const aSupplierToVerify = async (ctx: Ctx) => {
+  const res = await ctx.t.app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Matrix Flowers', businessSize: 'solo' },
+  });
+  return res.json().user.id as string;
+};
+
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
 const MATRIX: Row[] = [
@@ -411,6 +421,16 @@ const MATRIX: Row[] = [
     path: '/api/webhooks/{id}/deliveries',
     expect: productTeamOnly,
     build: async (ctx, c, role) => ({ url: `/api/webhooks/${await aWebhook(ctx, c, role)}/deliveries` }),
+  },
+  { method: 'GET', path: '/api/staff/suppliers', expect: productTeamOnly, build: fixed(() => '/api/staff/suppliers') },
+  {
+    method: 'POST',
+    path: '/api/staff/suppliers/{id}/verification',
+    expect: productTeamOnly,
+    build: async (ctx, _c, role) => ({
+      url: `/api/staff/suppliers/${role === 'product_team' ? await aSupplierToVerify(ctx) : NO_REQUEST}/verification`,
+      payload: { decision: 'approved', reason: 'Business checked against the Companies House register' },
+    }),
   },
   { method: 'GET', path: '/api/privacy/export', expect: signedIn(200), build: fixed(() => '/api/privacy/export') },
   { method: 'GET', path: '/api/privacy/profile', expect: signedIn(200), build: fixed(() => '/api/privacy/profile') },

@@ -1,5 +1,5 @@
 // The shell: header, routes, and one lazily loaded chunk per area (board, detail, submit, sign-in,
-// sign-up, roadmap, triage, insights, ops, privacy, notifications), so the board's first load carries only React,
+// sign-up, roadmap, triage, insights, ops, staff, API tokens, privacy, notifications), so the board's first load carries only React,
 // this shell and the board itself; the chart library comes with the screens that draw charts (insights, ops).
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
@@ -8,7 +8,7 @@ import { Notice } from './components/Notice.js';
 import { NotificationBell } from './components/NotificationBell.js';
 import { plainMessage } from './errors.js';
 import { roleLabel } from './labels.js';
-import { INSIGHTS_PERMISSION, OPS_PERMISSION, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
+import { INSIGHTS_PERMISSION, OPS_PERMISSION, STAFF_PERMISSIONS, SUBMIT_PERMISSION, TRIAGE_PERMISSION } from './permissions.js';
 import { Link, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 import { ThemeSwitch } from './components/ThemeSwitch.js';
@@ -22,6 +22,8 @@ const Roadmap = lazy(() => import('./pages/Roadmap.js'));
 const Triage = lazy(() => import('./pages/Triage.js'));
 const Insights = lazy(() => import('./pages/Insights.js'));
 const Ops = lazy(() => import('./pages/Ops.js'));
+const Staff = lazy(() => import('./pages/Staff.js'));
+const Tokens = lazy(() => import('./pages/Tokens.js'));
 const Privacy = lazy(() => import('./pages/Privacy.js'));
 const Notifications = lazy(() => import('./pages/Notifications.js'));
 const NotFound = lazy(() => import('./pages/NotFound.js'));
@@ -36,6 +38,8 @@ function Screen() {
   if (path === '/triage') return <Triage />;
   if (path === '/insights') return <Insights />;
   if (path === '/ops') return <Ops />;
+  if (path === '/staff') return <Staff />;
+  if (path === '/tokens') return <Tokens />;
   if (path === '/privacy') return <Privacy />;
   if (path === '/notifications') return <Notifications />;
   const detail = path.match(/^\/requests\/([^/]+)\/?$/);
@@ -143,6 +147,20 @@ function Header({ path }: { path: string }) {
                 <li>
                   <Link to="/ops" aria-current={current('/ops')}>
                     Platform health
+                  </Link>
+                </li>
+              )}
+              {STAFF_PERMISSIONS.some((p) => session.can(p)) && (
+                <li>
+                  <Link to="/staff" aria-current={current('/staff')}>
+                    Staff
+                  </Link>
+                </li>
+              )}
+              {session.user && (
+                <li>
+                  <Link to="/tokens" aria-current={current('/tokens')}>
+                    API tokens
                   </Link>
                 </li>
               )}

@@ -3,7 +3,17 @@
 // RICE, privacy, insights) is one more function here and one component that calls it.
 import { api, get, getFile, query } from './api.js';
 import type {
+  ApiToken,
   BoardItem,
+  IncidentDetail,
+  IncidentStatus,
+  IncidentSummary,
+  SupplierForVerification,
+  VerificationDecision,
+  VerificationOutcome,
+  VerificationState,
+  WebhookDelivery,
+  WebhookEndpoint,
   CategoryTrends,
   Comment,
   ConsentPurpose,
@@ -131,3 +141,45 @@ export const notificationPreferences = (signal?: AbortSignal) => get<Notificatio
 
 export const setNotificationPreferences = (change: Partial<NotificationPreferences>) =>
   api<NotificationPreferences>('PUT', '/api/notifications/preferences', { body: change });
+
+// --- Staff screens ---------------------------------------------------------------------------------
+
+export const suppliersToVerify = (state: VerificationState, signal?: AbortSignal) =>
+  get<{ items: SupplierForVerification[] }>(`/api/staff/suppliers${query({ state, limit: 100 })}`, signal);
+
+/** Approve or reject, with the reason the supplier reads. */
+export const decideSupplier = (id: string, body: { decision: VerificationDecision; reason: string }) =>
+  api<VerificationOutcome>('POST', `/api/staff/suppliers/${encodeURIComponent(id)}/verification`, { body });
+
+export const incidents = (status: IncidentStatus | 'unresolved' | null, signal?: AbortSignal) =>
+  get<{ items: IncidentSummary[] }>(`/api/ops/incidents${query({ status, limit: 100 })}`, signal);
+
+export const incident = (id: string, signal?: AbortSignal) => get<IncidentDetail>(`/api/ops/incidents/${encodeURIComponent(id)}`, signal);
+
+export const acknowledgeIncident = (id: string) => api<IncidentDetail>('POST', `/api/ops/incidents/${encodeURIComponent(id)}/acknowledge`);
+
+export const resolveIncident = (id: string, note: string) =>
+  api<IncidentDetail>('POST', `/api/ops/incidents/${encodeURIComponent(id)}/resolve`, { body: { note } });
+
+export const webhookEndpoints = (signal?: AbortSignal) => get<{ items: WebhookEndpoint[] }>('/api/webhooks', signal);
+
+/** The reply holds the signing secret, shown this once. */
+export const registerWebhook = (body: { url: string; description?: string; events: string[] }) =>
+  api<WebhookEndpoint & { secret: string }>('POST', '/api/webhooks', { body });
+
+export const updateWebhook = (id: string, body: { enabled?: boolean; events?: string[] }) =>
+  api<WebhookEndpoint>('PATCH', `/api/webhooks/${encodeURIComponent(id)}`, { body });
+
+export const sendTestWebhook = (id: string) => api<{ deliveryId: string }>('POST', `/api/webhooks/${encodeURIComponent(id)}/test`);
+
+export const webhookDeliveries = (id: string, signal?: AbortSignal) =>
+  get<{ items: WebhookDelivery[] }>(`/api/webhooks/${encodeURIComponent(id)}/deliveries${query({ limit: 20 })}`, signal);
+
+// --- The signed-in member's own API tokens ------------------------------------------------------------
+
+export const myApiTokens = (signal?: AbortSignal) => get<{ items: ApiToken[] }>('/api/auth/tokens', signal);
+
+/** The reply holds the token itself, shown this once. */
+export const createApiToken = (body: { name: string; expiresInDays?: number }) => api<ApiToken & { token: string }>('POST', '/api/auth/tokens', { body });
+
+export const revokeApiToken = (id: string) => api<void>('DELETE', `/api/auth/tokens/${encodeURIComponent(id)}`);

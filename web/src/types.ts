@@ -336,7 +336,7 @@ export interface MemberNotification {
   kind: string;
   requestId: string | null;
   requestTitle: string | null;
-  details: { from?: Status; to?: Status; justification?: string; duplicateTitle?: string };
+  details: { from?: Status; to?: Status; justification?: string; duplicateTitle?: string; decision?: VerificationDecision; reason?: string };
   readAt: string | null;
   createdAt: string;
 }
@@ -351,4 +351,107 @@ export type EmailFrequency = 'instant' | 'daily' | 'weekly' | 'off';
 export interface NotificationPreferences {
   inApp: boolean;
   email: EmailFrequency;
+}
+
+// --- Staff screens (src/http/routes/{staff,ops,webhooks}/schemas.ts, auth's API tokens) ------------
+
+export type VerificationState = 'pending' | 'approved' | 'rejected';
+export type VerificationDecision = 'approved' | 'rejected';
+
+export interface SupplierForVerification {
+  id: string;
+  displayName: string;
+  businessName: string | null;
+  supplierType: string | null;
+  businessSize: string | null;
+  country: string | null;
+  region: string;
+  verified: boolean;
+  createdAt: string;
+  requests: number;
+  votes: number;
+  lastDecision: { decision: VerificationDecision; reason: string; decidedAt: string } | null;
+}
+
+export interface VerificationOutcome {
+  supplierId: string;
+  decision: VerificationDecision;
+  reason: string;
+  decidedAt: string;
+  verified: boolean;
+}
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface IncidentSummary {
+  id: string;
+  alertName: string;
+  severity: 'critical' | 'warning' | 'info';
+  status: IncidentStatus;
+  summary: string;
+  occurrences: number;
+  openedAt: string;
+  lastSeenAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
+export interface IncidentDelivery {
+  id: string;
+  team: string;
+  member: string | null;
+  reason: string;
+  channel: string;
+  recipient: string;
+  notifyAt: string;
+  state: 'pending' | 'sent' | 'failed' | 'cancelled';
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  resolutionNote: string | null;
+  communication: string | null;
+  steps: {
+    step: number;
+    afterMinutes: number;
+    teams: string[];
+    dueAt: string;
+    state: 'scheduled' | 'notified' | 'cancelled';
+    startedAt: string | null;
+    notifications: IncidentDelivery[];
+  }[];
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  messageId: string;
+  eventType: string;
+  state: 'pending' | 'delivered' | 'failed' | 'abandoned';
+  attempts: { attempt: number; statusCode: number | null; durationMs: number; error: string | null; attemptedAt: string }[];
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }

@@ -16,6 +16,7 @@ import notifications from './notifications/index.js';
 import ops from './ops/index.js';
 import platform from './platform/index.js';
 import privacy from './privacy/index.js';
+import staff from './staff/index.js';
 import status from './status/index.js';
 import transfer from './transfer/index.js';
 import roadmap from './roadmap/index.js';
@@ -56,6 +57,7 @@ export async function registerRoutes(app: FastifyInstance, deps: Omit<RouteDeps,
     ops,
     webhooks,
     transfer,
+    staff,
     status,
   ])
     await app.register(routes, opts);

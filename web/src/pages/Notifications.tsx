@@ -51,6 +51,10 @@ function whatHappened(n: MemberNotification): string {
       return `“${d.duplicateTitle ?? 'A request'}” was merged into it; your vote now counts here.${d.justification ? ` Why: ${d.justification}` : ''}`;
     case 'comment_posted':
       return 'There is a new reply in the discussion.';
+    case 'supplier_verification':
+      return d.decision === 'approved'
+        ? `Your business is verified: you can submit requests, and your votes count as a verified supplier’s.${d.reason ? ` ${d.reason}` : ''}`
+        : `Your business was not verified.${d.reason ? ` Why: ${d.reason}` : ''}`;
     default:
       return 'There is an update.';
   }
@@ -132,7 +136,7 @@ function InboxScreen() {
                         {n.requestTitle ?? 'A request'}
                       </Link>
                     ) : (
-                      <span className="inbox-title">{n.requestTitle ?? 'A request'}</span>
+                      <span className="inbox-title">{n.requestTitle ?? (n.kind === 'supplier_verification' ? 'Your supplier account' : 'A request')}</span>
                     )}
                     {!n.readAt && <span className="visually-hidden"> (unread)</span>}
                     <p>{whatHappened(n)}</p>

@@ -10,7 +10,7 @@ import { unsubscribePage } from './unsubscribe-page.js';
 
 const Notification = Type.Object({
   id: Uuid,
-  kind: Type.String({ description: 'status_changed | request_merged | comment_posted' }),
+  kind: Type.String({ description: 'status_changed | request_merged | comment_posted | supplier_verification' }),
   requestId: Nullable(Uuid),
   requestTitle: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
