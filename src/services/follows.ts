@@ -1,0 +1,60 @@
+// Following a request: its followers are the people told of its status changes, merges and new
+// comments (src/jobs/handlers/notifications.ts asks `followersOf`, nobody else decides recipients).
+// Submitting, voting and commenting follow in the same transaction; an unfollow is a row kept with
+// `following = false`, so none of those follows the member again.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { featureRequests, requestFollows } from '../db/schema.js';
+import type { Call, Services } from './context.js';
+import { conflict, notFound } from './errors.js';
+
+/** Follows the request on the member's behalf, unless they follow it already or unfollowed it. */
+export async function followAutomatically(db: Database, requestId: string, userId: string, at: Date): Promise<void> {
+  await db.insert(requestFollows).values({ requestId, userId, createdAt: at, updatedAt: at }).onConflictDoNothing();
+}
+
+/** A query of one column, `recipient`: the people following the request. */
+export const followersOf = (requestId: string) => sql`
+  select user_id as recipient from ${requestFollows} where request_id = ${requestId}::uuid and following`;
+
+/**
+ * Everyone following the duplicate follows the target too — the target is where its news is now —
+ * except those who unfollowed the target. Un-merging leaves them following both.
+ */
+export async function carryFollowersOver(db: Database, duplicateId: string, targetId: string, at: Date): Promise<void> {
+  await db.execute(sql`
+    insert into ${requestFollows} (request_id, user_id, created_at, updated_at)
+    select ${targetId}::uuid, user_id, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+    from ${requestFollows} where request_id = ${duplicateId}::uuid and following
+    on conflict do nothing`);
+}
+
+/** Whether the member follows the request (false too when they never did). */
+export async function isFollowing(db: Database, requestId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ following: requestFollows.following })
+    .from(requestFollows)
+    .where(and(eq(requestFollows.requestId, requestId), eq(requestFollows.userId, userId)));
+  return row?.following ?? false;
+}
+
+/**
+ * Follows or unfollows, by the member's own choice: it stands until they change it. A request on no
+ * board (a probe's synthetic one) is not found; a merged one sends people to where it went.
+ */
+export async function setFollowing(s: Services, call: Call, requestId: string, following: boolean) {
+  const [request] = await s.db
+    .select({ status: featureRequests.status, mergedIntoId: featureRequests.mergedIntoId, synthetic: featureRequests.synthetic })
+    .from(featureRequests)
+    .where(eq(featureRequests.id, requestId));
+  if (!request || request.synthetic) throw notFound('Feature request');
+  if (following && request.status === 'merged') {
+    throw conflict('request_merged', 'This request was merged into another; follow that one instead', { mergedIntoId: request.mergedIntoId });
+  }
+  const at = s.now();
+  await s.db
+    .insert(requestFollows)
+    .values({ requestId, userId: call.actor.id, following, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({ target: [requestFollows.requestId, requestFollows.userId], set: { following, updatedAt: at } });
+  return { requestId, following };
+}
