@@ -29,25 +29,29 @@ export async function carryFollowersOver(db: Database, duplicateId: string, targ
     on conflict do nothing`);
 }
 
-/** Whether the member follows the request (false too when they never did). */
-export async function isFollowing(db: Database, requestId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ following: requestFollows.following })
-    .from(requestFollows)
-    .where(and(eq(requestFollows.requestId, requestId), eq(requestFollows.userId, userId)));
-  return row?.following ?? false;
+/** A request the member can see, with whether they follow it (false too when they never did). */
+async function visibleRequest(s: Services, call: Call, requestId: string) {
+  const [request] = await s.db
+    .select({
+      status: featureRequests.status,
+      mergedIntoId: featureRequests.mergedIntoId,
+      following: sql<boolean>`coalesce(${requestFollows.following}, false)`,
+    })
+    .from(featureRequests)
+    .leftJoin(requestFollows, and(eq(requestFollows.requestId, featureRequests.id), eq(requestFollows.userId, call.actor.id)))
+    // A probe's synthetic request is on no board: not found, like one that does not exist.
+    .where(and(eq(featureRequests.id, requestId), eq(featureRequests.synthetic, false)));
+  if (!request) throw notFound('Feature request');
+  return request;
 }
 
-/**
- * Follows or unfollows, by the member's own choice: it stands until they change it. A request on no
- * board (a probe's synthetic one) is not found; a merged one sends people to where it went.
- */
+export async function followingState(s: Services, call: Call, requestId: string) {
+  return { requestId, following: (await visibleRequest(s, call, requestId)).following };
+}
+
+/** Follows or unfollows, by the member's own choice: it stands until they change it. A merged request sends people to where it went. */
 export async function setFollowing(s: Services, call: Call, requestId: string, following: boolean) {
-  const [request] = await s.db
-    .select({ status: featureRequests.status, mergedIntoId: featureRequests.mergedIntoId, synthetic: featureRequests.synthetic })
-    .from(featureRequests)
-    .where(eq(featureRequests.id, requestId));
-  if (!request || request.synthetic) throw notFound('Feature request');
+  const request = await visibleRequest(s, call, requestId);
   if (following && request.status === 'merged') {
     throw conflict('request_merged', 'This request was merged into another; follow that one instead', { mergedIntoId: request.mergedIntoId });
   }

@@ -187,6 +187,12 @@ const MATRIX: Row[] = [
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/vote`),
   },
   {
+    method: 'GET',
+    path: '/api/feature-requests/{id}/follow',
+    expect: signedIn(200),
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/follow`),
+  },
+  {
     method: 'PUT',
     path: '/api/feature-requests/{id}/follow',
     expect: signedIn(200),

@@ -26,7 +26,13 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
   const submit = async (by: Caller = author) => (await t.request(by, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json().id as string;
   const follow = (caller: Caller, id: string) => t.request(caller, { method: 'PUT', url: `/api/feature-requests/${id}/follow` });
   const unfollow = (caller: Caller, id: string) => t.request(caller, { method: 'DELETE', url: `/api/feature-requests/${id}/follow` });
-  const follows = async (caller: Caller, id: string) => (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}` })).json().viewerFollows;
+  const follows = async (caller: Caller, id: string) => {
+    const state = await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}/follow` });
+    const shown = (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}` })).json().viewerFollows;
+    // The request's page and the follow state agree.
+    if (caller !== anonymous) expect(state.json().following).toBe(shown);
+    return shown;
+  };
   const told = async (caller: Caller, id: string, kind: string) =>
     (await t.request(caller, { method: 'GET', url: '/api/notifications' })).json().items.filter((n: { requestId: string; kind: string }) => n.requestId === id && n.kind === kind);
   const changeStatus = async (id: string, status: string, justification: string) => {
@@ -145,6 +151,7 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     const before = await t.database.db.select().from(requestFollows);
     expect((await follow(follower, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await unfollow(follower, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await t.request(follower, { method: 'GET', url: '/api/feature-requests/00000000-0000-4000-8000-000000000000/follow' })).statusCode).toBe(404);
     expect((await follow(follower, 'not-a-uuid')).statusCode).toBe(400);
     expect(await t.database.db.select().from(requestFollows)).toHaveLength(before.length);
   });

@@ -198,6 +198,17 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
   });
 
   // Anyone signed in may follow what they can see; submitting, voting and commenting follow on their own.
+  app.get('/api/feature-requests/:id/follow', {
+    config: { access: 'signed_in' },
+    schema: {
+      tags,
+      summary: 'Whether you follow a request (after a vote or comment, which follow it unless you unfollowed it)',
+      params: IdParams,
+      response: responses({ 200: FollowReply }),
+    },
+    handler: async (request) => follows.followingState(services, call(request), request.params.id),
+  });
+
   app.put('/api/feature-requests/:id/follow', {
     config: { access: 'signed_in' },
     schema: {
