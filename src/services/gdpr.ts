@@ -102,7 +102,12 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
     s.db.select().from(comments).where(eq(comments.authorId, userId)),
     s.db.select().from(notifications).where(eq(notifications.userId, userId)),
     s.db
-      .select({ requestId: requestFollows.requestId, following: requestFollows.following, createdAt: requestFollows.createdAt, updatedAt: requestFollows.updatedAt })
+      .select({
+        requestId: requestFollows.requestId,
+        following: requestFollows.following,
+        createdAt: requestFollows.createdAt,
+        updatedAt: requestFollows.updatedAt,
+      })
       .from(requestFollows)
       .where(eq(requestFollows.userId, userId)),
     s.db

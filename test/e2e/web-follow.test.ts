@@ -18,10 +18,20 @@ describe.runIf(browserAvailable())('following a request in Chromium', () => {
     const couple = await t.login('couple@demo.test');
     const product = await t.login('product@demo.test');
     expect((await t.request(couple, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: true } })).statusCode).toBe(200);
-    const asked = await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest({ title: 'Shuttle timetable for the guests, by hotel' }) });
+    const asked = await t.request(product, {
+      method: 'POST',
+      url: '/api/feature-requests',
+      payload: weddingRequest({ title: 'Shuttle timetable for the guests, by hotel' }),
+    });
     expect(asked.statusCode).toBe(201);
     const { id, title } = asked.json() as { id: string; title: string };
-    const worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['notification_sending'], concurrency: 1, log: pino({ level: 'silent' }) });
+    const worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      queues: ['notification_sending'],
+      concurrency: 1,
+      log: pino({ level: 'silent' }),
+    });
     const changeStatus = async (status: string, justification: string) => {
       const res = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status, justification } });
       expect(res.statusCode).toBe(200);

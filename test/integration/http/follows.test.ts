@@ -23,7 +23,8 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
-  const submit = async (by: Caller = author) => (await t.request(by, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json().id as string;
+  const submit = async (by: Caller = author) =>
+    (await t.request(by, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json().id as string;
   const follow = (caller: Caller, id: string) => t.request(caller, { method: 'PUT', url: `/api/feature-requests/${id}/follow` });
   const unfollow = (caller: Caller, id: string) => t.request(caller, { method: 'DELETE', url: `/api/feature-requests/${id}/follow` });
   const follows = async (caller: Caller, id: string) => {
@@ -34,7 +35,9 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     return shown;
   };
   const told = async (caller: Caller, id: string, kind: string) =>
-    (await t.request(caller, { method: 'GET', url: '/api/notifications' })).json().items.filter((n: { requestId: string; kind: string }) => n.requestId === id && n.kind === kind);
+    (await t.request(caller, { method: 'GET', url: '/api/notifications' }))
+      .json()
+      .items.filter((n: { requestId: string; kind: string }) => n.requestId === id && n.kind === kind);
   const changeStatus = async (id: string, status: string, justification: string) => {
     const res = await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status, justification } });
     expect(res.statusCode).toBe(200);
@@ -93,7 +96,11 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     await unfollow(voter, id);
     expect((await t.request(voter, { method: 'DELETE', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(200);
     expect((await t.request(voter, { method: 'PUT', url: `/api/feature-requests/${id}/vote` })).statusCode).toBe(201);
-    const comment = await t.request(voter, { method: 'POST', url: `/api/feature-requests/${id}/comments`, payload: { content: 'Still want this, just not the emails.' } });
+    const comment = await t.request(voter, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/comments`,
+      payload: { content: 'Still want this, just not the emails.' },
+    });
     expect(comment.statusCode).toBe(201);
     expect(await follows(voter, id)).toBe(false);
 
@@ -111,7 +118,11 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     const id = await submit();
     await follow(follower, id);
     const commenter = await signup();
-    const posted = await t.request(commenter, { method: 'POST', url: `/api/feature-requests/${id}/comments`, payload: { content: 'We would use this for our Lake Como day.' } });
+    const posted = await t.request(commenter, {
+      method: 'POST',
+      url: `/api/feature-requests/${id}/comments`,
+      payload: { content: 'We would use this for our Lake Como day.' },
+    });
     expect(posted.statusCode).toBe(201);
     expect(await follows(commenter, id)).toBe(true);
     await worker.runDue();
@@ -155,5 +166,4 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     expect((await follow(follower, 'not-a-uuid')).statusCode).toBe(400);
     expect(await t.database.db.select().from(requestFollows)).toHaveLength(before.length);
   });
-
 });

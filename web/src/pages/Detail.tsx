@@ -188,7 +188,15 @@ function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (
 }
 
 /** Vote button beside the title; what became of the vote is said under the request's facts, where a sentence fits. */
-function DetailHead({ request, update, onVoted }: { request: FeatureRequest; update: (id: string, patch: Partial<FeatureRequest>) => void; onVoted: () => void }) {
+function DetailHead({
+  request,
+  update,
+  onVoted,
+}: {
+  request: FeatureRequest;
+  update: (id: string, patch: Partial<FeatureRequest>) => void;
+  onVoted: () => void;
+}) {
   const { toggle, pending, error, review, blocked } = useVote(request, update, onVoted);
   return (
     <div className="detail-head">
