@@ -2,6 +2,7 @@
 // unfollows by choice, and an unfollow stands through later votes and comments. Status changes,
 // merges and replies reach the followers — and only them.
 import pino from 'pino';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestFollows } from '../../../src/db/schema.js';
 import { JOB_HANDLERS, schedules } from '../../../src/jobs/index.js';
@@ -165,5 +166,17 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
     expect((await t.request(follower, { method: 'GET', url: '/api/feature-requests/00000000-0000-4000-8000-000000000000/follow' })).statusCode).toBe(404);
     expect((await follow(follower, 'not-a-uuid')).statusCode).toBe(400);
     expect(await t.database.db.select().from(requestFollows)).toHaveLength(before.length);
+  });
+
+  it('lists what a member follows in their export, and forgets it when they erase their account', async () => {
+    const leaving = await signup();
+    const id = await submit();
+    await follow(leaving, id);
+    const exported = await t.request(leaving, { method: 'GET', url: '/api/privacy/export' });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.json().follows).toMatchObject([{ requestId: id, following: true }]);
+    const erased = await t.request(leaving, { method: 'POST', url: '/api/privacy/erasure', payload: { confirm: 'erase my account' } });
+    expect(erased.statusCode).toBe(200);
+    expect(await t.database.db.select().from(requestFollows).where(eq(requestFollows.requestId, id))).toMatchObject([{ following: true }]); // the author's only
   });
 });
