@@ -332,6 +332,31 @@ export const comments = pgTable(
   ],
 );
 
+/**
+ * Who follows a request: told of its status changes, merges and new comments. Authors, voters and
+ * commenters follow automatically; `following = false` records an unfollow, so a later vote or
+ * comment does not follow them again.
+ */
+export const requestFollows = pgTable(
+  'request_follows',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    following: boolean('following').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.userId] }),
+    // A member's followed requests (erasure, "following" lists).
+    index('request_follows_user_idx').on(t.userId),
+  ],
+);
+
 export const statusHistory = pgTable(
   'status_history',
   {

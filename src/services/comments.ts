@@ -13,6 +13,7 @@ import { openComment, sealComment } from '../security/records.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
+import { followAutomatically } from './follows.js';
 import { checkReadableText } from './feature-requests.js';
 import { purgeResponseCache } from './response-cache.js';
 import { emitWebhookEvent } from './webhooks.js';
@@ -51,6 +52,7 @@ export async function addComment(s: Services, call: Call, requestId: string, inp
       createdAt: row!.createdAt.toISOString(),
     });
     await recordAudit(s, tx, call, { action: 'comment_created', targetType: 'comment', targetId: row!.id, details: { requestId } });
+    await followAutomatically(tx, requestId, call.actor.id, s.now());
     await enqueue(tx, jobSpec(COMMENT_POSTED, { commentId: id }), s.now());
     return row!;
   });

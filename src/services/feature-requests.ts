@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
-import { featureRequests, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
+import { featureRequests, requestFollows, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
 import {
   COUPLE_DAILY_SUBMISSION_LIMIT,
   hasRestriction,
@@ -37,6 +37,7 @@ import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
 import type { Call, Principal, Services } from './context.js';
 import { badRequest, conflict, forbidden, notFound, ServiceError } from './errors.js';
+import { followAutomatically } from './follows.js';
 import { purgeResponseCache } from './response-cache.js';
 import { recomputeRice, riceColumns, riceJob, withRice } from './rice.js';
 import { recordPiiAccess } from './threat-pii-access.js';
@@ -183,6 +184,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         synthetic: sql`(select ${users.synthetic} from ${users} where ${users.id} = ${call.actor.id})`,
       })
       .returning({ id: fr.id, synthetic: fr.synthetic });
+    await followAutomatically(tx, id, call.actor.id, now);
     // Scored from the start (no votes yet), so the board never shows a request without RICE.
     await recomputeRice(tx, [row!.id], now);
     await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: row!.id }), now);
@@ -400,6 +402,9 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
       viewerHasVoted: viewer
         ? sql<boolean>`exists (select 1 from ${votes} where ${votes.requestId} = ${fr.id} and ${votes.userId} = ${viewer.id})`
         : sql<boolean>`false`,
+      viewerFollows: viewer
+        ? sql<boolean>`exists (select 1 from ${requestFollows} where ${requestFollows.requestId} = ${fr.id} and ${requestFollows.userId} = ${viewer.id} and ${requestFollows.following})`
+        : sql<boolean>`false`,
     })
     .from(fr)
     .leftJoin(users, eq(users.id, fr.authorId))
@@ -411,6 +416,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     ...withRice(Object.fromEntries(Object.keys(boardColumns).map((k) => [k, request[k as keyof FullRow]])) as BoardRow),
     ...(viewer ? { viewerHasVoted: row.viewerHasVoted } : {}),
   };
+  const following = viewer ? { viewerFollows: row.viewerFollows } : {};
   const history = await s.db
     .select({
       fromStatus: statusHistory.fromStatus,
@@ -424,7 +430,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
   // The AI pipeline reads content only of authors whose ai_analysis consent stands and whose
   // processing is not restricted (the flag holds both): otherwise it gets what the public sees.
   const aiWithoutConsent = readScope(viewer) === 'content_only' && row.authorAllowsAi !== true;
-  if (!mayReadFullRecord(viewer, request.authorId) || aiWithoutConsent) return { ...board, access: 'public' as const, statusHistory: history };
+  if (!mayReadFullRecord(viewer, request.authorId) || aiWithoutConsent) return { ...board, ...following, access: 'public' as const, statusHistory: history };
   const content = { ...(await openRequestContent(s.keyring, request)), statusHistory: history };
   const weddingContext = openWeddingContext(s.keyring, await s.keyring.userKey(row.authorKey, request.authorId), id, request.weddingContext);
   if (readScope(viewer) === 'content_only') {
@@ -433,6 +439,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
     const names = [row.authorName, weddingContext?.coupleNames];
     return {
       ...board,
+      ...following,
       ...content,
       description: maskPersonalText(content.description, names),
       painPoints: content.painPoints.map((p) => maskPersonalText(p, names)),
@@ -460,6 +467,7 @@ export async function getFeatureRequest(s: Services, viewer: Viewer | null, id: 
   }
   return {
     ...board,
+    ...following,
     ...content,
     weddingContext: shownContext,
     author: author ?? null,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { apiTokens, auditEvents, comments, featureRequests, notifications, oidcIdentities, sessions, users, votes } from '../db/schema.js';
+import { apiTokens, auditEvents, comments, featureRequests, notifications, oidcIdentities, requestFollows, sessions, users, votes } from '../db/schema.js';
 import { verificationLapsesOn } from '../domain/access-control.js';
 import { PRIVACY_POLICY_VERSION } from '../domain/consent.js';
 import { CATALOGUE_TAGS } from '../domain/response-cache.js';
@@ -42,6 +42,7 @@ const EXPORT_FIELDS = [
   'comments',
   'consents',
   'notifications',
+  'follows',
   'apiTokens',
   'auditEvents',
 ];
@@ -85,7 +86,7 @@ async function personView(s: Services, user: typeof users.$inferSelect) {
  */
 export async function exportPersonalData(s: Services, call: DataSubjectCall, userId: string, justification?: string) {
   const user = await account(s.db, userId);
-  const [requests, ownVotes, ownComments, ownNotifications, tokens, consent, audit] = await Promise.all([
+  const [requests, ownVotes, ownComments, ownNotifications, ownFollows, tokens, consent, audit] = await Promise.all([
     s.db.select().from(featureRequests).where(eq(featureRequests.authorId, userId)),
     s.db
       .select({
@@ -99,6 +100,15 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
       .where(eq(votes.userId, userId)),
     s.db.select().from(comments).where(eq(comments.authorId, userId)),
     s.db.select().from(notifications).where(eq(notifications.userId, userId)),
+    s.db
+      .select({
+        requestId: requestFollows.requestId,
+        following: requestFollows.following,
+        createdAt: requestFollows.createdAt,
+        updatedAt: requestFollows.updatedAt,
+      })
+      .from(requestFollows)
+      .where(eq(requestFollows.userId, userId)),
     s.db
       .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, revokedAt: apiTokens.revokedAt })
       .from(apiTokens)
@@ -160,6 +170,7 @@ export async function exportPersonalData(s: Services, call: DataSubjectCall, use
     votes: ownVotes,
     comments: await Promise.all(ownComments.map(async ({ keyVersion: _k, ...c }) => ({ ...c, content: await openComment(s.keyring, c) }))),
     notifications: ownNotifications,
+    follows: ownFollows,
     apiTokens: tokens,
     auditEvents: audit,
   };
@@ -268,6 +279,8 @@ export async function erasePersonalData(s: Services, call: DataSubjectCall, user
     await tx.delete(notifications).where(eq(notifications.userId, userId));
     // Single sign-on must not reach an erased account either (a later sign-in becomes a new member).
     await tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId));
+    // What they followed is theirs alone: it counts for nothing, unlike votes.
+    await tx.delete(requestFollows).where(eq(requestFollows.userId, userId));
     await tx.update(featureRequests).set({ weddingContext: null }).where(eq(featureRequests.authorId, userId));
     await shredUserKey(tx, userId);
     await enqueue(tx, jobSpec(FINISH_ERASURES, { memberKeyVersion: user.memberKeyVersion ?? 0 }), s.now());

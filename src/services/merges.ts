@@ -14,6 +14,7 @@ import { emitWebhookEvent } from './webhooks.js';
 import { recordAudit } from './audit.js';
 import type { Call, Services } from './context.js';
 import { ServiceError, conflict, notFound } from './errors.js';
+import { carryFollowersOver } from './follows.js';
 import { getFeatureRequest } from './feature-requests.js';
 import { purgeResponseCache } from './response-cache.js';
 import { riceJob } from './rice.js';
@@ -119,6 +120,7 @@ export async function mergeRequest(s: Services, call: Call, duplicateId: string,
       .where(eq(comments.requestId, duplicateId))
       .returning({ id: comments.id });
 
+    await carryFollowersOver(tx, duplicateId, targetId, now);
     await tx.update(fr).set({ status: 'merged', mergedIntoId: targetId }).where(eq(fr.id, duplicateId));
     await recount(tx, [duplicateId, targetId], now);
     await tx

@@ -10,7 +10,7 @@
 // lets the domain decide and stores the vote with its state, counting only accepted weight.
 import { and, eq, ne, sql, type SQL, type SQLWrapper, type WithSubquery } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
-import { featureRequests, users, votes } from '../db/schema.js';
+import { featureRequests, requestFollows, users, votes } from '../db/schema.js';
 import { voteWeight } from '../domain/access-control.js';
 import {
   assessVote,
@@ -31,6 +31,7 @@ import { enqueueEachCte } from '../queue/queue.js';
 import type { Call, Services } from './context.js';
 import { purgeResponseCache } from './response-cache.js';
 import { conflict, notFound } from './errors.js';
+import { followAutomatically } from './follows.js';
 
 const fr = featureRequests;
 const tallyColumns = { id: fr.id, voteCount: fr.voteCount, voteWeight: fr.voteWeight };
@@ -114,9 +115,15 @@ const castVoteStatement = preparedPerDatabase((db) => {
       select id, ${param('userId')}::uuid, ${param('weight')}::float8, ${param('weight')}::float8, ${input('networkHash')}, ${input('deviceHash')}, ${param('at')}::timestamptz
       from cast_tally returning request_id`,
   );
+  // Voting follows the request, in the same statement; an earlier unfollow stands.
+  const followed = db.$with('cast_follow', { requestId: sql`request_id`.as('request_id') }).as(
+    sql`insert into ${requestFollows} (request_id, user_id, created_at, updated_at)
+      select request_id, ${param('userId')}::uuid, ${param('at')}::timestamptz, ${param('at')}::timestamptz from cast_vote
+      on conflict do nothing returning request_id`,
+  );
   const queued = queueRiceRecompute(db, tally, 'cast_rice_job');
   return db
-    .with(signals, tally, cast, queued)
+    .with(signals, tally, cast, followed, queued)
     .select({ voteCount: tally.voteCount, voteWeight: tally.voteWeight, synthetic: tally.synthetic })
     .from(tally)
     .prepare('cast_vote');
@@ -266,6 +273,7 @@ async function castCarefully(s: Services, call: Call, ctx: VoteContext) {
       reasons: verdict.reasons.join(','),
       evidence,
     });
+    await followAutomatically(tx, requestId, call.actor.id, ctx.at);
     return { verdict, tally: tally! };
   });
   for (const reason of verdict.reasons) s.threatMetrics.voteManipulation.inc({ action: verdict.state, reason });

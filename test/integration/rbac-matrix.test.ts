@@ -198,6 +198,24 @@ const MATRIX: Row[] = [
     build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/vote`),
   },
   {
+    method: 'GET',
+    path: '/api/feature-requests/{id}/follow',
+    expect: signedIn(200),
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/follow`),
+  },
+  {
+    method: 'PUT',
+    path: '/api/feature-requests/{id}/follow',
+    expect: signedIn(200),
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/follow`),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/feature-requests/{id}/follow',
+    expect: signedIn(200),
+    build: fixed((c) => `/api/feature-requests/${c.otherRequestId}/follow`),
+  },
+  {
     method: 'POST',
     path: '/api/feature-requests/{id}/merge',
     expect: productTeamOnly,

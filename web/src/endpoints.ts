@@ -76,6 +76,11 @@ export const detectDuplicates = (body: { title: string; description: string; lim
 export const likelyDuplicates = (id: string, signal?: AbortSignal) =>
   get<{ items: DuplicateSuggestion[] }>(`/api/feature-requests/${encodeURIComponent(id)}/duplicates`, signal);
 
+/** Follows (or unfollows) a request: its status changes, merges and comments reach the inbox and email. */
+export const followingState = (id: string) => get<{ requestId: string; following: boolean }>(`/api/feature-requests/${encodeURIComponent(id)}/follow`);
+export const setFollowing = (id: string, following: boolean) =>
+  api<{ requestId: string; following: boolean }>(following ? 'PUT' : 'DELETE', `/api/feature-requests/${encodeURIComponent(id)}/follow`);
+
 /** Merges `id` into `targetId`: its votes and comments move there. */
 export const mergeRequest = (id: string, body: { targetId: string; justification: string }) =>
   api<{ duplicate: FeatureRequest; target: FeatureRequest }>('POST', `/api/feature-requests/${encodeURIComponent(id)}/merge`, { body });

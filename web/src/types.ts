@@ -93,6 +93,8 @@ export interface CoarseWeddingContext {
 
 export interface FeatureRequest extends BoardItem {
   access: 'public' | 'content' | 'full';
+  /** Present when signed in: whether its status changes, merges and comments reach the viewer. */
+  viewerFollows?: boolean;
   statusHistory: StatusChange[];
   description?: string;
   painPoints?: string[];

@@ -1,9 +1,10 @@
-// notification_sending: tells the voters (and the author) of a request merged into another where
-// their votes went. Idempotent: one notification per person per merge, however often it runs; a
+// notification_sending: tells the followers of a request merged into another (its voters and author
+// among them, unless they unfollowed) where it went. Idempotent: one notification per person per merge, however often it runs; a
 // merge undone before the job ran tells nobody, nor does it tell anyone without feature_feedback consent.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { featureRequests, requestMerges } from '../../db/schema.js';
 import { REQUEST_MERGED } from '../../queue/contracts.js';
+import { followersOf } from '../../services/follows.js';
 import { handle } from '../worker.js';
 import { announce } from './notifications.js';
 
@@ -21,10 +22,7 @@ export const notifyRequestMerged = handle(REQUEST_MERGED, async (job, s) => {
     kind: REQUEST_MERGED.type,
     sourceId: `merge:${id}`,
     details: { duplicateId, duplicateTitle: merge.duplicateTitle, justification },
-    people: sql`
-      select user_id as recipient from request_merge_votes where merge_id = ${id}::uuid and kind = 'duplicate'
-      union
-      select author_id from feature_requests where id = ${duplicateId}::uuid`,
+    people: followersOf(duplicateId),
     actorId: mergedBy,
   });
 });

@@ -1,6 +1,6 @@
-// notification_sending: tells the people who care about a request — its author, its voters and, for
-// replies, those in its discussion — that something happened, in the inbox and by email as each
-// prefers. Idempotent: one notification per person per source event, however often the job runs;
+// notification_sending: tells the followers of a request (src/services/follows.ts: its author, voters
+// and commenters unless they unfollowed, and whoever chose to follow it) that something happened, in
+// the inbox and by email as each prefers. Idempotent: one notification per person per source event, however often the job runs;
 // its email job is queued in the same transaction. Only people who consent to being contacted about
 // their requests are told.
 import { eq, sql, type SQL } from 'drizzle-orm';
@@ -9,6 +9,7 @@ import { comments, statusHistory, users } from '../../db/schema.js';
 import { COMMENT_POSTED, EMAIL_NOTIFICATION, jobSpec, QUEUE_NOTIFICATION_DIGESTS, SEND_NOTIFICATION_DIGEST, STATUS_CHANGED } from '../../queue/contracts.js';
 import { enqueue } from '../../queue/queue.js';
 import type { Services } from '../../services/context.js';
+import { followersOf } from '../../services/follows.js';
 import { emailNotification, queueDueDigests, sendDigest } from '../../services/member-email.js';
 import { handle } from '../worker.js';
 
@@ -59,12 +60,6 @@ export async function announce(s: Services, a: Announcement): Promise<void> {
   });
 }
 
-/** The author and the voters of a request. */
-export const authorAndVoters = (requestId: string) => sql`
-  select user_id as recipient from votes where request_id = ${requestId}::uuid
-  union
-  select author_id from feature_requests where id = ${requestId}::uuid`;
-
 export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
   const { historyId } = job.payload;
   const [change] = await s.db.select().from(statusHistory).where(eq(statusHistory.id, historyId)).limit(1);
@@ -74,7 +69,7 @@ export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
     kind: STATUS_CHANGED.type,
     sourceId: `status:${change.id}`,
     details: { from: change.fromStatus, to: change.toStatus, justification: change.justification },
-    people: authorAndVoters(change.requestId),
+    people: followersOf(change.requestId),
     actorId: change.changedBy,
   });
 });
@@ -90,8 +85,8 @@ export const notifyCommentPosted = handle(COMMENT_POSTED, async (job, s) => {
     kind: COMMENT_POSTED.type,
     sourceId: `comment:${comment.id}`,
     details: {},
-    // Those in the discussion: the author, the voters and everyone who commented before.
-    people: sql`${authorAndVoters(comment.requestId)} union select author_id from comments where request_id = ${comment.requestId}::uuid and id <> ${comment.id}::uuid`,
+    // A reply in a followed discussion; its author is never told of their own comment (actorId).
+    people: followersOf(comment.requestId),
     actorId: comment.authorId,
   });
 });

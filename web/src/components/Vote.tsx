@@ -27,7 +27,8 @@ function voteBlocked(item: BoardItem, session: ReturnType<typeof useSession>): s
 
 export const voteReasonId = (item: BoardItem) => `vote-reason-${item.id}`;
 
-export function useVote(item: BoardItem, update: (id: string, patch: VoteFields) => void) {
+/** `onCast`: after the API counted a new vote (which also follows the request, unless unfollowed before). */
+export function useVote(item: BoardItem, update: (id: string, patch: VoteFields) => void, onCast?: () => void) {
   const session = useSession();
   const blocked = voteBlocked(item, session);
   const [pending, setPending] = useState(false);
@@ -55,6 +56,7 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
       const reply = await api<VoteReply>(voting ? 'PUT' : 'DELETE', path, device ? { headers: { 'x-device-id': device } } : {});
       update(item.id, { viewerHasVoted: reply.voted, voteCount: reply.voteCount, voteWeight: reply.voteWeight });
       setReview(reply.review);
+      if (reply.voted) onCast?.();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'already_voted') {
         // Voted in another tab: the vote stands, the figures we had already counted it.

@@ -5,14 +5,15 @@ import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
 import { CharacterCount, tooLong } from '../components/CharacterCount.js';
-import { featureRequest, requestComments, unmergeRequest } from '../endpoints.js';
+import { featureRequest, followingState, requestComments, unmergeRequest } from '../endpoints.js';
+import { FollowButton } from '../components/Follow.js';
 import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
 import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
 import { MergeInto } from '../components/MergeInto.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { useVote, VoteButton, VoteFeedback, type VoteFields } from '../components/Vote.js';
+import { useVote, VoteButton, VoteFeedback } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, roleLabel, statusLabel } from '../labels.js';
 import { usePagedList } from '../pagedList.js';
@@ -53,6 +54,14 @@ export default function Detail({ id }: { id: string }) {
   const update = useCallback((_id: string, patch: Partial<FeatureRequest>) => {
     setLoad((l) => (l.state === 'ready' ? { state: 'ready', request: { ...l.request, ...patch } } : l));
   }, []);
+  // Voting and commenting follow the request unless the viewer unfollowed it: ask which it was.
+  // A failure leaves the button as it was; the next visit shows the truth.
+  const refreshFollowing = useCallback(() => {
+    followingState(id).then(
+      ({ following }) => update(id, { viewerFollows: following }),
+      () => undefined,
+    );
+  }, [id, update]);
 
   // After a merge the notice takes focus, so a screen reader says what happened. An effect runs
   // once the notice is in the document; a timer or animation frame could run before React renders it.
@@ -94,7 +103,7 @@ export default function Detail({ id }: { id: string }) {
           <p>Thank you: your request is on the board. Others can now find it and vote for it.</p>
         </Notice>
       )}
-      <DetailHead request={request} update={update} />
+      <DetailHead request={request} update={update} onVoted={refreshFollowing} />
 
       {request.mergedIntoId && (
         <Notice id="merged-notice" focusable>
@@ -139,7 +148,13 @@ export default function Detail({ id }: { id: string }) {
         <StatusChange request={request} onChanged={(updated) => update(request.id, updated)} />
       </section>
 
-      <Discussion request={request} onAdded={() => update(request.id, { commentCount: request.commentCount + 1 })} />
+      <Discussion
+        request={request}
+        onAdded={() => {
+          update(request.id, { commentCount: request.commentCount + 1 });
+          refreshFollowing();
+        }}
+      />
     </article>
   );
 }
@@ -173,8 +188,16 @@ function UndoMerge({ request, onUndone }: { request: FeatureRequest; onUndone: (
 }
 
 /** Vote button beside the title; what became of the vote is said under the request's facts, where a sentence fits. */
-function DetailHead({ request, update }: { request: FeatureRequest; update: (id: string, patch: VoteFields) => void }) {
-  const { toggle, pending, error, review, blocked } = useVote(request, update);
+function DetailHead({
+  request,
+  update,
+  onVoted,
+}: {
+  request: FeatureRequest;
+  update: (id: string, patch: Partial<FeatureRequest>) => void;
+  onVoted: () => void;
+}) {
+  const { toggle, pending, error, review, blocked } = useVote(request, update, onVoted);
   return (
     <div className="detail-head">
       <div className="detail-vote">
@@ -195,6 +218,7 @@ function DetailHead({ request, update }: { request: FeatureRequest; update: (id:
           <span title="Suppliers’ votes count more: they speak for the couples they serve">Weighted score {request.voteWeight.toLocaleString()}</span>
         </p>
         <VoteFeedback error={error} review={review} item={request} blocked={blocked} />
+        <FollowButton request={request} onChanged={(following) => update(request.id, { viewerFollows: following })} />
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-// The member's inbox: what happened to the requests they asked for, voted for or discuss, newest
+// The member's inbox: what happened to the requests they follow (asked for, voted for, discuss or chose), newest
 // first, each linking to its request; mark one or all read; and how they want to hear about it
 // (in the app, by email at once, in a daily or weekly digest, or not by email).
 import { useEffect, useState } from 'react';
@@ -29,7 +29,7 @@ export default function Notifications() {
     return (
       <>
         <PageHeading title={TITLE} />
-        <p>Sign in to see what happened to the requests you asked for or voted for.</p>
+        <p>Sign in to see what happened to the requests you follow.</p>
         <p>
           <Link className="button" to={`/login?next=${encodeURIComponent('/notifications')}`}>
             Sign in
@@ -103,7 +103,9 @@ function InboxScreen() {
     <div className="notifications">
       <div className="page-intro">
         <PageHeading title={TITLE} />
-        <p className="lede">What happened to the requests you asked for, voted for or commented on.</p>
+        <p className="lede">
+          What happened to the requests you follow: those you asked for, voted for or commented on, unless you unfollowed them, and those you chose to follow.
+        </p>
       </div>
       {load.state === 'loading' && <p aria-busy="true">Loading your notifications…</p>}
       {load.state === 'error' && <LoadFailed message={load.message} onRetry={() => setRetry((n) => n + 1)} />}
@@ -125,7 +127,7 @@ function InboxScreen() {
             {result && <p className="muted">{result}</p>}
           </div>
           {load.inbox.items.length === 0 ? (
-            <p>Nothing yet. When a request you asked for or voted for changes, you will see it here.</p>
+            <p>Nothing yet. When a request you follow changes, you will see it here.</p>
           ) : (
             <ul className="inbox-list">
               {load.inbox.items.map((n) => (

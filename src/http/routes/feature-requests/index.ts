@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { searchScope } from '../../../domain/access-control.js';
 import { CACHE_POLICIES } from '../../../domain/response-cache.js';
 import * as comments from '../../../services/comments.js';
+import * as follows from '../../../services/follows.js';
 import * as requests from '../../../services/feature-requests.js';
 import * as merges from '../../../services/merges.js';
 import * as rice from '../../../services/rice.js';
@@ -16,6 +17,7 @@ import {
   CommentBody,
   CommentsQuery,
   FeatureRequest,
+  FollowReply,
   ListQuery,
   MergeBody,
   MergeReply,
@@ -193,6 +195,40 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
       response: responses({ 200: VoteReply }),
     },
     handler: async (request) => votes.withdrawVote(services, call(request), request.params.id),
+  });
+
+  // Anyone signed in may follow what they can see; submitting, voting and commenting follow on their own.
+  app.get('/api/feature-requests/:id/follow', {
+    config: { access: 'signed_in' },
+    schema: {
+      tags,
+      summary: 'Whether you follow a request (after a vote or comment, which follow it unless you unfollowed it)',
+      params: IdParams,
+      response: responses({ 200: FollowReply }),
+    },
+    handler: async (request) => follows.followingState(services, call(request), request.params.id),
+  });
+
+  app.put('/api/feature-requests/:id/follow', {
+    config: { access: 'signed_in' },
+    schema: {
+      tags,
+      summary: 'Follow a request: hear of its status changes, merges and new comments (in the inbox and by email, as you prefer)',
+      params: IdParams,
+      response: responses({ 200: FollowReply }),
+    },
+    handler: async (request) => follows.setFollowing(services, call(request), request.params.id, true),
+  });
+
+  app.delete('/api/feature-requests/:id/follow', {
+    config: { access: 'signed_in' },
+    schema: {
+      tags,
+      summary: 'Unfollow a request; it stays unfollowed even if you vote or comment on it later',
+      params: IdParams,
+      response: responses({ 200: FollowReply }),
+    },
+    handler: async (request) => follows.setFollowing(services, call(request), request.params.id, false),
   });
 
   app.get('/api/feature-requests/:id/comments', {

@@ -121,6 +121,7 @@ export const FeatureRequest = Type.Composite([
   BoardItem,
   Type.Object({
     access: literals(['public', 'content', 'full'] as const, 'How much of the record you may read'),
+    viewerFollows: Type.Optional(Type.Boolean({ description: 'Present when signed in: whether you are told of its status changes, merges and comments' })),
     statusHistory: Type.Array(StatusChange),
     description: Type.Optional(Type.String()),
     painPoints: Type.Optional(Type.Array(Type.String())),
@@ -129,6 +130,8 @@ export const FeatureRequest = Type.Composite([
     allowedTransitions: Type.Optional(Type.Array(Status)),
   }),
 ]);
+
+export const FollowReply = Type.Object({ requestId: Uuid, following: Type.Boolean() });
 
 export const StatusBody = Type.Object(
   {

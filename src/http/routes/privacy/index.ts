@@ -26,6 +26,7 @@ const PersonalDataExport = Type.Object({
   votes: Type.Array(Anything),
   comments: Type.Array(Anything),
   notifications: Type.Array(Anything),
+  follows: Type.Array(Type.Object({ requestId: Type.String(), following: Type.Boolean(), createdAt: DateTime, updatedAt: DateTime })),
   apiTokens: Type.Array(Anything),
   auditEvents: Type.Array(Anything),
 });
