@@ -15,6 +15,7 @@ import { openUserPii, openWeddingContext } from '../../../src/security/records.j
 import { destroyExpiredMemberKeys, finishErasures } from '../../../src/services/erasure-follow-up.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const DAY = 86_400_000;
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -41,10 +42,7 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', ENCRYPTION_MASTER_KEY: MASTER_KEY } });
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: {
+    const signup = await signUpVerified(t, {
         email,
         password: 'a-long-enough-password',
         displayName: 'Niamh Walsh',
@@ -52,9 +50,8 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
         timeZone: 'Europe/Dublin',
         country: 'IE',
         phone: '+353 87 123 4567',
-      },
-    });
-    expect(signup.statusCode).toBe(201);
+      });
+    expect(signup.statusCode).toBe(200);
     memberId = signup.json().user.id;
     member = await t.login(email, 'a-long-enough-password');
     const submitted = await t.request(member, {
