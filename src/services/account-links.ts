@@ -66,7 +66,10 @@ export async function sendAccountEmail(s: Services, linkId: string, kind: Accoun
   if (!s.config.smtpUrl) return 'skipped';
   const now = s.now();
   const [row] = await s.db
-    .select({ link: accountTokens, user: { id: users.id, displayName: users.displayName, email: users.email, dataKey: users.dataKey, erasedAt: users.erasedAt } })
+    .select({
+      link: accountTokens,
+      user: { id: users.id, displayName: users.displayName, email: users.email, dataKey: users.dataKey, erasedAt: users.erasedAt },
+    })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
     .where(and(eq(accountTokens.id, linkId), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
@@ -103,7 +106,9 @@ export async function openLink(s: Services, tx: Database, secret: string, purpos
   const [link] = await tx
     .select()
     .from(accountTokens)
-    .where(and(eq(accountTokens.tokenHash, sha256(secret)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, s.now())))
+    .where(
+      and(eq(accountTokens.tokenHash, sha256(secret)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, s.now())),
+    )
     .for('update');
   return link ?? null;
 }

@@ -34,7 +34,6 @@ export const hashPassword = (password: string) => hash(password, ARGON2);
 
 export { normaliseEmail } from '../security/records.js';
 
-
 /**
  * The CSRF token is derived from the session secret, which only the httpOnly cookie carries: a page
  * on another origin can make the browser send the cookie but can never read or compute the token.
@@ -165,7 +164,11 @@ export async function signUp(s: Services, input: SignUpInput, requestId?: string
       await issueLink(s, tx, user.id, 'verify_email');
       return;
     }
-    const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.emailIndex, emailIndexOf(s.keyring, input.email))).limit(1);
+    const [owner] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.emailIndex, emailIndexOf(s.keyring, input.email)))
+      .limit(1);
     if (!owner) return;
     await recordAudit(s, tx, { actor: null, requestId }, { action: 'sign_up_attempted_for_existing_account', targetType: 'user', targetId: owner.id });
     await issueLink(s, tx, owner.id, 'sign_up_attempt');
@@ -427,7 +430,13 @@ async function tooManyLinks(s: Services, userId: string): Promise<ServiceError> 
     .orderBy(accountTokens.createdAt)
     .limit(1);
   const waitMs = oldest ? oldest.at.getTime() - hourAgo.getTime() : 3_600_000;
-  return new ServiceError(429, 'too_many_emails', `We sent you ${LINKS_PER_HOUR} links in the last hour; check your inbox and spam folder, or try again later`, undefined, Math.max(1, Math.ceil(waitMs / 1000)));
+  return new ServiceError(
+    429,
+    'too_many_emails',
+    `We sent you ${LINKS_PER_HOUR} links in the last hour; check your inbox and spam folder, or try again later`,
+    undefined,
+    Math.max(1, Math.ceil(waitMs / 1000)),
+  );
 }
 
 /**
@@ -470,7 +479,12 @@ export async function resetPassword(s: Services, secret: string, password: strin
       .returning({ id: users.id, role: users.role });
     if (!row) throw linkInvalid();
     const ended = await endSessions(tx, row.id);
-    await recordAudit(s, tx, { actor: { id: row.id, role: row.role }, requestId }, { action: 'password_reset', targetType: 'user', targetId: row.id, details: { sessionsEnded: ended.length } });
+    await recordAudit(
+      s,
+      tx,
+      { actor: { id: row.id, role: row.role }, requestId },
+      { action: 'password_reset', targetType: 'user', targetId: row.id, details: { sessionsEnded: ended.length } },
+    );
     return { userId: row.id, ended };
   });
   s.state.credentials.forget(ended);
@@ -522,7 +536,10 @@ export async function confirmEmailChange(s: Services, secret: string, requestId?
     await consumeLinks(s, tx, link.userId, 'change_email');
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.emailIndex, link.newEmailIndex)).limit(1);
     if (taken) throw conflict('email_taken', 'Another account started using this address meanwhile');
-    const [user] = await tx.select().from(users).where(and(eq(users.id, link.userId), isNull(users.erasedAt)));
+    const [user] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.id, link.userId), isNull(users.erasedAt)));
     const key = user && (await s.keyring.userKey(user.dataKey, user.id));
     if (!user || !key) throw linkInvalid();
     const address = s.keyring.openPersonal(key, link.newEmail, newEmailField(link.id));

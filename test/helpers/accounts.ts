@@ -19,7 +19,10 @@ export async function mintVerificationLink(t: Pick<TestApp, 'services'>, email: 
     .limit(1);
   if (!link) throw new Error(`no open sign-up link for ${email}`);
   const secret = newSecret();
-  await db.update(accountTokens).set({ tokenHash: sha256(secret) }).where(eq(accountTokens.id, link.id));
+  await db
+    .update(accountTokens)
+    .set({ tokenHash: sha256(secret) })
+    .where(eq(accountTokens.id, link.id));
   return secret;
 }
 

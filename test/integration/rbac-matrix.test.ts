@@ -130,9 +130,25 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/ready', expect: all(200), build: fixed(() => '/ready') },
   { method: 'GET', path: '/api/auth/session', expect: signedIn(200), build: fixed(() => '/api/auth/session') },
   // Account links: a made-up token is refused for everyone (400 link_invalid) once access passes.
-  { method: 'POST', path: '/api/auth/verify-email', expect: all(400), build: fixed(() => '/api/auth/verify-email', () => ({ token: UNKNOWN_LINK })) },
+  {
+    method: 'POST',
+    path: '/api/auth/verify-email',
+    expect: all(400),
+    build: fixed(
+      () => '/api/auth/verify-email',
+      () => ({ token: UNKNOWN_LINK }),
+    ),
+  },
   { method: 'POST', path: '/api/auth/verification', expect: signedIn(409), build: fixed(() => '/api/auth/verification') },
-  { method: 'POST', path: '/api/auth/password-reset', expect: all(202), build: fixed(() => '/api/auth/password-reset', () => ({ email: 'nobody@example.test' })) },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    expect: all(202),
+    build: fixed(
+      () => '/api/auth/password-reset',
+      () => ({ email: 'nobody@example.test' }),
+    ),
+  },
   {
     method: 'POST',
     path: '/api/auth/password-reset/confirm',
@@ -161,7 +177,15 @@ const MATRIX: Row[] = [
       () => ({ password: 'not the password', newEmail: 'moved@example.test' }),
     ),
   },
-  { method: 'POST', path: '/api/auth/email/confirm', expect: all(400), build: fixed(() => '/api/auth/email/confirm', () => ({ token: UNKNOWN_LINK })) },
+  {
+    method: 'POST',
+    path: '/api/auth/email/confirm',
+    expect: all(400),
+    build: fixed(
+      () => '/api/auth/email/confirm',
+      () => ({ token: UNKNOWN_LINK }),
+    ),
+  },
   {
     method: 'POST',
     path: '/api/auth/tokens',
@@ -509,7 +533,13 @@ describe.each(DATABASE_MODES)('role × route matrix (%s)', (mode) => {
     callers.supplier = await t.login('supplier@demo.test');
     callers.product_team = await t.login('product@demo.test');
     callers.ai_system = await t.bearer(await t.login('ai@demo.test'), 'ai pipeline');
-    const signup = await signUpVerified(t, { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Petal & Stem', businessSize: 'solo' });
+    const signup = await signUpVerified(t, {
+      ...newSignup(),
+      role: 'wedding_supplier',
+      supplierType: 'florist',
+      businessName: 'Petal & Stem',
+      businessSize: 'solo',
+    });
     expect(signup.statusCode).toBe(200);
     callers.unverified_supplier = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
 

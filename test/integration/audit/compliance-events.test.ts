@@ -44,7 +44,10 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   beforeAll(async () => {
     // Lexical analysis only: the same events, without loading the sentence encoder.
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
-    const signup = await signUpVerified(t, coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }));
+    const signup = await signUpVerified(
+      t,
+      coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
+    );
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
   });

@@ -25,14 +25,14 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
     const signup = await signUpVerified(t, {
-        email,
-        password: 'a-long-enough-password',
-        displayName: 'Aoife Byrne',
-        role: 'couple',
-        timeZone: 'Europe/Dublin',
-        country: 'IE',
-        consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true },
-      });
+      email,
+      password: 'a-long-enough-password',
+      displayName: 'Aoife Byrne',
+      role: 'couple',
+      timeZone: 'Europe/Dublin',
+      country: 'IE',
+      consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true },
+    });
     expect(signup.statusCode).toBe(200);
     memberId = signup.json().user.id;
     member = await t.login(email, 'a-long-enough-password');

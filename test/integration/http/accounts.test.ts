@@ -59,7 +59,14 @@ describe.each(DATABASE_MODES)('accounts by emailed link (%s)', (mode) => {
       clock: testClock(new Date('2031-03-03T09:00:00Z')),
       env: { SMTP_URL: sink.url, PUBLIC_URL: 'https://requests.wedsync.test', EMAIL_VERIFICATION: 'required' },
     });
-    worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, schedules: schedules(t.config), queues: ['notification_sending'], concurrency: 1, log: pino({ level: 'silent' }) });
+    worker = createWorker({
+      services: t.services,
+      handlers: JOB_HANDLERS,
+      schedules: schedules(t.config),
+      queues: ['notification_sending'],
+      concurrency: 1,
+      log: pino({ level: 'silent' }),
+    });
     const product = await t.login('product@demo.test');
     const board = (await t.request(product, { method: 'GET', url: '/api/feature-requests?limit=1' })).json();
     requestId = board.items[0].id;
@@ -172,7 +179,8 @@ describe.each(DATABASE_MODES)('accounts by emailed link (%s)', (mode) => {
 
   it('throttles reset links per account (three an hour, same answer beyond) and per address (429 for any email)', async () => {
     const m = await member();
-    const from = (address: string, email: string) => t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email }, remoteAddress: address });
+    const from = (address: string, email: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email }, remoteAddress: address });
     for (let i = 0; i < 4; i++) expect((await from(`10.17.0.${i + 1}`, m.email)).statusCode).toBe(202);
     await drain();
     expect(sink.mails.filter((mail) => mail.to.includes(m.email))).toHaveLength(3);
@@ -186,10 +194,18 @@ describe.each(DATABASE_MODES)('accounts by emailed link (%s)', (mode) => {
   it('changes the password with the current one and ends the other sessions only', async () => {
     const m = await member();
     const other = sessionOf(await login(m.email, m.password));
-    const wrong = await t.request(m.caller, { method: 'PUT', url: '/api/auth/password', payload: { currentPassword: 'not my password', newPassword: 'a changed password' } });
+    const wrong = await t.request(m.caller, {
+      method: 'PUT',
+      url: '/api/auth/password',
+      payload: { currentPassword: 'not my password', newPassword: 'a changed password' },
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.code).toBe('wrong_password');
-    const ok = await t.request(m.caller, { method: 'PUT', url: '/api/auth/password', payload: { currentPassword: m.password, newPassword: 'a changed password' } });
+    const ok = await t.request(m.caller, {
+      method: 'PUT',
+      url: '/api/auth/password',
+      payload: { currentPassword: m.password, newPassword: 'a changed password' },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await t.request(m.caller, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
     expect((await t.request(other, { method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);

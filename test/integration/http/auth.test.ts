@@ -20,7 +20,10 @@ describe.each(DATABASE_MODES)('auth (%s)', (mode) => {
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'wsfr_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
-    expect(res.json()).toMatchObject({ user: { email: body.email, role: 'couple', region: 'northern_hemisphere', emailVerified: true }, csrfToken: expect.any(String) });
+    expect(res.json()).toMatchObject({
+      user: { email: body.email, role: 'couple', region: 'northern_hemisphere', emailVerified: true },
+      csrfToken: expect.any(String),
+    });
     expect(res.body).not.toContain('password');
   });
 
@@ -36,7 +39,10 @@ describe.each(DATABASE_MODES)('auth (%s)', (mode) => {
     const missing = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ role: 'wedding_supplier' }) });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toMatchObject({ code: 'business_context_required', details: { missing: ['supplierType', 'businessName', 'businessSize'] } });
-    const ok = await signUpVerified(t, coupleSignup({ role: 'wedding_supplier', supplierType: 'photographer', businessName: 'Golden Hour Studio', businessSize: 'small' }));
+    const ok = await signUpVerified(
+      t,
+      coupleSignup({ role: 'wedding_supplier', supplierType: 'photographer', businessName: 'Golden Hour Studio', businessSize: 'small' }),
+    );
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user).toMatchObject({ role: 'wedding_supplier', verified: false, supplierType: 'photographer' });
   });

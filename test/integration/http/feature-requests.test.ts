@@ -89,7 +89,13 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
   });
 
   it('limits couples to 10 submissions in 24 hours, says when to retry, and lets them go on a day later', async () => {
-    const fresh = await signUpVerified(t, { email: `limit-${mode}@example.test`, password: 'long enough password', displayName: 'Busy couple', role: 'couple', timeZone: 'Europe/London' });
+    const fresh = await signUpVerified(t, {
+      email: `limit-${mode}@example.test`,
+      password: 'long enough password',
+      displayName: 'Busy couple',
+      role: 'couple',
+      timeZone: 'Europe/London',
+    });
     const busy = { headers: { cookie: `wsfr_session=${fresh.cookies[0]!.value}` }, csrfToken: fresh.json().csrfToken as string };
     for (let i = 0; i < 10; i++) {
       expect((await submit(busy)).statusCode).toBe(201);
@@ -191,12 +197,12 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
     ).json();
     const otherCouple = await (async () => {
       const res = await signUpVerified(t, {
-          email: `other-${mode}@example.test`,
-          password: 'long enough password',
-          displayName: 'Other couple',
-          role: 'couple',
-          timeZone: 'Europe/Paris',
-        });
+        email: `other-${mode}@example.test`,
+        password: 'long enough password',
+        displayName: 'Other couple',
+        role: 'couple',
+        timeZone: 'Europe/Paris',
+      });
       return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` } };
     })();
     const asAnon = (await get(anonymous, `/api/feature-requests/${id}`)).json();

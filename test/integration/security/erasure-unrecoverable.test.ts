@@ -43,14 +43,14 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', ENCRYPTION_MASTER_KEY: MASTER_KEY } });
     const signup = await signUpVerified(t, {
-        email,
-        password: 'a-long-enough-password',
-        displayName: 'Niamh Walsh',
-        role: 'couple',
-        timeZone: 'Europe/Dublin',
-        country: 'IE',
-        phone: '+353 87 123 4567',
-      });
+      email,
+      password: 'a-long-enough-password',
+      displayName: 'Niamh Walsh',
+      role: 'couple',
+      timeZone: 'Europe/Dublin',
+      country: 'IE',
+      phone: '+353 87 123 4567',
+    });
     expect(signup.statusCode).toBe(200);
     memberId = signup.json().user.id;
     member = await t.login(email, 'a-long-enough-password');

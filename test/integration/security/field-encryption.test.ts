@@ -69,17 +69,17 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
     const marker = `zqvx${randomBytes(6).toString('hex')}marker`;
     const phone = `+44 ${String(Date.now()).slice(-10)}`;
     const signup = await signUpVerified(t, {
-        email: `${marker}@example.test`,
-        password: 'long enough password',
-        displayName: 'Marker venue',
-        role: 'wedding_supplier',
-        timeZone: 'Europe/Dublin',
-        phone,
-        supplierType: 'venue',
-        businessName: 'Marker Barn',
-        businessSize: 'small',
-        businessAddress: `2 ${marker} Lane`,
-      });
+      email: `${marker}@example.test`,
+      password: 'long enough password',
+      displayName: 'Marker venue',
+      role: 'wedding_supplier',
+      timeZone: 'Europe/Dublin',
+      phone,
+      supplierType: 'venue',
+      businessName: 'Marker Barn',
+      businessSize: 'small',
+      businessAddress: `2 ${marker} Lane`,
+    });
     expect(signup.statusCode).toBe(200);
     expect(signup.json().user.email).toBe(`${marker}@example.test`);
     const created = await t.request(couple, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(marker) });
@@ -177,7 +177,13 @@ describe.each(DATABASE_MODES)('field encryption (%s)', (mode) => {
   });
 
   it('crypto-shreds: without the personal key the wedding context and email are gone, the content stays', async () => {
-    const signup = await signUpVerified(t, { email: `shred-${mode}@example.test`, password: 'long enough password', displayName: 'Shred', role: 'couple', timeZone: 'Europe/Paris' });
+    const signup = await signUpVerified(t, {
+      email: `shred-${mode}@example.test`,
+      password: 'long enough password',
+      displayName: 'Shred',
+      role: 'couple',
+      timeZone: 'Europe/Paris',
+    });
     const caller = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     const { id } = (await t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest('shredme') })).json();
     expect((await get(product, `/api/feature-requests/${id}`)).json().weddingContext.venueAddress).toBe('1 shredme Street');

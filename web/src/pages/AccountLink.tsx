@@ -29,7 +29,10 @@ function ConfirmLink({ purpose }: { purpose: 'verify' | 'change' }) {
     if (started.current) return;
     started.current = true;
     const confirm = purpose === 'verify' ? session.verifyEmail(token) : confirmEmailChange(token);
-    confirm.then(() => setOutcome({ kind: 'done' }), (err: unknown) => setOutcome(failure(err)));
+    confirm.then(
+      () => setOutcome({ kind: 'done' }),
+      (err: unknown) => setOutcome(failure(err)),
+    );
   }, [purpose, session, token]);
   const title = purpose === 'verify' ? 'Confirm your email address' : 'Confirm your new email address';
   return (
@@ -43,7 +46,11 @@ function ConfirmLink({ purpose }: { purpose: 'verify' | 'change' }) {
       )}
       {outcome.kind === 'done' && (
         <Notice kind="success">
-          <p>{purpose === 'verify' ? 'Your address is confirmed and you are signed in: you can post, vote and comment.' : 'Your account uses its new address from now on.'}</p>
+          <p>
+            {purpose === 'verify'
+              ? 'Your address is confirmed and you are signed in: you can post, vote and comment.'
+              : 'Your account uses its new address from now on.'}
+          </p>
         </Notice>
       )}
       <p>

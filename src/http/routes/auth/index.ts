@@ -87,7 +87,7 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
     config: { access: 'public', csrf: false, idempotency: false },
     schema: {
       tags: ['auth'],
-      summary: "Follow a reset link: sets the new password and ends every session of the account (sign in again); cancels a pending email change",
+      summary: 'Follow a reset link: sets the new password and ends every session of the account (sign in again); cancels a pending email change',
       body: PasswordResetBody,
       response: responses({ 204: Type.Null() }),
     },
