@@ -70,7 +70,7 @@ describe.each(DATABASE_MODES)('accounts by emailed link (%s)', (mode) => {
     const product = await t.login('product@demo.test');
     const board = (await t.request(product, { method: 'GET', url: '/api/feature-requests?limit=1' })).json();
     requestId = board.items[0].id;
-  });
+  }, 300_000);
   afterAll(async () => {
     await t?.close();
     await sink?.close();
