@@ -77,6 +77,8 @@ const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unve
 const productTeamOnly = operatorsOnly;
 const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
 const UNKNOWN_LINK = 'a'.repeat(43);
+/** The AI account sends no account mail: its account_email rate budget is 0 (429 before access even matters). */
+const noAiMail = (expect: Expect): Expect => ({ ...expect, ai_system: 429 });
 
 /** A fresh request submitted by the product team (other roles are refused before any lookup). */
 const aRequest = async (ctx: Ctx, caller: Caller) =>
@@ -139,7 +141,7 @@ const MATRIX: Row[] = [
       () => ({ token: UNKNOWN_LINK }),
     ),
   },
-  { method: 'POST', path: '/api/auth/verification', expect: signedIn(409), build: fixed(() => '/api/auth/verification') },
+  { method: 'POST', path: '/api/auth/verification', expect: noAiMail(signedIn(409)), build: fixed(() => '/api/auth/verification') },
   {
     method: 'POST',
     path: '/api/auth/password-reset',
@@ -171,7 +173,7 @@ const MATRIX: Row[] = [
   {
     method: 'POST',
     path: '/api/auth/email',
-    expect: signedIn(400),
+    expect: noAiMail(signedIn(400)),
     build: fixed(
       () => '/api/auth/email',
       () => ({ password: 'not the password', newEmail: 'moved@example.test' }),
