@@ -40,6 +40,7 @@ const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   BOARD_VISIBILITY: Type.Union([Type.Literal('public'), Type.Literal('members')], { default: 'public' }),
+  EMAIL_VERIFICATION: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])),
   CATEGORIES: Type.String({ pattern: '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$', default: DEFAULT_CATEGORIES.join(',') }),
   SEASON_REGION: Type.String({ default: DEFAULT_SEASON_REGION }),
   DEMO_PASSWORD: Type.String({ minLength: 8, default: 'wedding-demo' }),
@@ -156,6 +157,12 @@ export interface Config {
   shutdownGraceSeconds: number;
   logLevel: Env['LOG_LEVEL'];
   boardVisibility: Env['BOARD_VISIBILITY'];
+  /**
+   * Whether a member must confirm their address (the sign-up link) before they post, vote or
+   * comment. Default: required in server mode; optional in embedded mode, where a local trial often
+   * has no SMTP server to deliver the link (docs/decisions/0035).
+   */
+  emailVerification: 'required' | 'optional';
   categories: readonly string[];
   seasonRegion: string;
   demoPassword: string;
@@ -410,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
     logLevel: parsed.LOG_LEVEL,
     boardVisibility: parsed.BOARD_VISIBILITY,
+    emailVerification: parsed.EMAIL_VERIFICATION ?? (parsed.DATABASE_URL ? 'required' : 'optional'),
     categories: parsed.CATEGORIES.split(','),
     seasonRegion: parsed.SEASON_REGION,
     demoPassword: parsed.DEMO_PASSWORD,

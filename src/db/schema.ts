@@ -94,6 +94,11 @@ export const users = pgTable(
      * member who signs up with that email claims its votes and the placeholder goes.
      */
     importedEmailIndex: text('imported_email_index'),
+    /**
+     * When the member proved they read mail at their address (the sign-up link, or a confirmed email
+     * change). Null: unverified — with EMAIL_VERIFICATION=required they may browse but not contribute.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('users_email_index_key').on(t.emailIndex),
@@ -103,6 +108,33 @@ export const users = pgTable(
     index('users_key_version_idx').on(t.keyVersion),
     index('users_member_key_version_idx').on(t.memberKeyVersion),
   ],
+);
+
+export type AccountTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+
+/**
+ * The links of account emails (src/services/account-email.ts). A row is written when the member
+ * asks; the job that sends the email mints the secret and stores only its SHA-256 here, so the
+ * link exists nowhere but in the email. Using a link consumes every open row of that purpose.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<AccountTokenPurpose>().notNull(),
+    /** SHA-256 of the link's secret; null until the email job minted it. */
+    tokenHash: text('token_hash'),
+    /** change_email: the new address, sealed with the member's personal key, and its blind index. */
+    newEmail: text('new_email'),
+    newEmailIndex: text('new_email_index'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('account_tokens_token_hash_key').on(t.tokenHash), index('account_tokens_user_purpose_idx').on(t.userId, t.purpose, t.createdAt)],
 );
 
 export const sessions = pgTable(

@@ -110,6 +110,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
       displayName: extra.displayName ?? email.split('@')[0]!,
       passwordHash: extra.passwordHash ?? crowdHash,
       verified: role !== 'wedding_supplier' || extra.verified !== false,
+      emailVerifiedAt: new Date(now - MEMBER_FOR_DAYS * 86_400_000),
       region: regionForCountry(extra.country),
       createdAt: new Date(now - MEMBER_FOR_DAYS * 86_400_000),
       // Granted, with evidence (below): the demo's duplicate detection and trends need them.

@@ -35,16 +35,30 @@ export interface Actor {
   id: string;
   role: UserRole;
   verified: boolean;
+  /**
+   * False: the member has not confirmed their email address and the deployment requires it — they
+   * may browse (read permissions) but not post, vote or comment. Absent: nothing to confirm.
+   */
+  emailVerified?: boolean;
 }
 
 export function hasRestriction(role: UserRole, restriction: Restriction): boolean {
   return (ROLE_POLICIES[role].restrictions as readonly string[]).includes(restriction);
 }
 
-/** An unverified supplier holds no permissions yet ('verified_supplier_required'). */
+/**
+ * An unverified supplier holds no permissions yet ('verified_supplier_required'); a member whose
+ * email is unconfirmed keeps only what reads.
+ */
 export function grantedPermissions(actor: Actor): readonly string[] {
   if (hasRestriction(actor.role, 'verified_supplier_required') && !actor.verified) return [];
-  return ROLE_POLICIES[actor.role].permissions;
+  const permissions = ROLE_POLICIES[actor.role].permissions;
+  return actor.emailVerified === false ? permissions.filter((p) => p.split(':')[1] === 'read') : permissions;
+}
+
+/** Whether confirming their email address would give this actor the permission (the 403 says so). */
+export function awaitsEmailVerification(actor: Actor, permission: string): boolean {
+  return actor.emailVerified === false && can({ ...actor, emailVerified: true }, permission);
 }
 
 /**

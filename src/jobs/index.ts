@@ -22,7 +22,15 @@ import { rotateEncryptionKeys } from './handlers/key-rotation.js';
 import { BACKUP_SCHEDULE_CHECK_MS, runBackupScheduleJob } from './handlers/backups.js';
 import { purgeExpiredIdempotencyKeysJob, purgeExpiredSessions, purgeFinishedJobs } from './handlers/maintenance.js';
 import { notifyRequestMerged } from './handlers/merges.js';
-import { emailNotificationJob, notifyCommentPosted, notifyStatusChanged, queueNotificationDigests, sendNotificationDigest } from './handlers/notifications.js';
+import {
+  emailNotificationJob,
+  notifyCommentPosted,
+  notifyStatusChanged,
+  queueNotificationDigests,
+  sendAccountEmailJob,
+  sendNotificationDigest,
+  startPasswordResetJob,
+} from './handlers/notifications.js';
 import { generatePainPointThemesJob } from './handlers/pain-point-themes.js';
 import { PROBE_SCHEDULES, runSyntheticProbe } from './handlers/probes.js';
 import { recomputeRiceJob } from './handlers/rice.js';
@@ -34,6 +42,8 @@ export const JOB_HANDLERS = handlerTable(
   notifyStatusChanged,
   notifyCommentPosted,
   emailNotificationJob,
+  sendAccountEmailJob,
+  startPasswordResetJob,
   queueNotificationDigests,
   sendNotificationDigest,
   purgeExpiredSessions,

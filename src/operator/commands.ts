@@ -374,7 +374,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
       return { email: email!, role: role as UserRole, displayName: name!, timeZone: timeZone!, password };
     },
     async run({ services }, input) {
-      const user = await createUser(services, { ...input, verified: true });
+      const user = await createUser(services, { ...input, verified: true, emailVerified: true });
       return ok(`created ${user.role} ${user.id}`);
     },
   }),

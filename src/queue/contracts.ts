@@ -4,6 +4,7 @@
 // pairs each contract with its handler.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ACCOUNT_EMAIL_KINDS } from '../domain/account-emails.js';
 import type { JobSpec, QueueName } from './queue.js';
 
 export interface JobContract<P extends TSchema = TSchema> {
@@ -84,6 +85,29 @@ export const EMAIL_NOTIFICATION = defineJob({
   queue: 'notification_sending',
   payload: Type.Object({ notificationId: Uuid }),
   dedupeKey: (p) => `email_notification:${p.notificationId}`,
+});
+
+/**
+ * One account email (verification, password reset, email change). The job mints the link's secret
+ * when it runs, so the secret is never stored anywhere but as a hash (src/services/account-links.ts).
+ */
+export const SEND_ACCOUNT_EMAIL = defineJob({
+  type: 'send_account_email',
+  queue: 'notification_sending',
+  payload: Type.Object({ linkId: Uuid, kind: Type.Union(ACCOUNT_EMAIL_KINDS.map((k) => Type.Literal(k))) }),
+  priority: 5,
+  dedupeKey: (p) => `account_email:${p.linkId}:${p.kind}`,
+});
+
+/**
+ * "I forgot my password" for whatever address was typed, known or not: the request only queues this
+ * (the same work either way); the job looks the address up by its blind index and issues the link.
+ */
+export const START_PASSWORD_RESET = defineJob({
+  type: 'start_password_reset',
+  queue: 'notification_sending',
+  payload: Type.Object({ emailIndex: Type.String({ minLength: 1, maxLength: 200 }), requestId: Type.Optional(Type.String({ maxLength: 200 })) }),
+  priority: 5,
 });
 
 /** Hourly: a digest job for every member whose daily or weekly digest is due. */

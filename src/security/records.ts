@@ -65,6 +65,13 @@ export async function sealUserContactChange(keyring: Keyring, db: Database, id: 
   };
 }
 
+/** users.email and .email_index of user `id` for a confirmed new address (null: the key was shredded). */
+export async function sealUserEmailChange(keyring: Keyring, db: Database, id: string, email: string) {
+  const key = await personalKeyOf(keyring, db, id);
+  if (!key) return null;
+  return { email: keyring.sealPersonal(key, at('users', 'email', id), email.trim()), emailIndex: emailIndexOf(keyring, email) };
+}
+
 /** The personal key of a user (null: no such user, or shredded). */
 export async function personalKeyOf(keyring: Keyring, db: Database, userId: string | null): Promise<UserKey | null> {
   if (!userId) return null;

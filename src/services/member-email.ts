@@ -5,6 +5,7 @@
 // email, and its stable Message-ID lets mail clients fold the copy away.
 import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { featureRequests, notificationPreferences, notifications, users, type EmailFrequency } from '../db/schema.js';
 import { digestEmail, notificationEmail, type EmailLinks, type MemberEmail } from '../domain/member-emails.js';
 import { jobSpec, SEND_NOTIFICATION_DIGEST } from '../queue/contracts.js';
@@ -118,23 +119,21 @@ async function recipientNow(s: Services, userId: string): Promise<Recipient | nu
   return pii ? { id: row.id, displayName: row.displayName, email: pii.email } : null;
 }
 
-async function send(s: Services, to: Recipient, email: MemberEmail, messageId: string) {
+/** One email through the deployment's SMTP server; `extra` adds headers (the notifications' List-Unsubscribe). */
+export async function deliverMail(s: Services, to: { name: string; address: string }, email: MemberEmail, messageId: string, extra: SendMailOptions = {}) {
   const transport = nodemailer.createTransport({ url: s.config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
-  const unsubscribe = unsubscribeUrl(s, to.id);
   try {
-    await transport.sendMail({
-      from: s.config.mailFrom,
-      to: { name: to.displayName, address: to.email },
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      messageId,
-      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      list: { unsubscribe: { url: unsubscribe, comment: 'Stop these emails' } },
-    });
+    await transport.sendMail({ from: s.config.mailFrom, to, subject: email.subject, text: email.text, html: email.html, messageId, ...extra });
   } finally {
     transport.close();
   }
+}
+
+async function send(s: Services, to: Recipient, email: MemberEmail, messageId: string) {
+  await deliverMail(s, { name: to.displayName, address: to.email }, email, messageId, {
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    list: { unsubscribe: { url: unsubscribeUrl(s, to.id), comment: 'Stop these emails' } },
+  });
 }
 
 const links = (s: Services, userId: string): EmailLinks => ({ publicUrl: s.config.publicUrl, unsubscribeUrl: unsubscribeUrl(s, userId) });

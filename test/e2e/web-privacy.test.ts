@@ -152,8 +152,11 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
     const signup = await page.request.post('/api/auth/signup', {
       data: { email, password: PASSWORD, displayName: 'Robin & Sky Erasable', role: 'couple', timeZone: 'Europe/London', country: 'GB' },
     });
-    expect(signup.status()).toBe(201);
-    const { csrfToken } = (await signup.json()) as { csrfToken: string };
+    // Sign-up signs nobody in (the same answer for any address); the embedded demo lets an unconfirmed member sign in and contribute.
+    expect(signup.status()).toBe(200);
+    const signedIn = await page.request.post('/api/auth/login', { data: { email, password: PASSWORD } });
+    expect(signedIn.status()).toBe(200);
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
     const headers = { 'x-csrf-token': csrfToken };
     const title = `Seat the string quartet away from the speakers ${Date.now()}`;
     const submitted = await page.request.post('/api/feature-requests', {

@@ -11,6 +11,7 @@ import { incidents, users, webhookDeliveries, webhookDeliveryAttempts, webhookEn
 import { coupleSignup } from '../helpers/fixtures.js';
 import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, PASSWORD, poll, signIn, useLiveApp } from './live-app.js';
+import { signUpVerified } from '../helpers/accounts.js';
 
 const PHONE = { width: 390, height: 844 };
 /** Several sign-ins (argon2) and axe runs on a machine shared with other suites. */
@@ -28,8 +29,8 @@ describe.runIf(browserAvailable())('staff screens in Chromium', () => {
       password: PASSWORD,
       consents: { feature_feedback: true },
     });
-    const res = await live.server.t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode, res.body).toBe(201);
+    const res = await signUpVerified(live.server.t, body);
+    expect(res.statusCode, res.body).toBe(200);
     return { id: res.json().user.id as string, email: body.email as string };
   }
 

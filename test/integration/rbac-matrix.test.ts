@@ -6,6 +6,7 @@ import { incidents, users, votes } from '../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { DATABASE_MODES } from '../helpers/database.js';
 import { emailIndexOf } from '../../src/security/records.js';
+import { signUpVerified } from '../helpers/accounts.js';
 
 const ROLES = ['anonymous', 'couple', 'supplier', 'unverified_supplier', 'product_team', 'ai_system'] as const;
 type Role = (typeof ROLES)[number];
@@ -75,6 +76,9 @@ const demoUserId = async (ctx: Ctx) =>
 const operatorsOnly: Expect = { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 const productTeamOnly = operatorsOnly;
 const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN_LINK = 'a'.repeat(43);
+/** The AI account sends no account mail: its account_email rate budget is 0 (429 before access even matters). */
+const noAiMail = (expect: Expect): Expect => ({ ...expect, ai_system: 429 });
 
 /** A fresh request submitted by the product team (other roles are refused before any lookup). */
 const aRequest = async (ctx: Ctx, caller: Caller) =>
@@ -138,6 +142,63 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/ready', expect: all(200), build: fixed(() => '/ready') },
   // Anyone may ask who they are; an anonymous caller is told "nobody" (user: null), not refused.
   { method: 'GET', path: '/api/auth/session', expect: all(200), build: fixed(() => '/api/auth/session') },
+  // Account links: a made-up token is refused for everyone (400 link_invalid) once access passes.
+  {
+    method: 'POST',
+    path: '/api/auth/verify-email',
+    expect: all(400),
+    build: fixed(
+      () => '/api/auth/verify-email',
+      () => ({ token: UNKNOWN_LINK }),
+    ),
+  },
+  { method: 'POST', path: '/api/auth/verification', expect: noAiMail(signedIn(409)), build: fixed(() => '/api/auth/verification') },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    expect: noAiMail(all(202)),
+    build: fixed(
+      () => '/api/auth/password-reset',
+      () => ({ email: 'nobody@example.test' }),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset/confirm',
+    expect: all(400),
+    build: fixed(
+      () => '/api/auth/password-reset/confirm',
+      () => ({ token: UNKNOWN_LINK, password: 'a new long password' }),
+    ),
+  },
+  // A wrong current password (400 wrong_password) once access passes: the demo passwords stay.
+  {
+    method: 'PUT',
+    path: '/api/auth/password',
+    expect: signedIn(400),
+    build: fixed(
+      () => '/api/auth/password',
+      () => ({ currentPassword: 'not the password', newPassword: 'a new long password' }),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/email',
+    expect: noAiMail(signedIn(400)),
+    build: fixed(
+      () => '/api/auth/email',
+      () => ({ password: 'not the password', newEmail: 'moved@example.test' }),
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/email/confirm',
+    expect: all(400),
+    build: fixed(
+      () => '/api/auth/email/confirm',
+      () => ({ token: UNKNOWN_LINK }),
+    ),
+  },
   {
     method: 'POST',
     path: '/api/auth/tokens',
@@ -510,8 +571,8 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/auth/sign-in-options', expect: all(200), build: fixed(() => '/api/auth/sign-in-options') },
   { method: 'GET', path: '/api/auth/oidc/start', expect: all(404), build: fixed(() => '/api/auth/oidc/start') },
   { method: 'GET', path: '/api/auth/oidc/callback', expect: all(303), build: fixed(() => '/api/auth/oidc/callback?code=c&state=s') },
-  // Last: signing up or in replaces the session the caller presented (it ends), and signing out ends it.
-  { method: 'POST', path: '/api/auth/signup', expect: all(201), build: fixed(() => '/api/auth/signup', newSignup) },
+  // Last: signing in replaces the session the caller presented (it ends), and signing out ends it.
+  { method: 'POST', path: '/api/auth/signup', expect: all(200), build: fixed(() => '/api/auth/signup', newSignup) },
   {
     method: 'POST',
     path: '/api/auth/login',
@@ -536,12 +597,14 @@ describe.each(DATABASE_MODES)('role × route matrix (%s)', (mode) => {
     callers.supplier = await t.login('supplier@demo.test');
     callers.product_team = await t.login('product@demo.test');
     callers.ai_system = await t.bearer(await t.login('ai@demo.test'), 'ai pipeline');
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Petal & Stem', businessSize: 'solo' },
+    const signup = await signUpVerified(t, {
+      ...newSignup(),
+      role: 'wedding_supplier',
+      supplierType: 'florist',
+      businessName: 'Petal & Stem',
+      businessSize: 'solo',
     });
-    expect(signup.statusCode).toBe(201);
+    expect(signup.statusCode).toBe(200);
     callers.unverified_supplier = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
 
     const own = await t.request(callers.couple, { method: 'POST', url: '/api/feature-requests', payload: newRequest() });

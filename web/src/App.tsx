@@ -18,6 +18,7 @@ const Detail = lazy(() => import('./pages/Detail.js'));
 const Submit = lazy(() => import('./pages/Submit.js'));
 const Login = lazy(() => import('./pages/Login.js'));
 const Signup = lazy(() => import('./pages/Signup.js'));
+const AccountLink = lazy(() => import('./pages/AccountLink.js'));
 const Roadmap = lazy(() => import('./pages/Roadmap.js'));
 const Triage = lazy(() => import('./pages/Triage.js'));
 const Insights = lazy(() => import('./pages/Insights.js'));
@@ -34,6 +35,7 @@ function Screen() {
   if (path === '/submit') return <Submit />;
   if (path === '/login') return <Login />;
   if (path === '/signup') return <Signup />;
+  if (path === '/verify-email' || path === '/reset-password' || path === '/confirm-email') return <AccountLink />;
   if (path === '/roadmap') return <Roadmap />;
   if (path === '/triage') return <Triage />;
   if (path === '/insights') return <Insights />;

@@ -34,6 +34,7 @@ import type {
   SessionReply,
   SignInOptions,
   SignUpBody,
+  SignUpReply,
   StatusChangeBody,
   UserContext,
   VoteDecisionBody,
@@ -42,7 +43,16 @@ import type {
   VoteReviewFilter,
 } from './types.js';
 
-export const signUp = (body: SignUpBody) => api<SessionReply>('POST', '/api/auth/signup', { body });
+/** Signs nobody in: the address gets a link (the same answer whether or not it has an account). */
+export const signUp = (body: SignUpBody) => api<SignUpReply>('POST', '/api/auth/signup', { body });
+
+export const verifyEmail = (token: string) => api<SessionReply>('POST', '/api/auth/verify-email', { body: { token } });
+
+export const requestPasswordReset = (email: string) => api<unknown>('POST', '/api/auth/password-reset', { body: { email } });
+
+export const resetPassword = (token: string, password: string) => api<void>('POST', '/api/auth/password-reset/confirm', { body: { token, password } });
+
+export const confirmEmailChange = (token: string) => api<void>('POST', '/api/auth/email/confirm', { body: { token } });
 
 export const signInOptions = (signal?: AbortSignal) => get<SignInOptions>('/api/auth/sign-in-options', signal);
 

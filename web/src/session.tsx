@@ -3,8 +3,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { can } from '../../src/domain/access-control.js';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
-import { signUp as signUpCall } from './endpoints.js';
-import type { Account, CurrentSession, SessionReply, SignUpBody } from './types.js';
+import { signUp as signUpCall, verifyEmail as verifyEmailCall } from './endpoints.js';
+import type { Account, CurrentSession, SessionReply, SignUpBody, SignUpReply } from './types.js';
 
 type Status = 'loading' | 'anonymous' | 'signed_in';
 
@@ -14,7 +14,9 @@ interface SessionValue {
   /** Set when a signed-in session ended on its own (expired, or signed out elsewhere). */
   lost: boolean;
   signIn(email: string, password: string): Promise<Account>;
-  signUp(body: SignUpBody): Promise<Account>;
+  /** Signs nobody in: the member follows the emailed link (verifyEmail). */
+  signUp(body: SignUpBody): Promise<SignUpReply>;
+  verifyEmail(token: string): Promise<Account>;
   signOut(): Promise<void>;
   /** The account as the API now has it (after the member corrected their profile). */
   updateUser(user: Account): void;
@@ -65,7 +67,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [start],
   );
 
-  const signUp = useCallback(async (body: SignUpBody) => start(await signUpCall(body)), [start]);
+  const signUp = useCallback((body: SignUpBody) => signUpCall(body), []);
+  const verifyEmail = useCallback(async (token: string) => start(await verifyEmailCall(token)), [start]);
 
   const signOut = useCallback(async () => {
     try {
@@ -81,8 +84,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const updateUser = useCallback((user: Account) => setState((s) => (s.status === 'signed_in' ? { ...s, user } : s)), []);
 
   const value = useMemo(
-    () => ({ ...state, signIn, signUp, signOut, updateUser, can: (permission: string) => (state.user ? can(state.user, permission) : false) }),
-    [state, signIn, signUp, signOut, updateUser],
+    () => ({ ...state, signIn, signUp, verifyEmail, signOut, updateUser, can: (permission: string) => (state.user ? can(state.user, permission) : false) }),
+    [state, signIn, signUp, verifyEmail, signOut, updateUser],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

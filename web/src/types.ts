@@ -26,6 +26,11 @@ export interface Account {
   createdAt: string;
 }
 
+export interface SignUpReply {
+  status: 'check_your_email';
+  emailVerification: 'required' | 'optional';
+}
+
 export interface SessionReply {
   user: Account;
   csrfToken: string | null;

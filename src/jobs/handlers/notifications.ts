@@ -6,7 +6,18 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { rows, timestamptz } from '../../db/client.js';
 import { comments, statusHistory, users } from '../../db/schema.js';
-import { COMMENT_POSTED, EMAIL_NOTIFICATION, jobSpec, QUEUE_NOTIFICATION_DIGESTS, SEND_NOTIFICATION_DIGEST, STATUS_CHANGED } from '../../queue/contracts.js';
+import {
+  COMMENT_POSTED,
+  EMAIL_NOTIFICATION,
+  jobSpec,
+  QUEUE_NOTIFICATION_DIGESTS,
+  SEND_ACCOUNT_EMAIL,
+  SEND_NOTIFICATION_DIGEST,
+  START_PASSWORD_RESET,
+  STATUS_CHANGED,
+} from '../../queue/contracts.js';
+import { sendAccountEmail } from '../../services/account-links.js';
+import { startPasswordReset } from '../../services/accounts.js';
 import { enqueue } from '../../queue/queue.js';
 import type { Services } from '../../services/context.js';
 import { followersOf } from '../../services/follows.js';
@@ -89,6 +100,14 @@ export const notifyCommentPosted = handle(COMMENT_POSTED, async (job, s) => {
     people: followersOf(comment.requestId),
     actorId: comment.authorId,
   });
+});
+
+export const sendAccountEmailJob = handle(SEND_ACCOUNT_EMAIL, async (job, s) => {
+  await sendAccountEmail(s, job.payload.linkId, job.payload.kind);
+});
+
+export const startPasswordResetJob = handle(START_PASSWORD_RESET, async (job, s) => {
+  await startPasswordReset(s, job.payload.emailIndex, job.payload.requestId);
 });
 
 export const emailNotificationJob = handle(EMAIL_NOTIFICATION, async (job, s) => {

@@ -18,6 +18,7 @@ import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } fr
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 type Topic = 'sms' | 'seating' | 'deposits';
 
@@ -115,8 +116,8 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
     for (const request of TOPICS.deposits) ids.deposits.push(await submit(couple, request, 'budget_payments'));
     mergedId = await submit(product, ['Seating chart printout', 'Print the seating chart so guests can find their table at the door.'], 'seating');
 
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
-    expect(signup.statusCode).toBe(201);
+    const signup = await signUpVerified(t, coupleSignup());
+    expect(signup.statusCode).toBe(200);
     withdrawing = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     withdrawnId = await submit(
       withdrawing,

@@ -11,6 +11,7 @@ import { verifyAuditChains } from '../../../src/services/audit.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const KEY = 'a-test-audit-signing-key-of-32-characters';
 const WEDDING = {
@@ -43,11 +44,10 @@ describe.each(DATABASE_MODES)('processing audit events (%s)', (mode) => {
   beforeAll(async () => {
     // Lexical analysis only: the same events, without loading the sentence encoder.
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
-    });
+    const signup = await signUpVerified(
+      t,
+      coupleSignup({ displayName: 'Aoife Byrne', timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
+    );
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
   });

@@ -10,6 +10,7 @@ import { verifyAuditChains } from '../../../src/services/audit.js';
 import { indexRequest } from '../../../src/services/duplicate-detection.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const KEY = 'a-test-audit-signing-key-of-32-characters';
 
@@ -23,20 +24,16 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false', AUDIT_SIGNING_KEY: KEY } });
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: {
-        email,
-        password: 'a-long-enough-password',
-        displayName: 'Aoife Byrne',
-        role: 'couple',
-        timeZone: 'Europe/Dublin',
-        country: 'IE',
-        consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true },
-      },
+    const signup = await signUpVerified(t, {
+      email,
+      password: 'a-long-enough-password',
+      displayName: 'Aoife Byrne',
+      role: 'couple',
+      timeZone: 'Europe/Dublin',
+      country: 'IE',
+      consents: { feature_feedback: true, ai_analysis: true, trend_analytics: true },
     });
-    expect(signup.statusCode).toBe(201);
+    expect(signup.statusCode).toBe(200);
     memberId = signup.json().user.id;
     member = await t.login(email, 'a-long-enough-password');
     product = await t.login('product@demo.test');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { mintVerificationLink, signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('auth (%s)', (mode) => {
   let t: TestApp;
@@ -10,37 +11,39 @@ describe.each(DATABASE_MODES)('auth (%s)', (mode) => {
   });
   afterAll(() => t?.close());
 
-  it('signs up a couple, sets a secure httpOnly SameSite cookie and returns the CSRF token', async () => {
+  it('signs up a couple, who signs in by following the emailed link (secure httpOnly SameSite cookie, CSRF token)', async () => {
     const body = coupleSignup();
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode).toBe(201);
+    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
+    expect(signup.statusCode).toBe(200);
+    expect(signup.cookies).toEqual([]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token: await mintVerificationLink(t, body.email) } });
+    expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'wsfr_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
-    expect(res.json()).toMatchObject({ user: { email: body.email, role: 'couple', region: 'northern_hemisphere' }, csrfToken: expect.any(String) });
+    expect(res.json()).toMatchObject({
+      user: { email: body.email, role: 'couple', region: 'northern_hemisphere', emailVerified: true },
+      csrfToken: expect.any(String),
+    });
     expect(res.body).not.toContain('password');
   });
 
-  it('refuses staff roles, short passwords and a taken email', async () => {
+  it('refuses staff roles and short passwords', async () => {
     const staff = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ role: 'product_team' }) });
     expect(staff.statusCode).toBe(400);
     const short = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ password: 'short' }) });
     expect(short.statusCode).toBe(400);
     expect(short.json().error.code).toBe('validation_failed');
-    const taken = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ email: 'COUPLE@demo.test' }) });
-    expect(taken.statusCode).toBe(409);
-    expect(taken.json().error.code).toBe('email_taken');
   });
 
   it('requires business context from suppliers, who start unverified', async () => {
     const missing = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ role: 'wedding_supplier' }) });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error).toMatchObject({ code: 'business_context_required', details: { missing: ['supplierType', 'businessName', 'businessSize'] } });
-    const ok = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: coupleSignup({ role: 'wedding_supplier', supplierType: 'photographer', businessName: 'Golden Hour Studio', businessSize: 'small' }),
-    });
-    expect(ok.statusCode).toBe(201);
+    const ok = await signUpVerified(
+      t,
+      coupleSignup({ role: 'wedding_supplier', supplierType: 'photographer', businessName: 'Golden Hour Studio', businessSize: 'small' }),
+    );
+    expect(ok.statusCode).toBe(200);
     expect(ok.json().user).toMatchObject({ role: 'wedding_supplier', verified: false, supplierType: 'photographer' });
   });
 

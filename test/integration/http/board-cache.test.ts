@@ -8,6 +8,7 @@ import { anonymous, createTestApp, eventually, type Caller, type TestApp } from 
 import { DATABASE_MODES, freshDatabase } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { freePort } from '../../helpers/process.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 // Next year, so what the tests submit is newer than the demo data: mid-January (northern hemisphere:
 // off season) and mid-July (peak), on weekdays away from Saturday's critical hours.
@@ -23,7 +24,7 @@ describe.each(DATABASE_MODES)('board and roadmap response cache (%s)', (mode) =>
   const board = (caller: Caller = anonymous, url = '/api/feature-requests?sort=new&limit=5', headers: Record<string, string> = {}) =>
     t.request(caller, { method: 'GET', url, headers });
   const signup = async (): Promise<Caller> => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    const res = await signUpVerified(t, coupleSignup());
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
 

@@ -4,6 +4,7 @@ import { rows } from '../../../src/db/client.js';
 import { anonymous, createTestApp, eventually, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 interface Item {
   id: string;
@@ -88,10 +89,12 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
   });
 
   it('limits couples to 10 submissions in 24 hours, says when to retry, and lets them go on a day later', async () => {
-    const fresh = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: { email: `limit-${mode}@example.test`, password: 'long enough password', displayName: 'Busy couple', role: 'couple', timeZone: 'Europe/London' },
+    const fresh = await signUpVerified(t, {
+      email: `limit-${mode}@example.test`,
+      password: 'long enough password',
+      displayName: 'Busy couple',
+      role: 'couple',
+      timeZone: 'Europe/London',
     });
     const busy = { headers: { cookie: `wsfr_session=${fresh.cookies[0]!.value}` }, csrfToken: fresh.json().csrfToken as string };
     for (let i = 0; i < 10; i++) {
@@ -193,16 +196,12 @@ describe.each(DATABASE_MODES)('feature requests (%s)', (mode) => {
       )
     ).json();
     const otherCouple = await (async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/signup',
-        payload: {
-          email: `other-${mode}@example.test`,
-          password: 'long enough password',
-          displayName: 'Other couple',
-          role: 'couple',
-          timeZone: 'Europe/Paris',
-        },
+      const res = await signUpVerified(t, {
+        email: `other-${mode}@example.test`,
+        password: 'long enough password',
+        displayName: 'Other couple',
+        role: 'couple',
+        timeZone: 'Europe/Paris',
       });
       return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` } };
     })();

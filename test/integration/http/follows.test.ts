@@ -10,6 +10,7 @@ import { createWorker } from '../../../src/jobs/worker.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
   let t: TestApp;
@@ -21,7 +22,7 @@ describe.each(DATABASE_MODES)('following requests (%s)', (mode) => {
   let worker: ReturnType<typeof createWorker>;
 
   const signup = async (): Promise<Caller> => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
+    const res = await signUpVerified(t, coupleSignup({ consents: { feature_feedback: true } }));
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
   const submit = async (by: Caller = author) =>

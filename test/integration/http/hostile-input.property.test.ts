@@ -36,6 +36,7 @@ import {
   type JsonSchema,
 } from '../../helpers/hostile-input.js';
 import { openApiPath, servedRoutes, type ServedRoute } from '../../helpers/served-routes.js';
+import { mintVerificationLink } from '../../helpers/accounts.js';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 100);
 const REPLAY = process.env.HOSTILE_SEED ? { seed: Number(process.env.HOSTILE_SEED), path: process.env.HOSTILE_PATH } : {};
@@ -188,8 +189,9 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       const { items } = await get(caller, `/api/feature-requests/${params.id}/comments?limit=100`);
       expect(items.find((c: { id: string }) => c.id === res.json().id)?.content).toBe(sent.content.trim());
     },
-    'POST /api/auth/signup': async ({ sent, res }) => {
-      const cookie = res.cookies.find((c) => c.name === 'wsfr_session')!.value;
+    'POST /api/auth/signup': async ({ sent }) => {
+      const verified = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token: await mintVerificationLink(t, sent.email) } });
+      const cookie = verified.cookies.find((c) => c.name === 'wsfr_session')!.value;
       const { user } = await get({ headers: { cookie: `wsfr_session=${cookie}` } }, '/api/auth/session');
       expect(user).toMatchObject({
         email: sent.email.trim(),

@@ -5,6 +5,7 @@ import { auditEvents } from '../../../src/db/schema.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, type DatabaseMode } from '../../helpers/database.js';
 import { coupleSignup } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 // Counts password verifications, to prove a throttled attempt never reaches one.
 const argon = vi.hoisted(() => ({ verifications: 0 }));
@@ -52,8 +53,8 @@ describe.each(SETUPS)('login throttling (%s)', (_setup, mode, env) => {
 
   const newAccount = async () => {
     const body = coupleSignup();
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode).toBe(201);
+    const res = await signUpVerified(t, body);
+    expect(res.statusCode).toBe(200);
     return { email: body.email, password: body.password, id: res.json().user.id as string };
   };
 

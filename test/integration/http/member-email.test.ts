@@ -15,6 +15,7 @@ import { anonymous, createTestApp, testClock, type Caller, type TestApp } from '
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 interface Member {
   caller: Caller;
@@ -33,8 +34,8 @@ describe.each(DATABASE_MODES)('member emails (%s)', (mode) => {
 
   const signup = async (feedback = true): Promise<Member> => {
     const body = coupleSignup({ consents: { feature_feedback: feedback } });
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode).toBe(201);
+    const res = await signUpVerified(t, body);
+    expect(res.statusCode).toBe(200);
     return {
       caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken },
       id: res.json().user.id,

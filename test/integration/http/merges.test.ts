@@ -11,6 +11,7 @@ import { createWorker } from '../../../src/jobs/worker.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
   let t: TestApp;
@@ -19,7 +20,7 @@ describe.each(DATABASE_MODES)('merge and un-merge (%s)', (mode) => {
 
   const signup = async () => {
     // Ticking "feedback" at sign-up: they agreed to be told where their votes went.
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
+    const res = await signUpVerified(t, coupleSignup({ consents: { feature_feedback: true } }));
     return { caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken }, id: res.json().user.id as string };
   };
   const submit = async () => (await t.request(product, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest() })).json().id as string;

@@ -8,6 +8,7 @@ import { sessions } from '../../../src/db/schema.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
   let t: TestApp;
@@ -19,7 +20,7 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
 
   const signup = async (): Promise<Caller> => {
     // Each ticks "feedback" at sign-up: being told about their requests rests on that consent.
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ consents: { feature_feedback: true } }) });
+    const res = await signUpVerified(t, coupleSignup({ consents: { feature_feedback: true } }));
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
   const inbox = async (caller: Caller, query = '') => (await t.request(caller, { method: 'GET', url: `/api/notifications${query}` })).json();

@@ -7,6 +7,7 @@ import { emailIndexOf } from '../../../src/security/records.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { startTestProvider, type TestProvider } from '../../helpers/oidc-provider.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const PUBLIC_URL = 'http://feature-requests.test';
 const CALLBACK = `${PUBLIC_URL}/api/auth/oidc/callback`;
@@ -134,12 +135,8 @@ describe.each(DATABASE_MODES)('OpenID Connect sign-in (%s)', (mode) => {
   it('links an existing account by a verified email claim', async () => {
     const login = unique('sam');
     const email = `${login}@example.test`;
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: { email, password: 'a-long-enough-password', displayName: 'Sam', role: 'couple', timeZone: 'Europe/London' },
-    });
-    expect(signup.statusCode).toBe(201);
+    const signup = await signUpVerified(t, { email, password: 'a-long-enough-password', displayName: 'Sam', role: 'couple', timeZone: 'Europe/London' });
+    expect(signup.statusCode).toBe(200);
     idp.people.set(login, { email: email.toUpperCase(), email_verified: true });
     const signedIn = await signInAs(login);
     expect((await whoAmI(signedIn.session!)).id).toBe(signup.json().user.id);

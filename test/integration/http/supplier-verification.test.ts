@@ -14,6 +14,7 @@ import { anonymous, createTestApp, testClock, type Caller, type TestApp } from '
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 interface Supplier {
   caller: Caller;
@@ -43,8 +44,8 @@ describe.each(DATABASE_MODES)('supplier verification (%s)', (mode) => {
       phone: '+44 7700 900123',
       consents: { feature_feedback: true },
     });
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode, res.body).toBe(201);
+    const res = await signUpVerified(t, body);
+    expect(res.statusCode, res.body).toBe(200);
     return {
       caller: { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken },
       id: res.json().user.id,
@@ -223,7 +224,7 @@ describe.each(DATABASE_MODES)('supplier verification (%s)', (mode) => {
     expect((await t.request(product, { method: 'GET', url: '/api/staff/suppliers?state=everyone' })).statusCode).toBe(400);
     expect((await decide(product, '00000000-0000-4000-8000-000000000000', { decision: 'approved', reason: 'Checked' })).statusCode).toBe(404);
     // A couple is not a supplier: the route cannot be used to flip anyone else's verified flag.
-    const couple = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    const couple = await signUpVerified(t, coupleSignup());
     expect((await decide(product, couple.json().user.id, { decision: 'approved', reason: 'Checked' })).statusCode).toBe(404);
     expect(await isVerified(supplier.id)).toBe(false);
     expect(await decisionsOf(supplier.id)).toEqual([]);

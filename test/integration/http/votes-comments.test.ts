@@ -5,6 +5,7 @@ import { featureRequests } from '../../../src/db/schema.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('votes and comments (%s)', (mode) => {
   let t: TestApp;
@@ -25,7 +26,7 @@ describe.each(DATABASE_MODES)('votes and comments (%s)', (mode) => {
   };
 
   const newCouple = async (): Promise<Caller> => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    const res = await signUpVerified(t, coupleSignup());
     return { headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken };
   };
 

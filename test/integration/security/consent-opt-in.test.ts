@@ -7,6 +7,7 @@ import { users } from '../../../src/db/schema.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('consent at sign-up (%s)', (mode) => {
   let t: TestApp;
@@ -16,8 +17,8 @@ describe.each(DATABASE_MODES)('consent at sign-up (%s)', (mode) => {
   afterAll(() => t?.close());
 
   async function signUp(body: Record<string, unknown>) {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
-    expect(res.statusCode).toBe(201);
+    const res = await signUpVerified(t, body);
+    expect(res.statusCode).toBe(200);
     const caller = await t.login(body.email as string, body.password as string);
     const state = (await t.request(caller, { method: 'GET', url: '/api/privacy/consents' })).json();
     const [flags] = await t.database.db

@@ -11,6 +11,7 @@ import { loggerOptions } from '../../../src/ops/logger.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const FAR_FUTURE = '+275760-09-13T00:00:00.000Z';
@@ -60,7 +61,7 @@ describe.each(DATABASE_MODES)('hostile input that reached a 500 (%s)', (mode) =>
 
   it('answers GET /api/user/context for an account that already holds a zone that does not exist', async () => {
     const body = coupleSignup();
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body });
+    const signup = await signUpVerified(t, body);
     await t.database.db.update(users).set({ timeZone: 'Mars/Olympus' }).where(eq(users.id, signup.json().user.id));
     const res = await t.request(await t.login(body.email, body.password), { method: 'GET', url: '/api/user/context' });
     expect(res.statusCode, res.body).toBe(200);

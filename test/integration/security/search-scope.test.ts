@@ -9,6 +9,7 @@ import { indexRequestTitles } from '../../../src/services/key-rotation.js';
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('search matches only what the caller may read (%s)', (mode) => {
   let t: TestApp;
@@ -26,7 +27,7 @@ describe.each(DATABASE_MODES)('search matches only what the caller may read (%s)
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false' } });
     const signUp = async () => {
       const body = coupleSignup();
-      expect((await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: body })).statusCode).toBe(201);
+      expect((await signUpVerified(t, body)).statusCode).toBe(201);
       return t.login(body.email, body.password);
     };
     author = await signUp();

@@ -9,6 +9,7 @@ import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpe
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { emailIndexOf } from '../../../src/security/records.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const counted = async (t: TestApp, kind: string) => (await t.services.threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
 
@@ -127,11 +128,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
 
   beforeAll(async () => {
     t = await createTestApp(mode);
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }),
-    });
+    const signup = await signUpVerified(t, coupleSignup({ timeZone: 'Europe/Dublin', country: 'IE', consents: { ai_analysis: true } }));
     memberId = signup.json().user.id;
     member = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     product = await t.login('product@demo.test');

@@ -12,6 +12,7 @@ import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpe
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 const POLICY = {
   burstVotes: 5,
@@ -106,7 +107,7 @@ describe.each(DATABASE_MODES)('vote manipulation (%s)', (mode) => {
     product = await t.bearer(await t.login('product@demo.test'));
     couples = [];
     for (let i = 0; i < 8; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+      const res = await signUpVerified(t, coupleSignup());
       couples.push(await t.bearer({ headers: { cookie: `wsfr_session=${res.cookies[0]!.value}` }, csrfToken: res.json().csrfToken }));
     }
     worker = createWorker({ services: t.services, handlers: JOB_HANDLERS, queues: ['analytics_processing'], concurrency: 1, log: pino({ level: 'silent' }) });

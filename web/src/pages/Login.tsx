@@ -144,6 +144,9 @@ export default function Login() {
         </Field>
         <FormActions sending={sending} label="Sign in" sendingLabel="Signing in…" />
       </form>
+      <p>
+        <Link to="/reset-password">Forgot your password?</Link>
+      </p>
     </div>
   );
 }

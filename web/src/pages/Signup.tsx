@@ -1,4 +1,4 @@
-// Create a couple or wedding-supplier account (POST /api/auth/signup signs in at once). Suppliers
+// Create a couple or wedding-supplier account (POST /api/auth/signup emails a link that confirms the address and signs in). Suppliers
 // also give their business: its size sets their vote weight, and they wait for verification by the
 // WedSync team before they can vote, comment or submit.
 import { useState, type SyntheticEvent } from 'react';
@@ -11,10 +11,10 @@ import { problemsOf } from '../errors.js';
 import { BUSINESS_SIZE_LABELS, BUSINESS_SIZES, CONSENT_PURPOSE_LABELS, SUPPLIER_TYPES, supplierTypeLabel } from '../labels.js';
 import { CountrySelect, TimeZoneSelect } from '../components/PlaceSelects.js';
 import { browserCountry, browserTimeZone } from '../places.js';
-import { Link, navigate, useLocation } from '../router.js';
+import { Link, useLocation } from '../router.js';
 import { safeNext } from '../safeNext.js';
 import { useSession } from '../session.js';
-import type { ConsentPurpose, SignUpBody } from '../types.js';
+import type { ConsentPurpose, SignUpBody, SignUpReply } from '../types.js';
 
 type Role = SignUpBody['role'];
 
@@ -87,6 +87,7 @@ export default function Signup() {
   }));
   const { problems, fields: errors, attempt, show, clear, fixed } = useProblems();
   const [sending, setSending] = useState(false);
+  const [sent, setSent] = useState<SignUpReply | null>(null);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -103,14 +104,39 @@ export default function Signup() {
     setSending(true);
     clear();
     try {
-      const user = await session.signUp(toBody(form));
-      // Couples carry on where they were going; a supplier stays for the welcome that explains verification.
-      if (user.role === 'couple') navigate(next, { replace: true });
+      setSent(await session.signUp(toBody(form)));
     } catch (err) {
       show(problemsOf(err));
     } finally {
       setSending(false);
     }
+  }
+
+  if (sent) {
+    return (
+      <div className="narrow">
+        <PageHeading title="Check your email" />
+        <Notice kind="success">
+          {sent.emailVerification === 'required' ? (
+            <p>
+              We sent a link to {form.email.trim()}. Follow it to confirm your address and sign in: until then you can browse the board, but not post, vote or
+              comment.
+            </p>
+          ) : (
+            // This deployment does not wait for the link: say so, rather than leave people waiting for mail.
+            <p>
+              You can <Link to="/login">sign in</Link> now with your email address and password. We also sent a link to {form.email.trim()} to confirm the
+              address.
+            </p>
+          )}
+        </Notice>
+        {sent.emailVerification === 'required' && (
+          <p>
+            No email after a few minutes? Check your spam folder, or <Link to="/login">sign in</Link> and ask for a new link.
+          </p>
+        )}
+      </div>
+    );
   }
 
   if (session.status === 'signed_in' && session.user) {

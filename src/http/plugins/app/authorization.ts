@@ -3,7 +3,7 @@
 // about what a valid request would look like.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { can, grantedPermissions } from '../../../domain/access-control.js';
+import { awaitsEmailVerification, can, grantedPermissions } from '../../../domain/access-control.js';
 import { recordAudit } from '../../../services/audit.js';
 import type { Services } from '../../../services/context.js';
 import { errorBody } from './errors.js';
@@ -42,6 +42,9 @@ export default fp(
       if (!principal) return reply.status(401).send(errorBody('unauthenticated', 'Sign in first'));
       if (typeof access === 'string') return;
       if (access.anyOf.some((p) => can(principal, p))) return;
+      if (access.anyOf.some((p) => awaitsEmailVerification(principal, p))) {
+        return reply.status(403).send(errorBody('email_not_verified', 'Confirm your email address first: follow the link we emailed you when you signed up'));
+      }
       if (principal.role === 'wedding_supplier' && grantedPermissions(principal).length === 0) {
         return reply.status(403).send(errorBody('supplier_not_verified', 'Your supplier account is waiting for verification by the WedSync team'));
       }

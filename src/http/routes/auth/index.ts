@@ -1,4 +1,4 @@
-// Sign-up, sign-in, sign-out and API tokens.
+// Sign-up (with email verification), sign-in, sign-out, password reset and change, email change, API tokens.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import * as accounts from '../../../services/accounts.js';
@@ -7,7 +7,24 @@ import { ServiceError } from '../../../services/errors.js';
 import { beginOidcSignIn, finishOidcSignIn, OIDC_FLOW_TTL_SECONDS, signInOptions } from '../../../services/oidc-sign-in.js';
 import { SESSION_COOKIE } from '../../plugins/app/authentication.js';
 import { BODY_LIMITS, IdParams, responses } from '../../schemas.js';
-import { ApiToken, CreatedApiToken, LoginBody, OidcCallbackQuery, OidcStartQuery, SessionReply, SignInOptions, SignUpBody, TokenBody } from './schemas.js';
+import {
+  Accepted,
+  ApiToken,
+  CreatedApiToken,
+  EmailBody,
+  EmailChangeBody,
+  LinkBody,
+  LoginBody,
+  OidcCallbackQuery,
+  OidcStartQuery,
+  PasswordChangeBody,
+  PasswordResetBody,
+  SessionReply,
+  SignInOptions,
+  SignUpBody,
+  SignUpReply,
+  TokenBody,
+} from './schemas.js';
 import type { RouteDeps } from '../index.js';
 
 /** Carries the single sign-on flow's secret from the start to the callback (see services/oidc-sign-in.ts). */
@@ -82,13 +99,117 @@ const auth: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, call 
     config: { access: 'public', csrf: false, idempotency: false },
     schema: {
       tags: ['auth'],
-      summary: 'Create a couple or wedding-supplier account and sign in',
+      summary:
+        'Create a couple or wedding-supplier account. Signs nobody in: the address gets a link to confirm it (or, when it already has an account, an email telling its owner) and the answer is the same either way',
       body: SignUpBody,
-      response: responses({ 201: SessionReply }),
+      response: responses({ 200: SignUpReply }),
     },
     handler: async (request, reply) => {
-      const grant = await accounts.signUp(services, request.body, request.id, request.cookies[SESSION_COOKIE]);
-      return reply.startSession(grant).status(201).send({ user: grant.user, csrfToken: grant.csrfToken });
+      await accounts.signUp(services, request.body, request.id);
+      return reply.status(200).send({ status: 'check_your_email', emailVerification: services.config.emailVerification });
+    },
+  });
+
+  app.post('/api/auth/verify-email', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'public', csrf: false, idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Follow the sign-up link: confirms the address and signs in. The link works once; 400 link_invalid when used, expired or unknown',
+      body: LinkBody,
+      response: responses({ 200: SessionReply }),
+    },
+    handler: async (request, reply) => {
+      const grant = await accounts.verifyEmail(services, request.body.token, request.id, request.cookies[SESSION_COOKIE]);
+      return reply.startSession(grant).send({ user: grant.user, csrfToken: grant.csrfToken });
+    },
+  });
+
+  app.post('/api/auth/verification', {
+    config: { access: 'signed_in', idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Send the signed-in member a new sign-up link (at most 3 an hour: 429 too_many_emails with Retry-After)',
+      response: responses({ 202: Accepted }),
+    },
+    handler: async (request, reply) => {
+      await accounts.resendVerification(services, call(request));
+      return reply.status(202).send({ status: 'check_your_email' });
+    },
+  });
+
+  app.post('/api/auth/password-reset', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'public', csrf: false, idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Email a password-reset link (30 minutes, once) to the account with this address, if any; the same answer for every address',
+      body: EmailBody,
+      response: responses({ 202: Accepted }),
+    },
+    handler: async (request, reply) => {
+      await accounts.requestPasswordReset(services, request.body.email, request.id);
+      return reply.status(202).send({ status: 'check_your_email' });
+    },
+  });
+
+  app.post('/api/auth/password-reset/confirm', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'public', csrf: false, idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Follow a reset link: sets the new password and ends every session of the account (sign in again); cancels a pending email change',
+      body: PasswordResetBody,
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await accounts.resetPassword(services, request.body.token, request.body.password, request.id);
+      return reply.endSession().status(204).send(null);
+    },
+  });
+
+  app.put('/api/auth/password', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'signed_in', idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change your password (needs the current one); your other sessions end',
+      body: PasswordChangeBody,
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await accounts.changePassword(services, call(request), request.body.currentPassword, request.body.newPassword);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/api/auth/email', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'signed_in', idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Move your account to another address (needs your password): a link to the new address confirms it, the old one is told',
+      body: EmailChangeBody,
+      response: responses({ 202: Accepted }),
+    },
+    handler: async (request, reply) => {
+      await accounts.requestEmailChange(services, call(request), request.body.password, request.body.newEmail);
+      return reply.status(202).send({ status: 'check_your_email' });
+    },
+  });
+
+  app.post('/api/auth/email/confirm', {
+    bodyLimit: BODY_LIMITS.auth,
+    config: { access: 'public', csrf: false, idempotency: false },
+    schema: {
+      tags: ['auth'],
+      summary: 'Follow the link sent to a new address: the account uses it from now on',
+      body: LinkBody,
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await accounts.confirmEmailChange(services, request.body.token, request.id);
+      return reply.status(204).send(null);
     },
   });
 

@@ -9,7 +9,8 @@ export const Account = Type.Object({
   email: Type.String(),
   displayName: Type.String(),
   role: UserRole,
-  verified: Type.Boolean(),
+  verified: Type.Boolean({ description: 'A wedding supplier verified by the WedSync team' }),
+  emailVerified: Type.Boolean({ description: 'The member confirmed their email address' }),
   supplierType: Nullable(SupplierType),
   businessName: Nullable(Type.String()),
   businessSize: Nullable(BusinessSize),
@@ -51,6 +52,33 @@ export const LoginBody = Type.Object(
 );
 
 export const SessionReply = Type.Object({ user: Account, csrfToken: Type.String() });
+
+export const SignUpReply = Type.Object(
+  {
+    status: Type.Literal('check_your_email'),
+    emailVerification: Type.Union([Type.Literal('required'), Type.Literal('optional')], {
+      description: 'required: confirm the address before posting, voting or commenting; optional: sign in and take part at once',
+    }),
+  },
+  { description: 'The same for every address, registered or not: an email tells the owner what happens next' },
+);
+
+const LinkToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'The token of the emailed link' });
+
+export const LinkBody = Type.Object({ token: LinkToken }, { additionalProperties: false });
+
+export const EmailBody = Type.Object({ email: Email }, { additionalProperties: false });
+
+export const PasswordResetBody = Type.Object({ token: LinkToken, password: Password }, { additionalProperties: false });
+
+export const PasswordChangeBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
+  { additionalProperties: false },
+);
+
+export const EmailChangeBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }), newEmail: Email }, { additionalProperties: false });
+
+export const Accepted = Type.Object({ status: Type.Literal('check_your_email') });
 
 export const TokenBody = Type.Object(
   {
