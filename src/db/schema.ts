@@ -244,7 +244,10 @@ export const featureRequestRevisions = pgTable(
     keyVersion: integer('key_version'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('feature_request_revisions_request_revision_idx').on(t.requestId, t.revision), index('feature_request_revisions_key_version_idx').on(t.keyVersion)],
+  (t) => [
+    uniqueIndex('feature_request_revisions_request_revision_idx').on(t.requestId, t.revision),
+    index('feature_request_revisions_key_version_idx').on(t.keyVersion),
+  ],
 );
 
 /**

@@ -439,7 +439,16 @@ export async function likelyDuplicatesOf(s: Services, requestId: string): Promis
   const seen = new Set<string>();
   return rows<{ id: string; title: string; summary: string | null; status: Status; vote_count: number; score: number; reasons: string[] }>(result)
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => ({ id: r.id, title: r.title, summary: r.summary, status: r.status, votes: r.vote_count, score: r.score, likelyDuplicate: true, reasons: r.reasons }));
+    .map((r) => ({
+      id: r.id,
+      title: r.title,
+      summary: r.summary,
+      status: r.status,
+      votes: r.vote_count,
+      score: r.score,
+      likelyDuplicate: true,
+      reasons: r.reasons,
+    }));
 }
 
 /** The product team's "not a duplicate": the link leaves triage and counts against precision. */

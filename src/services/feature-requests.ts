@@ -505,11 +505,18 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     const title = patch.title?.trim() ?? current.title;
     const summary = patch.summary === undefined ? current.summary : patch.summary.trim() || null;
     const content = { title, description: patch.description?.trim() ?? stored.description, painPoints: patch.painPoints ?? stored.painPoints };
-    const revised = await recordRevision(s, tx, call, current, { title: current.title, summary: current.summary, description: stored.description }, {
-      title,
-      summary,
-      description: content.description,
-    });
+    const revised = await recordRevision(
+      s,
+      tx,
+      call,
+      current,
+      { title: current.title, summary: current.summary, description: stored.description },
+      {
+        title,
+        summary,
+        description: content.description,
+      },
+    );
     await tx
       .update(fr)
       .set({

@@ -124,7 +124,11 @@ const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
 /** A comment by the caller on the product team's request (roles that may not comment are refused before any lookup). */
 const ownCommentUrl = async (ctx: Ctx, caller: Caller, role: Role) => {
   if (role === 'anonymous' || role === 'unverified_supplier' || role === 'ai_system') return `/api/feature-requests/${NO_REQUEST}/comments/${NO_REQUEST}`;
-  const res = await ctx.t.request(caller, { method: 'POST', url: `/api/feature-requests/${ctx.otherRequestId}/comments`, payload: { content: 'Mine to change.' } });
+  const res = await ctx.t.request(caller, {
+    method: 'POST',
+    url: `/api/feature-requests/${ctx.otherRequestId}/comments`,
+    payload: { content: 'Mine to change.' },
+  });
   return `/api/feature-requests/${ctx.otherRequestId}/comments/${res.json().id}`;
 };
 /** Someone else's comment for the product team to hide. */

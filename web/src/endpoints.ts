@@ -51,7 +51,8 @@ export const requestComments = (id: string, cursor: string | null, signal?: Abor
 export const requestRevisions = (id: string, signal?: AbortSignal) =>
   get<{ items: Revision[] }>(`/api/feature-requests/${encodeURIComponent(id)}/revisions`, signal);
 
-const commentPath = (requestId: string, commentId: string) => `/api/feature-requests/${encodeURIComponent(requestId)}/comments/${encodeURIComponent(commentId)}`;
+const commentPath = (requestId: string, commentId: string) =>
+  `/api/feature-requests/${encodeURIComponent(requestId)}/comments/${encodeURIComponent(commentId)}`;
 
 export const editComment = (requestId: string, commentId: string, content: string) =>
   api<Comment>('PATCH', commentPath(requestId, commentId), { body: { content } });

@@ -35,8 +35,9 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
   const thread = async (caller: Caller, id: string) =>
     (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}/comments` })).json().items as Array<Record<string, unknown>>;
   const jobsFor = async (id: string) =>
-    rows<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from jobs where type = 'detect_duplicates' and payload->>'requestId' = ${id}`))[0]!
-      .n;
+    rows<{ n: number }>(
+      await t.database.db.execute(sql`select count(*)::int as n from jobs where type = 'detect_duplicates' and payload->>'requestId' = ${id}`),
+    )[0]!.n;
 
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { COMMENT_EDIT_WINDOW_MINUTES: '15' } });
@@ -75,7 +76,11 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
 
     it('shows the summary in the duplicate hint so the writer knows what they would vote for', async () => {
       const summary = 'Seating charts that print on one page per table.';
-      const id = await submit({ title: 'Printable seating chart per reception table', summary, description: 'We print seating charts by hand for every reception table today.' });
+      const id = await submit({
+        title: 'Printable seating chart per reception table',
+        summary,
+        description: 'We print seating charts by hand for every reception table today.',
+      });
       await indexRequest(t.services, id); // what the detect_duplicates job does
       const hint = await t.request(couple, {
         method: 'POST',
@@ -92,7 +97,9 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
       const id = await submit({ summary: 'Meal choices on the RSVP form.' });
       // Indexed since: the pending job of the submission is done.
       await t.database.db.execute(sql`delete from jobs where type = 'detect_duplicates' and payload->>'requestId' = ${id}`);
-      const first = await edit(couple, id, { description: 'Our caterer needs each guest’s meal choice and allergies; collecting both with the RSVP saves weeks.' });
+      const first = await edit(couple, id, {
+        description: 'Our caterer needs each guest’s meal choice and allergies; collecting both with the RSVP saves weeks.',
+      });
       expect(first.statusCode).toBe(200);
       expect(await jobsFor(id)).toBe(1); // duplicate indexing runs again on the new text
       expect((await edit(couple, id, { title: 'Let guests choose a meal and note allergies when they RSVP' })).statusCode).toBe(200);
@@ -104,7 +111,9 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
       expect(items.map((r) => r.revision)).toEqual([3, 2, 1]);
       expect(items[2]!.changes).toEqual([]);
       expect(items[1]!.changes.map((c) => c.field)).toEqual(['description']);
-      const added = items[1]!.changes[0]!.parts.filter((p) => p.kind === 'added').map((p) => p.text).join('');
+      const added = items[1]!.changes[0]!.parts.filter((p) => p.kind === 'added')
+        .map((p) => p.text)
+        .join('');
       expect(added).toContain('allergies');
       expect(items[0]!.changes.map((c) => c.field)).toEqual(['title']);
       expect(items[0]).toMatchObject({ editedBy: { displayName: 'Amelia & Jonah (demo couple)', role: 'couple' } });
@@ -138,7 +147,11 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
 
     it('refuses an author’s edit once the request left "open", and writes nothing', async () => {
       const id = await submit();
-      await t.request(product, { method: 'POST', url: `/api/feature-requests/${id}/status`, payload: { status: 'under_review', justification: 'Looking at this for the next cycle.' } });
+      await t.request(product, {
+        method: 'POST',
+        url: `/api/feature-requests/${id}/status`,
+        payload: { status: 'under_review', justification: 'Looking at this for the next cycle.' },
+      });
       const res = await edit(couple, id, { title: 'Changing the question after review started' });
       expect(res.statusCode).toBe(403);
       expect(await t.database.db.select().from(featureRequestRevisions).where(eq(featureRequestRevisions.requestId, id))).toEqual([]);
@@ -181,7 +194,8 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
       const id = await submit();
       const kept = await comment(otherCouple, id, 'A useful comment.');
       const rude = await comment(otherCouple, id, 'Something rude about another couple.');
-      const countOf = async () => (await t.database.db.select({ n: featureRequests.commentCount }).from(featureRequests).where(eq(featureRequests.id, id)))[0]!.n;
+      const countOf = async () =>
+        (await t.database.db.select({ n: featureRequests.commentCount }).from(featureRequests).where(eq(featureRequests.id, id)))[0]!.n;
       expect(await countOf()).toBe(2);
       const hideUrl = `/api/feature-requests/${id}/comments/${rude.id}/hide`;
       expect((await t.request(otherCouple, { method: 'POST', url: hideUrl, payload: { reason: 'Not my call' } })).statusCode).toBe(403);
@@ -199,7 +213,10 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
       expect(staff.find((c) => c.id === kept.id)).toMatchObject({ hidden: null });
       expect(await countOf()).toBe(1);
       // Its author can no longer change it.
-      expect((await t.request(otherCouple, { method: 'PATCH', url: `/api/feature-requests/${id}/comments/${rude.id}`, payload: { content: 'Edited away.' } })).statusCode).toBe(409);
+      expect(
+        (await t.request(otherCouple, { method: 'PATCH', url: `/api/feature-requests/${id}/comments/${rude.id}`, payload: { content: 'Edited away.' } }))
+          .statusCode,
+      ).toBe(409);
       const [audit] = await t.database.db
         .select()
         .from(auditEvents)

@@ -484,7 +484,14 @@ function CommentItem({ comment: c, moderator, onChanged }: { comment: Comment; m
       ) : mode === 'edit' ? (
         <form onSubmit={save} noValidate>
           <label htmlFor={`${formId}-edit`}>Edit your comment</label>
-          <textarea id={`${formId}-edit`} ref={field} rows={4} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={error ? `${formId}-error` : undefined} />
+          <textarea
+            id={`${formId}-edit`}
+            ref={field}
+            rows={4}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
           <FormActions sending={busy} label="Save comment" sendingLabel="Saving…">
             <button type="button" className="button secondary" onClick={() => setMode('view')}>
               Cancel
@@ -497,7 +504,14 @@ function CommentItem({ comment: c, moderator, onChanged }: { comment: Comment; m
       {mode === 'hide' && (
         <form onSubmit={hide} noValidate>
           <label htmlFor={`${formId}-reason`}>Why hide this comment?</label>
-          <textarea id={`${formId}-reason`} ref={field} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={error ? `${formId}-error` : undefined} />
+          <textarea
+            id={`${formId}-reason`}
+            ref={field}
+            rows={2}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
           <FormActions sending={busy} label="Hide comment" sendingLabel="Hiding…">
             <button type="button" className="button secondary" onClick={() => setMode('view')}>
               Cancel

@@ -208,10 +208,9 @@ export const Revisions = Type.Object({
       description: Type.String(),
       editedBy: Nullable(Author),
       createdAt: DateTime,
-      changes: Type.Array(
-        Type.Object({ field: literals(['title', 'summary', 'description'] as const), parts: Type.Array(DiffPart) }),
-        { description: 'Word diff against the revision before (empty for revision 1)' },
-      ),
+      changes: Type.Array(Type.Object({ field: literals(['title', 'summary', 'description'] as const), parts: Type.Array(DiffPart) }), {
+        description: 'Word diff against the revision before (empty for revision 1)',
+      }),
     }),
     { description: 'Newest first' },
   ),
