@@ -66,7 +66,11 @@ describe.runIf(browserAvailable())('editing, summaries and intents in Chromium',
 
   it('offers no Edit once the edit window has closed', async () => {
     const supplier = await live.server.t.login('supplier@demo.test');
-    const posted = await live.server.t.request(supplier, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'An older thought.' } });
+    const posted = await live.server.t.request(supplier, {
+      method: 'POST',
+      url: `/api/feature-requests/${requestId}/comments`,
+      payload: { content: 'An older thought.' },
+    });
     expect(posted.statusCode).toBe(201);
     // The browser's server runs on the real clock: the comment is made 16 minutes old instead.
     await live.server.t.database.db.execute(sql`update comments set created_at = now() - interval '16 minutes' where id = ${posted.json().id as string}`);
@@ -80,7 +84,11 @@ describe.runIf(browserAvailable())('editing, summaries and intents in Chromium',
 
   it('lets the product team hide a comment with a reason, edit the request and read the diff', async () => {
     const couple = await live.server.t.login('couple@demo.test');
-    const posted = await live.server.t.request(couple, { method: 'POST', url: `/api/feature-requests/${requestId}/comments`, payload: { content: 'Off-topic remark.' } });
+    const posted = await live.server.t.request(couple, {
+      method: 'POST',
+      url: `/api/feature-requests/${requestId}/comments`,
+      payload: { content: 'Off-topic remark.' },
+    });
     expect(posted.statusCode).toBe(201);
 
     const t = await live.tab({ axe: true });
