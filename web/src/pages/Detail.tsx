@@ -427,7 +427,8 @@ function CommentItem({ comment: c, moderator, onChanged }: { comment: Comment; m
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
-  const editable = c.editableUntil !== null && new Date(c.editableUntil).getTime() > Date.now();
+  // As of loading the thread; a page left open past the window gets the server's 409 edit_window_closed.
+  const editable = c.editableUntil !== null;
 
   useEffect(() => {
     if (mode !== 'view') field.current?.focus();
