@@ -46,6 +46,7 @@ const EnvSchema = Type.Object({
   DEMO_PASSWORD: Type.String({ minLength: 8, default: 'wedding-demo' }),
   COOKIE_SECURE: Type.Boolean({ default: true }),
   SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
+  COMMENT_EDIT_WINDOW_MINUTES: Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, default: 15 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
   // false | true | a hop count | a comma-separated list of proxy addresses/CIDRs (see parseTrustProxy).
   TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
@@ -168,6 +169,8 @@ export interface Config {
   demoPassword: string;
   cookieSecure: boolean;
   sessionTtlHours: number;
+  /** How long after posting a member may still edit or delete their comment (0: never). */
+  commentEditWindowMinutes: number;
   bodyLimitBytes: number;
   /** Which X-Forwarded-For hops to believe: none, all, the nearest N, or those from listed proxies. */
   trustProxy: boolean | number | string[];
@@ -423,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: parsed.DEMO_PASSWORD,
     cookieSecure: parsed.COOKIE_SECURE,
     sessionTtlHours: parsed.SESSION_TTL_HOURS,
+    commentEditWindowMinutes: parsed.COMMENT_EDIT_WINDOW_MINUTES,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     trustProxy: trustProxy!,
     metricsToken: parsed.METRICS_TOKEN,

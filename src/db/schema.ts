@@ -203,6 +203,8 @@ export const featureRequests = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     title: text('title').notNull(),
+    /** Short public summary (like the title, public to everyone who sees the board); null: none written yet. */
+    summary: text('summary'),
     /** Sealed (data key). */
     description: text('description').notNull(),
     /** Sealed JSON array of strings (data key). */
@@ -275,6 +277,34 @@ export const featureRequests = pgTable(
     index('feature_requests_search_tokens_idx').using('gin', t.searchTokens),
     index('feature_requests_title_search_tokens_idx').using('gin', t.titleSearchTokens),
     index('feature_requests_key_version_idx').on(t.keyVersion),
+  ],
+);
+
+/**
+ * Each edit of a request's title, summary or description, as the request read after it: the product
+ * team compares consecutive revisions. Revision 1 is the request as first submitted (written when the
+ * first edit happens). The description is sealed like the request's own.
+ */
+export const featureRequestRevisions = pgTable(
+  'feature_request_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => featureRequests.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    editedBy: uuid('edited_by').references(() => users.id, { onDelete: 'set null' }),
+    editedByRole: text('edited_by_role').$type<UserRole>(),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    /** Sealed (data key version key_version). */
+    description: text('description').notNull(),
+    keyVersion: integer('key_version'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('feature_request_revisions_request_revision_idx').on(t.requestId, t.revision),
+    index('feature_request_revisions_key_version_idx').on(t.keyVersion),
   ],
 );
 
@@ -354,6 +384,14 @@ export const comments = pgTable(
     mergedFromRequestId: uuid('merged_from_request_id').references(() => featureRequests.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     keyVersion: integer('key_version'),
+    /** Last edit by its author (within the edit window); null: as first posted. */
+    editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
+    /** Withdrawn by its author: the content is blanked and the thread shows a placeholder. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    /** Hidden by the product team: members no longer see it, staff see it with the reason. */
+    hiddenAt: timestamp('hidden_at', { withTimezone: true, mode: 'date' }),
+    hiddenBy: uuid('hidden_by').references(() => users.id, { onDelete: 'set null' }),
+    hiddenReason: text('hidden_reason'),
   },
   (t) => [
     index('comments_request_idx').on(t.requestId, t.createdAt),

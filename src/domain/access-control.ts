@@ -158,3 +158,23 @@ export function voteWeight(actor: Actor & { businessSize?: string | null }): num
   if (grantedPermissions(actor).includes('feature_requests:vote:weighted')) return SUPPLIER_WEIGHT_BY_SIZE[actor.businessSize ?? 'small'] ?? 2;
   return 1;
 }
+
+/** The product team moderates discussions: it may hide a comment (with a reason) and still read it. */
+export function mayModerateComments(actor: Actor | null): boolean {
+  return actor !== null && can(actor, 'feature_requests:update');
+}
+
+/**
+ * Until when `actor` may still edit or delete `comment`: its own author, for `windowMinutes` after
+ * posting, while it is neither deleted nor hidden. Null: not (or no longer) theirs to change.
+ */
+export function commentEditableUntil(
+  actor: Actor | null,
+  comment: { authorId: string | null; createdAt: Date; deletedAt: Date | null; hiddenAt: Date | null },
+  windowMinutes: number,
+  now: Date,
+): Date | null {
+  if (!actor || comment.authorId !== actor.id || comment.deletedAt || comment.hiddenAt) return null;
+  const until = new Date(comment.createdAt.getTime() + windowMinutes * 60_000);
+  return until > now ? until : null;
+}

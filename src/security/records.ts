@@ -6,6 +6,7 @@
 //   feature_requests.wedding_context (JSON)      personal key of the author
 //   feature_requests.description, .pain_points   data key (key_version), plus search_tokens
 //   comments.content                             data key (key_version)
+//   feature_request_revisions.description        data key (key_version)
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { users, type WeddingContext } from '../db/schema.js';
@@ -130,3 +131,14 @@ export async function sealComment(keyring: Keyring, db: Database, id: string, co
 }
 
 export const openComment = (keyring: Keyring, row: { id: string; content: string }) => keyring.openShared(row.content, at('comments', 'content', row.id));
+
+// ---- request revisions -------------------------------------------------------------------------
+
+/** A revision's description, sealed like the request's own (data key), under the revision's id. */
+export async function sealRevisionDescription(keyring: Keyring, db: Database, id: string, description: string) {
+  const keyVersion = await keyring.currentVersion(db);
+  return { description: await keyring.sealShared(keyVersion, at('feature_request_revisions', 'description', id), description), keyVersion };
+}
+
+export const openRevisionDescription = (keyring: Keyring, row: { id: string; description: string }) =>
+  keyring.openShared(row.description, at('feature_request_revisions', 'description', row.id));

@@ -46,6 +46,8 @@ export const termDigest = (keyring: Keyring, term: string) => keyring.blindDiges
 export interface DuplicateSuggestion {
   id: string;
   title: string;
+  /** The public summary: what a writer would be voting for, since the description is confidential. */
+  summary: string | null;
   status: Status;
   votes: number;
   score: number;
@@ -63,6 +65,7 @@ export interface DuplicateReport {
 interface StoredRequest {
   id: string;
   title: string;
+  summary: string | null;
   status: Status;
   vote_count: number;
 }
@@ -191,7 +194,7 @@ async function loadCandidates(s: Services, ids: readonly string[]): Promise<Cand
   if (ids.length === 0) return [];
   const current = rows<StoredRequest & { neighbourhood: Neighbourhood | null; content_key: string | null }>(
     await s.db.execute(sql`
-      select f.id, f.title, f.status, f.vote_count, e.neighbourhood, e.request_id || ':' || e.content_hash || ':' || e.model as content_key
+      select f.id, f.title, f.summary, f.status, f.vote_count, e.neighbourhood, e.request_id || ':' || e.content_hash || ':' || e.model as content_key
       from feature_requests f left join request_embeddings e on e.request_id = f.id
       where f.id = any(${arrayLiteral(ids)}::uuid[])`),
   );
@@ -270,6 +273,7 @@ function suggestion(match: DuplicateMatch, r: StoredRequest): DuplicateSuggestio
   return {
     id: r.id,
     title: r.title,
+    summary: r.summary,
     status: r.status,
     votes: r.vote_count,
     score: Number(match.score.toFixed(4)),
@@ -409,16 +413,25 @@ async function forget(db: Database, requestId: string) {
 /** The product team's view: likely duplicates found for a request, in either direction. */
 export async function likelyDuplicatesOf(s: Services, requestId: string): Promise<DuplicateSuggestion[]> {
   const result = await s.db.execute(sql`
-    select f.id, f.title, f.status, f.vote_count, d.score, d.reasons
+    select f.id, f.title, f.summary, f.status, f.vote_count, d.score, d.reasons
     from duplicate_candidates d
     join feature_requests f on f.id = case when d.request_id = ${requestId}::uuid then d.candidate_id else d.request_id end
     where (d.request_id = ${requestId}::uuid or d.candidate_id = ${requestId}::uuid) and d.likely and d.dismissed_at is null
       and f.merged_into_id is null
     order by d.score desc`);
   const seen = new Set<string>();
-  return rows<{ id: string; title: string; status: Status; vote_count: number; score: number; reasons: string[] }>(result)
+  return rows<{ id: string; title: string; summary: string | null; status: Status; vote_count: number; score: number; reasons: string[] }>(result)
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => ({ id: r.id, title: r.title, status: r.status, votes: r.vote_count, score: r.score, likelyDuplicate: true, reasons: r.reasons }));
+    .map((r) => ({
+      id: r.id,
+      title: r.title,
+      summary: r.summary,
+      status: r.status,
+      votes: r.vote_count,
+      score: r.score,
+      likelyDuplicate: true,
+      reasons: r.reasons,
+    }));
 }
 
 /** The product team's "not a duplicate": the link leaves triage and counts against precision. */

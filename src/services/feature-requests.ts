@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
-import { featureRequests, requestFollows, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
+import { featureRequestRevisions, featureRequests, requestFollows, statusHistory, users, votes, type WeddingContext } from '../db/schema.js';
 import {
   COUPLE_DAILY_SUBMISSION_LIMIT,
   hasRestriction,
@@ -18,6 +18,7 @@ import {
 import { allowedTransitions, canTransition, ROADMAP_STATUSES, type BoardSort, type Status, type Urgency, type UserRole } from '../domain/feature-requests.js';
 import { cursorInstant, isUuid } from '../domain/keyset-cursor.js';
 import { maskPersonalText } from '../domain/personal-text.js';
+import { revisionChanges, type RevisionText } from '../domain/revisions.js';
 import { UNREADABLE_TEXT_MESSAGES, unreadableText } from '../domain/readable-text.js';
 import { BOARD_TAGS, CATALOGUE_TAGS } from '../domain/response-cache.js';
 import { isValidTimeZone, regionForCountry } from '../domain/seasons.js';
@@ -32,7 +33,15 @@ import {
 import { DETECT_DUPLICATES, jobSpec, STATUS_CHANGED } from '../queue/contracts.js';
 import { enqueue } from '../queue/queue.js';
 import { emitWebhookEvent } from './webhooks.js';
-import { openRequestContent, openWeddingContext, personalKeyOf, sealRequestContent, sealWeddingContext } from '../security/records.js';
+import {
+  openRequestContent,
+  openRevisionDescription,
+  openWeddingContext,
+  personalKeyOf,
+  sealRequestContent,
+  sealRevisionDescription,
+  sealWeddingContext,
+} from '../security/records.js';
 import { recordAudit } from './audit.js';
 import { recordWeddingContextProcessed } from './compliance-events.js';
 import type { Call, Principal, Services } from './context.js';
@@ -48,6 +57,7 @@ const fr = featureRequests;
 const boardColumns = {
   id: fr.id,
   title: fr.title,
+  summary: fr.summary,
   category: fr.category,
   status: fr.status,
   urgency: fr.urgency,
@@ -65,6 +75,8 @@ export type BoardItem = ReturnType<typeof withRice<BoardRow>> & { viewerHasVoted
 
 export interface SubmitInput {
   title: string;
+  /** Public, like the title: what everyone who sees the board reads of the request. */
+  summary?: string;
   description: string;
   category: string;
   urgency: Urgency;
@@ -156,7 +168,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
     });
   }
   checkWeddingContext(input.weddingContext, s.now());
-  checkReadableText({ title: input.title, description: input.description, painPoints: input.painPoints });
+  checkReadableText({ title: input.title, summary: input.summary, description: input.description, painPoints: input.painPoints });
   const { id, synthetic } = await s.db.transaction(async (tx) => {
     const now = s.now();
     await enforceDailyLimit(tx, call.actor, now);
@@ -170,6 +182,7 @@ export async function submitFeatureRequest(s: Services, call: Call, input: Submi
         id,
         authorId: call.actor.id,
         title,
+        summary: input.summary?.trim() || null,
         ...(await sealRequestContent(s.keyring, tx, id, { title, description: input.description.trim(), painPoints: input.painPoints })),
         category: input.category,
         urgency: input.urgency,
@@ -488,7 +501,7 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
   if (patch.category) checkCategory(s, patch.category);
   // The author may correct a request after the wedding: its date may then be past, not absurd.
   checkWeddingContext(patch.weddingContext, s.now(), { allowPast: true });
-  checkReadableText({ title: patch.title, description: patch.description, painPoints: patch.painPoints });
+  checkReadableText({ title: patch.title, summary: patch.summary, description: patch.description, painPoints: patch.painPoints });
   await s.db.transaction(async (tx) => {
     const current = await lockRequest(tx, id);
     if (!mayEditRequest(call.actor, current)) {
@@ -498,11 +511,25 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     // Content is re-sealed whole (current key version, fresh search index) whatever part changed.
     const stored = await openRequestContent(s.keyring, current);
     const title = patch.title?.trim() ?? current.title;
+    const summary = patch.summary === undefined ? current.summary : patch.summary.trim() || null;
     const content = { title, description: patch.description?.trim() ?? stored.description, painPoints: patch.painPoints ?? stored.painPoints };
+    const revised = await recordRevision(
+      s,
+      tx,
+      call,
+      current,
+      { title: current.title, summary: current.summary, description: stored.description },
+      {
+        title,
+        summary,
+        description: content.description,
+      },
+    );
     await tx
       .update(fr)
       .set({
         title,
+        summary,
         ...(await sealRequestContent(s.keyring, tx, id, content)),
         ...(patch.category !== undefined && { category: patch.category }),
         ...(patch.urgency !== undefined && { urgency: patch.urgency }),
@@ -521,11 +548,79 @@ export async function updateFeatureRequest(s: Services, call: Call, id: string, 
     // Category, urgency and pain points feed the RICE prediction.
     await enqueue(tx, riceJob(id), s.now());
     if (patch.title !== undefined || patch.description !== undefined) await enqueue(tx, jobSpec(DETECT_DUPLICATES, { requestId: id }), s.now());
-    await recordAudit(s, tx, call, { action: 'feature_request_updated', targetType: 'feature_request', targetId: id, details: { fields: Object.keys(patch) } });
+    await recordAudit(s, tx, call, {
+      action: 'feature_request_updated',
+      targetType: 'feature_request',
+      targetId: id,
+      details: { fields: Object.keys(patch), ...(revised !== null && { revision: revised }) },
+    });
     if (patch.weddingContext) await recordWeddingContextProcessed(s, tx, { actor: null }, patch.weddingContext, 'season_and_metrics_grouping');
   });
   purgeResponseCache(s, CATALOGUE_TAGS);
   return getFeatureRequest(s, call.actor, id, call.requestId);
+}
+
+/**
+ * Keeps the request's title, summary and description as they read after this edit, when any of them
+ * changed: revision 1 is the request as submitted (written at its first edit), each edit adds one.
+ * Returns the new revision's number, or null when the edit left those texts as they were.
+ */
+async function recordRevision(s: Services, tx: Database, call: Call, current: FullRow, before: RevisionText, after: RevisionText): Promise<number | null> {
+  if (revisionChanges(before, after).length === 0) return null;
+  const [last] = await tx
+    .select({ revision: featureRequestRevisions.revision })
+    .from(featureRequestRevisions)
+    .where(eq(featureRequestRevisions.requestId, current.id))
+    .orderBy(desc(featureRequestRevisions.revision))
+    .limit(1);
+  const write = async (revision: number, text: RevisionText, by: { id: string | null; role: UserRole }, at: Date) => {
+    const revisionId = randomUUID();
+    await tx.insert(featureRequestRevisions).values({
+      id: revisionId,
+      requestId: current.id,
+      revision,
+      editedBy: by.id,
+      editedByRole: by.role,
+      title: text.title!,
+      summary: text.summary,
+      ...(await sealRevisionDescription(s.keyring, tx, revisionId, text.description!)),
+      createdAt: at,
+    });
+  };
+  // The request row is locked (lockRequest), so the numbers cannot race.
+  let next = (last?.revision ?? 0) + 1;
+  if (!last) await write(next++, before, { id: current.authorId, role: current.userType }, current.createdAt);
+  await write(next, after, call.actor, s.now());
+  return next;
+}
+
+/**
+ * The edits of a request, newest first, each with what it changed from the one before (product team).
+ */
+export async function listRevisions(s: Services, id: string) {
+  await requireFeatureRequest(s, id);
+  const rows = await s.db
+    .select({ revision: featureRequestRevisions, editorName: users.displayName })
+    .from(featureRequestRevisions)
+    .leftJoin(users, eq(users.id, featureRequestRevisions.editedBy))
+    .where(eq(featureRequestRevisions.requestId, id))
+    .orderBy(asc(featureRequestRevisions.revision));
+  let previous: RevisionText | null = null;
+  const items = [];
+  for (const { revision: r, editorName } of rows) {
+    const text: RevisionText = { title: r.title, summary: r.summary, description: await openRevisionDescription(s.keyring, r) };
+    items.push({
+      revision: r.revision,
+      title: text.title!,
+      summary: text.summary,
+      description: text.description!,
+      editedBy: r.editedBy && r.editedByRole ? { id: r.editedBy, displayName: editorName ?? 'Former member', role: r.editedByRole } : null,
+      createdAt: r.createdAt,
+      changes: previous ? revisionChanges(previous, text) : [],
+    });
+    previous = text;
+  }
+  return { items: items.reverse() };
 }
 
 export async function changeStatus(s: Services, call: Call, id: string, input: { status: Status; justification: string }) {

@@ -64,7 +64,7 @@ async function recount(db: Database, ids: string[], now: Date) {
     .update(fr)
     .set({
       ...recountedTally,
-      commentCount: sql`(select count(*)::int from ${comments} where ${comments.requestId} = ${fr.id})`,
+      commentCount: sql`(select count(*)::int from ${comments} where ${comments.requestId} = ${fr.id} and ${comments.hiddenAt} is null)`,
       updatedAt: now,
     })
     .where(inArray(fr.id, ids));

@@ -92,10 +92,10 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     const t = await tab();
     const { page } = t;
 
-    // Signed out, a vote leads to sign-in and back.
+    // Signed out, a vote leads to sign-in, then to the request where the vote is cast (web-editing.test.ts).
     await page.goto('/');
     await page.locator('.vote-button').first().click();
-    await page.waitForURL(/\/login\?next=%2F$/);
+    await page.waitForURL(/\/login\?next=%2Frequests%2F[0-9a-f-]+%3Fintent%3Dvote$/);
 
     await signIn(page, 'couple@demo.test');
     await page.locator('.card').first().waitFor();

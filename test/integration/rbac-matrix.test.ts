@@ -127,13 +127,25 @@ const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
 
 /** A fresh wedding supplier waiting for verification (other roles are refused before any lookup). */
 const aSupplierToVerify = async (ctx: Ctx) => {
-  const res = await ctx.t.app.inject({
-    method: 'POST',
-    url: '/api/auth/signup',
-    payload: { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Matrix Flowers', businessSize: 'solo' },
-  });
+  const res = await signUpVerified(ctx.t, { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Matrix Flowers', businessSize: 'solo' });
   return res.json().user.id as string;
 };
+/** A comment by the caller on the product team's request (roles that may not comment are refused before any lookup). */
+const ownCommentUrl = async (ctx: Ctx, caller: Caller, role: Role) => {
+  if (role === 'anonymous' || role === 'unverified_supplier' || role === 'ai_system') return `/api/feature-requests/${NO_REQUEST}/comments/${NO_REQUEST}`;
+  const res = await ctx.t.request(caller, {
+    method: 'POST',
+    url: `/api/feature-requests/${ctx.otherRequestId}/comments`,
+    payload: { content: 'Mine to change.' },
+  });
+  return `/api/feature-requests/${ctx.otherRequestId}/comments/${res.json().id}`;
+};
+/** Someone else's comment for the product team to hide. */
+const aCommentToHide = async (ctx: Ctx, caller: Caller, role: Role) => {
+  if (role !== 'product_team') return `/api/feature-requests/${NO_REQUEST}/comments/${NO_REQUEST}/hide`;
+  return `${await ownCommentUrl(ctx, caller, role)}/hide`;
+};
+const commentAuthors: Expect = { anonymous: 401, couple: 200, supplier: 200, unverified_supplier: 403, product_team: 200, ai_system: 403 };
 
 const fixed = (url: (ctx: Ctx) => string, payload?: () => unknown) => async (ctx: Ctx) => ({ url: url(ctx), payload: payload?.() });
 
@@ -320,6 +332,30 @@ const MATRIX: Row[] = [
       (c) => `/api/feature-requests/${c.otherRequestId}/comments`,
       () => ({ content: 'We need this for our June wedding too.' }),
     ),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/feature-requests/{id}/comments/{commentId}',
+    expect: commentAuthors,
+    build: async (ctx, caller, role) => ({ url: await ownCommentUrl(ctx, caller, role), payload: { content: 'Mine, corrected.' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/feature-requests/{id}/comments/{commentId}',
+    expect: { ...commentAuthors, couple: 204, supplier: 204, product_team: 204 },
+    build: async (ctx, caller, role) => ({ url: await ownCommentUrl(ctx, caller, role) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/feature-requests/{id}/comments/{commentId}/hide',
+    expect: { ...productTeamOnly, product_team: 204 },
+    build: async (ctx, caller, role) => ({ url: await aCommentToHide(ctx, caller, role), payload: { reason: 'Off topic for this request' } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/feature-requests/{id}/revisions',
+    expect: productTeamOnly,
+    build: fixed((c) => `/api/feature-requests/${c.ownRequestId}/revisions`),
   },
   {
     method: 'POST',

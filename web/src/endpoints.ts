@@ -28,6 +28,7 @@ import type {
   PainPoints,
   PersonalAccount,
   PlatformHealth,
+  Revision,
   ProfilePatch,
   RiceFactors,
   Roadmap,
@@ -69,6 +70,23 @@ export const featureRequest = (id: string, signal?: AbortSignal) => get<FeatureR
 /** A request's discussion, oldest first, 50 comments a page. */
 export const requestComments = (id: string, cursor: string | null, signal?: AbortSignal) =>
   get<Page<Comment>>(`/api/feature-requests/${encodeURIComponent(id)}/comments${query({ limit: 50, cursor })}`, signal);
+
+export const requestRevisions = (id: string, signal?: AbortSignal) =>
+  get<{ items: Revision[] }>(`/api/feature-requests/${encodeURIComponent(id)}/revisions`, signal);
+
+const commentPath = (requestId: string, commentId: string) =>
+  `/api/feature-requests/${encodeURIComponent(requestId)}/comments/${encodeURIComponent(commentId)}`;
+
+export const editComment = (requestId: string, commentId: string, content: string) =>
+  api<Comment>('PATCH', commentPath(requestId, commentId), { body: { content } });
+
+export const deleteComment = (requestId: string, commentId: string) => api<undefined>('DELETE', commentPath(requestId, commentId));
+
+export const hideComment = (requestId: string, commentId: string, reason: string) =>
+  api<undefined>('POST', `${commentPath(requestId, commentId)}/hide`, { body: { reason } });
+
+export const editFeatureRequest = (id: string, body: Partial<Pick<FeatureRequest, 'title' | 'description'>> & { summary?: string }) =>
+  api<FeatureRequest>('PATCH', `/api/feature-requests/${encodeURIComponent(id)}`, { body });
 
 export const changeStatus = (id: string, body: StatusChangeBody) =>
   api<FeatureRequest>('POST', `/api/feature-requests/${encodeURIComponent(id)}/status`, { body });

@@ -51,6 +51,8 @@ export interface CurrentSession {
 export interface BoardItem {
   id: string;
   title: string;
+  /** Public summary; null until the author or the product team writes one. */
+  summary: string | null;
   category: string;
   status: Status;
   urgency: Urgency;
@@ -151,10 +153,33 @@ export interface VoteDecisionReply {
 export interface Comment {
   id: string;
   requestId: string;
+  /** Markdown; empty once deleted. */
   content: string;
   expertAdvice: boolean;
   author: Author | null;
   createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  /** Until when you may still edit or delete it; null when it is not yours or the window closed. */
+  editableUntil: string | null;
+  /** Product team only: set when the comment is hidden from members. */
+  hidden?: { reason: string; hiddenAt: string; hiddenBy: Author | null } | null;
+}
+
+export interface RevisionChange {
+  field: 'title' | 'summary' | 'description';
+  parts: { kind: 'same' | 'added' | 'removed'; text: string }[];
+}
+
+/** One edit of a request (product team): the texts after it and what changed from the one before. */
+export interface Revision {
+  revision: number;
+  title: string;
+  summary: string | null;
+  description: string;
+  editedBy: Author | null;
+  createdAt: string;
+  changes: RevisionChange[];
 }
 
 export interface UserContext {
@@ -166,6 +191,8 @@ export interface UserContext {
 
 export interface SubmitBody {
   title: string;
+  /** Public summary (optional). */
+  summary?: string;
   description: string;
   category: string;
   urgency: Urgency;
@@ -240,6 +267,8 @@ export interface ErrorBudget {
 export interface DuplicateSuggestion {
   id: string;
   title: string;
+  /** Its public summary: what voting for it means. */
+  summary: string | null;
   status: Status;
   votes: number;
   /** Probability (0–1) that it is the same request. */

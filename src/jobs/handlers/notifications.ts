@@ -87,10 +87,11 @@ export const notifyStatusChanged = handle(STATUS_CHANGED, async (job, s) => {
 
 export const notifyCommentPosted = handle(COMMENT_POSTED, async (job, s) => {
   const [comment] = await s.db
-    .select({ id: comments.id, requestId: comments.requestId, authorId: comments.authorId })
+    .select({ id: comments.id, requestId: comments.requestId, authorId: comments.authorId, deletedAt: comments.deletedAt, hiddenAt: comments.hiddenAt })
     .from(comments)
     .where(eq(comments.id, job.payload.commentId));
-  if (!comment) return; // deleted since
+  // Gone since, withdrawn by its author or hidden by the product team: nothing to tell anyone about.
+  if (!comment || comment.deletedAt || comment.hiddenAt) return;
   await announce(s, {
     requestId: comment.requestId,
     kind: COMMENT_POSTED.type,

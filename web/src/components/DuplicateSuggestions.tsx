@@ -55,6 +55,8 @@ export function DuplicateSuggestions({ title, description }: { title: string; de
                   — {statusLabel(m.status).toLowerCase()}, {plural(m.votes, 'vote')}, {percent(m.score)} alike
                 </span>
                 {m.reasons.length > 0 && <span className="suggestion-reasons"> ({m.reasons.join('; ')})</span>}
+                {/* What voting for it would back: the description is confidential, its summary is not. */}
+                {m.summary && <p className="suggestion-summary">{m.summary}</p>}
               </li>
             ))}
           </ul>

@@ -25,6 +25,13 @@ function voteBlocked(item: BoardItem, session: ReturnType<typeof useSession>): s
   return 'Your account does not vote.';
 }
 
+/** What a signed-out visitor set out to do on a request; done once they are signed in. */
+export type Intent = 'vote' | 'comment';
+export const INTENTS: readonly Intent[] = ['vote', 'comment'];
+
+/** The request's page carrying the intent: a path on this site, which `safeNext` lets through after sign-in. */
+export const intentPath = (requestId: string, intent: Intent) => `/requests/${encodeURIComponent(requestId)}?intent=${intent}`;
+
 export const voteReasonId = (item: BoardItem) => `vote-reason-${item.id}`;
 
 /** `onCast`: after the API counted a new vote (which also follows the request, unless unfollowed before). */
@@ -38,7 +45,8 @@ export function useVote(item: BoardItem, update: (id: string, patch: VoteFields)
 
   async function toggle() {
     if (session.status !== 'signed_in') {
-      navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      // The vote waits on the request's page until they are signed in (Detail completes it).
+      navigate(`/login?next=${encodeURIComponent(intentPath(item.id, 'vote'))}`);
       return;
     }
     if (inFlight.current || blocked) return;

@@ -188,6 +188,7 @@ function BoardCard({ item, update, showRice }: { item: BoardItem; update: (id: s
         <h2 className="card-title">
           <Link to={`/requests/${item.id}`}>{item.title}</Link>
         </h2>
+        {item.summary && <p className="card-summary">{item.summary}</p>}
         <p className="card-meta">
           <StatusBadge status={item.status} />
           <CategoryTag category={item.category} />

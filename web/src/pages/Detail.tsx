@@ -1,11 +1,11 @@
 // One request: what the viewer may read of it (the API decides: public projection, content, or the
 // full record), its status history with the team's reasons, and the discussion.
-import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { api, ApiError } from '../api.js';
 import { StatusChange } from '../components/StatusChange.js';
 import { RicePanel } from '../components/RicePanel.js';
 import { CharacterCount, tooLong } from '../components/CharacterCount.js';
-import { featureRequest, followingState, requestComments, unmergeRequest } from '../endpoints.js';
+import { deleteComment, editComment, featureRequest, followingState, hideComment, requestComments, unmergeRequest } from '../endpoints.js';
 import { FollowButton } from '../components/Follow.js';
 import { MERGE_PERMISSION, RICE_PERMISSION } from '../permissions.js';
 import { CategoryTag, ExpertBadge, StatusBadge, UrgencyTag } from '../components/Badges.js';
@@ -13,13 +13,28 @@ import { FormActions } from '../components/FormActions.js';
 import { LoadFailed, Notice } from '../components/Notice.js';
 import { MergeInto } from '../components/MergeInto.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { useVote, VoteButton, VoteFeedback } from '../components/Vote.js';
+import { RequestEditor, RevisionHistory } from '../components/RequestEditing.js';
+import { intentPath, useVote, VoteButton, VoteFeedback } from '../components/Vote.js';
 import { fieldErrors, plainMessage } from '../errors.js';
 import { formatDate, roleLabel, statusLabel } from '../labels.js';
 import { usePagedList } from '../pagedList.js';
-import { Link, useLocation } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import type { CoarseWeddingContext, Comment, FeatureRequest, WeddingContext } from '../types.js';
+
+// The Markdown parser comes with its own chunk, after the page's first paint; until then the text shows as written.
+const MarkdownView = lazy(() => import('../components/Markdown.js').then((m) => ({ default: m.Markdown })));
+
+function Markdown({ text, className }: { text: string; className: string }) {
+  return (
+    <Suspense fallback={<p className={className}>{text}</p>}>
+      <MarkdownView text={text} className={className} />
+    </Suspense>
+  );
+}
+
+/** The permission that lets the product team edit any request, hide comments and read revisions. */
+const MODERATE_PERMISSION = 'feature_requests:update';
 
 type Load = { state: 'loading' } | { state: 'ready'; request: FeatureRequest } | { state: 'error'; message: string; notFound: boolean };
 
@@ -128,6 +143,12 @@ export default function Detail({ id }: { id: string }) {
 
       <RequestContent request={request} signedIn={session.status === 'signed_in'} />
 
+      {request.access === 'full' &&
+        (session.can(MODERATE_PERMISSION) || (request.status === 'open' && session.user !== null && request.author?.id === session.user.id)) && (
+          <RequestEditor request={request} onSaved={(updated) => update(request.id, updated)} />
+        )}
+      {request.access === 'full' && session.can(MODERATE_PERMISSION) && <RevisionHistory requestId={request.id} updatedAt={request.updatedAt} />}
+
       <section className="history" aria-labelledby="history-heading">
         <h2 id="history-heading">Status history</h2>
         {request.statusHistory.length === 0 ? (
@@ -198,6 +219,19 @@ function DetailHead({
   onVoted: () => void;
 }) {
   const { toggle, pending, error, review, blocked } = useVote(request, update, onVoted);
+  const session = useSession();
+  const { params } = useLocation();
+  // Pressed Vote while signed out: signing in brought them back here with ?intent=vote. The vote is
+  // cast once (not again if they had voted meanwhile), and the intent leaves the address so that a
+  // reload or a shared link does not vote again.
+  const intended = params.get('intent') === 'vote';
+  const done = useRef(false);
+  useEffect(() => {
+    if (!intended || done.current || session.status !== 'signed_in') return;
+    done.current = true;
+    navigate(`/requests/${encodeURIComponent(request.id)}`, { replace: true });
+    if (!request.viewerHasVoted && !blocked) void toggle();
+  }, [intended, session.status, request.id, request.viewerHasVoted, blocked, toggle]);
   return (
     <div className="detail-head">
       <div className="detail-vote">
@@ -205,6 +239,7 @@ function DetailHead({
       </div>
       <div>
         <PageHeading title={request.title} />
+        {request.summary && <p className="request-summary">{request.summary}</p>}
         <p className="card-meta">
           <StatusBadge status={request.status} />
           <CategoryTag category={request.category} />
@@ -248,7 +283,7 @@ function RequestContent({ request, signedIn }: { request: FeatureRequest; signed
       <h2 id="content-heading" className="visually-hidden">
         The request
       </h2>
-      {request.description && <p className="description">{request.description}</p>}
+      {request.description && <Markdown className="description" text={request.description} />}
       {request.painPoints && request.painPoints.length > 0 && (
         <>
           <h3>What gets in the way</h3>
@@ -353,7 +388,7 @@ function Discussion({ request, onAdded }: { request: FeatureRequest; onAdded: ()
         <Comments request={request} onAdded={onAdded} />
       ) : (
         <p>
-          <Link to={`/login?next=${encodeURIComponent(`/requests/${request.id}`)}`}>Sign in</Link> to read the discussion and add to it.
+          <Link to={`/login?next=${encodeURIComponent(intentPath(request.id, 'comment'))}`}>Sign in</Link> to read the discussion and add to it.
         </p>
       )}
     </section>
@@ -374,17 +409,12 @@ function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () =
       {!comments.loading && !comments.error && comments.items.length === 0 && <p className="muted">No comments yet. Start the conversation.</p>}
       <ol className="comments" aria-busy={comments.loading}>
         {comments.items.map((c) => (
-          <li key={c.id} className={`comment${c.expertAdvice ? ' expert-comment' : ''}`}>
-            <p className="comment-head">
-              <strong>{c.author?.displayName ?? 'A WedSync user'}</strong>
-              {c.author && <span className="muted"> · {roleLabel(c.author.role)}</span>}
-              {c.expertAdvice && <ExpertBadge />}
-              <time className="muted" dateTime={c.createdAt}>
-                {formatDate(c.createdAt)}
-              </time>
-            </p>
-            <p className="comment-body">{c.content}</p>
-          </li>
+          <CommentItem
+            key={c.id}
+            comment={c}
+            moderator={session.can(MODERATE_PERMISSION)}
+            onChanged={(changed) => comments.setItems((items) => items.map((i) => (i.id === changed.id ? changed : i)))}
+          />
         ))}
       </ol>
       {comments.hasMore && (
@@ -410,12 +440,166 @@ function Comments({ request, onAdded }: { request: FeatureRequest; onAdded: () =
 /** As the API's comment schema. */
 const MAX_COMMENT = 5000;
 
+/**
+ * One comment: Markdown, marked when edited; a placeholder once its author deleted it. Its author
+ * may edit or delete it until `editableUntil`; the product team sees hidden comments with the reason
+ * and may hide one, saying why.
+ */
+function CommentItem({ comment: c, moderator, onChanged }: { comment: Comment; moderator: boolean; onChanged: (c: Comment) => void }) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'hide'>('view');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  // As of loading the thread; a page left open past the window gets the server's 409 edit_window_closed.
+  const editable = c.editableUntil !== null;
+
+  useEffect(() => {
+    if (mode !== 'view') field.current?.focus();
+  }, [mode]);
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setMode('view');
+    } catch (err) {
+      setError(fieldErrors(err).content ?? fieldErrors(err).reason ?? plainMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const save = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void run(async () => onChanged({ ...c, ...(await editComment(c.requestId, c.id, text.trim())) }));
+  };
+  const remove = () =>
+    run(async () => {
+      await deleteComment(c.requestId, c.id);
+      onChanged({ ...c, content: '', deleted: true, editableUntil: null });
+    });
+  const hide = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      await hideComment(c.requestId, c.id, text.trim());
+      onChanged({ ...c, editableUntil: null, hidden: { reason: text.trim(), hiddenAt: new Date().toISOString(), hiddenBy: null } });
+    });
+  };
+  const formId = `comment-${c.id}`;
+
+  return (
+    <li className={`comment${c.expertAdvice ? ' expert-comment' : ''}${c.hidden ? ' hidden-comment' : ''}`}>
+      <p className="comment-head">
+        <strong>{c.author?.displayName ?? 'A WedSync user'}</strong>
+        {c.author && <span className="muted"> · {roleLabel(c.author.role)}</span>}
+        {c.expertAdvice && <ExpertBadge />}
+        <time className="muted" dateTime={c.createdAt}>
+          {formatDate(c.createdAt)}
+        </time>
+        {c.editedAt && !c.deleted && <span className="muted"> · edited</span>}
+      </p>
+      {c.hidden && (
+        <p className="comment-hidden-reason">
+          <strong>Hidden from members:</strong> {c.hidden.reason}
+        </p>
+      )}
+      {c.deleted ? (
+        <p className="comment-body muted">This comment was deleted by its author.</p>
+      ) : mode === 'edit' ? (
+        <form onSubmit={save} noValidate>
+          <label htmlFor={`${formId}-edit`}>Edit your comment</label>
+          <textarea
+            id={`${formId}-edit`}
+            ref={field}
+            rows={4}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
+          <FormActions sending={busy} label="Save comment" sendingLabel="Saving…">
+            <button type="button" className="button secondary" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </FormActions>
+        </form>
+      ) : (
+        <Markdown className="comment-body" text={c.content} />
+      )}
+      {mode === 'hide' && (
+        <form onSubmit={hide} noValidate>
+          <label htmlFor={`${formId}-reason`}>Why hide this comment?</label>
+          <textarea
+            id={`${formId}-reason`}
+            ref={field}
+            rows={2}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-describedby={error ? `${formId}-error` : undefined}
+          />
+          <FormActions sending={busy} label="Hide comment" sendingLabel="Hiding…">
+            <button type="button" className="button secondary" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </FormActions>
+        </form>
+      )}
+      {mode === 'view' && !c.deleted && (editable || (moderator && !c.hidden)) && (
+        <p className="comment-actions">
+          {editable && (
+            <>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => {
+                  setText(c.content);
+                  setMode('edit');
+                }}
+              >
+                Edit
+              </button>
+              <button type="button" className="button secondary small" onClick={() => void remove()} disabled={busy}>
+                Delete
+              </button>
+            </>
+          )}
+          {moderator && !c.hidden && (
+            <button
+              type="button"
+              className="button secondary small"
+              onClick={() => {
+                setText('');
+                setMode('hide');
+              }}
+            >
+              Hide
+            </button>
+          )}
+        </p>
+      )}
+      {error && (
+        <p id={`${formId}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
 function CommentForm({ requestId, onAdded }: { requestId: string; onAdded: (c: Comment) => void }) {
   const [content, setContent] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const { params } = useLocation();
+  // Pressed "Sign in" to comment: back here signed in, the form is where they were going.
+  const intended = params.get('intent') === 'comment';
+  useEffect(() => {
+    if (!intended) return;
+    textarea.current?.focus();
+    navigate(`/requests/${encodeURIComponent(requestId)}`, { replace: true });
+  }, [intended, requestId]);
 
   async function submit(event: SyntheticEvent) {
     event.preventDefault();

@@ -26,6 +26,7 @@ import type { Account, FeatureRequest, SubmitBody, Urgency, UserContext } from '
 const MAX_PAIN_POINTS = 10;
 // As the API's SubmitBody: longer text is refused there, so it is counted and refused here first.
 const MAX_TITLE = 120;
+const SUMMARY_LENGTH = { min: 10, max: 280 };
 const MAX_DESCRIPTION = 5000;
 const MAX_PAIN_POINT = 200;
 
@@ -36,6 +37,8 @@ const WEDDING_DATE_ERRORS = {
 
 interface Draft {
   title: string;
+  /** Absent in drafts saved before summaries existed. */
+  summary?: string;
   description: string;
   category: string;
   urgency: Urgency | '';
@@ -52,6 +55,7 @@ interface Draft {
 function emptyDraft(user: Account): Draft {
   return {
     title: '',
+    summary: '',
     description: '',
     category: '',
     urgency: '',
@@ -119,6 +123,9 @@ function validate(d: Draft, weddingRequired: boolean): Errors {
   if (!title) e.title = 'Give your request a title.';
   else if (title.length < 8) e.title = 'The title must be at least 8 characters long.';
   else if (title.length > MAX_TITLE) e.title = tooLong('The title', title, MAX_TITLE)!;
+  const summary = (d.summary ?? '').trim();
+  if (summary && summary.length < SUMMARY_LENGTH.min) e.summary = `The summary must be at least ${SUMMARY_LENGTH.min} characters long, or left empty.`;
+  else if (summary.length > SUMMARY_LENGTH.max) e.summary = tooLong('The summary', summary, SUMMARY_LENGTH.max)!;
   const description = d.description.trim();
   if (!description) e.description = 'Describe what you need.';
   else if (description.length < 20) e.description = 'The description must be at least 20 characters long: say what happens today and why it matters.';
@@ -153,8 +160,10 @@ function validate(d: Draft, weddingRequired: boolean): Errors {
 
 function toBody(d: Draft, includeWedding: boolean): SubmitBody {
   const painPoints = d.painPoints.map((p) => p.trim()).filter(Boolean);
+  const summary = (d.summary ?? '').trim();
   return {
     title: d.title.trim(),
+    ...(summary ? { summary } : {}),
     description: d.description.trim(),
     category: d.category,
     urgency: d.urgency as Urgency,
@@ -406,6 +415,17 @@ function SubmitForm({ user }: { user: Account }) {
           {(control) => <input {...control} type="text" value={draft.title} autoComplete="off" onChange={(e) => set('title', e.target.value)} />}
         </Field>
         <DuplicateSuggestions title={draft.title} description={draft.description} />
+
+        <Field
+          id={fieldId('summary')}
+          label="Public summary"
+          optional
+          hint="One or two sentences everyone on the board can read, so they know what they are voting for. Keep wedding details out: the description stays private."
+          error={errors.summary}
+          count={{ text: draft.summary ?? '', max: SUMMARY_LENGTH.max }}
+        >
+          {(control) => <textarea {...control} rows={2} value={draft.summary ?? ''} onChange={(e) => set('summary', e.target.value)} />}
+        </Field>
 
         <Field
           id={fieldId('description')}

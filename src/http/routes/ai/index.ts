@@ -7,12 +7,13 @@ import { analyzeDraft, draftContentHash } from '../../../services/draft-analysis
 import { requireFeatureRequest } from '../../../services/feature-requests.js';
 import { detectDuplicates, dismissDuplicate, likelyDuplicatesOf } from '../../../services/duplicate-detection.js';
 import { sendCached } from '../../plugins/app/response-cache.js';
-import { IdParams, responses, Status, Uuid } from '../../schemas.js';
+import { IdParams, Nullable, responses, Status, Uuid } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
 
 const DuplicateSuggestion = Type.Object({
   id: Uuid,
   title: Type.String(),
+  summary: Nullable(Type.String({ description: 'Its public summary (null: none written)' })),
   status: Status,
   votes: Type.Integer(),
   score: Type.Number({ minimum: 0, maximum: 1, description: 'Probability that this is the same request' }),

@@ -1,5 +1,5 @@
 // Feature requests, their votes, comments and status workflow.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { searchScope } from '../../../domain/access-control.js';
 import { CACHE_POLICIES } from '../../../domain/response-cache.js';
 import * as comments from '../../../services/comments.js';
@@ -15,7 +15,9 @@ import {
   BoardItem,
   Comment,
   CommentBody,
+  CommentParams,
   CommentsQuery,
+  HideCommentBody,
   FeatureRequest,
   FollowReply,
   ListQuery,
@@ -23,6 +25,7 @@ import {
   MergeReply,
   Outcome,
   OutcomeBody,
+  Revisions,
   RiceOverrideBody,
   StatusBody,
   SubmitBody,
@@ -99,6 +102,21 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
       response: responses({ 200: FeatureRequest }),
     },
     handler: async (request) => requests.updateFeatureRequest(services, call(request), request.params.id, request.body),
+  });
+
+  app.get('/api/feature-requests/:id/revisions', {
+    config: { access: { anyOf: ['feature_requests:update'] } },
+    schema: {
+      tags,
+      summary: "Every edit of a request's title, summary and description, with a word diff against the one before (product team)",
+      params: IdParams,
+      response: responses({ 200: Revisions }),
+    },
+    handler: async (request, reply) => {
+      // Revisions hold the confidential description: never kept by a shared cache.
+      reply.header('cache-control', 'private, no-store');
+      return requests.listRevisions(services, request.params.id);
+    },
   });
 
   app.post('/api/feature-requests/:id/status', {
@@ -256,6 +274,49 @@ const featureRequests: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { serv
       response: responses({ 201: Comment }),
     },
     handler: async (request, reply) => reply.status(201).send(await comments.addComment(services, call(request), request.params.id, request.body)),
+  });
+
+  app.patch('/api/feature-requests/:id/comments/:commentId', {
+    bodyLimit: BODY_LIMITS.text,
+    config: { access: { anyOf: ['comments:create', 'feature_requests:update'] } },
+    schema: {
+      tags,
+      summary: 'Edit your own comment, within COMMENT_EDIT_WINDOW_MINUTES of posting it',
+      params: CommentParams,
+      body: CommentBody,
+      response: responses({ 200: Comment }),
+    },
+    handler: async (request) => comments.editComment(services, call(request), request.params.id, request.params.commentId, request.body),
+  });
+
+  app.delete('/api/feature-requests/:id/comments/:commentId', {
+    config: { access: { anyOf: ['comments:create', 'feature_requests:update'] } },
+    schema: {
+      tags,
+      summary: 'Delete your own comment, within COMMENT_EDIT_WINDOW_MINUTES of posting it (the thread keeps a placeholder)',
+      params: CommentParams,
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await comments.deleteComment(services, call(request), request.params.id, request.params.commentId);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/api/feature-requests/:id/comments/:commentId/hide', {
+    bodyLimit: BODY_LIMITS.text,
+    config: { access: { anyOf: ['feature_requests:update'] } },
+    schema: {
+      tags,
+      summary: 'Hide a comment from members, with a reason (product team; audited)',
+      params: CommentParams,
+      body: HideCommentBody,
+      response: responses({ 204: Type.Null() }),
+    },
+    handler: async (request, reply) => {
+      await comments.hideComment(services, call(request), request.params.id, request.params.commentId, request.body);
+      return reply.status(204).send(null);
+    },
   });
 };
 

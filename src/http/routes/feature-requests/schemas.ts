@@ -21,8 +21,14 @@ export const WeddingContext = Type.Object(
   { additionalProperties: false },
 );
 
+/** Limits of the public summary: a sentence or two, short enough for a board card and a duplicate hint. */
+export const SUMMARY_LIMITS = { min: 10, max: 280 } as const;
+
 const requestFields = {
   title: Text(8, 120),
+  summary: Text(SUMMARY_LIMITS.min, SUMMARY_LIMITS.max, {
+    description: 'Public: everyone who sees the board reads it (the description and wedding context stay confidential)',
+  }),
   description: Text(20, 5000),
   category: Category,
   urgency: Urgency,
@@ -33,6 +39,7 @@ const requestFields = {
 export const SubmitBody = Type.Object(
   {
     ...requestFields,
+    summary: Type.Optional(requestFields.summary),
     painPoints: Type.Optional(requestFields.painPoints),
     weddingContext: Type.Optional(WeddingContext),
   },
@@ -79,6 +86,7 @@ export const Rice = Type.Object(
 export const BoardItem = Type.Object({
   id: Uuid,
   title: Type.String(),
+  summary: Nullable(Type.String({ description: 'Public summary (null: none written yet)' })),
   category: Type.String(),
   status: Status,
   urgency: Urgency,
@@ -171,10 +179,44 @@ export const CommentBody = Type.Object({ content: Text(2, 5000) }, { additionalP
 export const Comment = Type.Object({
   id: Uuid,
   requestId: Uuid,
-  content: Type.String(),
+  content: Type.String({ description: 'Markdown; empty once deleted by its author' }),
   expertAdvice: Type.Boolean({ description: 'Written by a verified wedding supplier' }),
   author: Nullable(Author),
   createdAt: DateTime,
+  editedAt: Nullable(DateTime),
+  deleted: Type.Boolean({ description: 'Deleted by its author: shown as a placeholder' }),
+  editableUntil: Nullable(DateTime),
+  hidden: Type.Optional(
+    Nullable(
+      Type.Object(
+        { reason: Type.String(), hiddenAt: DateTime, hiddenBy: Nullable(Author) },
+        { description: 'Hidden by the product team (shown to the product team only; members do not receive hidden comments)' },
+      ),
+    ),
+  ),
+});
+export const CommentParams = Type.Object({ id: Uuid, commentId: Uuid });
+export const HideCommentBody = Type.Object(
+  { reason: Text(5, 500, { description: 'Why: kept with the comment and in the audit log' }) },
+  { additionalProperties: false },
+);
+
+const DiffPart = Type.Object({ kind: literals(['same', 'added', 'removed'] as const), text: Type.String() });
+export const Revisions = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      revision: Type.Integer({ description: '1: as submitted' }),
+      title: Type.String(),
+      summary: Nullable(Type.String()),
+      description: Type.String(),
+      editedBy: Nullable(Author),
+      createdAt: DateTime,
+      changes: Type.Array(Type.Object({ field: literals(['title', 'summary', 'description'] as const), parts: Type.Array(DiffPart) }), {
+        description: 'Word diff against the revision before (empty for revision 1)',
+      }),
+    }),
+    { description: 'Newest first' },
+  ),
 });
 export const CommentsQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
