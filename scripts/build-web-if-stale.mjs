@@ -12,7 +12,7 @@ const web = path.join(root, 'web');
 const built = path.join(web, 'dist', 'index.html');
 
 // What the build reads besides node_modules: the app, its page, its config, and the shared vocabulary.
-const SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'src/domain/feature-requests.ts', 'scripts/report-bundle-size.mjs'];
+const SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'src/domain', 'scripts/report-bundle-size.mjs'];
 
 function newestMtime(target) {
   if (!existsSync(target)) return 0;

@@ -90,7 +90,7 @@ const PEER_STATUSES: Record<string, Status> = {
   rejected: 'declined',
 };
 /** Not importable as a request of its own: a duplicate's votes belong to a request we cannot name. */
-const SKIPPED_STATUSES = new Set(['duplicate', 'merged', 'deleted']);
+const SKIPPED_STATUSES: ReadonlySet<string> = new Set(['duplicate', 'merged', 'deleted']);
 
 const URGENCY_VALUES = ['low', 'medium', 'high', 'critical'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

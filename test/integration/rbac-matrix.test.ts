@@ -127,7 +127,13 @@ const aWebhook = async (ctx: Ctx, caller: Caller, role: Role) => {
 
 /** A fresh wedding supplier waiting for verification (other roles are refused before any lookup). */
 const aSupplierToVerify = async (ctx: Ctx) => {
-  const res = await signUpVerified(ctx.t, { ...newSignup(), role: 'wedding_supplier', supplierType: 'florist', businessName: 'Matrix Flowers', businessSize: 'solo' });
+  const res = await signUpVerified(ctx.t, {
+    ...newSignup(),
+    role: 'wedding_supplier',
+    supplierType: 'florist',
+    businessName: 'Matrix Flowers',
+    businessSize: 'solo',
+  });
   return res.json().user.id as string;
 };
 /** A comment by the caller on the product team's request (roles that may not comment are refused before any lookup). */

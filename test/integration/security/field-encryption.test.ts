@@ -22,7 +22,6 @@ import { getFeatureRequest, listFeatureRequests } from '../../../src/services/fe
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
-import { deploymentState } from '../../../src/services/deployment-state.js';
 import { signUpVerified } from '../../helpers/accounts.js';
 
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
