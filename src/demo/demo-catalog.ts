@@ -21,10 +21,12 @@ export interface DemoRequest {
   weddingContext: { guestCount: number; country: string; timeZone: string };
 }
 
-/** A comment to scatter over the demo requests (40-300 characters); `expertAdvice` marks a supplier giving professional advice. */
+/** A comment for the demo requests that mention its subject (40-300 characters); `expertAdvice` marks a supplier giving professional advice. */
 export interface DemoComment {
   content: string;
   expertAdvice: boolean;
+  /** What the comment is about: lower-case words or word beginnings, at least one of which a request must mention to get it. */
+  about: readonly string[];
 }
 
 export const demoRequests: readonly DemoRequest[] = [
@@ -2072,245 +2074,323 @@ export const demoComments: readonly DemoComment[] = [
   {
     content: 'Yes please! We ran into exactly this last month and ended up doing it all in a spreadsheet instead.',
     expertAdvice: false,
+    about: ['spreadsheet', 'retyp', 'by hand', 'one at a time'],
   },
   {
     content:
       "As a venue coordinator, I'd suggest making this visible to suppliers too. We usually find out about changes last, and that's when mistakes happen on the day.",
     expertAdvice: true,
+    about: ['run-of-day', 'timeline', 'final numbers', 'schedule', 'load-in'],
   },
   {
     content: "Would love this. Our wedding is in October and I'm already dreading doing it by hand.",
     expertAdvice: false,
+    about: ['by hand', 'retyp', 'spreadsheet', 'reminder'],
   },
   {
     content: 'Upvoted. My partner and I argued about this for a whole evening, so anything that makes it simpler gets my vote.',
     expertAdvice: false,
+    about: ['partner', 'both of us', 'co-planner', 'which side'],
   },
   {
     content: "From a caterer's point of view: whatever you build, please let us export it. Our kitchen works from printed sheets, not screens.",
     expertAdvice: true,
+    about: ['caterer', 'meal', 'menu', 'dietary', 'allerg'],
   },
   {
     content: 'Same problem here with a 180-guest wedding in Manchester. It would save me hours.',
     expertAdvice: false,
+    about: ['guest list', 'seating', 'table plan', 'household'],
   },
   {
     content: "As a planner, I've seen this go wrong when only one partner has access. Make sure both partners and any helpers can see the same information.",
     expertAdvice: true,
+    about: ['partner', 'helper', 'co-planner', 'limited access', 'team'],
   },
   {
     content: 'This would be especially useful for destination weddings where half the guests are travelling from abroad.',
     expertAdvice: false,
+    about: ['abroad', 'destination', 'overseas', 'travel', 'flight'],
   },
   {
     content: 'Please make it work on phones. Most of our older relatives only ever open things from a message on their phone.',
     expertAdvice: false,
+    about: ['phone', 'sms', 'mobile', 'smartphone'],
   },
   {
     content: 'Photographer here. We deal with this every weekend in summer. A simple version would already be a big improvement over what we do now.',
     expertAdvice: true,
+    about: ['photo', 'gallery', 'shot list', 'album'],
   },
   {
     content: 'We had the same issue with our wedding in Cork. In the end my sister did it all on paper.',
     expertAdvice: false,
+    about: ['paper', 'print', 'reply card', 'envelope'],
   },
   {
     content: 'Tip from a florist: keep the first version simple. Couples and suppliers both stop using features that need ten fields filled in.',
     expertAdvice: true,
+    about: ['custom question', 'checklist', 'form', 'field'],
   },
   {
     content: "+1 from Melbourne. I'd happily pay a little extra for this.",
     expertAdvice: false,
+    about: ['deposit', 'payment', 'pay '],
   },
   {
     content: "I didn't realise I needed this until I read the request. Now I can't stop thinking about it.",
     expertAdvice: false,
+    about: ['sunset', 'muhurat', 'pronunciation', 'inspiration', 'mood board'],
   },
   {
     content:
       "As a wedding planner for fifteen years, my advice is to include a clear deadline with any reminder. Guests respond far better to 'by Friday' than to 'soon'.",
     expertAdvice: true,
+    about: ['reminder', 'deadline', 'rsvp'],
   },
   {
     content: "Our wedding is in three weeks, so it's too late for us, but future couples would really benefit from this.",
     expertAdvice: false,
+    about: ['thank-you', 'archive', 'review', 'after the wedding'],
   },
   {
     content: 'Is there a workaround in the meantime? I tried the notes field but it gets messy very quickly.',
     expertAdvice: false,
+    about: ['notes', 'note box', 'comments box'],
   },
   {
     content: "Venue manager here. We'd use this for every single wedding we host, which is around 80 a year.",
     expertAdvice: true,
+    about: ['venue', 'floor plan', 'room'],
   },
   {
     content: "This is the main reason I'm still using a spreadsheet alongside the app.",
     expertAdvice: false,
+    about: ['spreadsheet', 'budget', 'expense', 'cost'],
   },
   {
     content: 'Agreed. My fiance and I both keep separate lists because of this, and they never match.',
     expertAdvice: false,
+    about: ['both partners', 'duplicate', 'by both', 'merge', 'partner'],
   },
   {
     content: "As a caterer, I'd add that allergies must never be optional free text. A missed allergy is the one mistake we can't fix on the night.",
     expertAdvice: true,
+    about: ['allerg', 'dietary', 'meal', 'menu'],
   },
   {
     content: "We're a same-sex couple and would love the wording to stay neutral, with partner one and partner two rather than bride and groom.",
     expertAdvice: false,
+    about: ['partner', 'wording', 'bride and groom'],
   },
   {
     content: 'Big yes from Mumbai. With our family sizes, anything manual becomes impossible very quickly.',
     expertAdvice: false,
+    about: ['famil', 'household', 'relatives'],
   },
   {
     content: "As a videographer, I'd suggest letting couples share this with named suppliers only, not everyone, so private details stay private.",
     expertAdvice: true,
+    about: ['share with', 'privacy', 'private', 'consent'],
   },
   {
     content: 'It would be great if this also worked for the rehearsal dinner and the day-after brunch, not only the main day.',
     expertAdvice: false,
+    about: ['multi-day', 'weekend', 'event', 'ceremony'],
   },
   {
     content: 'My mum keeps asking me for this information every day, so a shareable view would save my sanity.',
     expertAdvice: false,
+    about: ['parents', 'mum', 'helper', 'family'],
   },
   {
     content: "Planner's advice: build in an audit trail. When something goes wrong on the day, the first question is always who changed it and when.",
     expertAdvice: true,
+    about: ['change history', 'version history', 'history', 'changed', 'amendment'],
   },
   {
     content: 'Voted. Our venue in Tuscany has patchy internet, so please keep it light.',
     expertAdvice: false,
+    about: ['slow', 'offline', 'signal', 'internet', 'lighter'],
   },
   {
     content: "I'd love it if this could be switched off for small weddings like ours. With 30 guests we don't need every option.",
     expertAdvice: false,
+    about: ['small wedding', 'notifications', 'switch'],
   },
   {
     content: "As a celebrant, I'd ask that the ceremony details are included too. We often get the timings second-hand and they're frequently wrong.",
     expertAdvice: true,
+    about: ['ceremony', 'celebrant', 'officiant', 'timeline'],
   },
   {
     content: 'This happened to us too. We only found out a week before and it was a very stressful week.',
     expertAdvice: false,
+    about: ['wrong', 'disappeared', 'not saved', 'old date', 'not arriving', 'fail', 'crash', 'freez'],
   },
   {
     content: 'Would this also work for couples who are planning from overseas? We live in Dubai but are marrying in Ireland.',
     expertAdvice: false,
+    about: ['abroad', 'overseas', 'time zone', 'foreign', 'marrying'],
   },
   {
     content: 'Stationer here: if you add this, please support proper name formats, including titles, double-barrelled surnames and accents.',
     expertAdvice: true,
+    about: ['place card', 'envelope', 'address', 'names'],
   },
   {
     content: "Exactly what we need. I've been copying and pasting between three different apps.",
     expertAdvice: false,
+    about: ['copying', 'sync', 'calendar', 'accounting', 'integration', 'connect'],
   },
   {
     content: 'Agree with the other comments. Even a basic version would be better than what we have now.',
     expertAdvice: false,
+    about: ['basic', 'simple', 'workaround'],
   },
   {
     content: "As a hair and makeup artist, I'd find this useful for the morning schedule too. Knowing who needs to be ready when makes a huge difference.",
     expertAdvice: true,
+    about: ['bridal party', 'morning', 'schedule', 'role'],
   },
   {
     content: "Our wedding planner told us she has the same problem with every couple, so it's clearly not just us.",
     expertAdvice: false,
+    about: ['planner', 'agency', 'every couple'],
   },
   {
     content: "Please don't make this a paid add-on. It feels like a basic need for any wedding.",
     expertAdvice: false,
+    about: ['paid', 'cost', 'price', 'fee'],
   },
   {
     content:
       "Transport provider's view: include pickup points and times, and give drivers read-only access. Most of our delays come from outdated information.",
     expertAdvice: true,
+    about: ['transport', 'airport', 'pickup', 'travel', 'driver'],
   },
   {
     content: 'Love this idea. It would have saved us at least two long calls with our parents.',
     expertAdvice: false,
+    about: ['parents', 'families', 'mum', 'both families'],
   },
   {
     content: "We're getting married in Cape Town with guests from five countries, so anything that reduces confusion is welcome.",
     expertAdvice: false,
+    about: ['countries', 'languages', 'language', 'translation', 'abroad'],
   },
   {
     content: "As a venue coordinator, I'd recommend a clear cut-off date after which changes go through the venue. Last-minute edits are where things break.",
     expertAdvice: true,
+    about: ['cut-off', 'deadline', 'lock', 'last-minute'],
   },
   {
     content: "I'd vote twice if I could. This is the thing I complain about most to my friends who are also engaged.",
     expertAdvice: false,
+    about: ['engaged', 'dread', 'frustrat'],
   },
   {
     content: 'Could this be linked to the guest list so it updates automatically? Keeping two things in sync is the real pain.',
     expertAdvice: false,
+    about: ['guest list', 'sync', 'linked', 'automatically'],
   },
   {
     content: "Photographer's tip: add an option to export as PDF. Many suppliers still print everything and bring it on the day.",
     expertAdvice: true,
+    about: ['pdf', 'print', 'export', 'summary'],
   },
   {
     content: 'Our wedding is small, only 45 guests, but even for us this would save a lot of time.',
     expertAdvice: false,
+    about: ['small wedding', '45 guests', 'small'],
   },
   {
     content: "Yes! And please let us undo changes. I've accidentally deleted things more than once.",
     expertAdvice: false,
+    about: ['undo', 'delet', 'archive', 'removed'],
   },
   {
     content: "As a planner in Sydney, I'd suggest sending notifications in the wedding's time zone. Couples planning from abroad get very confused otherwise.",
     expertAdvice: true,
+    about: ['time zone', 'abroad', 'notification', 'reminder'],
   },
   {
     content: 'This is important for accessibility too. My brother uses a screen reader and struggles with most wedding apps.',
     expertAdvice: false,
+    about: ['screen reader', 'accessib', 'keyboard', 'contrast', 'larger text'],
   },
   {
     content: "Following this one. We're still deciding on our platform and this could be the deciding factor.",
     expertAdvice: false,
+    about: ['platform', 'compare', 'decid'],
   },
   {
     content: "DJ here: please include a field for must-play and do-not-play songs. It's the most common last-minute message I get from couples.",
     expertAdvice: true,
+    about: ['song', 'music', 'playlist', 'dj'],
   },
   {
     content: 'We worked around it with a shared document, but it fell apart as soon as the aunts got involved.',
     expertAdvice: false,
+    about: ['shared document', 'workaround', 'both families', 'relatives'],
   },
   {
     content: 'Great suggestion. Would be nice if suppliers could see it without needing a full account.',
     expertAdvice: false,
+    about: ['without needing', 'account', 'read-only', 'access'],
   },
   {
     content:
       'As a caterer, my advice is to confirm final numbers in writing at least ten days before the wedding, and having it in the platform would make that easy.',
     expertAdvice: true,
+    about: ['final numbers', 'caterer', 'headcount', 'meal'],
   },
   {
     content: 'Huge plus one. Our wedding is in Goa and half of our relatives will only see messages on their phones.',
     expertAdvice: false,
+    about: ['relatives', 'phone', 'mobile', 'sms'],
   },
   {
     content: "I'd also like a way to mark things as done, so we can see progress and feel like we're getting somewhere.",
     expertAdvice: false,
+    about: ['checklist', 'done', 'progress', 'task'],
   },
   {
     content: 'Officiant here. Anything that gets the right names and pronunciations to me before the ceremony is very welcome.',
     expertAdvice: true,
+    about: ['pronunciation', 'ceremony', 'officiant', 'names'],
   },
   {
     content: 'This would have prevented a very awkward conversation with my future in-laws last week.',
     expertAdvice: false,
+    about: ['in-laws', 'families', 'partner invited', 'which side'],
   },
   {
     content: 'Please keep the design simple. Some of our guests are in their nineties and get lost easily on busy screens.',
     expertAdvice: false,
+    about: ['simple', 'larger text', 'older', 'high-contrast', 'reduced motion'],
   },
   {
     content: "As a florist, I'd suggest letting couples attach reference photos. A single picture explains more than a page of notes.",
     expertAdvice: true,
+    about: ['photo', 'mood board', 'inspiration', 'picture', 'attach'],
   },
 ];
+
+/** Whether a request mentions what a comment is about, matching `about` entries at the start of a word. */
+export function commentFitsRequest(comment: DemoComment, request: DemoRequest): boolean {
+  const text = [request.title, request.description, ...request.painPoints].join(' ').toLowerCase();
+  // `about` entries are plain words (letters, digits, spaces, hyphens; the catalogue test checks it), safe in a pattern.
+  return comment.about.some((subject) => new RegExp(`(?<![a-z])${subject}`).test(text));
+}
+
+/**
+ * Up to `count` comments that fit the request, starting at a different point of the list for each
+ * `index` so that requests on the same subject do not all read the same discussion.
+ */
+export function demoCommentsFor(request: DemoRequest, index: number, count: number): DemoComment[] {
+  const fitting = demoComments.filter((c) => commentFitsRequest(c, request));
+  if (!fitting.length) return [];
+  const start = (index * 7) % fitting.length;
+  return [...fitting.slice(start), ...fitting.slice(0, start)].slice(0, count);
+}

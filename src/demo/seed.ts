@@ -15,7 +15,7 @@ import type { Services } from '../services/context.js';
 import { recomputeRice } from '../services/rice.js';
 import { recountedTally } from '../services/votes.js';
 import type { Database } from '../db/client.js';
-import { demoComments, demoRequests } from './demo-catalog.js';
+import { demoCommentsFor, demoRequests } from './demo-catalog.js';
 import { comments, consentRecords, featureRequests, requestOutcomes, statusHistory, users, votes } from '../db/schema.js';
 
 export const DEMO_ACCOUNTS = [
@@ -47,7 +47,7 @@ export function demoSignInBanner(url: string, password: string): string {
 }
 
 const CROWD_COUPLES = 30;
-/** Request i gets i % COMMENT_CYCLE comments: a board where some requests are discussed, some not. */
+/** Request i gets up to i % COMMENT_CYCLE comments on its subject: a board where some requests are discussed, some not. */
 const COMMENT_CYCLE = 4;
 const CROWD_SUPPLIERS = 20;
 const CROWD_ZONES = [
@@ -171,6 +171,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
 
     const requestRows = await Promise.all(
       demoRequests.map(async (d, i) => {
+        const discussion = demoCommentsFor(d, i, i % COMMENT_CYCLE);
         const author = d.authorType === 'couple' ? couples[i % couples.length]! : suppliers[i % suppliers.length]!;
         const createdAt = new Date(now - (rnd.int(120 * 24) + 1) * 3_600_000);
         const weddingDate = new Date(createdAt.getTime() + (30 + rnd.int(400)) * 86_400_000).toISOString().slice(0, 10);
@@ -194,13 +195,14 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
             region: regionForCountry(context.country),
             guestCount: context.guestCount,
             voteCount: chosen.length,
-            commentCount: i % COMMENT_CYCLE,
+            commentCount: discussion.length,
             voteWeight: weight,
             createdAt,
             updatedAt: createdAt,
           },
           chosen,
           weights,
+          discussion,
         };
       }),
     );
@@ -224,8 +226,7 @@ export async function seedDemo(s: Services): Promise<{ created: boolean; request
 
     const commentRows = await Promise.all(
       inserted.flatMap((req, i) =>
-        Array.from({ length: requestRows[i]!.row.commentCount }, async (_, j) => {
-          const c = demoComments[(i * 3 + j) % demoComments.length]!;
+        requestRows[i]!.discussion.map(async (c, j) => {
           const author = c.expertAdvice ? suppliers[(i + j) % suppliers.length]! : couples[(i + j) % couples.length]!;
           const id = randomUUID();
           return {

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { and, desc, eq, gt, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { apiTokens, featureRequests, probeRuns, users } from '../db/schema.js';
 import { regionForCountry } from '../domain/seasons.js';
@@ -396,4 +396,18 @@ export function probeRunFeed(startAt: Date) {
     const named = <T extends { probe: string }>(list: T[]) => list.filter((r): r is T & { probe: ProbeName } => isProbeName(r.probe));
     return { latest: named(latest), fresh: named(unseen) };
   };
+}
+
+/** How far back the ops dashboard's charts reach on opening: an hour, as long as a tab keeps its own readings. */
+export const PROBE_HISTORY_MINUTES = 60;
+
+/** The synthetic probes' runs of the last hour, oldest first: the server-side history a freshly opened ops dashboard starts from. */
+export async function recentProbeRuns(s: Services) {
+  const since = new Date(s.now().getTime() - PROBE_HISTORY_MINUTES * 60_000);
+  const runs = await s.db
+    .select({ probe: probeRuns.probe, ok: probeRuns.ok, durationMs: probeRuns.durationMs, at: probeRuns.at })
+    .from(probeRuns)
+    .where(gte(probeRuns.at, since))
+    .orderBy(asc(probeRuns.at));
+  return { since, runs };
 }

@@ -8,7 +8,11 @@ import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unre
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp } from './live-app.js';
 
 interface PainPoints {
-  snapshot: null | { requestsConsidered: number; themes: { label: string; voteWeight: number; requests: number; examples: { id: string; title: string }[] }[] };
+  snapshot: null | {
+    id: string;
+    requestsConsidered: number;
+    themes: { label: string; voteWeight: number; requests: number; examples: { id: string; title: string }[] }[];
+  };
 }
 
 describe.runIf(browserAvailable())('insights in Chromium', () => {
@@ -31,12 +35,18 @@ describe.runIf(browserAvailable())('insights in Chromium', () => {
     ]);
     expect(queued.status()).toBe(202);
     await page.getByText('A fresh analysis is queued.').waitFor();
-    // The worker runs the job; the page asks every 3 s until the new snapshot is in.
-    await page.getByText(/^Updated with the analysis of /).waitFor({ timeout: 60_000 });
-
+    // Busy while the run is followed (the page asks every 3 s, so this state lasts at least that long).
+    await page.getByRole('button', { name: 'Analysing…' }).and(page.locator('[aria-busy="true"]')).waitFor();
     const { t: app } = live.server;
-    const reply = (await app.request(await app.login('product@demo.test'), { method: 'GET', url: '/api/ai/insights/pain-points' })).json() as PainPoints;
+    const productTeam = await app.login('product@demo.test');
+    const latest = async () => (await app.request(productTeam, { method: 'GET', url: '/api/ai/insights/pain-points' })).json() as PainPoints;
+    // The worker runs the job; the page then says what it found.
+    await page.getByText(/^Updated: \d+ themes in \d+ open requests\.$/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Refresh analysis' }).waitFor();
+
+    const reply = await latest();
     const themes = reply.snapshot!.themes;
+    expect(await page.getByText(/^Updated: /).textContent()).toBe(`Updated: ${themes.length} themes in ${reply.snapshot!.requestsConsidered} open requests.`);
     expect(themes.length).toBeGreaterThan(3);
     expect(themes.map((x) => x.voteWeight)).toEqual([...themes.map((x) => x.voteWeight)].sort((a, b) => b - a));
 
@@ -52,6 +62,19 @@ describe.runIf(browserAvailable())('insights in Chromium', () => {
     expect(await chart.getAttribute('aria-label')).toContain(`1. ${themes[0]!.label}`);
     expect(serious(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'insights');
+
+    // A second run over the same requests: never a silent button, and the page says whether anything changed.
+    await page.getByRole('button', { name: 'Refresh analysis' }).click();
+    await page.getByRole('button', { name: 'Analysing…' }).waitFor();
+    const outcome = page.getByText(/^(No change since .+: the same \d+ themes with the same requests|Updated: \d+ themes, \d+ new since .+)\.$/);
+    await outcome.waitFor({ timeout: 60_000 });
+    const again = await latest();
+    expect(again.snapshot!.id).not.toBe(reply.snapshot!.id);
+    const same =
+      JSON.stringify(again.snapshot!.themes.map((x) => [x.label.toLowerCase(), x.requests]).sort()) ===
+      JSON.stringify(themes.map((x) => [x.label.toLowerCase(), x.requests]).sort());
+    expect(await outcome.textContent()).toMatch(same ? /^No change since / : /^Updated: /);
+    await page.getByRole('button', { name: 'Refresh analysis' }).waitFor();
 
     const example = themes[0]!.examples[0]!;
     await cards.first().getByRole('link', { name: example.title }).click();

@@ -435,6 +435,12 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
     build: fixed(() => '/api/platform/error-budget'),
   },
+  {
+    method: 'GET',
+    path: '/api/platform/probe-history',
+    expect: { anonymous: 401, couple: 403, supplier: 403, unverified_supplier: 403, product_team: 200, ai_system: 403 },
+    build: fixed(() => '/api/platform/probe-history'),
+  },
   { method: 'GET', path: '/api/status', expect: all(200), build: fixed(() => '/api/status') },
   { method: 'GET', path: '/api/notifications', expect: signedIn(200), build: fixed(() => '/api/notifications') },
   {

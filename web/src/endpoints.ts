@@ -21,6 +21,7 @@ import type {
   DuplicateCheck,
   DuplicateSuggestion,
   ErrorBudget,
+  ProbeHistory,
   FeatureRequest,
   Inbox,
   NotificationPreferences,
@@ -95,6 +96,7 @@ export const categoryTrends = (weeks: number, signal?: AbortSignal) => get<Categ
 
 export const platformHealth = (signal?: AbortSignal) => get<PlatformHealth>('/api/platform/health', signal);
 export const errorBudget = (signal?: AbortSignal) => get<{ errorBudget: ErrorBudget | null }>('/api/platform/error-budget', signal);
+export const probeHistory = (signal?: AbortSignal) => get<ProbeHistory>('/api/platform/probe-history', signal);
 
 /** Existing requests like a draft, best first (while a request is being written). */
 export const detectDuplicates = (body: { title: string; description: string; limit: number }, signal?: AbortSignal) =>

@@ -263,6 +263,12 @@ export interface ErrorBudget {
   measuredSince: string;
 }
 
+/** `GET /api/platform/probe-history`: the synthetic probes' runs of the last hour, oldest first. */
+export interface ProbeHistory {
+  since: string;
+  runs: { probe: string; ok: boolean; durationMs: number; at: string }[];
+}
+
 /** A request that may be the same as another one (`POST /api/ai/detect-duplicates`, `GET …/duplicates`). */
 export interface DuplicateSuggestion {
   id: string;

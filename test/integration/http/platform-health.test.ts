@@ -109,8 +109,28 @@ describe.each(DATABASE_MODES)('platform health (%s)', (mode) => {
     });
   });
 
+  it('serves the last hour of probe runs, oldest first, so a fresh dashboard has history', async () => {
+    await t.services.db.execute(sql`delete from probe_runs`);
+    const now = t.clock.now().getTime();
+    const runs = [
+      { probe: 'submission', ok: true, durationMs: 120, at: new Date(now - 90 * 60_000) },
+      { probe: 'submission', ok: true, durationMs: 140, at: new Date(now - 30 * 60_000) },
+      { probe: 'vote', ok: false, durationMs: 900, at: new Date(now - 20 * 60_000) },
+      { probe: 'submission', ok: true, durationMs: 160, at: new Date(now - 60_000) },
+    ];
+    for (const r of runs)
+      await t.services.db.execute(sql`insert into probe_runs (probe, ok, duration_ms, at) values (${r.probe}, ${r.ok}, ${r.durationMs}, ${timestamptz(r.at)})`);
+    const reply = await t.request(product, { method: 'GET', url: '/api/platform/probe-history' });
+    expect(reply.statusCode).toBe(200);
+    const body = reply.json();
+    expect(Date.parse(body.since)).toBe(now - 60 * 60_000);
+    // The run of 90 minutes ago is older than the hour and left out.
+    expect(body.runs).toEqual(runs.slice(1).map((r) => ({ ...r, at: r.at.toISOString() })));
+  });
+
   it('is for the product team only', async () => {
     const supplier = await t.login('supplier@demo.test');
+    expect((await t.request(supplier, { method: 'GET', url: '/api/platform/probe-history' })).statusCode).toBe(403);
     expect((await t.request(supplier, { method: 'GET', url: '/api/platform/health' })).statusCode).toBe(403);
     expect((await t.request(supplier, { method: 'GET', url: '/api/platform/error-budget' })).statusCode).toBe(403);
   });

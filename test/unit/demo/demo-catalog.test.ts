@@ -2,7 +2,7 @@
 // near-duplicate pairs that give the duplicate detector something to find in a demo.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoComments, demoRequests } from '../../../src/demo/demo-catalog.js';
+import { commentFitsRequest, demoComments, demoCommentsFor, demoRequests } from '../../../src/demo/demo-catalog.js';
 import { DEFAULT_CATEGORIES, URGENCIES } from '../../../src/domain/feature-requests.js';
 
 const sentences = (text: string): number => text.match(/[.!?]+(?=\s|$)/g)?.length ?? 0;
@@ -138,5 +138,42 @@ describe('demoComments', () => {
     const experts = demoComments.filter((c) => c.expertAdvice).length;
     expect(experts).toBeGreaterThanOrEqual(15);
     expect(experts).toBeLessThanOrEqual(25);
+  });
+});
+
+// Issue #16.10: comments were dealt out by position, so a caterer's allergy advice could sit under a
+// photo-gallery request. Each comment now names its subject and only goes where the request mentions it.
+describe('demo comments fit their request', () => {
+  const seeded = demoRequests.map((r, i) => ({ request: r, discussion: demoCommentsFor(r, i, 3) }));
+
+  it('states each subject as plain lower-case words', () => {
+    for (const c of demoComments) {
+      expect(c.about.length, c.content).toBeGreaterThan(0);
+      for (const subject of c.about) expect(subject, c.content).toMatch(/^[a-z0-9][a-z0-9 '-]*$/);
+    }
+  });
+
+  it('attaches a comment only to a request that mentions its subject', () => {
+    const misplaced = seeded.flatMap(({ request, discussion }) =>
+      discussion
+        .filter((c) => !c.about.some((subject) => `${request.title} ${request.description} ${request.painPoints.join(' ')}`.toLowerCase().includes(subject)))
+        .map((c) => `${request.title} <- ${c.content}`),
+    );
+    expect(misplaced).toEqual([]);
+  });
+
+  it('does not attach the allergy advice to a request about photos', () => {
+    const allergy = demoComments.find((c) => c.content.includes('allergies must never be optional'))!;
+    const gallery = demoRequests.find((r) => r.title === 'Gallery downloads fail halfway')!;
+    const allergyForm = demoRequests.find((r) => r.title === 'Structured allergy questions on the RSVP form')!;
+    expect(commentFitsRequest(allergy, gallery)).toBe(false);
+    expect(commentFitsRequest(allergy, allergyForm)).toBe(true);
+  });
+
+  it('still gives most requests a discussion and spreads the comments around', () => {
+    const discussed = seeded.filter((s) => s.discussion.length > 0).length;
+    expect(discussed).toBeGreaterThan(demoRequests.length * 0.8);
+    const used = new Set(seeded.flatMap((s) => s.discussion.map((c) => c.content)));
+    expect(used.size).toBeGreaterThan(demoComments.length * 0.9);
   });
 });

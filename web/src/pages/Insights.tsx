@@ -1,7 +1,7 @@
 // The product team's AI insights: what couples and suppliers keep asking for, as the themes the
 // hourly pain-point analysis found (GET /api/ai/insights/pain-points), most weighted votes first, with
-// a chart, whether each theme is growing, and a few of its requests. "Refresh analysis" queues a run
-// and the page follows it until the new themes are in.
+// a chart, whether each theme is growing, and a few of its requests. "Refresh analysis" queues a run,
+// shows it is busy while the page follows the run, then says what changed against the themes shown before.
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '../components/Badges.js';
 import { Figure } from '../components/Figure.js';
@@ -50,10 +50,28 @@ interface News {
   text: string;
 }
 
+type Snapshot = NonNullable<PainPoints['snapshot']>;
+
 /** Following a queued run: the snapshot shown when it was queued, and how many times we asked since. */
 interface Watch {
-  since: string | null;
+  before: Snapshot | null;
   polls: number;
+}
+
+/** What a new analysis changed, in the product team's words: how many themes, how many are new since the last one. */
+function whatChanged(before: Snapshot | null, after: Snapshot): string {
+  const themes = plural(after.themes.length, 'theme');
+  if (!before) return `Updated: ${themes} in ${plural(after.requestsConsidered, 'open request')}.`;
+  const key = (t: PainPointTheme) => t.label.toLowerCase();
+  const earlier = new Map(before.themes.map((t) => [key(t), t.requests]));
+  const later = new Set(after.themes.map(key));
+  const added = after.themes.filter((t) => !earlier.has(key(t))).length;
+  const gone = before.themes.filter((t) => !later.has(key(t))).length;
+  const since = formatDateTime(before.generatedAt);
+  if (added === 0 && gone === 0 && after.themes.every((t) => earlier.get(key(t)) === t.requests)) {
+    return `No change since ${since}: the same ${themes} with the same requests.`;
+  }
+  return `Updated: ${themes}, ${added} new since ${since}${gone ? `, ${gone} no longer found` : ''}.`;
 }
 
 function PainPointInsights() {
@@ -70,7 +88,7 @@ function PainPointInsights() {
     painPoints(controller.signal)
       .then((next) => {
         setData(next);
-        if (next.runQueued) setWatch({ since: next.snapshot?.id ?? null, polls: 0 });
+        if (next.runQueued) setWatch({ before: next.snapshot, polls: 0 });
       })
       .catch((err: unknown) => {
         if (!controller.signal.aborted) setError(plainMessage(err));
@@ -85,8 +103,8 @@ function PainPointInsights() {
       painPoints(controller.signal)
         .then((next) => {
           setData(next);
-          if (next.snapshot && next.snapshot.id !== watch.since) {
-            setNews({ kind: 'success', text: `Updated with the analysis of ${formatDateTime(next.snapshot.generatedAt)}.` });
+          if (next.snapshot && next.snapshot.id !== watch.before?.id) {
+            setNews({ kind: 'success', text: whatChanged(watch.before, next.snapshot) });
             setWatch(null);
           } else if (!next.runQueued) {
             setNews({ kind: 'info', text: 'The analysis finished without new themes: no open request has been read by the AI model yet.' });
@@ -121,7 +139,7 @@ function PainPointInsights() {
           ? 'A fresh analysis is queued. The themes update here when it’s done, usually within a minute.'
           : 'An analysis is already on its way. The themes update here when it’s done.',
       });
-      setWatch({ since: data?.snapshot?.id ?? null, polls: 0 });
+      setWatch({ before: data?.snapshot ?? null, polls: 0 });
     } catch (err) {
       setNews({ kind: 'error', text: `Couldn’t ask for an analysis: ${plainMessage(err)}` });
     } finally {
@@ -130,6 +148,7 @@ function PainPointInsights() {
   }
 
   const snapshot = data?.snapshot ?? null;
+  const busy = sending || watch !== null;
   return (
     <>
       <div className="page-intro">
@@ -149,8 +168,8 @@ function PainPointInsights() {
               : 'Loading…'}
         </p>
         {/* Never disabled (focus would be lost): a second press while one run waits queues nothing more. */}
-        <button type="button" className="button secondary small" onClick={refresh} aria-busy={sending || watch !== null || undefined}>
-          Refresh analysis
+        <button type="button" className="button secondary small" onClick={refresh} aria-busy={busy || undefined}>
+          {busy ? 'Analysing…' : 'Refresh analysis'}
         </button>
       </div>
 

@@ -1,13 +1,13 @@
 // The brief's Platform Health Dashboard for operators: Wedding Season Status, System Performance,
 // AI Pipeline Health and Business Impact, from GET /api/platform/health (and category trends),
 // polled every 10 seconds. The API reports the present; the trends come from the rolling history
-// this tab keeps (ops/history.ts). The 30-day error budget reads a month of probe runs, so it is
-// asked for once a minute. The chart library loads with this screen only.
+// this tab keeps (ops/history.ts). The 30-day error budget and the last hour of synthetic probe runs
+// (stored on the server, so a freshly opened tab has a trend at once) are asked for once a minute. The chart library loads with this screen only.
 import { useEffect, useRef, useState } from 'react';
 import { Figure } from '../components/Figure.js';
 import { Notice } from '../components/Notice.js';
 import { PageHeading } from '../components/PageHeading.js';
-import { categoryTrends, errorBudget, platformHealth } from '../endpoints.js';
+import { categoryTrends, errorBudget, platformHealth, probeHistory } from '../endpoints.js';
 import { plainMessage } from '../errors.js';
 import { categoryLabel, plural } from '../labels.js';
 import { barsHeight, LiveChart } from '../ops/Chart.js';
@@ -15,7 +15,7 @@ import { record, storedHistory, type Sample } from '../ops/history.js';
 import { OPS_PERMISSION, TRENDS_PERMISSION } from '../permissions.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
-import type { CategoryTrends, ComponentStatus, ErrorBudget, PlatformHealth } from '../types.js';
+import type { CategoryTrends, ComponentStatus, ErrorBudget, PlatformHealth, ProbeHistory } from '../types.js';
 
 const REFRESH_MS = 10_000;
 const BUDGET_REFRESH_MS = 60_000;
@@ -76,16 +76,22 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
   const inFlight = useRef(false);
   /** undefined until the first answer; null when the probe has not run yet. */
   const [budget, setBudget] = useState<ErrorBudget | null | undefined>(undefined);
+  const [probes, setProbes] = useState<ProbeHistory | null>(null);
 
   useEffect(() => {
     if (paused) return;
     const controller = new AbortController();
-    const read = () =>
+    // Keep the last figures on failure; the health poll reports it.
+    const read = () => {
       errorBudget(controller.signal)
         .then((r) => setBudget(r.errorBudget))
-        .catch(() => {}); // keep the last figure; the health poll reports the failure
-    void read();
-    const timer = window.setInterval(() => void read(), BUDGET_REFRESH_MS);
+        .catch(() => {});
+      probeHistory(controller.signal)
+        .then(setProbes)
+        .catch(() => {});
+    };
+    read();
+    const timer = window.setInterval(read, BUDGET_REFRESH_MS);
     return () => {
       window.clearInterval(timer);
       controller.abort();
@@ -127,8 +133,8 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
       <div className="page-intro">
         <PageHeading title="Platform health" />
         <p className="lede">
-          Live from this server, refreshed every 10 seconds; trends cover the time this page has been open (up to an hour). Couples and suppliers see the{' '}
-          <a href="/status">public status page</a>.
+          Live from this server, refreshed every 10 seconds; trends cover the time this page has been open (up to an hour), the synthetic probe checks the last
+          hour. Couples and suppliers see the <a href="/status">public status page</a>.
         </p>
       </div>
 
@@ -156,7 +162,7 @@ function Dashboard({ withTrends }: { withTrends: boolean }) {
       {health && (
         <div className="ops-grid">
           <SeasonSection health={health} history={history} />
-          <PerformanceSection health={health} history={history} budget={budget} />
+          <PerformanceSection health={health} history={history} budget={budget} probes={probes} />
           <AiSection health={health} history={history} />
           <BusinessSection health={health} trends={trends} withTrends={withTrends} />
         </div>
@@ -202,7 +208,43 @@ function budgetNote(budget: ErrorBudget): string {
   return `${objective} · ${used}${since}`;
 }
 
-function PerformanceSection({ health, history, budget }: { health: PlatformHealth; history: Sample[]; budget: ErrorBudget | null | undefined }) {
+/** The probes' runs per minute (a probe runs once a minute): one series of durations per probe. */
+function probeTrend(history: ProbeHistory) {
+  const minutes = [...new Set(history.runs.map((r) => Math.floor(Date.parse(r.at) / 60_000)))];
+  const names = [...new Set(history.runs.map((r) => r.probe))].sort();
+  const series = names.map((probe) => {
+    const byMinute = new Map(history.runs.filter((r) => r.probe === probe).map((r) => [Math.floor(Date.parse(r.at) / 60_000), r.durationMs]));
+    return { label: `${humanise(probe)} probe (ms)`, data: minutes.map((m) => byMinute.get(m) ?? null) };
+  });
+  return { labels: minutes.map((m) => clock(m * 60_000)), series, failed: history.runs.filter((r) => !r.ok).length };
+}
+
+function ProbeChart({ history }: { history: ProbeHistory }) {
+  const { labels, series, failed } = probeTrend(history);
+  if (labels.length === 0) return <p className="muted">No synthetic probe has run in the last hour.</p>;
+  return (
+    <LiveChart
+      type="line"
+      labels={labels}
+      series={series}
+      summary={`Synthetic probe checks over the last hour, from the server: ${plural(history.runs.length, 'run')}, ${failed} failed.`}
+      yTitle="ms"
+      height={180}
+    />
+  );
+}
+
+function PerformanceSection({
+  health,
+  history,
+  budget,
+  probes,
+}: {
+  health: PlatformHealth;
+  history: Sample[];
+  budget: ErrorBudget | null | undefined;
+  probes: ProbeHistory | null;
+}) {
   const { traffic } = health;
   return (
     <section className="ops-section" aria-labelledby="ops-performance">
@@ -251,6 +293,7 @@ function PerformanceSection({ health, history, budget }: { health: PlatformHealt
         yMax={2}
         height={180}
       />
+      {probes && <ProbeChart history={probes} />}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { availabilityErrorBudget } from '../../../ops/error-budget.js';
 import { platformHealth } from '../../../ops/platform-health.js';
+import { recentProbeRuns } from '../../../services/probes.js';
 import { DateTime, literals, Nullable, responses } from '../../schemas.js';
 import type { RouteDeps } from '../index.js';
 
@@ -41,6 +42,11 @@ const ErrorBudget = Type.Object({
   ),
 });
 
+const ProbeHistory = Type.Object({
+  since: DateTime,
+  runs: Type.Array(Type.Object({ probe: Type.String(), ok: Type.Boolean(), durationMs: Type.Integer(), at: DateTime })),
+});
+
 const platform: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, database, metrics }) => {
   app.get('/api/platform/health', {
     // analytics:* (the product team) covers it; a supplier's category-trends grant does not.
@@ -62,6 +68,17 @@ const platform: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { services, d
       response: responses({ 200: ErrorBudget }),
     },
     handler: async () => ({ errorBudget: await availabilityErrorBudget(services) }),
+  });
+
+  // Stored runs, so a freshly opened dashboard draws the last hour rather than only what it polls itself.
+  app.get('/api/platform/probe-history', {
+    config: { access: { anyOf: ['analytics:platform_health'] } },
+    schema: {
+      tags: ['operations'],
+      summary: "The synthetic probes' runs of the last hour, oldest first: result and duration of each",
+      response: responses({ 200: ProbeHistory }),
+    },
+    handler: async () => recentProbeRuns(services),
   });
 };
 
