@@ -9,6 +9,7 @@ import { auditEvents, comments, featureRequestRevisions, featureRequests } from 
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { signUpVerified } from '../../helpers/accounts.js';
 
 describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
   let t: TestApp;
@@ -42,7 +43,7 @@ describe.each(DATABASE_MODES)('editing requests and comments (%s)', (mode) => {
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { COMMENT_EDIT_WINDOW_MINUTES: '15' } });
     couple = await t.login('couple@demo.test');
-    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup() });
+    const signup = await signUpVerified(t, coupleSignup());
     otherCouple = { headers: { cookie: `wsfr_session=${signup.cookies[0]!.value}` }, csrfToken: signup.json().csrfToken };
     supplier = await t.login('supplier@demo.test');
     product = await t.login('product@demo.test');
