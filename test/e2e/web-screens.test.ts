@@ -37,10 +37,15 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
 
   it('signs in as each demo role and offers each the screens its permissions allow', async () => {
     const expectations = [
-      { email: 'couple@demo.test', role: 'Couple', links: ['Board', 'Roadmap', 'Submit a request'] },
-      { email: 'supplier@demo.test', role: 'Wedding supplier', links: ['Board', 'Roadmap', 'Submit a request'] },
-      { email: 'product@demo.test', role: 'WedSync team', links: ['Board', 'Roadmap', 'Submit a request', 'Triage', 'Insights', 'Platform health'] },
-      { email: 'ai@demo.test', role: 'Automated assistant', links: ['Board', 'Roadmap'] }, // the AI account never submits
+      // Every account manages its own API tokens; the staff screens are the product team's.
+      { email: 'couple@demo.test', role: 'Couple', links: ['Board', 'Roadmap', 'Submit a request', 'API tokens'] },
+      { email: 'supplier@demo.test', role: 'Wedding supplier', links: ['Board', 'Roadmap', 'Submit a request', 'API tokens'] },
+      {
+        email: 'product@demo.test',
+        role: 'WedSync team',
+        links: ['Board', 'Roadmap', 'Submit a request', 'Triage', 'Insights', 'Platform health', 'Staff', 'API tokens'],
+      },
+      { email: 'ai@demo.test', role: 'Automated assistant', links: ['Board', 'Roadmap', 'API tokens'] }, // the AI account never submits
     ];
     for (const { email, role, links } of expectations) {
       const t = await live.tab();
@@ -109,7 +114,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
     expect(serious(await axeViolations(page))).toEqual([]);
     // The embedded demo does not require the link: the new couple signs in with their password.
-    await page.getByRole('link', { name: 'sign in' }).first().click();
+    await page.locator('.notice').getByRole('link', { name: 'sign in' }).click();
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -128,7 +128,7 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
     const withdrawal = await t.request(withdrawn, { method: 'PUT', url: '/api/privacy/consents/feature_feedback', payload: { granted: false } });
     expect(withdrawal.json().consents.feature_feedback).toBe(false);
     expect((await t.request(restricted, { method: 'PUT', url: '/api/privacy/restriction', payload: { restricted: true } })).statusCode).toBe(200);
-    await worker.runDue();
+    while ((await worker.runDue()) > 0); // the new members' sign-up emails share the queue
     const told = async (person: Caller) => (await inbox(person)).items.filter((n: { requestId: string }) => n.requestId === id).length;
     expect([await told(consenting), await told(withdrawn), await told(restricted)]).toEqual([1, 0, 0]);
 
@@ -139,7 +139,7 @@ describe.each(DATABASE_MODES)('notifications (%s)', (mode) => {
       url: `/api/feature-requests/${id}/status`,
       payload: { status: 'planned', justification: 'Planned for the spring release' },
     });
-    await worker.runDue();
+    while ((await worker.runDue()) > 0);
     expect([await told(consenting), await told(withdrawn), await told(restricted)]).toEqual([2, 1, 0]);
   });
 

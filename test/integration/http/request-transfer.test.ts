@@ -14,7 +14,7 @@ import { auditEvents, featureRequests, importedRequests, users, votes } from '..
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { coupleSignup } from '../../helpers/fixtures.js';
-import { signUpVerified } from '../../helpers/accounts.js';
+import { mintVerificationLink } from '../../helpers/accounts.js';
 
 const FIDER_CSV = readFileSync(new URL('../../fixtures/fider-posts-export.csv', import.meta.url), 'utf8');
 const JUSTIFICATION = 'Customer research interviews need the authors to contact';
@@ -205,10 +205,15 @@ describe.each(DATABASE_MODES)('request import and export (%s)', (mode) => {
     const rerun = (await importFile({ csv, mapping: 'wedsync', source: 'votes', dryRun: false })).json();
     expect(rerun.votes).toEqual({ created: 0, placeholderMembers: 0 });
 
-    // The votes go to whoever proves they read mail at the address: claimed when the sign-up link is followed.
-    const signup = await signUpVerified(t, coupleSignup({ email }));
+    // The votes go to whoever proves they read mail at the address. A bare sign-up, which anyone can
+    // make with someone else's address, claims nothing; following the emailed link does.
+    const signup = await t.app.inject({ method: 'POST', url: '/api/auth/signup', payload: coupleSignup({ email }) });
     expect(signup.statusCode).toBe(200);
-    const member = signup.json().user.id as string;
+    expect(await t.services.db.select().from(users).where(eq(users.id, placeholders[0]!.id))).toHaveLength(1);
+    expect(await t.services.db.select().from(votes).where(eq(votes.userId, placeholders[0]!.id))).toHaveLength(2);
+    const verified = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token: await mintVerificationLink(t, email) } });
+    expect(verified.statusCode).toBe(200);
+    const member = verified.json().user.id as string;
     const theirs = await t.services.db.select().from(votes).where(eq(votes.userId, member));
     expect(theirs.map((v) => v.requestId).sort()).toEqual([first!.requestId, second!.requestId].sort());
     expect(await t.services.db.select().from(users).where(eq(users.id, placeholders[0]!.id))).toEqual([]);
