@@ -125,8 +125,8 @@ export default function Signup() {
           ) : (
             // This deployment does not wait for the link: say so, rather than leave people waiting for mail.
             <p>
-              You can <Link to="/login?next=/">sign in</Link> now with your email address and password. We also sent a link to {form.email.trim()} to confirm the
-              address.
+              You can <Link to="/login?next=/">sign in</Link> now with your email address and password. We also sent a link to {form.email.trim()} to confirm
+              the address.
             </p>
           )}
         </Notice>
