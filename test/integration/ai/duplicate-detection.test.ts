@@ -15,6 +15,7 @@ import { anonymous, createTestApp, DEMO_PASSWORD, type Caller, type TestApp } fr
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
 import { weddingRequest } from '../../helpers/fixtures.js';
+import { createUniversalSentenceEncoder } from '../../../src/ai/embedding-model.js';
 
 const CORPUS = {
   smsRsvp: ['Let guests RSVP by text message', 'Half of our family will not use a website. Let them reply YES or NO to an SMS invitation.'],
@@ -173,7 +174,12 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('keeps answering lexically with the model down, and catches up when it returns', async () => {
-    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    // The model down: what a process started with AI_ENABLED=false holds.
+    const offline = {
+      ...t.services,
+      config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }),
+      embeddingModel: createUniversalSentenceEncoder({ enabled: false }),
+    };
     const report = await detectDuplicates(offline, { title: 'Print the seating chart', description: 'A PDF of the table plan for the venue', limit: 3 });
     expect(report).toMatchObject({ available: false, model: 'lexical-v1' });
     expect(report.matches[0]!.id).toBe(ids.seatingPrint);
@@ -188,7 +194,12 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('finds a new request by a word that drafts looked up before anyone used it', async () => {
-    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    // The model down: what a process started with AI_ENABLED=false holds.
+    const offline = {
+      ...t.services,
+      config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }),
+      embeddingModel: createUniversalSentenceEncoder({ enabled: false }),
+    };
     const draft = { title: 'Ceilidh caller', description: 'ceilidh callers', limit: 5 };
     expect((await detectDuplicates(offline, draft)).matches.map((m) => m.id)).toEqual([]);
     const ceilidh = await submit(product, 'Find a ceilidh caller', 'A list of ceilidh callers who play barn weddings.');
@@ -197,7 +208,12 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('ranks an edited request by its new wording once it is indexed again', async () => {
-    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    // The model down: what a process started with AI_ENABLED=false holds.
+    const offline = {
+      ...t.services,
+      config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }),
+      embeddingModel: createUniversalSentenceEncoder({ enabled: false }),
+    };
     const id = await submit(product, 'Harpist booking for the ceremony', 'Find and book a harpist for the church ceremony.');
     await indexRequest(offline, id);
     const harp = { title: 'Harpist for the ceremony', description: 'book a harpist', limit: 5 };
@@ -215,7 +231,12 @@ describe.each(DATABASE_MODES)('duplicate detection (%s)', (mode) => {
   });
 
   it('keeps term counts exact while requests sharing words are indexed again and again at once', async () => {
-    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    // The model down: what a process started with AI_ENABLED=false holds.
+    const offline = {
+      ...t.services,
+      config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }),
+      embeddingModel: createUniversalSentenceEncoder({ enabled: false }),
+    };
     const words = ['marquee', 'lanterns', 'bunting', 'hay', 'bales', 'ceilidh', 'barn', 'orchard', 'cider', 'festoon', 'lights', 'picnic'];
     // The same words in another order each time: the term counts they share are updated by every job.
     const texts = Array.from({ length: 12 }, (_, i) => [...words.slice(i), ...words.slice(0, i)].join(' '));

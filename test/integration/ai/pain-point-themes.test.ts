@@ -19,6 +19,7 @@ import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
 import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { signUpVerified } from '../../helpers/accounts.js';
+import { createUniversalSentenceEncoder } from '../../../src/ai/embedding-model.js';
 
 type Topic = 'sms' | 'seating' | 'deposits';
 
@@ -139,7 +140,12 @@ describe.each(DATABASE_MODES)('pain-point themes (%s)', (mode) => {
   });
 
   it('writes nothing while no request has an embedding, and looks again soon only when the model can run', async () => {
-    const offline = { ...t.services, config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }) };
+    // The model down: what a process started with AI_ENABLED=false holds.
+    const offline = {
+      ...t.services,
+      config: loadConfig({ ...process.env, NODE_ENV: 'test', AI_ENABLED: 'false' }),
+      embeddingModel: createUniversalSentenceEncoder({ enabled: false }),
+    };
     await JOB_HANDLERS[GENERATE_PAIN_POINT_THEMES.type]!.run(aJob(), offline);
     expect(await snapshots()).toBe(0);
     expect(await pendingRuns()).toBe(0);

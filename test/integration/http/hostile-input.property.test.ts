@@ -11,12 +11,13 @@
 // busy cores). A failure prints fast-check's seed and path; replay it with HOSTILE_SEED=<seed>
 // HOSTILE_PATH=<path> and the same HOSTILE_RUNS.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
-import { incidents } from '../../../src/db/schema.js';
+import { incidents, users } from '../../../src/db/schema.js';
+import { emailIndexOf } from '../../../src/security/records.js';
 import { createUser, logIn } from '../../../src/services/accounts.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
@@ -190,7 +191,13 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       expect(items.find((c: { id: string }) => c.id === res.json().id)?.content).toBe(sent.content.trim());
     },
     'POST /api/auth/signup': async ({ sent }) => {
-      const verified = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token: await mintVerificationLink(t, sent.email) } });
+      // A registered address gets the same answer and no second account (issue #14 finding 9), so
+      // there is no sign-up link to follow: a replayed case (fast-check shrinking) signs up again.
+      const accounts = await t.services.db.$count(users, eq(users.emailIndex, emailIndexOf(t.services.keyring, sent.email)));
+      expect(accounts).toBe(1);
+      const token = await mintVerificationLink(t, sent.email).catch(() => null);
+      if (!token) return;
+      const verified = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token } });
       const cookie = verified.cookies.find((c) => c.name === 'wsfr_session')!.value;
       const { user } = await get({ headers: { cookie: `wsfr_session=${cookie}` } }, '/api/auth/session');
       expect(user).toMatchObject({
