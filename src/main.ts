@@ -176,6 +176,9 @@ async function runWorker(config: Config) {
     log.flush();
   });
   worker.start();
+  // A worker process says at info that it runs (operators and the drills wait for this line); the
+  // worker inside `start` says so at debug only, beside the server's own start-up line.
+  log.info({ workerId: worker.id }, 'job worker started');
 }
 
 async function serve(config: Config, { migrateAndSeed, benchmarkControls }: { migrateAndSeed: boolean; benchmarkControls?: Readonly<SecurityControls> }) {
