@@ -1,4 +1,4 @@
-// The runbooks and the operations guide name only commands that exist: every `node dist/main.js
+// The README, the architecture and operations guides and the runbooks name only commands that exist: every `node dist/main.js
 // <verb>` is a verb `node dist/main.js help` lists, and every `npm run <script>` / `npm start` a
 // script in package.json. Asks the real command line (through tsx), so it needs no build.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,8 @@ const DOCS = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/runbooks/${f}`),
   'docs/operations.md',
+  'docs/architecture.md',
+  'README.md',
 ].sort();
 
 /** The verbs of the usage text: "start", "jobs dead", "gdpr export", "audit verify", … */
