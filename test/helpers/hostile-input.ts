@@ -137,10 +137,21 @@ function stringArb(schema: JsonSchema, idPool: readonly string[]): fc.Arbitrary<
     case 'date-time':
       return isoDate.map((d) => d.toISOString());
     case 'email':
-      return fc.emailAddress().filter(fits);
+      return fitting(fc.emailAddress(), fits, 'an email address');
   }
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
+  if (schema.pattern) return fitting(fc.stringMatching(new RegExp(schema.pattern)), fits, `pattern ${schema.pattern}`);
   return textWithin(min, max);
+}
+
+/**
+ * `arb` kept to the lengths that fit. fast-check's filter retries synchronously without end, where no
+ * test timeout can stop it: a pattern like `^[a-z]+$` with minLength 20 almost never fits and hung
+ * the whole run. Such a field fails here at once instead, and needs a hint.
+ */
+function fitting(arb: fc.Arbitrary<string>, fits: (s: string) => boolean, what: string): fc.Arbitrary<string> {
+  const hits = fc.sample(arb, { numRuns: 200, seed: 1 }).filter(fits).length;
+  if (hits < 20) throw new Error(`${what}: only ${hits} of 200 generated strings fit minLength/maxLength; give the field a hint`);
+  return arb.filter(fits);
 }
 
 export function schemaValue(schema: JsonSchema, hints: Hints, idPool: readonly string[], name?: string): fc.Arbitrary<unknown> {

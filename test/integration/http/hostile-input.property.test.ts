@@ -11,6 +11,7 @@
 // busy cores). A failure prints fast-check's seed and path; replay it with HOSTILE_SEED=<seed>
 // HOSTILE_PATH=<path> and the same HOSTILE_RUNS.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -235,8 +236,37 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     'PUT /api/notifications/preferences': async ({ caller, sent }) => {
       expect(await get(caller, '/api/notifications/preferences')).toMatchObject(sent);
     },
+    'PATCH /api/feature-requests/:id/comments/:commentId': async ({ caller, sent, params }) => {
+      const { items } = await get(caller, `/api/feature-requests/${params.id}/comments?limit=100`);
+      expect(items.find((c: { id: string }) => c.id === params.commentId)?.content).toBe(sent.content.trim());
+    },
+    // Stored text that reads back only through a mailed link, a staff screen or a file: the route's
+    // own suite sends it and reads it back.
+    'PUT /api/auth/password': { coveredBy: 'test/integration/http/accounts.test.ts' },
+    'POST /api/auth/password-reset/confirm': { coveredBy: 'test/integration/http/accounts.test.ts' },
+    'POST /api/auth/email': { coveredBy: 'test/integration/http/accounts.test.ts' },
+    'POST /api/feature-requests/import': { coveredBy: 'test/integration/http/request-transfer.test.ts' },
+    'POST /api/feature-requests/:id/comments/:commentId/hide': { coveredBy: 'test/integration/http/editing.test.ts' },
+    'POST /api/vote-reviews/release': { coveredBy: 'test/integration/threats/vote-manipulation.test.ts' },
+    'POST /api/vote-reviews/reject': { coveredBy: 'test/integration/threats/vote-manipulation.test.ts' },
+    'POST /api/webhooks': { coveredBy: 'test/integration/http/webhooks.test.ts' },
+    'PATCH /api/webhooks/:id': { coveredBy: 'test/integration/http/webhooks.test.ts' },
+    'POST /api/staff/suppliers/:id/verification': { coveredBy: 'test/integration/http/supplier-verification.test.ts' },
     // Turns the signed token's member's emails off; fuzzed tokens never verify.
     'POST /unsubscribe': 'stores no caller text',
+    'POST /api/auth/verify-email': 'stores no caller text',
+    'POST /api/auth/email/confirm': 'stores no caller text',
+    // Queue a mail to an address the account already has (or to nobody): the same answer either way.
+    'POST /api/auth/verification': 'stores no caller text',
+    'POST /api/auth/password-reset': 'stores no caller text',
+    'POST /api/ai/analyze': 'stores no caller text',
+    'POST /api/feature-requests/export': 'stores no caller text',
+    'PUT /api/feature-requests/:id/follow': 'stores no caller text',
+    'DELETE /api/feature-requests/:id/follow': 'stores no caller text',
+    'DELETE /api/feature-requests/:id/comments/:commentId': 'stores no caller text',
+    'DELETE /api/webhooks/:id': 'stores no caller text',
+    'POST /api/webhooks/:id/rotate-secret': 'stores no caller text',
+    'POST /api/webhooks/:id/test': 'stores no caller text',
     'POST /api/auth/login': 'stores no caller text',
     'POST /api/auth/logout': 'stores no caller text',
     'DELETE /api/auth/tokens/:id': 'stores no caller text',
@@ -310,6 +340,8 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
       ),
       password: fc.oneof(fc.constant(PASSWORD), fc.string({ minLength: 10, maxLength: 40 })),
       'x-access-justification': fc.stringMatching(/^[A-Za-z0-9 ,.()#-]{10,80}$/),
+      // The emailed links' tokens (verify-email, password reset): 20–100 URL-safe characters.
+      token: fc.stringMatching(/^[A-Za-z0-9_-]{20,100}$/),
       targetId: fc.constantFrom(...ids.requests),
       cursor: cursorArb(board.nextCursor as string),
     };
@@ -434,6 +466,15 @@ describe.each(DATABASE_MODES)('hostile input campaign (%s)', (mode) => {
     }, 300_000);
   }
 
+  it('names a write route for every read-back, and a suite that exists for every one read back elsewhere', () => {
+    const writes = new Set(ROUTES.filter((r) => UNSAFE.has(r.method)).map((r) => `${r.method} ${r.url}`));
+    expect(Object.keys(READ_BACK).filter((key) => !writes.has(key))).toEqual([]);
+    expect([...writes].filter((key) => !(key in READ_BACK))).toEqual([]);
+    for (const rule of Object.values(READ_BACK)) {
+      if (typeof rule === 'object') expect(existsSync(new URL(`../../../${rule.coveredBy}`, import.meta.url)), rule.coveredBy).toBe(true);
+    }
+  });
+
   it('walks every route the OpenAPI document lists (and the hidden ones)', () => {
     const served = new Set(ROUTES.map((r) => `${r.method} ${openApiPath(r.url)}`));
     const documented = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
@@ -454,7 +495,7 @@ interface ReadBackContext {
   res: LightMyRequestResponse;
   params: Record<string, string>;
 }
-type ReadBack = ((ctx: ReadBackContext) => Promise<void>) | 'stores no caller text';
+type ReadBack = ((ctx: ReadBackContext) => Promise<void>) | 'stores no caller text' | { coveredBy: string };
 
 /** What a submitted or edited request must read back as: the services trim title and description only. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated bodies are arbitrary JSON
