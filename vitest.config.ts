@@ -8,8 +8,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // The browser suite (test/e2e) needs the built web UI: built here when a source changed.
-    globalSetup: ['test/e2e/global-setup.ts'],
+    // The browser suite (test/e2e) needs the built web UI: built here when a source changed. Every
+    // test database is a copy of one migrated once per run.
+    globalSetup: ['test/e2e/global-setup.ts', 'test/helpers/database-templates.ts'],
     // CI lists every test, so its log shows the PostgreSQL-server runs by name.
     reporters: process.env.CI ? ['verbose'] : ['default'],
   },

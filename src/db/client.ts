@@ -49,8 +49,10 @@ export interface ServerTarget {
 /**
  * Embedded with a data directory: `verb` and `operatorSocket` are recorded in its lock (see
  * data-dir-lock.ts) for a second process to find. Without one (tests) PGlite lives in memory.
+ * `image`: a data directory as PGlite's `dumpDataDir` wrote it, to start from instead of an empty
+ * cluster (PGlite skips initdb, which is most of its start-up).
  */
-export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null; verb?: string; operatorSocket?: string } | ServerTarget;
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string | null; verb?: string; operatorSocket?: string; image?: Blob } | ServerTarget;
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 3;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
@@ -176,7 +178,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
   let client: PGlite;
   try {
     // pgvector serves the duplicate detector's nearest-neighbour search (migrations/0008).
-    client = await PGlite.create(pgDir, { extensions: { vector } });
+    client = await PGlite.create(pgDir, { extensions: { vector }, loadDataDir: target.image });
   } catch (err) {
     lock?.release();
     // The directory passed the probe but filled up or turned read-only while PGlite started.
