@@ -17,6 +17,8 @@ export interface EmbeddingModel {
   /** Unit-length vectors, one per text, or null when the model is not available. */
   embed(texts: readonly string[]): Promise<Float32Array[] | null>;
   available(): boolean;
+  /** Stops the encoder thread (its model holds ~120 MB); the next `embed` loads it again. */
+  close(): Promise<void>;
 }
 
 interface LoadedEncoder {
@@ -44,7 +46,7 @@ parentPort.on('message', async ({ id, texts }) => {
 `;
 
 /** Starts the encoder thread; the first call answers once the model has loaded (or failed to). */
-function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): void } {
+function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): Promise<void> } {
   const resolve = createRequire(import.meta.url).resolve;
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
@@ -76,7 +78,7 @@ function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): v
       if (pending.size === 0) worker.unref();
     });
   const ready = embed(['wedding']).then(() => undefined);
-  return { embed, ready, stop: () => void worker.terminate() };
+  return { embed, ready, stop: () => worker.terminate().then(() => undefined) };
 }
 
 const BATCH = 16;
@@ -87,7 +89,7 @@ export function contentHash(text: string): string {
 
 /** Loads the encoder on first use; a failed load is retried after `retryAfterMs`, not on every call. */
 export function createUniversalSentenceEncoder(options: { enabled: boolean; retryAfterMs?: number; cacheSize?: number }): EmbeddingModel {
-  let encoder: Promise<LoadedEncoder> | null = null;
+  let encoder: Promise<ReturnType<typeof startEncoderThread>> | null = null;
   let failedAt = -Infinity;
   let ready = false;
   const retryAfterMs = options.retryAfterMs ?? 60_000;
@@ -102,7 +104,7 @@ export function createUniversalSentenceEncoder(options: { enabled: boolean; retr
         await thread.ready;
         return thread;
       } catch (error) {
-        thread.stop();
+        void thread.stop();
         throw error;
       }
     })();
@@ -120,6 +122,15 @@ export function createUniversalSentenceEncoder(options: { enabled: boolean; retr
   return {
     version: EMBEDDING_MODEL_VERSION,
     available: () => options.enabled && (ready || Date.now() - failedAt >= retryAfterMs),
+    async close() {
+      const running = encoder;
+      encoder = null;
+      ready = false;
+      await running?.then(
+        (thread) => thread.stop(),
+        () => undefined,
+      );
+    },
     async embed(texts) {
       const found = new Map<string, Float32Array>();
       const missing: string[] = [];

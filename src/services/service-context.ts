@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isNotNull, sql } from 'drizzle-orm';
-import { createUniversalSentenceEncoder } from '../ai/embedding-model.js';
+import { createUniversalSentenceEncoder, type EmbeddingModel } from '../ai/embedding-model.js';
 import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { encryptionKeys, users } from '../db/schema.js';
@@ -98,9 +98,11 @@ export interface ServiceParts {
   shared: SharedState;
   /** bench/security-server.ts only (see benchmark-controls.ts). */
   benchmarkControls?: Readonly<SecurityControls>;
+  /** One encoder for several contexts in a process (the tests'); by default the context's own. */
+  embeddingModel?: EmbeddingModel;
 }
 
-export function serviceContext({ db, config, now, keyring, shared, benchmarkControls }: ServiceParts): Services {
+export function serviceContext({ db, config, now, keyring, shared, benchmarkControls, embeddingModel }: ServiceParts): Services {
   return {
     db,
     config,
@@ -109,7 +111,7 @@ export function serviceContext({ db, config, now, keyring, shared, benchmarkCont
     shared,
     state: deploymentState(shared, now, config),
     auditLanes: new AuditLanes(),
-    embeddingModel: createUniversalSentenceEncoder({ enabled: config.aiEnabled }),
+    embeddingModel: embeddingModel ?? createUniversalSentenceEncoder({ enabled: config.aiEnabled }),
     threatMetrics: createThreatMetrics(),
     caches: { duplicates: duplicateDetectionCaches(), probeCredential: undefined, mailTransports: new Map(), onCallRosters: new Map() },
     ...(benchmarkControls && { benchmarkControls }),

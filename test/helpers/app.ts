@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { afterAll } from 'vitest';
+import { createUniversalSentenceEncoder, type EmbeddingModel } from '../../src/ai/embedding-model.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { openSharedState } from '../../src/db/shared-state.js';
@@ -56,6 +58,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// The encoder thread loads its model in ~1 s of CPU and holds ~120 MB: one per test file, not one per
+// app (a file with a hundred apps grew by gigabytes), stopped when the file is done.
+let encoder: EmbeddingModel | undefined;
+const sharedEncoder = () => (encoder ??= createUniversalSentenceEncoder({ enabled: true }));
+afterAll(async () => {
+  await encoder?.close();
+  encoder = undefined;
+});
+
 export async function createTestApp(
   mode: DatabaseMode,
   /** `database`: one the test opened itself (e.g. on a PostgreSQL it stops and starts), already migrated. */
@@ -79,7 +90,14 @@ export async function createTestApp(
   const keyring = await openKeyring(database.db, config.encryptionMasterKey ?? randomBytes(32), config.memberKeyDir);
   // With REDIS_URL in `env`, the replicas' shared state is that Redis, as in production.
   const shared = await openSharedState(config, pino({ level: 'silent' }));
-  const services: Services = serviceContext({ db: database.db, config, now: clock.now, keyring, shared });
+  const services: Services = serviceContext({
+    db: database.db,
+    config,
+    now: clock.now,
+    keyring,
+    shared,
+    embeddingModel: config.aiEnabled ? sharedEncoder() : undefined,
+  });
   metrics = createMetrics(services, () => database.isMigrated());
   if (options.seed !== false) await seedDemo(services);
   // TEST_LOG=error shows what the server logged (e.g. the cause of a 500) while debugging a test.
