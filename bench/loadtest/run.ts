@@ -190,7 +190,9 @@ async function startTarget(settings: Settings, adminDatabaseUrl: string, redisUr
   try {
     setup = await startCluster(
       { root: ROOT, workDir, log, durationMs: settings.durationS * 1000, adminDatabaseUrl, mode: 'cluster' },
-      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, apiNodeArgs },
+      // The simulated members sign in with their password after sign-up instead of following the
+      // emailed link, which EMAIL_VERIFICATION=optional allows (server mode requires the link).
+      { replicas: 2, worker: true, env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, EMAIL_VERIFICATION: 'optional' }, apiNodeArgs },
     );
   } catch (err) {
     await stop();
