@@ -19,7 +19,7 @@ describe.each(DATABASE_MODES)('the AI account and a member’s AI consent (%s)',
   beforeAll(async () => {
     t = await createTestApp(mode, { env: { AI_ENABLED: 'false' } });
     const body = coupleSignup({ consents: { ai_analysis: true } });
-    expect((await signUpVerified(t, body)).statusCode).toBe(201);
+    expect((await signUpVerified(t, body)).statusCode).toBe(200);
     member = await t.login(body.email, body.password);
     ai = await t.login('ai@demo.test');
     const res = await t.request(member, {
@@ -27,7 +27,7 @@ describe.each(DATABASE_MODES)('the AI account and a member’s AI consent (%s)',
       url: '/api/feature-requests',
       payload: weddingRequest({ description: 'Our florist in Kinsale needs the table count a month ahead.' }),
     });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(201);
     requestId = res.json().id;
   }, 120_000);
   afterAll(() => t?.close());

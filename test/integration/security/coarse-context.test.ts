@@ -34,12 +34,12 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
 
   const signUp = async (displayName: string) => {
     const body = coupleSignup({ displayName, consents: { ai_analysis: true } });
-    expect((await signUpVerified(t, body)).statusCode).toBe(201);
+    expect((await signUpVerified(t, body)).statusCode).toBe(200);
     return t.login(body.email, body.password);
   };
   const submit = async (caller: Caller, overrides: Record<string, unknown>) => {
     const res = await t.request(caller, { method: 'POST', url: '/api/feature-requests', payload: weddingRequest(overrides) });
-    expect(res.statusCode, res.body).toBe(200);
+    expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   };
   const view = async (caller: Caller, id = requestId) => (await t.request(caller, { method: 'GET', url: `/api/feature-requests/${id}` })).json();
