@@ -196,12 +196,11 @@ async function serve(config: Config, { migrateAndSeed, benchmarkControls }: { mi
       if (seeded.created) log.info({ requests: seeded.requests }, 'demo data loaded');
     }
   }
-  const app = await buildApp({ services, database, logger: log, metrics });
   // The embedded default is one process: it runs the jobs too, behind the requests it serves.
+  const activity = migrateAndSeed ? new RequestActivity() : undefined;
+  const app = await buildApp({ services, database, logger: log, metrics, onRequest: activity && (() => activity.record()) });
   let worker: Worker | undefined;
-  if (migrateAndSeed) {
-    const activity = new RequestActivity();
-    app.server.on('request', () => activity.record());
+  if (activity) {
     // Behind the requests: paced, and its sweeps, purges and backups a minute after start.
     worker = jobWorker(services, log, { pacing: yieldToRequests(activity), scheduledWorkAfterMs: 60_000 });
   }

@@ -40,6 +40,8 @@ export interface AppOptions {
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** Pass the instance whose observer the database reports to; one is made otherwise. */
   metrics?: Metrics;
+  /** Called for every request the server receives (the embedded worker's pacing counts them). */
+  onRequest?: () => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -68,7 +70,7 @@ function buildValidator(): ValidatorFactory {
   };
 }
 
-export async function buildApp({ services, database, logger, metrics }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, database, logger, metrics, onRequest }: AppOptions): Promise<FastifyInstance> {
   const season = weddingSeasonHeader(services);
   // Built once per app and passed explicitly: the fast lane, the cache hook and the cached routes share them.
   const caches = createHttpCaches(services, season);
@@ -81,13 +83,17 @@ export async function buildApp({ services, database, logger, metrics }: AppOptio
     // Cached anonymous board pages are answered before Fastify sees them (src/http/fast-lane.ts);
     // while shutting down, everything but the probes is refused before both (src/http/shutdown.ts).
     serverFactory: (handler, options) => {
+      // The refusal and a fast-lane hit end their response before returning: only what Fastify
+      // answers is tracked as in flight, and a hit adds no listener.
       const server = createServer((req, res) => {
-        shutdown.track(res);
+        onRequest?.();
         if (shutdown.draining && !passesWhileDraining(req, PROBE_PATHS)) {
           refuseWhileDraining(res, { ...headers, 'x-request-id': requestIdOf(req) });
           return;
         }
-        if (!fastLane(req, res)) handler(req, res);
+        if (fastLane(req, res)) return;
+        shutdown.track(res);
+        handler(req, res);
       });
       // What Fastify does to a server it creates itself (its processed options carry the defaults).
       const timeouts = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };

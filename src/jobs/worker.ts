@@ -226,13 +226,19 @@ export function createWorker(opts: WorkerOptions): Worker {
     return runs.length;
   }
 
+  // The slot each schedule was last enqueued for (or found enqueued by another worker): checked
+  // again only when its next slot begins, not on every tick.
+  const scheduledSlots = new Map<string, number>();
+
   async function schedule() {
     const now = services.now();
     const warmingUp = startedAt !== undefined && performance.now() - startedAt < (opts.scheduledWorkAfterMs ?? 0);
     for (const s of opts.schedules ?? []) {
       if (warmingUp && !HEALTH_QUEUES.includes(s.job.queue)) continue;
       const slot = Math.floor(now.getTime() / s.everyMs) * s.everyMs;
+      if (scheduledSlots.get(s.name) === slot) continue;
       await enqueueScheduled(services.db, { ...s.job, dedupeKey: `schedule:${s.name}:${new Date(slot).toISOString()}` }, now);
+      scheduledSlots.set(s.name, slot);
     }
   }
 

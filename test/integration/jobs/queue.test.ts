@@ -373,6 +373,21 @@ describe.each(DATABASE_MODES)('job queue (%s)', (mode) => {
     expect(await count()).toBe(2);
   });
 
+  it("looks for a schedule's job once per slot: a tick later in the same slot neither queries nor enqueues it again", async () => {
+    const schedule: Schedule[] = [{ name: 'hourly', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'record', payload: { n: 'tick' } } }];
+    const a = worker(schedule);
+    await a.schedule();
+    const count = async () => rows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from jobs where type = 'record'`))[0]!.n;
+    expect(await count()).toBe(1);
+    // Even with the slot's job gone (swept, say), this worker does not run the hour twice.
+    await database.db.execute(sql`delete from jobs where type = 'record'`);
+    await a.schedule();
+    expect(await count()).toBe(0);
+    clock.advance(3_600_000);
+    await a.schedule();
+    expect(await count()).toBe(1);
+  });
+
   it('a worker started with scheduledWorkAfterMs enqueues only the health schedules at first', async () => {
     const schedules: Schedule[] = [
       { name: 'sweep', everyMs: 3_600_000, job: { queue: 'maintenance', type: 'record', payload: { n: 'sweep' } } },
