@@ -4,7 +4,10 @@
 //
 // A change is a read-modify-write made atomic without a lock or a dedicated connection: read, apply
 // the change, then compare-and-set in a Lua script; when another replica wrote the record in
-// between, the change is applied again to what it wrote. Keys are hashed (SHA-256) before they reach
+// between, the change is applied again to what it wrote. Within a process, changes to one record
+// never race each other: those that arrive while one is on its way to Redis wait and go together in
+// the next compare-and-set, applied in arrival order (a crawler's fifty parallel reads on one address
+// cost one round trip, not fifty contenders retrying). Keys are hashed (SHA-256) before they reach
 // Redis, so it never holds an email or an address in the clear; every key has a TTL, the record's own
 // expiry, and the deployment's key prefix.
 //
@@ -52,7 +55,11 @@ export class MemoryRecords<T extends object> implements SharedRecords<T> {
   }
 
   async record(key: string, change: (current: T | undefined) => T | undefined) {
-    // Synchronous between read and write, hence atomic within the process.
+    return this.recordNow(key, change);
+  }
+
+  /** The change made synchronously between read and write, hence atomic within the process. */
+  recordNow(key: string, change: (current: T | undefined) => T | undefined) {
     const next = change(this.cache.get(key));
     const ttl = next ? this.options.expiresAt(next) - this.options.now() : 0;
     if (next && ttl > 0) this.cache.set(key, next, { ttl });
@@ -73,15 +80,42 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1],
 return 1`;
 
 /**
- * Lost races before a change is made in this process's memory instead (as while Redis is down): a
- * flood of parallel requests on one key (a crawler's connections from one address) must not turn
- * into errors. Between tries a short random pause, longer each time, spreads the contenders out.
+ * Lost races (with other replicas) before a batch of changes is made in this process's memory
+ * instead, as while Redis is down: a flood of parallel requests on one key must not turn into
+ * errors. Between tries a short random pause, longer each time, spreads the contenders out.
  */
 const MAX_TRIES = 50;
 const pause = (tries: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(tries, 10)));
 
+type Change<T> = (current: T | undefined) => T | undefined;
+
+/** A change waiting for its batch, and how to tell its caller what it wrote (or what it threw). */
+interface Pending<T> {
+  change: Change<T>;
+  settle: (outcome: Outcome<T>) => void;
+}
+type Outcome<T> = { written: T | undefined } | { failed: Error };
+const failure = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
+
+/** Applies a batch in order to `current`: each change sees the one before it; one that throws changes nothing. */
+function applyInOrder<T>(batch: readonly Pending<T>[], current: T | undefined): { last: T | undefined; outcomes: Outcome<T>[] } {
+  let last = current;
+  const outcomes = batch.map((p): Outcome<T> => {
+    try {
+      last = p.change(last);
+      return { written: last };
+    } catch (thrown) {
+      return { failed: failure(thrown) };
+    }
+  });
+  return { last, outcomes };
+}
+
 class RedisRecords<T extends object> implements SharedRecords<T> {
   private readonly local: MemoryRecords<T>;
+  /** Changes per key waiting for the next compare-and-set, and the keys with one under way. */
+  private readonly waiting = new Map<string, Pending<T>[]>();
+  private readonly underWay = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -115,25 +149,56 @@ class RedisRecords<T extends object> implements SharedRecords<T> {
     );
   }
 
-  record(key: string, change: (current: T | undefined) => T | undefined) {
-    return this.either(
-      async () => {
-        const redis = this.redis;
-        const k = this.redisKey(key);
-        for (let tries = 0; tries < MAX_TRIES; tries++) {
-          const text = await redis.get(k);
-          const current = text === null ? undefined : (JSON.parse(text) as T);
-          const next = change(current);
-          if (next === current) return next;
-          const ttl = next ? Math.ceil(this.options.expiresAt(next) - this.options.now()) : 0;
-          const value = next && ttl > 0 ? JSON.stringify(next) : '';
-          if ((await redis.eval(COMPARE_AND_SET, 1, k, text ?? '', value, String(ttl))) === 1) return next;
-          await pause(tries + 1);
-        }
-        return this.local.record(key, change);
-      },
-      () => this.local.record(key, change),
-    );
+  record(key: string, change: Change<T>) {
+    return new Promise<T | undefined>((resolve, reject) => {
+      const settle = (outcome: Outcome<T>) => ('failed' in outcome ? reject(outcome.failed) : resolve(outcome.written));
+      const queue = this.waiting.get(key);
+      if (queue) queue.push({ change, settle });
+      else this.waiting.set(key, [{ change, settle }]);
+      if (!this.underWay.has(key)) void this.writeBatches(key);
+    });
+  }
+
+  /** One batch at a time per key, until no change to it is waiting. */
+  private async writeBatches(key: string) {
+    this.underWay.add(key);
+    try {
+      for (let batch = this.waiting.get(key); batch; batch = this.waiting.get(key)) {
+        this.waiting.delete(key);
+        const pending = batch;
+        const outcomes = await this.either(
+          () => this.writeInRedis(key, pending),
+          async () => pending.map((p) => this.writeInMemory(key, p)),
+        );
+        pending.forEach((p, i) => p.settle(outcomes[i]!));
+      }
+    } finally {
+      this.underWay.delete(key);
+    }
+  }
+
+  private async writeInRedis(key: string, batch: readonly Pending<T>[]): Promise<Outcome<T>[]> {
+    const redis = this.redis;
+    const k = this.redisKey(key);
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const text = await redis.get(k);
+      const current = text === null ? undefined : (JSON.parse(text) as T);
+      const { last, outcomes } = applyInOrder(batch, current);
+      if (last === current) return outcomes;
+      const ttl = last ? Math.ceil(this.options.expiresAt(last) - this.options.now()) : 0;
+      const value = last && ttl > 0 ? JSON.stringify(last) : '';
+      if ((await redis.eval(COMPARE_AND_SET, 1, k, text ?? '', value, String(ttl))) === 1) return outcomes;
+      await pause(tries + 1);
+    }
+    return batch.map((p) => this.writeInMemory(key, p));
+  }
+
+  private writeInMemory(key: string, pending: Pending<T>): Outcome<T> {
+    try {
+      return { written: this.local.recordNow(key, pending.change) };
+    } catch (thrown) {
+      return { failed: failure(thrown) };
+    }
   }
 
   reset(key: string) {

@@ -70,6 +70,55 @@ describe.runIf(redisUrl)('records in Redis', () => {
     expect((await b.get('contended'))?.n).toBe(40);
   });
 
+  it('sends a burst of changes to one record from one process as a few compare-and-sets, each caller getting what its own change wrote', async () => {
+    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
+    const now = Date.now();
+    const records = sharedRecords<Count>(
+      shared,
+      options(() => now),
+    );
+    // Redis's own MONITOR, on a connection of its own, sees every command this test's prefix names.
+    const monitor = await shared.redis!.monitor();
+    const scripts: string[][] = [];
+    let markerSeen: () => void = () => undefined;
+    const marker = new Promise<void>((resolve) => (markerSeen = resolve));
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => a.startsWith(`${shared.keyPrefix}counts:`)) && args[0]?.toLowerCase() === 'eval') scripts.push(args);
+      if (args[1] === `${shared.keyPrefix}marker`) markerSeen();
+    });
+    try {
+      const written = await Promise.all(Array.from({ length: 200 }, () => records.record('one-address', increment(now))));
+      // In arrival order, each change saw the one before it: nobody's count was lost or shared.
+      expect(written.map((c) => c?.n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(await records.get('one-address')).toEqual({ n: 200, expiresAt: now + HOUR });
+      await shared.redis!.get(`${shared.keyPrefix}marker`);
+      await marker;
+      // The first change goes alone; the 199 that arrived while it was on its way go together.
+      expect(scripts).toHaveLength(2);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('a change that throws fails only its own caller; the batch around it is written', async () => {
+    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
+    const now = Date.now();
+    const records = sharedRecords<Count>(
+      shared,
+      options(() => now),
+    );
+    const outcomes = await Promise.allSettled([
+      records.record('k', increment(now)),
+      records.record('k', increment(now)),
+      records.record('k', () => {
+        throw new Error('this change refuses');
+      }),
+      records.record('k', increment(now)),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value?.n : (o.reason as Error).message))).toEqual([1, 2, 'this change refuses', 3]);
+    expect((await records.get('k'))?.n).toBe(3);
+  });
+
   it('stores under a hashed key with the record’s time to live, and forgets on reset', async () => {
     const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
     const now = Date.now();
