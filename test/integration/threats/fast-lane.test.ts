@@ -2,7 +2,7 @@
 // same headers as the Fastify path, 304 on revalidation, counted in the request metrics; anything
 // else (signed in, misses) still goes through Fastify.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { securityHeaders } from '../../../src/http/plugins/external/helmet.js';
+import { apiSecurityHeaders } from '../../../src/http/plugins/external/helmet.js';
 import { anonymous, createTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { sample } from '../../helpers/exposition.js';
@@ -24,7 +24,7 @@ describe.each(DATABASE_MODES)('board fast lane over HTTP (%s)', (mode) => {
     const hit = await fetch(base + board, { headers: { 'x-request-id': 'second-request-0002' } });
     expect(hit.headers.get('x-cache')).toBe('hit');
     expect(await hit.text()).toBe(await miss.text());
-    for (const name of [...Object.keys(securityHeaders()), 'content-type', 'etag', 'x-wedding-season']) {
+    for (const name of [...Object.keys(apiSecurityHeaders()), 'content-type', 'etag', 'x-wedding-season']) {
       expect(hit.headers.get(name), name).toBe(miss.headers.get(name));
     }
     expect(hit.headers.get('x-request-id')).toBe('second-request-0002');

@@ -1,19 +1,15 @@
-// Security headers on every response, from helmet. The web UI's pages and files get the full set:
-// a Content-Security-Policy that fits the React app this server serves from its own origin (its
-// scripts, styles, fonts and API calls all come from 'self'; no inline scripts or <style> blocks:
-// React's `style` props go through the CSSOM, which CSP does not restrict; images may also be data:
-// URIs; no other site may frame it) and the headers that only matter to a document. The API's
-// answers (JSON, errors, probes, metrics) are never documents that run anything, so they get the
-// set the OWASP REST Security Cheat Sheet gives for APIs, with a stricter policy: nothing may load
-// and nobody may frame them. Half the headers is also most of the cost of a cached board page.
-//
-// helmet's headers depend only on its options, so they are computed once at start-up and copied
-// onto each reply: running helmet's middleware per request (re-serialising the policy every time)
-// cost about a tenth of the anonymous board's CPU.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Security headers on every response. The web UI's pages and files get helmet's full set, through
+// @fastify/helmet: a Content-Security-Policy that fits the React app this server serves from its own
+// origin (its scripts, styles, fonts and API calls all come from 'self'; no inline scripts or <style>
+// blocks: React's `style` props go through the CSSOM, which CSP does not restrict; images may also be
+// data: URIs; no other site may frame it) and the headers that only matter to a document. The API's
+// answers (JSON, errors, probes, metrics) are never documents that run anything, so they get the five
+// headers the OWASP REST Security Cheat Sheet gives for APIs, with a stricter policy: nothing may load
+// and nobody may frame them. Those are constants, set without running helmet, because the cached board
+// page answers thousands of times a second and the fast lane (src/http/fast-lane.ts) sends the same set.
 import type { FastifyInstance } from 'fastify';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fp from 'fastify-plugin';
-import helmet from 'helmet';
 
 export const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
@@ -29,46 +25,30 @@ export const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 } as const;
 
-/** The headers helmet sets with our options (X-Powered-By is removed; Fastify sends none anyway). */
-export function securityHeaders(): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = {};
-  const recorder = {
-    setHeader: (name: string, value: unknown) => {
-      headers[name.toLowerCase()] = String(value);
-    },
-    removeHeader: (name: string) => {
-      delete headers[name.toLowerCase()];
-    },
-  };
-  helmet({
-    // Only our directives: helmet's defaults would add upgrade-insecure-requests, which breaks a
-    // plain-HTTP install on a LAN (HSTS covers HTTPS deployments instead).
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
-    // Browsers honour it only over HTTPS; behind a TLS proxy it pins the site to HTTPS for a year.
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    // Matches frame-ancestors 'none' for browsers that only know the older header.
-    xFrameOptions: { action: 'deny' },
-    // Helmet is driven once, at start-up, with a recorder instead of a real request and response.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  })({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- helmet reports its own option errors here
-    if (err) throw err;
-  });
-  return Object.freeze(headers);
-}
+/** A year, for browsers that honour it only over HTTPS: behind a TLS proxy it pins the site to HTTPS. */
+const HSTS = { maxAge: 31_536_000, includeSubDomains: true } as const;
+
+/** helmet's options for the web UI (X-Powered-By is removed; Fastify sends none anyway). */
+const PAGE_OPTIONS: FastifyHelmetOptions = {
+  // Only our directives: helmet's defaults would add upgrade-insecure-requests, which breaks a
+  // plain-HTTP install on a LAN (HSTS covers HTTPS deployments instead).
+  contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+  strictTransportSecurity: HSTS,
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+  // Matches frame-ancestors 'none' for browsers that only know the older header.
+  xFrameOptions: { action: 'deny' },
+};
 
 /** The headers of an API answer: HSTS, no sniffing, no framing, same-origin readers, nothing to load. */
 export function apiSecurityHeaders(): Readonly<Record<string, string>> {
-  const page = securityHeaders();
   return Object.freeze({
     'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'strict-transport-security': page['strict-transport-security']!,
-    'x-content-type-options': page['x-content-type-options']!,
-    'x-frame-options': page['x-frame-options']!,
-    'cross-origin-resource-policy': page['cross-origin-resource-policy']!,
+    'strict-transport-security': `max-age=${HSTS.maxAge}; includeSubDomains`,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'cross-origin-resource-policy': 'same-origin',
   });
 }
 
@@ -83,11 +63,13 @@ export function isApiRequest(url: string): boolean {
 
 export default fp(
   async function securityHeadersPlugin(app: FastifyInstance) {
-    const page = securityHeaders();
+    // global: false, so helmet runs only where this hook asks it to (the web UI), not per API answer.
+    await app.register(fastifyHelmet, { ...PAGE_OPTIONS, global: false });
     const api = apiSecurityHeaders();
     // onRequest, so that replies sent by any later hook or handler — errors included — carry them.
     app.addHook('onRequest', (request, reply, done) => {
-      reply.headers(isApiRequest(request.url) ? api : page);
+      if (isApiRequest(request.url)) reply.headers(api);
+      else reply.helmet();
       done();
     });
   },
