@@ -4,10 +4,6 @@
 // every HTTP request of the process. Loading can fail (corrupt install, memory): callers then see
 // `available: false` and carry on lexically; nothing else depends on the model being up.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import type { EncoderReply, EncoderRequest } from './encoder-thread.js';
@@ -29,20 +25,13 @@ interface LoadedEncoder {
   embed(input: string[]): Promise<Float32Array[]>;
 }
 
-/** tsx's ESM API entry, as its package's exports map names it (require.resolve would give the CommonJS one). */
-function tsxEsmApi(): string {
-  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return path.join(path.dirname(packageJson), exports['./esm/api']!.import.default);
-}
-
 /**
  * The thread runs encoder-thread.js beside this module. Under tsx or vitest this file is TypeScript,
  * and so is the thread's module: the thread then registers tsx before it imports it.
  */
 function encoderThread(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./encoder-thread.js', import.meta.url));
-  const tsx = pathToFileURL(tsxEsmApi()).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
   const thread = new URL('./encoder-thread.ts', import.meta.url).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`, { eval: true });
 }
