@@ -31,6 +31,8 @@ export interface Scenario {
 }
 
 const BOARD_PATH = '/api/feature-requests?limit=20&sort=top';
+/** Next June, for new requests' wedding dates: a wedding must still be to come when the request is made. */
+export const NEXT_JUNE_WEDDING = `${new Date().getUTCFullYear() + 1}-06-12`;
 
 /** Hands each new connection the next index: autocannon calls setupClient once per connection. */
 function perConnection(setup: (client: autocannon.Client, index: number) => void): (client: autocannon.Client) => void {
@@ -72,7 +74,7 @@ export const SCENARIOS: readonly Scenario[] = [
           category: 'seating',
           urgency: 'medium',
           painPoints: ['Re-typing the plan by hand', 'Last-minute changes get lost'],
-          weddingContext: { weddingDate: '2027-06-12', guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
+          weddingContext: { weddingDate: NEXT_JUNE_WEDDING, guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
         });
       return {
         requests: [

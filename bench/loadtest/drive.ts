@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { BUSINESS_SIZES, SUPPLIER_TYPES } from '../../src/domain/feature-requests.js';
+import { NEXT_JUNE_WEDDING } from '../scenarios.js';
 import { actionKind, connectionShares, type Action, type ConnectionShare, type OperationStep, type Sample } from './plan.js';
 
 type SignedInRole = 'couple' | 'wedding_supplier' | 'product_team';
@@ -260,7 +261,7 @@ export function requestFor(action: Action, role: keyof Fixtures['tokens'] | 'ano
             category,
             urgency: 'medium',
             painPoints: ['Re-typing it by hand'],
-            weddingContext: { weddingDate: '2027-06-12', guestCount: 80 + (n % 120), country: 'GB', timeZone: 'Europe/London' },
+            weddingContext: { weddingDate: NEXT_JUNE_WEDDING, guestCount: 80 + (n % 120), country: 'GB', timeZone: 'Europe/London' },
           };
           return { ...r, headers: { ...auth(n), ...json }, body: JSON.stringify(body) };
         },

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, PASSWORD, poll, signIn, useLiveApp, type BoardItem, type ListPage } from './live-app.js';
+import { NEXT_YEAR } from '../helpers/fixtures.js';
 
 interface Consents {
   consents: Record<'feature_feedback' | 'ai_analysis' | 'trend_analytics', boolean>;
@@ -166,7 +167,7 @@ describe.runIf(browserAvailable())('privacy centre in Chromium', () => {
         description: 'The quartet and the DJ shared a corner; let the seating plan mark areas to keep apart.',
         category: 'seating',
         urgency: 'medium',
-        weddingContext: { weddingDate: '2027-09-04', guestCount: 80, country: 'GB', timeZone: 'Europe/London', venueAddress: '3 Orchard Lane, Bath' },
+        weddingContext: { weddingDate: `${NEXT_YEAR}-09-04`, guestCount: 80, country: 'GB', timeZone: 'Europe/London', venueAddress: '3 Orchard Lane, Bath' },
       },
     });
     expect(submitted.status()).toBe(201);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { timestamptz } from '../../src/db/client.js';
 import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage } from './live-app.js';
+import { NEXT_YEAR } from '../helpers/fixtures.js';
 
 interface Roadmap {
   columns: Record<string, BoardItem[]>;
@@ -348,7 +349,7 @@ describe.runIf(browserAvailable())('web UI screens in Chromium', () => {
     await page.getByLabel('Description').fill('The barn has no signal; we update the guest list there and lose the changes when the page reloads.');
     await page.getByLabel('Category').selectOption('guest_management');
     await page.getByRole('radio', { name: /Medium/ }).check();
-    await page.getByLabel('Wedding date').fill('2027-08-21');
+    await page.getByLabel('Wedding date').fill(`${NEXT_YEAR}-08-21`);
     await page.getByLabel('Number of guests').fill('90');
     await page.getByLabel('Country').selectOption('GB');
     await page.getByLabel('Time zone').selectOption('Europe/London');

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, browserAvailable, screenshot, scrollWidth, serious, unreachableControls } from './browser.js';
 import { expectNoPageErrors, isApi, poll, signIn, useLiveApp, type BoardItem, type ListPage as Page_ } from './live-app.js';
+import { NEXT_YEAR } from '../helpers/fixtures.js';
 
 describe.runIf(browserAvailable())('web UI in Chromium', () => {
   const live = useLiveApp();
@@ -171,7 +172,7 @@ describe.runIf(browserAvailable())('web UI in Chromium', () => {
     await page.getByRole('textbox', { name: 'Pain point 1' }).fill('retyping every name for the printer');
     await page.getByRole('button', { name: 'Add another pain point' }).click();
     await page.getByRole('textbox', { name: 'Pain point 2' }).fill('typos on the cards');
-    await page.getByLabel('Wedding date').fill('2027-06-12');
+    await page.getByLabel('Wedding date').fill(`${NEXT_YEAR}-06-12`);
     await page.getByLabel('Number of guests').fill('140');
     await page.getByLabel('Country').selectOption('GB');
     await page.getByLabel('Time zone').selectOption('Europe/London');

@@ -1,6 +1,12 @@
 // Request bodies that pass validation, so a test changes only what it is about.
 let sequence = 0;
 
+/**
+ * Next year, for wedding dates a new request gives: a request's wedding must still be to come, so a
+ * fixed year would make these tests fail once the calendar passes it.
+ */
+export const NEXT_YEAR = new Date().getUTCFullYear() + 1;
+
 export function weddingRequest(overrides: Record<string, unknown> = {}) {
   sequence += 1;
   return {
@@ -9,8 +15,7 @@ export function weddingRequest(overrides: Record<string, unknown> = {}) {
     category: 'rsvp',
     urgency: 'medium',
     painPoints: ['chasing meal choices by phone'],
-    // Next year's June: a new request's wedding must still be to come.
-    weddingContext: { weddingDate: `${new Date().getUTCFullYear() + 1}-06-12`, guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
+    weddingContext: { weddingDate: `${NEXT_YEAR}-06-12`, guestCount: 120, country: 'GB', timeZone: 'Europe/London' },
     ...overrides,
   };
 }

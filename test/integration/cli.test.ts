@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../helpers/database.js';
 import { MAIN, start } from '../helpers/process.js';
+import { NEXT_YEAR } from '../helpers/fixtures.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [...MAIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
@@ -97,7 +98,7 @@ describe.each(DATABASE_MODES)('start (%s)', (mode) => {
         category: 'seating',
         urgency: 'low',
         painPoints: [],
-        weddingContext: { weddingDate: '2027-08-21', guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street` },
+        weddingContext: { weddingDate: `${NEXT_YEAR}-08-21`, guestCount: 90, country: 'IE', timeZone: 'Europe/Dublin', venueAddress: `1 ${marker} Street` },
       }),
     });
     expect(created.status).toBe(201);

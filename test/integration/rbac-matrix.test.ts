@@ -7,6 +7,7 @@ import { anonymous, createTestApp, type Caller, type TestApp } from '../helpers/
 import { DATABASE_MODES } from '../helpers/database.js';
 import { emailIndexOf } from '../../src/security/records.js';
 import { signUpVerified } from '../helpers/accounts.js';
+import { NEXT_YEAR } from '../helpers/fixtures.js';
 
 const ROLES = ['anonymous', 'couple', 'supplier', 'unverified_supplier', 'product_team', 'ai_system'] as const;
 type Role = (typeof ROLES)[number];
@@ -31,7 +32,7 @@ const newRequest = () => ({
   category: 'seating',
   urgency: 'medium',
   painPoints: ['caterer asks for a separate list'],
-  weddingContext: { weddingDate: '2027-06-19', guestCount: 110, country: 'GB', timeZone: 'Europe/London' },
+  weddingContext: { weddingDate: `${NEXT_YEAR}-06-19`, guestCount: 110, country: 'GB', timeZone: 'Europe/London' },
 });
 
 interface Row {

@@ -11,6 +11,7 @@ import { indexRequest } from '../../../src/services/duplicate-detection.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { signUpVerified } from '../../helpers/accounts.js';
+import { NEXT_YEAR } from '../../helpers/fixtures.js';
 
 const KEY = 'a-test-audit-signing-key-of-32-characters';
 
@@ -47,7 +48,7 @@ describe.each(DATABASE_MODES)('privacy and GDPR (%s)', (mode) => {
         urgency: 'medium',
         painPoints: ['harpist misses the cue'],
         weddingContext: {
-          weddingDate: '2027-08-14',
+          weddingDate: `${NEXT_YEAR}-08-14`,
           guestCount: 90,
           country: 'IE',
           timeZone: 'Europe/Dublin',

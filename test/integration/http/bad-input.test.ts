@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../src/db/client.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
-import { weddingRequest } from '../../helpers/fixtures.js';
+import { NEXT_YEAR, weddingRequest } from '../../helpers/fixtures.js';
 
 const TABLES = ['users', 'sessions', 'api_tokens', 'feature_requests', 'votes', 'comments', 'status_history'] as const;
 
@@ -55,7 +55,7 @@ describe.each(DATABASE_MODES)('bad input (%s)', (mode) => {
         json(
           'POST',
           '/api/feature-requests',
-          weddingRequest({ weddingContext: { weddingDate: '2027-06-12', guestCount: 0, country: 'GB', timeZone: 'Europe/London' } }),
+          weddingRequest({ weddingContext: { weddingDate: `${NEXT_YEAR}-06-12`, guestCount: 0, country: 'GB', timeZone: 'Europe/London' } }),
         ),
       400,
       'validation_failed',

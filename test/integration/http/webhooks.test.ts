@@ -17,7 +17,7 @@ import { reencryptAll } from '../../../src/services/key-rotation.js';
 import { newWebhookSecret } from '../../../src/security/webhook-signing.js';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
-import { alertmanagerAlert, alertmanagerWebhook } from '../../helpers/fixtures.js';
+import { NEXT_YEAR, alertmanagerAlert, alertmanagerWebhook } from '../../helpers/fixtures.js';
 
 interface Received {
   path: string;
@@ -34,7 +34,7 @@ const newRequest = (title: string) => ({
   category: 'seating',
   urgency: 'medium',
   painPoints: ['caterer asks for a separate list'],
-  weddingContext: { weddingDate: '2027-06-19', guestCount: 110, country: 'GB', timeZone: 'Europe/London' },
+  weddingContext: { weddingDate: `${NEXT_YEAR}-06-19`, guestCount: 110, country: 'GB', timeZone: 'Europe/London' },
 });
 
 describe.each(DATABASE_MODES)('outgoing webhooks (%s)', (mode) => {

@@ -9,18 +9,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
-import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { NEXT_YEAR, coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { signUpVerified } from '../../helpers/accounts.js';
 
 const EXACT = {
-  weddingDate: '2027-06-12',
+  weddingDate: `${NEXT_YEAR}-06-12`,
   guestCount: 120,
   country: 'IE',
   timeZone: 'Europe/Dublin',
   venueAddress: 'Ballymaloe House, Shanagarry, Co. Cork',
   coupleNames: 'Saoirse & Tadhg Quinlivan',
 };
-const COARSE = { weddingMonth: '2027-06', weddingSize: 'medium', country: 'IE', region: expect.any(String) };
+const COARSE = { weddingMonth: `${NEXT_YEAR}-06`, weddingSize: 'medium', country: 'IE', region: expect.any(String) };
 
 describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppliers and the AI (%s)', (mode) => {
   let t: TestApp;
@@ -74,7 +74,7 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
     expect(seen.description).toBe('[name] keeps texting me on [phone] or [email] about the table plan.');
     expect(seen.painPoints).toEqual(['[name] rings [phone] daily']);
     const body = JSON.stringify(seen);
-    for (const secret of ['2027-06-12', 'Ballymaloe', 'Quinlivan', 'Saoirse', 'Tadhg', '4567', 'example.ie', 'Europe/Dublin'])
+    for (const secret of [`${NEXT_YEAR}-06-12`, 'Ballymaloe', 'Quinlivan', 'Saoirse', 'Tadhg', '4567', 'example.ie', 'Europe/Dublin'])
       expect(body).not.toContain(secret);
   });
 
@@ -98,7 +98,8 @@ describe.each(DATABASE_MODES)('coarse wedding context and masked text for suppli
     expect(bySupplier.access).toBe('full');
     expect(bySupplier.weddingContext).toEqual(COARSE);
     expect(bySupplier.description).toContain('+353 87 123 4567');
-    for (const secret of ['2027-06-12', 'Ballymaloe', 'Tadhg', 'Europe/Dublin']) expect(JSON.stringify(bySupplier.weddingContext)).not.toContain(secret);
+    for (const secret of [`${NEXT_YEAR}-06-12`, 'Ballymaloe', 'Tadhg', 'Europe/Dublin'])
+      expect(JSON.stringify(bySupplier.weddingContext)).not.toContain(secret);
     expect((await view(product)).weddingContext).toEqual(EXACT);
     expect((await view(member)).weddingContext).toEqual(EXACT);
   });

@@ -17,6 +17,7 @@ import { createUser } from '../../../src/services/accounts.js';
 import type { Services } from '../../../src/services/context.js';
 import { openKeyring, resolveMasterKey, serviceContext } from '../../../src/services/service-context.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
+import { NEXT_YEAR } from '../../helpers/fixtures.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -71,7 +72,7 @@ describe('embedded data directory and logs', () => {
         urgency: 'low',
         painPoints: [`pain ${marker}`],
         weddingContext: {
-          weddingDate: '2027-08-21',
+          weddingDate: `${NEXT_YEAR}-08-21`,
           guestCount: 90,
           country: 'IE',
           timeZone: 'Europe/Dublin',

@@ -17,6 +17,7 @@ import { createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { openKeyring } from '../../../src/services/service-context.js';
 import { signUpVerified } from '../../helpers/accounts.js';
+import { NEXT_YEAR } from '../../helpers/fixtures.js';
 
 const DAY = 86_400_000;
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -65,7 +66,7 @@ describe.each(DATABASE_MODES)('erasure leaves nothing recoverable (%s)', (mode) 
         urgency: 'medium',
         painPoints: ['caterer gets an old list'],
         weddingContext: {
-          weddingDate: '2027-06-19',
+          weddingDate: `${NEXT_YEAR}-06-19`,
           guestCount: 120,
           country: 'IE',
           timeZone: 'Europe/Dublin',

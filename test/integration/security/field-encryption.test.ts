@@ -23,6 +23,7 @@ import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpe
 import { DATABASE_MODES, freshDatabase, type TestDatabase } from '../../helpers/database.js';
 import { processSharedState } from '../../../src/db/shared-state.js';
 import { signUpVerified } from '../../helpers/accounts.js';
+import { NEXT_YEAR } from '../../helpers/fixtures.js';
 
 /** Every row of every table of ours, as text: what someone with a copy of the database sees. */
 async function rawDatabaseText(t: TestApp): Promise<string> {
@@ -44,7 +45,7 @@ const weddingRequest = (marker: string) => ({
   urgency: 'low',
   painPoints: [`pain ${marker}`],
   weddingContext: {
-    weddingDate: '2027-08-21',
+    weddingDate: `${NEXT_YEAR}-08-21`,
     guestCount: 90,
     country: 'IE',
     timeZone: 'Europe/Dublin',
@@ -269,7 +270,7 @@ describe.each(DATABASE_MODES)('upgrading a database from before field encryption
       await database.db
         .execute(sql`insert into feature_requests (author_id, title, description, pain_points, category, urgency, user_type, wedding_context, country, region)
         values (${user!.id}, 'Old request', ${`A ${marker} description`}, ${JSON.stringify([`old ${marker}`, 'second'])}::jsonb, 'seating', 'low', 'couple',
-          ${JSON.stringify({ weddingDate: '2027-05-01', guestCount: 40, country: 'GB', timeZone: 'Europe/London', coupleNames: `${marker} & Co` })}::jsonb, 'GB', 'northern_hemisphere') returning id`),
+          ${JSON.stringify({ weddingDate: `${NEXT_YEAR}-05-01`, guestCount: 40, country: 'GB', timeZone: 'Europe/London', coupleNames: `${marker} & Co` })}::jsonb, 'GB', 'northern_hemisphere') returning id`),
     );
     await database.db.execute(
       sql`insert into comments (request_id, author_id, author_role, content) values (${request!.id}, ${user!.id}, 'couple', ${`old comment ${marker}`})`,

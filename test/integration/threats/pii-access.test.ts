@@ -8,7 +8,7 @@ import { recordPiiAccess, type PiiAccess } from '../../../src/services/threat-pi
 import { anonymous, createTestApp, type Caller, type TestApp } from '../../helpers/app.js';
 import { DATABASE_MODES } from '../../helpers/database.js';
 import { emailIndexOf } from '../../../src/security/records.js';
-import { coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
+import { NEXT_YEAR, coupleSignup, weddingRequest } from '../../helpers/fixtures.js';
 import { signUpVerified } from '../../helpers/accounts.js';
 
 const counted = async (t: TestApp, kind: string) => (await t.services.threatMetrics.insiderAccess.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
@@ -140,7 +140,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
       url: '/api/feature-requests',
       payload: weddingRequest({
         weddingContext: {
-          weddingDate: '2027-08-14',
+          weddingDate: `${NEXT_YEAR}-08-14`,
           guestCount: 90,
           country: 'IE',
           timeZone: 'Europe/Dublin',
@@ -249,7 +249,7 @@ describe.each(DATABASE_MODES)('personal data shown through the API (%s)', (mode)
   it('records the AI pipeline’s content-only view as wedding context processed, not as PII access', async () => {
     const since = await lastEventId();
     const seen = await t.request(ai, { method: 'GET', url: `/api/feature-requests/${requestId}` });
-    expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { weddingMonth: '2027-08', weddingSize: 'medium' } });
+    expect(seen.json()).toMatchObject({ access: 'content', weddingContext: { weddingMonth: `${NEXT_YEAR}-08`, weddingSize: 'medium' } });
     expect(await events('user_data_accessed', since)).toEqual([]);
     expect(await events('wedding_context_processed', since)).toEqual([
       expect.objectContaining({
