@@ -50,6 +50,19 @@ describe.runIf(redisUrl)('records in Redis', () => {
   afterAll(async () => {
     await Promise.all(opened.map((s) => s.close()));
   });
+  /** One replica's records under a key prefix of their own, on a clock that stands still. */
+  const ownRecords = async () => {
+    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
+    const now = Date.now();
+    return {
+      shared,
+      now,
+      records: sharedRecords<Count>(
+        shared,
+        options(() => now),
+      ),
+    };
+  };
 
   it('loses no change when two replicas change one record at the same moment', async () => {
     const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` };
@@ -71,12 +84,7 @@ describe.runIf(redisUrl)('records in Redis', () => {
   });
 
   it('sends a burst of changes to one record from one process as a few compare-and-sets, each caller getting what its own change wrote', async () => {
-    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
-    const now = Date.now();
-    const records = sharedRecords<Count>(
-      shared,
-      options(() => now),
-    );
+    const { shared, now, records } = await ownRecords();
     // Redis's own MONITOR, on a connection of its own, sees every command this test's prefix names.
     const monitor = await shared.redis!.monitor();
     const scripts: string[][] = [];
@@ -101,12 +109,7 @@ describe.runIf(redisUrl)('records in Redis', () => {
   });
 
   it('a change that throws fails only its own caller; the batch around it is written', async () => {
-    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
-    const now = Date.now();
-    const records = sharedRecords<Count>(
-      shared,
-      options(() => now),
-    );
+    const { now, records } = await ownRecords();
     const outcomes = await Promise.allSettled([
       records.record('k', increment(now)),
       records.record('k', increment(now)),
@@ -120,12 +123,7 @@ describe.runIf(redisUrl)('records in Redis', () => {
   });
 
   it('stores under a hashed key with the record’s time to live, and forgets on reset', async () => {
-    const shared = await open({ REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: `wsfr-test-${randomBytes(4).toString('hex')}:` });
-    const now = Date.now();
-    const records = sharedRecords<Count>(
-      shared,
-      options(() => now),
-    );
+    const { shared, now, records } = await ownRecords();
     await records.record('account:someone@example.test', () => ({ n: 1, expiresAt: now + 60_000 }));
     const keys = await shared.redis!.keys(`${shared.keyPrefix}*`);
     expect(keys).toHaveLength(1);
