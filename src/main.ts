@@ -387,13 +387,29 @@ async function main(argv: string[], benchmarkControls?: Readonly<SecurityControl
     case 'worker':
       await runWorker(config);
       return 0;
+    // The operator verbs (src/operator/commands.ts), on this deployment's database or inside the
+    // server holding its embedded data directory. This switch is the one table of top-level verbs;
+    // test/unit/operator/commands.test.ts keeps it and the registry alike.
+    case 'migrate':
+    case 'seed-demo':
+    case 'backup':
+    case 'verify-backup':
+    case 'rotate-keys':
+    case 'jobs':
+    case 'gdpr':
+    case 'audit':
+    case 'cache':
+    case 'verify-supplier':
+    case 'create-user':
+    case 'status':
+    case 'export-requests':
+    case 'import-requests': {
+      const found = findCommand(argv);
+      if (found) return print(await runCommand(config, found.command, found.args));
+    }
   }
-  const found = findCommand(argv);
-  if (!found) {
-    console.error(USAGE);
-    return EXIT_USAGE;
-  }
-  return print(await runCommand(config, found.command, found.args));
+  console.error(USAGE);
+  return EXIT_USAGE;
 }
 
 function print(result: OperatorResult): number {

@@ -1,5 +1,6 @@
 // The operator command registry's argument handling: which command a command line names, what
 // each accepts, and that a usage problem is exit 64 before any database is touched.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_TEMPLATES } from '../../../src/domain/status-announcements.js';
@@ -147,5 +148,15 @@ describe('operator command registry', () => {
     expect(result).toEqual({ exitCode: 64, error: `jobs replay: missing JOB_ID\n${usageOf(commandNamed('jobs replay'))}` });
     expect(usageOf(commandNamed('jobs replay'))).toBe('Usage: node dist/main.js jobs replay JOB_ID');
     expect(usageOf(commandNamed('rotate-keys'))).toBe('Usage: node dist/main.js rotate-keys');
+  });
+});
+
+describe('the command line', () => {
+  it('dispatches every operator verb, and names no verb the registry lacks', () => {
+    const main = readFileSync(path.join(import.meta.dirname, '../../../src/main.ts'), 'utf8');
+    const cases = new Set([...main.matchAll(/^\s*case '([a-z-]+)':/gm)].map((m) => m[1]!));
+    const processVerbs = ['drill', 'restore', 'archive-wal', 'restore-wal', 'start', 'serve', 'worker'];
+    const registryVerbs = new Set(OPERATOR_COMMANDS.map((c) => c.name.split(' ')[0]!));
+    expect([...cases].filter((v) => !processVerbs.includes(v)).sort()).toEqual([...registryVerbs].sort());
   });
 });
